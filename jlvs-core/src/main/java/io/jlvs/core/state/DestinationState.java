@@ -51,6 +51,13 @@ public final class DestinationState {
         removed = true;
     }
 
+    /** Engine thread only: a removed server was added back while connections still pointed at it. */
+    public void revive(RealServer next) {
+        this.config = next;
+        this.removed = false;
+        recheckOverload();
+    }
+
     public boolean overloaded() {
         return overloaded;
     }
