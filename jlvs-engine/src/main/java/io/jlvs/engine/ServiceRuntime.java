@@ -21,6 +21,7 @@ public final class ServiceRuntime {
     ServiceRuntime(VirtualService config, Scheduler scheduler) {
         this.config = config;
         this.scheduler = scheduler;
+        scheduler.update(destinations);
     }
 
     public VirtualService config() {
