@@ -167,10 +167,17 @@ public final class ControlServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (!closed.get()) {
-                    log.warn("control socket {}: accept failed: {}", path, e.getMessage());
+                if (closed.get()) {
+                    return;
                 }
-                return;
+                // out of descriptors or the like: say so, back off, keep serving
+                log.warn("control socket {}: accept failed: {}", path, e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
             }
             clients.add(client);
             if (closed.get()) {
