@@ -1,0 +1,54 @@
+package io.jlvs.cli.daemon;
+
+import io.jlvs.core.command.IpvsControl;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jlvs run}: the daemon, in the foreground, until SIGTERM or SIGINT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the jlvs daemon in the foreground until SIGTERM or SIGINT.")
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "Control socket (default: $JLVS_SOCKET, else /run/jlvs/jlvs.sock as root, "
+                    + "else $XDG_RUNTIME_DIR/jlvs/jlvs.sock or /tmp/jlvs-UID/jlvs.sock).")
+    String socket;
+
+    @Option(names = "--pid-file", paramLabel = "PATH",
+            description = "Pid file (default: next to the socket, /run/jlvs/jlvs.pid as root).")
+    Path pidFile;
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "keepalived.conf to load (not supported yet).")
+    Path useFile;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (useFile != null) {
+            err.println("jlvs: -f/--use-file is not supported yet; run without it and configure services with jlvsadm");
+            err.flush();
+            return 1;
+        }
+        Path socketPath = SocketPaths.current().socket(socket);
+        Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
+        DaemonProcess daemon;
+        try {
+            IpvsControl engine = EngineFactory.create();
+            daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, engine));
+        } catch (DaemonStartException e) {
+            err.println("jlvs: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jlvs-shutdown").unstarted(daemon::close));
+        daemon.awaitStopped();
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.cli.JlvsMain;
+import io.jlvs.engine.IpvsEngine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(30)
+class JlvsMainTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int jlvs(String... args) {
+        CommandLine cl = JlvsMain.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void versionNamesTheBuildAndTheProtocol() {
+        assertThat(jlvs("version")).isZero();
+        assertThat(out.toString()).startsWith("jlvs " + JlvsVersion.text() + " (control protocol 1, Java ")
+                .endsWith(")" + System.lineSeparator());
+    }
+
+    @Test
+    void useFileIsNotSupportedYet() {
+        assertThat(jlvs("run", "-f", "/etc/keepalived/keepalived.conf", "--socket", dir.resolve("j.sock").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("jlvs: -f/--use-file is not supported yet; run without it and "
+                + "configure services with jlvsadm" + System.lineSeparator());
+        assertThat(dir.resolve("j.sock")).doesNotExist();
+    }
+
+    @Test
+    void aSocketInUseIsOneLineAndExitOne() throws Exception {
+        Path socket = dir.resolve("j.sock");
+        try (DaemonProcess first = DaemonProcess.start(new DaemonOptions(socket, dir.resolve("first.pid"),
+                new IpvsEngine()))) {
+            assertThat(jlvs("run", "--socket", socket.toString(), "--pid-file", dir.resolve("second.pid").toString()))
+                    .isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("jlvs: another jlvs daemon is already running on " + socket
+                    + " (stop it first, or pick another --socket)" + System.lineSeparator());
+            assertThat(first.socket()).exists();
+        }
+    }
+
+    @Test
+    void unknownOptionsAreOneLinePlusAHint() {
+        assertThat(jlvs("run", "--sockett", "x")).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly("jlvs: Unknown options: '--sockett', 'x'",
+                "Try 'jlvs run --help' for more information.");
+    }
+
+    @Test
+    void noSubcommandPrintsUsage() {
+        assertThat(jlvs()).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Usage: jlvs ").contains("  run ", "  version ");
+    }
+}

@@ -1,0 +1,126 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.cli.JlvsMain;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.control.ControlClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code jlvs run} as its own JVM, as the launcher does, and stops it with signals. */
+@Timeout(120)
+class LauncherProcessTest {
+    @TempDir
+    Path dir;
+
+    private Process child;
+
+    private Process jlvs(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"),
+                JlvsMain.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        pb.environment().remove(SocketPaths.ENV_SOCKET);
+        child = pb.start();
+        return child;
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        if (child != null && child.isAlive()) {
+            child.destroyForcibly();
+        }
+    }
+
+    private String stderr() throws IOException {
+        return Files.readString(dir.resolve("stderr"));
+    }
+
+    private void awaitReady(Path socket, Process process) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(process.isAlive()).as("jlvs exited early: %s", stderr()).isTrue();
+            if (!Files.exists(socket)) {
+                return false;
+            }
+            try (ControlClient client = ControlClient.connect(socket)) {
+                return client.ping() == process.pid();
+            }
+        });
+    }
+
+    @Test
+    void sigtermStopsTheDaemonAndRemovesItsFiles() throws Exception {
+        Path socket = dir.resolve("run/jlvs.sock");
+        Process process = jlvs("run", "--socket", socket.toString());
+        awaitReady(socket, process);
+        Path pidFile = dir.resolve("run/jlvs.pid");
+        assertThat(Files.readString(pidFile)).isEqualTo(process.pid() + "\n");
+        try (ControlClient client = ControlClient.connect(socket)) {
+            InetServiceKey key = new InetServiceKey(Protocol.TCP, IpAddress.parse("10.0.0.1"), 80);
+            client.execute(new IpvsCommand.AddService(VirtualService.of(key, "wrr")));
+            assertThat(client.table().services()).hasSize(1);
+        }
+
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isIn(0, 143);
+        assertThat(socket).doesNotExist();
+        assertThat(pidFile).doesNotExist();
+        assertThat(stderr()).contains("ready: control socket " + socket + ", pid " + process.pid())
+                .contains("jlvs stopped")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void sigintStopsTheDaemonToo() throws Exception {
+        Path socket = dir.resolve("jlvs.sock");
+        Path pidFile = dir.resolve("custom.pid");
+        Process process = jlvs("run", "--socket", socket.toString(), "--pid-file", pidFile.toString());
+        awaitReady(socket, process);
+        assertThat(pidFile).exists();
+
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isIn(0, 130);
+        assertThat(socket).doesNotExist();
+        assertThat(pidFile).doesNotExist();
+    }
+
+    @Test
+    void aStartupProblemIsOneLineOnStderrAndExitOne() throws Exception {
+        Path socket = dir.resolve("jlvs.sock");
+        try (DaemonProcess first = DaemonProcess.start(new DaemonOptions(socket, dir.resolve("first.pid"),
+                new IpvsEngine()))) {
+            Process process = jlvs("run", "--socket", socket.toString());
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(stderr()).isEqualTo("jlvs: another jlvs daemon is already running on " + socket
+                    + " (stop it first, or pick another --socket)\n");
+            assertThat(first.socket()).exists();
+        }
+    }
+}
