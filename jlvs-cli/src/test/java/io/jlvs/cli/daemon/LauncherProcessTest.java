@@ -58,7 +58,8 @@ class LauncherProcessTest {
     }
 
     private void awaitReady(Path socket, Process process) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
             assertThat(process.isAlive()).as("jlvs exited early: %s", stderr()).isTrue();
             if (!Files.exists(socket)) {
                 return false;
