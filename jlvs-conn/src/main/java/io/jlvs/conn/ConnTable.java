@@ -1,0 +1,637 @@
+package io.jlvs.conn;
+
+import io.jlvs.core.AddressFamily;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.core.view.Timeouts;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The IPVS connection table: entries keyed by (protocol, client addr:port, virtual addr:port), a
+ * reverse index by (protocol, real server addr:port, client addr:port) for replies, the TCP, UDP and
+ * SCTP state machines with the kernel's timeouts, persistence templates, and expiry on a timer wheel.
+ *
+ * <p><b>Owner: one data-plane thread.</b> The table is not thread-safe; it belongs to the thread that
+ * forwards its flows, and every other thread (listing, --set, flush) must go through that thread. It
+ * reads no clock: every method that needs the time takes {@code nowNanos} from the owner.
+ *
+ * <p>Entries are int ids into parallel arrays sized at construction (a hard capacity; a full table
+ * refuses {@link #create} and counts a drop). Lookups take primitives and allocate nothing. The key
+ * fields of an entry share one 64-byte record, so a lookup hit reads one index slot and one cache line.
+ *
+ * <p>Connection lifecycle as in the kernel: {@link #create} binds the entry to its real server as
+ * inactive with a 3 s timeout, then the caller applies the first packet with {@link #onPacket} (and
+ * every later one); each packet moves the state and re-arms the timeout of the new state. TCP entries
+ * in ESTABLISHED, SYN_SENT, SYN_RECV and SYNACK count as ActiveConn (the kernel's table since 4.7),
+ * SCTP only in ESTABLISHED, UDP never. Templates count as PersistConn.
+ */
+public final class ConnTable {
+    /** No entry: lookup miss, or create refused because the table is full. */
+    public static final int NO_ENTRY = -1;
+    /** Packet direction: from the client. */
+    public static final int INPUT = 0;
+    /** Packet direction: a reply from the real server. */
+    public static final int OUTPUT = 1;
+    /** Client packet of an entry whose replies bypass the director (DR/TUN); chosen by the table. */
+    public static final int INPUT_ONLY = 2;
+
+    // Record layout: 8 longs per entry, aligned so that a record is one 64-byte line when the
+    // array's data starts 16 bytes past a 64-byte boundary (large arrays on HotSpot do).
+    static final int STRIDE = 8;
+    private static final int ALIGN = 6;
+    static final int CLIENT = 0;
+    static final int VIRTUAL = 2;
+    static final int WORD = 4;
+    static final int DEST = 5;
+    private static final int DEADLINE = 7;
+
+    // Key word: cport 0-15, vport 16-31, dport 32-47, protocol 48-55, v6 56, template 57.
+    private static final int VPORT_SHIFT = 16;
+    private static final int DPORT_SHIFT = 32;
+    private static final int PROTO_SHIFT = 48;
+    private static final long V6_BIT = 1L << 56;
+    private static final long TEMPLATE_BIT = 1L << 57;
+    private static final long NO_DPORT = ~(0xffffL << DPORT_SHIFT);
+    private static final long NO_VPORT = ~(0xffffL << VPORT_SHIFT);
+
+    // Meta: state 0-3 and flags.
+    private static final int STATE_MASK = 0xf;
+    private static final int USED = 1 << 4;
+    private static final int TEMPLATE = 1 << 5;
+    private static final int NO_OUTPUT = 1 << 6;
+    private static final int INACTIVE = 1 << 7;
+    private static final int UNHASHED = 1 << 8;
+    private static final int DEST_V6 = 1 << 9;
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final long NEW_CONN_TIMEOUT = 3 * SECOND;
+    private static final int TEMPLATE_REARM_SECONDS = 60;
+    private static final int INVALID_PORT = 0xffff;
+
+    private final int capacity;
+    private final long[] rec;
+    private final int[] meta;
+    private final DestinationState[] dest;
+    /** Controlling template of a connection, or -1; for a free id, the next free id. */
+    private final int[] control;
+    /** Templates: how many connections they control. */
+    private final int[] controlled;
+    /** Templates: their timeout in seconds. */
+    private final int[] templateTimeout;
+    private final ConnIndex forward;
+    private final ConnIndex reverse;
+    private final ExpiryWheel wheel;
+    private final WheelCallback wheelCallback = new WheelCallback();
+
+    private int freeHead = -1;
+    private int highWater;
+    private int size;
+    private long drops;
+    private ConnTableSettings settings;
+    private Timeouts timeouts;
+    private final long[] tcpTimeout = new long[TcpState.COUNT];
+    private final long[] sctpTimeout = new long[SctpState.COUNT];
+    private long udpTimeout;
+
+    /**
+     * @param capacity  the most entries (connections and templates) the table holds
+     * @param seed      hash seed (pick it at random in production, fixed in tests)
+     * @param nowNanos  the owner's clock now
+     */
+    public ConnTable(int capacity, ConnTableSettings settings, Timeouts timeouts, long seed, long nowNanos) {
+        if (capacity < 1 || capacity > ConnIndex.MAX_ID) {
+            throw new IllegalArgumentException("capacity must be 1.." + ConnIndex.MAX_ID + ", got " + capacity);
+        }
+        this.capacity = capacity;
+        this.rec = new long[capacity * STRIDE + ALIGN];
+        this.meta = new int[capacity];
+        this.dest = new DestinationState[capacity];
+        this.control = new int[capacity];
+        this.controlled = new int[capacity];
+        this.templateTimeout = new int[capacity];
+        this.forward = new ConnIndex(rec, capacity, CLIENT, VIRTUAL, NO_DPORT, seed);
+        this.reverse = new ConnIndex(rec, capacity, DEST, CLIENT, NO_VPORT, seed * 31 + 17);
+        this.wheel = new ExpiryWheel(capacity, nowNanos);
+        this.settings = settings;
+        for (int i = 0; i < SctpState.COUNT; i++) {
+            sctpTimeout[i] = SctpState.TIMEOUTS[i] * SECOND;
+        }
+        timeouts(timeouts);
+    }
+
+    static int base(int id) {
+        return id * STRIDE + ALIGN;
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    /** --set tcp tcpfin udp: applies to every packet from now on (pass the merged values). */
+    public void timeouts(Timeouts t) {
+        this.timeouts = t;
+        for (int i = 0; i < TcpState.COUNT; i++) {
+            tcpTimeout[i] = TcpState.DEFAULT_TIMEOUTS[i] * SECOND;
+        }
+        tcpTimeout[TcpState.ESTABLISHED] = t.tcp() * SECOND;
+        tcpTimeout[TcpState.FIN_WAIT] = t.tcpFin() * SECOND;
+        udpTimeout = t.udp() * SECOND;
+    }
+
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    public void settings(ConnTableSettings s) {
+        this.settings = s;
+    }
+
+    public ConnTableSettings settings() {
+        return settings;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Entries in use (connections and templates). */
+    public int size() {
+        return size;
+    }
+
+    /** How many creates were refused because the table was full. */
+    public long drops() {
+        return drops;
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /** The connection a client packet belongs to, or {@link #NO_ENTRY}. Templates never match. */
+    public int lookupIn(int protocol, boolean v6, long clientHi, long clientLo, int clientPort,
+                        long virtualHi, long virtualLo, int virtualPort) {
+        long word = (clientPort & 0xffffL) | (virtualPort & 0xffffL) << VPORT_SHIFT
+                | (long) (protocol & 0xff) << PROTO_SHIFT | (v6 ? V6_BIT : 0);
+        return forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+    }
+
+    /** {@link #lookupIn} with the packet's source as client and destination as virtual address. */
+    public int lookupIn(FlowKey f) {
+        return lookupIn(f.protocol(), f.v6(), f.srcHi(), f.srcLo(), f.srcPort(), f.dstHi(), f.dstLo(), f.dstPort());
+    }
+
+    /** The connection a reply from real server {@code dest} to the client belongs to, or {@link #NO_ENTRY}. */
+    public int lookupOut(int protocol, boolean v6, long destHi, long destLo, int destPort,
+                         long clientHi, long clientLo, int clientPort) {
+        long word = (clientPort & 0xffffL) | (destPort & 0xffffL) << DPORT_SHIFT
+                | (long) (protocol & 0xff) << PROTO_SHIFT | (v6 ? V6_BIT : 0);
+        return reverse.find(destHi, destLo, clientHi, clientLo, word);
+    }
+
+    /**
+     * The valid persistence template for this key, re-armed with its timeout, or {@link #NO_ENTRY}.
+     * As the kernel's check_template: a template whose real server was removed, or has weight 0 while
+     * expire_quiescent_template is on, is invalidated (it stays listed with ports 65535 until it
+     * expires, still controlling its connections) and not returned.
+     *
+     * @param protocol    the service's protocol, or {@link PersistenceKeys#FWMARK_PROTOCOL}
+     * @param clientHi    client address already masked ({@link PersistenceKeys})
+     * @param virtualPort the service port (0 for port-zero and fwmark services)
+     */
+    public int findTemplate(int protocol, boolean v6, long clientHi, long clientLo,
+                            long virtualHi, long virtualLo, int virtualPort, long nowNanos) {
+        long word = (virtualPort & 0xffffL) << VPORT_SHIFT | (long) (protocol & 0xff) << PROTO_SHIFT
+                | (v6 ? V6_BIT : 0) | TEMPLATE_BIT;
+        int id = forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+        if (id < 0) {
+            return NO_ENTRY;
+        }
+        DestinationState d = dest[id];
+        if (d == null || d.removed() || (settings.expireQuiescentTemplate() && d.weight() == 0)) {
+            invalidateTemplate(id);
+            return NO_ENTRY;
+        }
+        setDeadline(id, nowNanos + templateTimeout[id] * SECOND);
+        return id;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    /**
+     * Creates a connection bound to {@code destination} (counted inactive), in state NONE (UDP: "UDP")
+     * with a 3 s timeout until its first packet is applied with {@link #onPacket}.
+     *
+     * @param inputOnly  replies do not pass the director (DR, TUN): the INPUT-ONLY table is used until
+     *                   a reply is seen
+     * @param templateId the persistence template that chose the real server, or {@link #NO_ENTRY}
+     * @return the entry id, or {@link #NO_ENTRY} when the table is full (counted in {@link #drops})
+     */
+    public int create(int protocol, boolean v6, long clientHi, long clientLo, int clientPort,
+                      long virtualHi, long virtualLo, int virtualPort,
+                      boolean destV6, long destHi, long destLo, int destPort,
+                      DestinationState destination, boolean inputOnly, int templateId, long nowNanos) {
+        if (protocol != Protocol.TCP.number() && protocol != Protocol.UDP.number()
+                && protocol != Protocol.SCTP.number()) {
+            throw new IllegalArgumentException("connections are TCP, UDP or SCTP, not protocol " + protocol);
+        }
+        int id = allocate();
+        if (id < 0) {
+            return NO_ENTRY;
+        }
+        fill(id, protocol, v6, clientHi, clientLo, clientPort, virtualHi, virtualLo, virtualPort,
+                destV6, destHi, destLo, destPort, false);
+        meta[id] = USED | INACTIVE | (inputOnly ? NO_OUTPUT : 0) | (destV6 ? DEST_V6 : 0);
+        dest[id] = destination;
+        control[id] = NO_ENTRY;
+        if (templateId >= 0) {
+            if ((meta[templateId] & (USED | TEMPLATE)) != (USED | TEMPLATE)) {
+                throw new IllegalArgumentException("entry " + templateId + " is not a template");
+            }
+            control[id] = templateId;
+            controlled[templateId]++;
+        }
+        if (destination != null) {
+            destination.bind(false);
+        }
+        forward.insert(id);
+        reverse.insert(id);
+        rec[base(id) + DEADLINE] = nowNanos + NEW_CONN_TIMEOUT;
+        wheel.schedule(id, nowNanos + NEW_CONN_TIMEOUT);
+        return id;
+    }
+
+    /** {@link #create} with the client and virtual address taken from the packet's flow key. */
+    public int create(FlowKey f, boolean destV6, long destHi, long destLo, int destPort,
+                      DestinationState destination, boolean inputOnly, int templateId, long nowNanos) {
+        return create(f.protocol(), f.v6(), f.srcHi(), f.srcLo(), f.srcPort(), f.dstHi(), f.dstLo(), f.dstPort(),
+                destV6, destHi, destLo, destPort, destination, inputOnly, templateId, nowNanos);
+    }
+
+    /**
+     * Creates a persistence template: state NONE, client port 0, timeout {@code timeoutSeconds} (the
+     * service's persistence timeout), counted as PersistConn of {@code destination}.
+     *
+     * @return the entry id, or {@link #NO_ENTRY} when the table is full (counted in {@link #drops})
+     */
+    public int createTemplate(int protocol, boolean v6, long clientHi, long clientLo,
+                              long virtualHi, long virtualLo, int virtualPort,
+                              boolean destV6, long destHi, long destLo, int destPort,
+                              DestinationState destination, int timeoutSeconds, long nowNanos) {
+        int id = allocate();
+        if (id < 0) {
+            return NO_ENTRY;
+        }
+        fill(id, protocol, v6, clientHi, clientLo, 0, virtualHi, virtualLo, virtualPort,
+                destV6, destHi, destLo, destPort, true);
+        meta[id] = USED | TEMPLATE | (destV6 ? DEST_V6 : 0);
+        dest[id] = destination;
+        control[id] = NO_ENTRY;
+        controlled[id] = 0;
+        templateTimeout[id] = timeoutSeconds;
+        if (destination != null) {
+            destination.bind(true);
+        }
+        forward.insert(id);
+        long deadline = nowNanos + timeoutSeconds * SECOND;
+        rec[base(id) + DEADLINE] = deadline;
+        wheel.schedule(id, deadline);
+        return id;
+    }
+
+    // ---------------------------------------------------------------- packets
+
+    /** True when the packet opens a new flow: a TCP SYN, an SCTP INIT. */
+    public static boolean isNewConnection(int protocol, int tcpFlagsOrChunkType) {
+        if (protocol == Protocol.TCP.number()) {
+            return (tcpFlagsOrChunkType & TcpState.FLAG_SYN) != 0;
+        }
+        if (protocol == Protocol.SCTP.number()) {
+            return tcpFlagsOrChunkType == SctpState.CHUNK_INIT;
+        }
+        return false;
+    }
+
+    /**
+     * Decides, as the kernel's input hook does, whether a client packet that found entry {@code id}
+     * may use it. With conn_reuse_mode, a new connection (SYN/INIT) hitting an entry in TIME_WAIT or
+     * CLOSE (SCTP: CLOSED) that no template controls expires the entry and is scheduled anew; so does
+     * one whose real server has weight 0 when expire_nodest_conn is on. An entry whose real server
+     * was removed is expired (expire_nodest_conn on) or its packets dropped (off).
+     */
+    public InboundVerdict admitInbound(int id, boolean newConnection, long nowNanos) {
+        DestinationState d = dest[id];
+        if (newConnection) {
+            boolean reschedule = settings.expireNodestConn() && d != null && d.weight() == 0
+                    || settings.connReuseMode() != 0 && newConnectionExpected(id);
+            if (reschedule) {
+                expireNow(id, nowNanos);
+                return InboundVerdict.RESCHEDULE;
+            }
+        }
+        if (d != null && d.removed()) {
+            if (settings.expireNodestConn()) {
+                expireNow(id, nowNanos);
+                return InboundVerdict.RESCHEDULE;
+            }
+            return InboundVerdict.DROP;
+        }
+        return InboundVerdict.FORWARD;
+    }
+
+    private boolean newConnectionExpected(int id) {
+        if (control[id] >= 0) {
+            return false;
+        }
+        int state = meta[id] & STATE_MASK;
+        int protocol = protocol(id);
+        if (protocol == Protocol.TCP.number()) {
+            return state == TcpState.TIME_WAIT || state == TcpState.CLOSE
+                    || (settings.connReuseMode() & 2) != 0 && state == TcpState.FIN_WAIT
+                    && (meta[id] & NO_OUTPUT) != 0;
+        }
+        return protocol == Protocol.SCTP.number() && state == SctpState.CLOSED;
+    }
+
+    /**
+     * Applies one packet of entry {@code id}: moves its state and re-arms its timeout, and moves the
+     * real server's active/inactive counts when the state crosses the active line.
+     *
+     * @param direction {@link #INPUT} (from the client) or {@link #OUTPUT} (a reply)
+     * @param info      TCP: the header's flag byte ({@link TcpState#FLAG_SYN} ...); SCTP: the deciding
+     *                  chunk type; UDP: ignored
+     */
+    public void onPacket(int id, int direction, int info, long nowNanos) {
+        int m = meta[id];
+        if ((m & TEMPLATE) != 0) {
+            return;
+        }
+        int dir = direction;
+        if ((m & NO_OUTPUT) != 0) {
+            if (dir == OUTPUT) {
+                m &= ~NO_OUTPUT;
+            } else {
+                dir = INPUT_ONLY;
+            }
+        }
+        int protocol = protocol(id);
+        int old = m & STATE_MASK;
+        int next;
+        boolean active;
+        long timeout;
+        if (protocol == Protocol.TCP.number()) {
+            next = TcpState.next(old, dir, info);
+            active = TcpState.active(next);
+            timeout = tcpTimeout[next];
+        } else if (protocol == Protocol.SCTP.number()) {
+            next = SctpState.next(old, dir, info);
+            active = SctpState.active(next);
+            timeout = sctpTimeout[next];
+        } else {
+            next = 0;
+            active = false;
+            timeout = udpTimeout;
+        }
+        boolean wasActive = (m & INACTIVE) == 0;
+        if (active != wasActive) {
+            m = active ? m & ~INACTIVE : m | INACTIVE;
+            DestinationState d = dest[id];
+            if (d != null) {
+                d.activate(active);
+            }
+        }
+        meta[id] = (m & ~STATE_MASK) | next;
+        setDeadline(id, nowNanos + timeout);
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    /**
+     * Runs the timers up to {@code nowNanos}, examining at most {@code budget} entries (call again to
+     * go on). Due connections are removed; a due template that still controls connections is
+     * re-armed for 60 s, as the kernel does.
+     *
+     * @return entries examined; less than {@code budget} means the timers are up to date
+     */
+    public int expire(long nowNanos, int budget) {
+        return wheel.step(nowNanos, budget, wheelCallback);
+    }
+
+    /**
+     * Expires {@code id} now (the kernel's expire_now): a connection is removed and unbound; a
+     * template that controls connections is kept and re-armed for 60 s.
+     *
+     * @return true when the entry was removed
+     */
+    public boolean expireNow(int id, long nowNanos) {
+        if ((meta[id] & TEMPLATE) != 0 && controlled[id] > 0) {
+            templateTimeout[id] = TEMPLATE_REARM_SECONDS;
+            long deadline = nowNanos + TEMPLATE_REARM_SECONDS * SECOND;
+            rec[base(id) + DEADLINE] = deadline;
+            // relink at once: the wheel may be walking past this entry's slot right now
+            wheel.reschedule(id, deadline);
+            return false;
+        }
+        remove(id);
+        return true;
+    }
+
+    private void remove(int id) {
+        int m = meta[id];
+        if ((m & UNHASHED) == 0) {
+            forward.remove(id);
+        }
+        if ((m & TEMPLATE) == 0) {
+            reverse.remove(id);
+        }
+        wheel.cancel(id);
+        int tpl = control[id];
+        if (tpl >= 0) {
+            controlled[tpl]--;
+        }
+        DestinationState d = dest[id];
+        if (d != null) {
+            d.unbind((m & TEMPLATE) != 0, (m & (TEMPLATE | INACTIVE)) == 0);
+        }
+        dest[id] = null;
+        meta[id] = 0;
+        control[id] = freeHead;
+        freeHead = id;
+        size--;
+    }
+
+    private void invalidateTemplate(int id) {
+        forward.remove(id);
+        meta[id] |= UNHASHED;
+        int b = base(id);
+        rec[b + WORD] = rec[b + WORD] & ~(0xffffL << VPORT_SHIFT) & ~(0xffffL << DPORT_SHIFT)
+                | (long) INVALID_PORT << VPORT_SHIFT | (long) INVALID_PORT << DPORT_SHIFT;
+    }
+
+    private void setDeadline(int id, long deadline) {
+        int b = base(id) + DEADLINE;
+        long old = rec[b];
+        rec[b] = deadline;
+        if (deadline - old < 0) {
+            // earlier than the slot it sits in: move it now (later deadlines move lazily)
+            wheel.reschedule(id, deadline);
+        }
+    }
+
+    private int allocate() {
+        int id;
+        if (freeHead >= 0) {
+            id = freeHead;
+            freeHead = control[id];
+        } else if (highWater < capacity) {
+            id = highWater++;
+        } else {
+            drops++;
+            return NO_ENTRY;
+        }
+        size++;
+        return id;
+    }
+
+    private void fill(int id, int protocol, boolean v6, long cHi, long cLo, int cPort, long vHi, long vLo, int vPort,
+                      boolean destV6, long dHi, long dLo, int dPort, boolean template) {
+        int b = base(id);
+        long[] r = rec;
+        r[b + CLIENT] = cHi;
+        r[b + CLIENT + 1] = cLo;
+        r[b + VIRTUAL] = vHi;
+        r[b + VIRTUAL + 1] = vLo;
+        r[b + WORD] = (cPort & 0xffffL) | (vPort & 0xffffL) << VPORT_SHIFT | (dPort & 0xffffL) << DPORT_SHIFT
+                | (long) (protocol & 0xff) << PROTO_SHIFT | (v6 ? V6_BIT : 0) | (template ? TEMPLATE_BIT : 0);
+        r[b + DEST] = dHi;
+        r[b + DEST + 1] = dLo;
+    }
+
+    // ---------------------------------------------------------------- entry fields
+
+    public boolean inUse(int id) {
+        return (meta[id] & USED) != 0;
+    }
+
+    public boolean isTemplate(int id) {
+        return (meta[id] & TEMPLATE) != 0;
+    }
+
+    /** True while the entry is counted in its real server's ActiveConn. */
+    public boolean isActive(int id) {
+        return (meta[id] & (USED | TEMPLATE | INACTIVE)) == USED;
+    }
+
+    /** True while no reply has been seen on a DR/TUN entry. */
+    public boolean isInputOnly(int id) {
+        return (meta[id] & NO_OUTPUT) != 0;
+    }
+
+    /** Protocol number (0 for a fwmark template). */
+    public int protocol(int id) {
+        return (int) (rec[base(id) + WORD] >>> PROTO_SHIFT) & 0xff;
+    }
+
+    public int state(int id) {
+        return meta[id] & STATE_MASK;
+    }
+
+    /** The state as ipvsadm -Lc prints it. */
+    public String stateName(int id) {
+        if ((meta[id] & TEMPLATE) != 0) {
+            return "NONE";
+        }
+        int p = protocol(id);
+        int s = state(id);
+        if (p == Protocol.TCP.number()) {
+            return TcpState.name(s);
+        }
+        if (p == Protocol.SCTP.number()) {
+            return SctpState.name(s);
+        }
+        return "UDP";
+    }
+
+    public DestinationState destination(int id) {
+        return dest[id];
+    }
+
+    public long destinationHi(int id) {
+        return rec[base(id) + DEST];
+    }
+
+    public long destinationLo(int id) {
+        return rec[base(id) + DEST + 1];
+    }
+
+    public int destinationPort(int id) {
+        return (int) (rec[base(id) + WORD] >>> DPORT_SHIFT) & 0xffff;
+    }
+
+    public int clientPort(int id) {
+        return (int) rec[base(id) + WORD] & 0xffff;
+    }
+
+    public int virtualPort(int id) {
+        return (int) (rec[base(id) + WORD] >>> VPORT_SHIFT) & 0xffff;
+    }
+
+    /** The template controlling this connection, or {@link #NO_ENTRY}. */
+    public int controllingTemplate(int id) {
+        return (meta[id] & TEMPLATE) != 0 ? NO_ENTRY : control[id];
+    }
+
+    /** For a template: the connections it controls. */
+    public int controlledCount(int id) {
+        return (meta[id] & TEMPLATE) != 0 ? controlled[id] : 0;
+    }
+
+    public long deadlineNanos(int id) {
+        return rec[base(id) + DEADLINE];
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    /** Every entry as ipvsadm -Lc shows it (allocates; control plane only, on the owner thread). */
+    public List<ConnectionView> list(long nowNanos) {
+        List<ConnectionView> out = new ArrayList<>(size);
+        for (int id = 0; id < highWater; id++) {
+            if (inUse(id)) {
+                out.add(view(id, nowNanos));
+            }
+        }
+        return out;
+    }
+
+    /** One entry as ipvsadm -Lc shows it. */
+    public ConnectionView view(int id, long nowNanos) {
+        int b = base(id);
+        long word = rec[b + WORD];
+        boolean v6 = (word & V6_BIT) != 0;
+        int m = meta[id];
+        int p = protocol(id);
+        Protocol protocol = p == PersistenceKeys.FWMARK_PROTOCOL ? null : Protocol.fromNumber(p);
+        long remaining = Math.max(0, rec[b + DEADLINE] - nowNanos) / 1_000_000L;
+        return new ConnectionView(protocol,
+                address(v6, rec[b + CLIENT], rec[b + CLIENT + 1]), clientPort(id),
+                address(v6, rec[b + VIRTUAL], rec[b + VIRTUAL + 1]), virtualPort(id),
+                address((m & DEST_V6) != 0, rec[b + DEST], rec[b + DEST + 1]), destinationPort(id),
+                stateName(id), remaining, (m & TEMPLATE) != 0, null, null);
+    }
+
+    private static IpAddress address(boolean v6, long hi, long lo) {
+        return new IpAddress(v6 ? AddressFamily.INET6 : AddressFamily.INET, hi, lo);
+    }
+
+    private final class WheelCallback implements ExpiryWheel.Expirer {
+        @Override
+        public long deadline(int id) {
+            return rec[base(id) + DEADLINE];
+        }
+
+        @Override
+        public void due(int id, long nowNanos) {
+            expireNow(id, nowNanos);
+        }
+    }
+}

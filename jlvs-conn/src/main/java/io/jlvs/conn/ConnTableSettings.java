@@ -1,0 +1,22 @@
+package io.jlvs.conn;
+
+/**
+ * The IPVS sysctls that change how the connection table treats existing entries.
+ *
+ * @param expireNodestConn        expire_nodest_conn: an entry whose real server was removed is expired on
+ *                                its next packet (which is then scheduled anew) instead of dropping packets
+ * @param expireQuiescentTemplate expire_quiescent_template: a persistence template whose real server has
+ *                                weight 0 is invalidated when looked up
+ * @param connReuseMode           conn_reuse_mode bitmap: 0 off; bit 1 reschedule a new SYN (or SCTP INIT)
+ *                                that hits a TIME_WAIT/CLOSE entry; bit 2 also FIN_WAIT of DR/TUN entries
+ */
+public record ConnTableSettings(boolean expireNodestConn, boolean expireQuiescentTemplate, int connReuseMode) {
+    /** The kernel's defaults: 0, 0, 1. */
+    public static final ConnTableSettings DEFAULTS = new ConnTableSettings(false, false, 1);
+
+    public ConnTableSettings {
+        if (connReuseMode < 0 || connReuseMode > 3) {
+            throw new IllegalArgumentException("conn_reuse_mode must be 0..3, got " + connReuseMode);
+        }
+    }
+}
