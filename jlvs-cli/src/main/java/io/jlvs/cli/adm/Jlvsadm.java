@@ -161,7 +161,7 @@ public final class Jlvsadm {
                 return ExitCodes.FAILURE;
             }
             if (json) {
-                JsonListing.table(table.connTableSize(), List.of(found), sb);
+                JsonListing.table(table.connTableSize(), List.of(found), !r.has(AdmOption.NOSORT), sb);
             } else {
                 new TableListing(r, resolver, false).one(found, sb);
             }
@@ -191,7 +191,7 @@ public final class Jlvsadm {
                     services = new ArrayList<>(services);
                     services.sort(TableListing.SERVICE_ORDER);
                 }
-                JsonListing.table(table.connTableSize(), services, sb);
+                JsonListing.table(table.connTableSize(), services, !r.has(AdmOption.NOSORT), sb);
             } else {
                 new TableListing(r, resolver, false).all(table, sb);
             }

@@ -14,6 +14,7 @@ import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.SyncDaemonView;
 import io.jlvs.core.view.Timeouts;
 import io.jlvs.core.view.VirtualServiceView;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,18 +25,18 @@ final class JsonListing {
     private JsonListing() {
     }
 
-    static void table(int connTableSize, List<VirtualServiceView> services, StringBuilder out) {
+    static void table(int connTableSize, List<VirtualServiceView> services, boolean sort, StringBuilder out) {
         Json j = new Json(out);
         j.beginObject().field("version", TableListing.IPVS_VERSION).field("connTableSize", connTableSize);
         j.name("services").beginArray();
         for (VirtualServiceView v : services) {
-            service(j, v);
+            service(j, v, sort);
         }
         j.endArray().endObject();
         out.append('\n');
     }
 
-    private static void service(Json j, VirtualServiceView v) {
+    private static void service(Json j, VirtualServiceView v, boolean sort) {
         VirtualService s = v.service();
         j.beginObject();
         if (s.key() instanceof FwmarkServiceKey fk) {
@@ -64,7 +65,12 @@ final class JsonListing {
         stats(j, v.stats());
         rates(j, v.rates());
         j.name("realServers").beginArray();
-        for (RealServerView d : v.realServers()) {
+        List<RealServerView> dests = v.realServers();
+        if (sort) {
+            dests = new ArrayList<>(dests);
+            dests.sort(TableListing.DEST_ORDER);
+        }
+        for (RealServerView d : dests) {
             RealServer r = d.server();
             j.beginObject().field("address", r.address().toString()).field("port", r.port())
                     .field("forward", r.method().label()).field("weight", r.weight())
