@@ -1,23 +1,36 @@
 package io.jlvs.engine;
 
 import io.jlvs.core.stats.IpvsCounters;
+import io.jlvs.core.stats.RateEstimator;
 import io.jlvs.core.stats.RateSample;
 import java.util.Map;
 import java.util.WeakHashMap;
 
-/** The rate estimator of each counter set. Owner: the engine, under its lock. */
+/**
+ * The 2-second rate estimator of each counter set (service or real server), created when the set is
+ * first stepped. Owner: the engine, under its lock.
+ */
 final class RateBook {
-    private final Map<IpvsCounters, RateSample> rates = new WeakHashMap<>();
+    private final Map<IpvsCounters, RateEstimator> estimators = new WeakHashMap<>();
 
     void step(IpvsCounters counters) {
-        rates.putIfAbsent(counters, RateSample.ZERO);
+        RateEstimator e = estimators.get(counters);
+        if (e == null) {
+            estimators.put(counters, new RateEstimator(counters.sample()));
+        } else {
+            e.sample(counters.sample());
+        }
     }
 
     void reset(IpvsCounters counters) {
-        rates.put(counters, RateSample.ZERO);
+        RateEstimator e = estimators.get(counters);
+        if (e != null) {
+            e.reset(counters.sample());
+        }
     }
 
     RateSample rate(IpvsCounters counters) {
-        return rates.getOrDefault(counters, RateSample.ZERO);
+        RateEstimator e = estimators.get(counters);
+        return e == null ? RateSample.ZERO : e.rates();
     }
 }

@@ -172,4 +172,25 @@ class IpvsEngineTest {
         assertThat(engine.table().services().getFirst().stats().inBytes()).isZero();
         assertThat(engine.table().services().getFirst().realServers().getFirst().stats().inPackets()).isZero();
     }
+
+    @Test
+    void ratesFollowTheKernelEstimatorStepAndZeroResetsThem() throws Exception {
+        add(HTTP);
+        engine.execute(new IpvsCommand.AddServer(HTTP, rs("10.0.0.11", 80, ForwardingMethod.MASQ, 1)));
+        ServiceRuntime rt = engine.snapshot().service(HTTP);
+        engine.estimateRates();
+        for (int step = 0; step < 80; step++) {
+            for (int i = 0; i < 200; i++) {
+                rt.counters().connection();
+            }
+            rt.counters().inbound(2000, 120_000);
+            engine.estimateRates();
+        }
+        var rates = engine.table().services().getFirst().rates();
+        assertThat(rates.cps()).isEqualTo(100);
+        assertThat(rates.inPps()).isEqualTo(1000);
+        assertThat(rates.inBps()).isEqualTo(60_000);
+        engine.execute(new IpvsCommand.Zero(HTTP));
+        assertThat(engine.table().services().getFirst().rates().cps()).isZero();
+    }
 }
