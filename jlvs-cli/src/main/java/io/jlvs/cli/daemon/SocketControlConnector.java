@@ -21,11 +21,17 @@ public final class SocketControlConnector implements ControlConnector {
 
     @Override
     public IpvsControl connect() throws IOException {
-        return ControlClient.connect(socket);
+        try {
+            return ControlClient.connect(socket);
+        } catch (IOException e) {
+            // jlvsadm words the line itself ("cannot reach the jlvs daemon at <describe()>: <reason>; ...")
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(cause.getMessage() + " (set JLVS_SOCKET if the daemon uses another socket)", e);
+        }
     }
 
     @Override
     public String describe() {
-        return "jlvs daemon at " + socket;
+        return socket.toString();
     }
 }
