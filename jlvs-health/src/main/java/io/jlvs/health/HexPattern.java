@@ -24,12 +24,11 @@ public final class HexPattern {
                 continue;
             }
             int i = 0;
-            if (word.length() % 2 == 1) {
-                addByte(v, m, '0', word.charAt(0));
-                i = 1;
-            }
-            for (; i < word.length(); i += 2) {
+            for (; i + 1 < word.length(); i += 2) {
                 addByte(v, m, word.charAt(i), word.charAt(i + 1));
+            }
+            if (i < word.length()) {
+                addByte(v, m, '0', word.charAt(i));
             }
         }
         return new HexPattern(v.toByteArray(), m.toByteArray());
