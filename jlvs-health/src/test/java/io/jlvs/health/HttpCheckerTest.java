@@ -161,6 +161,7 @@ class HttpCheckerTest {
     /** Fails with the given keepalived text within connect_timeout + 1 s, with descriptors back to baseline. */
     static void assertWithinBound(java.util.function.Supplier<CheckOutcome> attempt, String text) {
         long fds = Fixtures.openFds();
+        int threads = Thread.activeCount();
         long start = System.nanoTime();
         CheckOutcome outcome = attempt.get();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -168,7 +169,10 @@ class HttpCheckerTest {
         assertThat(outcome.reason()).startsWith(text);
         assertThat(took).isLessThan(TIMEOUT.plusSeconds(1));
         // the test's own server closes its side when it notices: wait for it, bounded
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3))
-                .untilAsserted(() -> assertThat(Fixtures.openFds()).isLessThanOrEqualTo(fds));
+        org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> {
+                    assertThat(Fixtures.openFds()).isLessThanOrEqualTo(fds);
+                    assertThat(Thread.activeCount()).isLessThanOrEqualTo(threads);
+                });
     }
 }
