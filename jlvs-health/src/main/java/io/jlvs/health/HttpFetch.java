@@ -1,0 +1,224 @@
+package io.jlvs.health;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One GET as keepalived's HTTP_GET/SSL_GET sends it, read with every byte bounded by one deadline
+ * (connect, TLS handshake, request, status line, headers, body).
+ */
+final class HttpFetch {
+
+    private final CheckTarget target;
+    private final SSLSocketFactory tls;
+    private final HttpProtocol protocol;
+    private final Duration timeout;
+    private final int maxResponseBytes;
+
+    /** @param tls null for plain HTTP */
+    HttpFetch(CheckTarget target, SSLSocketFactory tls, HttpProtocol protocol, Duration timeout, int maxResponseBytes) {
+        this.target = target;
+        this.tls = tls;
+        this.protocol = protocol;
+        this.timeout = timeout;
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    /** The request keepalived sends (User-Agent KeepAliveClient; Host is the virtualhost, else address:port). */
+    String request(String path, String virtualhost) {
+        String host;
+        if (virtualhost != null) {
+            host = virtualhost;
+        } else {
+            String address = target.address().toString();
+            host = (target.address().isV4() ? address : "[" + address + "]") + ":" + target.port();
+        }
+        return "GET " + path + " HTTP/1." + protocol.minor() + "\r\n"
+                + "User-Agent: KeepAliveClient\r\n"
+                + (protocol.connectionClose() ? "Connection: close\r\n" : "")
+                + "Host: " + host + "\r\n\r\n";
+    }
+
+    HttpResponse get(String path, String virtualhost, String sniName, boolean keepBody) throws IOException {
+        Deadline deadline = Deadline.after(timeout);
+        Socket socket;
+        try {
+            socket = ProbeSocket.connect(target, deadline);
+        } catch (SocketTimeoutException e) {
+            throw new HttpProbeException("Timeout connecting");
+        } catch (IOException e) {
+            throw new HttpProbeException("Connection failed");
+        }
+        try (Socket s = tls == null ? socket : handshake(socket, sniName, deadline)) {
+            OutputStream out = s.getOutputStream();
+            try {
+                out.write(request(path, virtualhost).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException e) {
+                throw new HttpProbeException("Cannot send get request to");
+            }
+            return read(ProbeSocket.boundedInput(s, deadline), keepBody);
+        } catch (SocketTimeoutException e) {
+            throw new HttpProbeException(tls == null ? "Timeout WEB read" : "Timeout SSL read");
+        }
+    }
+
+    private Socket handshake(Socket plain, String sniName, Deadline deadline) throws IOException {
+        try {
+            SSLSocket ssl = (SSLSocket) tls.createSocket(plain, target.address().toString(), target.port(), true);
+            SSLParameters params = ssl.getSSLParameters();
+            params.setServerNames(sniName == null ? List.of() : List.of(new SNIHostName(sniName)));
+            ssl.setSSLParameters(params);
+            ssl.setSoTimeout(deadline.remainingMillis());
+            ssl.startHandshake();
+            return ssl;
+        } catch (SocketTimeoutException e) {
+            plain.close();
+            throw new HttpProbeException("Timeout SSL read");
+        } catch (SSLException e) {
+            plain.close();
+            throw new HttpProbeException("SSL handshake/communication error connecting to");
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    private HttpResponse read(InputStream in, boolean keepBody) throws IOException {
+        byte[] buf = new byte[8192];
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int n;
+        int headerEnd = -1;
+        byte[] headBytes = new byte[0];
+        while (headerEnd < 0) {
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                throw new HttpProbeException("Timeout WEB read");
+            } catch (IOException e) {
+                throw new HttpProbeException("Read error with");
+            }
+            if (n < 0) {
+                if (head.size() == 0) {
+                    throw new HttpProbeException("Read, no data received from ");
+                }
+                break;
+            }
+            head.write(buf, 0, n);
+            headBytes = head.toByteArray();
+            headerEnd = indexOfBlankLine(headBytes);
+            if (headerEnd < 0 && head.size() > HttpCheck.MAX_HEADER_BYTES) {
+                throw new HttpProbeException("HTTP header too large from");
+            }
+        }
+        if (headerEnd < 0) {
+            throw new HttpProbeException("HTTP status code error to");
+        }
+        String header = new String(headBytes, 0, headerEnd, StandardCharsets.ISO_8859_1);
+        int status = statusCode(header);
+        long contentLength = contentLength(header);
+
+        MessageDigest md5 = md5();
+        ByteArrayOutputStream body = keepBody ? new ByteArrayOutputStream() : null;
+        int bodyStart = headerEnd + 4;
+        long received = 0;
+        int firstChunk = headBytes.length - bodyStart;
+        if (firstChunk > 0) {
+            received = consume(headBytes, bodyStart, firstChunk, contentLength, received, md5, body);
+        }
+        while (contentLength < 0 || received < contentLength) {
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                throw new HttpProbeException("Timeout WEB read");
+            } catch (IOException e) {
+                throw new HttpProbeException("Read error with");
+            }
+            if (n < 0) {
+                break;
+            }
+            received = consume(buf, 0, n, contentLength, received, md5, body);
+            if (received + headerEnd > maxResponseBytes) {
+                throw new HttpProbeException("HTTP response too large from");
+            }
+        }
+        return new HttpResponse(status, header, HexFormat.of().formatHex(md5.digest()),
+                body == null ? null : body.toByteArray(), received);
+    }
+
+    private static long consume(byte[] data, int off, int len, long contentLength, long received, MessageDigest md5,
+                                ByteArrayOutputStream body) {
+        int take = contentLength < 0 ? len : (int) Math.min(len, contentLength - received);
+        md5.update(data, off, take);
+        if (body != null) {
+            body.write(data, off, take);
+        }
+        return received + take;
+    }
+
+    private static int indexOfBlankLine(byte[] b) {
+        for (int i = 0; i + 3 < b.length; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The status code of "HTTP/1.x NNN reason", or -1 when the status line is not one. */
+    static int statusCode(String header) {
+        int eol = header.indexOf("\r\n");
+        String line = eol < 0 ? header : header.substring(0, eol);
+        if (!line.startsWith("HTTP/") || line.length() < 12 || line.charAt(8) != ' ') {
+            return -1;
+        }
+        String code = line.substring(9, 12);
+        if (line.length() > 12 && line.charAt(12) != ' ') {
+            return -1;
+        }
+        for (int i = 0; i < 3; i++) {
+            if (!Character.isDigit(code.charAt(i))) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(code);
+    }
+
+    private static long contentLength(String header) {
+        for (String line : header.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
+                try {
+                    return Long.parseLong(line.substring(colon + 1).trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has MD5", e);
+        }
+    }
+}
