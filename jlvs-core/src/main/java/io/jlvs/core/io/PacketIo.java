@@ -1,0 +1,32 @@
+package io.jlvs.core.io;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Ethernet frames in and out of one interface: the only way the packet data plane touches the wire.
+ * Implementations: AF_PACKET rings (jlvs-sys), in-memory and pcap ones for tests. Owner: one data-plane
+ * thread; nothing here may allocate per frame.
+ */
+public interface PacketIo extends AutoCloseable {
+
+    /** Hands up to {@code max} received frames to {@code handler}; returns how many. Never blocks longer than the implementation's poll timeout. */
+    int receive(FrameHandler handler, int max);
+
+    /**
+     * Queues a copy of {@code length} bytes at {@code offset} of {@code frame} for sending. Returns false when
+     * the transmit queue is full (the caller counts a drop).
+     */
+    boolean transmit(MemorySegment frame, long offset, int length);
+
+    /** Sends everything queued. */
+    void flush();
+
+    /** The interface's MAC address (6 bytes as the low 48 bits). */
+    long macAddress();
+
+    /** The interface's MTU. */
+    int mtu();
+
+    @Override
+    void close();
+}
