@@ -1,0 +1,45 @@
+package io.jlvs.proxy;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * How the FULLNAT proxy runs.
+ *
+ * @param eventLoops    Netty event loops (one per core is the usual choice)
+ * @param preferNative  use epoll when it loads; NIO otherwise
+ * @param sweepInterval how often idle connections and expired persistence templates are looked for
+ * @param nanoClock     monotonic time in nanoseconds (System::nanoTime outside tests)
+ */
+public record ProxySettings(int eventLoops, boolean preferNative, Duration sweepInterval, LongSupplier nanoClock) {
+
+    public ProxySettings {
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("at least one event loop is needed");
+        }
+        if (sweepInterval == null || sweepInterval.isNegative() || sweepInterval.isZero()) {
+            throw new IllegalArgumentException("sweep interval must be positive");
+        }
+        if (nanoClock == null) {
+            throw new IllegalArgumentException("a clock is required");
+        }
+    }
+
+    /** One event loop per available core, epoll preferred, a sweep every second, the system clock. */
+    public static ProxySettings defaults() {
+        return new ProxySettings(Runtime.getRuntime().availableProcessors(), true, Duration.ofSeconds(1),
+                System::nanoTime);
+    }
+
+    public ProxySettings withEventLoops(int n) {
+        return new ProxySettings(n, preferNative, sweepInterval, nanoClock);
+    }
+
+    public ProxySettings withPreferNative(boolean prefer) {
+        return new ProxySettings(eventLoops, prefer, sweepInterval, nanoClock);
+    }
+
+    public ProxySettings withSweepInterval(Duration interval) {
+        return new ProxySettings(eventLoops, preferNative, interval, nanoClock);
+    }
+}
