@@ -29,6 +29,7 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 
 /**
  * One proxied TCP connection: the client's channel (front) and the channel to the real server (back),
@@ -59,6 +60,8 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     private boolean backEof;
     private boolean finished;
     private long lastActivity;
+    /** Client bytes that arrived before the real server accepted (epoll reads them at a client FIN). */
+    private ArrayDeque<ByteBuf> early;
 
     TcpFlow(ProxyContext ctx, InetServiceKey key, FullNatServiceOptions options, Channel front) {
         this.ctx = ctx;
@@ -171,11 +174,13 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
                 }
                 ctx.noDestination.increment();
             }
+            releaseEarly();
             front.close();
             maybeFinish();
             return;
         }
         if (!front.isActive()) {
+            releaseEarly();
             back.close();
             back.closeFuture().addListener(x -> maybeFinish());
             return;
@@ -190,8 +195,30 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             sendProxyHeader();
         }
         lastActivity = ctx.clock.getAsLong();
-        front.read();
+        if (early != null) {
+            ByteBuf b;
+            while ((b = early.poll()) != null) {
+                if (destination != null) {
+                    destination.counters().inbound(1, b.readableBytes());
+                }
+                back.write(b, back.voidPromise());
+            }
+            early = null;
+            back.flush();
+        }
+        if (frontEof) {
+            clientFinished();
+        } else {
+            front.read();
+        }
         back.read();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
     }
 
     private void sendProxyHeader() {
@@ -218,6 +245,14 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             return;
         }
         int bytes = buf.readableBytes();
+        if (from == front && state == TcpState.SYN_RECV) {
+            if (early == null) {
+                early = new ArrayDeque<>();
+            }
+            early.add(buf);
+            service.counters().inbound(1, bytes);
+            return;
+        }
         if (from == front) {
             service.counters().inbound(1, bytes);
             if (destination != null) {
@@ -236,13 +271,15 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     public void channelReadComplete(ChannelHandlerContext c) {
         Channel from = c.channel();
         Channel to = from == front ? back : front;
-        if (to == null) {
+        if (to == null || state == TcpState.SYN_RECV) {
             return;
         }
         lastActivity = ctx.clock.getAsLong();
         to.flush();
         if (to.isWritable()) {
-            from.read();
+            if (from.isActive()) {
+                from.read();
+            }
         } else {
             ChannelOutboundBuffer pending = to.unsafe().outboundBuffer();
             if (pending != null) {
@@ -270,9 +307,21 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         Channel from = c.channel();
         if (from == front) {
             frontEof = true;
+            if (state == TcpState.SYN_RECV) {
+                return;
+            }
         } else {
             backEof = true;
         }
+        halfClosed(from);
+    }
+
+    /** The client's FIN arrived before the real server accepted: pass it on now. */
+    private void clientFinished() {
+        halfClosed(front);
+    }
+
+    private void halfClosed(Channel from) {
         if (active) {
             destination.activate(false);
             active = false;
