@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 final class ProxyContext {
     final ProxyTransport transport;
     final LongSupplier clock;
+    final long closedLingerNanos;
     final PersistenceTemplates templates = new PersistenceTemplates();
     final FlowPlacer placer = new FlowPlacer(templates);
     /** Open flows; each flow adds and removes itself on its event loop. */
@@ -27,9 +28,10 @@ final class ProxyContext {
     final LongAccumulator maxPendingWriteBytes = new LongAccumulator(Math::max, 0);
     private volatile ForwardingSnapshot snapshot = ForwardingSnapshot.EMPTY;
 
-    ProxyContext(ProxyTransport transport, LongSupplier clock) {
+    ProxyContext(ProxyTransport transport, LongSupplier clock, long closedLingerNanos) {
         this.transport = transport;
         this.clock = clock;
+        this.closedLingerNanos = closedLingerNanos;
     }
 
     ForwardingSnapshot snapshot() {

@@ -369,6 +369,19 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             return;
         }
         finished = true;
+        if (destination != null && ctx.closedLingerNanos > 0) {
+            if (active) {
+                destination.activate(false);
+                active = false;
+            }
+            if (template != null) {
+                template.release();
+                template = null;
+            }
+            ctx.flows.add(new TcpLinger(ctx, key, client, clientPort, target, destination, front.eventLoop(),
+                    ctx.clock.getAsLong()));
+            destination = null;
+        }
         unplace();
         ctx.flows.remove(this);
     }

@@ -158,6 +158,32 @@ class FullNatSchedulingTest {
         }
     }
 
+    @Test
+    void closedConnectionsLingerAsTimeWaitSoWlcSpreadsShortConnections() throws Exception {
+        try (ProxyFixture lingering = new ProxyFixture(Duration.ofMillis(1500))) {
+            InetServiceKey key = lingering.tcpService("wlc");
+            for (int i = 1; i <= 3; i++) {
+                lingering.addServer(key, backend(TcpBackend.greeter("rs" + i)).port(), 1);
+            }
+            lingering.awaitListening(key);
+
+            Map<String, Integer> seen = new HashMap<>();
+            for (int i = 0; i < 6; i++) {
+                seen.merge(lingering.firstLine(key), 1, Integer::sum);
+            }
+            assertThat(seen).containsOnly(Map.entry("rs1", 2), Map.entry("rs2", 2), Map.entry("rs3", 2));
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(lingering.engine.connections()).hasSize(6)
+                            .allSatisfy(c -> assertThat(c.state()).isEqualTo("TIME_WAIT")));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(lingering.engine.connections()).isEmpty();
+                for (RealServerView r : lingering.view(key).realServers()) {
+                    assertThat(r.inactiveConns()).isZero();
+                }
+            });
+        }
+    }
+
     static String readLine(InputStream in) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
         int c;

@@ -30,8 +30,16 @@ final class ProxyFixture implements AutoCloseable {
     static final IpAddress LOCALHOST = IpAddress.parse("127.0.0.1");
 
     final IpvsEngine engine = new IpvsEngine(EngineSettings.defaults(), TestSchedulers.all());
-    final FullNatProxy proxy = new FullNatProxy(engine,
-            ProxySettings.defaults().withEventLoops(2).withSweepInterval(Duration.ofMillis(100)));
+    final FullNatProxy proxy;
+
+    ProxyFixture() {
+        this(Duration.ZERO);
+    }
+
+    ProxyFixture(Duration closedLinger) {
+        proxy = new FullNatProxy(engine, ProxySettings.defaults().withEventLoops(2)
+                .withSweepInterval(Duration.ofMillis(100)).withClosedLinger(closedLinger));
+    }
 
     static int freePort(Protocol protocol) throws IOException {
         if (protocol == Protocol.UDP) {
