@@ -1,0 +1,149 @@
+package io.jlvs.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.core.sched.Destinations;
+import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.sched.Scheduler;
+import io.jlvs.core.sched.SchedulerFactory;
+import io.jlvs.core.sched.SchedulerOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+    /** A minimal wlc for this test (the real schedulers live in jlvs-sched). */
+    private static final SchedulerFactory WLC = new SchedulerFactory() {
+        @Override
+        public String name() {
+            return "wlc";
+        }
+
+        @Override
+        public Scheduler create(SchedulerOptions options) {
+            return new Scheduler() {
+                @Override
+                public String name() {
+                    return "wlc";
+                }
+
+                @Override
+                public int select(Destinations d, FlowKey flow) {
+                    int best = NO_DESTINATION;
+                    for (int i = 0; i < d.size(); i++) {
+                        if (d.available(i) && (best < 0
+                                || d.overhead(i) * d.weight(best) < d.overhead(best) * d.weight(i))) {
+                            best = i;
+                        }
+                    }
+                    return best;
+                }
+            };
+        }
+    };
+
+    /** Four consecutive free ports on 127.0.0.1 (the service and three servers). */
+    private static int freePortRun(int length) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                base = s.getLocalPort();
+            }
+            if (base + length > 65535) {
+                continue;
+            }
+            boolean free = true;
+            for (int p = base; p < base + length && free; p++) {
+                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                    free = s.getLocalPort() == p;
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no run of free ports");
+    }
+
+    /** What `curl http://127.0.0.1:port/` prints, over a fresh connection. */
+    private static String get(int port) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(response).startsWith("HTTP/1.1 200");
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    @Test
+    void demoBalancesHttpRequestsOverItsThreeRealServersUntilStopped() throws Exception {
+        int port = freePortRun(4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CountDownLatch stop = new CountDownLatch(1);
+        DemoCommand demo = new DemoCommand(List.of(WLC), new PrintStream(out, true), System.err, stop);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> new CommandLine(demo).execute("--port", String.valueOf(port)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("curl"));
+
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            seen.merge(get(port).trim(), 1, Integer::sum);
+        }
+        assertThat(seen).containsOnlyKeys("hello from demo real server 1", "hello from demo real server 2",
+                "hello from demo real server 3");
+        String printed = out.toString();
+        String firstServer = "127.0.0.1:" + (port + 1);
+        assertThat(printed).contains("TCP  127.0.0.1:" + port + " wlc\n  -> " + firstServer
+                        + " ".repeat(29 - firstServer.length()) + "FullNat 1      0          0")
+                .contains("curl http://127.0.0.1:" + port + "/");
+
+        stop.countDown();
+        assertThat(exit.get()).isZero();
+        assertThat(CompletableFuture.supplyAsync(() -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return "still listening";
+            } catch (IOException refused) {
+                return "stopped";
+            }
+        }).get()).isEqualTo("stopped");
+    }
+
+    @Test
+    void portInUseIsOneClearLineAndExitCodeOne() throws Exception {
+        int port = freePortRun(4);
+        try (ServerSocket busy = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            DemoCommand demo = new DemoCommand(List.of(WLC), System.out, new PrintStream(err, true),
+                    new CountDownLatch(0));
+            int code = new CommandLine(demo).execute("--port", String.valueOf(busy.getLocalPort()));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("jlvs demo: port 127.0.0.1:" + port
+                    + " is in use; choose another with --port" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void missingSchedulerIsReportedNotThrown() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        DemoCommand demo = new DemoCommand(List.of(), System.out, new PrintStream(err, true), new CountDownLatch(0));
+        assertThat(new CommandLine(demo).execute()).isEqualTo(1);
+        assertThat(err.toString()).startsWith("jlvs demo: the wlc scheduler is not available");
+    }
+}

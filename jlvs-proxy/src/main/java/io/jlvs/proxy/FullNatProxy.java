@@ -1,0 +1,218 @@
+package io.jlvs.proxy;
+
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.core.view.Timeouts;
+import io.jlvs.engine.ConnectionSource;
+import io.jlvs.engine.ForwardingSnapshot;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.ServiceRuntime;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FULLNAT data plane: a socket-level TCP and UDP proxy that serves the engine's virtual services
+ * whose real servers use {@link ForwardingMethod#FULLNAT}. It follows the engine's snapshots: a service
+ * gets a listening socket on VIP:port when it has FULLNAT real servers (or a sorry server), keeps it as
+ * long as it exists, and loses it when deleted; open connections are never cut by a table change.
+ * Each client connection ends here and a new one goes to the real server chosen by the service's
+ * scheduler, with IPVS's persistence, thresholds, connection counts and counters.
+ */
+public final class FullNatProxy implements ConnectionSource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FullNatProxy.class);
+
+    private final IpvsEngine engine;
+    private final ProxySettings settings;
+    private final ProxyContext ctx;
+    private final EventLoopGroup group;
+    /** Owner: whoever holds {@code this} (the engine's publishing thread or a configuring caller). */
+    private final Map<InetServiceKey, ServiceListener> listeners = new HashMap<>();
+    private final ScheduledFuture<?> sweeper;
+    private boolean closed;
+
+    /** Starts the event loops and begins following {@code engine}'s services. */
+    public FullNatProxy(IpvsEngine engine, ProxySettings settings) {
+        this.engine = engine;
+        this.settings = settings;
+        this.ctx = new ProxyContext(ProxyTransport.choose(settings.preferNative()), settings.nanoClock(),
+                settings.closedLinger().toNanos());
+        this.group = new MultiThreadIoEventLoopGroup(settings.eventLoops(),
+                new DefaultThreadFactory("jlvs-fullnat", true), ctx.transport.ioHandlerFactory());
+        long sweepMillis = settings.sweepInterval().toMillis();
+        this.sweeper = group.next().scheduleAtFixedRate(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        engine.addConnectionSource(this);
+        engine.addSnapshotListener(this::follow);
+    }
+
+    /** "epoll" or "nio". */
+    public String transportName() {
+        return ctx.transport.name();
+    }
+
+    /** Sets a service's FULLNAT options; they apply to connections accepted from now on. */
+    public void setServiceOptions(VirtualServiceKey key, FullNatServiceOptions options) {
+        ctx.options.put(key, Objects.requireNonNull(options));
+        follow(ctx.snapshot());
+    }
+
+    public FullNatServiceOptions serviceOptions(VirtualServiceKey key) {
+        return ctx.options(key);
+    }
+
+    /**
+     * Completes with the address the service listens on once bound, or exceptionally when it could not
+     * bind (for instance {@link java.net.BindException} when the port is in use). Fails at once with
+     * {@link IllegalStateException} when the proxy does not serve the service.
+     */
+    public synchronized CompletableFuture<InetSocketAddress> listening(VirtualServiceKey key) {
+        ServiceListener l = key instanceof InetServiceKey k ? listeners.get(k) : null;
+        return l != null ? l.bound()
+                : CompletableFuture.failedFuture(new IllegalStateException("FULLNAT does not serve " + key));
+    }
+
+    public FullNatProxyMetrics metrics() {
+        return ctx.metrics();
+    }
+
+    /** Lists open flows (`-Lc` states and remaining idle time) and persistence templates (state NONE). */
+    @Override
+    public void collect(List<ConnectionView> into) {
+        long now = ctx.clock.getAsLong();
+        Timeouts timeouts = ctx.snapshot().timeouts();
+        for (ProxiedFlow f : ctx.flows) {
+            ConnectionView v = f.view(now, timeouts);
+            if (v != null) {
+                into.add(v);
+            }
+        }
+        List<PersistenceTemplate> templates = new ArrayList<>();
+        ctx.templates.collect(templates);
+        for (PersistenceTemplate t : templates) {
+            if (!(t.key.service() instanceof InetServiceKey k)) {
+                continue;
+            }
+            DestinationState d = t.destination;
+            into.add(new ConnectionView(k.protocol(), t.key.maskedClient(), 0, k.address(), k.port(),
+                    d.config().address(), d.config().port(), "NONE",
+                    Math.max(0, (t.expiresAtNanos() - now) / 1_000_000L), true, null, null));
+        }
+    }
+
+    private synchronized void follow(ForwardingSnapshot snapshot) {
+        if (closed) {
+            return;
+        }
+        ctx.snapshot(snapshot);
+        Map<VirtualServiceKey, ServiceRuntime> services = snapshot.services();
+        for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : services.entrySet()) {
+            if (!(e.getKey() instanceof InetServiceKey key) || key.protocol() == Protocol.SCTP || key.port() == 0) {
+                continue;
+            }
+            boolean listening = listeners.containsKey(key);
+            boolean wanted = wanted(key, e.getValue(), listening);
+            if (wanted && !listening) {
+                open(key);
+            } else if (!wanted && listening) {
+                stop(key, "its real servers are no longer FULLNAT");
+            }
+        }
+        for (InetServiceKey key : List.copyOf(listeners.keySet())) {
+            if (!services.containsKey(key)) {
+                stop(key, "the service was deleted");
+                ctx.templates.dropService(key);
+            }
+        }
+    }
+
+    /**
+     * FULLNAT serves a service that has a FULLNAT real server or a sorry server; one it already serves
+     * keeps its socket while it has no real servers at all (they may come back).
+     */
+    private boolean wanted(InetServiceKey key, ServiceRuntime rt, boolean listening) {
+        List<DestinationState> dests = rt.destinations().asList();
+        for (DestinationState d : dests) {
+            if (d.config().method() == ForwardingMethod.FULLNAT) {
+                return true;
+            }
+        }
+        FullNatServiceOptions o = ctx.options.get(key);
+        return (o != null && o.sorryServer() != null) || (listening && dests.isEmpty());
+    }
+
+    private void open(InetServiceKey key) {
+        ServiceListener l = key.protocol() == Protocol.UDP
+                ? new UdpServiceListener(ctx, group.next(), key)
+                : new TcpServiceListener(ctx, group, key);
+        listeners.put(key, l);
+        l.bound().whenComplete((addr, err) -> {
+            if (err != null) {
+                LOG.warn("FULLNAT cannot listen for {}: {}", key, err.toString());
+            } else {
+                LOG.info("FULLNAT listening for {} on {} ({})", key, addr, ctx.transport.name());
+            }
+        });
+    }
+
+    private void stop(InetServiceKey key, String why) {
+        ServiceListener l = listeners.remove(key);
+        if (l != null) {
+            LOG.info("FULLNAT stops listening for {}: {}", key, why);
+            l.close();
+        }
+    }
+
+    private void sweep() {
+        long now = ctx.clock.getAsLong();
+        Timeouts timeouts = ctx.snapshot().timeouts();
+        for (ProxiedFlow f : ctx.flows) {
+            if (f.idleExpired(now, timeouts)) {
+                f.eventLoop().execute(f::expire);
+            }
+        }
+        ctx.templates.sweep(now);
+    }
+
+    /** Closes every listening socket and connection and stops the event loops. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (InetServiceKey key : List.copyOf(listeners.keySet())) {
+                stop(key, "the proxy is stopping");
+            }
+        }
+        sweeper.cancel(false);
+        for (ProxiedFlow f : ctx.flows) {
+            f.eventLoop().execute(f::close);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        ctx.templates.dropAll();
+    }
+
+    IpvsEngine engine() {
+        return engine;
+    }
+
+    ProxySettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,432 @@
+package io.jlvs.proxy;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.core.view.Timeouts;
+import io.jlvs.engine.ServiceRuntime;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One proxied TCP connection: the client's channel (front) and the channel to the real server (back),
+ * both on the same event loop, which owns every field. Reads are manual (AUTO_READ off): one side is
+ * read only while the other side's write buffer is below its high-water mark, so a slow peer holds back
+ * the fast one instead of filling the heap. Each half closes on its own (ALLOW_HALF_CLOSURE).
+ *
+ * <p>IPVS accounting: bound inactive when placed, active once the real server accepted, inactive again
+ * at the first FIN, unbound when both channels are closed.
+ */
+@ChannelHandler.Sharable
+final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow {
+    private final ProxyContext ctx;
+    private final InetServiceKey key;
+    private final FullNatServiceOptions options;
+    private final Channel front;
+    private ServiceRuntime service;
+    private Channel back;
+    private DestinationState destination;
+    private PersistenceTemplate template;
+    private InetSocketAddress target;
+    private IpAddress client;
+    private int clientPort;
+    private volatile TcpState state = TcpState.SYN_RECV;
+    private boolean active;
+    private boolean retried;
+    private boolean frontEof;
+    private boolean backEof;
+    private boolean finished;
+    private long lastActivity;
+    /** Client bytes that arrived before the real server accepted (epoll reads them at a client FIN). */
+    private ArrayDeque<ByteBuf> early;
+
+    TcpFlow(ProxyContext ctx, InetServiceKey key, FullNatServiceOptions options, Channel front) {
+        this.ctx = ctx;
+        this.key = key;
+        this.options = options;
+        this.front = front;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return front.eventLoop();
+    }
+
+    // ---- start: place the flow and connect to the real server ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+        if (c.channel() != front) {
+            return;
+        }
+        lastActivity = ctx.clock.getAsLong();
+        service = ctx.service(key);
+        InetSocketAddress remote = (InetSocketAddress) front.remoteAddress();
+        if (service == null || remote == null) {
+            front.close();
+            return;
+        }
+        client = IpAddress.of(remote.getAddress());
+        clientPort = remote.getPort();
+        if (!place(null)) {
+            ctx.noDestination.increment();
+            front.close();
+            return;
+        }
+        service.counters().connection();
+        ctx.flows.add(this);
+        front.closeFuture().addListener(f -> maybeFinish());
+        connect();
+    }
+
+    /** Chooses a real server (or the sorry server) and binds the flow to it. */
+    private boolean place(DestinationState exclude) {
+        FlowKey flowKey = new FlowKey().set(Protocol.TCP.number(), client, clientPort, key.address(), key.port(),
+                lastActivity);
+        Placement p = ctx.placer.place(service, flowKey, client, lastActivity, exclude);
+        if (p != null) {
+            destination = p.destination();
+            template = p.template();
+            destination.bind(false);
+            destination.counters().connection();
+            target = new InetSocketAddress(destination.config().address().toInetAddress(),
+                    destination.config().port());
+            return true;
+        }
+        destination = null;
+        template = null;
+        if (options.sorryServer() != null) {
+            ctx.sorryConnections.increment();
+            target = options.sorryServer();
+            return true;
+        }
+        return false;
+    }
+
+    private void unplace() {
+        if (destination != null) {
+            destination.unbind(false, active);
+            active = false;
+            destination = null;
+        }
+        if (template != null) {
+            template.release();
+            template = null;
+        }
+    }
+
+    private void connect() {
+        state = TcpState.SYN_RECV;
+        ChannelFuture f = new Bootstrap()
+                .group(front.eventLoop())
+                .channelFactory(ctx.transport.sockets())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        options.connectTimeout().toMillis()))
+                .handler(this)
+                .connect(target);
+        back = f.channel();
+        f.addListener((ChannelFutureListener) this::connected);
+    }
+
+    private void connected(ChannelFuture f) {
+        if (f.channel() != back) {
+            return;
+        }
+        if (!f.isSuccess()) {
+            back = null;
+            if (front.isActive() && destination != null) {
+                ctx.connectFailures.increment();
+            }
+            if (front.isActive() && options.retryOnConnectFailure() && !retried && destination != null) {
+                retried = true;
+                DestinationState failed = destination;
+                unplace();
+                if (place(failed)) {
+                    ctx.connectRetries.increment();
+                    connect();
+                    return;
+                }
+                ctx.noDestination.increment();
+            }
+            releaseEarly();
+            front.close();
+            maybeFinish();
+            return;
+        }
+        if (!front.isActive()) {
+            releaseEarly();
+            back.close();
+            back.closeFuture().addListener(x -> maybeFinish());
+            return;
+        }
+        back.closeFuture().addListener(x -> maybeFinish());
+        state = TcpState.ESTABLISHED;
+        if (destination != null) {
+            destination.activate(true);
+            active = true;
+        }
+        if (options.proxyProtocol() != ProxyProtocol.NONE) {
+            sendProxyHeader();
+        }
+        lastActivity = ctx.clock.getAsLong();
+        if (early != null) {
+            ByteBuf b;
+            while ((b = early.poll()) != null) {
+                if (destination != null) {
+                    destination.counters().inbound(1, b.readableBytes());
+                }
+                back.write(b, back.voidPromise());
+            }
+            early = null;
+            back.flush();
+        }
+        if (frontEof) {
+            clientFinished();
+        } else {
+            front.read();
+        }
+        back.read();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
+    }
+
+    private void sendProxyHeader() {
+        InetSocketAddress src = (InetSocketAddress) front.remoteAddress();
+        InetSocketAddress dst = (InetSocketAddress) front.localAddress();
+        HAProxyProtocolVersion version = options.proxyProtocol() == ProxyProtocol.V1
+                ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2;
+        HAProxyProxiedProtocol proto = client.isV4() ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6;
+        HAProxyMessage header = new HAProxyMessage(version, HAProxyCommand.PROXY, proto,
+                src.getAddress().getHostAddress(), dst.getAddress().getHostAddress(), src.getPort(), dst.getPort());
+        back.pipeline().addFirst("proxy-protocol", HAProxyMessageEncoder.INSTANCE);
+        back.writeAndFlush(header, back.voidPromise());
+        back.pipeline().remove("proxy-protocol");
+    }
+
+    // ---- relay ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+        Channel from = c.channel();
+        Channel to = from == front ? back : front;
+        if (to == null || !(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int bytes = buf.readableBytes();
+        if (from == front && state == TcpState.SYN_RECV) {
+            if (early == null) {
+                early = new ArrayDeque<>();
+            }
+            early.add(buf);
+            service.counters().inbound(1, bytes);
+            return;
+        }
+        if (from == front) {
+            service.counters().inbound(1, bytes);
+            if (destination != null) {
+                destination.counters().inbound(1, bytes);
+            }
+        } else {
+            service.counters().outbound(1, bytes);
+            if (destination != null) {
+                destination.counters().outbound(1, bytes);
+            }
+        }
+        to.write(buf, to.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext c) {
+        Channel from = c.channel();
+        Channel to = from == front ? back : front;
+        if (to == null || state == TcpState.SYN_RECV) {
+            return;
+        }
+        lastActivity = ctx.clock.getAsLong();
+        to.flush();
+        if (to.isWritable()) {
+            if (from.isActive()) {
+                from.read();
+            }
+        } else {
+            ChannelOutboundBuffer pending = to.unsafe().outboundBuffer();
+            if (pending != null) {
+                ctx.maxPendingWriteBytes.accumulate(pending.totalPendingWriteBytes());
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) {
+        Channel now = c.channel();
+        Channel other = now == front ? back : front;
+        if (now.isWritable() && other != null && other.isActive() && !(other == front ? frontEof : backEof)) {
+            other.read();
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext c, Object event) {
+        if (!(event instanceof ChannelInputShutdownEvent)) {
+            return;
+        }
+        Channel from = c.channel();
+        if (from == front) {
+            frontEof = true;
+            if (state == TcpState.SYN_RECV) {
+                return;
+            }
+        } else {
+            backEof = true;
+        }
+        halfClosed(from);
+    }
+
+    /** The client's FIN arrived before the real server accepted: pass it on now. */
+    private void clientFinished() {
+        halfClosed(front);
+    }
+
+    private void halfClosed(Channel from) {
+        if (active) {
+            destination.activate(false);
+            active = false;
+        }
+        lastActivity = ctx.clock.getAsLong();
+        if (frontEof && backEof) {
+            state = TcpState.CLOSE;
+            closeAfterFlush(front);
+            closeAfterFlush(back);
+            return;
+        }
+        state = from == front ? TcpState.FIN_WAIT : TcpState.CLOSE_WAIT;
+        Channel to = from == front ? back : front;
+        if (to != null) {
+            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+                if (f.channel() instanceof DuplexChannel d && f.channel().isActive()) {
+                    d.shutdownOutput();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+        Channel from = c.channel();
+        Channel to = from == front ? back : front;
+        if (to != null) {
+            closeAfterFlush(to);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        c.channel().close();
+    }
+
+    private static void closeAfterFlush(Channel ch) {
+        if (ch != null && ch.isOpen()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void maybeFinish() {
+        if (finished || front.isOpen() || (back != null && back.isOpen())) {
+            return;
+        }
+        finished = true;
+        if (destination != null && ctx.closedLingerNanos > 0) {
+            if (active) {
+                destination.activate(false);
+                active = false;
+            }
+            if (template != null) {
+                template.release();
+                template = null;
+            }
+            ctx.flows.add(new TcpLinger(ctx, key, client, clientPort, target, destination, front.eventLoop(),
+                    ctx.clock.getAsLong()));
+            destination = null;
+        }
+        unplace();
+        ctx.flows.remove(this);
+    }
+
+    // ---- idle expiry and listing ----
+
+    private long timeoutNanos(Timeouts t) {
+        long seconds = switch (state) {
+            case SYN_RECV -> Math.max(60, options.connectTimeout().toSeconds() * 2 + 1);
+            case ESTABLISHED -> t.tcp();
+            case FIN_WAIT, CLOSE_WAIT -> t.tcpFin();
+            case CLOSE -> 10;
+        };
+        return seconds * 1_000_000_000L;
+    }
+
+    @Override
+    public boolean idleExpired(long now, Timeouts timeouts) {
+        return now - lastActivity > timeoutNanos(timeouts);
+    }
+
+    @Override
+    public void expire() {
+        if (idleExpired(ctx.clock.getAsLong(), ctx.snapshot().timeouts())) {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        front.close();
+        if (back != null) {
+            back.close();
+        }
+    }
+
+    @Override
+    public ConnectionView view(long now, Timeouts timeouts) {
+        InetSocketAddress t = target;
+        IpAddress c = client;
+        if (t == null || c == null) {
+            return null;
+        }
+        long remaining = Math.max(0, (timeoutNanos(timeouts) - (now - lastActivity)) / 1_000_000L);
+        return new ConnectionView(Protocol.TCP, c, clientPort, key.address(), key.port(),
+                IpAddress.of(t.getAddress()), t.getPort(), state.name(), remaining, false, null, null);
+    }
+}

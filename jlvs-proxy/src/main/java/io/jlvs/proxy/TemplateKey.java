@@ -1,0 +1,8 @@
+package io.jlvs.proxy;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.model.VirtualServiceKey;
+
+/** A persistence template's identity: the service and the client address masked by the service's netmask. */
+record TemplateKey(VirtualServiceKey service, IpAddress maskedClient) {
+}
