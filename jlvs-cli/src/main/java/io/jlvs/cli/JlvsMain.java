@@ -1,6 +1,7 @@
 package io.jlvs.cli;
 
 import io.jlvs.cli.daemon.JlvsVersion;
+import io.jlvs.cli.demo.DemoCommand;
 import io.jlvs.cli.daemon.RunCommand;
 import io.jlvs.cli.daemon.VersionCommand;
 import java.io.PrintWriter;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Linux Virtual Server in Java: the IPVS load balancer and keepalived, as one daemon.",
         subcommands = {
             RunCommand.class,
+            DemoCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -1,6 +1,5 @@
 package io.jlvs.cli.daemon;
 
-import io.jlvs.core.command.IpvsControl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,10 +38,11 @@ public final class RunCommand implements Callable<Integer> {
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
         DaemonProcess daemon;
+        Director director = Director.start(EngineFactory.create());
         try {
-            IpvsControl engine = EngineFactory.create();
-            daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, engine));
+            daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
         } catch (DaemonStartException e) {
+            director.close();
             err.println("jlvs: " + e.getMessage());
             err.flush();
             return 1;

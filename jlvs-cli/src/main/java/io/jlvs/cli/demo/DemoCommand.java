@@ -1,6 +1,7 @@
 package io.jlvs.cli.demo;
 
 import io.jlvs.core.sched.SchedulerFactory;
+import io.jlvs.cli.daemon.SocketPaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -21,6 +22,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Virtual service port (default: ${DEFAULT-VALUE}); "
             + "the demo real servers use the next ports.", defaultValue = "8080")
     int port;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "Control socket for jlvsadm (default: as for `jlvs run`).")
+    String socket;
 
     @Option(names = "--servers", description = "Number of demo real servers (default: ${DEFAULT-VALUE}).",
             defaultValue = "3")
@@ -48,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         DemoRun run;
         try {
-            run = DemoRun.start(port, servers, port + 1, schedulers);
+            run = DemoRun.start(port, servers, port + 1, schedulers, SocketPaths.current().socket(socket));
         } catch (DemoFailure e) {
             err.println("jlvs demo: " + e.getMessage());
             return 1;
@@ -66,7 +71,14 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("jlvs demo: FULLNAT virtual service 127.0.0.1:%d (%s) with %d demo real servers (%s)%n%n",
                     port, DemoRun.SCHEDULER, servers, run.transport());
             out.print(run.table());
-            out.printf("%nTry:  curl http://127.0.0.1:%d/%n", port);
+            out.printf("%nTry:   curl http://127.0.0.1:%d/%n", port);
+            if (run.controlSocket() != null) {
+                boolean standard = run.controlSocket().equals(SocketPaths.current().socket(null));
+                out.printf("Watch: %s./jlvsadm -Ln --stats   (or -Lnc for connections)%n",
+                        standard ? "" : "JLVS_SOCKET=" + run.controlSocket() + " ");
+            } else {
+                out.printf("(jlvsadm cannot reach this demo: %s)%n", run.controlProblem());
+            }
             out.println("Stop:  Ctrl-C");
             out.flush();
             awaitQuietly(done);

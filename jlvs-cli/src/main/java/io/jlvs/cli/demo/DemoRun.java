@@ -11,9 +11,19 @@ import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.sched.SchedulerFactory;
 import io.jlvs.engine.EngineSettings;
 import io.jlvs.engine.IpvsEngine;
-import io.jlvs.proxy.FullNatProxy;
-import io.jlvs.proxy.ProxySettings;
+import io.jlvs.cli.adm.Jlvsadm;
+import io.jlvs.cli.adm.SystemNameResolver;
+import io.jlvs.cli.daemon.DaemonOptions;
+import io.jlvs.cli.daemon.DaemonProcess;
+import io.jlvs.cli.daemon.DaemonStartException;
+import io.jlvs.cli.daemon.Director;
+import io.jlvs.cli.daemon.SocketPaths;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +42,9 @@ final class DemoRun implements AutoCloseable {
     private final List<DemoRealServer> servers = new ArrayList<>();
     private final IpvsEngine engine;
     private final InetServiceKey service;
-    private FullNatProxy proxy;
+    private Director director;
+    private DaemonProcess control;
+    private String controlProblem;
 
     private DemoRun(IpvsEngine engine, InetServiceKey service) {
         this.engine = engine;
@@ -43,8 +55,8 @@ final class DemoRun implements AutoCloseable {
      * Starts servers on {@code firstServerPort}.. and the virtual service on {@code port}. On failure
      * everything started is stopped and the reason comes back as one line.
      */
-    static DemoRun start(int port, int serverCount, int firstServerPort, List<SchedulerFactory> schedulers)
-            throws DemoFailure {
+    static DemoRun start(int port, int serverCount, int firstServerPort, List<SchedulerFactory> schedulers,
+                         Path socket) throws DemoFailure {
         if (schedulers.stream().noneMatch(f -> f.name().equals(SCHEDULER))) {
             throw new DemoFailure("the " + SCHEDULER + " scheduler is not available (jlvs-sched missing from the class path)");
         }
@@ -56,6 +68,7 @@ final class DemoRun implements AutoCloseable {
         try {
             run.startServers(serverCount, firstServerPort);
             run.startProxy();
+            run.startControlSocket(socket);
             return run;
         } catch (DemoFailure | RuntimeException e) {
             run.close();
@@ -87,9 +100,9 @@ final class DemoRun implements AutoCloseable {
         } catch (IpvsException e) {
             throw new DemoFailure("cannot set up the virtual service: " + e.getMessage());
         }
-        proxy = new FullNatProxy(engine, ProxySettings.defaults());
+        director = Director.start(engine);
         try {
-            proxy.listening(service).get(10, TimeUnit.SECONDS);
+            director.proxy().listening(service).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof BindException || String.valueOf(e.getCause()).contains("in use")) {
                 throw new DemoFailure("port 127.0.0.1:" + service.port() + " is in use; choose another with --port");
@@ -101,6 +114,24 @@ final class DemoRun implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DemoFailure("interrupted while starting");
         }
+    }
+
+    /** The control socket, so that jlvsadm works against the demo; the demo runs on without it. */
+    private void startControlSocket(Path socket) {
+        try {
+            control = DaemonProcess.start(new DaemonOptions(socket, SocketPaths.pidFileFor(socket), director));
+        } catch (DaemonStartException e) {
+            controlProblem = e.getMessage();
+        }
+    }
+
+    /** The control socket jlvsadm can use, or null (then {@link #controlProblem()} says why). */
+    Path controlSocket() {
+        return control == null ? null : control.socket();
+    }
+
+    String controlProblem() {
+        return controlProblem;
     }
 
     IpvsEngine engine() {
@@ -116,17 +147,24 @@ final class DemoRun implements AutoCloseable {
     }
 
     String transport() {
-        return proxy == null ? "none" : proxy.transportName();
+        return director == null ? "none" : director.proxy().transportName();
     }
 
-    String table() throws IOException {
-        return DemoTable.format(engine.table());
+    /** The table exactly as `jlvsadm -Ln` prints it. */
+    String table() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Jlvsadm.run(new String[] {"-Ln"}, engine, ps, ps, InputStream.nullInputStream(), SystemNameResolver.standard());
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Override
     public void close() {
-        if (proxy != null) {
-            proxy.close();
+        if (control != null) {
+            control.close();
+        }
+        if (director != null) {
+            director.close();
         }
         for (DemoRealServer s : servers) {
             s.close();

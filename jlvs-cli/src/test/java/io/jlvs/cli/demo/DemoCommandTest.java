@@ -22,9 +22,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.jlvs.cli.adm.Jlvsadm;
+import io.jlvs.cli.adm.SystemNameResolver;
+import io.jlvs.engine.control.ControlClient;
+import java.io.InputStream;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 class DemoCommandTest {
+    @TempDir
+    Path dir;
+
     /** A minimal wlc for this test (the real schedulers live in jlvs-sched). */
     private static final SchedulerFactory WLC = new SchedulerFactory() {
         @Override
@@ -99,7 +108,8 @@ class DemoCommandTest {
         CountDownLatch stop = new CountDownLatch(1);
         DemoCommand demo = new DemoCommand(List.of(WLC), new PrintStream(out, true), System.err, stop);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                () -> new CommandLine(demo).execute("--port", String.valueOf(port)));
+                () -> new CommandLine(demo).execute("--port", String.valueOf(port),
+                        "--socket", dir.resolve("demo.sock").toString()));
         await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("curl"));
 
         Map<String, Integer> seen = new HashMap<>();
@@ -114,8 +124,22 @@ class DemoCommandTest {
                         + " ".repeat(29 - firstServer.length()) + "FullNat 1      0          0")
                 .contains("curl http://127.0.0.1:" + port + "/");
 
+        assertThat(printed).contains("Watch: JLVS_SOCKET=" + dir.resolve("demo.sock") + " ./jlvsadm -Ln --stats");
+
+        // jlvsadm reaches the demo through its control socket and sees the 30 connections
+        try (ControlClient client = ControlClient.connect(dir.resolve("demo.sock"))) {
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    client.table().services().getFirst().stats().conns() == 30);
+            ByteArrayOutputStream stats = new ByteArrayOutputStream();
+            int code = Jlvsadm.run(new String[] {"-Ln", "--stats"}, client, new PrintStream(stats, true),
+                    System.err, InputStream.nullInputStream(), SystemNameResolver.standard());
+            assertThat(code).isZero();
+            assertThat(stats.toString()).containsPattern("TCP  127\\.0\\.0\\.1:" + port + " +30 +\\d+ +\\d+");
+        }
+
         stop.countDown();
         assertThat(exit.get()).isZero();
+        assertThat(dir.resolve("demo.sock")).doesNotExist();
         assertThat(CompletableFuture.supplyAsync(() -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return "still listening";
@@ -132,7 +156,8 @@ class DemoCommandTest {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             DemoCommand demo = new DemoCommand(List.of(WLC), System.out, new PrintStream(err, true),
                     new CountDownLatch(0));
-            int code = new CommandLine(demo).execute("--port", String.valueOf(busy.getLocalPort()));
+            int code = new CommandLine(demo).execute("--port", String.valueOf(busy.getLocalPort()),
+                    "--socket", dir.resolve("busy.sock").toString());
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("jlvs demo: port 127.0.0.1:" + port
                     + " is in use; choose another with --port" + System.lineSeparator());
