@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +27,20 @@ class RandomEventsInvariantTest {
         boolean vipsUp;
         VrrpState lastNotified;
 
-        void apply(Transition t, String ctx) {
+        void apply(Transition t, Supplier<String> c) {
             for (Action a : t.actions()) {
                 switch (a) {
                     case Action.AddVips x -> {
-                        assertThat(vipsUp).as("%s: ADD_VIPS twice without REMOVE_VIPS", ctx).isFalse();
+                        assertThat(vipsUp).as(() -> c.get() + ": ADD_VIPS twice without REMOVE_VIPS").isFalse();
                         vipsUp = true;
                     }
                     case Action.RemoveVips x -> {
-                        assertThat(vipsUp).as("%s: REMOVE_VIPS without ADD_VIPS", ctx).isTrue();
+                        assertThat(vipsUp).as(() -> c.get() + ": REMOVE_VIPS without ADD_VIPS").isTrue();
                         vipsUp = false;
                     }
-                    case Action.SendGarp x -> assertThat(vipsUp).as("%s: GARP without VIPs", ctx).isTrue();
+                    case Action.SendGarp x -> assertThat(vipsUp).as(() -> c.get() + ": GARP without VIPs").isTrue();
                     case Action.SetTimer s -> timers.put(s.timer(), s.atNanos());
-                    case Action.CancelTimer c -> timers.remove(c.timer());
+                    case Action.CancelTimer cancel -> timers.remove(cancel.timer());
                     case Action.Notify n -> {
                         if (n.event().isState()) {
                             lastNotified = VrrpState.valueOf(n.event().name());
@@ -54,7 +55,7 @@ class RandomEventsInvariantTest {
 
     @Test
     void singleInstanceInvariantsHoldUnderRandomEvents() {
-        for (long seed = 1; seed <= 200; seed++) {
+        for (long seed = 1; seed <= 100; seed++) {
             runSingle(seed);
         }
     }
@@ -79,8 +80,8 @@ class RandomEventsInvariantTest {
         boolean wUp = true;
         boolean fUp = true;
         String ctx = "seed " + seed;
-        d.apply(m.start(now), ctx);
-        for (int step = 0; step < 400; step++) {
+        d.apply(m.start(now), () -> ctx);
+        for (int step = 0; step < 300; step++) {
             int kind = rnd.nextInt(100);
             Transition t;
             VrrpState before = m.state();
@@ -91,7 +92,8 @@ class RandomEventsInvariantTest {
                     now = Math.max(now, m.nextDeadline().getAsLong());
                     VrrpState was = m.state();
                     Transition due = m.onTimer(now);
-                    String c = ctx + " step " + step + " (timer) " + was + "->" + due.state() + " " + due.actions();
+                    final int st = step;
+                    Supplier<String> c = () -> ctx + " step " + st + " (timer) " + was + "->" + due.state() + " " + due.actions();
                     d.apply(due, c);
                     check(m, due, d, was, now, c);
                 }
@@ -116,35 +118,38 @@ class RandomEventsInvariantTest {
             } else {
                 t = m.start(now);
             }
-            String c = ctx + " step " + step + " " + before + "->" + t.state() + " " + t.actions();
+            final int st = step;
+            final VrrpState bf = before;
+            final Transition tt = t;
+            Supplier<String> c = () -> ctx + " step " + st + " " + bf + "->" + tt.state() + " " + tt.actions();
             d.apply(t, c);
             check(m, t, d, before, now, c);
         }
     }
 
-    static void check(VrrpStateMachine m, Transition t, Driver d, VrrpState before, long now, String c) {
+    static void check(VrrpStateMachine m, Transition t, Driver d, VrrpState before, long now, Supplier<String> c) {
         assertThat(t.from()).as(c).isEqualTo(before);
         assertThat(t.state()).as(c).isEqualTo(m.state());
-        assertThat(d.vipsUp).as("%s: VIPs are up exactly while MASTER", c).isEqualTo(m.state() == VrrpState.MASTER);
+        assertThat(d.vipsUp).as(() -> c.get() + ": VIPs are up exactly while MASTER").isEqualTo(m.state() == VrrpState.MASTER);
         switch (m.state()) {
             case MASTER -> {
-                assertThat(d.timers).as("%s: a MASTER has an advert timer", c).containsKey(VrrpTimer.ADVERT);
+                assertThat(d.timers).as(() -> c.get() + ": a MASTER has an advert timer").containsKey(VrrpTimer.ADVERT);
                 assertThat(d.timers).as(c).doesNotContainKey(VrrpTimer.MASTER_DOWN);
                 assertThat(d.timers.get(VrrpTimer.ADVERT)).as(c).isGreaterThan(now);
             }
             case BACKUP -> {
-                assertThat(d.timers).as("%s: a BACKUP has a master-down timer", c).containsKey(VrrpTimer.MASTER_DOWN);
+                assertThat(d.timers).as(() -> c.get() + ": a BACKUP has a master-down timer").containsKey(VrrpTimer.MASTER_DOWN);
                 assertThat(d.timers).as(c).doesNotContainKeys(VrrpTimer.ADVERT, VrrpTimer.GARP_DELAY);
             }
-            default -> assertThat(d.timers).as("%s: no timers in %s", c, m.state()).isEmpty();
+            default -> assertThat(d.timers).as(() -> c.get() + ": no timers in " + m.state()).isEmpty();
         }
         for (VrrpTimer k : VrrpTimer.values()) {
             assertThat(m.deadline(k).isPresent() ? m.deadline(k).getAsLong() : null).as(c).isEqualTo(d.timers.get(k));
         }
         if (t.changed()) {
-            assertThat(d.lastNotified).as("%s: the new state is notified", c).isEqualTo(m.state());
+            assertThat(d.lastNotified).as(() -> c.get() + ": the new state is notified").isEqualTo(m.state());
         } else {
-            assertThat(t.actions(Action.Notify.class)).as("%s: no state notify without a change", c)
+            assertThat(t.actions(Action.Notify.class)).as(() -> c.get() + ": no state notify without a change")
                     .noneMatch(n -> n.event().isState());
         }
         for (Action.SendAdvert s : t.actions(Action.SendAdvert.class)) {
@@ -154,13 +159,13 @@ class RandomEventsInvariantTest {
             assertThat(m.effectivePriority()).as(c).isBetween(1, 254);
         }
         if (m.ownFault() && m.state() != VrrpState.STOP && m.state() != VrrpState.INIT) {
-            assertThat(m.state()).as("%s: a failed unweighted tracker means FAULT", c).isEqualTo(VrrpState.FAULT);
+            assertThat(m.state()).as(() -> c.get() + ": a failed unweighted tracker means FAULT").isEqualTo(VrrpState.FAULT);
         }
     }
 
     @Test
     void syncGroupMembersAlwaysShareAState() {
-        for (long seed = 1; seed <= 100; seed++) {
+        for (long seed = 1; seed <= 50; seed++) {
             Random rnd = new Random(seed);
             VrrpStateMachine a = new VrrpStateMachine(VrrpInstanceConfig.builder("VI_A", 1).priority(1 + rnd.nextInt(254))
                     .primaryAddress(IpAddress.parse("10.0.0.1")).virtualAddress(IpAddress.parse("10.0.0.100"))
@@ -171,7 +176,8 @@ class RandomEventsInvariantTest {
             SyncGroup g = new SyncGroup("G", List.of(a, b));
             Map<String, Driver> drivers = Map.of("VI_A", new Driver(), "VI_B", new Driver());
             long now = 0;
-            apply(g.start(now), drivers, "seed " + seed);
+            final long sd = seed;
+            apply(g.start(now), drivers, () -> "seed " + sd);
             boolean fa = true;
             boolean fb = true;
             for (int step = 0; step < 300; step++) {
@@ -192,9 +198,11 @@ class RandomEventsInvariantTest {
                     fb = !fb;
                     s = g.onTracker(who, now, "fb", fb);
                 }
-                String c = "seed " + seed + " step " + step + " " + s;
+                final int st = step;
+                final SyncStep ss = s;
+                Supplier<String> c = () -> "seed " + sd + " step " + st + " " + ss;
                 apply(s, drivers, c);
-                assertThat(a.state()).as("%s: members move together", c).isEqualTo(b.state());
+                assertThat(a.state()).as(() -> c.get() + ": members move together").isEqualTo(b.state());
                 assertThat(g.state()).as(c).isEqualTo(a.state());
                 for (VrrpStateMachine m : g.members()) {
                     Driver d = drivers.get(m.name());
@@ -208,7 +216,7 @@ class RandomEventsInvariantTest {
         }
     }
 
-    static void apply(SyncStep s, Map<String, Driver> drivers, String c) {
+    static void apply(SyncStep s, Map<String, Driver> drivers, Supplier<String> c) {
         for (Transition t : s.transitions()) {
             drivers.get(t.instance()).apply(t, c);
         }
