@@ -121,6 +121,7 @@ public final class VrrpInstance {
                             machine.config().primaryAddress(), destination, ipId));
                     advertsSent++;
                 }
+                case Action.Log l when l.detail() -> LOG.debug(l.line());
                 case Action.Log l -> LOG.info(l.line());
                 default -> {
                 }

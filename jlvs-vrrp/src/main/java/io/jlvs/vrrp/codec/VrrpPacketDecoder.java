@@ -156,9 +156,8 @@ public final class VrrpPacketDecoder {
                     + ipLength + " and received " + len, cfg);
         }
         int vrrpLen = (int) (len - off);
-        int verify = version == 3 || family == AddressFamily.INET6
-                ? VrrpPacketEncoder.checksum(VrrpVersion.V3, src, dst, p, off, vrrpLen)
-                : VrrpPacketEncoder.checksum(VrrpVersion.V2, src, dst, p, off, vrrpLen);
+        int verify = VrrpPacketEncoder.checksum(version == 3 ? VrrpVersion.V3 : VrrpVersion.V2, src, dst, p, off,
+                vrrpLen);
         if (verify != 0) {
             return drop(VrrpDropReason.CHECKSUM, "(" + name + ") Invalid VRRPv" + version + " checksum", cfg);
         }

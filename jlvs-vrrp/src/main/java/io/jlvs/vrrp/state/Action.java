@@ -33,7 +33,13 @@ public sealed interface Action {
     record CancelTimer(VrrpTimer timer) implements Action {
     }
 
-    /** A log line, in keepalived's words. */
-    record Log(String line) implements Action {
+    /**
+     * A log line, in keepalived's words. {@code detail} lines are the ones keepalived only writes with
+     * {@code -D} (log_detail).
+     */
+    record Log(String line, boolean detail) implements Action {
+        public Log(String line) {
+            this(line, false);
+        }
     }
 }

@@ -46,7 +46,7 @@ public record VrrpInstanceConfig(
         if (version == VrrpVersion.V2 && (advertIntervalCentis % 100 != 0 || advertIntervalCentis == 0)) {
             throw new IllegalArgumentException("VRRPv2 advert_int must be whole seconds");
         }
-        if (advertIntervalCentis < 1 || advertIntervalCentis > 4095 * (version == VrrpVersion.V2 ? 25 : 1)) {
+        if (advertIntervalCentis < 1 || advertIntervalCentis > (version == VrrpVersion.V2 ? 25_500 : 4095)) {
             throw new IllegalArgumentException("advert_int out of range: " + advertIntervalCentis + " cs");
         }
         if (initialState != VrrpState.MASTER && initialState != VrrpState.BACKUP) {

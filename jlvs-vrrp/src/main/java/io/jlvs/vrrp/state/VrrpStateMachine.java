@@ -97,7 +97,7 @@ public final class VrrpStateMachine {
         }
         if (state == VrrpState.MASTER) {
             actions.add(new Action.SendAdvert(0));
-            log(VrrpLogLines.sentZeroPriority(name));
+            detail(VrrpLogLines.sentZeroPriority(name));
         }
         if (vipsSet) {
             removeVips();
@@ -129,7 +129,7 @@ public final class VrrpStateMachine {
             }
         }
         if (state == VrrpState.BACKUP && due(VrrpTimer.MASTER_DOWN, now)) {
-            log(VrrpLogLines.receiveTimeout(name));
+            detail(VrrpLogLines.receiveTimeout(name));
             gotoMaster(now);
         } else if (state == VrrpState.MASTER && due(VrrpTimer.ADVERT, now)) {
             masterTransmit(now);
@@ -289,7 +289,7 @@ public final class VrrpStateMachine {
 
     private void backupReceive(long now, int priority, IpAddress source, int intervalCentis) {
         if (priority == 0) {
-            log(VrrpLogLines.backupReceivedZero(name));
+            detail(VrrpLogLines.backupReceivedZero(name));
             msDownMicros = skewMicros(256 - effectivePriority);
             arm(VrrpTimer.MASTER_DOWN, now + msDownMicros * 1000);
             return;
@@ -574,5 +574,9 @@ public final class VrrpStateMachine {
 
     private void log(String line) {
         actions.add(new Action.Log(line));
+    }
+
+    private void detail(String line) {
+        actions.add(new Action.Log(line, true));
     }
 }

@@ -34,7 +34,7 @@ class VrrpStateMachineTest {
         Transition master = m.onTimer(down);
         assertThat(master.state()).isEqualTo(VrrpState.MASTER);
         assertThat(visible(master)).containsExactly(
-                new Action.Log("(VI_1) Receive advertisement timeout"),
+                new Action.Log("(VI_1) Receive advertisement timeout", true),
                 new Action.SendAdvert(100),
                 new Action.Log("(VI_1) Entering MASTER STATE"),
                 new Action.AddVips(),
@@ -238,7 +238,7 @@ class VrrpStateMachineTest {
         Transition tr = m.stop(t + 10 * MS);
         assertThat(tr.state()).isEqualTo(VrrpState.STOP);
         assertThat(visible(tr)).containsExactly(new Action.SendAdvert(0),
-                new Action.Log("(VI_1) sent 0 priority"), new Action.RemoveVips(),
+                new Action.Log("(VI_1) sent 0 priority", true), new Action.RemoveVips(),
                 new Action.Notify(NotifyEvent.STOP, 100));
         assertThat(m.nextDeadline()).isEmpty();
 

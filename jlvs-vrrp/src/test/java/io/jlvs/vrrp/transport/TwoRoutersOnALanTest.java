@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class TwoRoutersOnALanTest {
     static final long S = 1_000_000_000L;
     static final IpAddress VIP = IpAddress.parse("10.0.0.100");
+    static final IpAddress VIP6 = IpAddress.parse("fd00::100");
 
     record Event(long at, String node, VrrpState from, VrrpState to) {
     }
@@ -34,7 +35,7 @@ class TwoRoutersOnALanTest {
         VrrpInstance add(String node, String address, int priority, VrrpVersion version) {
             IpAddress a = IpAddress.parse(address);
             VrrpInstanceConfig cfg = VrrpInstanceConfig.builder("VI_1", 51).version(version).priority(priority)
-                    .advertIntervalCentis(100).primaryAddress(a).virtualAddress(VIP).build();
+                    .advertIntervalCentis(100).primaryAddress(a).virtualAddress(a.isV4() ? VIP : VIP6).build();
             VrrpInstance i = new VrrpInstance(cfg, version == VrrpVersion.V2 ? "secret" : null, lan.attach(a),
                     t -> record(node, t));
             nodes.put(node, i);
@@ -169,5 +170,20 @@ class TwoRoutersOnALanTest {
         sim.runUntil(30 * S);
         assertThat(sim.state("high")).isEqualTo(VrrpState.MASTER);
         assertThat(sim.state("low")).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void ipv6RoutersElectAndFailOverToo() {
+        Sim sim = new Sim();
+        sim.add("a", "fe80::1", 200, VrrpVersion.V3);
+        sim.add("b", "fe80::2", 100, VrrpVersion.V3);
+        sim.startAll();
+        sim.runUntil(30 * S);
+        assertThat(sim.state("a")).isEqualTo(VrrpState.MASTER);
+        assertThat(sim.state("b")).isEqualTo(VrrpState.BACKUP);
+        assertThat(sim.nodes.get("b").counters().advertsReceived()).isGreaterThan(20);
+        sim.kill("a");
+        sim.runUntil(40 * S);
+        assertThat(sim.state("b")).isEqualTo(VrrpState.MASTER);
     }
 }
