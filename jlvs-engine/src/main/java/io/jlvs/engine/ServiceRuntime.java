@@ -1,6 +1,7 @@
 package io.jlvs.engine;
 
 import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.sched.Destinations;
 import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.sched.Scheduler;
 import io.jlvs.core.state.DestinationState;
@@ -46,6 +47,41 @@ public final class ServiceRuntime {
             int i = scheduler.select(d, flow);
             return i < 0 ? null : d.get(i);
         }
+    }
+
+    /**
+     * Picks a real server other than {@code exclude} (a retry after it refused or timed out): the
+     * scheduler sees {@code exclude} as overloaded; if it finds none (a hashing scheduler whose bucket is
+     * the failed server) the least loaded other server is taken. Null when no other server can take it.
+     */
+    public DestinationState schedule(FlowKey flow, DestinationState exclude) {
+        synchronized (lock) {
+            DestinationSet d = destinations;
+            int skip = -1;
+            for (int i = 0; i < d.size(); i++) {
+                if (d.get(i) == exclude) {
+                    skip = i;
+                }
+            }
+            Destinations view = skip < 0 ? d : new ExcludingDestinations(d, skip);
+            int i = scheduler.select(view, flow);
+            if (i < 0) {
+                // hashing schedulers (dh, sh, mh without fallback) only know the hashed server
+                i = leastLoaded(view);
+            }
+            return i < 0 ? null : d.get(i);
+        }
+    }
+
+    /** wlc's choice: the available server with the least overhead per weight, or -1. */
+    private static int leastLoaded(Destinations d) {
+        int best = -1;
+        for (int i = 0; i < d.size(); i++) {
+            if (d.available(i) && (best < 0 || d.overhead(i) * d.weight(best) < d.overhead(best) * d.weight(i))) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     void reconfigure(VirtualService next, Scheduler nextScheduler) {

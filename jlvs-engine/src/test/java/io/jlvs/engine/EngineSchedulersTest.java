@@ -45,4 +45,28 @@ class EngineSchedulersTest {
             assertThat(rt.schedule(flow).config().address().toString()).isEqualTo("10.2.0.2");
         }
     }
+
+    @Test
+    void aRetryExcludesTheServerThatFailedWhateverTheScheduler() throws Exception {
+        IpvsEngine engine = new IpvsEngine();
+        IpAddress vip = IpAddress.parse("10.1.0.1");
+        int port = 1000;
+        for (String sched : engine.schedulerNames()) {
+            InetServiceKey key = new InetServiceKey(Protocol.TCP, vip, port++);
+            engine.execute(new IpvsCommand.AddService(VirtualService.of(key, sched)));
+            for (int i = 1; i <= 3; i++) {
+                engine.execute(new IpvsCommand.AddServer(key,
+                        RealServer.of(IpAddress.parse("10.2.0." + i), key.port(), ForwardingMethod.MASQ, 1)));
+            }
+            ServiceRuntime rt = engine.snapshot().service(key);
+            FlowKey flow = new FlowKey();
+            for (int c = 0; c < 50; c++) {
+                flow.set(6, IpAddress.parse("192.0.2." + (c % 7 + 1)), 2000 + c, vip, key.port(), c * 1_000_000L);
+                DestinationState first = rt.schedule(flow);
+                assertThat(first).as(sched).isNotNull();
+                DestinationState retry = rt.schedule(flow, first);
+                assertThat(retry).as(sched + " retry").isNotNull().isNotSameAs(first);
+            }
+        }
+    }
 }

@@ -4,7 +4,6 @@ import io.jlvs.core.IpAddress;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.state.DestinationState;
-import io.jlvs.engine.DestinationSet;
 import io.jlvs.engine.ServiceRuntime;
 
 /**
@@ -33,37 +32,6 @@ final class FlowPlacer {
     }
 
     private static DestinationState schedule(ServiceRuntime service, FlowKey flow, DestinationState exclude) {
-        DestinationState d = service.schedule(flow);
-        if (exclude == null || d != exclude) {
-            return d;
-        }
-        DestinationSet all = service.destinations();
-        for (int attempt = 1; attempt < all.size(); attempt++) {
-            d = service.schedule(flow);
-            if (d == null || d != exclude) {
-                return d;
-            }
-        }
-        return leastLoadedOther(all, exclude);
-    }
-
-    /** The scheduler insists on the failed server: take the least loaded other one (wlc's measure). */
-    private static DestinationState leastLoadedOther(DestinationSet all, DestinationState exclude) {
-        DestinationState best = null;
-        long bestOverhead = 0;
-        int bestWeight = 1;
-        for (int i = 0; i < all.size(); i++) {
-            DestinationState d = all.get(i);
-            if (d == exclude || !all.available(i)) {
-                continue;
-            }
-            long overhead = all.overhead(i);
-            if (best == null || overhead * bestWeight < bestOverhead * all.weight(i)) {
-                best = d;
-                bestOverhead = overhead;
-                bestWeight = all.weight(i);
-            }
-        }
-        return best;
+        return exclude == null ? service.schedule(flow) : service.schedule(flow, exclude);
     }
 }
