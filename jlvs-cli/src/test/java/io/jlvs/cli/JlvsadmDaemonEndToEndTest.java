@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.cli.adm.Jlvsadm;
 import io.jlvs.cli.adm.NameResolver;
+import io.jlvs.cli.adm.NoNames;
 import io.jlvs.cli.daemon.DaemonOptions;
 import io.jlvs.cli.daemon.DaemonProcess;
 import io.jlvs.cli.daemon.EngineFactory;
-import io.jlvs.core.IpAddress;
-import io.jlvs.core.Protocol;
 import io.jlvs.engine.control.ControlClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,27 +28,7 @@ class JlvsadmDaemonEndToEndTest {
 
     record Run(int exit, String out, String err) { }
 
-    private static final NameResolver NO_NAMES = new NameResolver() {
-        @Override
-        public IpAddress hostToIpv4(String name) {
-            return null;
-        }
-
-        @Override
-        public String hostName(IpAddress address) {
-            return null;
-        }
-
-        @Override
-        public int serviceToPort(String name, Protocol protocol) {
-            return -1;
-        }
-
-        @Override
-        public String serviceName(int port, Protocol protocol) {
-            return null;
-        }
-    };
+    private static final NameResolver NO_NAMES = NoNames.INSTANCE;
 
     @BeforeEach
     void start() throws Exception {

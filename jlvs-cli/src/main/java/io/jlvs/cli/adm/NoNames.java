@@ -4,7 +4,7 @@ import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
 
 /** A resolver that knows no names: every look-up fails, as on a host without DNS or /etc/services. */
-enum NoNames implements NameResolver {
+public enum NoNames implements NameResolver {
     INSTANCE;
 
     @Override
