@@ -41,9 +41,18 @@ public final class Syscalls {
             throw rethrow(t);
         }
         if (rc < 0) {
-            throw fail("socket(" + domain + ", " + type + ", " + protocol + ")");
+            throw fail("socket(" + family(domain) + ", " + (type & 0xf) + ", " + protocol + ")");
         }
         return rc;
+    }
+
+    private static String family(int domain) {
+        return switch (domain) {
+            case Abi.AF_INET -> "AF_INET";
+            case Abi.AF_NETLINK -> "AF_NETLINK";
+            case Abi.AF_PACKET -> "AF_PACKET";
+            default -> String.valueOf(domain);
+        };
     }
 
     public void bind(int fd, MemorySegment address) {
