@@ -59,7 +59,10 @@ public record AfPacketConfig(
         }
     }
 
-    /** Defaults: all ethertypes, 16 blocks of 256 KiB, 2 KiB frames, 256 transmit slots, 100 ms poll. */
+    /**
+     * Defaults: all ethertypes, 16 blocks of 256 KiB, 2 KiB frames, {@code sendto} transmit (256 slots if
+     * the ring is chosen), 100 ms poll, outgoing frames ignored, no fanout, no filter.
+     */
     public static Builder forInterface(String name) {
         return new Builder(name);
     }
@@ -77,7 +80,7 @@ public record AfPacketConfig(
         private int fanoutGroup = -1;
         private boolean ignoreOutgoing = true;
         private BpfFilter filter;
-        private TxMode txMode = TxMode.TX_RING;
+        private TxMode txMode = TxMode.SENDTO;
 
         private Builder(String interfaceName) {
             this.interfaceName = interfaceName;

@@ -237,7 +237,7 @@ public final class AfPacketIo implements PacketIo {
             return;
         }
         txPending = 0;
-        sys.sendto(fd, MemorySegment.NULL, 0, 0, MemorySegment.NULL);
+        sys.sendto(fd, MemorySegment.NULL, 0, Abi.MSG_DONTWAIT, MemorySegment.NULL);
     }
 
     @Override
