@@ -1,0 +1,145 @@
+package io.jlvs.sys;
+
+import java.util.Objects;
+
+/**
+ * How to open an {@link AfPacketIo}: the interface, which frames, the ring geometry, and the socket options.
+ *
+ * @param interfaceName       the interface to bind to
+ * @param ethertype           the protocol bound ({@code 0x0003} ETH_P_ALL, {@code 0x0800} IPv4, ...)
+ * @param blockSize           bytes per receive block; a multiple of the page size
+ * @param blockCount          receive blocks in the ring
+ * @param frameSize           the transmit slot size (header included); also the receive frame hint
+ * @param txFrames            transmit ring slots (TX_RING mode)
+ * @param blockTimeoutMillis  how long the kernel keeps a partly filled block before handing it over
+ * @param pollTimeoutMillis   the longest {@code receive} waits when nothing is ready
+ * @param fanoutGroup         PACKET_FANOUT hash group id, or -1 for no fanout
+ * @param ignoreOutgoing      PACKET_IGNORE_OUTGOING: do not see frames this host sends
+ * @param filter              classic BPF attached before binding, or null for none
+ * @param txMode              ring or sendto
+ */
+public record AfPacketConfig(
+        String interfaceName,
+        int ethertype,
+        int blockSize,
+        int blockCount,
+        int frameSize,
+        int txFrames,
+        int blockTimeoutMillis,
+        int pollTimeoutMillis,
+        int fanoutGroup,
+        boolean ignoreOutgoing,
+        BpfFilter filter,
+        TxMode txMode) {
+
+    public AfPacketConfig {
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        Objects.requireNonNull(txMode, "txMode");
+        if (interfaceName.isEmpty() || interfaceName.length() >= Abi.IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name must be 1..15 characters: '" + interfaceName + "'");
+        }
+        if (blockSize < 4096 || blockSize % 4096 != 0) {
+            throw new IllegalArgumentException("blockSize must be a positive multiple of 4096: " + blockSize);
+        }
+        if (blockCount < 1) {
+            throw new IllegalArgumentException("blockCount must be at least 1: " + blockCount);
+        }
+        if (frameSize < 128 || frameSize % 16 != 0 || blockSize % frameSize != 0) {
+            throw new IllegalArgumentException("frameSize must be a multiple of 16, at least 128, dividing blockSize: "
+                    + frameSize);
+        }
+        if (txFrames < 1) {
+            throw new IllegalArgumentException("txFrames must be at least 1: " + txFrames);
+        }
+        if (pollTimeoutMillis < 0 || blockTimeoutMillis < 0) {
+            throw new IllegalArgumentException("timeouts must not be negative");
+        }
+        if (fanoutGroup < -1 || fanoutGroup > 0xffff) {
+            throw new IllegalArgumentException("fanoutGroup must be -1 or 0..65535: " + fanoutGroup);
+        }
+    }
+
+    /**
+     * Defaults: all ethertypes, 16 blocks of 256 KiB, 2 KiB frames, {@code sendto} transmit (256 slots if
+     * the ring is chosen), 100 ms poll, outgoing frames ignored, no fanout, no filter.
+     */
+    public static Builder forInterface(String name) {
+        return new Builder(name);
+    }
+
+    /** Builder with the defaults above. */
+    public static final class Builder {
+        private final String interfaceName;
+        private int ethertype = Abi.ETH_P_ALL;
+        private int blockSize = 1 << 18;
+        private int blockCount = 16;
+        private int frameSize = 2048;
+        private int txFrames = 256;
+        private int blockTimeoutMillis = 4;
+        private int pollTimeoutMillis = 100;
+        private int fanoutGroup = -1;
+        private boolean ignoreOutgoing = true;
+        private BpfFilter filter;
+        private TxMode txMode = TxMode.SENDTO;
+
+        private Builder(String interfaceName) {
+            this.interfaceName = interfaceName;
+        }
+
+        public Builder ethertype(int value) {
+            this.ethertype = value;
+            return this;
+        }
+
+        public Builder ring(int blockSizeBytes, int blocks) {
+            this.blockSize = blockSizeBytes;
+            this.blockCount = blocks;
+            return this;
+        }
+
+        public Builder frameSize(int value) {
+            this.frameSize = value;
+            return this;
+        }
+
+        public Builder txFrames(int value) {
+            this.txFrames = value;
+            return this;
+        }
+
+        public Builder blockTimeoutMillis(int value) {
+            this.blockTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder pollTimeoutMillis(int value) {
+            this.pollTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder fanout(int group) {
+            this.fanoutGroup = group;
+            return this;
+        }
+
+        public Builder ignoreOutgoing(boolean value) {
+            this.ignoreOutgoing = value;
+            return this;
+        }
+
+        public Builder filter(BpfFilter value) {
+            this.filter = value;
+            return this;
+        }
+
+        public Builder txMode(TxMode value) {
+            this.txMode = value;
+            return this;
+        }
+
+        public AfPacketConfig build() {
+            return new AfPacketConfig(interfaceName, ethertype, blockSize, blockCount, frameSize, txFrames,
+                    blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode);
+        }
+    }
+}

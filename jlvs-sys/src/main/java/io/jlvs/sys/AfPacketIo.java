@@ -1,0 +1,304 @@
+package io.jlvs.sys;
+
+import io.jlvs.core.io.FrameHandler;
+import io.jlvs.core.io.PacketIo;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * {@link PacketIo} over an AF_PACKET socket bound to one interface, with a TPACKET_V3 receive ring shared
+ * with the kernel: {@link #receive} walks the ring's blocks and hands each frame to the handler as a slice
+ * of the mapping (no copy, no allocation), then gives the block back. Transmit goes through a transmit ring
+ * flushed by one {@code sendto}, or one {@code sendto} per frame ({@link TxMode}). One owning thread.
+ */
+public final class AfPacketIo implements PacketIo {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT;
+    // tpacket_block_desc / tpacket_hdr_v1
+    private static final int BLOCK_STATUS = 8;
+    private static final int BLOCK_NUM_PKTS = 12;
+    private static final int BLOCK_FIRST_PKT = 16;
+    // tpacket3_hdr
+    private static final int H_NEXT = 0;
+    private static final int H_SNAPLEN = 12;
+    private static final int H_LEN = 16;
+    private static final int H_STATUS = 20;
+    private static final int H_MAC = 24;
+    /** TPACKET_ALIGN(sizeof(struct tpacket3_hdr)): where transmit data starts in a slot. */
+    private static final int TX_DATA = 48;
+    private static final int TX_BLOCK = 1 << 16;
+
+    private final AfPacketConfig config;
+    private final Syscalls sys = new Syscalls();
+    private final Arena arena = Arena.ofShared();
+    private final int fd;
+    private final int ifindex;
+    private final long mac;
+    private final int mtu;
+    private final MemorySegment mapping;
+    private final MemorySegment ring;
+    private final long rxBytes;
+    private final long txBase;
+    private final int txSlots;
+    private final MemorySegment pollfd;
+    private final MemorySegment txBuffer;
+    private final MemorySegment statsBuf;
+    private final MemorySegment statsLen;
+    private boolean closed;
+
+    private int block;
+    private int remaining;
+    private long framePos;
+    private int txIndex;
+    private int txPending;
+    private long received;
+    private long transmitted;
+    private long txRejected;
+    private long statPackets;
+    private long statDrops;
+    private long statFreezes;
+
+    private AfPacketIo(AfPacketConfig config) {
+        this.config = config;
+        this.ifindex = sys.ifNameToIndex(config.interfaceName());
+        // protocol 0: nothing is queued until bind, so the filter and ring are in place before the first frame
+        this.fd = sys.socket(Abi.AF_PACKET, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, 0);
+        MemorySegment mapped = null;
+        try {
+            this.mac = Ifreq.macAddress(sys, fd, config.interfaceName());
+            this.mtu = Ifreq.mtu(sys, fd, config.interfaceName());
+            setInt(Abi.SOL_PACKET, Abi.PACKET_VERSION, Abi.TPACKET_V3, "PACKET_VERSION");
+            if (config.ignoreOutgoing()) {
+                setInt(Abi.SOL_PACKET, Abi.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+            }
+            if (config.filter() != null) {
+                try (Arena a = Arena.ofConfined()) {
+                    sys.setsockopt(fd, Abi.SOL_SOCKET, Abi.SO_ATTACH_FILTER, config.filter().toSockFprog(a),
+                            "SO_ATTACH_FILTER");
+                }
+            }
+            int framesPerBlock = config.blockSize() / config.frameSize();
+            this.rxBytes = (long) config.blockSize() * config.blockCount();
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment req = a.allocate(28, 4);
+                req.set(U32, 0, config.blockSize());
+                req.set(U32, 4, config.blockCount());
+                req.set(U32, 8, config.frameSize());
+                req.set(U32, 12, framesPerBlock * config.blockCount());
+                req.set(U32, 16, config.blockTimeoutMillis());
+                sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_RX_RING, req, "PACKET_RX_RING");
+            }
+            long txBytes = 0;
+            if (config.txMode() == TxMode.TX_RING) {
+                int perBlock = TX_BLOCK / config.frameSize();
+                int blocks = Math.max(1, (config.txFrames() + perBlock - 1) / perBlock);
+                this.txSlots = blocks * perBlock;
+                txBytes = (long) TX_BLOCK * blocks;
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment req = a.allocate(28, 4);
+                    req.set(U32, 0, TX_BLOCK);
+                    req.set(U32, 4, blocks);
+                    req.set(U32, 8, config.frameSize());
+                    req.set(U32, 12, txSlots);
+                    sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_TX_RING, req, "PACKET_TX_RING");
+                }
+            } else {
+                this.txSlots = 0;
+            }
+            mapped = sys.mmap(rxBytes + txBytes, Abi.PROT_READ | Abi.PROT_WRITE, Abi.MAP_SHARED, fd, 0);
+            this.mapping = mapped;
+            this.ring = mapped.reinterpret(arena, null);
+            this.txBase = rxBytes;
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment sll = a.allocate(Abi.SOCKADDR_LL_SIZE, 4);
+                sll.set(U16, 0, (short) Abi.AF_PACKET);
+                sll.set(U16, 2, Abi.htons(config.ethertype()));
+                sll.set(U32, 4, ifindex);
+                sys.bind(fd, sll);
+            }
+            if (config.fanoutGroup() >= 0) {
+                int mode = Abi.PACKET_FANOUT_HASH | Abi.PACKET_FANOUT_FLAG_DEFRAG;
+                setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT, (config.fanoutGroup() & 0xffff) | (mode << 16),
+                        "PACKET_FANOUT");
+            }
+            this.pollfd = arena.allocate(8, 4);
+            pollfd.set(U32, 0, fd);
+            this.txBuffer = arena.allocate(Math.max(config.frameSize(), 65536), 16);
+            this.statsBuf = arena.allocate(12, 4);
+            this.statsLen = arena.allocate(4, 4);
+        } catch (RuntimeException e) {
+            if (mapped != null) {
+                sys.munmap(mapped);
+            }
+            arena.close();
+            sys.close(fd);
+            throw e;
+        }
+    }
+
+    /** Opens, configures and binds the socket; throws {@link NativeIoException} naming the refused call. */
+    public static AfPacketIo open(AfPacketConfig config) {
+        return new AfPacketIo(config);
+    }
+
+    private void setInt(int level, int option, int value, String label) {
+        try (Arena a = Arena.ofConfined()) {
+            sys.setsockopt(fd, level, option, a.allocateFrom(ValueLayout.JAVA_INT, value), label);
+        }
+    }
+
+    @Override
+    public int receive(FrameHandler handler, int max) {
+        int n = 0;
+        boolean polled = false;
+        while (n < max) {
+            if (remaining == 0) {
+                long base = (long) block * config.blockSize();
+                int status = (int) INT.getAcquire(ring, base + BLOCK_STATUS);
+                if ((status & Abi.TP_STATUS_USER) == 0) {
+                    if (n > 0 || polled) {
+                        break;
+                    }
+                    pollfd.set(U16, 4, (short) (Abi.POLLIN | Abi.POLLERR));
+                    pollfd.set(U16, 6, (short) 0);
+                    sys.poll(pollfd, 1, config.pollTimeoutMillis());
+                    polled = true;
+                    continue;
+                }
+                remaining = ring.get(U32, base + BLOCK_NUM_PKTS);
+                framePos = base + Integer.toUnsignedLong(ring.get(U32, base + BLOCK_FIRST_PKT));
+                if (remaining == 0) {
+                    releaseBlock();
+                    continue;
+                }
+            }
+            int snap = ring.get(U32, framePos + H_SNAPLEN);
+            int macOff = ring.get(U16, framePos + H_MAC) & 0xffff;
+            int next = ring.get(U32, framePos + H_NEXT);
+            handler.onFrame(ring, framePos + macOff, snap);
+            n++;
+            received++;
+            if (--remaining == 0) {
+                releaseBlock();
+            } else {
+                framePos += next;
+            }
+        }
+        return n;
+    }
+
+    private void releaseBlock() {
+        INT.setRelease(ring, (long) block * config.blockSize() + BLOCK_STATUS, Abi.TP_STATUS_KERNEL);
+        block = block + 1 == config.blockCount() ? 0 : block + 1;
+    }
+
+    @Override
+    public boolean transmit(MemorySegment frame, long offset, int length) {
+        if (length > config.frameSize() - TX_DATA || length < 14) {
+            throw new IllegalArgumentException("frame of " + length + " bytes does not fit a "
+                    + config.frameSize() + "-byte slot (max " + (config.frameSize() - TX_DATA) + ")");
+        }
+        if (config.txMode() == TxMode.SENDTO) {
+            MemorySegment.copy(frame, offset, txBuffer, 0, length);
+            if (sys.sendto(fd, txBuffer, length, Abi.MSG_DONTWAIT, MemorySegment.NULL) < 0) {
+                txRejected++;
+                return false;
+            }
+            transmitted++;
+            return true;
+        }
+        long slot = txBase + (long) txIndex * config.frameSize();
+        int status = (int) INT.getAcquire(ring, slot + H_STATUS);
+        if (status != Abi.TP_STATUS_AVAILABLE && status != Abi.TP_STATUS_WRONG_FORMAT && txPending > 0) {
+            flush();
+            status = (int) INT.getAcquire(ring, slot + H_STATUS);
+        }
+        if (status != Abi.TP_STATUS_AVAILABLE && status != Abi.TP_STATUS_WRONG_FORMAT) {
+            txRejected++;
+            return false;
+        }
+        MemorySegment.copy(frame, offset, ring, slot + TX_DATA, length);
+        ring.set(U32, slot + H_NEXT, 0);
+        ring.set(U32, slot + H_SNAPLEN, length);
+        ring.set(U32, slot + H_LEN, length);
+        INT.setRelease(ring, slot + H_STATUS, Abi.TP_STATUS_SEND_REQUEST);
+        txIndex = txIndex + 1 == txSlots ? 0 : txIndex + 1;
+        txPending++;
+        transmitted++;
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        if (txPending == 0) {
+            return;
+        }
+        txPending = 0;
+        sys.sendto(fd, MemorySegment.NULL, 0, Abi.MSG_DONTWAIT, MemorySegment.NULL);
+    }
+
+    @Override
+    public long macAddress() {
+        return mac;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    /** The bound interface's index. */
+    public int interfaceIndex() {
+        return ifindex;
+    }
+
+    /** Frames handed to handlers so far. */
+    public long framesReceived() {
+        return received;
+    }
+
+    /** Frames accepted by {@link #transmit} so far. */
+    public long framesTransmitted() {
+        return transmitted;
+    }
+
+    /** Frames {@link #transmit} refused because the queue was full. */
+    public long transmitRejected() {
+        return txRejected;
+    }
+
+    /** The kernel's counters for this socket, summed since open. */
+    public PacketStats statistics() {
+        sys.getsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_STATISTICS, statsBuf, statsLen, "PACKET_STATISTICS");
+        statPackets += Integer.toUnsignedLong(statsBuf.get(U32, 0));
+        statDrops += Integer.toUnsignedLong(statsBuf.get(U32, 4));
+        statFreezes += Integer.toUnsignedLong(statsBuf.get(U32, 8));
+        return new PacketStats(statPackets, statDrops, statFreezes);
+    }
+
+    /** Formats a MAC held as the low 48 bits, e.g. {@code 02:00:5e:00:01:02}. */
+    public static String formatMac(long mac) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
+            if (i > 0) {
+                sb.append(':');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        arena.close();
+        sys.munmap(mapping);
+        sys.close(fd);
+    }
+}

@@ -1,0 +1,238 @@
+package io.jlvs.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The system calls jlvs makes, as Java methods: each returns the C result or throws a
+ * {@link NativeIoException} carrying the errno the call set. One instance per owning thread: errno is
+ * captured into this instance's own small segment, so a call allocates nothing.
+ */
+public final class Syscalls {
+    private final MemorySegment state;
+
+    public Syscalls() {
+        this.state = Arena.ofAuto().allocate(Libc.CAPTURE_LAYOUT);
+    }
+
+    private int errno() {
+        return (int) Libc.ERRNO_HANDLE.get(state, 0L);
+    }
+
+    private NativeIoException fail(String call) {
+        return new NativeIoException(call, errno());
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    public int socket(int domain, int type, int protocol) {
+        int rc;
+        try {
+            rc = (int) Libc.SOCKET.invokeExact(state, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("socket(" + family(domain) + ", " + (type & 0xf) + ", " + protocol + ")");
+        }
+        return rc;
+    }
+
+    private static String family(int domain) {
+        return switch (domain) {
+            case Abi.AF_INET -> "AF_INET";
+            case Abi.AF_NETLINK -> "AF_NETLINK";
+            case Abi.AF_PACKET -> "AF_PACKET";
+            default -> String.valueOf(domain);
+        };
+    }
+
+    public void bind(int fd, MemorySegment address) {
+        int rc;
+        try {
+            rc = (int) Libc.BIND.invokeExact(state, fd, address, (int) address.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("bind");
+        }
+    }
+
+    /** setsockopt; {@code label} names the option in the exception, e.g. {@code "PACKET_RX_RING"}. */
+    public void setsockopt(int fd, int level, int option, MemorySegment value, String label) {
+        int rc;
+        try {
+            rc = (int) Libc.SETSOCKOPT.invokeExact(state, fd, level, option, value, (int) value.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("setsockopt(" + label + ")");
+        }
+    }
+
+    /** getsockopt into {@code value}; {@code length} is a 4-byte in/out segment. Returns the length written. */
+    public int getsockopt(int fd, int level, int option, MemorySegment value, MemorySegment length, String label) {
+        length.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) value.byteSize());
+        int rc;
+        try {
+            rc = (int) Libc.GETSOCKOPT.invokeExact(state, fd, level, option, value, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("getsockopt(" + label + ")");
+        }
+        return length.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+    }
+
+    public int ioctl(int fd, long request, MemorySegment argument, String label) {
+        int rc;
+        try {
+            rc = (int) Libc.IOCTL.invokeExact(state, fd, request, argument);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("ioctl(" + label + ")");
+        }
+        return rc;
+    }
+
+    /** Maps {@code length} bytes of {@code fd} shared read/write; the segment has that length. */
+    public MemorySegment mmap(long length, int prot, int flags, int fd, long offset) {
+        MemorySegment rc;
+        try {
+            rc = (MemorySegment) Libc.MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc.address() == -1L) {
+            throw fail("mmap");
+        }
+        return rc.reinterpret(length);
+    }
+
+    public void munmap(MemorySegment mapping) {
+        int rc;
+        try {
+            rc = (int) Libc.MUNMAP.invokeExact(state, mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("munmap");
+        }
+    }
+
+    /** poll; returns the number of ready descriptors, 0 on timeout, and 0 when a signal interrupted it. */
+    public int poll(MemorySegment pollfds, long count, int timeoutMillis) {
+        int rc;
+        try {
+            rc = (int) Libc.POLL.invokeExact(state, pollfds, count, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            if (errno() == Errno.EINTR.number()) {
+                return 0;
+            }
+            throw fail("poll");
+        }
+        return rc;
+    }
+
+    /**
+     * sendto; {@code address} may be {@link MemorySegment#NULL}. Returns bytes sent, or -1 when the call
+     * would block (EAGAIN) or the queue is full (ENOBUFS) and {@code flags} asked not to wait.
+     */
+    public long sendto(int fd, MemorySegment data, long length, int flags, MemorySegment address) {
+        long rc;
+        try {
+            rc = (long) Libc.SENDTO.invokeExact(state, fd, data, length, flags, address, (int) address.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            int e = errno();
+            if (e == Errno.EAGAIN.number() || e == Errno.ENOBUFS.number()) {
+                return -1;
+            }
+            throw fail("sendto");
+        }
+        return rc;
+    }
+
+    /**
+     * recvfrom into {@code buffer}; {@code address}/{@code addressLength} may be NULL. Returns bytes
+     * received, or -1 when nothing is waiting (EAGAIN) or a signal interrupted the call.
+     */
+    public long recvfrom(int fd, MemorySegment buffer, int flags, MemorySegment address, MemorySegment addressLength) {
+        long rc;
+        try {
+            rc = (long) Libc.RECVFROM.invokeExact(state, fd, buffer, buffer.byteSize(), flags, address, addressLength);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            int e = errno();
+            if (e == Errno.EAGAIN.number() || e == Errno.EINTR.number()) {
+                return -1;
+            }
+            throw fail("recvfrom");
+        }
+        return rc;
+    }
+
+    public void close(int fd) {
+        int rc;
+        try {
+            rc = (int) Libc.CLOSE.invokeExact(state, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("close");
+        }
+    }
+
+    /** The interface's index; throws ENODEV (as the C library sets it) when there is no such interface. */
+    public int ifNameToIndex(String name) {
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) Libc.IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc == 0) {
+            int e = errno();
+            throw new NativeIoException("if_nametoindex(" + name + ")", e == 0 ? Errno.ENODEV.number() : e);
+        }
+        return rc;
+    }
+
+    public int getuid() {
+        try {
+            return (int) Libc.GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public int geteuid() {
+        try {
+            return (int) Libc.GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.jlvs.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jlvs.core.IpAddress;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** The compiled programs, run by a small classic-BPF interpreter over hand-made frames. */
+class BpfFilterTest {
+    private static final IpAddress VIP = IpAddress.parse("192.0.2.10");
+    private static final IpAddress VIP2 = IpAddress.parse("192.0.2.11");
+    private static final IpAddress REAL = IpAddress.parse("198.51.100.7");
+    private static final IpAddress CLIENT = IpAddress.parse("203.0.113.9");
+
+    /** Runs the program the way the kernel would; returns the number of bytes it keeps (0 = drop). */
+    static int run(BpfFilter f, byte[] pkt) {
+        ByteBuffer b = ByteBuffer.wrap(pkt);
+        int a = 0;
+        int pc = 0;
+        while (true) {
+            int code = f.code(pc);
+            int k = f.operand(pc);
+            switch (code) {
+                case 0x28 -> a = k + 2 <= pkt.length ? b.getShort(k) & 0xffff : -1;
+                case 0x20 -> a = k + 4 <= pkt.length ? b.getInt(k) : -1;
+                case 0x15 -> pc += a == k ? f.jumpTrue(pc) : f.jumpFalse(pc);
+                case 0x05 -> pc += k;
+                case 0x06 -> {
+                    return k;
+                }
+                default -> throw new AssertionError("unexpected opcode " + code);
+            }
+            pc++;
+        }
+    }
+
+    static byte[] frame(int etherType, IpAddress src, IpAddress dst) {
+        ByteBuffer b = ByteBuffer.allocate(60);
+        b.position(12);
+        b.putShort((short) etherType);
+        b.position(26);
+        b.putInt(src.v4()).putInt(dst.v4());
+        return b.array();
+    }
+
+    @Test
+    void passesTrafficToAVirtualAddressOrFromARealServerOnly() {
+        BpfFilter f = BpfFilter.builder().destination(VIP).destination(VIP2).source(REAL).build();
+
+        assertThat(run(f, frame(0x0800, CLIENT, VIP))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, CLIENT, VIP2))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, REAL, CLIENT))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, CLIENT, REAL))).isZero();
+        assertThat(run(f, frame(0x0800, VIP, CLIENT))).isZero();
+        assertThat(run(f, frame(0x86dd, CLIENT, VIP))).isZero();
+        assertThat(run(f, frame(0x0806, CLIENT, VIP))).isZero();
+    }
+
+    @Test
+    void arpPassesOnlyWhenAsked() {
+        BpfFilter f = BpfFilter.builder().destination(VIP).arp().build();
+
+        assertThat(run(f, frame(0x0806, CLIENT, CLIENT))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, CLIENT, VIP))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, CLIENT, CLIENT))).isZero();
+        assertThat(run(f, frame(0x86dd, CLIENT, VIP))).isZero();
+    }
+
+    @Test
+    void withNoAddressEveryIpv4FramePasses() {
+        BpfFilter f = BpfFilter.builder().build();
+
+        assertThat(run(f, frame(0x0800, CLIENT, REAL))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0806, CLIENT, REAL))).isZero();
+    }
+
+    @Test
+    void manyAddressesStillJumpWithinRange() {
+        BpfFilter.Builder b = BpfFilter.builder();
+        for (int i = 0; i < 200; i++) {
+            b.destination(IpAddress.ofV4(0x0a000000 + i));
+        }
+        for (int i = 0; i < 50; i++) {
+            b.source(IpAddress.ofV4(0x0b000000 + i));
+        }
+        BpfFilter f = b.build();
+
+        assertThat(run(f, frame(0x0800, CLIENT, IpAddress.ofV4(0x0a000000 + 199)))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, IpAddress.ofV4(0x0b000000 + 49), CLIENT))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, CLIENT, IpAddress.ofV4(0x0a000000 + 200)))).isZero();
+        assertThatThrownBy(() -> b.source(REAL).build()).hasMessageContaining("at most 250");
+    }
+
+    @Test
+    void ipv6AddressesAreRefused() {
+        assertThatThrownBy(() -> BpfFilter.builder().destination(IpAddress.parse("2001:db8::1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IPv4");
+    }
+}
