@@ -20,6 +20,11 @@
     return String(n);
   }
 
+  function hms(d) {
+    function two(n) { return (n < 10 ? '0' : '') + n; }
+    return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
+  }
+
   function endpoint(address, port) {
     return address.indexOf(':') >= 0 ? '[' + address + ']:' + port : address + ':' + port;
   }
@@ -51,9 +56,11 @@
       ctx.beginPath(); ctx.moveTo(0, gy); ctx.lineTo(w, gy); ctx.stroke();
     }
     if (!h || h.length < 2) { return; }
+    var peaks = {};
     function line(field, color) {
       var max = 1;
       h.forEach(function (p) { max = Math.max(max, p[field]); });
+      peaks[field] = max;
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
@@ -66,6 +73,13 @@
     }
     line('pps', '#e07b00');
     line('cps', '#2a6fdb');
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.fillStyle = '#2a6fdb';
+    var label = 'conn/s \u2264' + num(peaks.cps);
+    ctx.fillText(label, 4, 2);
+    ctx.fillStyle = '#e07b00';
+    ctx.fillText('pkt/s \u2264' + num(peaks.pps), 10 + ctx.measureText(label).width, 2);
   }
 
   function serverRow(r) {
@@ -94,17 +108,12 @@
       num(s.rates.inPps + s.rates.outPps) + ' pkt/s \u00b7 ' + num(s.stats.conns) + ' conns total'));
     sec.appendChild(head);
 
-    var body = el('div', 'service-body');
-    var graph = el('div', 'graph');
     var canvas = el('canvas', 'history');
-    canvas.width = 240; canvas.height = 70;
-    graph.appendChild(canvas);
-    var legend = el('div', 'legend');
-    legend.appendChild(el('span', 'cps', '\u2014 conn/s '));
-    legend.appendChild(el('span', 'pps', '\u2014 pkt/s'));
-    graph.appendChild(legend);
-    body.appendChild(graph);
+    canvas.width = 260; canvas.height = 44;
+    canvas.title = 'conn/s (blue) and pkt/s (orange), last ' + (HISTORY * PERIOD_MS / 1000) + ' s, each scaled to its peak';
+    head.appendChild(canvas);
 
+    var body = el('div', 'service-body');
     var table = el('table', 'servers');
     var hr = el('tr');
     ['Real server', 'Forward', 'Weight', 'ActiveConn', 'InActConn', 'CPS', 'PPS in/out', 'BPS in/out']
@@ -143,7 +152,7 @@
     events.forEach(function (e) {
       var li = el('li', 'event');
       li.setAttribute('data-seq', e.seq);
-      li.appendChild(el('span', 'time', e.time.substring(11, 19)));
+      li.appendChild(el('span', 'time', hms(new Date(e.time))));
       li.appendChild(el('span', 'kind kind-' + e.kind, e.kind));
       li.appendChild(el('span', 'message', e.message));
       list.insertBefore(li, list.firstChild);
@@ -167,7 +176,7 @@
         renderServices(res[0].services, res[1]);
         renderEvents(res[2].events);
         updated.className = 'updated';
-        updated.textContent = 'updated ' + new Date().toLocaleTimeString();
+        updated.textContent = 'updated ' + hms(new Date());
       })
       .catch(function (err) {
         updated.className = 'updated stale';
