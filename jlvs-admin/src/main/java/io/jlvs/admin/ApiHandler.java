@@ -42,6 +42,10 @@ final class ApiHandler implements HttpHandler {
                 if (e.allow() != null) {
                     ex.header("Allow", e.allow());
                 }
+                if (e.status() == 413) {
+                    // the rest of the body is not read: this connection cannot carry another request
+                    ex.header("Connection", "close");
+                }
                 if (e.status() == 401) {
                     ex.header("WWW-Authenticate", "Bearer realm=\"jlvs\"");
                 }

@@ -8,9 +8,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** GET /metrics: the registry in Prometheus text exposition format 0.0.4. */
 final class MetricsHandler implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(MetricsHandler.class);
+
     private final PrometheusRegistry registry;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
@@ -38,7 +42,13 @@ final class MetricsHandler implements HttpHandler {
                 return;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-            writer.write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+            try {
+                writer.write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+            } catch (RuntimeException e) {
+                log.warn("scrape of /metrics failed", e);
+                StaticText.send(http, 500, "scrape failed: " + e.getMessage() + "\n");
+                return;
+            }
             http.getResponseHeaders().set("Content-Type", writer.getContentType());
             http.sendResponseHeaders(200, out.size());
             out.writeTo(http.getResponseBody());

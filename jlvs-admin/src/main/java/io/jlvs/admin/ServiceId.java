@@ -70,7 +70,6 @@ public final class ServiceId {
     /** A real server id: {@code addr-port}, {@code addr:port} (IPv4) or {@code [v6]:port}. */
     public static Endpoint parseServer(String id) {
         int split;
-        int skip = 1;
         String addr;
         if (id.startsWith("[")) {
             int close = id.indexOf(']');
@@ -95,7 +94,7 @@ public final class ServiceId {
         } catch (IllegalArgumentException e) {
             throw badServer(id);
         }
-        String port = id.substring(split + skip);
+        String port = id.substring(split + 1);
         return new Endpoint(address, (int) parseNumber(port, 0, 65535, id));
     }
 
