@@ -139,6 +139,7 @@ final class ApiExchange {
         byte[] bytes = mapper.writeValueAsBytes(body);
         http.getResponseHeaders().set("Content-Type", "application/json");
         http.getResponseHeaders().set("Cache-Control", "no-store");
+        http.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         http.sendResponseHeaders(status, bytes.length + 1L);
         http.getResponseBody().write(bytes);
         http.getResponseBody().write('\n');

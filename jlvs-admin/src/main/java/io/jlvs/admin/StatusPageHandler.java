@@ -49,6 +49,9 @@ final class StatusPageHandler implements HttpHandler {
             }
             http.getResponseHeaders().set("Content-Type", a.type());
             http.getResponseHeaders().set("Cache-Control", "no-cache");
+            http.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            http.getResponseHeaders().set("Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
             http.sendResponseHeaders(200, a.bytes().length);
             http.getResponseBody().write(a.bytes());
         }

@@ -339,6 +339,23 @@ class AdminServerTest {
     }
 
     @Test
+    void closingFreesThePort() throws Exception {
+        int port = server.port();
+        server.close();
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        server = AdminServer.start(new AdminOptions("127.0.0.1", port, null, 1024), engine);
+        assertThat(get("/api/v1/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSecondServerOnTheSamePortFailsInOneLine() {
+        assertThatThrownBy(() -> AdminServer.start(new AdminOptions("127.0.0.1", server.port(), null, 1024), engine))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot listen on 127.0.0.1:" + server.port());
+    }
+
+    @Test
     void itListensOnLoopbackByDefault() {
         assertThat(AdminOptions.defaults().host()).isEqualTo("127.0.0.1");
         assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
