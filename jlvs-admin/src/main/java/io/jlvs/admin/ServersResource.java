@@ -14,7 +14,6 @@ import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.VirtualServiceView;
 import io.jlvs.engine.control.IpvsJson;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -82,8 +81,7 @@ final class ServersResource {
                 JsonNode patch = ex.body();
                 sameEndpoint(patch, ep);
                 ObjectNode merged = IpvsJson.write(require(key, ep).server());
-                for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> f = it.next();
+                for (Map.Entry<String, JsonNode> f : patch.properties()) {
                     if (f.getValue().isNull()) {
                         merged.remove(f.getKey());
                     } else {
