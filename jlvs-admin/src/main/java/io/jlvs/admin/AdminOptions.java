@@ -37,6 +37,10 @@ public record AdminOptions(String host, int port, Path tokenFile, int maxBodyByt
         return new AdminOptions(host, newPort, tokenFile, maxBodyBytes);
     }
 
+    public AdminOptions withHost(String newHost) {
+        return new AdminOptions(newHost, port, tokenFile, maxBodyBytes);
+    }
+
     public AdminOptions withTokenFile(Path file) {
         return new AdminOptions(host, port, file, maxBodyBytes);
     }

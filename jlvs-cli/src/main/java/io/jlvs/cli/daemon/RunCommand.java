@@ -1,5 +1,7 @@
 package io.jlvs.cli.daemon;
 
+import io.jlvs.admin.AdminOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,6 +29,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "keepalived.conf to load (not supported yet).")
     Path useFile;
 
+    @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
+            description = "Where the REST API, /metrics and the status page listen (default: ${DEFAULT-VALUE}).")
+    String admin;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Bearer token for API changes; the file must not be readable by group or others. "
+                    + "Without it the API is read-only.")
+    Path adminTokenFile;
+
+    @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
+    boolean noAdmin;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -35,10 +49,20 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        AdminOptions adminOptions = null;
+        if (!noAdmin) {
+            try {
+                adminOptions = AdminAddress.parse(admin).withTokenFile(adminTokenFile);
+            } catch (IllegalArgumentException e) {
+                err.println("jlvs: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
-        DaemonProcess daemon;
         Director director = Director.start(EngineFactory.create());
+        DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
         } catch (DaemonStartException e) {
@@ -48,6 +72,16 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jlvs-shutdown").unstarted(daemon::close));
+        if (adminOptions != null) {
+            try {
+                director.startAdmin(adminOptions);
+            } catch (IOException e) {
+                daemon.close();
+                err.println("jlvs: " + e.getMessage() + " (or run with --no-admin)");
+                err.flush();
+                return 1;
+            }
+        }
         daemon.awaitStopped();
         return 0;
     }

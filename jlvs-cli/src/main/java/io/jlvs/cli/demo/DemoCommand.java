@@ -23,6 +23,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "the demo real servers use the next ports.", defaultValue = "8080")
     int port;
 
+    @Option(names = "--admin-port", defaultValue = "9900",
+            description = "Port of the status page, REST API and /metrics on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--socket", paramLabel = "PATH",
             description = "Control socket for jlvsadm (default: as for `jlvs run`).")
     String socket;
@@ -53,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         DemoRun run;
         try {
-            run = DemoRun.start(port, servers, port + 1, schedulers, SocketPaths.current().socket(socket));
+            run = DemoRun.start(port, servers, port + 1, schedulers, SocketPaths.current().socket(socket), adminPort);
         } catch (DemoFailure e) {
             err.println("jlvs demo: " + e.getMessage());
             return 1;
@@ -78,6 +82,12 @@ public final class DemoCommand implements Callable<Integer> {
                         standard ? "" : "JLVS_SOCKET=" + run.controlSocket() + " ");
             } else {
                 out.printf("(jlvsadm cannot reach this demo: %s)%n", run.controlProblem());
+            }
+            if (run.adminAddress() != null) {
+                out.printf("Page:  http://127.0.0.1:%d/        Metrics: http://127.0.0.1:%d/metrics%n",
+                        run.adminAddress().getPort(), run.adminAddress().getPort());
+            } else {
+                out.printf("(no status page: %s)%n", run.adminProblem());
             }
             out.println("Stop:  Ctrl-C");
             out.flush();

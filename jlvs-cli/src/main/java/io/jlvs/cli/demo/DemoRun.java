@@ -18,7 +18,9 @@ import io.jlvs.cli.daemon.DaemonProcess;
 import io.jlvs.cli.daemon.DaemonStartException;
 import io.jlvs.cli.daemon.Director;
 import io.jlvs.cli.daemon.SocketPaths;
+import io.jlvs.admin.AdminOptions;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -45,6 +47,8 @@ final class DemoRun implements AutoCloseable {
     private Director director;
     private DaemonProcess control;
     private String controlProblem;
+    private InetSocketAddress adminAddress;
+    private String adminProblem;
 
     private DemoRun(IpvsEngine engine, InetServiceKey service) {
         this.engine = engine;
@@ -56,7 +60,7 @@ final class DemoRun implements AutoCloseable {
      * everything started is stopped and the reason comes back as one line.
      */
     static DemoRun start(int port, int serverCount, int firstServerPort, List<SchedulerFactory> schedulers,
-                         Path socket) throws DemoFailure {
+                         Path socket, int adminPort) throws DemoFailure {
         if (schedulers.stream().noneMatch(f -> f.name().equals(SCHEDULER))) {
             throw new DemoFailure("the " + SCHEDULER + " scheduler is not available (jlvs-sched missing from the class path)");
         }
@@ -69,6 +73,7 @@ final class DemoRun implements AutoCloseable {
             run.startServers(serverCount, firstServerPort);
             run.startProxy();
             run.startControlSocket(socket);
+            run.startAdmin(adminPort);
             return run;
         } catch (DemoFailure | RuntimeException e) {
             run.close();
@@ -123,6 +128,23 @@ final class DemoRun implements AutoCloseable {
         } catch (DaemonStartException e) {
             controlProblem = e.getMessage();
         }
+    }
+
+    /** The status page, REST API and /metrics on 127.0.0.1; the demo runs on without them. */
+    private void startAdmin(int adminPort) {
+        try {
+            adminAddress = director.startAdmin(AdminOptions.defaults().withPort(adminPort));
+        } catch (IOException | IllegalArgumentException e) {
+            adminProblem = e.getMessage();
+        }
+    }
+
+    InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
+    String adminProblem() {
+        return adminProblem;
     }
 
     /** The control socket jlvsadm can use, or null (then {@link #controlProblem()} says why). */

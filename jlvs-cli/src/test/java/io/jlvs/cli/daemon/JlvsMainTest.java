@@ -48,7 +48,7 @@ class JlvsMainTest {
         Path socket = dir.resolve("j.sock");
         try (DaemonProcess first = DaemonProcess.start(new DaemonOptions(socket, dir.resolve("first.pid"),
                 new IpvsEngine()))) {
-            assertThat(jlvs("run", "--socket", socket.toString(), "--pid-file", dir.resolve("second.pid").toString()))
+            assertThat(jlvs("run", "--admin", "127.0.0.1:0", "--socket", socket.toString(), "--pid-file", dir.resolve("second.pid").toString()))
                     .isEqualTo(1);
             assertThat(err.toString()).isEqualTo("jlvs: another jlvs daemon is already running on " + socket
                     + " (stop it first, or pick another --socket)" + System.lineSeparator());

@@ -73,7 +73,7 @@ class LauncherProcessTest {
     @Test
     void sigtermStopsTheDaemonAndRemovesItsFiles() throws Exception {
         Path socket = dir.resolve("run/jlvs.sock");
-        Process process = jlvs("run", "--socket", socket.toString());
+        Process process = jlvs("run", "--admin", "127.0.0.1:0", "--socket", socket.toString());
         awaitReady(socket, process);
         Path pidFile = dir.resolve("run/jlvs.pid");
         assertThat(Files.readString(pidFile)).isEqualTo(process.pid() + "\n");
@@ -98,7 +98,7 @@ class LauncherProcessTest {
     void sigintStopsTheDaemonToo() throws Exception {
         Path socket = dir.resolve("jlvs.sock");
         Path pidFile = dir.resolve("custom.pid");
-        Process process = jlvs("run", "--socket", socket.toString(), "--pid-file", pidFile.toString());
+        Process process = jlvs("run", "--admin", "127.0.0.1:0", "--socket", socket.toString(), "--pid-file", pidFile.toString());
         awaitReady(socket, process);
         assertThat(pidFile).exists();
 
@@ -116,7 +116,7 @@ class LauncherProcessTest {
         Path socket = dir.resolve("jlvs.sock");
         try (DaemonProcess first = DaemonProcess.start(new DaemonOptions(socket, dir.resolve("first.pid"),
                 new IpvsEngine()))) {
-            Process process = jlvs("run", "--socket", socket.toString());
+            Process process = jlvs("run", "--admin", "127.0.0.1:0", "--socket", socket.toString());
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isEqualTo(1);
             assertThat(stderr()).isEqualTo("jlvs: another jlvs daemon is already running on " + socket

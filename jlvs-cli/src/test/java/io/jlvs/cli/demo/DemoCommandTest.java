@@ -109,7 +109,7 @@ class DemoCommandTest {
         DemoCommand demo = new DemoCommand(List.of(WLC), new PrintStream(out, true), System.err, stop);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
                 () -> new CommandLine(demo).execute("--port", String.valueOf(port),
-                        "--socket", dir.resolve("demo.sock").toString()));
+                        "--socket", dir.resolve("demo.sock").toString(), "--admin-port", "0"));
         await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("curl"));
 
         Map<String, Integer> seen = new HashMap<>();
@@ -137,6 +137,14 @@ class DemoCommandTest {
             assertThat(stats.toString()).containsPattern("TCP  127\\.0\\.0\\.1:" + port + " +30 +\\d+ +\\d+");
         }
 
+        // the status page's metrics show the same 30 connections, under node_exporter's name
+        java.util.regex.Matcher page = java.util.regex.Pattern.compile("Metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)")
+                .matcher(printed);
+        assertThat(page.find()).as(printed).isTrue();
+        String metrics = new String(java.net.URI.create(page.group(1)).toURL().openStream().readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertThat(metrics).contains("node_ipvs_connections_total 30.0");
+
         stop.countDown();
         assertThat(exit.get()).isZero();
         assertThat(dir.resolve("demo.sock")).doesNotExist();
@@ -157,7 +165,7 @@ class DemoCommandTest {
             DemoCommand demo = new DemoCommand(List.of(WLC), System.out, new PrintStream(err, true),
                     new CountDownLatch(0));
             int code = new CommandLine(demo).execute("--port", String.valueOf(busy.getLocalPort()),
-                    "--socket", dir.resolve("busy.sock").toString());
+                    "--socket", dir.resolve("busy.sock").toString(), "--admin-port", "0");
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("jlvs demo: port 127.0.0.1:" + port
                     + " is in use; choose another with --port" + System.lineSeparator());
