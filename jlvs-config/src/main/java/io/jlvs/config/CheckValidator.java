@@ -28,7 +28,8 @@ final class CheckValidator {
         for (VirtualServerDef vs : servers) {
             String name = vs.address().toString();
             if (vs.address() instanceof ServiceAddress.Group g && !groups.containsKey(g.name())) {
-                error("Virtual server group " + g.name() + " not found - ignoring virtual server " + name);
+                // keepalived -t accepts a reference to an undefined group without a word; so does jlvs
+                out.add(vs);
                 continue;
             }
             if (vs.realServers().isEmpty()) {

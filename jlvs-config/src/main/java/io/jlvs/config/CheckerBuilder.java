@@ -87,6 +87,9 @@ final class CheckerBuilder extends BlockBuilder {
                     }
                 }
                 case "retry", "nb_get_retry" -> {
+                    if (c.name().equals("nb_get_retry")) {
+                        error("nb_get_retry is deprecated - please use 'retry'");
+                    }
                     Long v = values.unsigned(word(c), 1, 0xffffffffL);
                     retry = v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
                     if (v == null) {
@@ -133,7 +136,7 @@ final class CheckerBuilder extends BlockBuilder {
                 }
                 case "enable_sni" -> sni = flag(c, "enable_sni");
                 case "fast_recovery" -> fast = flag(c, "fast_recovery");
-                case "url" -> urls.add(url(c));
+                case "url" -> urls.add(url(c, n.name()));
                 default -> {
                 }
             }
@@ -145,7 +148,7 @@ final class CheckerBuilder extends BlockBuilder {
         return new HttpCheck(n.name().equals("SSL_GET"), options(n), vhost, proto, sni, fast, urls);
     }
 
-    private UrlDef url(Node n) {
+    private UrlDef url(Node n, String checker) {
         String path = null;
         String digest = null;
         List<String> codes = new ArrayList<>();
@@ -159,14 +162,16 @@ final class CheckerBuilder extends BlockBuilder {
                 case "digest" -> {
                     digest = word(c);
                     if (digest.length() != 32 || !digest.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
-                        error("digest '" + digest + "' is not a valid MD5 digest - ignoring");
+                        error(digest.length() != 32
+                                ? "digest '" + digest + "' character length should be 32 rather than " + digest.length()
+                                : "digest '" + digest + "' is not a hexadecimal string - ignoring");
                         digest = null;
                     }
                 }
                 case "status_code" -> {
                     for (String code : c.args()) {
                         if (!validStatus(code)) {
-                            error("Invalid HTTP status code " + code);
+                            error("Invalid " + checker + " status code '" + code + "'");
                         } else {
                             codes.add(code);
                         }
@@ -252,7 +257,7 @@ final class CheckerBuilder extends BlockBuilder {
             if (c.name().equals("type")) {
                 type = word(c).toUpperCase(java.util.Locale.ROOT);
                 if (!DNS_TYPES.contains(type)) {
-                    error("DNS_CHECK: unknown type " + word(c));
+                    error("Unknown DNS check type " + word(c) + " - ignoring");
                 }
             } else if (c.name().equals("name")) {
                 name = word(c);
@@ -272,7 +277,7 @@ final class CheckerBuilder extends BlockBuilder {
                 case "payload" -> {
                     payload = word(c);
                     if (payload.length() % 2 != 0 || !payload.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
-                        error("Invalid hex string for UDP_CHECK payload " + payload);
+                        error("Invalid hex string for UDP_CHECK payload");
                     }
                 }
                 case "require_reply" -> require = true;
@@ -315,7 +320,7 @@ final class CheckerBuilder extends BlockBuilder {
         }
         at(n);
         if (track == null) {
-            error("FILE_CHECK has no track_file - ignoring");
+            error("FILE_CHECK has no track_file specified - ignoring");
         }
         return new FileCheck(track, weight, reverse);
     }

@@ -28,7 +28,13 @@ final class GlobalBuilder extends BlockBuilder {
             at(c);
             settings.add(new Setting("global_defs", c.name(), c.args(), c.file(), c.line()));
             switch (c.name()) {
-                case "router_id" -> routerId = word(c);
+                case "router_id" -> {
+                    if (c.args().isEmpty()) {
+                        error("routerid name missing - ignoring");
+                    } else {
+                        routerId = word(c);
+                    }
+                }
                 case "notification_email" -> {
                     for (List<String> l : c.values()) {
                         emails.addAll(l);
@@ -48,7 +54,7 @@ final class GlobalBuilder extends BlockBuilder {
                 case "vrrp_version" -> {
                     Long v = values.unsigned(word(c), 2, 3);
                     if (v == null) {
-                        error("vrrp_version invalid " + word(c));
+                        error("VRRP Error: Version must be either 2 or 3");
                     } else {
                         vrrpVersion = (int) (long) v;
                     }

@@ -7,7 +7,8 @@ final class GlobalKeywords {
 
     static KeywordTable table() {
         KeywordTable t = new KeywordTable("global_defs");
-        t.used("router_id", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
+        t.flags(true, "router_id");
+        t.used("notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
                 "script_user", "vrrp_version", "vrrp_mcast_group4", "vrrp_mcast_group6", "lvs_sync_daemon",
                 "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "default_interface");
         t.leaf("lvs_timeouts", 1, true);

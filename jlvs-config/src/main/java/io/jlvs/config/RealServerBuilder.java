@@ -48,9 +48,9 @@ final class RealServerBuilder extends BlockBuilder {
             at(c);
             switch (c.name()) {
                 case "weight" -> {
-                    Long v = values.unsigned(word(c), 0, 65535);
+                    Long v = values.unsigned(word(c), 0, Integer.MAX_VALUE);
                     if (v == null) {
-                        error("Real server weight " + word(c) + " is outside range 0-65535");
+                        error("Real server weight " + word(c) + " is outside range 0-" + Integer.MAX_VALUE);
                     } else {
                         weight = (int) (long) v;
                     }

@@ -269,6 +269,11 @@ final class VrrpBuilder extends BlockBuilder {
         at(n);
         int effectivePriority = priority != 0 ? priority : "MASTER".equals(state) ? 255 : 100;
         log.global();
+        for (String t : ti) {
+            if (iface != null && t.split(" ")[0].equals(iface)) {
+                error(p + "Ignoring track_interface " + iface + " since own interface");
+            }
+        }
         if (vrid == 0) {
             error(p + "the virtual router id must be set");
         }

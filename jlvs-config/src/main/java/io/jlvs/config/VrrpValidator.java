@@ -22,7 +22,11 @@ final class VrrpValidator {
             List<TrackFileDef> files) {
         log.global();
         Set<String> scriptNames = new HashSet<>();
-        scripts.forEach(s -> scriptNames.add(s.name()));
+        Map<String, Integer> weights = new HashMap<>();
+        scripts.forEach(s -> {
+            scriptNames.add(s.name());
+            weights.put(s.name(), s.weight());
+        });
         Set<String> fileNames = new HashSet<>();
         files.forEach(f -> fileNames.add(f.name()));
         Set<String> instanceNames = new HashSet<>();
@@ -62,8 +66,23 @@ final class VrrpValidator {
                     error("VRRP instance " + member + " cannot be in more than one sync group");
                 }
             }
-            if (g.group().isEmpty()) {
+            long found = g.group().stream().filter(instanceNames::contains).distinct().count();
+            if (found == 0) {
                 error("Sync group " + g.name() + " has no virtual router(s) - removing");
+            } else if (found == 1) {
+                error("Sync group " + g.name() + " has only 1 virtual router(s) - this probably isn't what you want");
+            }
+            for (VrrpInstanceDef i : instances) {
+                if (!g.group().contains(i.name())) {
+                    continue;
+                }
+                for (String t : i.trackScripts()) {
+                    String[] w = t.split(" ");
+                    boolean overridden = w.length >= 3 && w[1].equals("weight") && w[2].equals("0");
+                    if (!overridden && weights.getOrDefault(w[0], 0) != 0) {
+                        error("(" + i.name() + ") ignoring tracked script " + w[0] + " with weights due to SYNC group");
+                    }
+                }
             }
         }
     }
