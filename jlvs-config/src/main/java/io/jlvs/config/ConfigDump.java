@@ -54,7 +54,8 @@ public final class ConfigDump {
                 c.globalDefs().notificationEmail().forEach(this::line);
                 close();
             } else {
-                line(s.text());
+                line(s.args().isEmpty() ? s.keyword()
+                        : s.keyword() + " " + String.join(" ", s.args().stream().map(ConfigDump::quote).toList()));
             }
         }
         close();
@@ -68,7 +69,7 @@ public final class ConfigDump {
             line("weight " + s.weight() + (s.weightReverse() ? " reverse" : ""));
             line("rise " + s.rise());
             line("fall " + s.fall());
-            opt("user", s.user());
+            opt("user", quoteOrNull(s.user()));
             flag("init_fail", s.initFail());
             close();
         }
@@ -111,7 +112,7 @@ public final class ConfigDump {
         if (i.authType() != null) {
             open("authentication");
             line("auth_type " + i.authType());
-            opt("auth_pass", i.authPass());
+            opt("auth_pass", quoteOrNull(i.authPass()));
             close();
         }
         valueBlock("virtual_ipaddress", i.virtualIpaddresses());
@@ -170,7 +171,7 @@ public final class ConfigDump {
             line("persistence_granularity " + (v.family() == io.jlvs.core.AddressFamily.INET
                     ? IpAddress.ofV4(g).toString() : Integer.toString(g)));
         }
-        opt("persistence_engine", v.persistenceEngine());
+        opt("persistence_engine", quoteOrNull(v.persistenceEngine()));
         opt("delay_loop", v.delayLoop() == null ? null : secs(v.delayLoop()));
         opt("connect_timeout", v.connectTimeout() == null ? null : secs(v.connectTimeout()));
         opt("retry", v.retry() == null ? null : v.retry().toString());
@@ -184,7 +185,7 @@ public final class ConfigDump {
         flag("omega", v.omega());
         flag("inhibit_on_failure", v.inhibitOnFailure());
         flag("ha_suspend", v.haSuspend());
-        opt("virtualhost", v.virtualhost());
+        opt("virtualhost", quoteOrNull(v.virtualhost()));
         if (v.sorryServer() != null) {
             line("sorry_server " + v.sorryServer().address() + " " + v.sorryServer().port());
             flag("sorry_server_inhibit", v.sorryServer().inhibit());
@@ -217,7 +218,7 @@ public final class ConfigDump {
         opt("warmup", r.warmup() == null ? null : secs(r.warmup()));
         opt("connect_timeout", r.connectTimeout() == null ? null : secs(r.connectTimeout()));
         opt("delay_loop", r.delayLoop() == null ? null : secs(r.delayLoop()));
-        opt("virtualhost", r.virtualhost());
+        opt("virtualhost", quoteOrNull(r.virtualhost()));
         r.checkers().forEach(this::checker);
         close();
     }
@@ -229,18 +230,18 @@ public final class ConfigDump {
             case PingCheck p -> options(p.options());
             case HttpCheck h -> {
                 options(h.options());
-                opt("virtualhost", h.virtualhost());
+                opt("virtualhost", quoteOrNull(h.virtualhost()));
                 opt("http_protocol", h.httpProtocol());
                 flag("enable_sni", h.enableSni());
                 flag("fast_recovery", h.fastRecovery());
                 for (UrlDef u : h.urls()) {
                     open("url");
-                    opt("path", u.path());
+                    opt("path", quoteOrNull(u.path()));
                     opt("digest", u.digest());
                     if (!u.statusCodes().isEmpty()) {
                         line("status_code " + String.join(" ", u.statusCodes()));
                     }
-                    opt("virtualhost", u.virtualhost());
+                    opt("virtualhost", quoteOrNull(u.virtualhost()));
                     opt("regex", quoteOrNull(u.regex()));
                     flag("regex_no_match", u.regexNoMatch());
                     close();
@@ -251,11 +252,11 @@ public final class ConfigDump {
                 opt("misc_path", quoteOrNull(m.path()));
                 opt("misc_timeout", m.timeout() == null ? null : secs(m.timeout()));
                 flag("misc_dynamic", m.dynamic());
-                opt("user", m.user());
+                opt("user", quoteOrNull(m.user()));
             }
             case SmtpCheck s -> {
                 options(s.options());
-                opt("helo_name", s.heloName());
+                opt("helo_name", quoteOrNull(s.heloName()));
                 for (CheckerOptions h : s.hosts()) {
                     open("host");
                     options(h);
@@ -265,7 +266,7 @@ public final class ConfigDump {
             case DnsCheck d -> {
                 options(d.options());
                 opt("type", d.type());
-                opt("name", d.name());
+                opt("name", quoteOrNull(d.name()));
             }
             case UdpCheck u -> {
                 options(u.options());
@@ -279,11 +280,11 @@ public final class ConfigDump {
                 }
             }
             case FileCheck f -> {
-                opt("track_file", f.trackFile());
+                opt("track_file", quoteOrNull(f.trackFile()));
                 opt("weight", f.weight() == null ? null : f.weight() + (f.weightReverse() ? " reverse" : ""));
             }
             case BfdCheck b -> {
-                opt("name", b.name());
+                opt("name", quoteOrNull(b.name()));
                 flag("alpha", b.alpha());
             }
         }
@@ -299,7 +300,7 @@ public final class ConfigDump {
         if (o.bindPort() != 0) {
             line("bind_port " + o.bindPort());
         }
-        opt("bind_if", o.bindIf());
+        opt("bind_if", quoteOrNull(o.bindIf()));
         opt("connect_timeout", o.connectTimeout() == null ? null : secs(o.connectTimeout()));
         if (o.fwmark() != 0) {
             line("fwmark " + Integer.toUnsignedString(o.fwmark()));
@@ -347,7 +348,8 @@ public final class ConfigDump {
     }
 
     private static String quote(String s) {
-        return s.indexOf(' ') >= 0 || s.indexOf('#') >= 0 || s.indexOf('!') >= 0 ? "\"" + s + "\"" : s;
+        boolean plain = !s.isEmpty() && s.chars().noneMatch(c -> " \t#!\\{}\"".indexOf(c) >= 0);
+        return plain ? s : "\"" + s + "\"";
     }
 
     private static String quoteOrNull(String s) {

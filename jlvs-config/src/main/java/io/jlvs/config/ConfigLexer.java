@@ -17,6 +17,11 @@ final class ConfigLexer {
     /** Deepest include nesting accepted (keepalived has no limit; a loop exhausts its file descriptors). */
     static final int MAX_INCLUDE_DEPTH = 32;
     private static final int MAX_RECHECK = 64;
+    /**
+     * Most lines ~SEQ and multi-line definitions may generate in one parse (keepalived has no limit, and
+     * a self-referencing multi-line definition never ends there).
+     */
+    static final int MAX_GENERATED_LINES = 20_000;
 
     private final ProblemLog log;
     private final String configId;
@@ -28,6 +33,8 @@ final class ConfigLexer {
     private String residue;
     private String multilineDef;
     private int blockDepth;
+    private int generated;
+    private boolean generationStopped;
     private String file;
     private int line;
 
@@ -142,9 +149,20 @@ final class ConfigLexer {
     private String nextLogicalLine() {
         String buf;
         if (residue != null) {
+            // the rest of a line after a '{' or '}': already substituted once, not again (a definition
+            // that expands to '{' plus itself would otherwise never end)
             buf = residue;
             residue = null;
             return buf;
+        }
+        if ((!seqs.isEmpty() || !pending.isEmpty()) && ++generated > MAX_GENERATED_LINES) {
+            seqs.clear();
+            pending.clear();
+            if (!generationStopped) {
+                generationStopped = true;
+                log.report(ProblemKind.GENERAL_ERROR, "~SEQ and definitions generated more than "
+                        + MAX_GENERATED_LINES + " lines - ignoring the rest");
+            }
         }
         if (!seqs.isEmpty()) {
             Sequence seq = seqs.peekLast();
@@ -326,7 +344,6 @@ final class ConfigLexer {
         if (text.charAt(0) == '{' || text.charAt(0) == '}') {
             brace = 0;
         } else {
-            boolean quote = false;
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (c == '"') {
@@ -335,7 +352,7 @@ final class ConfigLexer {
                         break;
                     }
                     i = close;
-                } else if (!quote && (c == '{' || c == '}')) {
+                } else if (c == '{' || c == '}') {
                     brace = i;
                     break;
                 }

@@ -6,7 +6,7 @@ package io.jlvs.config;
  */
 final class Sequence {
     /** Hard limit on the number of lines one sequence may produce (keepalived has none). */
-    static final long MAX_LINES = 100_000;
+    static final long MAX_LINES = ConfigLexer.MAX_GENERATED_LINES;
 
     final String var;
     final String text;
