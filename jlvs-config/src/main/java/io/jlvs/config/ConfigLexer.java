@@ -21,7 +21,7 @@ final class ConfigLexer {
      * Most lines ~SEQ and multi-line definitions may generate in one parse (keepalived has no limit, and
      * a self-referencing multi-line definition never ends there).
      */
-    static final int MAX_GENERATED_LINES = 20_000;
+    static final int MAX_GENERATED_LINES = 10_000;
 
     private final ProblemLog log;
     private final String configId;

@@ -29,7 +29,7 @@ final class GlobalKeywords {
                 "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs", "process_monitor_rcv_bufs",
                 "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_monitor_rcv_bufs", "vrrp_rx_bufs_policy",
                 "vrrp_rx_bufs_multiplier", "vrrp_startup_delay", "vmac_prefix", "vmac_addr_prefix", "umask",
-                "random_seed", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir",
+                "random_seed", "reload_time_file", "reload_file", "config_save_dir",
                 "tmp_config_directory");
         t.flags(false, "process_names", "dynamic_interfaces", "no_email_faults", "disable_local_igmp",
                 "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
@@ -40,7 +40,7 @@ final class GlobalKeywords {
                 "enable_snmp_rfcv3", "enable_snmp_checker", "enable_dbus", "vrrp_netlink_cmd_rcv_bufs_force",
                 "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs_force",
                 "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies",
-                "no_checker_emails", "log_unknown_vrids", "reload_check_config", "include_check",
+                "no_checker_emails", "log_unknown_vrids", "reload_check_config", "reload_repeat", "include_check",
                 "data_use_instance");
         return t;
     }

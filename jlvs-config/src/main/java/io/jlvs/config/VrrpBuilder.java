@@ -257,6 +257,10 @@ final class VrrpBuilder extends BlockBuilder {
                         }
                     }
                 }
+                case "vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
+                        "Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
+                case "linkbeat_use_polling" -> error(p + "'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block");
+                case "lvs_sync_daemon_interface" -> error(p + "Specifying lvs_sync_daemon_interface against a vrrp is deprecated.");
                 case "notify_master" -> notify[0] = notify(c, notify[0], p);
                 case "notify_backup" -> notify[1] = notify(c, notify[1], p);
                 case "notify_fault" -> notify[2] = notify(c, notify[2], p);
