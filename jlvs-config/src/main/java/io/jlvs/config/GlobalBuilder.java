@@ -1,0 +1,88 @@
+package io.jlvs.config;
+
+import io.jlvs.config.model.GlobalDefs;
+import io.jlvs.config.model.Setting;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** global_defs into {@link GlobalDefs}; several global_defs blocks add up, as in keepalived. */
+final class GlobalBuilder extends BlockBuilder {
+    private String routerId;
+    private final List<String> emails = new ArrayList<>();
+    private String from;
+    private String smtpServer;
+    private Duration smtpTimeout;
+    private boolean scriptSecurity;
+    private String scriptUser;
+    private int vrrpVersion = 2;
+    private boolean lvsFlush;
+    private final List<Setting> settings = new ArrayList<>();
+
+    GlobalBuilder(ProblemLog log) {
+        super(log);
+    }
+
+    void add(Node block) {
+        for (Node c : block.children()) {
+            at(c);
+            settings.add(new Setting("global_defs", c.name(), c.args(), c.file(), c.line()));
+            switch (c.name()) {
+                case "router_id" -> {
+                    if (c.args().isEmpty()) {
+                        error("routerid name missing - ignoring");
+                    } else {
+                        routerId = word(c);
+                    }
+                }
+                case "notification_email" -> {
+                    for (List<String> l : c.values()) {
+                        emails.addAll(l);
+                    }
+                }
+                case "notification_email_from" -> from = word(c);
+                case "smtp_server" -> {
+                    if (Values.ip(word(c)) == null) {
+                        error("Invalid smtp_server IP address " + word(c));
+                    } else {
+                        smtpServer = c.args().size() > 1 ? word(c) + " " + c.arg(1) : word(c);
+                    }
+                }
+                case "smtp_connect_timeout" -> smtpTimeout = timer(c, 1, "smtp_connect_timeout " + word(c) + " invalid");
+                case "enable_script_security" -> scriptSecurity = true;
+                case "script_user" -> scriptUser = command(c);
+                case "vrrp_version" -> {
+                    Long v = values.unsigned(word(c), 2, 3);
+                    if (v == null) {
+                        error("VRRP Error: Version must be either 2 or 3");
+                    } else {
+                        vrrpVersion = (int) (long) v;
+                    }
+                }
+                case "lvs_flush" -> lvsFlush = true;
+                case "vrrp_vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
+                        "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
+                case "vrrp_mcast_group4", "vrrp_mcast_group6" -> {
+                    if (Values.ip(word(c)) == null) {
+                        error(c.name() + " [" + word(c) + "] is not a valid multicast address");
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    boolean scriptSecurity() {
+        return scriptSecurity;
+    }
+
+    int vrrpVersion() {
+        return vrrpVersion;
+    }
+
+    GlobalDefs build() {
+        return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, scriptSecurity, scriptUser,
+                vrrpVersion, lvsFlush, settings);
+    }
+}

@@ -1,0 +1,29 @@
+package io.jlvs.config;
+
+import java.util.List;
+
+/**
+ * One parsed keyword with its words, and its contents when it has a block: child keywords for a
+ * keyword block, raw lines for a value block.
+ */
+record Node(Keyword keyword, List<String> args, String file, int line, List<Node> children, List<List<String>> values) {
+
+    String name() {
+        return keyword.name();
+    }
+
+    String arg(int i) {
+        return i < args.size() ? args.get(i) : null;
+    }
+
+    Statement statement() {
+        return new Statement(file, line, args.isEmpty() ? List.of(name()) : concat());
+    }
+
+    private List<String> concat() {
+        List<String> all = new java.util.ArrayList<>(args.size() + 1);
+        all.add(name());
+        all.addAll(args);
+        return all;
+    }
+}

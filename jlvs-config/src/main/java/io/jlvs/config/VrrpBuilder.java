@@ -1,0 +1,336 @@
+package io.jlvs.config;
+
+import io.jlvs.config.model.Setting;
+import io.jlvs.config.model.SyncGroupDef;
+import io.jlvs.config.model.TrackFileDef;
+import io.jlvs.config.model.VrrpInstanceDef;
+import io.jlvs.config.model.VrrpScriptDef;
+import io.jlvs.core.IpAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** vrrp_instance, vrrp_sync_group, vrrp_script and track_file blocks. */
+final class VrrpBuilder extends BlockBuilder {
+    private final HostInterfaces interfaces;
+    boolean usesScripts;
+
+    VrrpBuilder(ProblemLog log, HostInterfaces interfaces) {
+        super(log);
+        this.interfaces = interfaces;
+    }
+
+    VrrpScriptDef script(Node n) {
+        String name = n.arg(0);
+        String script = null;
+        Duration interval = Duration.ofSeconds(1);
+        Duration timeout = null;
+        int weight = 0;
+        boolean reverse = false;
+        int rise = 1;
+        int fall = 1;
+        String user = null;
+        boolean initFail = false;
+        for (Node c : n.children()) {
+            at(c);
+            switch (c.name()) {
+                case "script" -> script = command(c);
+                case "interval" -> interval = orElse(timer(c, 1, "(" + name + "): vrrp script interval '" + word(c) + "' must be >= 1 - ignoring"), interval);
+                case "timeout" -> timeout = timer(c, 1, "(" + name + "): vrrp script timeout '" + word(c) + "' invalid - ignoring");
+                case "weight" -> {
+                    Integer w = values.integer(word(c), -253, 253);
+                    if (w == null) {
+                        error("vrrp script " + name + " weight " + word(c) + " must be in [-253, 253]");
+                    } else {
+                        weight = w;
+                    }
+                    reverse = "reverse".equals(c.arg(1));
+                }
+                case "rise" -> rise = count(c, name, rise);
+                case "fall" -> fall = count(c, name, fall);
+                case "user" -> user = command(c);
+                case "init_fail" -> initFail = true;
+                default -> {
+                }
+            }
+        }
+        at(n);
+        if (script == null) {
+            error("No script set for vrrp_script " + name + " - ignoring");
+            return null;
+        }
+        usesScripts = true;
+        return new VrrpScriptDef(name, script, interval, timeout, weight, reverse, rise, fall, user, initFail);
+    }
+
+    private int count(Node c, String name, int old) {
+        Long v = values.unsigned(word(c), 1, Integer.MAX_VALUE);
+        if (v == null) {
+            error("(" + name + "): vrrp script " + c.name() + " value '" + word(c) + "' invalid - ignoring");
+            return old;
+        }
+        return (int) (long) v;
+    }
+
+    private static <T> T orElse(T v, T dflt) {
+        return v == null ? dflt : v;
+    }
+
+    TrackFileDef trackFile(Node n) {
+        String name = n.arg(0);
+        String file = null;
+        int weight = 1;
+        boolean reverse = false;
+        String init = null;
+        for (Node c : n.children()) {
+            at(c);
+            switch (c.name()) {
+                case "file" -> file = word(c);
+                case "weight" -> {
+                    Integer w = values.integer(word(c), -254, 254);
+                    if (w == null) {
+                        error("Track file " + name + " weight " + word(c) + " must be in [-254, 254]");
+                    } else {
+                        weight = w;
+                    }
+                    reverse = "reverse".equals(c.arg(1));
+                }
+                case "init_file" -> init = c.args().isEmpty() ? "0" : command(c);
+                default -> {
+                }
+            }
+        }
+        at(n);
+        if (file == null) {
+            error("No file set for track_file " + name + " - removing");
+            return null;
+        }
+        return new TrackFileDef(name, file, weight, reverse, init);
+    }
+
+    SyncGroupDef syncGroup(Node n) {
+        String name = n.arg(0);
+        List<String> group = new ArrayList<>();
+        List<String> ti = new ArrayList<>();
+        List<String> ts = new ArrayList<>();
+        List<String> tf = new ArrayList<>();
+        String[] notify = new String[5];
+        boolean global = false;
+        boolean smtp = false;
+        for (Node c : n.children()) {
+            at(c);
+            switch (c.name()) {
+                case "group" -> c.values().forEach(group::addAll);
+                case "track_interface" -> ti.addAll(lines(c));
+                case "track_script" -> ts.addAll(lines(c));
+                case "track_file" -> tf.addAll(lines(c));
+                case "notify_master" -> notify[0] = notify(c, notify[0], "vrrp group " + name + ": ");
+                case "notify_backup" -> notify[1] = notify(c, notify[1], "vrrp group " + name + ": ");
+                case "notify_fault" -> notify[2] = notify(c, notify[2], "vrrp group " + name + ": ");
+                case "notify_stop" -> notify[3] = notify(c, notify[3], "vrrp group " + name + ": ");
+                case "notify" -> notify[4] = notify(c, notify[4], "vrrp group " + name + ": ");
+                case "global_tracking" -> {
+                    global = true;
+                    error("(" + name + ") global_tracking is deprecated. Use track_interface/script/file on the sync group");
+                }
+                case "smtp_alert" -> smtp = flag(c, "smtp_alert");
+                default -> {
+                }
+            }
+        }
+        return new SyncGroupDef(name, group, ti, ts, tf, notify[0], notify[1], notify[2], notify[3], notify[4], global, smtp);
+    }
+
+    private String notify(Node c, String old, String prefix) {
+        if (old != null) {
+            error(prefix + c.name() + " script already specified - ignoring " + word(c));
+            return old;
+        }
+        usesScripts = true;
+        return command(c);
+    }
+
+    VrrpInstanceDef instance(Node n, int globalVersion) {
+        String name = n.arg(0);
+        String state = null;
+        String iface = null;
+        int vrid = 0;
+        int priority = 0;
+        Duration advert = null;
+        int version = globalVersion;
+        List<String> vips = new ArrayList<>();
+        List<String> evips = new ArrayList<>();
+        List<String> routes = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        String usrc = null;
+        String msrc = null;
+        List<String> ti = new ArrayList<>();
+        List<String> ts = new ArrayList<>();
+        List<String> tf = new ArrayList<>();
+        boolean nopreempt = false;
+        Duration preemptDelay = null;
+        String authType = null;
+        String authPass = null;
+        String[] notify = new String[5];
+        List<Setting> settings = new ArrayList<>();
+        String p = "(" + name + ") ";
+        for (Node c : n.children()) {
+            at(c);
+            settings.add(new Setting("vrrp_instance", c.name(), c.args(), c.file(), c.line()));
+            switch (c.name()) {
+                case "state" -> {
+                    String s = word(c);
+                    if (s.equals("MASTER") || s.equals("BACKUP")) {
+                        state = s;
+                    } else {
+                        error(p + "unknown state '" + s + "', defaulting to BACKUP");
+                    }
+                }
+                case "interface" -> {
+                    iface = word(c);
+                    if (iface.length() >= 16) {
+                        error("Interface name '" + iface + "' too long - ignoring");
+                        iface = null;
+                    } else if (!interfaces.exists(iface)) {
+                        error("WARNING - interface " + iface + " for vrrp_instance " + name + " doesn't exist");
+                        iface = null;
+                    } else if (interfaces.isLoopback(iface)) {
+                        error(p + "cannot use a loopback interface (" + iface + ") for vrrp - ignoring");
+                        iface = null;
+                    }
+                }
+                case "virtual_router_id" -> {
+                    Long v = values.unsigned(word(c), 1, 255);
+                    if (v == null) {
+                        error(p + "VRID not valid - must be between 1 & 255. reconfigure !");
+                    } else {
+                        vrid = (int) (long) v;
+                    }
+                }
+                case "priority" -> {
+                    Long v = values.unsigned(word(c), 1, 255);
+                    if (v == null) {
+                        error(p + "Priority not valid! must be between 1 & 255. Using default 100");
+                    } else {
+                        priority = (int) (long) v;
+                    }
+                }
+                case "advert_int" -> {
+                    Duration d = values.timer(word(c), 1, MAX_TIMER);
+                    if (d == null || d.isZero()) {
+                        error(p + "Advert interval (" + word(c) + ") not valid! Must be > 0 - ignoring");
+                    } else {
+                        advert = d;
+                    }
+                }
+                case "version" -> {
+                    Long v = values.unsigned(word(c), 2, 3);
+                    if (v == null) {
+                        error(p + "Version not valid! must be between 2 & 3");
+                    } else {
+                        version = (int) (long) v;
+                    }
+                }
+                case "virtual_ipaddress" -> vips.addAll(addresses(c, p));
+                case "virtual_ipaddress_excluded" -> evips.addAll(addresses(c, p));
+                case "virtual_routes" -> routes.addAll(lines(c));
+                case "unicast_peer" -> peers.addAll(lines(c));
+                case "unicast_src_ip" -> usrc = ip(c, p);
+                case "mcast_src_ip" -> msrc = ip(c, p);
+                case "track_interface" -> ti.addAll(lines(c));
+                case "track_script" -> ts.addAll(lines(c));
+                case "track_file" -> tf.addAll(lines(c));
+                case "nopreempt" -> nopreempt = true;
+                case "preempt" -> nopreempt = false;
+                case "preempt_delay" -> preemptDelay = timer(c, 0, p + "Preempt_delay not valid! must be between 0-1000");
+                case "authentication" -> {
+                    for (Node a : c.children()) {
+                        at(a);
+                        if (a.name().equals("auth_type")) {
+                            if (word(a).equals("PASS") || word(a).equals("AH")) {
+                                authType = word(a);
+                            } else {
+                                error(p + "unknown authentication type '" + word(a) + "'");
+                            }
+                        } else {
+                            authPass = word(a);
+                        }
+                    }
+                }
+                case "vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
+                        "Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
+                case "linkbeat_use_polling" -> error(p + "'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block");
+                case "lvs_sync_daemon_interface" -> error(p + "Specifying lvs_sync_daemon_interface against a vrrp is deprecated.");
+                case "notify_master" -> notify[0] = notify(c, notify[0], p);
+                case "notify_backup" -> notify[1] = notify(c, notify[1], p);
+                case "notify_fault" -> notify[2] = notify(c, notify[2], p);
+                case "notify_stop" -> notify[3] = notify(c, notify[3], p);
+                case "notify" -> notify[4] = notify(c, notify[4], p);
+                default -> {
+                }
+            }
+        }
+        at(n);
+        int effectivePriority = priority != 0 ? priority : "MASTER".equals(state) ? 255 : 100;
+        log.global();
+        for (String t : ti) {
+            if (iface != null && t.split(" ")[0].equals(iface)) {
+                error(p + "Ignoring track_interface " + iface + " since own interface");
+            }
+        }
+        if (vrid == 0) {
+            error(p + "the virtual router id must be set");
+        }
+        if (iface == null && (peers.isEmpty() || usrc == null)) {
+            error(p + "Unknown interface!");
+        }
+        if (vips.isEmpty()) {
+            error(p + "No VIP specified; at least one is " + (version == 3 ? "required" : "sensible"));
+        }
+        if (authType != null && version == 3) {
+            error(p + "VRRP version 3 does not support authentication. Ignoring.");
+        } else if (authType != null && authPass == null) {
+            error(p + "Authentication specified but no password given. Ignoring");
+        }
+        if (effectivePriority == 255 && nopreempt) {
+            error(p + "nopreempt is incompatible with priority 255. resetting nopreempt");
+        }
+        if (advert != null && version == 2 && advert.toSeconds() >= 256) {
+            error(p + "VRRPv2 advertisement interval " + advert.toSeconds() + "s is out of range. Must be less than 256s. Setting to 255s");
+        }
+        return new VrrpInstanceDef(name, state, iface, vrid, effectivePriority,
+                advert == null ? Duration.ofSeconds(1) : advert, version, vips, evips, routes, peers, usrc, msrc, ti,
+                ts, tf, nopreempt, preemptDelay, authType, authPass, notify[0], notify[1], notify[2], notify[3],
+                notify[4], settings);
+    }
+
+    private String ip(Node c, String p) {
+        if (Values.ip(word(c)) == null) {
+            error(p + c.name() + " " + word(c) + " is not a valid address - ignoring");
+            return null;
+        }
+        return word(c);
+    }
+
+    private List<String> addresses(Node c, String p) {
+        List<String> out = new ArrayList<>();
+        for (List<String> l : c.values()) {
+            String a = l.getFirst();
+            int slash = a.indexOf('/');
+            String host = slash < 0 ? a : a.substring(0, slash);
+            int dash = host.indexOf('-');
+            IpAddress ip = Values.ip(dash < 0 ? host : host.substring(0, dash));
+            boolean ok = ip != null;
+            if (ok && slash >= 0) {
+                Long bits = values.unsigned(a.substring(slash + 1), 0, ip.family().bits());
+                ok = bits != null;
+            }
+            if (!ok) {
+                error(p + "Invalid address " + a + " - ignoring");
+                continue;
+            }
+            out.add(String.join(" ", l));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,67 @@
+package io.jlvs.config;
+
+/** vrrp_instance, vrrp_sync_group, vrrp_script, track_file and the other VRRP-side root blocks. */
+final class VrrpKeywords {
+    private VrrpKeywords() {
+    }
+
+    static KeywordTable instance() {
+        KeywordTable t = new KeywordTable("vrrp_instance");
+        t.used("state", "interface", "mcast_src_ip", "unicast_src_ip", "mcast_dst_ip", "virtual_router_id",
+                "unicast_ttl", "version", "priority", "advert_int", "preempt_delay", "notify_backup",
+                "notify_master", "notify_fault", "notify_stop", "notify", "lvs_sync_daemon_interface",
+                "garp_master_delay", "garp_master_repeat");
+        t.values(true, "track_interface", "track_script", "track_file", "unicast_peer", "virtual_ipaddress",
+                "virtual_ipaddress_excluded", "virtual_routes");
+        t.values(false, "track_process", "track_bfd", "virtual_rules");
+        t.flags(true, "dont_track_primary", "accept", "no_accept", "preempt", "nopreempt", "strict_mode",
+                "smtp_alert", "notify_deleted", "promote_secondaries");
+        t.flags(false, "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",
+                "check_unicast_src", "old_unicast_checksum", "native_ipv6", "track_src_ip", "linkbeat_use_polling",
+                "skip_check_adv_addr", "debug", "notify_master_rx_lower_pri", "notify_priority_changes",
+                "garp_extra_if", "lower_prio_no_advert", "higher_prio_send_advert");
+        t.ignored(1, "vrf", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
+                "garp_lower_prio_repeat", "down_timer_adverts", "vmac_garp_intvl", "kernel_rx_buf_size");
+        t.block("authentication", 0, new KeywordTable("authentication").used("auth_type", "auth_pass"), true);
+        return t;
+    }
+
+    static KeywordTable syncGroup() {
+        KeywordTable t = new KeywordTable("vrrp_sync_group");
+        t.values(true, "group", "track_interface", "track_script", "track_file");
+        t.values(false, "track_process", "track_bfd");
+        t.used("notify_backup", "notify_master", "notify_fault", "notify_stop", "notify");
+        t.flags(true, "smtp_alert", "global_tracking", "sync_group_tracking_weight");
+        t.flags(false, "notify_priority_changes");
+        return t;
+    }
+
+    static KeywordTable script() {
+        return new KeywordTable("vrrp_script").used("script", "interval", "timeout", "weight", "rise", "fall",
+                "user").flags(true, "init_fail");
+    }
+
+    static KeywordTable trackFile() {
+        return new KeywordTable("track_file").used("file", "weight", "init_file");
+    }
+
+    static KeywordTable trackProcess() {
+        return new KeywordTable("vrrp_track_process").ignored(1, "process", "weight", "quorum", "quorum_max",
+                "delay", "terminate_delay", "fork_delay").flags(false, "param_match", "full_command");
+    }
+
+    static KeywordTable garpGroup() {
+        return new KeywordTable("garp_group").ignored(1, "garp_interval", "gna_interval", "interface")
+                .values(false, "interfaces");
+    }
+
+    static KeywordTable trackGroup() {
+        return new KeywordTable("track_group").values(false, "group");
+    }
+
+    static KeywordTable bfdInstance() {
+        return new KeywordTable("bfd_instance").ignored(1, "source_ip", "neighbor_ip", "neighbour_ip", "min_rx",
+                "min_tx", "idle_tx", "multiplier", "ttl", "hoplimit", "max_hops", "weight")
+                .flags(false, "passive", "vrrp", "checker");
+    }
+}

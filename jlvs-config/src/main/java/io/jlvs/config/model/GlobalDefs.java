@@ -1,0 +1,32 @@
+package io.jlvs.config.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * global_defs. The fields jlvs acts on are typed; {@code settings} keeps every line in order.
+ *
+ * @param smtpConnectTimeout null when not set (keepalived's default is 30 s)
+ * @param vrrpVersion        2 or 3; 2 when not set
+ */
+public record GlobalDefs(
+        String routerId,
+        List<String> notificationEmail,
+        String notificationEmailFrom,
+        String smtpServer,
+        Duration smtpConnectTimeout,
+        boolean enableScriptSecurity,
+        String scriptUser,
+        int vrrpVersion,
+        boolean lvsFlush,
+        List<Setting> settings) {
+
+    public GlobalDefs {
+        notificationEmail = List.copyOf(notificationEmail);
+        settings = List.copyOf(settings);
+    }
+
+    public static GlobalDefs empty() {
+        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of());
+    }
+}

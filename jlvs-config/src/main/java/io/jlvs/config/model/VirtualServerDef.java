@@ -1,0 +1,103 @@
+package io.jlvs.config.model;
+
+import io.jlvs.core.AddressFamily;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.SchedFlag;
+import io.jlvs.core.model.FwmarkServiceKey;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.model.VirtualServiceKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * virtual_server { ... }: the IPVS service fields plus keepalived's own (checking, quorum, sorry server).
+ *
+ * @param protocol               null when not set (fwmark services)
+ * @param ipFamily               ip_family, or null (then taken from the addresses)
+ * @param scheduler              lb_algo / lvs_sched as ipvsadm spells it
+ * @param forwarding             lb_kind / lvs_method, or null when only real servers set one
+ * @param persistenceGranularity netmask in VirtualService's encoding, or null when not set
+ * @param quorum                 1 when not set
+ */
+public record VirtualServerDef(
+        ServiceAddress address,
+        Protocol protocol,
+        AddressFamily ipFamily,
+        String scheduler,
+        Set<SchedFlag> schedFlags,
+        boolean hashed,
+        boolean onePacket,
+        Forwarding forwarding,
+        int persistenceTimeout,
+        Integer persistenceGranularity,
+        String persistenceEngine,
+        Duration delayLoop,
+        Duration connectTimeout,
+        Integer retry,
+        Duration delayBeforeRetry,
+        Duration warmup,
+        int quorum,
+        int hysteresis,
+        String quorumUp,
+        String quorumDown,
+        boolean alpha,
+        boolean omega,
+        boolean inhibitOnFailure,
+        boolean haSuspend,
+        String virtualhost,
+        SorryServerDef sorryServer,
+        List<RealServerDef> realServers) {
+
+    public VirtualServerDef {
+        schedFlags = Set.copyOf(schedFlags);
+        realServers = List.copyOf(realServers);
+    }
+
+    /** The IPVS services this block stands for: one, or one per address/mark of its group. */
+    public List<VirtualService> toVirtualServices(List<VirtualServerGroupDef> groups) {
+        List<VirtualServiceKey> keys = new ArrayList<>();
+        Protocol proto = protocol == null ? Protocol.TCP : protocol;
+        switch (address) {
+            case ServiceAddress.Inet a -> keys.add(new InetServiceKey(proto, a.address(), a.port()));
+            case ServiceAddress.Fwmark f -> keys.add(new FwmarkServiceKey(f.fwmark(), family()));
+            case ServiceAddress.Group g -> {
+                for (VirtualServerGroupDef def : groups) {
+                    if (!def.name().equals(g.name())) {
+                        continue;
+                    }
+                    for (VirtualServerGroupEntry e : def.entries()) {
+                        if (e.isFwmark()) {
+                            keys.add(new FwmarkServiceKey(e.fwmark(), e.ipv6() ? AddressFamily.INET6 : AddressFamily.INET));
+                        } else {
+                            for (IpAddress ip : Ranges.expand(e.first(), e.last())) {
+                                keys.add(new InetServiceKey(proto, ip, e.port()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        List<VirtualService> out = new ArrayList<>();
+        for (VirtualServiceKey k : keys) {
+            int mask = persistenceGranularity != null ? persistenceGranularity : VirtualService.defaultNetmask(k);
+            out.add(new VirtualService(k, scheduler, schedFlags, persistenceTimeout, mask, onePacket,
+                    persistenceEngine));
+        }
+        return out;
+    }
+
+    /** The family of the service: ip_family, else the first real server's, else IPv4. */
+    public AddressFamily family() {
+        if (ipFamily != null) {
+            return ipFamily;
+        }
+        if (address instanceof ServiceAddress.Inet a) {
+            return a.address().family();
+        }
+        return realServers.isEmpty() ? AddressFamily.INET : realServers.getFirst().address().family();
+    }
+}

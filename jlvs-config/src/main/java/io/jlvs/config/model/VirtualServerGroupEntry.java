@@ -1,0 +1,17 @@
+package io.jlvs.config.model;
+
+import io.jlvs.core.IpAddress;
+
+/**
+ * One line of a virtual_server_group: an address or range ({@code 10.0.0.1-10 80}) with its port, or a
+ * firewall mark ({@code fwmark 7 [inet6]}).
+ *
+ * @param first null for a fwmark entry
+ * @param last  the range's last address, equal to {@code first} for a single address
+ */
+public record VirtualServerGroupEntry(IpAddress first, IpAddress last, int port, int fwmark, boolean ipv6) {
+
+    public boolean isFwmark() {
+        return first == null;
+    }
+}

@@ -1,0 +1,98 @@
+package io.jlvs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.config.model.KeepalivedConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code jlvs -t}: keepalived's exit codes and lines; {@code --dump-conf}: the effective configuration. */
+class ConfigCheckTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "valid/v01-minimal-nat.conf, 0",
+        "valid/v27-missing-plain-include.conf, 0",
+        "invalid/i13-missing-parameter.conf, 2",
+        "invalid/i26-includem-missing.conf, 4",
+        "invalid/i02-unknown-in-vs.conf, 5",
+        "invalid/i08-no-real-servers.conf, 5",
+        "invalid/i19-script-no-security.conf, 6",
+    })
+    void exitCodesAreKeepalivedsConfigTestCodes(String file, int exit) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = ConfigCheck.report(Corpus.parse(file), new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertThat(rc).as(buf.toString(StandardCharsets.UTF_8)).isEqualTo(exit);
+    }
+
+    @Test
+    void runPrintsTheProblemsAndReturnsTheCode() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = ConfigCheck.run(Corpus.ROOT.resolve("invalid/i05-bad-lb-algo.conf"), "testhost",
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG_TEST);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                (Line 2) Invalid lvs_scheduler 'roundrobin' - ignoring
+                Virtual server 192.0.2.10:80: no scheduler set, setting default 'wlc'
+                """);
+    }
+
+    @Test
+    void missingMainFileIsFileNotFound() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = ConfigCheck.run(Path.of("/nonexistent/keepalived.conf"), null, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("Config files missing '/nonexistent/keepalived.conf'.");
+    }
+
+    @Test
+    void worstClassDecidesLikeKeepalived() {
+        ConfigProblem fatal = new ConfigProblem(Severity.FATAL, ProblemKind.FATAL, null, 0, null, "f");
+        ConfigProblem warn = new ConfigProblem(Severity.WARNING, ProblemKind.WARNING, null, 0, null, "w");
+        ConfigProblem notice = new ConfigProblem(Severity.INFO, ProblemKind.NOTICE, null, 0, null, "n");
+        assertThat(ConfigCheck.exitCode(java.util.List.of(fatal))).isEqualTo(4);
+        assertThat(ConfigCheck.exitCode(java.util.List.of(fatal, warn))).isEqualTo(5);
+        assertThat(ConfigCheck.exitCode(java.util.List.of(notice))).isEqualTo(0);
+    }
+
+    @Test
+    void dumpListsAcceptedNoEffectKeywordsWithTheirPlace() {
+        ParseResult r = Corpus.parse("valid/v19-global-many.conf");
+        String dump = ConfigDump.render(r.config());
+        assertThat(dump).contains("# accepted, no effect in jlvs:")
+                .contains("#   global_defs: enable_dbus  (")
+                .contains("#   global_defs: vrrp_rx_bufs_policy MTU  (")
+                .doesNotContain("global_defs: router_id");
+        assertThat(r.config().noEffect()).extracting(s -> s.keyword()).contains("process_names", "enable_traps",
+                "notify_fifo").doesNotContain("lvs_timeouts", "router_id");
+    }
+
+    @Test
+    void bfdAndSslBlocksAreAcceptedWithNoEffect() {
+        assertThat(Corpus.parse("valid/v10-bfd.conf").config().noEffect()).extracting(s -> s.keyword())
+                .contains("bfd_instance");
+        assertThat(Corpus.parse("valid/v06-http-ssl.conf").config().noEffect()).extracting(s -> s.keyword())
+                .contains("SSL");
+    }
+
+    @Test
+    void dumpParsesBackToTheSameVirtualServersAndInstances() {
+        for (String f : Corpus.files()) {
+            if (!Corpus.meantValid(f)) {
+                continue;
+            }
+            KeepalivedConfig original = Corpus.parse(f).config();
+            String dump = ConfigDump.render(original);
+            ParseResult again = Corpus.parser().parse("dump.conf", dump, Corpus.ROOT);
+            assertThat(again.config().virtualServers()).as(f + "\n" + dump).isEqualTo(original.virtualServers());
+            assertThat(again.config().virtualServerGroups()).as(f).isEqualTo(original.virtualServerGroups());
+            assertThat(again.config().vrrpScripts()).as(f).isEqualTo(original.vrrpScripts());
+            assertThat(again.config().trackFiles()).as(f).isEqualTo(original.trackFiles());
+        }
+    }
+}
