@@ -359,12 +359,26 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 if (!SctpHeader.checksumValid(s, l4, l4len)) {
                     return DropReason.BAD_SCTP_CHECKSUM;
                 }
-                info = SctpHeader.firstChunkType(s, l4);
+                info = deciding(s);
             }
         }
         sport = Wire.u16(s, l4);
         dport = Wire.u16(s, l4 + 2);
         return null;
+    }
+
+    /** The chunk type that moves SCTP state: the first, unless a COOKIE ECHO/ACK is followed by an ABORT. */
+    private int deciding(MemorySegment s) {
+        int first = SctpHeader.firstChunkType(s, l4);
+        if (first == SctpState.CHUNK_COOKIE_ECHO || first == SctpState.CHUNK_COOKIE_ACK) {
+            int chunkLength = Wire.u16(s, l4 + SctpHeader.FIRST_CHUNK_TYPE + 2);
+            long next = (long) SctpHeader.LENGTH + ((chunkLength + 3) & ~3);
+            if (chunkLength >= 4 && next + 4 <= l4len
+                    && Wire.u8(s, l4 + next) == SctpState.CHUNK_ABORT) {
+                return SctpState.CHUNK_ABORT;
+            }
+        }
+        return first;
     }
 
     // ---------------------------------------------------------------- client to service

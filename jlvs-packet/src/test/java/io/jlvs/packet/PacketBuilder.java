@@ -33,6 +33,7 @@ final class PacketBuilder {
     private int tcpDataOffsetWords = 5;
     private boolean udpChecksum = true;
     private int sctpChunk = 1;
+    private int sctpChunkLength = -1;
     private int icmpType;
     private int icmpCode;
     private int icmpRest;
@@ -156,6 +157,12 @@ final class PacketBuilder {
         return this;
     }
 
+    /** Sets the first chunk's length field (default: the whole payload), to bundle more chunks after it. */
+    PacketBuilder chunkLength(int length) {
+        sctpChunkLength = length;
+        return this;
+    }
+
     PacketBuilder payload(byte[] p) {
         payload = p;
         return this;
@@ -248,7 +255,7 @@ final class PacketBuilder {
                 put16(c, 2, dport);
                 put32(c, 4, 0xcafe0001);
                 c[12] = (byte) sctpChunk;
-                put16(c, 14, 4 + payload.length);
+                put16(c, 14, sctpChunkLength >= 0 ? sctpChunkLength : 4 + payload.length);
                 System.arraycopy(payload, 0, c, 16, payload.length);
                 CRC32C crc = new CRC32C();
                 crc.update(c);

@@ -183,6 +183,45 @@ class ScenarioTest {
         }
     }
 
+    @Test
+    void sctpStatesFollowTheDecidingChunkIncludingABundledAbort() throws Exception {
+        for (boolean abort : new boolean[] {false, true}) {
+            try (Director d = new Director()) {
+                InetServiceKey sip = Director.key(Protocol.SCTP, VIP, 5060);
+                d.service(Protocol.SCTP, 5060, "rr").server(sip, RS1, 5060, ForwardingMethod.MASQ, 1);
+                d.send(PacketBuilder.sctp(CLIENT, 7000, VIP, 5060).chunk(1).macs(CLIENT_MAC, OUR_MAC).build());
+                assertThat(state(d)).isEqualTo("INIT1");
+                d.send(PacketBuilder.sctp(RS1, 5060, CLIENT, 7000).chunk(2).macs(RS1_MAC, OUR_MAC).build());
+                assertThat(state(d)).isEqualTo("C-SENT");
+                byte[] cookieThenAbort = {1, 2, 3, 4, 6, 0, 0, 4};
+                d.send(PacketBuilder.sctp(CLIENT, 7000, VIP, 5060).chunk(10).chunkLength(8)
+                        .payload(abort ? cookieThenAbort : new byte[] {1, 2, 3, 4}).macs(CLIENT_MAC, OUR_MAC).build());
+                assertThat(d.verdict()).isEqualTo(Verdict.FORWARD);
+                assertThat(state(d)).isEqualTo(abort ? "CLOSED" : "C-REPLIED");
+            }
+        }
+    }
+
+    @Test
+    void anOverloadedServerTakesNoNewFlowsUntilBelowThreeQuartersOfItsThreshold() throws Exception {
+        try (Director d = new Director()) {
+            // fo: the highest weight that is not overloaded
+            d.service(Protocol.TCP, 80, "fo").server(WEB, RS2, 80, ForwardingMethod.MASQ, 1);
+            d.engine.execute(new IpvsCommand.AddServer(WEB, new io.jlvs.core.model.RealServer(IpAddress.parse(RS1), 80,
+                    ForwardingMethod.MASQ, 100, 2, 0, null, 0, null)));
+            assertThat(sentTo(d.send(syn(CLIENT, 1000)))).isEqualTo(RS1);
+            assertThat(sentTo(d.send(syn(CLIENT, 1001)))).isEqualTo(RS1);
+            assertThat(sentTo(d.send(syn(CLIENT, 1002)))).isEqualTo(RS2);
+            assertThat(sentTo(d.send(syn(CLIENT, 1003)))).isEqualTo(RS2);
+            // a client RST leaves SYN_RECV as it is (the kernel's table): the entries live out their 60 s
+            d.send(tcp(CLIENT, 1000, 0x04));
+            d.advance(59);
+            assertThat(sentTo(d.send(syn(CLIENT, 1004)))).isEqualTo(RS2);
+            d.advance(2);
+            assertThat(sentTo(d.send(syn(CLIENT, 1005)))).isEqualTo(RS1);
+        }
+    }
+
     static String state(Director d) {
         List<ConnectionView> list = d.connections();
         assertThat(list).hasSize(1);
