@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -131,6 +132,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     // ---------------------------------------------------------------- worker loop
+
+    /** The worker thread's body: {@link #runOnce} until {@code running} says stop. */
+    public void run(BooleanSupplier running) {
+        owner = Thread.currentThread();
+        while (running.getAsBoolean()) {
+            runOnce();
+        }
+    }
 
     /** One worker step: receive and handle up to a batch of frames, flush, then {@link #poll}. */
     public int runOnce() {
