@@ -44,9 +44,6 @@ import java.util.function.LongSupplier;
  */
 public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final DropReason[] REASONS = DropReason.values();
-    private static final int SCRATCH_SIZE = 65536 + 64;
-    /** Largest quote of the offending datagram in an ICMP error, as Linux: 576 - IP - ICMP headers. */
-    private static final int ICMP_QUOTE_MAX = 576 - Ipv4Header.MIN_LENGTH - IcmpHeader.LENGTH;
     private static final int RECEIVE_BATCH = 64;
     private static final long LIST_TIMEOUT_MILLIS = 2000;
     private static final byte M_MASQ = 1;
@@ -57,7 +54,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final DataplaneConfig config;
     private final NeighbourTable neighbours;
     private final LongSupplier clock;
-    private final long ourMac;
     private final int mtu;
     /** Owner: the worker thread. */
     private final ConnTable table;
@@ -65,7 +61,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final IpvsCounters[] connService;
     private final int[] connVirtual;
     private final byte[] connMethod;
-    private final MemorySegment scratch = MemorySegment.ofArray(new byte[SCRATCH_SIZE]);
+    private final Egress egress;
     private final FlowKey flow = new FlowKey();
     private final long[] drops = new long[REASONS.length];
     private final ArrayBlockingQueue<CompletableFuture<List<ConnectionView>>> listRequests =
@@ -77,12 +73,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private ServiceTable services = ServiceTable.EMPTY;
     private FwmarkClassifier marks = FwmarkClassifier.NONE;
     private long now;
-    private int ipId;
     private long frames;
     private long forwarded;
     private long replied;
     private long passed;
-    private long icmpSent;
     private Verdict lastVerdict;
     private DropReason lastDrop;
 
@@ -104,7 +98,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.config = config;
         this.neighbours = neighbours;
         this.clock = nanoClock;
-        this.ourMac = io.macAddress();
         this.mtu = io.mtu();
         this.now = nanoClock.getAsLong();
         this.table = new ConnTable(config.connCapacity(), config.connSettings(), ServiceTable.EMPTY.timeouts(),
@@ -112,7 +105,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.connService = new IpvsCounters[config.connCapacity()];
         this.connVirtual = new int[config.connCapacity()];
         this.connMethod = new byte[config.connCapacity()];
-        this.ipId = config.firstIpId();
+        this.egress = new Egress(io, config.firstIpId());
     }
 
     /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
@@ -222,7 +215,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     public long icmpSent() {
-        return icmpSent;
+        return egress.icmpSent();
     }
 
     public long drops(DropReason reason) {
@@ -545,39 +538,22 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     private Verdict sendInPlace(MemorySegment s, long off, int l2, long dstMac) {
-        EthernetHeader.dst(s, off, dstMac);
-        EthernetHeader.src(s, off, ourMac);
-        return io.transmit(s, off, l2 + total) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+        return egress.inPlace(s, off, l2 + total, dstMac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 
-    /** IPIP (RFC 2003): a new outer header from our address to the real server; DF, TOS and TTL copied. */
+    /** Tunnels the packet: inner TTL-1, then IPIP unless it no longer fits the MTU. */
     private Verdict tunnel(MemorySegment s, long off, int l2, int rsAddr, long mac) {
         Ipv4Header.decrementTtl(s, ip);
         int room = mtu - Ipv4Header.MIN_LENGTH;
-        boolean df = Ipv4Header.dontFragment(s, ip);
         if (total > room) {
-            if (df) {
+            if (Ipv4Header.dontFragment(s, ip)) {
                 icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_FRAG_NEEDED, room);
                 return drop(DropReason.FRAG_NEEDED);
             }
             return drop(DropReason.TOO_BIG);
         }
-        MemorySegment out = scratch;
-        MemorySegment.copy(s, off, out, 0, l2);
-        EthernetHeader.dst(out, 0, mac);
-        EthernetHeader.src(out, 0, ourMac);
-        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), total + Ipv4Header.MIN_LENGTH, df ? 0 : nextIpId(),
-                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_IPIP,
-                config.localAddress(), rsAddr);
-        MemorySegment.copy(s, ip, out, l2 + Ipv4Header.MIN_LENGTH, total);
-        int length = l2 + Ipv4Header.MIN_LENGTH + total;
-        return io.transmit(out, 0, length) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
-    }
-
-    private int nextIpId() {
-        int id = ipId & 0xffff;
-        ipId++;
-        return id;
+        return egress.ipip(s, off, l2, ip, rsAddr, mac, config.localAddress()) ? Verdict.FORWARD
+                : drop(DropReason.TX_FULL);
     }
 
     private Verdict ttlExpired(MemorySegment s, long off, int l2) {
@@ -590,42 +566,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return drop(DropReason.NO_DESTINATION);
     }
 
-    /**
-     * Sends an ICMP error about the current packet back to the frame's sender, as Linux's icmp_send:
-     * TOS precedence "internetwork control", TTL 64, no DF, quoting up to 548 bytes of the datagram,
-     * from the virtual address it was sent to (else our own address). Never about an ICMP error, a
-     * non-first fragment, or from a broadcast, multicast or zero source.
-     */
+    /** An ICMP error about the current packet, from the VIP it was sent to (else our own address). */
     private void icmpError(MemorySegment s, long off, int l2, int type, int code, int nextHopMtu) {
-        if ((Ipv4Header.flagsAndFragment(s, ip) & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
-            return;
-        }
-        if (proto == Ipv4Header.PROTO_ICMP && (l4len < 1 || IcmpHeader.isError(IcmpHeader.type(s, l4)))) {
-            return;
-        }
-        int top = src >>> 24;
-        if (src == 0 || src == -1 || (top >= 224 && top <= 239)) {
-            return;
-        }
-        int quote = Math.min(total, ICMP_QUOTE_MAX);
-        MemorySegment out = scratch;
-        MemorySegment.copy(s, off, out, 0, l2);
-        EthernetHeader.dst(out, 0, EthernetHeader.src(s, off));
-        EthernetHeader.src(out, 0, ourMac);
         int from = services.isVirtualAddress(dst) ? dst : config.localAddress();
-        int icmpLength = IcmpHeader.LENGTH + quote;
-        Ipv4Header.write(out, l2, (Ipv4Header.tos(s, ip) & 0x1e) | 0xc0, Ipv4Header.MIN_LENGTH + icmpLength,
-                nextIpId(), 0, DataplaneConfig.DEFAULT_TTL, Ipv4Header.PROTO_ICMP, from, src);
-        long icmp = l2 + Ipv4Header.MIN_LENGTH;
-        Wire.u8(out, icmp + IcmpHeader.TYPE, type);
-        Wire.u8(out, icmp + IcmpHeader.CODE, code);
-        Wire.u16(out, icmp + IcmpHeader.REST, 0);
-        Wire.u16(out, icmp + IcmpHeader.NEXT_HOP_MTU, nextHopMtu);
-        MemorySegment.copy(s, ip, out, icmp + IcmpHeader.LENGTH, quote);
-        IcmpHeader.fillChecksum(out, icmp, icmpLength);
-        if (io.transmit(out, 0, (int) icmp + icmpLength)) {
-            icmpSent++;
-        }
+        egress.icmpError(s, off, l2, ip, type, code, nextHopMtu, from);
     }
 
     // ---------------------------------------------------------------- real server to client
@@ -768,17 +712,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (target == 0 || !services.isVirtualAddress(target)) {
             return Verdict.PASS;
         }
-        MemorySegment out = scratch;
-        int length = l2 + ArpHeader.LENGTH;
-        MemorySegment.copy(s, off, out, 0, length);
-        long requester = ArpHeader.senderMac(s, a);
-        EthernetHeader.dst(out, 0, EthernetHeader.src(s, off));
-        EthernetHeader.src(out, 0, ourMac);
-        ArpHeader.op(out, l2, ArpHeader.OP_REPLY);
-        ArpHeader.targetMac(out, l2, requester);
-        ArpHeader.targetIp(out, l2, ArpHeader.senderIp(s, a));
-        ArpHeader.senderMac(out, l2, ourMac);
-        ArpHeader.senderIp(out, l2, target);
-        return io.transmit(out, 0, length) ? Verdict.REPLY : drop(DropReason.TX_FULL);
+        return egress.arpReply(s, off, l2, target) ? Verdict.REPLY : drop(DropReason.TX_FULL);
     }
 }

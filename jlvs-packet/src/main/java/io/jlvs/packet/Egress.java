@@ -1,0 +1,121 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.io.PacketIo;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Sends what the data plane transmits: rewritten frames in place, and the frames it builds itself in
+ * one scratch buffer: IPIP encapsulations, ICMP errors, ARP replies. Allocates nothing per frame.
+ * Owner: the data-plane worker thread.
+ */
+final class Egress {
+    private static final int SCRATCH_SIZE = 65536 + 64;
+    /** Largest quote of the offending datagram in an ICMP error, as Linux: 576 - IP - ICMP headers. */
+    private static final int ICMP_QUOTE_MAX = 576 - Ipv4Header.MIN_LENGTH - IcmpHeader.LENGTH;
+    private static final int TOS_MASK = 0x1e;
+    private static final int PRECEDENCE_INTERNETWORK_CONTROL = 0xc0;
+
+    private final PacketIo io;
+    private final long ourMac;
+    private final MemorySegment scratch = MemorySegment.ofArray(new byte[SCRATCH_SIZE]);
+    private int ipId;
+    private long icmpSent;
+
+    Egress(PacketIo io, int firstIpId) {
+        this.io = io;
+        this.ourMac = io.macAddress();
+        this.ipId = firstIpId;
+    }
+
+    long icmpSent() {
+        return icmpSent;
+    }
+
+    private int nextIpId() {
+        int id = ipId & 0xffff;
+        ipId++;
+        return id;
+    }
+
+    /** Sets the MACs (source ours) of a rewritten frame and queues it; false when the queue is full. */
+    boolean inPlace(MemorySegment s, long off, int length, long dstMac) {
+        EthernetHeader.dst(s, off, dstMac);
+        EthernetHeader.src(s, off, ourMac);
+        return io.transmit(s, off, length);
+    }
+
+    /**
+     * IPIP (RFC 2003): the datagram at {@code ip} behind a new outer header from {@code localAddress} to
+     * {@code rsAddr}, TOS, DF and TTL copied; identification 0 with DF (as Linux), else the next id.
+     */
+    boolean ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress) {
+        int total = Ipv4Header.totalLength(s, ip);
+        boolean df = Ipv4Header.dontFragment(s, ip);
+        MemorySegment out = scratch;
+        MemorySegment.copy(s, off, out, 0, l2);
+        EthernetHeader.dst(out, 0, dstMac);
+        EthernetHeader.src(out, 0, ourMac);
+        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), total + Ipv4Header.MIN_LENGTH, df ? 0 : nextIpId(),
+                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_IPIP, localAddress, rsAddr);
+        MemorySegment.copy(s, ip, out, l2 + Ipv4Header.MIN_LENGTH, total);
+        return io.transmit(out, 0, l2 + Ipv4Header.MIN_LENGTH + total);
+    }
+
+    /**
+     * Sends an ICMP error about the (validated) datagram at {@code ip} back to the frame's sender, as
+     * Linux's icmp_send: TOS precedence "internetwork control", TTL 64, no DF, quoting up to 548 bytes,
+     * from {@code from}. Never about an ICMP error, a non-first fragment, or to a zero, broadcast or
+     * multicast source.
+     */
+    void icmpError(MemorySegment s, long off, int l2, long ip, int type, int code, int nextHopMtu, int from) {
+        if ((Ipv4Header.flagsAndFragment(s, ip) & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
+            return;
+        }
+        int total = Ipv4Header.totalLength(s, ip);
+        int ihl = Ipv4Header.headerLength(s, ip);
+        if (Ipv4Header.protocol(s, ip) == Ipv4Header.PROTO_ICMP
+                && (total <= ihl || IcmpHeader.isError(IcmpHeader.type(s, ip + ihl)))) {
+            return;
+        }
+        int src = Ipv4Header.src(s, ip);
+        int top = src >>> 24;
+        if (src == 0 || src == -1 || (top >= 224 && top <= 239)) {
+            return;
+        }
+        int quote = Math.min(total, ICMP_QUOTE_MAX);
+        MemorySegment out = scratch;
+        MemorySegment.copy(s, off, out, 0, l2);
+        EthernetHeader.dst(out, 0, EthernetHeader.src(s, off));
+        EthernetHeader.src(out, 0, ourMac);
+        int icmpLength = IcmpHeader.LENGTH + quote;
+        Ipv4Header.write(out, l2, (Ipv4Header.tos(s, ip) & TOS_MASK) | PRECEDENCE_INTERNETWORK_CONTROL,
+                Ipv4Header.MIN_LENGTH + icmpLength, nextIpId(), 0, DataplaneConfig.DEFAULT_TTL,
+                Ipv4Header.PROTO_ICMP, from, src);
+        long icmp = l2 + Ipv4Header.MIN_LENGTH;
+        Wire.u8(out, icmp + IcmpHeader.TYPE, type);
+        Wire.u8(out, icmp + IcmpHeader.CODE, code);
+        Wire.u16(out, icmp + IcmpHeader.REST, 0);
+        Wire.u16(out, icmp + IcmpHeader.NEXT_HOP_MTU, nextHopMtu);
+        MemorySegment.copy(s, ip, out, icmp + IcmpHeader.LENGTH, quote);
+        IcmpHeader.fillChecksum(out, icmp, icmpLength);
+        if (io.transmit(out, 0, (int) icmp + icmpLength)) {
+            icmpSent++;
+        }
+    }
+
+    /** Answers the ARP request at {@code off + l2} with our MAC for {@code address}. */
+    boolean arpReply(MemorySegment s, long off, int l2, int address) {
+        long a = off + l2;
+        MemorySegment out = scratch;
+        int length = l2 + ArpHeader.LENGTH;
+        MemorySegment.copy(s, off, out, 0, length);
+        EthernetHeader.dst(out, 0, EthernetHeader.src(s, off));
+        EthernetHeader.src(out, 0, ourMac);
+        ArpHeader.op(out, l2, ArpHeader.OP_REPLY);
+        ArpHeader.targetMac(out, l2, ArpHeader.senderMac(s, a));
+        ArpHeader.targetIp(out, l2, ArpHeader.senderIp(s, a));
+        ArpHeader.senderMac(out, l2, ourMac);
+        ArpHeader.senderIp(out, l2, address);
+        return io.transmit(out, 0, length);
+    }
+}
