@@ -6,6 +6,7 @@ import io.jlvs.conn.PersistenceKeys;
 import io.jlvs.conn.SctpState;
 import io.jlvs.conn.TcpState;
 import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.io.FrameHandler;
 import io.jlvs.core.io.PacketIo;
@@ -49,6 +50,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final byte M_MASQ = 1;
     private static final byte M_DROUTE = 2;
     private static final byte M_TUNNEL = 3;
+    private static final byte M_GUE = 4;
+    private static final byte M_GUE_CSUM = 5;
+    private static final int IPIP_OVERHEAD = Ipv4Header.MIN_LENGTH;
+    private static final int GUE_OVERHEAD = Ipv4Header.MIN_LENGTH + UdpHeader.LENGTH + Egress.GUE_HEADER;
 
     private final PacketIo io;
     private final DataplaneConfig config;
@@ -410,7 +415,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
-            return toServer(s, off, l2, connMethod[id], (int) table.destinationLo(id), table.destinationPort(id));
+            return toServer(s, off, l2, connMethod[id], d, (int) table.destinationLo(id), table.destinationPort(id));
         }
         ServiceRuntime svc = mark != 0 ? services.fwmark(mark) : null;
         if (svc == null) {
@@ -476,7 +481,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             dest.counters().connection();
             svc.counters().inbound(1, total);
             dest.counters().inbound(1, total);
-            return toServer(s, off, l2, method, rsAddr, rsPort);
+            return toServer(s, off, l2, method, dest, rsAddr, rsPort);
         }
         int id = table.create(proto, false, 0, srcL, sport, 0, dstL, dport, false, 0, rsAddr & 0xffffffffL, rsPort,
                 dest, method != M_MASQ, template, now);
@@ -491,7 +496,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         table.onPacket(id, ConnTable.INPUT, info, now);
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
-        return toServer(s, off, l2, method, rsAddr, rsPort);
+        return toServer(s, off, l2, method, dest, rsAddr, rsPort);
     }
 
     private static byte methodCode(RealServer r) {
@@ -505,11 +510,16 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.IPIP) {
             return M_TUNNEL;
         }
+        if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.GUE && r.tunnelPort() != 0) {
+            // remcsum only differs for locally generated packets with partial checksums: not ours
+            return r.tunnelChecksum() == TunnelChecksum.CSUM ? M_GUE_CSUM : M_GUE;
+        }
         return 0;
     }
 
     /** Sends the current packet to a real server ({@code rsPort} is used by MASQ only). */
-    private Verdict toServer(MemorySegment s, long off, int l2, byte method, int rsAddr, int rsPort) {
+    private Verdict toServer(MemorySegment s, long off, int l2, byte method, DestinationState dest, int rsAddr,
+                             int rsPort) {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
@@ -528,8 +538,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 Ipv4Header.decrementTtl(s, ip);
                 return sendInPlace(s, off, l2, mac);
             }
-            case M_TUNNEL -> {
-                return tunnel(s, off, l2, rsAddr, mac);
+            case M_TUNNEL, M_GUE, M_GUE_CSUM -> {
+                return tunnel(s, off, l2, method, dest.config().tunnelPort(), rsAddr, mac);
             }
             default -> {
                 return drop(DropReason.UNSUPPORTED_METHOD);
@@ -541,10 +551,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return egress.inPlace(s, off, l2 + total, dstMac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 
-    /** Tunnels the packet: inner TTL-1, then IPIP unless it no longer fits the MTU. */
-    private Verdict tunnel(MemorySegment s, long off, int l2, int rsAddr, long mac) {
+    /** Tunnels the packet: inner TTL-1, then IPIP or GUE unless it no longer fits the MTU. */
+    private Verdict tunnel(MemorySegment s, long off, int l2, byte method, int guePort, int rsAddr, long mac) {
         Ipv4Header.decrementTtl(s, ip);
-        int room = mtu - Ipv4Header.MIN_LENGTH;
+        int room = mtu - (method == M_TUNNEL ? IPIP_OVERHEAD : GUE_OVERHEAD);
         if (total > room) {
             if (Ipv4Header.dontFragment(s, ip)) {
                 icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_FRAG_NEEDED, room);
@@ -552,8 +562,13 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             }
             return drop(DropReason.TOO_BIG);
         }
-        return egress.ipip(s, off, l2, ip, rsAddr, mac, config.localAddress()) ? Verdict.FORWARD
-                : drop(DropReason.TX_FULL);
+        boolean sent;
+        if (method == M_TUNNEL) {
+            sent = egress.ipip(s, off, l2, ip, rsAddr, mac, config.localAddress());
+        } else {
+            sent = egress.gue(s, off, l2, ip, rsAddr, mac, config.localAddress(), guePort, method == M_GUE_CSUM);
+        }
+        return sent ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 
     private Verdict ttlExpired(MemorySegment s, long off, int l2) {
@@ -648,7 +663,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int rsAddr = (int) table.destinationLo(id);
         byte method = connMethod[id];
         if (method != M_MASQ) {
-            return toServer(s, off, l2, method, rsAddr, 0);
+            return toServer(s, off, l2, method, table.destination(id), rsAddr, 0);
         }
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);

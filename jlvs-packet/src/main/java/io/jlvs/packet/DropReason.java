@@ -37,7 +37,7 @@ public enum DropReason {
     FRAG_NEEDED,
     /** Tunnelled packet larger than the MTU without DF: fragmenting the outer packet is not done. */
     TOO_BIG,
-    /** A tunnel type other than ipip (gue, gre are not done), or a method the packet data plane does not serve. */
+    /** GRE tunnels (not done), GUE without a port, LOCAL or FULLNAT servers, IPv6 servers. */
     UNSUPPORTED_METHOD,
     /** An ICMP message to a virtual address that is not an error about a known connection. */
     ICMP_UNRELATED,

@@ -12,6 +12,11 @@ final class Egress {
     private static final int SCRATCH_SIZE = 65536 + 64;
     /** Largest quote of the offending datagram in an ICMP error, as Linux: 576 - IP - ICMP headers. */
     private static final int ICMP_QUOTE_MAX = 576 - Ipv4Header.MIN_LENGTH - IcmpHeader.LENGTH;
+    /** GUE header without options (draft-ietf-intarea-gue): version 0, C 0, hlen 0, proto, flags. */
+    static final int GUE_HEADER = 4;
+    /** Linux's default ip_local_port_range, where udp_flow_src_port picks tunnel source ports. */
+    private static final int PORT_MIN = 32768;
+    private static final int PORT_MAX = 61000;
     private static final int TOS_MASK = 0x1e;
     private static final int PRECEDENCE_INTERNETWORK_CONTROL = 0xc0;
 
@@ -59,6 +64,55 @@ final class Egress {
                 df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_IPIP, localAddress, rsAddr);
         MemorySegment.copy(s, ip, out, l2 + Ipv4Header.MIN_LENGTH, total);
         return io.transmit(out, 0, l2 + Ipv4Header.MIN_LENGTH + total);
+    }
+
+    /**
+     * GUE: the datagram at {@code ip} behind outer IPv4 (as {@link #ipip}), UDP from a source port that
+     * hashes the inner flow to {@code guePort}, and a 4-byte GUE header carrying protocol 4 (IPIP). The
+     * UDP checksum is 0 unless {@code checksum} (--tun-csum).
+     */
+    boolean gue(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress, int guePort,
+                boolean checksum) {
+        int total = Ipv4Header.totalLength(s, ip);
+        boolean df = Ipv4Header.dontFragment(s, ip);
+        int udpLength = UdpHeader.LENGTH + GUE_HEADER + total;
+        MemorySegment out = scratch;
+        MemorySegment.copy(s, off, out, 0, l2);
+        EthernetHeader.dst(out, 0, dstMac);
+        EthernetHeader.src(out, 0, ourMac);
+        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), Ipv4Header.MIN_LENGTH + udpLength, df ? 0 : nextIpId(),
+                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_UDP, localAddress, rsAddr);
+        long udp = l2 + Ipv4Header.MIN_LENGTH;
+        Wire.u16(out, udp + UdpHeader.SRC_PORT, flowPort(s, ip));
+        Wire.u16(out, udp + UdpHeader.DST_PORT, guePort);
+        Wire.u16(out, udp + UdpHeader.UDP_LENGTH, udpLength);
+        Wire.u16(out, udp + UdpHeader.CHECKSUM, 0);
+        long gue = udp + UdpHeader.LENGTH;
+        Wire.u32(out, gue, Ipv4Header.PROTO_IPIP << 16);
+        MemorySegment.copy(s, ip, out, gue + GUE_HEADER, total);
+        if (checksum) {
+            int sum = InternetChecksum.sum(out, udp, udpLength,
+                    InternetChecksum.pseudoHeader(localAddress, rsAddr, Ipv4Header.PROTO_UDP, udpLength));
+            int c = InternetChecksum.finish(sum);
+            Wire.u16(out, udp + UdpHeader.CHECKSUM, c == 0 ? 0xffff : c);
+        }
+        return io.transmit(out, 0, (int) udp + udpLength);
+    }
+
+    /** A source port in Linux's local range from a hash of the inner flow (addresses, protocol, ports). */
+    static int flowPort(MemorySegment s, long ip) {
+        long h = (Ipv4Header.src(s, ip) & 0xffffffffL) << 32 | (Ipv4Header.dst(s, ip) & 0xffffffffL);
+        int protocol = Ipv4Header.protocol(s, ip);
+        int ihl = Ipv4Header.headerLength(s, ip);
+        long ports = 0;
+        if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP || protocol == Ipv4Header.PROTO_SCTP)
+                && Ipv4Header.totalLength(s, ip) >= ihl + 4 && !Ipv4Header.isFragment(s, ip)) {
+            ports = Wire.u32(s, ip + ihl) & 0xffffffffL;
+        }
+        long z = (h ^ (ports << 8 | protocol)) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 29)) * 0xBF58476D1CE4E5B9L;
+        long hash = (z ^ (z >>> 32)) & 0xffffffffL;
+        return (int) ((hash * (PORT_MAX - PORT_MIN)) >>> 32) + PORT_MIN;
     }
 
     /**

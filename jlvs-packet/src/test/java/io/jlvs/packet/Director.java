@@ -83,8 +83,14 @@ final class Director implements AutoCloseable {
     }
 
     Director tunnelServer(VirtualServiceKey key, String rs, int port, TunnelType type) throws IpvsException {
+        return tunnelServer(key, rs, port, type, TunnelChecksum.NOCSUM);
+    }
+
+    /** A tunnel server; GUE ones listen on port 6080. */
+    Director tunnelServer(VirtualServiceKey key, String rs, int port, TunnelType type, TunnelChecksum checksum)
+            throws IpvsException {
         engine.execute(new IpvsCommand.AddServer(key, new RealServer(IpAddress.parse(rs), port,
-                ForwardingMethod.TUNNEL, 1, 0, 0, type, type == TunnelType.GUE ? 6080 : 0, TunnelChecksum.NOCSUM)));
+                ForwardingMethod.TUNNEL, 1, 0, 0, type, type == TunnelType.GUE ? 6080 : 0, checksum)));
         return this;
     }
 

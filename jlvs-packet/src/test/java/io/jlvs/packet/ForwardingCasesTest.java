@@ -142,8 +142,8 @@ class ForwardingCasesTest {
                         d -> d.service(Protocol.TCP, 80, "rr").tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.IPIP),
                         List.of(dropped(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(1441).df(false)),
                                 DropReason.TOO_BIG))),
-                new Case("GUE tunnels are not served", d -> d.service(Protocol.TCP, 80, "rr")
-                        .tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.GUE),
+                new Case("GRE tunnels are not served", d -> d.service(Protocol.TCP, 80, "rr")
+                        .tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.GRE),
                         List.of(dropped(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN)), DropReason.UNSUPPORTED_METHOD))),
                 new Case("TTL 1: ICMP time exceeded back to the client, quoting the packet", masq(Protocol.TCP, 80, 8080),
                         List.of(dropped(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).ttl(1).tos(0x08)), DropReason.TTL_EXPIRED,
