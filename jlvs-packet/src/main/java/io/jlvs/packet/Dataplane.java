@@ -1,0 +1,732 @@
+package io.jlvs.packet;
+
+import io.jlvs.conn.ConnTable;
+import io.jlvs.conn.InboundVerdict;
+import io.jlvs.conn.PersistenceKeys;
+import io.jlvs.conn.SctpState;
+import io.jlvs.conn.TcpState;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.TunnelChecksum;
+import io.jlvs.core.TunnelType;
+import io.jlvs.core.io.FrameHandler;
+import io.jlvs.core.io.PacketIo;
+import io.jlvs.core.model.FwmarkServiceKey;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.stats.IpvsCounters;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.engine.ConnectionSource;
+import io.jlvs.engine.ForwardingSnapshot;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.ServiceRuntime;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The userspace IPVS data plane for IPv4 on one interface: one instance per worker thread, owning its
+ * connection table. Each received frame is validated, matched to a virtual service or to a MASQ
+ * connection's reply, and forwarded by the real server's method (MASQ, DROUTE, TUNNEL with IPIP), or
+ * dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
+ * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
+ *
+ * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
+ * Other threads may call {@link #publish}, {@link #fwmarkClassifier} and {@link #collect} (which asks
+ * the worker through a bounded queue). Counter getters read plain fields: from other threads they may lag.
+ */
+public final class Dataplane implements FrameHandler, ConnectionSource {
+    private static final DropReason[] REASONS = DropReason.values();
+    private static final int RECEIVE_BATCH = 64;
+    private static final long LIST_TIMEOUT_MILLIS = 2000;
+    private static final byte M_MASQ = 1;
+    private static final byte M_DROUTE = 2;
+    private static final byte M_TUNNEL = 3;
+    private static final byte M_GUE = 4;
+    private static final byte M_GUE_CSUM = 5;
+    private static final int IPIP_OVERHEAD = Ipv4Header.MIN_LENGTH;
+    private static final int GUE_OVERHEAD = Ipv4Header.MIN_LENGTH + UdpHeader.LENGTH + Egress.GUE_HEADER;
+
+    private final PacketIo io;
+    private final DataplaneConfig config;
+    private final NeighbourTable neighbours;
+    private final LongSupplier clock;
+    private final int mtu;
+    /** Owner: the worker thread. */
+    private final ConnTable table;
+    /** Per connection id: its service's counters, virtual address and forwarding method. */
+    private final IpvsCounters[] connService;
+    private final int[] connVirtual;
+    private final byte[] connMethod;
+    private final Egress egress;
+    private final FlowKey flow = new FlowKey();
+    private final long[] drops = new long[REASONS.length];
+    private final ArrayBlockingQueue<CompletableFuture<List<ConnectionView>>> listRequests =
+            new ArrayBlockingQueue<>(8);
+    private volatile ServiceTable published = ServiceTable.EMPTY;
+    private volatile FwmarkClassifier publishedMarks = FwmarkClassifier.NONE;
+    private volatile Thread owner;
+
+    private ServiceTable services = ServiceTable.EMPTY;
+    private FwmarkClassifier marks = FwmarkClassifier.NONE;
+    private long now;
+    private long frames;
+    private long forwarded;
+    private long replied;
+    private long passed;
+    private Verdict lastVerdict;
+    private DropReason lastDrop;
+
+    // The packet being handled (worker thread only).
+    private long ip;
+    private int ihl;
+    private int total;
+    private int proto;
+    private int src;
+    private int dst;
+    private long l4;
+    private int l4len;
+    private int sport;
+    private int dport;
+    private int info;
+
+    public Dataplane(PacketIo io, DataplaneConfig config, NeighbourTable neighbours, LongSupplier nanoClock) {
+        this.io = io;
+        this.config = config;
+        this.neighbours = neighbours;
+        this.clock = nanoClock;
+        this.mtu = io.mtu();
+        this.now = nanoClock.getAsLong();
+        this.table = new ConnTable(config.connCapacity(), config.connSettings(), ServiceTable.EMPTY.timeouts(),
+                config.tableSeed(), now);
+        this.connService = new IpvsCounters[config.connCapacity()];
+        this.connVirtual = new int[config.connCapacity()];
+        this.connMethod = new byte[config.connCapacity()];
+        this.egress = new Egress(io, config.firstIpId());
+    }
+
+    /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
+    public void attachTo(IpvsEngine engine) {
+        engine.addSnapshotListener(this::publish);
+        engine.addConnectionSource(this);
+    }
+
+    /** Any thread: compiles a snapshot; the worker switches to it at its next batch. */
+    public void publish(ForwardingSnapshot snapshot) {
+        published = new ServiceTable(snapshot);
+    }
+
+    /** Any thread: the rules that stand in for netfilter marks, used from the next batch. */
+    public void fwmarkClassifier(FwmarkClassifier classifier) {
+        publishedMarks = classifier;
+    }
+
+    // ---------------------------------------------------------------- worker loop
+
+    /** The worker thread's body: {@link #runOnce} until {@code running} says stop. */
+    public void run(BooleanSupplier running) {
+        owner = Thread.currentThread();
+        while (running.getAsBoolean()) {
+            runOnce();
+        }
+    }
+
+    /** One worker step: receive and handle up to a batch of frames, flush, then {@link #poll}. */
+    public int runOnce() {
+        long t = clock.getAsLong();
+        now = t;
+        refresh();
+        int n = io.receive(this, RECEIVE_BATCH);
+        io.flush();
+        poll(t);
+        return n;
+    }
+
+    /** Housekeeping at {@code nowNanos}: answers listing requests and runs the expiry timers with a budget. */
+    public void poll(long nowNanos) {
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
+        now = nowNanos;
+        refresh();
+        CompletableFuture<List<ConnectionView>> request;
+        while ((request = listRequests.poll()) != null) {
+            request.complete(table.list(nowNanos));
+        }
+        table.expire(nowNanos, config.expireBudget());
+    }
+
+    private void refresh() {
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
+        ServiceTable p = published;
+        if (p != services) {
+            services = p;
+            table.timeouts(p.timeouts());
+        }
+        marks = publishedMarks;
+    }
+
+    /**
+     * Lists connections and templates for -Lc. On the worker thread (or before it started) directly;
+     * from another thread through the worker, waiting for its next poll (up to 2 s; nothing is added
+     * when it does not answer).
+     */
+    @Override
+    public void collect(List<ConnectionView> into) {
+        Thread o = owner;
+        if (o == null || o == Thread.currentThread()) {
+            into.addAll(table.list(now));
+            return;
+        }
+        CompletableFuture<List<ConnectionView>> f = new CompletableFuture<>();
+        if (!listRequests.offer(f)) {
+            return;
+        }
+        try {
+            into.addAll(f.get(LIST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the worker did not answer in time: list nothing from it
+        }
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    public long frames() {
+        return frames;
+    }
+
+    public long forwarded() {
+        return forwarded;
+    }
+
+    public long replied() {
+        return replied;
+    }
+
+    public long passed() {
+        return passed;
+    }
+
+    public long icmpSent() {
+        return egress.icmpSent();
+    }
+
+    public long drops(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    public long totalDrops() {
+        long sum = 0;
+        for (long d : drops) {
+            sum += d;
+        }
+        return sum;
+    }
+
+    /** The verdict on the last frame handled (tests). */
+    public Verdict lastVerdict() {
+        return lastVerdict;
+    }
+
+    /** The reason of the last drop (tests). */
+    public DropReason lastDropReason() {
+        return lastDrop;
+    }
+
+    /** Worker thread only: entries in the connection table. */
+    public int connections() {
+        return table.size();
+    }
+
+    // ---------------------------------------------------------------- per frame
+
+    @Override
+    public void onFrame(MemorySegment s, long off, int len) {
+        frames++;
+        Verdict v = handle(s, off, len);
+        lastVerdict = v;
+        switch (v) {
+            case FORWARD -> forwarded++;
+            case REPLY -> replied++;
+            case PASS -> passed++;
+            case DROP -> {
+                // counted by reason
+            }
+        }
+    }
+
+    private Verdict drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+        lastDrop = reason;
+        return Verdict.DROP;
+    }
+
+    private Verdict handle(MemorySegment s, long off, int len) {
+        int l2 = EthernetHeader.headerLength(s, off, len);
+        if (l2 < 0) {
+            return drop(DropReason.SHORT_FRAME);
+        }
+        int type = EthernetHeader.payloadType(s, off, l2);
+        if (type == EthernetHeader.TYPE_ARP) {
+            return arp(s, off, l2, len);
+        }
+        if (type != EthernetHeader.TYPE_IPV4) {
+            return drop(DropReason.NOT_IPV4);
+        }
+        ip = off + l2;
+        int avail = len - l2;
+        if (avail < Ipv4Header.MIN_LENGTH) {
+            return drop(DropReason.SHORT_FRAME);
+        }
+        if (Ipv4Header.version(s, ip) != 4) {
+            return drop(DropReason.NOT_IPV4);
+        }
+        ihl = Ipv4Header.headerLength(s, ip);
+        if (ihl < Ipv4Header.MIN_LENGTH || ihl > avail) {
+            return drop(DropReason.BAD_IHL);
+        }
+        total = Ipv4Header.totalLength(s, ip);
+        if (total < ihl) {
+            return drop(DropReason.BAD_IP_LENGTH);
+        }
+        if (total > avail) {
+            return drop(DropReason.SHORT_FRAME);
+        }
+        if (!Ipv4Header.checksumValid(s, ip, ihl)) {
+            return drop(DropReason.BAD_IP_CHECKSUM);
+        }
+        proto = Ipv4Header.protocol(s, ip);
+        src = Ipv4Header.src(s, ip);
+        dst = Ipv4Header.dst(s, ip);
+        l4 = ip + ihl;
+        l4len = total - ihl;
+        boolean fragment = Ipv4Header.isFragment(s, ip);
+        int mark = 0;
+        if (!fragment && !marks.isEmpty() && isTransport(proto) && l4len >= 4) {
+            mark = marks.classify(proto, dst, Wire.u16(s, l4 + 2));
+            if (services.fwmark(mark) == null) {
+                mark = 0;
+            }
+        }
+        if (mark != 0 || services.isVirtualAddress(dst)) {
+            if (fragment) {
+                return drop(DropReason.FRAGMENT);
+            }
+            return proto == Ipv4Header.PROTO_ICMP ? inboundIcmp(s, off, l2) : inbound(s, off, l2, mark);
+        }
+        if (fragment) {
+            return Verdict.PASS;
+        }
+        return proto == Ipv4Header.PROTO_ICMP ? outboundIcmp(s, off, l2) : outbound(s, off, l2);
+    }
+
+    private static boolean isTransport(int p) {
+        return p == Ipv4Header.PROTO_TCP || p == Ipv4Header.PROTO_UDP || p == Ipv4Header.PROTO_SCTP;
+    }
+
+    /** Reads ports and the state input (TCP flags, SCTP first chunk); null when well formed. */
+    private DropReason parseTransport(MemorySegment s) {
+        switch (proto) {
+            case Ipv4Header.PROTO_TCP -> {
+                if (l4len < TcpHeader.MIN_LENGTH) {
+                    return DropReason.SHORT_FRAME;
+                }
+                int doff = TcpHeader.headerLength(s, l4);
+                if (doff < TcpHeader.MIN_LENGTH || doff > l4len) {
+                    return DropReason.BAD_TCP_OFFSET;
+                }
+                info = TcpHeader.flags(s, l4);
+            }
+            case Ipv4Header.PROTO_UDP -> {
+                if (l4len < UdpHeader.LENGTH) {
+                    return DropReason.SHORT_FRAME;
+                }
+                int ulen = UdpHeader.length(s, l4);
+                if (ulen < UdpHeader.LENGTH || ulen > l4len) {
+                    return DropReason.BAD_UDP_LENGTH;
+                }
+                info = 0;
+            }
+            default -> {
+                if (l4len < SctpHeader.MIN_WITH_CHUNK) {
+                    return DropReason.SHORT_FRAME;
+                }
+                if (!SctpHeader.checksumValid(s, l4, l4len)) {
+                    return DropReason.BAD_SCTP_CHECKSUM;
+                }
+                info = deciding(s);
+            }
+        }
+        sport = Wire.u16(s, l4);
+        dport = Wire.u16(s, l4 + 2);
+        return null;
+    }
+
+    /** The chunk type that moves SCTP state: the first, unless a COOKIE ECHO/ACK is followed by an ABORT. */
+    private int deciding(MemorySegment s) {
+        int first = SctpHeader.firstChunkType(s, l4);
+        if (first == SctpState.CHUNK_COOKIE_ECHO || first == SctpState.CHUNK_COOKIE_ACK) {
+            int chunkLength = Wire.u16(s, l4 + SctpHeader.FIRST_CHUNK_TYPE + 2);
+            long next = (long) SctpHeader.LENGTH + ((chunkLength + 3) & ~3);
+            if (chunkLength >= 4 && next + 4 <= l4len
+                    && Wire.u8(s, l4 + next) == SctpState.CHUNK_ABORT) {
+                return SctpState.CHUNK_ABORT;
+            }
+        }
+        return first;
+    }
+
+    // ---------------------------------------------------------------- client to service
+
+    private Verdict inbound(MemorySegment s, long off, int l2, int mark) {
+        if (!isTransport(proto)) {
+            return drop(DropReason.NO_SERVICE);
+        }
+        DropReason bad = parseTransport(s);
+        if (bad != null) {
+            return drop(bad);
+        }
+        long srcL = src & 0xffffffffL;
+        long dstL = dst & 0xffffffffL;
+        int id = table.lookupIn(proto, false, 0, srcL, sport, 0, dstL, dport);
+        if (id >= 0) {
+            InboundVerdict v = table.admitInbound(id, ConnTable.isNewConnection(proto, info), now);
+            if (v == InboundVerdict.DROP) {
+                return drop(DropReason.DESTINATION_REMOVED);
+            }
+            if (v == InboundVerdict.RESCHEDULE) {
+                id = ConnTable.NO_ENTRY;
+            }
+        }
+        if (id >= 0) {
+            table.onPacket(id, ConnTable.INPUT, info, now);
+            DestinationState d = table.destination(id);
+            connService[id].inbound(1, total);
+            d.counters().inbound(1, total);
+            return toServer(s, off, l2, connMethod[id], d, (int) table.destinationLo(id), table.destinationPort(id));
+        }
+        ServiceRuntime svc = mark != 0 ? services.fwmark(mark) : null;
+        if (svc == null) {
+            svc = services.find(proto, dst, dport);
+        }
+        if (svc == null) {
+            svc = services.find(proto, dst, 0);
+        }
+        if (svc == null) {
+            return drop(DropReason.NO_SERVICE);
+        }
+        if (proto == Ipv4Header.PROTO_TCP && (info & TcpState.FLAG_SYN) == 0
+                || proto == Ipv4Header.PROTO_SCTP && info != SctpState.CHUNK_INIT) {
+            return drop(DropReason.NO_CONNECTION);
+        }
+        return schedule(s, off, l2, svc, mark);
+    }
+
+    private Verdict schedule(MemorySegment s, long off, int l2, ServiceRuntime svc, int mark) {
+        VirtualService cfg = svc.config();
+        long srcL = src & 0xffffffffL;
+        long dstL = dst & 0xffffffffL;
+        flow.set(false, proto, 0, srcL, sport, 0, dstL, dport, now);
+        int template = ConnTable.NO_ENTRY;
+        DestinationState dest;
+        if (cfg.persistent()) {
+            boolean byMark = cfg.key() instanceof FwmarkServiceKey;
+            int tplProto = byMark ? PersistenceKeys.FWMARK_PROTOCOL : proto;
+            long vLo = byMark ? PersistenceKeys.fwmarkLo(false, mark) : dstL;
+            int vPort = cfg.key() instanceof InetServiceKey k ? k.port() : 0;
+            long clientNet = (src & cfg.netmask()) & 0xffffffffL;
+            template = table.findTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, now);
+            if (template >= 0) {
+                dest = table.destination(template);
+            } else {
+                dest = svc.schedule(flow);
+                if (dest == null) {
+                    return noDestination(s, off, l2);
+                }
+                RealServer r = dest.config();
+                template = table.createTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort,
+                        !r.address().isV4(), r.address().hi(), r.address().lo(), r.port(), dest,
+                        cfg.persistenceTimeout(), now);
+                if (template < 0) {
+                    return drop(DropReason.TABLE_FULL);
+                }
+            }
+        } else {
+            dest = svc.schedule(flow);
+            if (dest == null) {
+                return noDestination(s, off, l2);
+            }
+        }
+        RealServer r = dest.config();
+        byte method = methodCode(r);
+        if (method == 0 || !r.address().isV4()) {
+            return drop(DropReason.UNSUPPORTED_METHOD);
+        }
+        int rsAddr = r.address().v4();
+        int rsPort = r.port() != 0 ? r.port() : dport;
+        if (cfg.onePacket() && proto == Ipv4Header.PROTO_UDP) {
+            svc.counters().connection();
+            dest.counters().connection();
+            svc.counters().inbound(1, total);
+            dest.counters().inbound(1, total);
+            return toServer(s, off, l2, method, dest, rsAddr, rsPort);
+        }
+        int id = table.create(proto, false, 0, srcL, sport, 0, dstL, dport, false, 0, rsAddr & 0xffffffffL, rsPort,
+                dest, method != M_MASQ, template, now);
+        if (id < 0) {
+            return drop(DropReason.TABLE_FULL);
+        }
+        connService[id] = svc.counters();
+        connVirtual[id] = dst;
+        connMethod[id] = method;
+        svc.counters().connection();
+        dest.counters().connection();
+        table.onPacket(id, ConnTable.INPUT, info, now);
+        svc.counters().inbound(1, total);
+        dest.counters().inbound(1, total);
+        return toServer(s, off, l2, method, dest, rsAddr, rsPort);
+    }
+
+    private static byte methodCode(RealServer r) {
+        ForwardingMethod m = r.method();
+        if (m == ForwardingMethod.MASQ) {
+            return M_MASQ;
+        }
+        if (m == ForwardingMethod.DROUTE) {
+            return M_DROUTE;
+        }
+        if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.IPIP) {
+            return M_TUNNEL;
+        }
+        if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.GUE && r.tunnelPort() != 0) {
+            // remcsum only differs for locally generated packets with partial checksums: not ours
+            return r.tunnelChecksum() == TunnelChecksum.CSUM ? M_GUE_CSUM : M_GUE;
+        }
+        return 0;
+    }
+
+    /** Sends the current packet to a real server ({@code rsPort} is used by MASQ only). */
+    private Verdict toServer(MemorySegment s, long off, int l2, byte method, DestinationState dest, int rsAddr,
+                             int rsPort) {
+        if (Ipv4Header.ttl(s, ip) <= 1) {
+            return ttlExpired(s, off, l2);
+        }
+        long mac = neighbours.nextHopMac(rsAddr);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        switch (method) {
+            case M_MASQ -> {
+                TransportNat.rewrite(s, l4, l4len, proto, dst, rsAddr, 2, rsPort);
+                Ipv4Header.rewriteDst(s, ip, rsAddr);
+                Ipv4Header.decrementTtl(s, ip);
+                return sendInPlace(s, off, l2, mac);
+            }
+            case M_DROUTE -> {
+                Ipv4Header.decrementTtl(s, ip);
+                return sendInPlace(s, off, l2, mac);
+            }
+            case M_TUNNEL, M_GUE, M_GUE_CSUM -> {
+                return tunnel(s, off, l2, method, dest.config().tunnelPort(), rsAddr, mac);
+            }
+            default -> {
+                return drop(DropReason.UNSUPPORTED_METHOD);
+            }
+        }
+    }
+
+    private Verdict sendInPlace(MemorySegment s, long off, int l2, long dstMac) {
+        return egress.inPlace(s, off, l2 + total, dstMac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /** Tunnels the packet: inner TTL-1, then IPIP or GUE unless it no longer fits the MTU. */
+    private Verdict tunnel(MemorySegment s, long off, int l2, byte method, int guePort, int rsAddr, long mac) {
+        Ipv4Header.decrementTtl(s, ip);
+        int room = mtu - (method == M_TUNNEL ? IPIP_OVERHEAD : GUE_OVERHEAD);
+        if (total > room) {
+            if (Ipv4Header.dontFragment(s, ip)) {
+                icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_FRAG_NEEDED, room);
+                return drop(DropReason.FRAG_NEEDED);
+            }
+            return drop(DropReason.TOO_BIG);
+        }
+        boolean sent;
+        if (method == M_TUNNEL) {
+            sent = egress.ipip(s, off, l2, ip, rsAddr, mac, config.localAddress());
+        } else {
+            sent = egress.gue(s, off, l2, ip, rsAddr, mac, config.localAddress(), guePort, method == M_GUE_CSUM);
+        }
+        return sent ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    private Verdict ttlExpired(MemorySegment s, long off, int l2) {
+        icmpError(s, off, l2, IcmpHeader.TYPE_TIME_EXCEEDED, IcmpHeader.CODE_TTL_EXCEEDED, 0);
+        return drop(DropReason.TTL_EXPIRED);
+    }
+
+    private Verdict noDestination(MemorySegment s, long off, int l2) {
+        icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_PORT_UNREACH, 0);
+        return drop(DropReason.NO_DESTINATION);
+    }
+
+    /** An ICMP error about the current packet, from the VIP it was sent to (else our own address). */
+    private void icmpError(MemorySegment s, long off, int l2, int type, int code, int nextHopMtu) {
+        int from = services.isVirtualAddress(dst) ? dst : config.localAddress();
+        egress.icmpError(s, off, l2, ip, type, code, nextHopMtu, from);
+    }
+
+    // ---------------------------------------------------------------- real server to client
+
+    private Verdict outbound(MemorySegment s, long off, int l2) {
+        if (!isTransport(proto) || parseTransport(s) != null) {
+            return Verdict.PASS;
+        }
+        int id = table.lookupOut(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport);
+        if (id < 0 || connMethod[id] != M_MASQ) {
+            return Verdict.PASS;
+        }
+        table.onPacket(id, ConnTable.OUTPUT, info, now);
+        connService[id].outbound(1, total);
+        table.destination(id).counters().outbound(1, total);
+        if (Ipv4Header.ttl(s, ip) <= 1) {
+            return ttlExpired(s, off, l2);
+        }
+        long mac = neighbours.nextHopMac(dst);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        int vip = connVirtual[id];
+        TransportNat.rewrite(s, l4, l4len, proto, src, vip, 0, table.virtualPort(id));
+        Ipv4Header.rewriteSrc(s, ip, vip);
+        Ipv4Header.decrementTtl(s, ip);
+        return sendInPlace(s, off, l2, mac);
+    }
+
+    // ---------------------------------------------------------------- ICMP errors about connections
+
+    /** Offset of the quoted datagram's transport header, or -1 when the ICMP message is no usable error. */
+    private long quotedTransport(MemorySegment s) {
+        if (l4len < IcmpHeader.LENGTH) {
+            return -1;
+        }
+        int type = IcmpHeader.type(s, l4);
+        if (type != IcmpHeader.TYPE_DEST_UNREACH && type != IcmpHeader.TYPE_SOURCE_QUENCH
+                && type != IcmpHeader.TYPE_TIME_EXCEEDED) {
+            return -1;
+        }
+        long inner = l4 + IcmpHeader.LENGTH;
+        int innerAvail = l4len - IcmpHeader.LENGTH;
+        if (innerAvail < Ipv4Header.MIN_LENGTH || Ipv4Header.version(s, inner) != 4) {
+            return -1;
+        }
+        int innerIhl = Ipv4Header.headerLength(s, inner);
+        if (innerIhl < Ipv4Header.MIN_LENGTH || innerAvail < innerIhl + 8
+                || !isTransport(Ipv4Header.protocol(s, inner))
+                || (Ipv4Header.flagsAndFragment(s, inner) & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
+            return -1;
+        }
+        return inner + innerIhl;
+    }
+
+    /** An ICMP message to a virtual address: errors about a reply we sent go to the connection's real server. */
+    private Verdict inboundIcmp(MemorySegment s, long off, int l2) {
+        if (l4len >= 1 && !IcmpHeader.isError(IcmpHeader.type(s, l4))) {
+            return Verdict.PASS;
+        }
+        long innerL4 = quotedTransport(s);
+        if (innerL4 < 0) {
+            return drop(DropReason.ICMP_UNRELATED);
+        }
+        long inner = l4 + IcmpHeader.LENGTH;
+        int innerProto = Ipv4Header.protocol(s, inner);
+        int innerSrc = Ipv4Header.src(s, inner);
+        int innerDst = Ipv4Header.dst(s, inner);
+        int id = table.lookupIn(innerProto, false, 0, innerDst & 0xffffffffL, Wire.u16(s, innerL4 + 2),
+                0, innerSrc & 0xffffffffL, Wire.u16(s, innerL4));
+        if (id < 0) {
+            return drop(DropReason.ICMP_UNRELATED);
+        }
+        connService[id].inbound(1, total);
+        table.destination(id).counters().inbound(1, total);
+        int rsAddr = (int) table.destinationLo(id);
+        byte method = connMethod[id];
+        if (method != M_MASQ) {
+            return toServer(s, off, l2, method, table.destination(id), rsAddr, 0);
+        }
+        if (Ipv4Header.ttl(s, ip) <= 1) {
+            return ttlExpired(s, off, l2);
+        }
+        long mac = neighbours.nextHopMac(rsAddr);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        Wire.u32(s, inner + Ipv4Header.SRC, rsAddr);
+        Ipv4Header.fillChecksum(s, inner, Ipv4Header.headerLength(s, inner));
+        Wire.u16(s, innerL4, table.destinationPort(id));
+        IcmpHeader.fillChecksum(s, l4, l4len);
+        Ipv4Header.rewriteDst(s, ip, rsAddr);
+        Ipv4Header.decrementTtl(s, ip);
+        return sendInPlace(s, off, l2, mac);
+    }
+
+    /** An ICMP error from a MASQ real server about a client's packet: made to come from the virtual service. */
+    private Verdict outboundIcmp(MemorySegment s, long off, int l2) {
+        long innerL4 = quotedTransport(s);
+        if (innerL4 < 0) {
+            return Verdict.PASS;
+        }
+        long inner = l4 + IcmpHeader.LENGTH;
+        int innerProto = Ipv4Header.protocol(s, inner);
+        int innerSrc = Ipv4Header.src(s, inner);
+        int innerDst = Ipv4Header.dst(s, inner);
+        int id = table.lookupOut(innerProto, false, 0, innerDst & 0xffffffffL, Wire.u16(s, innerL4 + 2),
+                0, innerSrc & 0xffffffffL, Wire.u16(s, innerL4));
+        if (id < 0 || connMethod[id] != M_MASQ) {
+            return Verdict.PASS;
+        }
+        connService[id].outbound(1, total);
+        table.destination(id).counters().outbound(1, total);
+        if (Ipv4Header.ttl(s, ip) <= 1) {
+            return ttlExpired(s, off, l2);
+        }
+        long mac = neighbours.nextHopMac(dst);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        int vip = connVirtual[id];
+        Wire.u32(s, inner + Ipv4Header.DST, vip);
+        Ipv4Header.fillChecksum(s, inner, Ipv4Header.headerLength(s, inner));
+        Wire.u16(s, innerL4 + 2, table.virtualPort(id));
+        IcmpHeader.fillChecksum(s, l4, l4len);
+        Ipv4Header.rewriteSrc(s, ip, vip);
+        Ipv4Header.decrementTtl(s, ip);
+        return sendInPlace(s, off, l2, mac);
+    }
+
+    // ---------------------------------------------------------------- ARP
+
+    private Verdict arp(MemorySegment s, long off, int l2, int len) {
+        long a = off + l2;
+        if (!config.answerArp() || len - l2 < ArpHeader.LENGTH || !ArpHeader.isEthernetIpv4(s, a)
+                || ArpHeader.op(s, a) != ArpHeader.OP_REQUEST) {
+            return Verdict.PASS;
+        }
+        int target = ArpHeader.targetIp(s, a);
+        if (target == 0 || !services.isVirtualAddress(target)) {
+            return Verdict.PASS;
+        }
+        return egress.arpReply(s, off, l2, target) ? Verdict.REPLY : drop(DropReason.TX_FULL);
+    }
+}

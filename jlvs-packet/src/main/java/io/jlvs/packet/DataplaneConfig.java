@@ -1,0 +1,45 @@
+package io.jlvs.packet;
+
+import io.jlvs.conn.ConnTableSettings;
+
+/**
+ * Settings of one {@link Dataplane} worker.
+ *
+ * @param localAddress    the director's own IPv4 address: source of IPIP outer headers and of ICMP
+ *                        errors about packets that were not addressed to a virtual address
+ * @param connCapacity    most connections and templates this worker's table holds
+ * @param connSettings    expire_nodest_conn, expire_quiescent_template, conn_reuse_mode
+ * @param tableSeed       hash seed of the connection table (random in production, fixed in tests)
+ * @param expireBudget    most table entries examined per {@link Dataplane#poll}
+ * @param answerArp       answer ARP requests for virtual addresses with this interface's MAC
+ * @param firstIpId       first IPv4 identification used in headers we create (tests: 0)
+ */
+public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
+                              int expireBudget, boolean answerArp, int firstIpId) {
+    /** TTL of packets we originate (ICMP errors), as Linux's ip_default_ttl. */
+    public static final int DEFAULT_TTL = 64;
+
+    public DataplaneConfig {
+        if (connCapacity < 1) {
+            throw new IllegalArgumentException("connCapacity must be positive");
+        }
+        if (expireBudget < 1) {
+            throw new IllegalArgumentException("expireBudget must be positive");
+        }
+        if (connSettings == null) {
+            connSettings = ConnTableSettings.DEFAULTS;
+        }
+    }
+
+    public static DataplaneConfig of(int localAddress, int connCapacity) {
+        return new DataplaneConfig(localAddress, connCapacity, ConnTableSettings.DEFAULTS, 0x6a6c7673L, 1024, false, 0);
+    }
+
+    public DataplaneConfig withConnSettings(ConnTableSettings s) {
+        return new DataplaneConfig(localAddress, connCapacity, s, tableSeed, expireBudget, answerArp, firstIpId);
+    }
+
+    public DataplaneConfig withAnswerArp(boolean answer) {
+        return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answer, firstIpId);
+    }
+}

@@ -1,0 +1,46 @@
+package io.jlvs.packet;
+
+/** Why the data plane did not forward a frame. Each dropped frame is counted under exactly one reason. */
+public enum DropReason {
+    /** Shorter than its Ethernet, IPv4 or transport header, or than the IPv4 total length says. */
+    SHORT_FRAME,
+    /** Neither IPv4 nor ARP (IPv6 is not handled yet), or an IP version other than 4. */
+    NOT_IPV4,
+    /** IHL below 5 or beyond the frame. */
+    BAD_IHL,
+    /** IPv4 total length smaller than the header. */
+    BAD_IP_LENGTH,
+    BAD_IP_CHECKSUM,
+    /** A fragment addressed to a virtual service: we do not reassemble. */
+    FRAGMENT,
+    /** TCP data offset below 5 or beyond the segment. */
+    BAD_TCP_OFFSET,
+    /** UDP length below 8 or beyond the datagram. */
+    BAD_UDP_LENGTH,
+    /** SCTP CRC32c wrong. */
+    BAD_SCTP_CHECKSUM,
+    /** TTL would reach 0: an ICMP time exceeded went back to the sender. */
+    TTL_EXPIRED,
+    /** To a virtual address, but no service for this protocol and port. */
+    NO_SERVICE,
+    /** No real server could take a new flow: an ICMP port unreachable went back. */
+    NO_DESTINATION,
+    /** A TCP segment without SYN (or SCTP packet without INIT) that belongs to no connection. */
+    NO_CONNECTION,
+    /** The connection's real server was removed and expire_nodest_conn is off. */
+    DESTINATION_REMOVED,
+    /** The connection table is full. */
+    TABLE_FULL,
+    /** No MAC address is known for the next hop. */
+    NO_NEIGHBOUR,
+    /** Tunnelled packet larger than the MTU with DF set: an ICMP fragmentation needed went back. */
+    FRAG_NEEDED,
+    /** Tunnelled packet larger than the MTU without DF: fragmenting the outer packet is not done. */
+    TOO_BIG,
+    /** GRE tunnels (not done), GUE without a port, LOCAL or FULLNAT servers, IPv6 servers. */
+    UNSUPPORTED_METHOD,
+    /** An ICMP message to a virtual address that is not an error about a known connection. */
+    ICMP_UNRELATED,
+    /** The transmit queue was full. */
+    TX_FULL
+}

@@ -1,0 +1,67 @@
+package io.jlvs.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The Internet checksum (RFC 1071): one's-complement sums over segment bytes, the IPv4 pseudo-header,
+ * and incremental updates for a changed field (RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m')).
+ */
+public final class InternetChecksum {
+    private InternetChecksum() {
+    }
+
+    /**
+     * The folded 16-bit one's-complement sum of {@code length} bytes at {@code off}, added to
+     * {@code initial} (a previous folded sum). A region holding a valid checksum sums to 0xffff.
+     */
+    public static int sum(MemorySegment s, long off, int length, int initial) {
+        long acc = initial & 0xffffffffL;
+        long at = off;
+        long end = off + length;
+        while (end - at >= 4) {
+            acc += Wire.u32(s, at) & 0xffffffffL;
+            at += 4;
+        }
+        if (end - at >= 2) {
+            acc += Wire.u16(s, at);
+            at += 2;
+        }
+        if (at < end) {
+            acc += Wire.u8(s, at) << 8;
+        }
+        return fold(acc);
+    }
+
+    /** Folds a wide sum to 16 bits with end-around carry. */
+    public static int fold(long acc) {
+        long a = acc;
+        while ((a >>> 16) != 0) {
+            a = (a & 0xffff) + (a >>> 16);
+        }
+        return (int) a;
+    }
+
+    /** The checksum field value for a folded sum. */
+    public static int finish(int sum) {
+        return ~sum & 0xffff;
+    }
+
+    /** Folded sum of the IPv4 pseudo-header (source, destination, protocol, transport length). */
+    public static int pseudoHeader(int src, int dst, int protocol, int length) {
+        long acc = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length;
+        return fold(acc);
+    }
+
+    /** The checksum after a 16-bit field changed from {@code old} to {@code updated}. */
+    public static int update16(int checksum, int old, int updated) {
+        long acc = (~checksum & 0xffff) + (~old & 0xffff) + (updated & 0xffff);
+        return ~fold(acc) & 0xffff;
+    }
+
+    /** The checksum after a 32-bit field changed from {@code old} to {@code updated}. */
+    public static int update32(int checksum, int old, int updated) {
+        long acc = (~checksum & 0xffff) + (~(old >>> 16) & 0xffff) + (~old & 0xffff)
+                + (updated >>> 16) + (updated & 0xffff);
+        return ~fold(acc) & 0xffff;
+    }
+}

@@ -1,0 +1,131 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.io.FrameHandler;
+import io.jlvs.core.io.PacketIo;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link PacketIo} over two in-memory rings of fixed slots, for tests and benchmarks: frames are
+ * injected into the receive ring and transmitted ones collected from the transmit ring. Receiving,
+ * transmitting, {@link #inject(MemorySegment, long, int)} and {@link #discardTransmitted} allocate nothing.
+ * Not thread-safe: one thread injects, runs the data plane and reads what it sent.
+ */
+public final class MemoryPacketIo implements PacketIo {
+    private final Arena arena = Arena.ofShared();
+    private final int slotSize;
+    private final int slots;
+    private final MemorySegment rx;
+    private final MemorySegment tx;
+    private final int[] rxLength;
+    private final int[] txLength;
+    private final long mac;
+    private final int mtu;
+    private int rxHead;
+    private int rxCount;
+    private int txCount;
+    private long flushes;
+
+    /**
+     * @param slots    frames each ring holds
+     * @param slotSize largest frame in bytes
+     */
+    public MemoryPacketIo(long mac, int mtu, int slots, int slotSize) {
+        this.mac = mac;
+        this.mtu = mtu;
+        this.slots = slots;
+        this.slotSize = slotSize;
+        this.rx = arena.allocate((long) slots * slotSize, 64);
+        this.tx = arena.allocate((long) slots * slotSize, 64);
+        this.rxLength = new int[slots];
+        this.txLength = new int[slots];
+    }
+
+    /** Queues a frame for {@link #receive}; false when the receive ring is full. */
+    public boolean inject(MemorySegment frame, long offset, int length) {
+        if (rxCount == slots || length > slotSize) {
+            return false;
+        }
+        int slot = (rxHead + rxCount) % slots;
+        MemorySegment.copy(frame, offset, rx, (long) slot * slotSize, length);
+        rxLength[slot] = length;
+        rxCount++;
+        return true;
+    }
+
+    /** Queues a frame given as bytes (allocates; tests only). */
+    public boolean inject(byte[] frame) {
+        return inject(MemorySegment.ofArray(frame), 0, frame.length);
+    }
+
+    @Override
+    public int receive(FrameHandler handler, int max) {
+        int n = 0;
+        while (n < max && rxCount > 0) {
+            int slot = rxHead;
+            rxHead = (rxHead + 1) % slots;
+            rxCount--;
+            handler.onFrame(rx, (long) slot * slotSize, rxLength[slot]);
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public boolean transmit(MemorySegment frame, long offset, int length) {
+        if (txCount == slots || length > slotSize) {
+            return false;
+        }
+        MemorySegment.copy(frame, offset, tx, (long) txCount * slotSize, length);
+        txLength[txCount++] = length;
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        flushes++;
+    }
+
+    /** Frames transmitted and not yet taken. */
+    public int transmittedCount() {
+        return txCount;
+    }
+
+    /** Takes every transmitted frame, oldest first (allocates; tests only). */
+    public List<byte[]> takeTransmitted() {
+        List<byte[]> out = new ArrayList<>(txCount);
+        for (int i = 0; i < txCount; i++) {
+            out.add(tx.asSlice((long) i * slotSize, txLength[i]).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+        txCount = 0;
+        return out;
+    }
+
+    /** Forgets transmitted frames; returns how many there were. */
+    public int discardTransmitted() {
+        int n = txCount;
+        txCount = 0;
+        return n;
+    }
+
+    public long flushes() {
+        return flushes;
+    }
+
+    @Override
+    public long macAddress() {
+        return mac;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

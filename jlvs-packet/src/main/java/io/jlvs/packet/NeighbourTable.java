@@ -1,0 +1,15 @@
+package io.jlvs.packet;
+
+/**
+ * Layer-2 next hops for IPv4 destinations: the MAC address to put in a frame sent towards an address
+ * (the neighbour itself when on-link, else its gateway). jlvs-sys fills one from rtnetlink routes and
+ * neighbours; tests use a map. Called per packet on the data-plane thread: must not allocate or block.
+ */
+@FunctionalInterface
+public interface NeighbourTable {
+    /** Returned when no MAC is known (the frame is dropped and counted). */
+    long UNKNOWN = -1L;
+
+    /** The next hop's MAC (low 48 bits) for {@code ipv4}, or {@link #UNKNOWN}. */
+    long nextHopMac(int ipv4);
+}

@@ -1,0 +1,144 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.AddressFamily;
+import io.jlvs.core.model.FwmarkServiceKey;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.engine.ForwardingSnapshot;
+import io.jlvs.engine.ServiceRuntime;
+import io.jlvs.core.view.Timeouts;
+import java.util.Map;
+
+/**
+ * The IPv4 services of a {@link ForwardingSnapshot} compiled into primitive open-addressing tables, so
+ * that a packet finds its service without building a key object. Immutable once built; built on the
+ * engine's thread, read by data-plane threads.
+ */
+public final class ServiceTable {
+    public static final ServiceTable EMPTY = new ServiceTable(ForwardingSnapshot.EMPTY);
+
+    private static final long FWMARK_TAG = 1L << 60;
+
+    private final long version;
+    private final Timeouts timeouts;
+    private final long[] keys;
+    private final ServiceRuntime[] values;
+    private final int mask;
+    /** Virtual addresses; 0 marks a free slot, so address 0.0.0.0 is tracked by a flag. */
+    private final int[] vips;
+    private final int vipMask;
+    private final boolean zeroVip;
+
+    public ServiceTable(ForwardingSnapshot snapshot) {
+        this.version = snapshot.version();
+        this.timeouts = snapshot.timeouts();
+        int n = Math.max(1, snapshot.services().size());
+        int size = Integer.highestOneBit(n * 4 - 1) << 1;
+        keys = new long[size];
+        values = new ServiceRuntime[size];
+        mask = size - 1;
+        vips = new int[size];
+        vipMask = size - 1;
+        boolean zero = false;
+        for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
+            switch (e.getKey()) {
+                case InetServiceKey k when k.address().isV4() -> {
+                    put(key(k.protocol().number(), k.address().v4(), k.port()), e.getValue());
+                    int a = k.address().v4();
+                    if (a == 0) {
+                        zero = true;
+                    } else {
+                        addVip(a);
+                    }
+                }
+                case FwmarkServiceKey k when k.family() == AddressFamily.INET ->
+                        put(FWMARK_TAG | (k.fwmark() & 0xffffffffL), e.getValue());
+                default -> {
+                    // IPv6 services are not served by the IPv4 packet data plane yet
+                }
+            }
+        }
+        zeroVip = zero;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /** The service for (protocol, address, port) exactly, or null. Port 0 finds a port-zero service. */
+    public ServiceRuntime find(int protocol, int address, int port) {
+        return get(key(protocol, address, port));
+    }
+
+    /** The IPv4 fwmark service with this mark, or null. */
+    public ServiceRuntime fwmark(int mark) {
+        return mark == 0 ? null : get(FWMARK_TAG | (mark & 0xffffffffL));
+    }
+
+    /** True when some service listens on this address. */
+    public boolean isVirtualAddress(int address) {
+        if (address == 0) {
+            return zeroVip;
+        }
+        int i = mix(address) & vipMask;
+        while (true) {
+            int v = vips[i];
+            if (v == address) {
+                return true;
+            }
+            if (v == 0) {
+                return false;
+            }
+            i = (i + 1) & vipMask;
+        }
+    }
+
+    private static long key(int protocol, int address, int port) {
+        return (long) protocol << 48 | (long) port << 32 | (address & 0xffffffffL);
+    }
+
+    private ServiceRuntime get(long key) {
+        int i = (int) mix64(key) & mask;
+        while (true) {
+            long k = keys[i];
+            if (k == key) {
+                return values[i];
+            }
+            if (k == 0) {
+                return null;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private void put(long key, ServiceRuntime rt) {
+        int i = (int) mix64(key) & mask;
+        while (keys[i] != 0 && keys[i] != key) {
+            i = (i + 1) & mask;
+        }
+        keys[i] = key;
+        values[i] = rt;
+    }
+
+    private void addVip(int address) {
+        int i = mix(address) & vipMask;
+        while (vips[i] != 0 && vips[i] != address) {
+            i = (i + 1) & vipMask;
+        }
+        vips[i] = address;
+    }
+
+    private static int mix(int x) {
+        return (int) mix64(x & 0xffffffffL);
+    }
+
+    private static long mix64(long x) {
+        long z = x * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 32)) * 0xD6E8FEB86659FD93L;
+        return z ^ (z >>> 32);
+    }
+}

@@ -1,0 +1,13 @@
+package io.jlvs.packet;
+
+/** What the data plane did with one frame. */
+public enum Verdict {
+    /** Rewritten and transmitted to a real server or back to a client. */
+    FORWARD,
+    /** Answered (an ARP reply for a virtual address). */
+    REPLY,
+    /** Not for a virtual service and not a reply: left to the kernel, nothing transmitted. */
+    PASS,
+    /** Dropped; the reason is counted (an ICMP error may have been sent back). */
+    DROP
+}

@@ -1,0 +1,85 @@
+package io.jlvs.packet;
+
+import static io.jlvs.packet.Director.CLIENT;
+import static io.jlvs.packet.Director.CLIENT_MAC;
+import static io.jlvs.packet.Director.FIRST_IP_ID;
+import static io.jlvs.packet.Director.LOCAL;
+import static io.jlvs.packet.Director.OUR_MAC;
+import static io.jlvs.packet.Director.RS1;
+import static io.jlvs.packet.Director.RS1_MAC;
+import static io.jlvs.packet.Director.VIP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.core.Protocol;
+import io.jlvs.core.TunnelChecksum;
+import io.jlvs.core.TunnelType;
+import io.jlvs.core.model.InetServiceKey;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** GUE tunnels (--tun-type gue --tun-port 6080): outer IPv4 + UDP + 4-byte GUE header + the packet. */
+class GueTunnelTest {
+    private static final InetServiceKey WEB = Director.key(Protocol.TCP, VIP, 80);
+
+    static byte[] gueFrame(int sourcePort, byte[] inner, boolean checksum, boolean df, int id) {
+        byte[] body = new byte[4 + inner.length];
+        body[1] = 4; // proto_ctype: IPIP
+        System.arraycopy(inner, 0, body, 4, inner.length);
+        PacketBuilder b = PacketBuilder.udp(LOCAL, sourcePort, RS1, 6080).payload(body).ttl(63).df(df).id(id)
+                .macs(OUR_MAC, RS1_MAC);
+        return checksum ? b.build() : b.noUdpChecksum().build();
+    }
+
+    static int sourcePort(byte[] frame) {
+        return (frame[34] & 0xff) << 8 | (frame[35] & 0xff);
+    }
+
+    @Test
+    void encapsulatesWithAStableFlowSourcePortAndNoChecksum() throws Exception {
+        for (TunnelChecksum mode : TunnelChecksum.values()) {
+            try (Director d = new Director()) {
+                d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE, mode);
+                PacketBuilder syn = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).payload(11);
+                List<byte[]> out = d.send(syn.macs(CLIENT_MAC, OUR_MAC).build());
+                assertThat(out).hasSize(1);
+                int port = sourcePort(out.get(0));
+                assertThat(port).isBetween(32768, 60999);
+                byte[] inner = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).payload(11).ttl(63).datagram();
+                assertThat(ForwardingCasesTest.hex(out.get(0))).as(mode.name())
+                        .isEqualTo(ForwardingCasesTest.hex(gueFrame(port, inner, mode == TunnelChecksum.CSUM, true, 0)));
+
+                List<byte[]> again = d.send(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x10)
+                        .macs(CLIENT_MAC, OUR_MAC).build());
+                assertThat(sourcePort(again.get(0))).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
+    void otherFlowsSpreadOverSourcePorts() throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE, TunnelChecksum.NOCSUM);
+            java.util.Set<Integer> ports = new java.util.HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                ports.add(sourcePort(d.send(PacketBuilder.tcp(CLIENT, 1000 + i, VIP, 80).flags(0x02)
+                        .macs(CLIENT_MAC, OUR_MAC).build()).get(0)));
+            }
+            assertThat(ports).hasSizeGreaterThan(40);
+        }
+    }
+
+    @Test
+    void tooBigForTheGueOverheadAsksForMtuMinus32() throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE, TunnelChecksum.NOCSUM);
+            // 1469 bytes fit IPIP (1480) but not GUE (1468)
+            List<byte[]> out = d.send(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).payload(1429)
+                    .macs(CLIENT_MAC, OUR_MAC).build());
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAG_NEEDED);
+            byte[] quoted = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).payload(1429).ttl(63).datagram();
+            assertThat(ForwardingCasesTest.hex(out.get(0))).isEqualTo(ForwardingCasesTest.hex(
+                    PacketBuilder.icmp(VIP, CLIENT, 3, 4, 1468, ForwardingCasesTest.quote(quoted))
+                            .tos(0xc0).ttl(64).id(FIRST_IP_ID).df(false).macs(OUR_MAC, CLIENT_MAC).build()));
+        }
+    }
+}
