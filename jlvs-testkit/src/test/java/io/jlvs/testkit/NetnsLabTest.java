@@ -12,13 +12,15 @@ class NetnsLabTest {
         Lab.requireNetns();
         Lab.requireCommand("ping", "iputils-ping");
         String ns;
+        // a subnet of our own, so concurrent runs on one machine never share addresses
+        String net = "10.209." + (ProcessHandle.current().pid() % 250) + ".";
         try (NetnsLab lab = new NetnsLab()) {
             ns = lab.namespace("rs1");
-            lab.vethToRoot(ns, "10.201.7.1/30", "10.201.7.2/30");
-            assertThat(Shell.run("ping", "-c", "1", "-W", "2", "10.201.7.2").exitCode()).isZero();
-            assertThat(lab.exec(ns, "ping", "-c", "1", "-W", "2", "10.201.7.1").exitCode()).isZero();
+            lab.vethToRoot(ns, net + "1/30", net + "2/30");
+            assertThat(Shell.run("ping", "-c", "1", "-W", "2", net + "2").exitCode()).isZero();
+            assertThat(lab.exec(ns, "ping", "-c", "1", "-W", "2", net + "1").exitCode()).isZero();
         }
         assertThat(Shell.run("ip", "netns", "list").output()).doesNotContain(ns);
-        assertThat(Shell.run("ip", "-o", "addr").output()).doesNotContain("10.201.7.1");
+        assertThat(Shell.run("ip", "-o", "addr").output()).doesNotContain(net + "1/");
     }
 }
