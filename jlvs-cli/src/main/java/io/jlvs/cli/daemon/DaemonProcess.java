@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running jlvs daemon: the engine behind its control socket, and its pid file. {@link #close()} stops
- * it and removes both files; the shutdown hook of {@code jlvs run} calls it.
+ * it and removes both files; the shutdown hook of {@code jlvs run} calls it. Under systemd
+ * ({@code Type=notify}) it reports READY=1 once {@link #ready()} is called, and STOPPING=1 on close.
  */
 public final class DaemonProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DaemonProcess.class);
@@ -20,13 +21,21 @@ public final class DaemonProcess implements AutoCloseable {
     private final DaemonOptions options;
     private final ControlServer server;
     private final PidFile pidFile;
+    private final SystemdNotify systemd;
+    private final AtomicBoolean announced = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private DaemonProcess(DaemonOptions options, ControlServer server, PidFile pidFile) {
+    private DaemonProcess(DaemonOptions options, ControlServer server, PidFile pidFile, SystemdNotify systemd) {
         this.options = options;
         this.server = server;
         this.pidFile = pidFile;
+        this.systemd = systemd;
+    }
+
+    /** {@link #start(DaemonOptions, SystemdNotify)} notifying the $NOTIFY_SOCKET of this process, if any. */
+    public static DaemonProcess start(DaemonOptions options) throws DaemonStartException {
+        return start(options, SystemdNotify.fromEnvironment(System.getenv()));
     }
 
     /**
@@ -34,7 +43,7 @@ public final class DaemonProcess implements AutoCloseable {
      *
      * @throws DaemonStartException with one line for the user; nothing is left behind
      */
-    public static DaemonProcess start(DaemonOptions options) throws DaemonStartException {
+    public static DaemonProcess start(DaemonOptions options, SystemdNotify systemd) throws DaemonStartException {
         long self = ProcessHandle.current().pid();
         PidFile.checkNotRunning(options.pidFile(), self);
         checkDirectoryOwner(options.socket().toAbsolutePath().getParent());
@@ -52,7 +61,7 @@ public final class DaemonProcess implements AutoCloseable {
             throw e;
         }
         log.info("jlvs {} ready: control socket {}, pid {}", JlvsVersion.text(), server.path(), self);
-        return new DaemonProcess(options, server, pid);
+        return new DaemonProcess(options, server, pid, systemd);
     }
 
     /** A directory someone else owns could have our socket swapped under it; refuse it unless we are root. */
@@ -80,8 +89,32 @@ public final class DaemonProcess implements AutoCloseable {
         return pidFile.path();
     }
 
-    /** Blocks until {@link #close()} has finished. */
+    /**
+     * Tells systemd that start-up has finished (READY=1): call it when every listener is up. Only the
+     * first call sends; a closed daemon sends nothing.
+     */
+    public void ready() {
+        if (!closed.get() && announced.compareAndSet(false, true)) {
+            systemd.ready("serving on " + server.path());
+        }
+    }
+
+    /** Tells systemd that a reload has begun (RELOADING=1); call {@link #reloaded(String)} when it ends. */
+    public void reloading() {
+        systemd.reloading();
+    }
+
+    /** Tells systemd that a reload has ended (READY=1), with one line about its outcome. */
+    public void reloaded(String status) {
+        systemd.ready(status);
+    }
+
+    /**
+     * Blocks until {@link #close()} has finished. The caller has finished starting when it waits, so this
+     * reports {@link #ready()} first if nobody has.
+     */
     public void awaitStopped() throws InterruptedException {
+        ready();
         stopped.await();
     }
 
@@ -92,6 +125,7 @@ public final class DaemonProcess implements AutoCloseable {
             return;
         }
         try {
+            systemd.stopping();
             server.close();
             if (options.engine() instanceof AutoCloseable engine) {
                 try {
