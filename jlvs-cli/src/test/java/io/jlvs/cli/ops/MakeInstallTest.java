@@ -1,7 +1,6 @@
 package io.jlvs.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.cli.daemon.JlvsVersion;
 import java.io.File;
@@ -57,7 +56,7 @@ class MakeInstallTest {
 
     @Test
     void installsARunnableTreeAndUninstallsIt() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/make")), "make is not installed");
+        io.jlvs.testkit.Lab.require(Files.isExecutable(Path.of("/usr/bin/make")), "needs make (apt-get install make)");
         Path root = dir.resolve("root");
         Dist.Result installed = make(root, "install", jars());
         assertThat(installed.status()).as(installed.output()).isZero();
@@ -104,7 +103,7 @@ class MakeInstallTest {
 
     @Test
     void installedUnitPassesSystemdAnalyzeVerify() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze is not installed");
+        io.jlvs.testkit.Lab.require(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "needs systemd-analyze (apt-get install systemd)");
         // The unit as it would be installed, with its commands pointed at programs that exist here.
         Path unit = dir.resolve("jlvs.service");
         Files.writeString(unit, Files.readString(Dist.dist("jlvs.service")).replace("/usr/local/sbin/jlvs", "/bin/true"));

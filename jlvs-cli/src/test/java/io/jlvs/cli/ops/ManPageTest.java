@@ -1,7 +1,6 @@
 package io.jlvs.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.cli.JlvsMain;
 import java.nio.file.Files;
@@ -59,7 +58,7 @@ class ManPageTest {
     @ParameterizedTest
     @ValueSource(strings = {"jlvs.8", "jlvsadm.8"})
     void pagesFormatWithoutWarnings(String page) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/groff")), "groff is not installed");
+        io.jlvs.testkit.Lab.require(Files.isExecutable(Path.of("/usr/bin/groff")), "needs groff (apt-get install groff-base)");
         Dist.Result r = Dist.run(Dist.root(), List.of("groff", "-man", "-Tutf8", "-ww", "-z", Dist.dist("man/" + page).toString()));
         assertThat(r.status()).isZero();
         assertThat(r.output()).as("groff warnings").isEmpty();
