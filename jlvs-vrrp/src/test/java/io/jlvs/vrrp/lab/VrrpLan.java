@@ -83,6 +83,12 @@ final class VrrpLan implements AutoCloseable {
         return out;
     }
 
+    /** The MAC the node's neighbour table has for {@code address}, or "" when it has none. */
+    String neighbourMac(Node n, IpAddress address) throws IOException {
+        String out = ip(n.ns(), "neigh", "show", address.toString(), "dev", "eth0");
+        return out.contains("lladdr ") ? out.replaceAll("(?s).*lladdr ([0-9a-f:]{17}).*", "$1") : "";
+    }
+
     String ip(String ns, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
         cmd.addAll(List.of(args));
