@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
 final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
-    private final ScriptRunner runner;
+    private final ScriptExecutor runner;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final Map<Path, FifoWriter> fifos = new HashMap<>();
 
-    Notifier(ScriptRunner runner) {
+    Notifier(ScriptExecutor runner) {
         this.runner = runner;
     }
 

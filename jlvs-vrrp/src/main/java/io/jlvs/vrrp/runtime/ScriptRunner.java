@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
  * still running after its timeout is killed (it and its children, by pid). {@link #run} blocks its caller: call it
  * from a thread that may wait (the router uses virtual threads).
  */
-public final class ScriptRunner {
+public final class ScriptRunner implements ScriptExecutor {
 
     /** Runs {@code argv} and waits at most {@code timeoutMillis} for it. */
+    @Override
     public ScriptResult run(List<String> argv, long timeoutMillis) {
         if (argv.isEmpty()) {
             return ScriptResult.failed("empty command");

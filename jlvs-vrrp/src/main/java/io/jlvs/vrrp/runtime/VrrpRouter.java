@@ -52,7 +52,7 @@ public final class VrrpRouter implements AutoCloseable {
     private final VrrpHost host;
     private final LongSupplier clock;
     private final VrrpRouterListener listener;
-    private final ScriptRunner scripts;
+    private final ScriptExecutor scripts;
     private final Notifier notifier;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
@@ -71,8 +71,9 @@ public final class VrrpRouter implements AutoCloseable {
         this(settings, groups, host, clock, listener, new ScriptRunner());
     }
 
-    VrrpRouter(List<VrrpInstanceSettings> settings, List<SyncGroupSettings> groups, VrrpHost host,
-               LongSupplier clock, VrrpRouterListener listener, ScriptRunner scripts) {
+    /** As above, with another way of running track and notify scripts. */
+    public VrrpRouter(List<VrrpInstanceSettings> settings, List<SyncGroupSettings> groups, VrrpHost host,
+               LongSupplier clock, VrrpRouterListener listener, ScriptExecutor scripts) {
         this.settings = List.copyOf(settings);
         this.groupSettings = List.copyOf(groups);
         this.host = host;

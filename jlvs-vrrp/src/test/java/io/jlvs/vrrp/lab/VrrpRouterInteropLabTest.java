@@ -281,7 +281,7 @@ class VrrpRouterInteropLabTest {
     /**
      * VRRPv3 unicast (unicast_src_ip / unicast_peer on both sides): jlvs 200 with nopreempt does not take over
      * from keepalived 100; kill -9 of keepalived, jlvs takes over; keepalived returns and stays BACKUP because it
-     * hears our unicast adverts.
+     * hears our unicast adverts; jlvs's interface going down is a FAULT.
      */
     @Test
     void v3UnicastNopreempt() throws Exception {
@@ -330,6 +330,15 @@ class VrrpRouterInteropLabTest {
                     .untilAsserted(() -> assertThat(lan.owners(vip)).containsExactly(j));
             assertThat(ka2.log()).contains("(VI_1) Entering BACKUP STATE (init)").doesNotContain("Entering MASTER");
             assertNoComplaint(ka2.log());
+
+            // our own interface going down (LinkMonitor) is a FAULT: the VIP goes; back up, BACKUP again
+            long down = System.nanoTime();
+            lan.ip(j.ns(), "link", "set", "eth0", "down");
+            await("jlvs FAULT on link down", Duration.ofSeconds(2)).until(() ->
+                    jl.transitionAt("FAULT", down).isPresent() && !lan.owns(j, vip));
+            assertThat(jl.output()).contains("LOG Netlink reports eth0 down");
+            lan.ip(j.ns(), "link", "set", "eth0", "up");
+            await("jlvs BACKUP on link up", Duration.ofSeconds(2)).until(() -> jl.transitionAt("BACKUP", down).isPresent());
             jl.stop();
             assertThat(lan.owners(vip)).as("VIP removed on stop").isEmpty();
         } catch (Throwable t) {
