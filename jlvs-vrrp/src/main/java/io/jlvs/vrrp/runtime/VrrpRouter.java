@@ -3,7 +3,6 @@ package io.jlvs.vrrp.runtime;
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.codec.VrrpReceiveResult;
 import io.jlvs.vrrp.notify.NotifyEvent;
-import io.jlvs.vrrp.settings.NotifySettings;
 import io.jlvs.vrrp.settings.SyncGroupSettings;
 import io.jlvs.vrrp.settings.TrackFile;
 import io.jlvs.vrrp.settings.TrackInterface;
@@ -46,6 +45,7 @@ public final class VrrpRouter implements AutoCloseable {
     /** The longest the loop waits on a socket, so that trackers and stop requests are seen quickly. */
     static final long MAX_WAIT_NANOS = 50_000_000L;
     private static final int MAX_PACKETS_PER_STEP = 64;
+    private static final long ERROR_PAUSE_NANOS = 100_000_000L;
 
     private final List<VrrpInstanceSettings> settings;
     private final List<SyncGroupSettings> groupSettings;
@@ -132,10 +132,14 @@ public final class VrrpRouter implements AutoCloseable {
     private void loop() {
         try {
             while (!stopping) {
-                step(true);
+                try {
+                    step(true);
+                } catch (RuntimeException e) {
+                    // a socket error (the interface went away...) must not end VRRP; pause so as not to spin
+                    LOG.warn("VRRP loop: {}", e.toString());
+                    java.util.concurrent.locks.LockSupport.parkNanos(ERROR_PAUSE_NANOS);
+                }
             }
-        } catch (RuntimeException e) {
-            LOG.error("VRRP loop failed, stopping: {}", e.toString(), e);
         } finally {
             shutdown(clock.getAsLong());
         }
@@ -184,6 +188,14 @@ public final class VrrpRouter implements AutoCloseable {
                     }
                     return initial.getOrDefault(tracker, true);
                 });
+                // as keepalived does at start: addresses left by an earlier run (a crash) are not ours to keep
+                for (VirtualIpAddress v : s.virtualAddresses()) {
+                    try {
+                        host.removeAddress(v.deviceOr(s.interfaceName()), v);
+                    } catch (RuntimeException e) {
+                        LOG.debug("({}) removing {} at start: {}", s.name(), v.address(), e.toString());
+                    }
+                }
                 VrrpTransport transport = host.openTransport(s.interfaceName(), s.unicast());
                 InstanceRuntime rt = new InstanceRuntime(s, config, primary, transport);
                 rt.fileContributions.putAll(contributions);

@@ -109,6 +109,12 @@ final class JlvsChild {
         assertThat(output()).contains("STOPPED ");
     }
 
+    /** When (System.nanoTime) the child began its graceful stop, from its {@code STOPPED} line. */
+    long stoppedAt() {
+        return output().lines().filter(l -> l.startsWith("STOPPED ")).mapToLong(l -> Long.parseLong(l.substring(8)))
+                .findFirst().orElseThrow();
+    }
+
     void kill9() throws Exception {
         signal("KILL");
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -50,6 +50,8 @@ public final class VrrpRouterMain {
                     }
                 });
         router.start();
+        // SIGTERM stops gracefully too, as a service manager would stop it
+        Runtime.getRuntime().addShutdownHook(new Thread(router::stop, "jlvs-vrrp-stop"));
         out.println("READY " + ProcessHandle.current().pid());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.trim().equals("stop"); line = in.readLine()) {

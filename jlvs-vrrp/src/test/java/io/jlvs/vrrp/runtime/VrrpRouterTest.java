@@ -120,6 +120,15 @@ class VrrpRouterTest {
     }
 
     @Test
+    void addressesLeftByAnEarlierRunAreRemovedAtStart() {
+        FakeHost a = new FakeHost(lan, "10.0.0.1");
+        a.addresses.add(VIP);
+        VrrpRouter ra = router(a, settings(100), new ScriptRunner());
+        assertThat(ra.status("VI_1").state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(a.addresses).isEmpty();
+    }
+
+    @Test
     void gracefulStopSendsPriorityZeroAndTheBackupTakesOverWithinSkew() {
         FakeHost a = new FakeHost(lan, "10.0.0.1");
         FakeHost b = new FakeHost(lan, "10.0.0.2");
