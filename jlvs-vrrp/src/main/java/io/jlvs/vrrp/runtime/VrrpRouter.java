@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * scripts (interval, timeout, rise/fall, weight) and track files. {@link #stop()} is graceful: a MASTER sends
  * priority 0 and every instance removes its addresses.
  *
- * <p>{@link #open()} and {@link #step} are the loop's parts, public to the package for tests with a fake clock.
+ * <p>The loop's parts ({@code open}, {@code step}, {@code shutdown}) are package-private, for tests that step
+ * routers by hand with a fake clock.
  */
 public final class VrrpRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpRouter.class);
@@ -60,6 +61,8 @@ public final class VrrpRouter implements AutoCloseable {
     private final List<SyncGroup> groups = new ArrayList<>();
     private final Map<String, ScriptCheck> scriptChecks = new LinkedHashMap<>();
     private final List<FileCheck> fileChecks = new ArrayList<>();
+    /** The instances as {@link #status()} sees them, published once {@link #open()} is done. */
+    private volatile Map<String, InstanceRuntime> published = Map.of();
     private AutoCloseable linkWatch;
     private Thread thread;
     private volatile boolean stopping;
@@ -116,13 +119,13 @@ public final class VrrpRouter implements AutoCloseable {
         }
     }
 
-    /** Every instance's status, in configuration order. Any thread. */
+    /** Every instance's status, in configuration order (empty before start). Any thread. */
     public List<VrrpInstanceStatus> status() {
-        return instances.values().stream().map(InstanceRuntime::status).toList();
+        return published.values().stream().map(InstanceRuntime::status).toList();
     }
 
     public VrrpInstanceStatus status(String instance) {
-        InstanceRuntime rt = instances.get(instance);
+        InstanceRuntime rt = published.get(instance);
         if (rt == null) {
             throw new IllegalArgumentException("no vrrp_instance " + instance);
         }
@@ -231,6 +234,7 @@ public final class VrrpRouter implements AutoCloseable {
                     execute(rt, rt.machine.start(now));
                 }
             }
+            published = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(instances));
         } catch (RuntimeException e) {
             closeResources();
             throw e;
