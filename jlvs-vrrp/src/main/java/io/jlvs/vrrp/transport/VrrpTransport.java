@@ -1,8 +1,7 @@
 package io.jlvs.vrrp.transport;
 
 /**
- * Sends and receives whole IP packets of protocol 112 (IPv4 or IPv6 header included). A raw-socket
- * implementation lives with the privileged code; {@link InMemoryVrrpLan} gives one for tests.
+ * Sends and receives whole IP packets of protocol 112 (IPv4 or IPv6 header included). {@link RawSocketVrrpTransport} is the real one; {@link InMemoryVrrpLan} gives one for tests.
  */
 public interface VrrpTransport extends AutoCloseable {
 
@@ -11,6 +10,14 @@ public interface VrrpTransport extends AutoCloseable {
 
     /** The next received packet, or null when none is waiting. Never blocks. */
     byte[] poll();
+
+    /**
+     * The next received packet, waiting at most {@code timeoutMillis} for one; null when none came. The default
+     * does not wait (a transport that cannot block returns what {@link #poll()} gives).
+     */
+    default byte[] receive(int timeoutMillis) {
+        return poll();
+    }
 
     @Override
     void close();

@@ -1,0 +1,38 @@
+package io.jlvs.vrrp.runtime;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.transport.VrrpTransport;
+import java.util.function.BiConsumer;
+
+/**
+ * What a {@link VrrpRouter} needs from the machine it runs on: interfaces, transports, addresses and gratuitous
+ * ARP. {@link LinuxVrrpHost} is the real one. Called from the router's thread only, except {@link #watchLinks}'s
+ * callback, which may come from any thread.
+ */
+public interface VrrpHost extends AutoCloseable {
+
+    /** The first IPv4 address of the interface that is not in {@code exclude}; empty when it has none. */
+    java.util.Optional<IpAddress> primaryAddress(String interfaceName, java.util.Collection<IpAddress> exclude);
+
+    /** Whether the interface exists and is up and running. */
+    boolean linkUp(String interfaceName);
+
+    /** Opens the VRRP transport on an interface (unicast or multicast). */
+    VrrpTransport openTransport(String interfaceName, boolean unicast);
+
+    /** Adds a virtual address (an address already there is not an error). */
+    void addAddress(String interfaceName, VirtualIpAddress address);
+
+    /** Removes a virtual address (an address already gone is not an error). */
+    void removeAddress(String interfaceName, VirtualIpAddress address);
+
+    /** Sends {@code count} gratuitous ARPs for {@code address} out of the interface. */
+    void sendGratuitousArp(String interfaceName, IpAddress address, int count);
+
+    /** Calls {@code onChange(interface, up)} on every link change until the returned handle is closed. */
+    AutoCloseable watchLinks(BiConsumer<String, Boolean> onChange);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,146 @@
+package io.jlvs.vrrp.settings;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.vrrp.codec.VrrpVersion;
+import io.jlvs.vrrp.state.VrrpInstanceConfig;
+import io.jlvs.vrrp.state.VrrpState;
+import io.jlvs.vrrp.state.VrrpTracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One {@code vrrp_instance} as the runtime needs it (IPv4). Zero/null fields take keepalived 2.2.7's defaults
+ * through {@link VrrpInstanceConfig.Builder}: priority 0 means "default" (255 with {@code state MASTER}, else 100),
+ * initialState null means "default". {@code unicastPeers} non-empty makes the instance unicast: adverts go to each
+ * peer from {@code unicastSource} (or the interface's first address), and the TTL check is skipped on receive.
+ *
+ * @param advertIntervalCentis   {@code advert_int} in centiseconds (v2: whole seconds only)
+ * @param authPass               VRRPv2 {@code auth_type PASS} password, or null for none
+ * @param garpMasterDelayMillis  second round of gratuitous ARPs after becoming MASTER (0 = none; default 5000)
+ * @param garpMasterRefreshMillis periodic gratuitous ARPs while MASTER (0 = none)
+ * @param dontTrackPrimary       do not go to FAULT when the instance's own interface goes down
+ */
+public record VrrpInstanceSettings(
+        String name,
+        String interfaceName,
+        int vrid,
+        int priority,
+        int advertIntervalCentis,
+        VrrpVersion version,
+        VrrpState initialState,
+        boolean nopreempt,
+        long preemptDelayMillis,
+        String authPass,
+        List<VirtualIpAddress> virtualAddresses,
+        IpAddress unicastSource,
+        List<IpAddress> unicastPeers,
+        long garpMasterDelayMillis,
+        int garpMasterRepeat,
+        long garpMasterRefreshMillis,
+        int garpMasterRefreshRepeat,
+        boolean dontTrackPrimary,
+        List<TrackInterface> trackInterfaces,
+        List<TrackScript> trackScripts,
+        List<TrackFile> trackFiles,
+        NotifySettings notifySettings) {
+
+    public VrrpInstanceSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(interfaceName, "interface");
+        Objects.requireNonNull(version, "version");
+        virtualAddresses = List.copyOf(virtualAddresses);
+        unicastPeers = List.copyOf(unicastPeers);
+        trackInterfaces = List.copyOf(trackInterfaces);
+        trackScripts = List.copyOf(trackScripts);
+        trackFiles = List.copyOf(trackFiles);
+        notifySettings = notifySettings == null ? NotifySettings.NONE : notifySettings;
+        for (VirtualIpAddress v : virtualAddresses) {
+            if (!v.address().isV4()) {
+                throw new IllegalArgumentException("only IPv4 virtual addresses are supported: " + v.address());
+            }
+        }
+        if (authPass != null && version != VrrpVersion.V2) {
+            throw new IllegalArgumentException("auth_pass is VRRPv2 only");
+        }
+    }
+
+    /** A multicast instance with keepalived's defaults and no trackers, scripts or VIPs. */
+    public static VrrpInstanceSettings of(String name, String interfaceName, int vrid, VrrpVersion version) {
+        return new VrrpInstanceSettings(name, interfaceName, vrid, 0, 100, version, null, false, 0, null, List.of(),
+                null, List.of(), 5000, 5, 0, 1, false, List.of(), List.of(), List.of(), NotifySettings.NONE);
+    }
+
+    public boolean unicast() {
+        return !unicastPeers.isEmpty();
+    }
+
+    /** Tracker name of the instance's own interface and of a {@code track_interface}. */
+    public static String interfaceTracker(String ifname) {
+        return "interface:" + ifname;
+    }
+
+    public static String scriptTracker(String script) {
+        return "script:" + script;
+    }
+
+    public static String fileTracker(String file) {
+        return "file:" + file;
+    }
+
+    /**
+     * The state machine's configuration. {@code primary} is the address adverts are sent from; {@code up} tells
+     * whether a tracker (by the names above) starts up. A track file is a FAULT-only tracker here; the runtime
+     * applies a weighted file's {@code value * weight} through the base priority.
+     */
+    public VrrpInstanceConfig toConfig(IpAddress primary, java.util.function.Predicate<String> up) {
+        VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder(name, vrid)
+                .version(version)
+                .advertIntervalCentis(advertIntervalCentis)
+                .primaryAddress(primary)
+                .garpMasterDelayNanos(garpMasterDelayMillis * 1_000_000L)
+                .garpMasterRepeat(garpMasterRepeat)
+                .garpMasterRefreshNanos(garpMasterRefreshMillis * 1_000_000L)
+                .garpMasterRefreshRepeat(garpMasterRefreshRepeat)
+                .preemptDelayNanos(preemptDelayMillis * 1_000_000L);
+        if (priority != 0) {
+            b.priority(priority);
+        }
+        if (initialState != null) {
+            b.state(initialState);
+        }
+        if (nopreempt) {
+            b.nopreempt();
+        }
+        for (VirtualIpAddress v : virtualAddresses) {
+            b.virtualAddress(v.address());
+        }
+        for (VrrpTracker t : trackers(up)) {
+            b.track(t);
+        }
+        return b.build();
+    }
+
+    private List<VrrpTracker> trackers(java.util.function.Predicate<String> up) {
+        List<VrrpTracker> out = new ArrayList<>();
+        if (!dontTrackPrimary) {
+            String n = interfaceTracker(interfaceName);
+            out.add(new VrrpTracker(n, 0, false, up.test(n)));
+        }
+        for (TrackInterface t : trackInterfaces) {
+            String n = interfaceTracker(t.name());
+            if (out.stream().noneMatch(x -> x.name().equals(n))) {
+                out.add(new VrrpTracker(n, t.weight(), false, up.test(n)));
+            }
+        }
+        for (TrackScript s : trackScripts) {
+            String n = scriptTracker(s.name());
+            out.add(new VrrpTracker(n, s.weight(), false, up.test(n)));
+        }
+        for (TrackFile f : trackFiles) {
+            String n = fileTracker(f.name());
+            out.add(new VrrpTracker(n, 0, false, up.test(n)));
+        }
+        return out;
+    }
+}
