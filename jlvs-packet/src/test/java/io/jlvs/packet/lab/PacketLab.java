@@ -131,7 +131,7 @@ final class PacketLab implements AutoCloseable {
         Path big = dir.resolve("www/big.bin");
         Shell.run(List.of("sh", "-c", "head -c " + BIG_BYTES + " /dev/urandom > " + big), 60).orThrow("big file");
         capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
-                "icmp or tcp[tcpflags] & tcp-rst != 0"), dir.resolve("tcpdump.log"));
+                "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
         startDirector();
     }
 

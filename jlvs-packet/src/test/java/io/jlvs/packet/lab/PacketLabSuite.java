@@ -158,12 +158,15 @@ abstract class PacketLabSuite {
         String ruleset = lab.nftRuleset();
         assertThat(ruleset).contains("chain prerouting").contains(PacketLab.VIP + " . tcp . 80");
         List<String> seen = lab.capturedRstAndIcmp();
-        assertThat(seen).as("RST or ICMP seen by the client").isEmpty();
+        assertThat(seen).as("RST or ICMP from the VIP or the director seen by the client").isEmpty();
         // the guard's first rule counted the client's frames to the VIP that the kernel would have answered
         assertThat(ruleset).containsPattern("@services counter packets [1-9]");
         List<String> counters = lab.ask("counters");
         assertThat(counters).contains("drop_tx_full=0", "drop_no_service=0", "drop_no_connection=0");
-        // the first reply to a client whose MAC the director's kernel has not learnt yet waits for ARP
-        assertThat(counters).containsAnyOf("drop_no_neighbour=0", "drop_no_neighbour=1");
+        // a first frame towards a next hop the kernel has not resolved yet waits for ARP: at most once per
+        // next hop (the client and three real servers), recovered by TCP's retransmission
+        long noNeighbour = counters.stream().filter(c -> c.startsWith("drop_no_neighbour="))
+                .mapToLong(c -> Long.parseLong(c.substring(c.indexOf('=') + 1))).sum();
+        assertThat(noNeighbour).isLessThanOrEqualTo(4);
     }
 }
