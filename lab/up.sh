@@ -55,7 +55,8 @@ case "$mode" in
 table ip bench {
   chain pre { type nat hook prerouting priority dstnat;
     ip daddr $VIP tcp dport 80 dnat to numgen inc mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
-    ip daddr $VIP tcp dport 5201 dnat to jhash ip saddr mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} } }
+    ip daddr $VIP tcp dport 5201 dnat to jhash ip saddr mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
+  }
 }
 NFT
     ;;
