@@ -1,0 +1,121 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.IpAddress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the director's kernel out of the way of the packet data plane. AF_PACKET sockets see every
+ * frame before netfilter, so the kernel still receives the frames jlvs forwards: it would answer a
+ * virtual address it holds with a TCP RST or an ICMP port unreachable, and forward NAT replies
+ * untranslated when ip_forward is on. jlvs therefore owns an nftables table {@code ip jlvs} with one
+ * prerouting chain at priority raw that drops, after AF_PACKET has taken its copy:
+ * <ul>
+ *   <li>TCP/UDP/SCTP to a virtual service (address . protocol . port),</li>
+ *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service or in a fwmark rule's range,</li>
+ *   <li>anything from a MASQ real server that is not addressed to the director itself (health checks
+ *       and other local traffic keep working).</li>
+ * </ul>
+ * The table is replaced as a whole, atomically ({@code nft -f -}), whenever these sets change, and
+ * deleted by {@link #remove}. ICMP echo to a virtual address is left to the kernel.
+ */
+final class KernelGuard {
+    static final String TABLE = "jlvs";
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final String nft;
+    private String installed;
+
+    KernelGuard(String nftCommand) {
+        this.nft = nftCommand;
+    }
+
+    /** One virtual service the kernel must not answer: protocol name as nft spells it, 0 = every port. */
+    record Service(IpAddress address, String protocol, int port) {
+    }
+
+    /** An IPv4 range (inclusive) whose TCP/UDP/SCTP traffic belongs to jlvs (fwmark rules). */
+    record Range(IpAddress from, IpAddress to) {
+    }
+
+    /** The nft script that replaces table {@code ip jlvs} with these sets. */
+    static String script(List<Service> services, List<Range> ranges, Set<IpAddress> masqServers) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("table ip ").append(TABLE).append('\n');
+        sb.append("delete table ip ").append(TABLE).append('\n');
+        sb.append("table ip ").append(TABLE).append(" {\n");
+        List<Service> ported = services.stream().filter(s -> s.port() != 0).toList();
+        List<String> whole = new java.util.ArrayList<>();
+        services.stream().filter(s -> s.port() == 0).map(s -> s.address().toString()).distinct().forEach(whole::add);
+        for (Range r : ranges) {
+            whole.add(r.from().equals(r.to()) ? r.from().toString() : r.from() + "-" + r.to());
+        }
+        if (!ported.isEmpty()) {
+            sb.append("  set services {\n    type ipv4_addr . inet_proto . inet_service\n    elements = { ");
+            sb.append(String.join(", ", ported.stream().distinct()
+                    .map(s -> s.address() + " . " + s.protocol() + " . " + s.port()).toList()));
+            sb.append(" }\n  }\n");
+        }
+        if (!whole.isEmpty()) {
+            sb.append("  set addresses {\n    type ipv4_addr\n    flags interval\n    auto-merge\n    elements = { ");
+            sb.append(String.join(", ", whole)).append(" }\n  }\n");
+        }
+        if (!masqServers.isEmpty()) {
+            sb.append("  set masq {\n    type ipv4_addr\n    elements = { ");
+            sb.append(String.join(", ", masqServers.stream().map(IpAddress::toString).sorted().toList()));
+            sb.append(" }\n  }\n");
+        }
+        sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
+        if (!ported.isEmpty()) {
+            sb.append("    ip daddr . meta l4proto . th dport @services counter drop\n");
+        }
+        if (!whole.isEmpty()) {
+            sb.append("    ip daddr @addresses meta l4proto { tcp, udp, sctp } counter drop\n");
+        }
+        if (!masqServers.isEmpty()) {
+            sb.append("    ip saddr @masq fib daddr type != local counter drop\n");
+        }
+        sb.append("  }\n}\n");
+        return sb.toString();
+    }
+
+    /** Installs the table unless the same script is already in place. */
+    synchronized void install(String script) throws IOException {
+        if (script.equals(installed)) {
+            return;
+        }
+        run(script);
+        installed = script;
+    }
+
+    /** Deletes the table (nothing when it is not there). */
+    synchronized void remove() throws IOException {
+        run("table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
+        installed = null;
+    }
+
+    private void run(String script) throws IOException {
+        Process p = new ProcessBuilder(nft, "-f", "-").redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(script.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("nft did not finish in " + TIMEOUT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted waiting for nft", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.exitValue() != 0) {
+            throw new IOException("nft refused the jlvs table: " + out.lines().findFirst().orElse("exit " + p.exitValue()));
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.io.FrameHandler;
+import io.jlvs.core.io.PacketIo;
+import io.jlvs.sys.AfPacketConfig;
+import io.jlvs.sys.AfPacketIo;
+import io.jlvs.sys.BpfFilter;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One worker's AF_PACKET sockets, one per interface of the director, seen by its {@link Dataplane} as a
+ * single {@link PacketIo}: frames are received from every link in turn; a transmitted frame leaves on
+ * the link where its destination MAC was resolved ({@link KernelNeighbours#linkOf}), else on the link the
+ * frame being handled came in on (ARP replies, ICMP errors), with that link's MAC as Ethernet source.
+ *
+ * <p>Every socket joins a PACKET_FANOUT group per interface, even with one worker, so that a new packet
+ * filter is put in place without losing or duplicating frames: a socket with the new filter joins the group,
+ * the old one is drained and closed ({@link #replaceFilter}). Owner: the worker thread.
+ */
+final class LinkGroupIo implements PacketIo, FrameHandler {
+    private static final long DRAIN_NANOS = 200_000_000L;
+    private static final int ETH_SRC = 6;
+    private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
+
+    private final List<String> interfaces;
+    private final int fanoutBase;
+    private final int pollMillis;
+    private final KernelNeighbours neighbours;
+    private final LongSupplier clock;
+    private final AfPacketIo[] current;
+    private final AfPacketIo[] draining;
+    private final long[] macs;
+    private final long primaryMac;
+    private final int mtu;
+    private long drainUntil;
+    private FrameHandler handler;
+    private int receivingLink;
+    private long rxSwaps;
+
+    LinkGroupIo(List<String> interfaces, int fanoutBase, int pollMillis, BpfFilter filter,
+                KernelNeighbours neighbours, LongSupplier clock) {
+        this.interfaces = List.copyOf(interfaces);
+        this.fanoutBase = fanoutBase;
+        this.pollMillis = pollMillis;
+        this.neighbours = neighbours;
+        this.clock = clock;
+        int n = interfaces.size();
+        this.current = new AfPacketIo[n];
+        this.draining = new AfPacketIo[n];
+        this.macs = new long[n];
+        int minMtu = Integer.MAX_VALUE;
+        try {
+            for (int i = 0; i < n; i++) {
+                current[i] = open(i, filter);
+                macs[i] = current[i].macAddress();
+                minMtu = Math.min(minMtu, current[i].mtu());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.primaryMac = macs[0];
+        this.mtu = minMtu;
+    }
+
+    private AfPacketIo open(int link, BpfFilter filter) {
+        AfPacketConfig.Builder b = AfPacketConfig.forInterface(interfaces.get(link))
+                .fanout((fanoutBase + link) & 0xffff)
+                .pollTimeoutMillis(pollMillis)
+                .blockTimeoutMillis(1);
+        if (filter != null) {
+            b.filter(filter);
+        }
+        return AfPacketIo.open(b.build());
+    }
+
+    /** The interface index of link {@code i} (to match neighbours). */
+    int interfaceIndex(int i) {
+        return current[i].interfaceIndex();
+    }
+
+    int links() {
+        return current.length;
+    }
+
+    /** Worker thread: new sockets with {@code filter} join the fanout groups; the old ones drain, then close. */
+    void replaceFilter(BpfFilter filter) {
+        for (int i = 0; i < current.length; i++) {
+            if (draining[i] != null) {
+                draining[i].close();
+            }
+            draining[i] = current[i];
+            current[i] = open(i, filter);
+        }
+        drainUntil = clock.getAsLong() + DRAIN_NANOS;
+        rxSwaps++;
+    }
+
+    long filterSwaps() {
+        return rxSwaps;
+    }
+
+    /** Kernel ring drops summed over the current sockets. */
+    long ringDrops() {
+        long sum = 0;
+        for (AfPacketIo io : current) {
+            sum += io.statistics().drops();
+        }
+        return sum;
+    }
+
+    @Override
+    public int receive(FrameHandler h, int max) {
+        this.handler = h;
+        int n = 0;
+        for (int i = 0; i < current.length; i++) {
+            receivingLink = i;
+            if (draining[i] != null) {
+                n += draining[i].receive(this, max);
+            }
+            n += current[i].receive(this, max);
+        }
+        if (drainUntil != 0 && clock.getAsLong() - drainUntil > 0) {
+            for (int i = 0; i < draining.length; i++) {
+                if (draining[i] != null) {
+                    draining[i].receive(this, Integer.MAX_VALUE);
+                    draining[i].close();
+                    draining[i] = null;
+                }
+            }
+            drainUntil = 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void onFrame(MemorySegment frame, long offset, int length) {
+        handler.onFrame(frame, offset, length);
+    }
+
+    @Override
+    public boolean transmit(MemorySegment frame, long offset, int length) {
+        int link = current.length == 1 ? 0 : neighbours.linkOf(EthernetHeader.dst(frame, offset));
+        if (link < 0) {
+            link = receivingLink;
+        }
+        if (link != 0) {
+            long mac = macs[link];
+            EthernetHeader.src(frame, offset, mac);
+            if (length >= ARP_SENDER_MAC + 6 && EthernetHeader.type(frame, offset) == EthernetHeader.TYPE_ARP
+                    && macAt(frame, offset + ARP_SENDER_MAC) == primaryMac) {
+                EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
+            }
+        }
+        return current[link].transmit(frame, offset, length);
+    }
+
+    private static long macAt(MemorySegment s, long at) {
+        return EthernetHeader.src(s, at - ETH_SRC);
+    }
+
+    @Override
+    public void flush() {
+        for (AfPacketIo io : current) {
+            io.flush();
+        }
+    }
+
+    @Override
+    public long macAddress() {
+        return primaryMac;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Names of the interfaces, in link order. */
+    List<String> interfaces() {
+        return new ArrayList<>(interfaces);
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < current.length; i++) {
+            if (draining[i] != null) {
+                draining[i].close();
+                draining[i] = null;
+            }
+            if (current[i] != null) {
+                current[i].close();
+                current[i] = null;
+            }
+        }
+    }
+}

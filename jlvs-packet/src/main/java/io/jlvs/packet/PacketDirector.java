@@ -1,0 +1,346 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.engine.ForwardingSnapshot;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.ServiceRuntime;
+import io.jlvs.sys.BpfFilter;
+import io.jlvs.sys.InterfaceAddress;
+import io.jlvs.sys.NativeIoException;
+import io.jlvs.sys.ProbeResult;
+import io.jlvs.sys.RtNetlink;
+import io.jlvs.sys.SysProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The packet data plane running on this host: AF_PACKET sockets on the director's interfaces, one
+ * {@link Dataplane} per worker platform thread, next hops from the kernel ({@link KernelNeighbours}), a
+ * packet filter that lets only virtual-service and NAT-reply frames up to user space (rebuilt when the
+ * engine publishes a snapshot with other addresses), and the nftables table that keeps the kernel from
+ * answering or forwarding those frames itself ({@link KernelGuard}).
+ *
+ * <p>{@link #start} probes first and throws {@link IllegalStateException} with the one line that says why
+ * the data plane cannot start. {@link #close} stops the workers, closes the sockets and removes the
+ * nftables table. Thread-safe.
+ */
+public final class PacketDirector implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PacketDirector.class.getName());
+    private static final long REFRESH_NANOS = 50_000_000L;
+    private static final int POLL_MILLIS = 2;
+    private static final long JOIN_MILLIS = 5000;
+
+    private final PacketDirectorSettings settings;
+    private final int localAddress;
+    private final KernelNeighbours neighbours;
+    private final KernelGuard guard;
+    private final List<Worker> workers = new ArrayList<>();
+    private final Thread refresher;
+    private final RtNetlink rtnl;
+    private final FwmarkClassifier classifier;
+    private volatile boolean running = true;
+    private volatile FilterState filter;
+    private boolean closed;
+
+    /** The addresses the packet filter and the kernel guard are built from. */
+    private record FilterState(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter bpf,
+                               String guardScript) {
+    }
+
+    private final class Worker {
+        final Dataplane dataplane;
+        final LinkGroupIo io;
+        final Thread thread;
+        volatile long ringDrops;
+
+        Worker(int id, int fanoutBase) {
+            io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, filter.bpf(), neighbours,
+                    System::nanoTime);
+            DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
+                    System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
+            dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
+            dataplane.fwmarkClassifier(classifier);
+            thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
+        }
+
+        private void loop() {
+            FilterState applied = filter;
+            long nextStats = System.nanoTime();
+            try {
+                while (running) {
+                    FilterState f = filter;
+                    if (f != applied) {
+                        io.replaceFilter(f.bpf());
+                        applied = f;
+                    }
+                    dataplane.runOnce();
+                    long now = System.nanoTime();
+                    if (now - nextStats > 0) {
+                        ringDrops = io.ringDrops();
+                        nextStats = now + TimeUnit.SECONDS.toNanos(1);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "packet worker " + Thread.currentThread().getName()
+                        + " stopped: " + e.getMessage(), e);
+            } finally {
+                io.close();
+            }
+        }
+    }
+
+    private PacketDirector(IpvsEngine engine, PacketDirectorSettings settings) {
+        this.settings = settings;
+        this.classifier = new FwmarkClassifier(settings.fwmarkRules());
+        for (String name : settings.interfaces()) {
+            ProbeResult r = SysProbe.forThisProcess().probe(name);
+            if (!r.ok()) {
+                throw new IllegalStateException(r.message());
+            }
+        }
+        try {
+            this.rtnl = RtNetlink.open();
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("packet data plane cannot start: rtnetlink refused: " + e.getMessage());
+        }
+        try {
+            int[] indexes = new int[settings.interfaces().size()];
+            for (int i = 0; i < indexes.length; i++) {
+                String name = settings.interfaces().get(i);
+                indexes[i] = rtnl.link(name).orElseThrow(() -> new IllegalStateException(
+                        "packet data plane cannot start: no such interface: " + name)).index();
+            }
+            this.localAddress = settings.localAddress() != null ? settings.localAddress().v4()
+                    : firstAddress(rtnl, indexes[0], settings.interfaces().get(0));
+            this.neighbours = new KernelNeighbours(indexes);
+            this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
+            if (guard != null) {
+                try {
+                    guard.install(KernelGuard.script(List.of(), List.of(), Set.of()));
+                } catch (IOException e) {
+                    throw new IllegalStateException("packet data plane cannot start: " + e.getMessage()
+                            + " (is nftables installed? apt-get install nftables)");
+                }
+            }
+            this.filter = filterFor(engine.snapshot());
+            int fanoutBase = (int) ((ProcessHandle.current().pid() * 7) & 0x7f00);
+            try {
+                for (int i = 0; i < settings.workers(); i++) {
+                    workers.add(new Worker(i, fanoutBase));
+                }
+            } catch (NativeIoException e) {
+                workers.forEach(w -> w.io.close());
+                throw new IllegalStateException("packet data plane cannot start: " + e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            removeGuardQuietly();
+            rtnl.close();
+            throw e;
+        }
+        this.refresher = Thread.ofPlatform().name("jlvs-neighbours").daemon(true).unstarted(this::refreshLoop);
+    }
+
+    /**
+     * Probes, opens the sockets, follows {@code engine}'s snapshots and lists its connections in the
+     * engine's -Lc, then starts the workers. Throws {@link IllegalStateException} with one line when the
+     * data plane cannot start.
+     */
+    public static PacketDirector start(IpvsEngine engine, PacketDirectorSettings settings) {
+        PacketDirector d = new PacketDirector(engine, settings);
+        for (Worker w : d.workers) {
+            w.dataplane.attachTo(engine);
+        }
+        engine.addSnapshotListener(d::onSnapshot);
+        d.refresher.start();
+        for (Worker w : d.workers) {
+            w.thread.start();
+        }
+        return d;
+    }
+
+    private static int firstAddress(RtNetlink rtnl, int index, String name) {
+        for (InterfaceAddress a : rtnl.addresses()) {
+            if (a.interfaceIndex() == index && a.address().isV4()) {
+                return a.address().v4();
+            }
+        }
+        throw new IllegalStateException("packet data plane cannot start: " + name
+                + " has no IPv4 address; give the director's address");
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    private synchronized void onSnapshot(ForwardingSnapshot snapshot) {
+        if (closed) {
+            return;
+        }
+        FilterState next = filterFor(snapshot);
+        FilterState now = filter;
+        if (now != null && next.destinations().equals(now.destinations())
+                && next.masqServers().equals(now.masqServers()) && next.guardScript().equals(now.guardScript())) {
+            return;
+        }
+        filter = next;
+    }
+
+    private FilterState filterFor(ForwardingSnapshot snapshot) {
+        Set<IpAddress> destinations = new TreeSet<>();
+        Set<IpAddress> masq = new TreeSet<>();
+        Set<Integer> realServers = new TreeSet<>();
+        List<KernelGuard.Service> services = new ArrayList<>();
+        boolean allIpv4 = !settings.fwmarkRules().isEmpty();
+        for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
+            if (e.getKey() instanceof InetServiceKey k && k.address().isV4()) {
+                destinations.add(k.address());
+                services.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
+            }
+            for (DestinationState d : e.getValue().destinations().asList()) {
+                IpAddress a = d.config().address();
+                if (!a.isV4()) {
+                    continue;
+                }
+                realServers.add(a.v4());
+                if (d.config().method() == ForwardingMethod.MASQ) {
+                    masq.add(a);
+                }
+            }
+        }
+        neighbours.want(realServers);
+        BpfFilter bpf = null;
+        if (!allIpv4 && destinations.size() + masq.size() <= 250) {
+            BpfFilter.Builder b = BpfFilter.builder();
+            destinations.forEach(b::destination);
+            masq.forEach(b::source);
+            if (settings.answerArp()) {
+                b.arp();
+            }
+            bpf = destinations.isEmpty() && masq.isEmpty() && !settings.answerArp() ? null : b.build();
+        }
+        List<KernelGuard.Range> ranges = settings.fwmarkRules().stream()
+                .map(r -> new KernelGuard.Range(r.from(), r.to())).distinct().toList();
+        String script = KernelGuard.script(services, ranges, masq);
+        if (guard != null) {
+            try {
+                guard.install(script);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "kernel guard not updated: " + e.getMessage());
+            }
+        }
+        return new FilterState(destinations, masq, bpf, script);
+    }
+
+    // ---------------------------------------------------------------- neighbours
+
+    private void refreshLoop() {
+        try {
+            while (running) {
+                try {
+                    neighbours.refresh(rtnl, System.nanoTime());
+                } catch (NativeIoException e) {
+                    LOG.log(System.Logger.Level.WARNING, "neighbour refresh failed: " + e.getMessage());
+                }
+                LockSupport.parkNanos(REFRESH_NANOS);
+            }
+        } finally {
+            rtnl.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /**
+     * Counters summed over the workers, for /metrics: frames, forwarded, replied, passed, icmp_sent,
+     * ring_drops (frames the kernel dropped because a ring was full), neighbour_probes, and one
+     * {@code drop_<reason>} per {@link DropReason} (lower case). Values read from other threads may lag.
+     */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        long frames = 0;
+        long forwarded = 0;
+        long replied = 0;
+        long passed = 0;
+        long icmp = 0;
+        long ring = 0;
+        for (Worker w : workers) {
+            frames += w.dataplane.frames();
+            forwarded += w.dataplane.forwarded();
+            replied += w.dataplane.replied();
+            passed += w.dataplane.passed();
+            icmp += w.dataplane.icmpSent();
+            ring += w.ringDrops;
+        }
+        out.put("frames", frames);
+        out.put("forwarded", forwarded);
+        out.put("replied", replied);
+        out.put("passed", passed);
+        out.put("icmp_sent", icmp);
+        out.put("ring_drops", ring);
+        out.put("neighbour_probes", neighbours.probes());
+        for (DropReason r : DropReason.values()) {
+            long sum = 0;
+            for (Worker w : workers) {
+                sum += w.dataplane.drops(r);
+            }
+            out.put("drop_" + r.name().toLowerCase(java.util.Locale.ROOT), sum);
+        }
+        return out;
+    }
+
+    /** The director's own IPv4 address in use. */
+    public IpAddress localAddress() {
+        return IpAddress.ofV4(localAddress);
+    }
+
+    /** The nftables script currently installed (empty when the guard is off). */
+    public String kernelGuardScript() {
+        return guard == null ? "" : filter.guardScript();
+    }
+
+    /** Stops the workers (waiting up to 5 s each), closes the sockets and removes the nftables table. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        running = false;
+        for (Worker w : workers) {
+            join(w.thread);
+        }
+        join(refresher);
+        removeGuardQuietly();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void removeGuardQuietly() {
+        if (guard == null) {
+            return;
+        }
+        try {
+            guard.remove();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove nftables table ip jlvs: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.jlvs.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.core.IpAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class KernelGuardTest {
+    private static IpAddress a(String s) {
+        return IpAddress.parse(s);
+    }
+
+    @Test
+    void dropsServicesWholeAddressesAndMasqRepliesNotForUs() {
+        String s = KernelGuard.script(
+                List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80),
+                        new KernelGuard.Service(a("10.0.0.101"), "udp", 0)),
+                List.of(new KernelGuard.Range(a("10.0.1.0"), a("10.0.1.255"))),
+                Set.of(a("10.1.0.12"), a("10.1.0.11")));
+        assertThat(s).startsWith("table ip jlvs\ndelete table ip jlvs\n")
+                .contains("elements = { 10.0.0.100 . tcp . 80 }")
+                .contains("elements = { 10.0.0.101, 10.0.1.0-10.0.1.255 }")
+                .contains("elements = { 10.1.0.11, 10.1.0.12 }")
+                .contains("ip daddr . meta l4proto . th dport @services counter drop")
+                .contains("ip saddr @masq fib daddr type != local counter drop");
+    }
+
+    @Test
+    void anEmptyServiceSetLeavesAnEmptyChain() {
+        String s = KernelGuard.script(List.of(), List.of(), Set.of());
+        assertThat(s).doesNotContain("drop").doesNotContain("set ").contains("chain prerouting");
+    }
+
+    @Test
+    void neighbourCacheFindsEveryAddressAndLink() {
+        Map<Integer, Long> macs = new java.util.HashMap<>();
+        Map<Long, Integer> links = new java.util.HashMap<>();
+        for (int i = 1; i <= 100; i++) {
+            macs.put(0x0a000000 + i, 0x020000000000L + i);
+            links.put(0x020000000000L + i, i % 2);
+        }
+        NeighbourCache c = new NeighbourCache(macs, links);
+        for (int i = 1; i <= 100; i++) {
+            assertThat(c.mac(0x0a000000 + i)).isEqualTo(0x020000000000L + i);
+            assertThat(c.link(0x020000000000L + i)).isEqualTo(i % 2);
+        }
+        assertThat(c.mac(0x0a0000ff)).isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(c.link(0x02ffL)).isEqualTo(-1);
+    }
+}

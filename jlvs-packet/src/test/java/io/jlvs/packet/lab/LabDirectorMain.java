@@ -1,0 +1,117 @@
+package io.jlvs.packet.lab;
+
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.view.RealServerView;
+import io.jlvs.core.view.VirtualServiceView;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.packet.PacketDirector;
+import io.jlvs.packet.PacketDirectorSettings;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The director of the packet lab, run as a child JVM inside the director's network namespace:
+ * {@code LabDirectorMain <Masq|Route|Tunnel> <if1[,if2]> <vip> <rs1,rs2,...> [port,...]}. Starts an engine with
+ * {@code -t vip:80 -s rr} and the real servers at weight 1 (and {@code -s sh} services on the extra ports), a {@link PacketDirector} on the interfaces,
+ * prints {@code READY}, then answers lines on stdin: {@code stats} (one line per real server:
+ * address conns inpkts outpkts inbytes outbytes, then END), {@code weight <rs> <w>}, {@code active} (address activeconns lines, then END), {@code counters}
+ * (name=value lines, then END), {@code guard} (the nft script, then END), {@code quit}.
+ */
+public final class LabDirectorMain {
+    private LabDirectorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        ForwardingMethod method = ForwardingMethod.valueOf(switch (args[0]) {
+            case "Masq" -> "MASQ";
+            case "Route" -> "DROUTE";
+            default -> "TUNNEL";
+        });
+        List<String> interfaces = Arrays.asList(args[1].split(","));
+        IpAddress vip = IpAddress.parse(args[2]);
+        List<String> servers = Arrays.asList(args[3].split(","));
+        InetServiceKey key = new InetServiceKey(Protocol.TCP, vip, 80);
+        IpvsEngine engine = new IpvsEngine();
+        PacketDirector director;
+        try {
+            director = PacketDirector.start(engine, PacketDirectorSettings.of(interfaces));
+        } catch (IllegalStateException e) {
+            out.println("FAILED " + e.getMessage());
+            return;
+        }
+        try (director) {
+            engine.execute(new IpvsCommand.AddService(VirtualService.of(key, "rr")));
+            for (String rs : servers) {
+                engine.execute(new IpvsCommand.AddServer(key, RealServer.of(IpAddress.parse(rs), 80, method, 1)));
+            }
+            if (args.length > 4) {
+                // extra ports for benchmarks (iperf3): source hashing keeps a client's connections together
+                for (String port : args[4].split(",")) {
+                    InetServiceKey extra = new InetServiceKey(Protocol.TCP, vip, Integer.parseInt(port));
+                    engine.execute(new IpvsCommand.AddService(VirtualService.of(extra, "sh")));
+                    for (String rs : servers) {
+                        engine.execute(new IpvsCommand.AddServer(extra,
+                                RealServer.of(IpAddress.parse(rs), extra.port(), method, 1)));
+                    }
+                }
+            }
+            out.println("READY");
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] w = line.trim().split("\\s+");
+                switch (w[0]) {
+                    case "stats" -> {
+                        for (VirtualServiceView v : engine.table().services()) {
+                            for (RealServerView r : v.realServers()) {
+                                var s = r.stats();
+                                out.println(r.server().address() + " " + s.conns() + " " + s.inPackets() + " "
+                                        + s.outPackets() + " " + s.inBytes() + " " + s.outBytes());
+                            }
+                        }
+                        out.println("END");
+                    }
+                    case "active" -> {
+                        for (VirtualServiceView v : engine.table().services()) {
+                            for (RealServerView r : v.realServers()) {
+                                out.println(r.server().address() + " " + r.activeConns());
+                            }
+                        }
+                        out.println("END");
+                    }
+                    case "weight" -> {
+                        engine.execute(new IpvsCommand.EditServer(key, RealServer.of(IpAddress.parse(w[1]), 80,
+                                method, Integer.parseInt(w[2]))));
+                        out.println("OK");
+                    }
+                    case "counters" -> {
+                        for (Map.Entry<String, Long> e : director.counters().entrySet()) {
+                            out.println(e.getKey() + "=" + e.getValue());
+                        }
+                        out.println("END");
+                    }
+                    case "guard" -> {
+                        out.print(director.kernelGuardScript());
+                        out.println("END");
+                    }
+                    case "quit" -> {
+                        return;
+                    }
+                    default -> out.println("ERR unknown command " + w[0]);
+                }
+            }
+        }
+    }
+}

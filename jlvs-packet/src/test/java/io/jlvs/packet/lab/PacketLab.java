@@ -1,0 +1,283 @@
+package io.jlvs.packet.lab;
+
+import io.jlvs.testkit.Lab;
+import io.jlvs.testkit.NetnsLab;
+import io.jlvs.testkit.Shell;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packet lab: namespaces {@code cl} (client 10.77.0.10), {@code dir} (director 10.77.0.2 with the VIP
+ * 10.77.0.100 on eth0; NAT: eth1 10.77.1.1), {@code rs1..3} running nginx, and {@code sw} holding the
+ * bridges: br0 the client link, br1 the NAT real servers' link. The director is a child JVM
+ * ({@link LabDirectorMain}) in {@code dir}. Offloads are off on every veth, as on a real NIC's wire every
+ * frame carries its own checksum. Everything is removed by {@link #close} (NetnsLab), even on failure.
+ */
+final class PacketLab implements AutoCloseable {
+    static final String VIP = "10.77.0.100";
+    static final String DIRECTOR = "10.77.0.2";
+    static final long BIG_BYTES = 100L * 1024 * 1024;
+
+    final NetnsLab lab = new NetnsLab();
+    final String method;
+    final Path dir;
+    final List<String> servers = new ArrayList<>();
+    final String cl;
+    final String director;
+    final String sw;
+    final List<String> rs = new ArrayList<>();
+    private final List<String> allNs = new ArrayList<>();
+    private Process child;
+    private PrintWriter toChild;
+    private final BlockingQueue<String> fromChild = new LinkedBlockingQueue<>();
+    private Process capture;
+    final Path pcap;
+
+    static PacketLab create(String method) throws IOException {
+        Lab.requireNetns();
+        Lab.requireCommand("nginx", "nginx-light");
+        Lab.requireCommand("curl", "curl");
+        Lab.requireCommand("nft", "nftables");
+        Lab.requireCommand("tcpdump", "tcpdump");
+        Lab.requireCommand("ethtool", "ethtool");
+        Lab.requireCommand("sha256sum", "coreutils");
+        PacketLab l = new PacketLab(method);
+        try {
+            l.build();
+            return l;
+        } catch (IOException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    private PacketLab(String method) throws IOException {
+        this.method = method;
+        this.dir = Files.createTempDirectory("jlvs-packetlab");
+        this.pcap = dir.resolve("client.pcap");
+        this.sw = ns("sw");
+        this.cl = ns("cl");
+        this.director = ns("dir");
+        for (int i = 1; i <= 3; i++) {
+            rs.add(ns("rs" + i));
+        }
+    }
+
+    private String ns(String name) throws IOException {
+        String n = lab.namespace(name);
+        allNs.add(n);
+        return n;
+    }
+
+    boolean nat() {
+        return method.equals("Masq");
+    }
+
+    private void sh(String ns, String... argv) throws IOException {
+        lab.exec(ns, argv).orThrow(ns + ": " + String.join(" ", argv));
+    }
+
+    private void link(String ns, String dev, String swPort, String bridge) throws IOException {
+        Shell.run(List.of("ip", "link", "add", dev, "netns", ns, "type", "veth", "peer", "name", swPort,
+                "netns", sw), 30).orThrow("veth " + ns + "/" + dev);
+        sh(sw, "ip", "link", "set", swPort, "master", bridge, "up");
+        sh(ns, "ip", "link", "set", dev, "up");
+        lab.exec(ns, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
+        lab.exec(sw, "ethtool", "-K", swPort, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
+    }
+
+    private void build() throws IOException {
+        for (String br : List.of("br0", "br1")) {
+            sh(sw, "ip", "link", "add", br, "type", "bridge");
+            sh(sw, "ip", "link", "set", br, "up");
+        }
+        link(cl, "eth0", "pcl", "br0");
+        sh(cl, "ip", "addr", "add", "10.77.0.10/24", "dev", "eth0");
+        link(director, "eth0", "pd0", "br0");
+        sh(director, "ip", "addr", "add", DIRECTOR + "/24", "dev", "eth0");
+        sh(director, "ip", "addr", "add", VIP + "/32", "dev", "eth0");
+        // forwarding on: without the kernel guard the director's kernel would forward NAT replies as they are
+        sh(director, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        if (nat()) {
+            link(director, "eth1", "pd1", "br1");
+            sh(director, "ip", "addr", "add", "10.77.1.1/24", "dev", "eth1");
+        }
+        for (int i = 0; i < 3; i++) {
+            String ns = rs.get(i);
+            String addr = nat() ? "10.77.1.1" + (i + 1) : "10.77.0.1" + (i + 1);
+            servers.add(addr);
+            link(ns, "eth0", "pr" + (i + 1), nat() ? "br1" : "br0");
+            sh(ns, "ip", "addr", "add", addr + "/24", "dev", "eth0");
+            if (nat()) {
+                sh(ns, "ip", "route", "add", "default", "via", "10.77.1.1");
+            } else {
+                sh(ns, "ip", "addr", "add", VIP + "/32", "dev", "lo");
+                sh(ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+                        "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2");
+            }
+            startNginx(i + 1, ns);
+        }
+        Path big = dir.resolve("www/big.bin");
+        Shell.run(List.of("sh", "-c", "head -c " + BIG_BYTES + " /dev/urandom > " + big), 60).orThrow("big file");
+        capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
+                "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
+        startDirector();
+    }
+
+    private void startNginx(int n, String ns) throws IOException {
+        Path www = dir.resolve("www");
+        Files.createDirectories(www);
+        Path conf = dir.resolve("nginx" + n + ".conf");
+        Path run = Files.createDirectories(dir.resolve("run" + n));
+        Files.writeString(conf, """
+                daemon off;
+                master_process off;
+                worker_processes 1;
+                user root;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log;
+                events { worker_connections 1024; }
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s;
+                  proxy_temp_path %1$s;
+                  fastcgi_temp_path %1$s;
+                  uwsgi_temp_path %1$s;
+                  scgi_temp_path %1$s;
+                  keepalive_requests 100000;
+                  server {
+                    listen 80;
+                    root %2$s;
+                    location = /name { return 200 "rs%3$d\\n"; }
+                  }
+                }
+                """.formatted(run, www, n));
+        lab.start(ns, List.of("nginx", "-c", conf.toString()), dir.resolve("nginx" + n + ".log"));
+    }
+
+    private void startDirector() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", director, java,
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                LabDirectorMain.class.getName(), method, nat() ? "eth0,eth1" : "eth0", VIP,
+                String.join(",", servers)));
+        child = new ProcessBuilder(cmd).redirectError(dir.resolve("director.err").toFile()).start();
+        toChild = new PrintWriter(new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8), true);
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    fromChild.add(line);
+                }
+            } catch (IOException e) {
+                fromChild.add("EOF " + e.getMessage());
+            }
+        });
+        reader.setName("lab-director-reader");
+        String first = next(30);
+        if (!"READY".equals(first)) {
+            throw new IOException("director did not start: " + first + " / " + stderr());
+        }
+    }
+
+    String stderr() {
+        try {
+            return Files.readString(dir.resolve("director.err"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private String next(int seconds) throws IOException {
+        try {
+            String s = fromChild.poll(seconds, TimeUnit.SECONDS);
+            if (s == null) {
+                throw new IOException("director silent for " + seconds + " s; stderr: " + stderr());
+            }
+            return s;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** Sends a command to the director and returns its answer lines (up to END, or the one line). */
+    List<String> ask(String command) throws IOException {
+        toChild.println(command);
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String l = next(15);
+            if (l.equals("END")) {
+                return lines;
+            }
+            if (l.equals("OK") || l.startsWith("ERR")) {
+                lines.add(l);
+                return lines;
+            }
+            lines.add(l);
+        }
+    }
+
+    /** Runs a command in the client namespace with a bound. */
+    Shell.Result client(int timeoutSeconds, String... argv) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cl));
+        cmd.addAll(List.of(argv));
+        return Shell.run(cmd, timeoutSeconds);
+    }
+
+    Process clientBackground(Path log, String... argv) throws IOException {
+        return lab.start(cl, List.of(argv), log);
+    }
+
+    /** Stops the capture and returns its packets as tcpdump prints them. */
+    List<String> capturedRstAndIcmp() throws IOException {
+        if (capture != null) {
+            capture.destroy();
+            try {
+                capture.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            capture = null;
+        }
+        String out = Shell.run(List.of("tcpdump", "-nn", "-r", pcap.toString()), 30).output();
+        return out.lines().filter(l -> !l.startsWith("reading from")).toList();
+    }
+
+    String nftRuleset() throws IOException {
+        return lab.exec(director, "nft", "list", "table", "ip", "jlvs").output();
+    }
+
+    @Override
+    public void close() {
+        if (child != null) {
+            try {
+                toChild.println("quit");
+                if (!child.waitFor(10, TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                child.destroyForcibly();
+            }
+        }
+        lab.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files only
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.jlvs.packet.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.testkit.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What a user of the packet data plane notices, in one forwarding method: requests through the VIP
+ * spread as rr says, a 100 MB download arrives intact, the engine counts what went through, a weight-0
+ * server finishes its download while new connections go elsewhere, and the director's kernel never
+ * answers the client with a RST or an ICMP error. The last test reads the client's capture.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+abstract class PacketLabSuite {
+    private static final int REQUESTS = 1000;
+    private PacketLab lab;
+
+    abstract String method();
+
+    @BeforeAll
+    void up() throws IOException {
+        lab = PacketLab.create(method());
+    }
+
+    @AfterAll
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private Map<String, long[]> stats() throws IOException {
+        Map<String, long[]> out = new HashMap<>();
+        for (String line : lab.ask("stats")) {
+            String[] f = line.split(" ");
+            long[] v = new long[5];
+            for (int i = 0; i < 5; i++) {
+                v[i] = Long.parseLong(f[i + 1]);
+            }
+            out.put(f[0], v);
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void thousandRequestsSpreadInEqualThirdsAndAreCounted() throws IOException {
+        Map<String, long[]> before = stats();
+        Shell.Result r = lab.client(90, "curl", "-sS", "--max-time", "5", "--retry", "0",
+                "-H", "Connection: close", "http://" + PacketLab.VIP + "/name?i=[1-" + REQUESTS + "]");
+        assertThat(r.exitCode()).as(r.output() + lab.stderr()).isZero();
+        Map<String, Integer> byServer = new HashMap<>();
+        r.output().lines().forEach(l -> byServer.merge(l.strip(), 1, Integer::sum));
+        assertThat(byServer).containsOnlyKeys("rs1", "rs2", "rs3");
+        assertThat(byServer.values()).allSatisfy(n -> assertThat(n).isBetween(REQUESTS / 3, REQUESTS / 3 + 1));
+        assertThat(byServer.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
+
+        Map<String, long[]> after = stats();
+        for (int i = 0; i < 3; i++) {
+            String addr = lab.servers.get(i);
+            long conns = after.get(addr)[0] - before.get(addr)[0];
+            assertThat(conns).as("connections counted for " + addr).isEqualTo(byServer.get("rs" + (i + 1)).longValue());
+            long inPkts = after.get(addr)[1] - before.get(addr)[1];
+            // at least SYN, request, ACK of the response and FIN per connection
+            assertThat(inPkts).as("packets in for " + addr).isGreaterThanOrEqualTo(4 * conns);
+            long outPkts = after.get(addr)[2] - before.get(addr)[2];
+            if (lab.nat()) {
+                assertThat(outPkts).as("NAT replies counted for " + addr).isGreaterThanOrEqualTo(3 * conns);
+            } else {
+                assertThat(outPkts).as("DR replies bypass the director").isZero();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void hundredMegabyteDownloadIsByteIdentical() throws IOException {
+        String expected = Shell.run(List.of("sha256sum", lab.dir.resolve("www/big.bin").toString()), 60)
+                .output().split(" ")[0];
+        Map<String, long[]> before = stats();
+        Shell.Result r = lab.client(90, "sh", "-c", "curl -sS --max-time 80 http://" + PacketLab.VIP
+                + "/big.bin | sha256sum");
+        assertThat(r.output().split(" ")[0]).as(r.output() + lab.stderr()).isEqualTo(expected);
+        Map<String, long[]> after = stats();
+        long inBytes = 0;
+        long outBytes = 0;
+        for (String a : lab.servers) {
+            inBytes += after.get(a)[3] - before.get(a)[3];
+            outBytes += after.get(a)[4] - before.get(a)[4];
+        }
+        assertThat(inBytes).as("client-to-server bytes counted").isPositive();
+        if (lab.nat()) {
+            assertThat(outBytes).as("server-to-client bytes counted").isGreaterThan(PacketLab.BIG_BYTES);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void weightZeroLetsALongDownloadFinishWhileNewConnectionsGoElsewhere() throws Exception {
+        Path out = lab.dir.resolve("slow.out");
+        int bytes = 16 * 1024 * 1024;
+        Process slow = lab.clientBackground(lab.dir.resolve("slow.log"), "curl", "-sS", "--max-time", "60",
+                "--limit-rate", "4M", "-r", "0-" + (bytes - 1), "-o", out.toString(),
+                "http://" + PacketLab.VIP + "/big.bin");
+        String busy = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (busy == null && System.nanoTime() < deadline) {
+            busy = activeServer();
+        }
+        assertThat(busy).as("a server holds the download").isNotNull();
+        assertThat(lab.ask("weight " + busy + " 0")).containsExactly("OK");
+        Shell.Result r = lab.client(60, "curl", "-sS", "--max-time", "5", "-H", "Connection: close",
+                "http://" + PacketLab.VIP + "/name?i=[1-30]");
+        assertThat(r.exitCode()).isZero();
+        String busyName = "rs" + (lab.servers.indexOf(busy) + 1);
+        assertThat(r.output().lines().map(String::strip).toList()).hasSize(30).doesNotContain(busyName);
+        assertThat(slow.waitFor(60, TimeUnit.SECONDS)).as("download finished").isTrue();
+        assertThat(slow.exitValue()).isZero();
+        String want = Shell.run(List.of("sh", "-c", "head -c " + bytes + " " + lab.dir.resolve("www/big.bin")
+                + " | sha256sum"), 30).output().split(" ")[0];
+        String got = Shell.run(List.of("sha256sum", out.toString()), 30).output().split(" ")[0];
+        assertThat(got).isEqualTo(want);
+        assertThat(Files.size(out)).isEqualTo(bytes);
+        lab.ask("weight " + busy + " 1");
+    }
+
+    /** The real server with an established connection in the director's table, if any. */
+    private String activeServer() throws IOException {
+        for (String line : lab.ask("active")) {
+            String[] f = line.split(" ");
+            if (Integer.parseInt(f[1]) > 0) {
+                return f[0];
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(4)
+    void theDirectorNeverAnswersWithRstOrIcmpAndItsGuardDroppedWhatTheKernelSaw() throws IOException {
+        String ruleset = lab.nftRuleset();
+        assertThat(ruleset).contains("chain prerouting").contains(PacketLab.VIP + " . tcp . 80");
+        List<String> seen = lab.capturedRstAndIcmp();
+        assertThat(seen).as("RST or ICMP from the VIP or the director seen by the client").isEmpty();
+        // the guard's first rule counted the client's frames to the VIP that the kernel would have answered
+        assertThat(ruleset).containsPattern("@services counter packets [1-9]");
+        List<String> counters = lab.ask("counters");
+        assertThat(counters).contains("drop_tx_full=0", "drop_no_service=0", "drop_no_connection=0");
+        // a first frame towards a next hop the kernel has not resolved yet waits for ARP: at most once per
+        // next hop (the client and three real servers), recovered by TCP's retransmission
+        long noNeighbour = counters.stream().filter(c -> c.startsWith("drop_no_neighbour="))
+                .mapToLong(c -> Long.parseLong(c.substring(c.indexOf('=') + 1))).sum();
+        assertThat(noNeighbour).isLessThanOrEqualTo(4);
+    }
+}

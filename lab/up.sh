@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The packet lab by hand (the tests build the same one in Java, see docs/packet-dataplane.md).
+# Usage: lab/up.sh <route|dnat|nat|dr>   (root). Namespaces jlab-{sw,cl,dir,rs1,rs2,rs3}:
+#   route: client -> director (kernel router) -> rs1 at 10.77.1.11; dnat: nftables DNAT on the director;
+#   nat:   jlvs NAT (child JVM in jlab-dir); dr: jlvs DR (real servers on the client link, VIP on lo).
+# nginx on :80 and iperf3 on :5201 in each real server. Tear down with lab/down.sh.
+set -euo pipefail
+mode="${1:?route|dnat|nat|dr}"
+top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+work=/tmp/jlab; rm -rf "$work"; mkdir -p "$work/www"
+VIP=10.77.0.100
+x() { ip netns exec "jlab-$1" "${@:2}"; }
+for n in sw cl dir rs1 rs2 rs3; do ip netns add "jlab-$n"; x "$n" ip link set lo up; done
+for b in br0 br1; do x sw ip link add "$b" type bridge; x sw ip link set "$b" up; done
+link() { # ns dev swport bridge
+  ip link add "$2" netns "jlab-$1" type veth peer name "$3" netns jlab-sw
+  x sw ip link set "$3" master "$4" up; x "$1" ip link set "$2" up
+  x "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
+  x sw ethtool -K "$3" tx off tso off gso off gro off >/dev/null 2>&1 || true
+}
+link cl eth0 pcl br0; x cl ip addr add 10.77.0.10/24 dev eth0
+link dir eth0 pd0 br0; x dir ip addr add 10.77.0.2/24 dev eth0
+x dir sysctl -qw net.ipv4.ip_forward=1
+back=br1; [[ "$mode" == dr ]] && back=br0
+[[ "$mode" != dr ]] && { link dir eth1 pd1 br1; x dir ip addr add 10.77.1.1/24 dev eth1; }
+[[ "$mode" != route ]] && x dir ip addr add $VIP/32 dev eth0
+[[ "$mode" == route ]] && x cl ip route add 10.77.1.0/24 via 10.77.0.2
+head -c 1024 /dev/zero > "$work/www/1k"
+rs=()
+for i in 1 2 3; do
+  if [[ "$mode" == dr ]]; then a=10.77.0.1$i; else a=10.77.1.1$i; fi
+  rs+=("$a")
+  link "rs$i" eth0 "pr$i" "$back"; x "rs$i" ip addr add "$a/24" dev eth0
+  if [[ "$mode" == dr ]]; then
+    x "rs$i" ip addr add $VIP/32 dev lo
+    x "rs$i" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+      net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
+  else
+    x "rs$i" ip route add default via 10.77.1.1
+  fi
+  mkdir -p "$work/run$i"
+  cat > "$work/nginx$i.conf" <<CONF
+worker_processes 1; user root; pid $work/run$i/nginx.pid; error_log $work/run$i/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000; client_body_temp_path $work/run$i; proxy_temp_path $work/run$i;
+  fastcgi_temp_path $work/run$i; uwsgi_temp_path $work/run$i; scgi_temp_path $work/run$i;
+  server { listen 80 reuseport backlog=4096; root $work/www; } }
+CONF
+  x "rs$i" nginx -c "$work/nginx$i.conf"
+  x "rs$i" iperf3 -s -D -p 5201 --pidfile "$work/run$i/iperf3.pid"
+done
+case "$mode" in
+  dnat)
+    x dir nft -f - <<NFT
+table ip bench {
+  chain pre { type nat hook prerouting priority dstnat;
+    ip daddr $VIP tcp dport 80 dnat to numgen inc mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
+    ip daddr $VIP tcp dport 5201 dnat to jhash ip saddr mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
+  }
+}
+NFT
+    ;;
+  nat|dr)
+    cp="$(cat "$top/jlvs-packet/target/lab-classpath.txt"):$top/jlvs-packet/target/test-classes:$top/jlvs-packet/target/classes"
+    m=Masq; ifs=eth0,eth1; [[ "$mode" == dr ]] && { m=Route; ifs=eth0; }
+    mkfifo "$work/director.in"
+    ( sleep 100000 > "$work/director.in" & echo $! > "$work/holder.pid" )
+    x dir "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m \
+      -cp "$cp" io.jlvs.packet.lab.LabDirectorMain "$m" "$ifs" $VIP "$(IFS=,; echo "${rs[*]}")" 5201 \
+      < "$work/director.in" > "$work/director.out" 2> "$work/director.err" &
+    echo $! > "$work/director.pid"
+    for _ in $(seq 100); do grep -q READY "$work/director.out" 2>/dev/null && break; sleep 0.2; done
+    grep -q READY "$work/director.out" || { cat "$work/director.out" "$work/director.err"; exit 1; }
+    ;;
+esac
+echo "lab up: $mode"
