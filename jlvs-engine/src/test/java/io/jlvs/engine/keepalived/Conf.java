@@ -60,6 +60,13 @@ final class Conf implements AutoCloseable {
         return describe(engine.table());
     }
 
+    /** One service as {@link #table()} shows it, real servers in any order. */
+    static String row(String service, String... realServers) {
+        StringBuilder sb = new StringBuilder(service);
+        java.util.Arrays.stream(realServers).map(r -> " | " + r).sorted().forEach(sb::append);
+        return sb.toString();
+    }
+
     static List<String> describe(IpvsTableView t) {
         List<String> out = new ArrayList<>();
         for (VirtualServiceView vs : t.services()) {
