@@ -137,4 +137,30 @@ class KeepalivedHealthTest {
             }
         }
     }
+
+    @Test
+    void miscDynamicWeightIsAppliedByEditAndAFailingScriptRemovesTheServer() throws Exception {
+        Path exit = dir.resolve("exit-code");
+        Files.writeString(exit, "7\n");
+        Path script = dir.resolve("check.sh");
+        Files.writeString(script, "#!/bin/sh\nexit $(cat " + exit + ")\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String conf = "global_defs {\n    enable_script_security\n}\n" + service("""
+                    real_server 10.0.0.11 80 {
+                        weight 1
+                        MISC_CHECK {
+                            misc_path "%s"
+                            misc_dynamic
+                        }
+                    }
+                """.formatted(script));
+        try (Conf c = new Conf(dir, conf)) {
+            assertThat(c.runtime.start().applied()).isTrue();
+            // exit 7 with misc_dynamic: weight 7 - 2
+            await().atMost(Duration.ofSeconds(3)).until(() -> c.table().equals(List.of(
+                    Conf.row(VS, "[10.0.0.11]:80 Masq w=5"))));
+            Files.writeString(exit, "1\n");
+            await().atMost(Duration.ofSeconds(3)).until(() -> c.table().equals(List.of(VS)));
+        }
+    }
 }
