@@ -11,11 +11,15 @@ import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.IpvsTableView;
 import io.jlvs.core.view.SyncDaemonView;
 import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.keepalived.KeepalivedEvents;
+import io.jlvs.engine.keepalived.KeepalivedRuntime;
+import io.jlvs.engine.keepalived.ReloadResult;
 import io.jlvs.proxy.FullNatProxy;
 import io.jlvs.proxy.FullNatProxyMetrics;
 import io.jlvs.proxy.ProxySettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -35,6 +39,8 @@ public final class Director implements IpvsControl, AutoCloseable {
     private final DaemonCounters counters = new DaemonCounters();
     /** Owner: the thread that starts and closes the director. */
     private AdminServer admin;
+    /** Set once by {@link #loadKeepalived}; read by the reload signal handler. */
+    private volatile KeepalivedRuntime keepalived;
 
     private Director(IpvsEngine engine, FullNatProxy proxy, ScheduledExecutorService rateTicker) {
         this.engine = engine;
@@ -65,6 +71,47 @@ public final class Director implements IpvsControl, AutoCloseable {
     public InetSocketAddress startAdmin(AdminOptions options) throws IOException {
         admin = AdminServer.start(options, this, events, counters);
         return admin.address();
+    }
+
+    /**
+     * Applies keepalived.conf to the table and keeps it applied: health checkers run, FULLNAT services get
+     * their sorry_server, checker transitions and reloads go to {@link #events()}, reloads are counted for
+     * /metrics. Call once; when the result is not applied (the file is missing or unreadable) nothing runs.
+     *
+     * @param configId keepalived's {@code -i}; null = the host name
+     */
+    public ReloadResult loadKeepalived(Path file, String configId) {
+        KeepalivedRuntime runtime = KeepalivedRuntime.create(engine, file, configId,
+                (key, sorry) -> proxy.setServiceOptions(key, proxy.serviceOptions(key).withSorryServer(sorry)),
+                new KeepalivedEvents() {
+                    @Override
+                    public void checker(String line) {
+                        events.record(EventLog.CHECKER, line);
+                    }
+
+                    @Override
+                    public void reload(String line) {
+                        events.record(EventLog.RELOAD, line);
+                    }
+
+                    @Override
+                    public void config(String line) {
+                        events.record(EventLog.CONFIG, line);
+                    }
+                });
+        ReloadResult result = runtime.start();
+        if (!result.applied()) {
+            runtime.close();
+            return result;
+        }
+        counters.reloads(runtime::reloads);
+        keepalived = runtime;
+        return result;
+    }
+
+    /** The keepalived.conf runtime, or null when the daemon runs without a file. */
+    public KeepalivedRuntime keepalived() {
+        return keepalived;
     }
 
     /** Where checkers, VRRP and reloads record what users should see on the status page. */
@@ -105,6 +152,10 @@ public final class Director implements IpvsControl, AutoCloseable {
     public void close() {
         if (admin != null) {
             admin.close();
+        }
+        KeepalivedRuntime k = keepalived;
+        if (k != null) {
+            k.close();
         }
         rateTicker.shutdownNow();
         proxy.close();

@@ -1,21 +1,42 @@
 package io.jlvs.cli.daemon;
 
 import io.jlvs.admin.AdminOptions;
+import io.jlvs.config.ConfigProblem;
+import io.jlvs.engine.keepalived.KeepalivedRuntime;
+import io.jlvs.engine.keepalived.ReloadResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code jlvs run}: the daemon, in the foreground, until SIGTERM or SIGINT. */
+/**
+ * {@code jlvs run}: the daemon, in the foreground, until SIGTERM or SIGINT. With {@code -f FILE} it applies
+ * keepalived.conf and re-reads it on SIGHUP ({@code jlvs reload}).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the jlvs daemon in the foreground until SIGTERM or SIGINT.")
+        description = "Run the jlvs daemon in the foreground until SIGTERM or SIGINT; with -f, apply a "
+                + "keepalived.conf and reload it on SIGHUP.")
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** Told about the daemon once it serves (tests stop it with {@link DaemonProcess#close()}). */
+    private final Consumer<DaemonProcess> started;
+
+    public RunCommand() {
+        this(daemon -> {
+        });
+    }
+
+    public RunCommand(Consumer<DaemonProcess> started) {
+        this.started = started;
+    }
 
     @Option(names = "--socket", paramLabel = "PATH",
             description = "Control socket (default: $JLVS_SOCKET, else /run/jlvs/jlvs.sock as root, "
@@ -26,8 +47,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Pid file (default: next to the socket, /run/jlvs/jlvs.pid as root).")
     Path pidFile;
 
-    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "keepalived.conf to load (not supported yet).")
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE",
+            description = "keepalived.conf to apply: virtual/real servers, health checks, sorry servers; "
+                    + "SIGHUP or 'jlvs reload' re-reads it.")
     Path useFile;
+
+    @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
+            description = "The id @ID lines of the file are matched against (default: the host name).")
+    String configId;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
             description = "Where the REST API, /metrics and the status page listen (default: ${DEFAULT-VALUE}).")
@@ -44,11 +71,6 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        if (useFile != null) {
-            err.println("jlvs: -f/--use-file is not supported yet; run without it and configure services with jlvsadm");
-            err.flush();
-            return 1;
-        }
         AdminOptions adminOptions = null;
         if (!noAdmin) {
             try {
@@ -62,6 +84,19 @@ public final class RunCommand implements Callable<Integer> {
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
         Director director = Director.start(EngineFactory.create());
+        if (useFile != null) {
+            ReloadResult loaded = director.loadKeepalived(useFile, configId);
+            if (!loaded.applied()) {
+                director.close();
+                for (ConfigProblem p : loaded.problems()) {
+                    err.println("jlvs: " + p.format(true));
+                }
+                err.println("jlvs: " + loaded.summary());
+                err.flush();
+                return 1;
+            }
+        }
+        installReloadSignal(director.keepalived());
         DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
@@ -82,7 +117,29 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        started.accept(daemon);
         daemon.awaitStopped();
         return 0;
+    }
+
+    /**
+     * SIGHUP re-reads the file, as it does for keepalived. The JDK has no supported API for handling a signal;
+     * sun.misc.Signal (module jdk.unsupported, which stays available by design for exactly such uses) is the
+     * one way to catch HUP without native code. Without a file the signal is logged and ignored (the JVM's
+     * default for HUP would stop the daemon).
+     */
+    private static void installReloadSignal(KeepalivedRuntime runtime) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                if (runtime != null) {
+                    runtime.reloadAsync();
+                } else {
+                    LoggerFactory.getLogger(RunCommand.class).warn("SIGHUP: no keepalived.conf (run -f FILE); "
+                            + "nothing to reload");
+                }
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LoggerFactory.getLogger(RunCommand.class).warn("cannot handle SIGHUP ({}); use 'jlvs reload'", e.toString());
+        }
     }
 }

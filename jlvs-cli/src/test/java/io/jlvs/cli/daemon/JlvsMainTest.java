@@ -35,11 +35,11 @@ class JlvsMainTest {
     }
 
     @Test
-    void useFileIsNotSupportedYet() {
-        assertThat(jlvs("run", "-f", "/etc/keepalived/keepalived.conf", "--socket", dir.resolve("j.sock").toString()))
+    void useFileWithAMissingFileIsRefusedAndLeavesNothing() {
+        Path conf = dir.resolve("missing.conf");
+        assertThat(jlvs("run", "-f", conf.toString(), "--no-admin", "--socket", dir.resolve("j.sock").toString()))
                 .isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("jlvs: -f/--use-file is not supported yet; run without it and "
-                + "configure services with jlvsadm" + System.lineSeparator());
+        assertThat(err.toString()).contains("jlvs: Not starting: " + conf + " cannot be used");
         assertThat(dir.resolve("j.sock")).doesNotExist();
     }
 

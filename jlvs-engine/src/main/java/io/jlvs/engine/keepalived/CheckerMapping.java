@@ -1,0 +1,174 @@
+package io.jlvs.engine.keepalived;
+
+import io.jlvs.config.model.BfdCheck;
+import io.jlvs.config.model.CheckerDef;
+import io.jlvs.config.model.CheckerOptions;
+import io.jlvs.config.model.RealServerDef;
+import io.jlvs.config.model.TrackFileDef;
+import io.jlvs.config.model.UrlDef;
+import io.jlvs.config.model.VirtualServerDef;
+import io.jlvs.health.CheckSubject;
+import io.jlvs.health.CheckTiming;
+import io.jlvs.health.CheckerFactory;
+import io.jlvs.health.CheckerKind;
+import io.jlvs.health.CheckerParams;
+import io.jlvs.health.CheckerSpec;
+import io.jlvs.health.ConnectOptions;
+import io.jlvs.health.DnsCheck;
+import io.jlvs.health.DnsType;
+import io.jlvs.health.FileCheck;
+import io.jlvs.health.HexPattern;
+import io.jlvs.health.HttpCheck;
+import io.jlvs.health.HttpProtocol;
+import io.jlvs.health.MiscCheck;
+import io.jlvs.health.PingCheck;
+import io.jlvs.health.SmtpCheck;
+import io.jlvs.health.StatusCodes;
+import io.jlvs.health.TcpCheck;
+import io.jlvs.health.UdpCheck;
+import io.jlvs.health.UrlCheck;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Builds jlvs-health checkers from a real_server's checker blocks. Timing keywords are inherited as
+ * keepalived inherits them: the checker's own, else the real_server's, else the virtual_server's, else
+ * keepalived's default for the checker type ({@link CheckTiming}, {@link CheckerKind}).
+ */
+final class CheckerMapping {
+    private final CheckerFactory factory;
+    private final Map<String, TrackFileDef> trackFiles;
+    private final Consumer<String> warn;
+
+    CheckerMapping(CheckerFactory factory, Map<String, TrackFileDef> trackFiles, Consumer<String> warn) {
+        this.factory = factory;
+        this.trackFiles = trackFiles;
+        this.warn = warn;
+    }
+
+    /**
+     * The checkers of {@code rs}; a checker that cannot be built (BFD_CHECK, bad parameters) is left out with
+     * a warning, as keepalived ignores an invalid checker.
+     *
+     * @param startDown null: as configured (alpha); true/false: every checker starts failed / up (state carried
+     *                  over from before a reload)
+     */
+    List<CheckerSpec> specs(VirtualServerDef vs, RealServerDef rs, CheckSubject subject, Boolean startDown) {
+        List<CheckerSpec> out = new ArrayList<>();
+        for (CheckerDef def : rs.checkers()) {
+            try {
+                add(out, def, vs, rs, subject, startDown);
+            } catch (IllegalArgumentException e) {
+                warn.accept(def.keyword() + " of " + subject.realServerLabel() + " ignored: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private void add(List<CheckerSpec> out, CheckerDef def, VirtualServerDef vs, RealServerDef rs,
+                     CheckSubject subject, Boolean startDown) {
+        String virtualhost = rs.virtualhost() != null ? rs.virtualhost() : vs.virtualhost();
+        switch (def) {
+            case io.jlvs.config.model.TcpCheck c ->
+                    out.add(spec(new TcpCheck(connect(c.options())), c.options(), vs, rs, subject, virtualhost, startDown));
+            case io.jlvs.config.model.HttpCheck c -> {
+                List<UrlCheck> urls = c.urls().stream().map(CheckerMapping::url).toList();
+                HttpCheck p = new HttpCheck(connect(c.options()), c.ssl(),
+                        c.httpProtocol() == null ? null : HttpProtocol.parse(c.httpProtocol()), c.virtualhost(), urls,
+                        c.enableSni(), null, 0);
+                out.add(spec(p, c.options(), vs, rs, subject, virtualhost, startDown));
+            }
+            case io.jlvs.config.model.MiscCheck c -> out.add(spec(new MiscCheck(c.path(), c.timeout(), c.dynamic(),
+                    c.user()), c.options(), vs, rs, subject, virtualhost, startDown));
+            case io.jlvs.config.model.SmtpCheck c -> {
+                if (c.hosts().isEmpty()) {
+                    out.add(spec(new SmtpCheck(connect(c.options()), c.heloName()), c.options(), vs, rs, subject,
+                            virtualhost, startDown));
+                }
+                for (CheckerOptions host : c.hosts()) {
+                    out.add(spec(new SmtpCheck(connect(host), c.heloName()), merge(host, c.options()), vs, rs,
+                            subject, virtualhost, startDown));
+                }
+            }
+            case io.jlvs.config.model.DnsCheck c -> out.add(spec(new DnsCheck(connect(c.options()),
+                    c.type() == null ? null : DnsType.valueOf(c.type().toUpperCase(Locale.ROOT)), c.name(), true),
+                    c.options(), vs, rs, subject, virtualhost, startDown));
+            case io.jlvs.config.model.UdpCheck c -> out.add(spec(new UdpCheck(connect(c.options()),
+                    c.payload() == null ? null : HexPattern.parse(c.payload()).bytes(), c.requireReply(), null,
+                    c.minReplyLength(), c.maxReplyLength()), c.options(), vs, rs, subject, virtualhost, startDown));
+            case io.jlvs.config.model.PingCheck c ->
+                    out.add(spec(new PingCheck(connect(c.options())), c.options(), vs, rs, subject, virtualhost, startDown));
+            case io.jlvs.config.model.FileCheck c -> {
+                TrackFileDef tf = trackFiles.get(c.trackFile());
+                if (tf == null) {
+                    throw new IllegalArgumentException("track_file " + c.trackFile() + " not found");
+                }
+                int weight = c.weight() != null ? c.weight() : tf.weight();
+                boolean reverse = c.weight() != null ? c.weightReverse() : tf.weightReverse();
+                out.add(spec(new FileCheck(Path.of(tf.file()), weight, reverse, weight != 0), CheckerOptions.none(),
+                        vs, rs, subject, virtualhost, startDown));
+            }
+            case BfdCheck c -> throw new IllegalArgumentException("BFD is not implemented in jlvs");
+        }
+    }
+
+    private CheckerSpec spec(CheckerParams params, CheckerOptions o, VirtualServerDef vs, RealServerDef rs,
+                             CheckSubject subject, String virtualhost, Boolean startDown) {
+        CheckTiming timing = timing(params.kind(), o, rs, vs);
+        if (startDown != null) {
+            timing = timing.withAlpha(startDown);
+        }
+        return new CheckerSpec(factory.create(params, subject, timing, virtualhost), timing);
+    }
+
+    /** keepalived's inheritance: checker, then real_server, then virtual_server, then the default. */
+    static CheckTiming timing(CheckerKind kind, CheckerOptions o, RealServerDef rs, VirtualServerDef vs) {
+        Duration connectTimeout = first(o.connectTimeout(), rs.connectTimeout(), vs.connectTimeout(),
+                CheckTiming.DEFAULT_CONNECT_TIMEOUT);
+        Duration delayLoop = first(o.delayLoop(), rs.delayLoop(), vs.delayLoop(), CheckTiming.DEFAULT_DELAY_LOOP);
+        int retry = first(o.retry(), rs.retry(), vs.retry(), kind.defaultRetry());
+        Duration delayBeforeRetry = first(o.delayBeforeRetry(), rs.delayBeforeRetry(), vs.delayBeforeRetry(),
+                kind.defaultDelayBeforeRetry(delayLoop));
+        Duration warmup = first(o.warmup(), rs.warmup(), vs.warmup(), delayLoop);
+        boolean alpha = o.alpha() || rs.alpha() || vs.alpha();
+        return new CheckTiming(connectTimeout, retry, delayBeforeRetry, delayLoop, warmup, alpha, o.logAllFailures());
+    }
+
+    private static ConnectOptions connect(CheckerOptions o) {
+        return new ConnectOptions(o.connectIp(), o.connectPort(), o.bindTo(), o.bindPort());
+    }
+
+    /** A SMTP_CHECK host block: its own connection, the checker's timing where it sets none. */
+    private static CheckerOptions merge(CheckerOptions host, CheckerOptions outer) {
+        return new CheckerOptions(host.connectIp(), host.connectPort(),
+                host.bindTo() != null ? host.bindTo() : outer.bindTo(), host.bindPort() != 0 ? host.bindPort() : outer.bindPort(),
+                host.bindIf() != null ? host.bindIf() : outer.bindIf(),
+                first(host.connectTimeout(), outer.connectTimeout(), null, null), host.fwmark(),
+                first(host.retry(), outer.retry(), null, null),
+                first(host.delayBeforeRetry(), outer.delayBeforeRetry(), null, null),
+                first(host.warmup(), outer.warmup(), null, null), first(host.delayLoop(), outer.delayLoop(), null, null),
+                host.alpha() || outer.alpha(), host.logAllFailures() || outer.logAllFailures());
+    }
+
+    private static UrlCheck url(UrlDef u) {
+        return new UrlCheck(u.path(), u.digest(),
+                u.statusCodes().isEmpty() ? null : StatusCodes.parse(String.join(" ", u.statusCodes())),
+                u.virtualhost(), u.regex() == null ? null : Pattern.compile(u.regex()), u.regexNoMatch());
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,496 @@
+package io.jlvs.engine.keepalived;
+
+import io.jlvs.config.ConfigCheck;
+import io.jlvs.config.HostInterfaces;
+import io.jlvs.config.KeepalivedParser;
+import io.jlvs.config.ParseResult;
+import io.jlvs.config.Severity;
+import io.jlvs.config.model.KeepalivedConfig;
+import io.jlvs.config.model.RealServerDef;
+import io.jlvs.config.model.SorryServerDef;
+import io.jlvs.config.model.TrackFileDef;
+import io.jlvs.config.model.VirtualServerDef;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.command.IpvsException;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.ServiceRuntime;
+import io.jlvs.health.CheckLog;
+import io.jlvs.health.CheckScheduler;
+import io.jlvs.health.CheckSubject;
+import io.jlvs.health.CheckerFactory;
+import io.jlvs.health.HealthTimer;
+import io.jlvs.health.NotifyCommand;
+import io.jlvs.health.NotifyRunner;
+import io.jlvs.health.QuorumSettings;
+import io.jlvs.health.RealServerHealth;
+import io.jlvs.health.ScriptRunner;
+import io.jlvs.health.SorryServer;
+import io.jlvs.health.SystemHealthTimer;
+import io.jlvs.health.VirtualServerHealth;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * keepalived.conf driving the IPVS table: the configured virtual and real servers are applied to the engine
+ * through {@link IpvsCommand}s (so the engine validates them as it validates jlvsadm), health checkers run on
+ * virtual threads and move real servers in and out of the pool, and {@link #reload()} applies only what
+ * changed. Services the file does not name (added with jlvsadm) are left alone.
+ * <p>Every change to the table made from here runs on one apply thread, in order: the initial load, reloads,
+ * and the pool changes health checking asks for. A health event only triggers a reconciliation of its block
+ * (the pool is recomputed from the block's health state and the engine edited where it differs), so a late
+ * or repeated event does no harm.
+ */
+public final class KeepalivedRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KeepalivedRuntime.class);
+    private static final Logger checkLogger = LoggerFactory.getLogger("io.jlvs.health");
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final IpvsEngine engine;
+    private final Path file;
+    private final Function<Path, ParseResult> parser;
+    private final HealthTimer timer;
+    private final SorryServerSink sorrySink;
+    private final KeepalivedEvents events;
+    private final RandomGenerator random;
+    private final CheckLog checkLog;
+    private final ExecutorService applier;
+    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+    private final CheckScheduler scheduler;
+    private final AtomicLong reloads = new AtomicLong();
+
+    // Owner: the apply thread.
+    private Map<String, BlockRuntime> blocks = new LinkedHashMap<>();
+    private final Set<VirtualServiceKey> owned = new HashSet<>();
+    private HealthSetup health;
+    private volatile KeepalivedConfig config = KeepalivedConfig.empty();
+    private Changes changes = new Changes();
+
+    /**
+     * @param parser reads {@code file} (a {@link KeepalivedParser} in production)
+     * @param timer  when checkers run ({@link SystemHealthTimer} in production)
+     * @param random seeds warmup delays, DNS ids, UDP payloads
+     */
+    public KeepalivedRuntime(IpvsEngine engine, Path file, Function<Path, ParseResult> parser, HealthTimer timer,
+                             RandomGenerator random, SorryServerSink sorrySink, KeepalivedEvents events) {
+        this.engine = engine;
+        this.file = file;
+        this.parser = parser;
+        this.timer = timer;
+        this.random = random;
+        this.sorrySink = sorrySink;
+        this.events = events;
+        this.checkLog = new CheckLog(line -> {
+            checkLogger.info(line);
+            events.checker(line);
+        });
+        this.applier = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("jlvs-keepalived-apply").factory());
+        this.scheduler = new CheckScheduler(timer, checks, random);
+    }
+
+    /** The production runtime: this host's parser ({@code configId} null = the host name), the system clock. */
+    public static KeepalivedRuntime create(IpvsEngine engine, Path file, String configId, SorryServerSink sorrySink,
+                                           KeepalivedEvents events) {
+        KeepalivedParser parser = configId == null ? KeepalivedParser.forHost()
+                : new KeepalivedParser(configId, HostInterfaces.system(), System.nanoTime());
+        return new KeepalivedRuntime(engine, file, parser::parse, new SystemHealthTimer(),
+                new SplittableRandom(), sorrySink, events);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The configuration now applied. */
+    public KeepalivedConfig config() {
+        return config;
+    }
+
+    /** Reloads applied since start. */
+    public long reloads() {
+        return reloads.get();
+    }
+
+    /**
+     * Loads the file and applies it. As keepalived, errors in the file are logged and what could be read is
+     * applied; only a fatal problem (file missing, unreadable) refuses to start.
+     */
+    public ReloadResult start() {
+        return onApplier(() -> load(true));
+    }
+
+    /**
+     * Re-reads the file. When it has any error the running configuration is kept (and every problem logged);
+     * otherwise only the differences are applied: unchanged services and real servers are not touched, and
+     * checker state carries over for real servers whose checkers did not change.
+     */
+    public ReloadResult reload() {
+        return onApplier(() -> load(false));
+    }
+
+    /** {@link #reload()} without waiting (for a signal handler). */
+    public CompletableFuture<ReloadResult> reloadAsync() {
+        return CompletableFuture.supplyAsync(() -> load(false), applier);
+    }
+
+    private ReloadResult onApplier(java.util.function.Supplier<ReloadResult> task) {
+        try {
+            return CompletableFuture.supplyAsync(task, applier).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + file, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("loading " + file + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private ReloadResult load(boolean initial) {
+        ParseResult parsed = parser.apply(file);
+        List<String> lines = ConfigCheck.lines(parsed);
+        boolean refused = parsed.problems().stream().anyMatch(p -> initial ? p.severity() == Severity.FATAL
+                : p.severity() == Severity.ERROR || p.severity() == Severity.FATAL);
+        for (String line : lines) {
+            log.warn("{}: {}", file, line);
+            events.config(line);
+        }
+        if (refused) {
+            String summary = initial
+                    ? "Not starting: " + file + " cannot be used (" + lines.size() + " problem(s))"
+                    : "Reload of " + file + " refused (" + lines.size()
+                    + " problem(s)); keeping the running configuration";
+            log.error(summary);
+            events.reload(summary);
+            return new ReloadResult(false, parsed.problems(), summary);
+        }
+        changes = new Changes();
+        try {
+            apply(parsed.config());
+        } catch (RuntimeException e) {
+            log.error("applying {} failed part way", file, e);
+        }
+        config = parsed.config();
+        long n = initial ? reloads.get() : reloads.incrementAndGet();
+        String summary = (initial ? "Loaded " : "Reloaded ") + file + ": " + blocks.size() + " virtual server(s); "
+                + changes + (initial ? "" : " (reload " + n + ")");
+        log.info(summary);
+        events.reload(summary);
+        return new ReloadResult(true, parsed.problems(), summary);
+    }
+
+    // ---- applying a configuration (apply thread) -------------------------------------------------------------
+
+    private void apply(KeepalivedConfig next) {
+        HealthSetup setup = new HealthSetup(next);
+        boolean sameHealth = setup.sameAs(health);
+        List<ServiceBlock> nextBlocks = ConfigMapping.blocks(next, this::warn);
+        Set<VirtualServiceKey> nextKeys = new HashSet<>();
+        Set<String> nextIds = new HashSet<>();
+        for (ServiceBlock b : nextBlocks) {
+            nextKeys.addAll(b.keys());
+            nextIds.add(b.id());
+        }
+        for (BlockRuntime old : blocks.values()) {
+            if (!nextIds.contains(old.block.id())) {
+                retire(old);
+                old.block.keys().stream().filter(k -> !nextKeys.contains(k)).forEach(this::deleteService);
+            }
+        }
+        Map<String, BlockRuntime> running = new LinkedHashMap<>();
+        for (ServiceBlock b : nextBlocks) {
+            BlockRuntime old = blocks.get(b.id());
+            if (old != null && sameHealth && old.block.equals(b)) {
+                running.put(b.id(), old);
+                continue;
+            }
+            if (old != null) {
+                retire(old);
+                old.block.keys().stream().filter(k -> !nextKeys.contains(k)).forEach(this::deleteService);
+                removeDropped(old, b);
+            }
+            for (VirtualService vs : b.services()) {
+                ensureService(vs);
+                sorrySink.set(vs.key(), b.fullNatSorry() ? sorryAddress(b.def().sorryServer()) : null);
+            }
+            BlockRuntime br = build(b, old, setup, sameHealth);
+            running.put(b.id(), br);
+            br.health.start();
+            br.members.forEach(m -> scheduler.add(m.health()));
+            reconcile(br, true);
+        }
+        blocks = running;
+        health = setup;
+    }
+
+    /** Real servers (and a sorry server) the old block managed that the new one no longer has. */
+    private void removeDropped(BlockRuntime old, ServiceBlock next) {
+        for (VirtualServiceKey key : old.block.keys()) {
+            if (!next.keys().contains(key)) {
+                continue;
+            }
+            Set<Endpoint> keep = new HashSet<>();
+            next.def().realServers().forEach(rs -> keep.add(next.endpoint(key, rs)));
+            RealServer nextSorry = next.fullNatSorry() ? null : next.sorryServer(key, 0);
+            if (nextSorry != null) {
+                keep.add(new Endpoint(nextSorry.address(), nextSorry.port()));
+            }
+            List<Endpoint> managed = new ArrayList<>();
+            old.block.def().realServers().forEach(rs -> managed.add(old.block.endpoint(key, rs)));
+            RealServer oldSorry = old.block.fullNatSorry() ? null : old.block.sorryServer(key, 0);
+            if (oldSorry != null) {
+                managed.add(new Endpoint(oldSorry.address(), oldSorry.port()));
+            }
+            for (Endpoint e : managed) {
+                if (!keep.contains(e)) {
+                    place(key, e, null, true);
+                }
+            }
+        }
+    }
+
+    private BlockRuntime build(ServiceBlock b, BlockRuntime old, HealthSetup setup, boolean sameHealth) {
+        VirtualServerDef def = b.def();
+        VirtualServiceKey first = b.keys().getFirst();
+        BlockRuntime br = new BlockRuntime(b);
+        SorryServerDef sorry = def.sorryServer();
+        br.health = new VirtualServerHealth(first,
+                new QuorumSettings(def.quorum(), def.hysteresis(), setup.notify(def.quorumUp()),
+                        setup.notify(def.quorumDown())),
+                sorry == null ? null : new SorryServer(sorry.address(), sorry.port(), sorry.inhibit()),
+                def.omega(), event -> onHealthEvent(br), setup.notifier, checkLog);
+        for (RealServerDef rs : def.realServers()) {
+            Endpoint id = new Endpoint(rs.address(), rs.port());
+            if (br.member(id) != null) {
+                warn("real server " + CheckSubject.pair(rs.address(), rs.port()) + " listed twice in virtual server "
+                        + b.id() + " - ignoring the second one");
+                continue;
+            }
+            Boolean startDown = null;
+            BlockRuntime.Member previous = old == null ? null : old.member(id);
+            if (previous != null && sameHealth && previous.def().checkers().equals(rs.checkers())) {
+                startDown = !previous.health().isAlive();
+            }
+            CheckSubject subject = new CheckSubject(first, rs.address(), rs.port());
+            RealServerHealth h = br.health.addRealServer(rs.address(), rs.port(), rs.weight(), rs.inhibitOnFailure(),
+                    setup.notify(rs.notifyUp()), setup.notify(rs.notifyDown()),
+                    setup.checkers.specs(def, rs, subject, startDown));
+            br.members.add(new BlockRuntime.Member(rs, id, h));
+        }
+        return br;
+    }
+
+    private void retire(BlockRuntime old) {
+        old.active = false;
+        old.members.forEach(m -> scheduler.remove(m.health()));
+    }
+
+    private void onHealthEvent(BlockRuntime br) {
+        try {
+            applier.execute(() -> {
+                if (br.active) {
+                    reconcile(br, false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing: the table is no longer maintained
+        }
+    }
+
+    /**
+     * Makes the engine's pool of every service of the block what its health state says: live real servers
+     * with their current weight, failed ones absent (weight 0 with inhibit_on_failure), the sorry server while
+     * it stands in for them (for FULLNAT services the proxy holds the sorry server instead).
+     */
+    private void reconcile(BlockRuntime br, boolean logChanges) {
+        ServiceBlock b = br.block;
+        boolean sorryMode = br.health.isSorryServerActive();
+        for (VirtualServiceKey key : b.keys()) {
+            if (engine.snapshot().service(key) == null) {
+                continue;
+            }
+            for (BlockRuntime.Member m : br.members) {
+                RealServerHealth h = m.health();
+                RealServer want = !sorryMode && h.isAlive() ? b.realServer(key, m.def(), h.weight())
+                        : m.def().inhibitOnFailure() ? b.realServer(key, m.def(), 0) : null;
+                place(key, b.endpoint(key, m.def()), want, logChanges);
+            }
+            SorryServerDef sorry = b.def().sorryServer();
+            if (sorry != null && !b.fullNatSorry()) {
+                RealServer want = sorryMode ? b.sorryServer(key, 1) : sorry.inhibit() ? b.sorryServer(key, 0) : null;
+                RealServer any = b.sorryServer(key, 0);
+                place(key, new Endpoint(any.address(), any.port()), want, logChanges);
+            }
+        }
+    }
+
+    /** Puts {@code want} in the service (add or edit), or takes the endpoint out when {@code want} is null. */
+    private void place(VirtualServiceKey key, Endpoint e, RealServer want, boolean logChanges) {
+        ServiceRuntime rt = engine.snapshot().service(key);
+        if (rt == null) {
+            return;
+        }
+        int i = rt.destinations().indexOf(e.address(), e.port());
+        DestinationState current = i < 0 ? null : rt.destinations().get(i);
+        String rsLabel = new CheckSubject(key, e.address(), e.port()).realServerLabel();
+        String vsLabel = CheckSubject.label(key);
+        if (want == null) {
+            if (current != null && execute(new IpvsCommand.DeleteServer(key, e.address(), e.port()))) {
+                changes.serversRemoved++;
+                if (logChanges) {
+                    checkLog.realServerAlive(false, false, rsLabel, vsLabel);
+                }
+            }
+        } else if (current == null) {
+            if (execute(new IpvsCommand.AddServer(key, want))) {
+                changes.serversAdded++;
+                if (logChanges) {
+                    checkLog.realServerAlive(true, false, rsLabel, vsLabel);
+                }
+            }
+        } else if (!current.config().equals(want)) {
+            int from = current.config().weight();
+            if (execute(new IpvsCommand.EditServer(key, want))) {
+                changes.serversEdited++;
+                if (logChanges && from != want.weight()) {
+                    checkLog.weightChanged(from, want.weight(), true, rsLabel, vsLabel);
+                }
+            }
+        }
+    }
+
+    private void ensureService(VirtualService vs) {
+        ServiceRuntime rt = engine.snapshot().service(vs.key());
+        if (rt == null) {
+            if (execute(new IpvsCommand.AddService(vs))) {
+                owned.add(vs.key());
+                changes.servicesAdded++;
+            }
+        } else {
+            if (!owned.contains(vs.key())) {
+                log.info("virtual server {} already in the table: keepalived.conf takes it over", vs.key());
+            }
+            owned.add(vs.key());
+            if (!rt.config().equals(vs) && execute(new IpvsCommand.EditService(vs))) {
+                changes.servicesEdited++;
+            }
+        }
+    }
+
+    private void deleteService(VirtualServiceKey key) {
+        sorrySink.set(key, null);
+        if (owned.remove(key) && engine.snapshot().service(key) != null
+                && execute(new IpvsCommand.DeleteService(key))) {
+            changes.servicesRemoved++;
+            checkLog.line("Removing Virtual Server " + CheckSubject.label(key));
+        }
+    }
+
+    private boolean execute(IpvsCommand command) {
+        try {
+            engine.execute(command);
+            return true;
+        } catch (IpvsException e) {
+            warn(command + " refused by the table: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void warn(String message) {
+        log.warn(message);
+        events.config(message);
+    }
+
+    private static InetSocketAddress sorryAddress(SorryServerDef s) {
+        return new InetSocketAddress(s.address().toInetAddress(), s.port());
+    }
+
+    /** Stops the checkers (omega notify scripts run) and the apply thread. The table is left as it is. */
+    @Override
+    public void close() {
+        try {
+            applier.submit(() -> blocks.values().forEach(b -> {
+                b.active = false;
+                b.health.stop();
+            })).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("stopping health checks: {}", e.toString());
+        }
+        scheduler.close();
+        applier.shutdownNow();
+        checks.shutdownNow();
+        if (timer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("stopping the check timer: {}", e.toString());
+            }
+        }
+    }
+
+    /** What one load changed in the table. */
+    private static final class Changes {
+        int servicesAdded;
+        int servicesEdited;
+        int servicesRemoved;
+        int serversAdded;
+        int serversEdited;
+        int serversRemoved;
+
+        @Override
+        public String toString() {
+            return "services +" + servicesAdded + " ~" + servicesEdited + " -" + servicesRemoved
+                    + ", real servers +" + serversAdded + " ~" + serversEdited + " -" + serversRemoved;
+        }
+    }
+
+    /** What the checkers of one configuration share: scripts, notify runner, track files. */
+    private final class HealthSetup {
+        final boolean scriptSecurity;
+        final String scriptUser;
+        final Map<String, TrackFileDef> trackFiles = new LinkedHashMap<>();
+        final NotifyRunner notifier;
+        final CheckerMapping checkers;
+
+        HealthSetup(KeepalivedConfig c) {
+            scriptSecurity = c.globalDefs().enableScriptSecurity();
+            scriptUser = c.globalDefs().scriptUser();
+            c.trackFiles().forEach(t -> trackFiles.put(t.name(), t));
+            ScriptRunner scripts = new ScriptRunner(scriptSecurity, scriptUser);
+            notifier = NotifyRunner.using(scripts, checks, NOTIFY_TIMEOUT, line -> {
+                checkLogger.warn(line);
+                events.checker(line);
+            });
+            checkers = new CheckerMapping(new CheckerFactory(scripts, random), trackFiles, KeepalivedRuntime.this::warn);
+        }
+
+        boolean sameAs(HealthSetup other) {
+            return other != null && other.scriptSecurity == scriptSecurity
+                    && java.util.Objects.equals(other.scriptUser, scriptUser) && other.trackFiles.equals(trackFiles);
+        }
+
+        NotifyCommand notify(String commandLine) {
+            return commandLine == null || commandLine.isBlank() ? null : NotifyCommand.of(commandLine);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.jlvs.engine.keepalived;
+
+import io.jlvs.config.model.Forwarding;
+import io.jlvs.config.model.RealServerDef;
+import io.jlvs.config.model.SorryServerDef;
+import io.jlvs.config.model.VirtualServerDef;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.model.VirtualServiceKey;
+import java.util.List;
+
+/**
+ * One virtual_server block mapped onto IPVS: the services it stands for (one, or one per member of its
+ * virtual_server_group) and how its real servers and sorry server look in each. Compared by value, so a
+ * reload can tell an unchanged block from a changed one.
+ *
+ * @param id       the block's identity across reloads: what follows {@code virtual_server}, and the protocol
+ * @param services never empty
+ */
+record ServiceBlock(String id, VirtualServerDef def, List<VirtualService> services) {
+
+    ServiceBlock {
+        services = List.copyOf(services);
+    }
+
+    List<VirtualServiceKey> keys() {
+        return services.stream().map(VirtualService::key).toList();
+    }
+
+    Endpoint endpoint(VirtualServiceKey key, RealServerDef rs) {
+        RealServer r = realServer(key, rs, rs.weight());
+        return new Endpoint(r.address(), r.port());
+    }
+
+    /** The real server as the table stores it in {@code key}, with {@code weight}. */
+    RealServer realServer(VirtualServiceKey key, RealServerDef rs, int weight) {
+        return stored(key, rs.toRealServer(def.forwarding()).withWeight(weight));
+    }
+
+    /** The sorry server as a real server of {@code key}, or null when there is none. */
+    RealServer sorryServer(VirtualServiceKey key, int weight) {
+        SorryServerDef s = def.sorryServer();
+        if (s == null) {
+            return null;
+        }
+        Forwarding f = sorryForwarding();
+        return stored(key, new RealServer(s.address(), s.port(), f.method(), weight, 0, 0, f.tunnelType(),
+                f.tunnelPort(), f.tunnelChecksum()));
+    }
+
+    /** The sorry server is FULLNAT: the proxy serves it, it never enters the table. */
+    boolean fullNatSorry() {
+        return def.sorryServer() != null && sorryForwarding().method() == ForwardingMethod.FULLNAT;
+    }
+
+    private Forwarding sorryForwarding() {
+        SorryServerDef s = def.sorryServer();
+        return s.forwarding() != null ? s.forwarding()
+                : def.forwarding() != null ? def.forwarding() : Forwarding.of(ForwardingMethod.MASQ);
+    }
+
+    /** DR and TUN destinations take the service's port, as IPVS stores them. */
+    private static RealServer stored(VirtualServiceKey key, RealServer r) {
+        if (r.method().keepsServicePort() && key instanceof InetServiceKey k && k.port() != r.port()) {
+            return new RealServer(r.address(), k.port(), r.method(), r.weight(), r.upperThreshold(),
+                    r.lowerThreshold(), r.tunnelType(), r.tunnelPort(), r.tunnelChecksum());
+        }
+        return r;
+    }
+}
