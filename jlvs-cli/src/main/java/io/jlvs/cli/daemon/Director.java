@@ -14,6 +14,8 @@ import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.keepalived.KeepalivedEvents;
 import io.jlvs.engine.keepalived.KeepalivedRuntime;
 import io.jlvs.engine.keepalived.ReloadResult;
+import io.jlvs.packet.PacketDirector;
+import io.jlvs.packet.PacketDirectorSettings;
 import io.jlvs.proxy.FullNatProxy;
 import io.jlvs.proxy.FullNatProxyMetrics;
 import io.jlvs.proxy.ProxySettings;
@@ -39,6 +41,8 @@ public final class Director implements IpvsControl, AutoCloseable {
     private final DaemonCounters counters = new DaemonCounters();
     /** Owner: the thread that starts and closes the director. */
     private AdminServer admin;
+    /** Owner: the thread that starts and closes the director. */
+    private PacketDirector packet;
     /** Set once by {@link #loadKeepalived}; read by the reload signal handler. */
     private volatile KeepalivedRuntime keepalived;
 
@@ -147,11 +151,26 @@ public final class Director implements IpvsControl, AutoCloseable {
         return engine.syncDaemons();
     }
 
+    /**
+     * Starts the packet data plane (IPVS NAT, DR, TUN through AF_PACKET) on {@code interfaces}; the first
+     * faces the clients. Needs CAP_NET_RAW and CAP_NET_ADMIN.
+     *
+     * @throws IllegalStateException with one line saying why it cannot start
+     */
+    public void startPacketDataPlane(List<String> interfaces) {
+        PacketDirector p = PacketDirector.start(engine, PacketDirectorSettings.of(interfaces));
+        packet = p;
+        counters.addDropSource(p::counters);
+    }
+
     /** Stops the data planes; established FULLNAT connections are closed. */
     @Override
     public void close() {
         if (admin != null) {
             admin.close();
+        }
+        if (packet != null) {
+            packet.close();
         }
         KeepalivedRuntime k = keepalived;
         if (k != null) {

@@ -7,6 +7,7 @@ import io.jlvs.engine.keepalived.ReloadResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "Without it the API is read-only.")
     Path adminTokenFile;
 
+    @Option(names = {"-I", "--interface"}, paramLabel = "IFNAME", split = ",",
+            description = "Run the packet data plane (NAT, DR, TUN real servers) on these interfaces; the first faces "
+                    + "the clients. Without it only FULLNAT services carry traffic.")
+    List<String> interfaces;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -96,6 +102,16 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if (interfaces != null && !interfaces.isEmpty()) {
+            try {
+                director.startPacketDataPlane(interfaces);
+            } catch (IllegalStateException e) {
+                director.close();
+                err.println("jlvs: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         installReloadSignal(director.keepalived());
         DaemonProcess daemon;
         try {
@@ -117,6 +133,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        daemon.ready();
         started.accept(daemon);
         daemon.awaitStopped();
         return 0;

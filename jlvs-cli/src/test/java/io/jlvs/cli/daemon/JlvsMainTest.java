@@ -44,6 +44,15 @@ class JlvsMainTest {
     }
 
     @Test
+    void aPacketDataPlaneThatCannotStartIsOneLineAndLeavesNothing() {
+        assertThat(jlvs("run", "-I", "nosuchif0", "--no-admin", "--socket", dir.resolve("p.sock").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString()).startsWith("jlvs: ").contains("nosuchif0");
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(dir.resolve("p.sock")).doesNotExist();
+    }
+
+    @Test
     void aSocketInUseIsOneLineAndExitOne() throws Exception {
         Path socket = dir.resolve("j.sock");
         try (DaemonProcess first = DaemonProcess.start(new DaemonOptions(socket, dir.resolve("first.pid"),
