@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             ReloadCommand.class,
             DemoCommand.class,
+            GenhashCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class,
         })
