@@ -12,7 +12,11 @@ import io.jlvs.engine.EngineSettings;
 import io.jlvs.engine.IpvsEngine;
 import io.jlvs.proxy.FullNatProxy;
 import io.jlvs.proxy.ProxySettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -55,9 +59,14 @@ public final class ProxyBenchMain {
         for (InetServiceKey k : keys) {
             proxy.listening(k).get();
         }
+        ByteBuf probe = ByteBufAllocator.DEFAULT.ioBuffer(2048);
+        String buffers = ByteBufAllocator.DEFAULT.getClass().getSimpleName() + " io=" + (probe.isDirect() ? "direct" : "heap")
+                + (probe.hasMemoryAddress() ? "+address" : "");
+        probe.release();
         System.out.println("ready " + proxy.transportName() + " unsafe=" + PlatformDependent.hasUnsafe()
-                + " directNoCleaner=" + PlatformDependent.useDirectBufferNoCleaner()
-                + " loops=" + settings.eventLoops());
+                + " directPreferred=" + PlatformDependent.directBufferPreferred() + " " + buffers
+                + " loops=" + settings.eventLoops() + " gc=" + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).toList());
         System.out.flush();
         Thread.currentThread().join();
     }
