@@ -204,5 +204,6 @@ for j in jlvs jlvs-tuned; do
   has "$j" || continue
   awk -v j="$j" '/Pause/ { n++; v=$NF; sub(/ms/,"",v); t+=v; if (v+0 > m) m=v+0 }
        END { printf "%s GC: %d pauses, %.1f ms total, max %.2f ms\n", j, n, t, m }' "$work/$j-gc.log"
+  grep Pause "$work/$j-gc.log" | head -5 | sed 's/^/    /' || true
 done
 echo "load after: $(uptime)"
