@@ -3,7 +3,7 @@
 # a warm-up, then a recorded run. Prints JFR's hot methods and, with STACKS=1, the top stacks.
 # Usage: bench/proxy-profile.sh [ka|close] [seconds (default 15)] [wrk connections (default 64)]
 # Environment: JLVS_OPTS (JVM flags; default the launcher's), KEEP=1 keeps the .jfr in /tmp,
-#   PERF=1 adds a perf record of the jlvs process (kernel and native self time).
+#   STRACE=1 counts system calls (strace -c), PERF=1 adds a perf record of the jlvs process (kernel and native self time).
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 mode="${1:-close}" secs="${2:-15}" conns="${3:-64}"
@@ -36,8 +36,7 @@ http {
 }
 CONF
 nginx -c "$work/nginx-rs.conf" -p "$work/rs" -e "$work/rs/error.log"
-(cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o install -pl jlvs-proxy -am -DskipTests >/dev/null)
-(cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o dependency:build-classpath -pl jlvs-proxy \
+(cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o test-compile dependency:build-classpath -pl jlvs-proxy -am \
     -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null)
 cp="$top/jlvs-proxy/target/test-classes:$top/jlvs-proxy/target/classes:$(cat "$work/cp.txt")"
 "$JAVA_HOME/bin/java" "${opts[@]}" -cp "$cp" io.jlvs.proxy.bench.ProxyBenchMain "$VIP" "${RS[@]}" \
@@ -50,6 +49,7 @@ timeout 40 wrk -t2 -c"$conns" -d5s "${hdr[@]}" "http://127.0.0.1:$VIP/" >/dev/nu
 "$JAVA_HOME/bin/jcmd" "$jpid" JFR.start name=p settings=profile filename="$work/rec.jfr" >/dev/null
 cpu() { awk '{print $14 + $15}' "/proc/$jpid/stat"; }   # user+system clock ticks
 c0=$(cpu)
+[[ "${STRACE:-0}" == 1 ]] && { timeout -s INT $((secs / 2)) strace -c -f -o "$work/strace.txt" -p "$jpid" >/dev/null 2>&1 & pids+=($!); }
 [[ "${PERF:-0}" == 1 ]] && { perf record -q -e cpu-clock -F 999 -g -p "$jpid" -o "$work/perf.data" -- sleep "$secs" >/dev/null 2>&1 & pids+=($!); }
 out=$(timeout $((secs + 30)) wrk -t2 -c"$conns" -d"${secs}s" --latency "${hdr[@]}" "http://127.0.0.1:$VIP/")
 c1=$(cpu)
@@ -65,6 +65,9 @@ if [[ "${STACKS:-0}" == 1 ]]; then
   "$JAVA_HOME/bin/jfr" print --events jdk.ExecutionSample --stack-depth 12 "$work/rec.jfr" |
     awk '/stackTrace = \[/ {s=""; inst=1; next} inst && /^\s*\]/ {c[s]++; inst=0; next} inst {sub(/line:.*/, ""); gsub(/^ +/, ""); s = s " <- " $0}
          END {for (k in c) print c[k], k}' | sort -rn | head -25
+fi
+if [[ "${STRACE:-0}" == 1 ]]; then
+  sleep 1; echo "strace -c (first $((secs / 2)) s; strace slows the process, count calls, not times)"; head -30 "$work/strace.txt"
 fi
 if [[ "${PERF:-0}" == 1 ]]; then
   wait "${pids[-1]}" 2>/dev/null || true

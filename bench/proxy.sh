@@ -81,8 +81,8 @@ start_jlvs() { # name, JVM flags...
     >"$work/$name.log" 2>&1 & pids+=($!)
 }
 if has jlvs || has jlvs-tuned; then
-  (cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o install -pl jlvs-proxy -am -DskipTests >/dev/null)
-  (cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o dependency:build-classpath -pl jlvs-proxy \
+  # one reactor run, nothing installed: the classpath points at this checkout's module classes
+  (cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o test-compile dependency:build-classpath -pl jlvs-proxy -am \
       -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null)
   cp_jlvs="$top/jlvs-proxy/target/test-classes:$top/jlvs-proxy/target/classes:$(cat "$work/cp.txt")"
   has jlvs && start_jlvs jlvs "${LAUNCHER_OPTS[@]}"

@@ -32,9 +32,12 @@ import java.util.ArrayDeque;
 
 /**
  * One proxied TCP connection: the client's channel (front) and the channel to the real server (back),
- * both on the same event loop, which owns every field. Reads are manual (AUTO_READ off): one side is
- * read only while the other side's write buffer is below its high-water mark, so a slow peer holds back
- * the fast one instead of filling the heap. Each half closes on its own (ALLOW_HALF_CLOSURE).
+ * both on the same event loop, which owns every field. Neither side is read until the real server
+ * accepted; from then on both read on their own (AUTO_READ, so epoll keeps watching them without an
+ * epoll_ctl per read), and a side stops reading as soon as the other side's write buffer passes its
+ * high-water mark, until it drains below the low-water mark: a slow peer holds back the fast one instead
+ * of filling the heap. Writes are flushed once per read batch. Each half closes on its own
+ * (ALLOW_HALF_CLOSURE).
  *
  * <p>IPVS accounting: bound inactive when placed, active once the real server accepted, inactive again
  * at the first FIN, unbound when both channels are closed.
@@ -137,7 +140,9 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     }
 
     /**
-     * Opens the channel to the real server on the client's event loop. No Bootstrap: it would copy its
+     * Opens the channel to the real server on the client's event loop. It reads on its own (AUTO_READ)
+     * from the moment it connects: the real server has nothing to send before, and the client side is
+     * writable by then, so this saves an epoll_ctl per connection. No Bootstrap: it would copy its
      * option and attribute maps and look up an address resolver for every connection. TCP_NODELAY is
      * Netty's default for epoll and NIO socket channels, so it is not set again (one setsockopt less).
      */
@@ -145,7 +150,6 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         state = TcpState.SYN_RECV;
         Channel ch = ctx.transport.sockets().newChannel();
         SocketChannelConfig config = (SocketChannelConfig) ch.config();
-        config.setAutoRead(false);
         config.setAllowHalfClosure(true);
         config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         ch.pipeline().addLast(this);
@@ -222,9 +226,8 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         if (frontEof) {
             clientFinished();
         } else {
-            front.read();
+            front.config().setAutoRead(true);
         }
-        back.read();
     }
 
     private void releaseEarly() {
@@ -278,6 +281,20 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             }
         }
         to.write(buf, to.voidPromise());
+        if (!to.isWritable()) {
+            pause(from, to);
+        }
+    }
+
+    /** {@code to}'s write buffer passed its high-water mark: stop reading {@code from} until it drains. */
+    private void pause(Channel from, Channel to) {
+        if (from.config().isAutoRead()) {
+            from.config().setAutoRead(false);
+            ChannelOutboundBuffer pending = to.unsafe().outboundBuffer();
+            if (pending != null) {
+                ctx.maxPendingWriteBytes.accumulate(pending.totalPendingWriteBytes());
+            }
+        }
     }
 
     @Override
@@ -289,24 +306,15 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
         lastActivity = ctx.clock.getAsLong();
         to.flush();
-        if (to.isWritable()) {
-            if (from.isActive()) {
-                from.read();
-            }
-        } else {
-            ChannelOutboundBuffer pending = to.unsafe().outboundBuffer();
-            if (pending != null) {
-                ctx.maxPendingWriteBytes.accumulate(pending.totalPendingWriteBytes());
-            }
-        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext c) {
         Channel now = c.channel();
         Channel other = now == front ? back : front;
-        if (now.isWritable() && other != null && other.isActive() && !(other == front ? frontEof : backEof)) {
-            other.read();
+        if (now.isWritable() && other != null && other.isActive() && state != TcpState.SYN_RECV
+                && !(other == front ? frontEof : backEof)) {
+            other.config().setAutoRead(true);
         }
     }
 
