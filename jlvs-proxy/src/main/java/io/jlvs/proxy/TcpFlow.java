@@ -33,10 +33,10 @@ import java.util.ArrayDeque;
 /**
  * One proxied TCP connection: the client's channel (front) and the channel to the real server (back),
  * both on the same event loop, which owns every field. Neither side is read until the real server
- * accepted; from then on both read on their own (AUTO_READ, so epoll keeps watching them without an
- * epoll_ctl per read), and a side stops reading as soon as the other side's write buffer passes its
- * high-water mark, until it drains below the low-water mark: a slow peer holds back the fast one instead
- * of filling the heap. Writes are flushed once per read batch. Each half closes on its own
+ * accepted; from then on both read on their own (AUTO_READ: up to Netty's messages-per-read buffers per
+ * wake-up, where a read() per batch got one), and a side stops reading as soon as the other side's write
+ * buffer passes its high-water mark, until it drains below the low-water mark: a slow peer holds back
+ * the fast one instead of filling the heap. Writes are flushed once per read batch. Each half closes on its own
  * (ALLOW_HALF_CLOSURE).
  *
  * <p>IPVS accounting: bound inactive when placed, active once the real server accepted, inactive again
@@ -142,7 +142,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     /**
      * Opens the channel to the real server on the client's event loop. It reads on its own (AUTO_READ)
      * from the moment it connects: the real server has nothing to send before, and the client side is
-     * writable by then, so this saves an epoll_ctl per connection. No Bootstrap: it would copy its
+     * writable by then. No Bootstrap: it would copy its
      * option and attribute maps and look up an address resolver for every connection. TCP_NODELAY is
      * Netty's default for epoll and NIO socket channels, so it is not set again (one setsockopt less).
      */
