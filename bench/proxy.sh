@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # FULLNAT side by side: jlvs (Netty proxy) vs HAProxy `mode tcp` vs nginx `stream`, same machine, same run.
-# nginx real servers on 127.0.0.1; loopback addresses only. Prints wrk keep-alive req/s with p50/p99,
-# wrk `Connection: close` req/s, iperf3 Gbit/s, and each proxy's ratio to jlvs. Not part of CI.
+# Three nginx real servers (and one iperf3 server) on 127.0.0.1; loopback addresses only. For each target:
+# a warm-up of the same loads (not counted), then wrk keep-alive req/s with p50/p99, wrk `Connection: close`
+# req/s and iperf3 Gbit/s. Prints one table per round, the median over the rounds, and jlvs/other ratios.
+# Not part of CI. Every load is bounded in time; everything started here is stopped by pid on exit.
+#
 # Usage: bench/proxy.sh [seconds-per-run (default 10)] [wrk connections (default 64)]
+# Environment:
+#   ROUNDS=N          measurement rounds (default 1); the summary takes each figure's median
+#   WARM=S            warm-up seconds per load and target (default 5; 0: none)
+#   TARGETS="..."     subset of: direct jlvs jlvs-tuned haproxy nginx (default: all)
+#   JLVS_TUNED_OPTS   JVM flags of the "jlvs-tuned" target on top of the launcher's minus its collector
+#                     (default below; they can be given to ./jlvs as JLVS_JAVA_OPTS, except the collector,
+#                     which the launcher fixes). "jlvs" runs with the launcher's flags only.
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"
 conns="${2:-64}"
+rounds="${ROUNDS:-1}"
+warm="${WARM:-5}"
+targets=(${TARGETS:-direct jlvs jlvs-tuned haproxy nginx})
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# The launcher's (./jlvs) JVM flags; the tuned run keeps them but the collector, which TUNED_OPTS chooses.
+LAUNCHER_OPTS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k)
+TUNED_BASE=(--enable-native-access=ALL-UNNAMED -Xss512k)
+TUNED_OPTS=(${JLVS_TUNED_OPTS:--Dio.netty.noUnsafe=false --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC})
 
 need=()
 command -v nginx >/dev/null || need+=(nginx)
@@ -32,7 +49,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 RS=(18081 18082 18083) IPERF=15201
-JLVS_HTTP=28080 JLVS_IPERF=25201 HAP_HTTP=38080 HAP_IPERF=35201 NGX_HTTP=48080 NGX_IPERF=45201
+declare -A HTTP=([direct]=18081 [jlvs]=28080 [jlvs-tuned]=29080 [haproxy]=38080 [nginx]=48080)
+declare -A IPRF=([direct]=$IPERF [jlvs]=25201 [jlvs-tuned]=26201 [haproxy]=35201 [nginx]=45201)
+has() { local t; for t in "${targets[@]}"; do [[ $t == "$1" ]] && return 0; done; return 1; }
+
+echo "load before: $(uptime)"
 
 # ---- real servers: nginx (3 http ports, tiny body) and iperf3 ----
 mkdir -p "$work/rs" "$work/lb"
@@ -40,7 +61,7 @@ cat > "$work/nginx-rs.conf" <<CONF
 worker_processes 1;
 pid $work/nginx-rs.pid;
 error_log $work/rs/error.log;
-events { worker_connections 4096; }
+events { worker_connections 8192; }
 http {
   access_log off;
   client_body_temp_path $work/rs; proxy_temp_path $work/rs; fastcgi_temp_path $work/rs;
@@ -52,66 +73,24 @@ CONF
 nginx -c "$work/nginx-rs.conf" -p "$work/rs" -e "$work/rs/error.log"
 iperf3 -s -B 127.0.0.1 -p "$IPERF" >/dev/null 2>&1 & pids+=($!)
 
-# ---- jlvs FULLNAT (built from this checkout), driven by a small launcher ----
-(cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o install -pl jlvs-cli -am -DskipTests >/dev/null)
-cp_jlvs="$top/jlvs-cli/target/classes:$(ls "$top"/jlvs-cli/target/lib/*.jar | tr '\n' ':')"
-cat > "$work/FullNatBench.java" <<'JAVA'
-import io.jlvs.core.ForwardingMethod;
-import io.jlvs.core.IpAddress;
-import io.jlvs.core.Protocol;
-import io.jlvs.core.command.IpvsCommand;
-import io.jlvs.core.model.InetServiceKey;
-import io.jlvs.core.model.RealServer;
-import io.jlvs.core.model.VirtualService;
-import io.jlvs.core.sched.*;
-import io.jlvs.engine.*;
-import io.jlvs.proxy.*;
-import java.util.*;
-
-/** args: vip-port rs-port... -- vip-port rs-port (one rr service per group). Runs until killed. */
-public class FullNatBench {
-    public static void main(String[] args) throws Exception {
-        List<SchedulerFactory> f = new ArrayList<>(ServiceLoader.load(SchedulerFactory.class).stream().map(ServiceLoader.Provider::get).toList());
-        if (f.stream().noneMatch(x -> x.name().equals("rr"))) {
-            f.add(new SchedulerFactory() {
-                public String name() { return "rr"; }
-                public Scheduler create(SchedulerOptions o) {
-                    return new Scheduler() {
-                        int last = -1;
-                        public String name() { return "rr"; }
-                        public int select(Destinations d, FlowKey k) {
-                            for (int s = 1; s <= d.size(); s++) { int i = (last + s) % d.size(); if (d.available(i)) { last = i; return i; } }
-                            return NO_DESTINATION;
-                        }
-                    };
-                }
-            });
-        }
-        IpvsEngine engine = new IpvsEngine(EngineSettings.defaults(), f);
-        IpAddress lo = IpAddress.parse("127.0.0.1");
-        InetServiceKey key = null;
-        List<InetServiceKey> keys = new ArrayList<>();
-        for (String a : args) {
-            if (a.equals("--")) { key = null; continue; }
-            if (key == null) {
-                key = new InetServiceKey(Protocol.TCP, lo, Integer.parseInt(a));
-                engine.execute(new IpvsCommand.AddService(VirtualService.of(key, "rr")));
-                keys.add(key);
-            } else {
-                engine.execute(new IpvsCommand.AddServer(key, RealServer.of(lo, Integer.parseInt(a), ForwardingMethod.FULLNAT, 1)));
-            }
-        }
-        FullNatProxy proxy = new FullNatProxy(engine, ProxySettings.defaults());
-        for (InetServiceKey k : keys) { proxy.listening(k).get(); }
-        System.out.println("ready " + proxy.transportName());
-        Thread.currentThread().join();
-    }
+# ---- jlvs FULLNAT (built from this checkout): io.jlvs.proxy.bench.ProxyBenchMain, one wlc service ----
+start_jlvs() { # name, JVM flags...
+  local name=$1; shift
+  "$JAVA_HOME/bin/java" "$@" -Xlog:gc:file="$work/$name-gc.log" -cp "$cp_jlvs" \
+    io.jlvs.proxy.bench.ProxyBenchMain "${HTTP[$name]}" "${RS[@]}" -- "${IPRF[$name]}" "$IPERF" \
+    >"$work/$name.log" 2>&1 & pids+=($!)
 }
-JAVA
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx512m -cp "$cp_jlvs" \
-  "$work/FullNatBench.java" "$JLVS_HTTP" "${RS[@]}" -- "$JLVS_IPERF" "$IPERF" >"$work/jlvs.log" 2>&1 & pids+=($!)
+if has jlvs || has jlvs-tuned; then
+  # one reactor run, nothing installed: the classpath points at this checkout's module classes
+  (cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o test-compile dependency:build-classpath -pl jlvs-proxy -am \
+      -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null)
+  cp_jlvs="$top/jlvs-proxy/target/test-classes:$top/jlvs-proxy/target/classes:$(cat "$work/cp.txt")"
+  has jlvs && start_jlvs jlvs "${LAUNCHER_OPTS[@]}"
+  has jlvs-tuned && start_jlvs jlvs-tuned "${TUNED_BASE[@]}" "${TUNED_OPTS[@]}"
+fi
 
 # ---- HAProxy mode tcp ----
+if has haproxy; then
 cat > "$work/haproxy.cfg" <<CONF
 global
   maxconn 8000
@@ -122,20 +101,22 @@ defaults
   timeout client 60s
   timeout server 60s
 frontend http
-  bind 127.0.0.1:$HAP_HTTP
+  bind 127.0.0.1:${HTTP[haproxy]}
   default_backend rs
 backend rs
-  balance roundrobin
+  balance leastconn
 $(i=0; for p in "${RS[@]}"; do i=$((i+1)); echo "  server rs$i 127.0.0.1:$p"; done)
 frontend iperf
-  bind 127.0.0.1:$HAP_IPERF
+  bind 127.0.0.1:${IPRF[haproxy]}
   default_backend iperf
 backend iperf
   server i1 127.0.0.1:$IPERF
 CONF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
+fi
 
 # ---- nginx stream ----
+if has nginx; then
 cat > "$work/nginx-lb.conf" <<CONF
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
 worker_processes 2;
@@ -143,47 +124,86 @@ pid $work/nginx-lb.pid;
 error_log $work/lb/error.log;
 events { worker_connections 8000; }
 stream {
-  upstream rs { $(for p in "${RS[@]}"; do echo "server 127.0.0.1:$p;"; done) }
+  upstream rs { least_conn; $(for p in "${RS[@]}"; do echo "server 127.0.0.1:$p;"; done) }
   upstream iperf { server 127.0.0.1:$IPERF; }
-  server { listen 127.0.0.1:$NGX_HTTP; proxy_pass rs; }
-  server { listen 127.0.0.1:$NGX_IPERF; proxy_pass iperf; }
+  server { listen 127.0.0.1:${HTTP[nginx]}; proxy_pass rs; }
+  server { listen 127.0.0.1:${IPRF[nginx]}; proxy_pass iperf; }
 }
 CONF
 nginx -c "$work/nginx-lb.conf" -p "$work/lb" -e "$work/lb/error.log"
+fi
 
-for i in $(seq 1 100); do
-  grep -q '^ready' "$work/jlvs.log" && break
-  sleep 0.2
+for name in jlvs jlvs-tuned; do
+  has "$name" || continue
+  for i in $(seq 1 150); do grep -q '^ready' "$work/$name.log" && break; sleep 0.2; done
+  grep -q '^ready' "$work/$name.log" || { echo "$name did not start:"; cat "$work/$name.log"; exit 1; }
 done
-grep -q '^ready' "$work/jlvs.log" || { echo "jlvs did not start:"; cat "$work/jlvs.log"; exit 1; }
-echo "jlvs transport: $(grep '^ready' "$work/jlvs.log" | cut -d' ' -f2); ${secs}s per run, $conns connections, 2 wrk threads"
+has jlvs && echo "jlvs:       $(grep '^ready' "$work/jlvs.log" | cut -d' ' -f2-); JVM flags: ${LAUNCHER_OPTS[*]} (the launcher's)"
+has jlvs-tuned && echo "jlvs-tuned: $(grep '^ready' "$work/jlvs-tuned.log" | cut -d' ' -f2-); JVM flags: ${TUNED_BASE[*]} ${TUNED_OPTS[*]}"
+echo "${secs}s per run after ${warm}s warm-up per load, $conns connections, 2 wrk threads, $rounds round(s)"
 
 # ---- measurements ----
-declare -A rps p50 p99 rpsc gbit
+declare -A rps p50 p99 rpsc gbit   # key: target,round
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
+bounded() { timeout -k 5 $(( $1 + 30 )) "${@:2}"; }
+wrk_ka() { bounded "$1" wrk -t2 -c"$conns" -d"$1s" --latency "http://127.0.0.1:$2/"; }
+wrk_close() { bounded "$1" wrk -t2 -c"$conns" -d"$1s" -H "Connection: close" "http://127.0.0.1:$2/"; }
+iperf() { bounded "$1" iperf3 -c 127.0.0.1 -p "$2" -t "$1" -f g; }
 measure() {
-  local name=$1 http=$2 iperf=$3 out
-  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$http/")
-  rps[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50[$name]=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
-  p99[$name]=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
-  out=$(wrk -t2 -c"$conns" -d"${secs}s" -H "Connection: close" "http://127.0.0.1:$http/")
-  rpsc[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  gbit[$name]=$(iperf3 -c 127.0.0.1 -p "$iperf" -t "$secs" -f g | awk '/receiver/ {print $7}')
+  local name=$1 r=$2 http=${HTTP[$1]} ip=${IPRF[$1]} out
+  if ((warm > 0)); then
+    wrk_ka "$warm" "$http" >/dev/null; wrk_close "$warm" "$http" >/dev/null; iperf "$warm" "$ip" >/dev/null
+  fi
+  out=$(wrk_ka "$secs" "$http")
+  rps[$name,$r]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50[$name,$r]=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
+  p99[$name,$r]=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
+  out=$(wrk_close "$secs" "$http")
+  rpsc[$name,$r]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  gbit[$name,$r]=$(iperf "$secs" "$ip" | awk '/receiver/ {print $7}')
 }
-measure direct "${RS[0]}" "$IPERF"
-measure jlvs "$JLVS_HTTP" "$JLVS_IPERF"
-measure haproxy "$HAP_HTTP" "$HAP_IPERF"
-measure nginx "$NGX_HTTP" "$NGX_IPERF"
-
-printf '\n%-8s %12s %9s %9s %14s %9s\n' target "ka req/s" "p50 ms" "p99 ms" "close req/s" "Gbit/s"
-for n in direct jlvs haproxy nginx; do
-  printf '%-8s %12s %9s %9s %14s %9s\n' "$n" "${rps[$n]}" "${p50[$n]}" "${p99[$n]}" "${rpsc[$n]}" "${gbit[$n]}"
+row() { printf '%-11s %12s %9s %9s %14s %9s\n' "$@"; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+declare -A M_rps M_p50 M_p99 M_rpsc M_gbit
+for r in $(seq 1 "$rounds"); do
+  for n in "${targets[@]}"; do measure "$n" "$r"; done
+  echo; echo "round $r (load: $(uptime | sed 's/.*load average: //'))"
+  row target "ka req/s" "p50 ms" "p99 ms" "close req/s" "Gbit/s"
+  for n in "${targets[@]}"; do
+    row "$n" "${rps[$n,$r]}" "${p50[$n,$r]}" "${p99[$n,$r]}" "${rpsc[$n,$r]}" "${gbit[$n,$r]}"
+  done
 done
+for n in "${targets[@]}"; do
+  for f in rps p50 p99 rpsc gbit; do
+    vals=""
+    for r in $(seq 1 "$rounds"); do eval "vals+=\" \${$f[\$n,\$r]}\""; done
+    eval "M_$f[\$n]=\$(median <<<\"\$vals\")"
+  done
+done
+if ((rounds > 1)); then
+  echo; echo "median of $rounds rounds"
+  row target "ka req/s" "p50 ms" "p99 ms" "close req/s" "Gbit/s"
+  for n in "${targets[@]}"; do
+    row "$n" "${M_rps[$n]}" "${M_p50[$n]}" "${M_p99[$n]}" "${M_rpsc[$n]}" "${M_gbit[$n]}"
+  done
+fi
 echo
-echo "ratios jlvs / other (>1: jlvs better; latency: other/jlvs):"
-for n in haproxy nginx; do
-  awk -v a="${rps[jlvs]}" -v b="${rps[$n]}" -v c="${rpsc[jlvs]}" -v d="${rpsc[$n]}" -v e="${gbit[jlvs]}" -v f="${gbit[$n]}" \
-      -v l1="${p99[jlvs]}" -v l2="${p99[$n]}" -v n="$n" \
-      'BEGIN { printf "  vs %-8s keep-alive %.2f  close %.2f  iperf3 %.2f  p99 %.2f\n", n, a/b, c/d, e/f, l2/l1 }'
+echo "ratios jlvs / other (>1: jlvs better; throughput: jlvs/other; p99: other/jlvs)"
+printf '%-11s %-9s %11s %11s %11s %11s\n' jlvs vs keep-alive close iperf3 p99
+for j in jlvs jlvs-tuned; do
+  has "$j" || continue
+  for n in haproxy nginx direct; do
+    has "$n" || continue
+    awk -v a="${M_rps[$j]}" -v b="${M_rps[$n]}" -v c="${M_rpsc[$j]}" -v d="${M_rpsc[$n]}" \
+        -v e="${M_gbit[$j]}" -v f="${M_gbit[$n]}" -v l1="${M_p99[$j]}" -v l2="${M_p99[$n]}" -v j="$j" -v n="$n" \
+        'function q(x, y) { return (x + 0 > 0 && y + 0 > 0) ? sprintf("%.2f", x / y) : "-" }
+         BEGIN { printf "%-11s %-9s %11s %11s %11s %11s\n", j, n, q(a, b), q(c, d), q(e, f), q(l2, l1) }'
+  done
 done
+for j in jlvs jlvs-tuned; do
+  has "$j" || continue
+  awk -v j="$j" '/Pause/ { n++; v=$NF; sub(/ms/,"",v); t+=v; if (v+0 > m) m=v+0 }
+       END { printf "%s GC: %d pauses, %.1f ms total, max %.2f ms\n", j, n, t, m }' "$work/$j-gc.log"
+  grep Pause "$work/$j-gc.log" | head -5 | sed 's/^/    /' || true
+done
+echo "load after: $(uptime)"

@@ -1,8 +1,11 @@
 package io.jlvs.proxy;
 
+import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.core.state.DestinationState;
 import io.jlvs.engine.ForwardingSnapshot;
 import io.jlvs.engine.ServiceRuntime;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,7 @@ final class ProxyContext {
     final LongAdder sorryConnections = new LongAdder();
     final LongAdder udpDatagramsDropped = new LongAdder();
     final LongAccumulator maxPendingWriteBytes = new LongAccumulator(Math::max, 0);
+    private final Map<DestinationState, InetSocketAddress> socketAddresses = new ConcurrentHashMap<>();
     private volatile ForwardingSnapshot snapshot = ForwardingSnapshot.EMPTY;
 
     ProxyContext(ProxyTransport transport, LongSupplier clock, long closedLingerNanos) {
@@ -40,6 +44,22 @@ final class ProxyContext {
 
     void snapshot(ForwardingSnapshot next) {
         snapshot = next;
+        socketAddresses.clear();
+    }
+
+    /**
+     * The real server's socket address, made once per server instead of once per connection (an
+     * InetAddress and an InetSocketAddress each time). Emptied at every snapshot, so servers that left
+     * the table are not kept.
+     */
+    InetSocketAddress socketAddress(DestinationState d) {
+        InetSocketAddress a = socketAddresses.get(d);
+        if (a == null) {
+            RealServer rs = d.config();
+            a = new InetSocketAddress(rs.address().toInetAddress(), rs.port());
+            socketAddresses.put(d, a);
+        }
+        return a;
     }
 
     /** The service as the engine now publishes it, or null once deleted. */

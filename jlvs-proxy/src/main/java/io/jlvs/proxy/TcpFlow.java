@@ -8,7 +8,6 @@ import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
 import io.jlvs.engine.ServiceRuntime;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,11 +16,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
@@ -33,9 +32,12 @@ import java.util.ArrayDeque;
 
 /**
  * One proxied TCP connection: the client's channel (front) and the channel to the real server (back),
- * both on the same event loop, which owns every field. Reads are manual (AUTO_READ off): one side is
- * read only while the other side's write buffer is below its high-water mark, so a slow peer holds back
- * the fast one instead of filling the heap. Each half closes on its own (ALLOW_HALF_CLOSURE).
+ * both on the same event loop, which owns every field. Neither side is read until the real server
+ * accepted; from then on both read on their own (AUTO_READ: up to Netty's messages-per-read buffers per
+ * wake-up, where a read() per batch got one), and a side stops reading as soon as the other side's write
+ * buffer passes its high-water mark, until it drains below the low-water mark: a slow peer holds back
+ * the fast one instead of filling the heap. Writes are flushed once per read batch. Each half closes on its own
+ * (ALLOW_HALF_CLOSURE).
  *
  * <p>IPVS accounting: bound inactive when placed, active once the real server accepted, inactive again
  * at the first FIN, unbound when both channels are closed.
@@ -112,8 +114,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             template = p.template();
             destination.bind(false);
             destination.counters().connection();
-            target = new InetSocketAddress(destination.config().address().toInetAddress(),
-                    destination.config().port());
+            target = ctx.socketAddress(destination);
             return true;
         }
         destination = null;
@@ -138,20 +139,35 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
     }
 
+    /**
+     * Opens the channel to the real server on the client's event loop. It reads on its own (AUTO_READ)
+     * from the moment it connects: the real server has nothing to send before, and the client side is
+     * writable by then. No Bootstrap: it would copy its
+     * option and attribute maps and look up an address resolver for every connection. TCP_NODELAY is
+     * Netty's default for epoll and NIO socket channels, so it is not set again (one setsockopt less).
+     */
     private void connect() {
         state = TcpState.SYN_RECV;
-        ChannelFuture f = new Bootstrap()
-                .group(front.eventLoop())
-                .channelFactory(ctx.transport.sockets())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        options.connectTimeout().toMillis()))
-                .handler(this)
-                .connect(target);
-        back = f.channel();
-        f.addListener((ChannelFutureListener) this::connected);
+        Channel ch = ctx.transport.sockets().newChannel();
+        SocketChannelConfig config = (SocketChannelConfig) ch.config();
+        config.setAllowHalfClosure(true);
+        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+        ch.pipeline().addLast(this);
+        back = ch;
+        ChannelFuture registered = front.eventLoop().register(ch);
+        if (registered.isDone()) {
+            connectRegistered(registered);
+        } else {
+            registered.addListener((ChannelFutureListener) this::connectRegistered);
+        }
+    }
+
+    private void connectRegistered(ChannelFuture registered) {
+        if (!registered.isSuccess()) {
+            connected(registered);
+            return;
+        }
+        registered.channel().connect(target).addListener((ChannelFutureListener) this::connected);
     }
 
     private void connected(ChannelFuture f) {
@@ -159,6 +175,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             return;
         }
         if (!f.isSuccess()) {
+            f.channel().close();
             back = null;
             if (front.isActive() && destination != null) {
                 ctx.connectFailures.increment();
@@ -209,9 +226,8 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         if (frontEof) {
             clientFinished();
         } else {
-            front.read();
+            front.config().setAutoRead(true);
         }
-        back.read();
     }
 
     private void releaseEarly() {
@@ -265,6 +281,20 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             }
         }
         to.write(buf, to.voidPromise());
+        if (!to.isWritable()) {
+            pause(from, to);
+        }
+    }
+
+    /** {@code to}'s write buffer passed its high-water mark: stop reading {@code from} until it drains. */
+    private void pause(Channel from, Channel to) {
+        if (from.config().isAutoRead()) {
+            from.config().setAutoRead(false);
+            ChannelOutboundBuffer pending = to.unsafe().outboundBuffer();
+            if (pending != null) {
+                ctx.maxPendingWriteBytes.accumulate(pending.totalPendingWriteBytes());
+            }
+        }
     }
 
     @Override
@@ -276,24 +306,15 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
         lastActivity = ctx.clock.getAsLong();
         to.flush();
-        if (to.isWritable()) {
-            if (from.isActive()) {
-                from.read();
-            }
-        } else {
-            ChannelOutboundBuffer pending = to.unsafe().outboundBuffer();
-            if (pending != null) {
-                ctx.maxPendingWriteBytes.accumulate(pending.totalPendingWriteBytes());
-            }
-        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext c) {
         Channel now = c.channel();
         Channel other = now == front ? back : front;
-        if (now.isWritable() && other != null && other.isActive() && !(other == front ? frontEof : backEof)) {
-            other.read();
+        if (now.isWritable() && other != null && other.isActive() && state != TcpState.SYN_RECV
+                && !(other == front ? frontEof : backEof)) {
+            other.config().setAutoRead(true);
         }
     }
 
@@ -335,13 +356,26 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
         state = from == front ? TcpState.FIN_WAIT : TcpState.CLOSE_WAIT;
         Channel to = from == front ? back : front;
-        if (to != null) {
-            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-                if (f.channel() instanceof DuplexChannel d && f.channel().isActive()) {
-                    d.shutdownOutput();
-                }
-            });
+        if (to == null) {
+            return;
         }
+        if (nothingPending(to)) {
+            shutdownOutput(to);
+        } else {
+            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(f.channel()));
+        }
+    }
+
+    private static void shutdownOutput(Channel ch) {
+        if (ch instanceof DuplexChannel d && ch.isActive() && !d.isOutputShutdown()) {
+            d.shutdownOutput();
+        }
+    }
+
+    /** No bytes or messages wait in the channel's write buffer (or its output is already shut down). */
+    private static boolean nothingPending(Channel ch) {
+        ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
+        return pending == null || (pending.isEmpty() && pending.totalPendingWriteBytes() == 0);
     }
 
     @Override
@@ -359,7 +393,12 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     }
 
     private static void closeAfterFlush(Channel ch) {
-        if (ch != null && ch.isOpen()) {
+        if (ch == null || !ch.isOpen()) {
+            return;
+        }
+        if (nothingPending(ch)) {
+            ch.close();
+        } else {
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }

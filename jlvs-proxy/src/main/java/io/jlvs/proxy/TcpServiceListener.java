@@ -24,7 +24,7 @@ final class TcpServiceListener implements ServiceListener {
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
 
     /**
-     * With epoll, one SO_REUSEPORT socket per event loop: the kernel spreads new connections over them and
+     * Accepted channels keep Netty's default TCP_NODELAY (on), so it is not set a second time. With epoll, one SO_REUSEPORT socket per event loop: the kernel spreads new connections over them and
      * each connection stays on the loop that accepted it (no hand-off between threads). NIO: one socket.
      */
     TcpServiceListener(ProxyContext ctx, EventLoopGroup group, InetServiceKey key) {
@@ -47,7 +47,6 @@ final class TcpServiceListener implements ServiceListener {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new Acceptor(ctx, key));
             if (ctx.transport.nativeEpoll()) {
                 b.option(EpollChannelOption.IP_FREEBIND, true);

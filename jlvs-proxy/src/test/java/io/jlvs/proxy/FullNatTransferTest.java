@@ -158,6 +158,45 @@ class FullNatTransferTest {
     }
 
     @Test
+    void slowRealServerHoldsBackTheClientInsteadOfFillingTheProxy() throws Exception {
+        Stream stream = new Stream(200 * MB, 5);
+        java.util.concurrent.CountDownLatch startReading = new java.util.concurrent.CountDownLatch(1);
+        AtomicLong received = new AtomicLong();
+        java.util.concurrent.CompletableFuture<String> digest = new java.util.concurrent.CompletableFuture<>();
+        InetServiceKey key = f.tcpService("rr");
+        f.addServer(key, backend(new TcpBackend(s -> {
+            try {
+                startReading.await();
+                digest.complete(Stream.sha256Of(s.getInputStream(), received, 64 * 1024));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })).port(), 1);
+        f.awaitListening(key);
+
+        AtomicLong written = new AtomicLong();
+        try (Socket s = f.connect(key)) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    stream.writeTo(s.getOutputStream(), written);
+                    s.shutdownOutput();
+                } catch (java.io.IOException ignored) {
+                    // the test failed elsewhere
+                }
+            });
+            // The real server reads nothing yet: the proxy must stop reading the client once its buffer is full.
+            await().atMost(Duration.ofSeconds(10)).until(() -> f.proxy.metrics().maxPendingWriteBytes() > 0);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                    f.proxy.metrics().maxPendingWriteBytes() <= 256 * 1024 && written.get() < 100 * MB);
+
+            startReading.countDown();
+            assertThat(digest.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(stream.sha256());
+            assertThat(received.get()).isEqualTo(stream.length());
+            writer.join(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void halfCloseReachesTheRealServerAndTheAnswerStillComesBack() throws Exception {
         InetServiceKey key = f.tcpService("rr");
         TcpBackend counter = backend(new TcpBackend(s -> {
