@@ -125,8 +125,9 @@ public final class VrrpService implements AutoCloseable {
     }
 
     private Unit startUnit(UnitSpec spec, boolean restart) {
-        VrrpRouter router = new VrrpRouter(spec.instances(), spec.groups(), hosts.get(), clock, listener(), scripts);
         try {
+            VrrpRouter router = new VrrpRouter(spec.instances(), spec.groups(), hosts.get(), clock, listener(),
+                    scripts);
             router.start();
             LOG.info("VRRP: {} {}", restart ? "restarted" : "started", spec.key());
             return new Unit(spec, router);

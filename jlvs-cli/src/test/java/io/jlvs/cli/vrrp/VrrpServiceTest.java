@@ -86,7 +86,8 @@ class VrrpServiceTest {
         VrrpInstanceStatus st = status(a, "VI_1");
         assertThat(st.basePriority()).isEqualTo(150);
         assertThat(st.masterAddress()).isEqualTo(hostA.address);
-        assertThat(status(b, "VI_1").masterAddress()).isEqualTo(hostA.address);
+        Awaitility.await("B hears A's adverts").atMost(BOUND)
+                .until(() -> hostA.address.equals(status(b, "VI_1").masterAddress()));
         assertThat(a.views().getFirst().virtualAddresses()).extracting(v -> v.address()).containsExactly(ip("10.0.0.100"));
 
         a.close();
