@@ -179,6 +179,9 @@ public final class VrrpSettingsMapper {
             warn(p + "auth_type AH is not supported - running without authentication");
         } else if ("PASS".equals(d.authType()) && version == VrrpVersion.V2 && d.authPass() != null) {
             authPass = d.authPass();
+        } else if (d.authType() != null) {
+            warn(p + "authentication ignored (" + (version == VrrpVersion.V3 ? "VRRPv3 has none"
+                    : "no auth_pass") + ")");
         }
         VrrpState state = d.state() == null ? null : VrrpState.valueOf(d.state());
         boolean nopreempt = d.nopreempt() && d.priority() != 255;

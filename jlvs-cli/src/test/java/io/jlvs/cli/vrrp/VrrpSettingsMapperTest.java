@@ -261,6 +261,30 @@ class VrrpSettingsMapperTest {
     }
 
     @Test
+    void weightsWrittenInTheTrackBlocksOverrideTheScriptsAndFiles() {
+        VrrpInstanceSettings s = only(map("""
+                vrrp_script chk {
+                  script /bin/true
+                  weight 10
+                }
+                track_file tf {
+                  file /run/x
+                  weight 7
+                }
+                """ + instance("track_script {\n chk weight -30\n}\ntrack_file {\n tf\n}\n")));
+        assertThat(s.trackScripts().getFirst().weight()).isEqualTo(-30);
+        assertThat(s.trackScripts().getFirst().timeoutMillis()).as("timeout defaults to the interval").isEqualTo(1000);
+        assertThat(s.trackFiles().getFirst().weight()).as("the block's own weight").isEqualTo(7);
+    }
+
+    @Test
+    void authenticationOnV3IsWarned() {
+        VrrpMapping m = map(instance("version 3\nauthentication {\n auth_type PASS\n auth_pass x\n}\n"));
+        assertThat(only(m).authPass()).isNull();
+        assertThat(m.warnings()).anyMatch(w -> w.contains("authentication ignored"));
+    }
+
+    @Test
     void anInstanceWithoutAnInterfaceIsNotRunAndSaysSo() {
         VrrpMapping m = map("vrrp_instance VI_X {\n interface nosuch0\n virtual_router_id 9\n"
                 + " virtual_ipaddress {\n 10.1.1.1\n }\n}\n");
