@@ -24,11 +24,13 @@ public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusRegistry registry;
+    private final VrrpSource vrrp;
 
-    private AdminServer(HttpServer server, ExecutorService executor, PrometheusRegistry registry) {
+    private AdminServer(HttpServer server, ExecutorService executor, PrometheusRegistry registry, VrrpSource vrrp) {
         this.server = server;
         this.executor = executor;
         this.registry = registry;
+        this.vrrp = vrrp;
     }
 
     /** Starts with an empty event log and no daemon counters (tests, tools). */
@@ -51,6 +53,8 @@ public final class AdminServer implements AutoCloseable {
         ObjectMapper mapper = new ObjectMapper().registerModule(IpvsJson.module());
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new IpvsMetrics(control, counters));
+        VrrpSource vrrp = new VrrpSource();
+        registry.register(new VrrpMetrics(vrrp));
 
         HttpServer server;
         InetSocketAddress bind = new InetSocketAddress(options.host(), options.port());
@@ -72,10 +76,11 @@ public final class AdminServer implements AutoCloseable {
                 "stats", new StatsResource(control),
                 "timeouts", new TimeoutsResource(control, events),
                 "health", new HealthResource(),
-                "events", new EventsResource(events)), token, mapper, options.maxBodyBytes()));
+                "events", new EventsResource(events),
+                "vrrp", new VrrpResource(vrrp)), token, mapper, options.maxBodyBytes()));
         server.createContext("/", new StatusPageHandler());
         server.start();
-        AdminServer s = new AdminServer(server, executor, registry);
+        AdminServer s = new AdminServer(server, executor, registry, vrrp);
         log.info("admin API on http://{}/ ({})", s.authority(),
                 token == null ? "read-only: no token file" : "changes need the bearer token");
         return s;
@@ -92,6 +97,14 @@ public final class AdminServer implements AutoCloseable {
     /** The metrics registry, for the daemon to register more collectors (e.g. keepalived_* families). */
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Where GET /api/v1/vrrp, the status page and the VRRP metrics read the running instances from (the daemon's
+     * {@code VrrpService::views}); until this is called there are none. Any thread; called per request and scrape.
+     */
+    public void vrrpInstances(java.util.function.Supplier<java.util.List<VrrpInstanceView>> source) {
+        vrrp.set(source);
     }
 
     private String authority() {

@@ -62,8 +62,15 @@ class StatusPageLabTest {
                 new AdminOptions("127.0.0.1", 0, token(), AdminOptions.DEFAULT_MAX_BODY_BYTES), engine, events,
                 new DaemonCounters())) {
             String url = "http://127.0.0.1:" + server.port() + "/";
+            server.vrrpInstances(VrrpFixtures::two);
 
             String before = chromium.dumpDom(url, 3000);
+            assertThat(before).contains("<tr class=\"vrrp-instance state-MASTER\" data-name=\"VI_1\"><td class=\"name\">"
+                    + "VI_1</td><td class=\"state\">MASTER</td><td class=\"vrid\">51</td><td class=\"interface\">eth0</td>"
+                    + "<td class=\"priority\">150</td><td class=\"effective\">140</td><td class=\"master\">10.0.0.1</td>"
+                    + "<td class=\"vips\">10.0.0.100/24, 192.168.5.5/32 dev eth2</td>")
+                    .contains("<tr class=\"vrrp-instance state-BACKUP\" data-name=\"VI_2\">")
+                    .doesNotContain("<section id=\"vrrp\" class=\"vrrp\" hidden");
             assertThat(before).contains("<section class=\"service\" data-id=\"tcp-10.0.0.1-80\">")
                     .contains("<h2>TCP 10.0.0.1:80</h2>")
                     .contains("TCP_CHECK on service [192.168.1.12]:tcp:80 success");
@@ -102,6 +109,7 @@ class StatusPageLabTest {
         events.record(EventLog.CONFIG, "API: drained real server 2001:db8::2:53-53 of udp-2001:db8::53-53 (weight 0)");
         try (AdminServer server = AdminServer.start(new AdminOptions("127.0.0.1", 0, null, 65536),
                 new SyntheticTraffic(engine), events, new DaemonCounters())) {
+            server.vrrpInstances(VrrpFixtures::two);
             Path png = Path.of("target", "status-page.png");
             Files.deleteIfExists(png);
             chromium.screenshot("http://127.0.0.1:" + server.port() + "/", png, 60000);

@@ -147,6 +147,30 @@
       num(stats.rates.inPps + stats.rates.outPps) + ' pkt/s \u00b7 ' + num(stats.stats.conns) + ' conns total';
   }
 
+  function renderVrrp(instances) {
+    var box = document.getElementById('vrrp');
+    box.hidden = instances.length === 0;
+    var frag = document.createDocumentFragment();
+    instances.forEach(function (v) {
+      var tr = el('tr', 'vrrp-instance state-' + v.state);
+      tr.setAttribute('data-name', v.name);
+      tr.appendChild(el('td', 'name', v.name));
+      tr.appendChild(el('td', 'state', v.state));
+      tr.appendChild(el('td', 'vrid', String(v.vrid)));
+      tr.appendChild(el('td', 'interface', v.interface));
+      tr.appendChild(el('td', 'priority', String(v.priority)));
+      tr.appendChild(el('td', 'effective', String(v.effectivePriority)));
+      tr.appendChild(el('td', 'master', v.master || '\u2013'));
+      tr.appendChild(el('td', 'vips', v.virtualAddresses.map(function (a) {
+        return a.address + '/' + a.prefixLength + (a.device !== v.interface ? ' dev ' + a.device : '');
+      }).join(', ')));
+      tr.appendChild(el('td', 'since', v.lastTransition ? hms(new Date(v.lastTransition)) : '\u2013'));
+      tr.appendChild(el('td', 'adverts', num(v.counters.advertsSent) + ' / ' + num(v.counters.advertsReceived)));
+      frag.appendChild(tr);
+    });
+    document.getElementById('vrrp-rows').replaceChildren(frag);
+  }
+
   function renderEvents(events) {
     var list = document.getElementById('events');
     events.forEach(function (e) {
@@ -171,10 +195,11 @@
   function refresh() {
     var updated = document.getElementById('updated');
     Promise.all([getJson('/api/v1/services'), getJson('/api/v1/stats'),
-                 getJson('/api/v1/events?after=' + lastEventSeq)])
+                 getJson('/api/v1/events?after=' + lastEventSeq), getJson('/api/v1/vrrp')])
       .then(function (res) {
         renderServices(res[0].services, res[1]);
         renderEvents(res[2].events);
+        renderVrrp(res[3].instances);
         updated.className = 'updated';
         updated.textContent = 'updated ' + hms(new Date());
       })

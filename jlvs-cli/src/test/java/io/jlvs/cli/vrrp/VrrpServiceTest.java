@@ -1,0 +1,150 @@
+package io.jlvs.cli.vrrp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.config.model.KeepalivedConfig;
+import io.jlvs.core.IpAddress;
+import io.jlvs.vrrp.runtime.ScriptRunner;
+import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
+import io.jlvs.vrrp.state.VrrpState;
+import io.jlvs.vrrp.transport.InMemoryVrrpLan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two daemons' VrrpServices on one in-memory segment, from keepalived.conf text, on the real clock with short
+ * VRRPv3 intervals: election, reload without flapping what did not change, graceful stop.
+ */
+class VrrpServiceTest {
+    static final Duration BOUND = Duration.ofSeconds(15);
+
+    final InMemoryVrrpLan lan = new InMemoryVrrpLan();
+    final AtomicInteger ports = new AtomicInteger();
+    final LanHost hostA = new LanHost(lan, ports, "10.0.0.1");
+    final LanHost hostB = new LanHost(lan, ports, "10.0.0.2");
+    final List<String> eventsA = Collections.synchronizedList(new ArrayList<>());
+    final List<String> eventsB = Collections.synchronizedList(new ArrayList<>());
+    final List<VrrpService> services = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        services.forEach(VrrpService::close);
+    }
+
+    static String instance(String name, int vrid, int priority, String vip) {
+        return """
+                vrrp_instance %s {
+                    interface eth0
+                    virtual_router_id %d
+                    priority %d
+                    advert_int 0.3
+                    virtual_ipaddress {
+                        %s/24
+                    }
+                }
+                """.formatted(name, vrid, priority, vip);
+    }
+
+    static KeepalivedConfig conf(String... instances) {
+        return VrrpSettingsMapperTest.parse("global_defs {\n vrrp_version 3\n}\n" + String.join("", instances));
+    }
+
+    VrrpService start(KeepalivedConfig config, LanHost host, List<String> events) {
+        VrrpService s = VrrpService.start(config, events::add, () -> host, System::nanoTime, new ScriptRunner());
+        services.add(s);
+        return s;
+    }
+
+    static VrrpInstanceStatus status(VrrpService s, String name) {
+        return s.statuses().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+    }
+
+    static VrrpState state(VrrpService s, String name) {
+        VrrpInstanceStatus st = status(s, name);
+        return st == null ? null : st.state();
+    }
+
+    static IpAddress ip(String s) {
+        return IpAddress.parse(s);
+    }
+
+    @Test
+    void higherPriorityOwnsTheVipAndAGracefulStopHandsItOver() {
+        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100")), hostB, eventsB);
+        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100")), hostA, eventsA);
+        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
+                && state(b, "VI_1") == VrrpState.BACKUP);
+        assertThat(hostA.vips).containsExactly(ip("10.0.0.100"));
+        assertThat(hostB.vips).isEmpty();
+        assertThat(eventsA).contains("(VI_1) Entering MASTER STATE");
+        VrrpInstanceStatus st = status(a, "VI_1");
+        assertThat(st.basePriority()).isEqualTo(150);
+        assertThat(st.masterAddress()).isEqualTo(hostA.address);
+        Awaitility.await("B hears A's adverts").atMost(BOUND)
+                .until(() -> hostA.address.equals(status(b, "VI_1").masterAddress()));
+        assertThat(a.views().getFirst().virtualAddresses()).extracting(v -> v.address()).containsExactly(ip("10.0.0.100"));
+
+        a.close();
+        assertThat(hostA.vips).isEmpty();
+        assertThat(eventsA).contains("(VI_1) Stopped");
+        assertThat(a.statuses()).isEmpty();
+        Awaitility.await().atMost(BOUND).until(() -> state(b, "VI_1") == VrrpState.MASTER);
+        assertThat(hostB.vips).containsExactly(ip("10.0.0.100"));
+    }
+
+    @Test
+    void reloadKeepsUnchangedInstancesRestartsChangedStopsRemovedStartsAdded() {
+        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100"), instance("VI_2", 52, 100, "10.0.0.200"),
+                instance("VI_3", 53, 100, "10.0.0.250")), hostB, eventsB);
+        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100"), instance("VI_2", 52, 150, "10.0.0.200"),
+                instance("VI_3", 53, 150, "10.0.0.250")), hostA, eventsA);
+        Awaitility.await().atMost(BOUND).until(() -> a.statuses().stream().allMatch(s -> s.state() == VrrpState.MASTER)
+                && b.statuses().stream().allMatch(s -> s.state() == VrrpState.BACKUP));
+        assertThat(hostA.vips).containsExactlyInAnyOrder(ip("10.0.0.100"), ip("10.0.0.200"), ip("10.0.0.250"));
+        VrrpInstanceStatus before = status(a, "VI_1");
+        long bTransitions = status(b, "VI_1").counters().transitions();
+
+        a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100"), instance("VI_2", 52, 50, "10.0.0.200"),
+                instance("VI_4", 54, 150, "10.0.0.44")));
+
+        assertThat(a.statuses()).extracting(VrrpInstanceStatus::name).containsExactly("VI_1", "VI_2", "VI_4");
+        assertThat(eventsA).contains("(VI_3) Stopped", "(VI_2) Stopped");
+        Awaitility.await().atMost(BOUND).until(() -> state(b, "VI_2") == VrrpState.MASTER
+                && state(b, "VI_3") == VrrpState.MASTER && state(a, "VI_4") == VrrpState.MASTER);
+        assertThat(state(a, "VI_2")).as("restarted with priority 50 under B's 100").isEqualTo(VrrpState.BACKUP);
+        assertThat(status(a, "VI_2").basePriority()).isEqualTo(50);
+        VrrpInstanceStatus after = status(a, "VI_1");
+        assertThat(after.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(after.lastTransition()).as("VI_1 did not flap").isEqualTo(before.lastTransition());
+        assertThat(after.counters().transitions()).isEqualTo(before.counters().transitions());
+        assertThat(after.counters().advertsSent()).isGreaterThan(before.counters().advertsSent());
+        assertThat(status(b, "VI_1").counters().transitions()).isEqualTo(bTransitions);
+        assertThat(hostA.vips).containsExactlyInAnyOrder(ip("10.0.0.100"), ip("10.0.0.44"));
+        assertThat(hostB.vips).containsExactlyInAnyOrder(ip("10.0.0.200"), ip("10.0.0.250"));
+    }
+
+    @Test
+    void aSyncGroupRunsAsOneUnit() {
+        String group = "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n}\n";
+        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100"), instance("VI_2", 52, 150, "10.0.0.200"),
+                group), hostA, eventsA);
+        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
+                && state(a, "VI_2") == VrrpState.MASTER);
+        assertThat(eventsA).anyMatch(e -> e.startsWith("VRRP_Group(G1)"));
+    }
+
+    @Test
+    void noVrrpInstancesRunsNothingAndAReloadCanAddThem() {
+        VrrpService a = start(conf(), hostA, eventsA);
+        assertThat(a.statuses()).isEmpty();
+        assertThat(ports.get()).as("no transport opened").isZero();
+        a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100")));
+        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER);
+    }
+}
