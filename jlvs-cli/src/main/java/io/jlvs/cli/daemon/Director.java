@@ -14,6 +14,7 @@ import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.keepalived.KeepalivedEvents;
 import io.jlvs.engine.keepalived.KeepalivedRuntime;
 import io.jlvs.engine.keepalived.ReloadResult;
+import io.jlvs.cli.vrrp.VrrpService;
 import io.jlvs.packet.PacketDirector;
 import io.jlvs.packet.PacketDirectorSettings;
 import io.jlvs.proxy.FullNatProxy;
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,8 @@ public final class Director implements IpvsControl, AutoCloseable {
     private AdminServer admin;
     /** Owner: the thread that starts and closes the director. */
     private PacketDirector packet;
+    /** Owner: the thread that loads keepalived.conf; read by the admin API. Null without vrrp_instance. */
+    private volatile VrrpService vrrp;
     /** Set once by {@link #loadKeepalived}; read by the reload signal handler. */
     private volatile KeepalivedRuntime keepalived;
 
@@ -74,6 +78,10 @@ public final class Director implements IpvsControl, AutoCloseable {
      */
     public InetSocketAddress startAdmin(AdminOptions options) throws IOException {
         admin = AdminServer.start(options, this, events, counters);
+        admin.vrrpInstances(() -> {
+            VrrpService v = vrrp;
+            return v == null ? List.of() : v.views();
+        });
         return admin.address();
     }
 
@@ -110,7 +118,26 @@ public final class Director implements IpvsControl, AutoCloseable {
         }
         counters.reloads(runtime::reloads);
         keepalived = runtime;
+        vrrp = VrrpService.start(runtime.config(), line -> events.record(EventLog.FAILOVER, line));
         return result;
+    }
+
+    /**
+     * Re-reads keepalived.conf (SIGHUP, `jlvs reload`): the IPVS table and checkers first, then the VRRP
+     * instances, only when the new file was applied. Without a file, nothing happens.
+     */
+    public CompletableFuture<ReloadResult> reloadKeepalived() {
+        KeepalivedRuntime runtime = keepalived;
+        if (runtime == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return runtime.reloadAsync().thenApply(result -> {
+            VrrpService v = vrrp;
+            if (result.applied() && v != null) {
+                v.reload(runtime.config());
+            }
+            return result;
+        });
     }
 
     /** The keepalived.conf runtime, or null when the daemon runs without a file. */
@@ -171,6 +198,10 @@ public final class Director implements IpvsControl, AutoCloseable {
         }
         if (packet != null) {
             packet.close();
+        }
+        VrrpService v = vrrp;
+        if (v != null) {
+            v.close();
         }
         KeepalivedRuntime k = keepalived;
         if (k != null) {

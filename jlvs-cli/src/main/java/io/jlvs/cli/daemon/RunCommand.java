@@ -2,7 +2,6 @@ package io.jlvs.cli.daemon;
 
 import io.jlvs.admin.AdminOptions;
 import io.jlvs.config.ConfigProblem;
-import io.jlvs.engine.keepalived.KeepalivedRuntime;
 import io.jlvs.engine.keepalived.ReloadResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -112,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        installReloadSignal(director.keepalived());
+        installReloadSignal(director);
         DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
@@ -145,11 +144,11 @@ public final class RunCommand implements Callable<Integer> {
      * one way to catch HUP without native code. Without a file the signal is logged and ignored (the JVM's
      * default for HUP would stop the daemon).
      */
-    private static void installReloadSignal(KeepalivedRuntime runtime) {
+    private static void installReloadSignal(Director director) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                if (runtime != null) {
-                    runtime.reloadAsync();
+                if (director.keepalived() != null) {
+                    director.reloadKeepalived();
                 } else {
                     LoggerFactory.getLogger(RunCommand.class).warn("SIGHUP: no keepalived.conf (run -f FILE); "
                             + "nothing to reload");
