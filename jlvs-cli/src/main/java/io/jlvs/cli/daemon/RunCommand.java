@@ -111,6 +111,10 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if ((interfaces == null || interfaces.isEmpty()) && hasPacketForwardedServers(director)) {
+            LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding carry no "
+                    + "traffic without the packet data plane: run with -I IFNAME (FULLNAT needs nothing)");
+        }
         installReloadSignal(director);
         DaemonProcess daemon;
         try {
@@ -136,6 +140,11 @@ public final class RunCommand implements Callable<Integer> {
         started.accept(daemon);
         daemon.awaitStopped();
         return 0;
+    }
+
+    private static boolean hasPacketForwardedServers(Director director) {
+        return director.table().services().stream().flatMap(v -> v.realServers().stream())
+                .anyMatch(r -> r.server().method() != io.jlvs.core.ForwardingMethod.FULLNAT);
     }
 
     /**
