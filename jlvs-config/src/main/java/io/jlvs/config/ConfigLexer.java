@@ -27,7 +27,7 @@ final class ConfigLexer {
     private final String configId;
     private final Definitions defs;
     private final Deque<Deque<SourceFile>> includeStack = new ArrayDeque<>();
-    private final Deque<Sequence> seqs = new ArrayDeque<>();
+    private final Deque<LineRepeater> seqs = new ArrayDeque<>();
     private final Deque<String> pending = new ArrayDeque<>();
     private final List<String> filesRead = new ArrayList<>();
     private String residue;
@@ -165,9 +165,8 @@ final class ConfigLexer {
             }
         }
         if (!seqs.isEmpty()) {
-            Sequence seq = seqs.peekLast();
-            defs.set(seq.var, seq.advance(), false);
-            buf = seq.text;
+            LineRepeater seq = seqs.peekLast();
+            buf = seq.next(defs);
             if (seq.done()) {
                 seqs.pollLast();
             }
@@ -208,7 +207,10 @@ final class ConfigLexer {
                 return "";
             }
             if (buf.startsWith("~LST")) {
-                log.report(ProblemKind.GENERAL_ERROR, "Invalid ~LST specification '" + buf + "' (~LST is not supported by jlvs)");
+                ListSequence lst = ListSequence.parse(buf, log);
+                if (lst != null) {
+                    seqs.addLast(lst);
+                }
                 return "";
             }
             if (buf.startsWith("~")) {
