@@ -28,7 +28,7 @@ final class ConfigLexer {
     private final Definitions defs;
     private final Deque<Deque<SourceFile>> includeStack = new ArrayDeque<>();
     private final Deque<LineRepeater> seqs = new ArrayDeque<>();
-    private final Deque<String> pending = new ArrayDeque<>();
+    private final PendingLines pending = new PendingLines();
     private final List<String> filesRead = new ArrayList<>();
     private String residue;
     private String multilineDef;
@@ -171,7 +171,7 @@ final class ConfigLexer {
                 seqs.pollLast();
             }
         } else if (!pending.isEmpty()) {
-            buf = pending.pop();
+            buf = pending.poll();
         } else {
             buf = nextRawLine();
             if (buf == null) {
@@ -226,13 +226,8 @@ final class ConfigLexer {
                 if (!e.changed()) {
                     return buf;
                 }
-                if (e.moreLines() != null && !e.moreLines().isEmpty()) {
-                    String[] more = e.moreLines().split("\n");
-                    for (int i = more.length - 1; i >= 0; i--) {
-                        if (!more[i].isEmpty()) {
-                            pending.push(more[i]);
-                        }
-                    }
+                if (e.moreLines() != null) {
+                    pending.push(e.moreLines(), e.moreFrom());
                 }
                 buf = Decomment.apply(e.line(), log);
                 recheck = buf.startsWith("@") || buf.indexOf('$') >= 0;
