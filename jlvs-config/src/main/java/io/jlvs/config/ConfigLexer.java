@@ -284,6 +284,7 @@ final class ConfigLexer {
             return false;
         }
         String pattern = buf.substring(start).strip();
+        log.at(file, line, buf.substring(0, start).strip());
         Path base = currentDir();
         List<Path> found = IncludeResolver.resolve(pattern, base, flags, log);
         if (found.isEmpty()) {
@@ -297,7 +298,7 @@ final class ConfigLexer {
         Deque<SourceFile> group = new ArrayDeque<>();
         for (Path p : found) {
             if (onStack(p)) {
-                log.report(ProblemKind.GENERAL_ERROR, "include loop: '" + p + "' is already being read - skipping");
+                log.report(ProblemKind.GENERAL_ERROR, "include loop: '" + p.normalize() + "' is already being read - skipping");
                 continue;
             }
             try {
