@@ -2,10 +2,13 @@ package io.jlvs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -148,6 +151,15 @@ class ProblemLineTest {
                             }
                         }
                         """, "status code"));
+    }
+
+    @Test
+    void valueLineFromAnIncludedFileNamesThatFileAndLine() throws IOException {
+        Files.writeString(dir.resolve("members.conf"), "192.0.2.1 80\n192.0.2.300 80\n");
+        ParseResult r = new KeepalivedParser("testhost", HostInterfaces.of(Set.of("eth0")), 1)
+                .parse("main.conf", "virtual_server_group G {\n    include members.conf\n}\n", dir);
+        assertThat(r.problems()).filteredOn(p -> p.message().contains("192.0.2.300")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p.format(true)).startsWith("(members.conf: Line 2) "));
     }
 
     @ParameterizedTest(name = "{0}")
