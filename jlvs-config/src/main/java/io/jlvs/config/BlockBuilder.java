@@ -21,6 +21,11 @@ abstract class BlockBuilder {
         log.at(n.file(), n.line(), n.name());
     }
 
+    /** Reports the next problems at one line of a value block. */
+    void at(Node block, Statement valueLine) {
+        log.at(valueLine.file(), valueLine.line(), block.name());
+    }
+
     void error(String message) {
         log.report(ProblemKind.GENERAL_ERROR, message);
     }

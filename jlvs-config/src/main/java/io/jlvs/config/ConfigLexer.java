@@ -27,8 +27,8 @@ final class ConfigLexer {
     private final String configId;
     private final Definitions defs;
     private final Deque<Deque<SourceFile>> includeStack = new ArrayDeque<>();
-    private final Deque<Sequence> seqs = new ArrayDeque<>();
-    private final Deque<String> pending = new ArrayDeque<>();
+    private final Deque<LineRepeater> seqs = new ArrayDeque<>();
+    private final PendingLines pending = new PendingLines();
     private final List<String> filesRead = new ArrayList<>();
     private String residue;
     private String multilineDef;
@@ -165,14 +165,13 @@ final class ConfigLexer {
             }
         }
         if (!seqs.isEmpty()) {
-            Sequence seq = seqs.peekLast();
-            defs.set(seq.var, seq.advance(), false);
-            buf = seq.text;
+            LineRepeater seq = seqs.peekLast();
+            buf = seq.next(defs);
             if (seq.done()) {
                 seqs.pollLast();
             }
         } else if (!pending.isEmpty()) {
-            buf = pending.pop();
+            buf = pending.poll();
         } else {
             buf = nextRawLine();
             if (buf == null) {
@@ -208,7 +207,10 @@ final class ConfigLexer {
                 return "";
             }
             if (buf.startsWith("~LST")) {
-                log.report(ProblemKind.GENERAL_ERROR, "Invalid ~LST specification '" + buf + "' (~LST is not supported by jlvs)");
+                ListSequence lst = ListSequence.parse(buf, log);
+                if (lst != null) {
+                    seqs.addLast(lst);
+                }
                 return "";
             }
             if (buf.startsWith("~")) {
@@ -224,13 +226,8 @@ final class ConfigLexer {
                 if (!e.changed()) {
                     return buf;
                 }
-                if (e.moreLines() != null && !e.moreLines().isEmpty()) {
-                    String[] more = e.moreLines().split("\n");
-                    for (int i = more.length - 1; i >= 0; i--) {
-                        if (!more[i].isEmpty()) {
-                            pending.push(more[i]);
-                        }
-                    }
+                if (e.moreLines() != null) {
+                    pending.push(e.moreLines(), e.moreFrom());
                 }
                 buf = Decomment.apply(e.line(), log);
                 recheck = buf.startsWith("@") || buf.indexOf('$') >= 0;
@@ -287,6 +284,7 @@ final class ConfigLexer {
             return false;
         }
         String pattern = buf.substring(start).strip();
+        log.at(file, line, buf.substring(0, start).strip());
         Path base = currentDir();
         List<Path> found = IncludeResolver.resolve(pattern, base, flags, log);
         if (found.isEmpty()) {
@@ -300,7 +298,7 @@ final class ConfigLexer {
         Deque<SourceFile> group = new ArrayDeque<>();
         for (Path p : found) {
             if (onStack(p)) {
-                log.report(ProblemKind.GENERAL_ERROR, "include loop: '" + p + "' is already being read - skipping");
+                log.report(ProblemKind.GENERAL_ERROR, "include loop: '" + p.normalize() + "' is already being read - skipping");
                 continue;
             }
             try {

@@ -1,5 +1,6 @@
 package io.jlvs.config;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -17,11 +18,16 @@ final class Definitions {
     private record Def(String value, boolean multiline, Supplier<String> fn) {
     }
 
-    /** The result of substituting one line: the line, and any further lines of a multi-line expansion. */
-    record Expansion(String line, String moreLines, boolean changed, boolean tooLong) {
+    /**
+     * The result of substituting one line: the line, and any further lines of a multi-line expansion
+     * ({@code moreLines} from index {@code moreFrom} on, so that a long definition is not copied).
+     */
+    record Expansion(String line, String moreLines, int moreFrom, boolean changed, boolean tooLong) {
     }
 
     private final Map<String, Def> defs = new LinkedHashMap<>();
+    /** Multi-line definitions still being read: appended to in place, not copied line by line. */
+    private final Map<String, StringBuilder> growing = new HashMap<>();
     private final Random random;
 
     Definitions(Supplier<String> pwd, String instance, long seed) {
@@ -34,6 +40,7 @@ final class Definitions {
     }
 
     void set(String name, String value, boolean multiline) {
+        growing.remove(name);
         defs.put(name, new Def(value, multiline, null));
     }
 
@@ -44,12 +51,26 @@ final class Definitions {
 
     void append(String name, String more, boolean keepMultiline) {
         Def d = defs.get(name);
-        String v = d.value == null ? more : d.value + more;
-        defs.put(name, new Def(v, keepMultiline || d.multiline, null));
+        StringBuilder b = growing.computeIfAbsent(name, n -> new StringBuilder(d.value == null ? "" : d.value));
+        b.append(more);
+        if (keepMultiline && !d.multiline) {
+            defs.put(name, new Def(d.value, true, null));
+        }
+    }
+
+    /** The definition, with any lines appended so far. */
+    private Def get(String name) {
+        StringBuilder b = growing.remove(name);
+        Def d = defs.get(name);
+        if (b != null && d != null) {
+            d = new Def(b.toString(), d.multiline, null);
+            defs.put(name, d);
+        }
+        return d;
     }
 
     void finishMultiline(String name) {
-        Def d = defs.get(name);
+        Def d = get(name);
         if (d != null && (d.value == null || d.value.isEmpty())) {
             defs.put(name, new Def("", false, null));
         }
@@ -105,6 +126,7 @@ final class Definitions {
         StringBuilder out = new StringBuilder(line.length());
         boolean changed = false;
         String more = null;
+        int moreFrom = 0;
         int i = 0;
         while (i < line.length()) {
             char c = line.charAt(i);
@@ -131,7 +153,7 @@ final class Definitions {
             } else if (ok) {
                 ok = end == line.length() || " \t,)".indexOf(line.charAt(end)) >= 0;
             }
-            Def def = ok ? defs.get(line.substring(start, end)) : null;
+            Def def = ok ? get(line.substring(start, end)) : null;
             int refEnd = braces ? after + 1 : end;
             if (def != null && def.multiline && refEnd != line.length()) {
                 def = null;
@@ -146,12 +168,13 @@ final class Definitions {
             if (def.multiline) {
                 int nl = value.indexOf('\n');
                 out.append(nl < 0 ? value : value.substring(0, nl));
-                more = nl < 0 ? null : value.substring(nl + 1);
+                more = nl < 0 ? null : value;
+                moreFrom = nl + 1;
                 i = refEnd;
                 break;
             }
             if (out.length() + value.length() + (line.length() - refEnd) >= MAX_LINE) {
-                return new Expansion(line, null, false, true);
+                return new Expansion(line, null, 0, false, true);
             }
             out.append(value);
             i = refEnd;
@@ -160,6 +183,6 @@ final class Definitions {
                 i = line.length();
             }
         }
-        return new Expansion(out.toString(), more, changed, false);
+        return new Expansion(out.toString(), more, moreFrom, changed, false);
     }
 }

@@ -17,8 +17,9 @@ final class GroupBuilder extends BlockBuilder {
         at(n);
         String name = n.arg(0);
         List<VirtualServerGroupEntry> entries = new ArrayList<>();
-        for (List<String> line : n.values()) {
-            VirtualServerGroupEntry e = entry(name, line);
+        for (Statement line : n.valueLines()) {
+            at(n, line);
+            VirtualServerGroupEntry e = entry(name, line.tokens());
             if (e != null) {
                 entries.add(e);
             }

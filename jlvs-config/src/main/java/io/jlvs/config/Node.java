@@ -4,9 +4,15 @@ import java.util.List;
 
 /**
  * One parsed keyword with its words, and its contents when it has a block: child keywords for a
- * keyword block, raw lines for a value block.
+ * keyword block, raw lines for a value block (each with its own file and line, so that a problem in
+ * one is reported where it is).
  */
-record Node(Keyword keyword, List<String> args, String file, int line, List<Node> children, List<List<String>> values) {
+record Node(Keyword keyword, List<String> args, String file, int line, List<Node> children, List<Statement> valueLines) {
+
+    /** The words of each value-block line. */
+    List<List<String>> values() {
+        return valueLines.stream().map(Statement::tokens).toList();
+    }
 
     String name() {
         return keyword.name();

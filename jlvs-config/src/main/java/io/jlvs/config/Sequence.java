@@ -4,7 +4,7 @@ package io.jlvs.config;
  * keepalived's {@code ~SEQ(VAR, [start,] [step,] end) TEXT}: TEXT is read once for each value of VAR.
  * {@code ~SEQx} gives the values in hex.
  */
-final class Sequence {
+final class Sequence implements LineRepeater {
     /** Hard limit on the number of lines one sequence may produce (keepalived has none). */
     static final long MAX_LINES = ConfigLexer.MAX_GENERATED_LINES;
 
@@ -25,7 +25,14 @@ final class Sequence {
         this.last = last;
     }
 
-    boolean done() {
+    @Override
+    public String next(Definitions defs) {
+        defs.set(var, advance(), false);
+        return text;
+    }
+
+    @Override
+    public boolean done() {
         return (step > 0 ? next > last : next < last) || produced >= MAX_LINES;
     }
 

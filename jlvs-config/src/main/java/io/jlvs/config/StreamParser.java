@@ -90,7 +90,7 @@ final class StreamParser {
     }
 
     private Node valueBlock(Keyword kw, Statement s, List<String> args) {
-        List<List<String>> values = new ArrayList<>();
+        List<Statement> values = new ArrayList<>();
         boolean needBob = true;
         if (args.size() > kw.minArgs()) {
             String extra = args.get(kw.minArgs());
@@ -102,7 +102,7 @@ final class StreamParser {
                     first.removeLast();
                 }
                 if (!first.isEmpty()) {
-                    values.add(List.copyOf(first));
+                    values.add(new Statement(s.file(), s.line(), List.copyOf(first)));
                 }
                 args = new ArrayList<>(args.subList(0, kw.minArgs()));
                 if (closed) {
@@ -139,7 +139,7 @@ final class StreamParser {
                 }
                 vec.removeLast();
             }
-            values.add(List.copyOf(vec));
+            values.add(new Statement(v.file(), v.line(), List.copyOf(vec)));
             if (eob) {
                 break;
             }

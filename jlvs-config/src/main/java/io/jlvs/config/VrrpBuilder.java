@@ -314,7 +314,9 @@ final class VrrpBuilder extends BlockBuilder {
 
     private List<String> addresses(Node c, String p) {
         List<String> out = new ArrayList<>();
-        for (List<String> l : c.values()) {
+        for (Statement line : c.valueLines()) {
+            at(c, line);
+            List<String> l = line.tokens();
             String a = l.getFirst();
             int slash = a.indexOf('/');
             String host = slash < 0 ? a : a.substring(0, slash);

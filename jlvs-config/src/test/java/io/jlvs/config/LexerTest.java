@@ -150,6 +150,42 @@ class LexerTest {
     }
 
     @Test
+    void lstRepeatsALineForEachValueOfOneVariable() {
+        ParseResult r = parse(VS + "~LST(ip, 10.0.0.7, 10.0.0.3,10.0.0.5) real_server $ip 80 { weight 1 }\n}\n");
+        assertThat(r.problems()).isEmpty();
+        assertThat(realServers(r)).extracting(rs -> rs.address().toString())
+                .containsExactly("10.0.0.7", "10.0.0.3", "10.0.0.5");
+    }
+
+    @Test
+    void lstSetsSeveralVariablesFromEachValueSet() {
+        ParseResult r = parse(VS + "~LST({ip, w}, {10.0.0.1, 5}, { 10.0.0.2 , 7 }, {10.0.0.3}) real_server $ip 80 { weight ${w}9 }\n}\n");
+        assertThat(r.problems()).isEmpty();
+        assertThat(realServers(r)).extracting(rs -> rs.address() + "/" + rs.weight())
+                .containsExactly("10.0.0.1/59", "10.0.0.2/79", "10.0.0.3/9");
+    }
+
+    @Test
+    void lstNestsWithSeq() {
+        ParseResult r = parse(VS + "~LST(net, 1, 2) ~SEQ(n, 1, 2) real_server 10.0.${net}.$n 80 { weight 1 }\n}\n");
+        assertThat(r.problems()).isEmpty();
+        assertThat(realServers(r)).extracting(rs -> rs.address().toString())
+                .containsExactly("10.0.1.1", "10.0.1.2", "10.0.2.1", "10.0.2.2");
+    }
+
+    @Test
+    void malformedLstIsReportedLikeKeepalived() {
+        String tooMany = "~LST({ip, w}, {10.0.0.1, 3, 9}) real_server $ip 80 { weight $w }";
+        assertThat(ConfigCheck.lines(parse(tooMany + "\n"))).containsExactly(
+                "(Line 1) ~LST specification has too many values '" + tooMany + "'",
+                "(Line 1) Invalid ~LST specification '" + tooMany + "'");
+        for (String bad : new String[] {"~LST ip, 1) x", "~LST(ip 1) x", "~LST({a, b}, {1, 2) x", "~LST(a, 1"}) {
+            assertThat(ConfigCheck.lines(parse(bad + "\n"))).as(bad)
+                    .containsExactly("(Line 1) Invalid ~LST specification '" + bad + "'");
+        }
+    }
+
+    @Test
     void unmatchedQuoteIsReported() {
         assertThat(ConfigCheck.lines(parse("global_defs {\n router_id \"abc\n}\n"))).contains(
                 "(Line 2) Unterminated quote 'router_id \"abc'", "(Line 2) Unmatched quote: 'router_id \"abc'");

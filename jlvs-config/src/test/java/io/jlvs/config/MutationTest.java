@@ -16,12 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Robustness: thousands of inputs mutated from the corpus with a fixed seed, plus hostile ones (a 1 MB
  * token, 10,000-deep nesting, include loops, a huge ~SEQ). Nothing may escape the parser and each input
- * must be handled well under a second.
+ * must be handled in under a second.
  */
 class MutationTest {
     private static final long SEED = 0x6a6c7673L;
     private static final int MUTANTS = 3000;
-    /** The brief's bound for one input; asserted on the mean, the worst gets a generous multiple (shared CI). */
+    /** The bound for each input (the mean must stay 20 times below it). */
     private static final long MAX_NANOS_PER_INPUT = 1_000_000_000L;
 
     @TempDir
@@ -63,7 +63,7 @@ class MutationTest {
                 inputs.size(), total / 1_000_000, total / 1e6 / inputs.size(), worst / 1e6,
                 worstInput.lines().findFirst().orElse(""), rejected);
         assertThat(total / inputs.size()).isLessThan(MAX_NANOS_PER_INPUT / 20);
-        assertThat(worst).as("slowest input: " + worstInput).isLessThan(5 * MAX_NANOS_PER_INPUT);
+        assertThat(worst).as("slowest input: " + worstInput).isLessThan(MAX_NANOS_PER_INPUT);
         assertThat(rejected).isGreaterThan(MUTANTS / 2);
     }
 
@@ -83,6 +83,9 @@ class MutationTest {
         out.add("~SEQ(a, 1, 50) ~SEQ(b, 1, 50) ~SEQ(c, 1, 50) router_id $a$b$c\n");
         out.add("$A=$A$A$A$A\n$A\n$B=${B}${B}\n${B}\n");
         out.add("$M=a \\\n$M \\\n$M\n$M\n");
+        // a long multi-line definition (built line by line), and one that uses itself on each of many lines
+        out.add("$L=a \\\n" + "global_defs { router_id b } \\\n".repeat(50_000) + "c\n$L\n");
+        out.add("$R=x \\\n" + ("y".repeat(900) + " $R \\\n").repeat(500) + "$R\n$R\n");
         out.add("\"".repeat(100_000));
         out.add("\0".repeat(10_000));
         out.add("@" + "x".repeat(100_000) + " router_id y\n");
