@@ -90,6 +90,9 @@ final class Usage {
                 + "  --mcast-interface interface         multicast interface (eth0 when not given)\n"
                 + "  --mcast-group address               IPv4/IPv6 group (224.0.0.81 when not given)\n"
                 + "  --mcast-port port                   UDP port (8848 when not given)\n"
-                + "  --mcast-ttl ttl                     multicast TTL (1 when not given)\n";
+                + "  --mcast-ttl ttl                     multicast TTL (1 when not given)\n"
+                + "\n"
+                + "The jlvs daemon is reached at $JLVS_SOCKET, else /run/jlvs/jlvs.sock (root),\n"
+                + "$XDG_RUNTIME_DIR/jlvs/jlvs.sock or /tmp/jlvs-UID/jlvs.sock; start it with 'jlvs run'.\n";
     }
 }
