@@ -85,6 +85,15 @@ public final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 2;
             }
+            if (adminTokenFile != null) {
+                try {
+                    io.jlvs.admin.AdminToken.read(adminTokenFile); // refuse an unsafe file before anything starts
+                } catch (IOException e) {
+                    err.println("jlvs: " + e.getMessage() + " (or run with --no-admin)");
+                    err.flush();
+                    return 1;
+                }
+            }
         }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);

@@ -53,6 +53,18 @@ class JlvsMainTest {
     }
 
     @Test
+    void anUnsafeTokenFileIsRefusedBeforeAnythingStarts() throws Exception {
+        Path token = dir.resolve("token");
+        java.nio.file.Files.writeString(token, "secret\n");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(jlvs("run", "--admin", "127.0.0.1:0", "--admin-token-file", token.toString(),
+                "--socket", dir.resolve("t.sock").toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(err.toString()).contains("chmod 600");
+        assertThat(dir.resolve("t.sock")).doesNotExist();
+    }
+
+    @Test
     void aSocketInUseIsOneLineAndExitOne() throws Exception {
         Path socket = dir.resolve("j.sock");
         try (DaemonProcess first = DaemonProcess.start(new DaemonOptions(socket, dir.resolve("first.pid"),
