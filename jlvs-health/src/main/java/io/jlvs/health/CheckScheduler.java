@@ -20,13 +20,19 @@ public final class CheckScheduler implements AutoCloseable {
     private final Executor executor;
     private final RandomGenerator random;
     private final ScheduleLag lag = new ScheduleLag();
+    private final CheckObserver observer;
     private final Map<RealServerHealth, List<Run>> runs = new IdentityHashMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
     public CheckScheduler(HealthTimer timer, Executor executor, RandomGenerator random) {
+        this(timer, executor, random, CheckObserver.NONE);
+    }
+
+    public CheckScheduler(HealthTimer timer, Executor executor, RandomGenerator random, CheckObserver observer) {
         this.timer = timer;
         this.executor = executor;
         this.random = random;
+        this.observer = observer;
     }
 
     public ScheduleLag lag() {
@@ -116,6 +122,7 @@ public final class CheckScheduler implements AutoCloseable {
             if (cancelled) {
                 return;
             }
+            observer.attempted(rs, index, checker.kind(), outcome);
             Duration next = rs.onOutcome(index, outcome);
             scheduleIn(next.toNanos());
         }

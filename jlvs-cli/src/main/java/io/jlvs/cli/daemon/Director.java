@@ -2,6 +2,7 @@ package io.jlvs.cli.daemon;
 
 import io.jlvs.admin.AdminOptions;
 import io.jlvs.admin.AdminServer;
+import io.jlvs.admin.CheckerMetrics;
 import io.jlvs.admin.DaemonCounters;
 import io.jlvs.admin.EventLog;
 import io.jlvs.core.command.IpvsCommand;
@@ -78,6 +79,10 @@ public final class Director implements IpvsControl, AutoCloseable {
      */
     public InetSocketAddress startAdmin(AdminOptions options) throws IOException {
         admin = AdminServer.start(options, this, events, counters);
+        admin.registry().register(new CheckerMetrics(() -> {
+            KeepalivedRuntime k = keepalived;
+            return k == null ? List.of() : k.checkerStats();
+        }));
         admin.vrrpInstances(() -> {
             VrrpService v = vrrp;
             return v == null ? List.of() : v.views();

@@ -20,6 +20,7 @@ import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.ServiceRuntime;
 import io.jlvs.health.CheckLog;
 import io.jlvs.health.CheckScheduler;
+import io.jlvs.health.CheckerStats;
 import io.jlvs.health.CheckSubject;
 import io.jlvs.health.CheckerFactory;
 import io.jlvs.health.HealthTimer;
@@ -79,6 +80,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
     private final ExecutorService applier;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final CheckScheduler scheduler;
+    /** Written by the checkers' threads, read by /metrics. */
+    private final CheckerStats checkerStats = new CheckerStats();
     private final AtomicLong reloads = new AtomicLong();
 
     // Owner: the apply thread.
@@ -107,7 +110,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
             events.checker(line);
         });
         this.applier = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("jlvs-keepalived-apply").factory());
-        this.scheduler = new CheckScheduler(timer, checks, random);
+        this.scheduler = new CheckScheduler(timer, checks, random, checkerStats);
     }
 
     /** The production runtime: this host's parser ({@code configId} null = the host name), the system clock. */
@@ -129,6 +132,11 @@ public final class KeepalivedRuntime implements AutoCloseable {
     }
 
     /** Reloads applied since start. */
+    /** Attempts, failures and last latency of every running checker, for /metrics. */
+    public List<CheckerStats.Sample> checkerStats() {
+        return checkerStats.samples();
+    }
+
     public long reloads() {
         return reloads.get();
     }
@@ -302,7 +310,10 @@ public final class KeepalivedRuntime implements AutoCloseable {
 
     private void retire(BlockRuntime old) {
         old.active = false;
-        old.members.forEach(m -> scheduler.remove(m.health()));
+        old.members.forEach(m -> {
+            scheduler.remove(m.health());
+            checkerStats.forget(m.health());
+        });
     }
 
     private void onHealthEvent(BlockRuntime br) {
