@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             RunCommand.class,
             ReloadCommand.class,
+            io.jlvs.cli.dump.DumpCommand.class,
             DemoCommand.class,
             GenhashCommand.class,
             VersionCommand.class,

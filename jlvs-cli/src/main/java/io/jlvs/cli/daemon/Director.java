@@ -150,6 +150,12 @@ public final class Director implements IpvsControl, AutoCloseable {
         return keepalived;
     }
 
+    /** The running VRRP instances with their VIPs (none without vrrp_instance): for the dumps. */
+    public List<io.jlvs.admin.VrrpInstanceView> vrrpInstances() {
+        VrrpService v = vrrp;
+        return v == null ? List.of() : v.views();
+    }
+
     /** Where checkers, VRRP and reloads record what users should see on the status page. */
     public EventLog events() {
         return events;

@@ -70,6 +70,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "the clients. Without it only FULLNAT services carry traffic.")
     List<String> interfaces;
 
+    @Option(names = "--dump-dir", paramLabel = "DIR",
+            description = "Where SIGUSR1/SIGUSR2 write keepalived.data, .json and .stats (default: $TMPDIR, else /tmp).")
+    Path dumpDir;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -125,6 +129,9 @@ public final class RunCommand implements Callable<Integer> {
                     + "traffic without the packet data plane: run with -I IFNAME (FULLNAT needs nothing)");
         }
         installReloadSignal(director);
+        new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
+                : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
+                () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();
         DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
