@@ -36,7 +36,8 @@ public final class DumpCommand implements Callable<Integer> {
     boolean stats;
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = "The daemon's control socket; its pid file is found next to it.")
+            description = "The daemon's control socket (default: $JLVS_SOCKET, else as for 'jlvs run'); "
+                    + "its pid file is found next to it.")
     String socket;
 
     @Option(names = "--pid-file", paramLabel = "PATH", description = "The daemon's pid file.")

@@ -26,7 +26,8 @@ public final class ReloadCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = "The daemon's control socket; its pid file is found next to it.")
+            description = "The daemon's control socket (default: $JLVS_SOCKET, else as for 'jlvs run'); "
+                    + "its pid file is found next to it.")
     String socket;
 
     @Option(names = "--pid-file", paramLabel = "PATH", description = "The daemon's pid file.")
