@@ -69,7 +69,10 @@ abstract class PacketLabSuite {
         Map<String, Integer> byServer = new HashMap<>();
         r.output().lines().forEach(l -> byServer.merge(l.strip(), 1, Integer::sum));
         assertThat(byServer).containsOnlyKeys("rs1", "rs2", "rs3");
-        assertThat(byServer.values()).allSatisfy(n -> assertThat(n).isBetween(REQUESTS / 3, REQUESTS / 3 + 1));
+        // curl reuses a client port as soon as the server closed; like IPVS with conn_reuse_mode 1, a SYN that
+        // meets an entry not in TIME_WAIT (DR sees no replies, so it is often FIN_WAIT/CLOSE) stays on that
+        // entry's server instead of being scheduled, which shifts rr by a few: equal thirds within 1 %.
+        assertThat(byServer.values()).allSatisfy(n -> assertThat(n).isBetween(REQUESTS / 3 - 10, REQUESTS / 3 + 10));
         assertThat(byServer.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
 
         Map<String, long[]> after = stats();
@@ -126,8 +129,10 @@ abstract class PacketLabSuite {
         }
         assertThat(busy).as("a server holds the download").isNotNull();
         assertThat(lab.ask("weight " + busy + " 0")).containsExactly("OK");
+        // client ports never used before in this lab, so no old entry (which could point at the drained
+        // server, as IPVS's would) is reused: every one of these connections is new to the director
         Shell.Result r = lab.client(60, "curl", "-sS", "--max-time", "5", "-H", "Connection: close",
-                "http://" + PacketLab.VIP + "/name?i=[1-30]");
+                "--local-port", "46000-46999", "http://" + PacketLab.VIP + "/name?i=[1-30]");
         assertThat(r.exitCode()).isZero();
         String busyName = "rs" + (lab.servers.indexOf(busy) + 1);
         assertThat(r.output().lines().map(String::strip).toList()).hasSize(30).doesNotContain(busyName);
