@@ -121,18 +121,7 @@ public final class SctpState {
     }
 
     private static byte[][] table(String... rows) {
-        byte[][] t = new byte[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            String[] cells = rows[r].split(" ");
-            if (cells.length != COUNT) {
-                throw new IllegalStateException("row " + r + " has " + cells.length + " cells");
-            }
-            t[r] = new byte[COUNT];
-            for (int c = 0; c < COUNT; c++) {
-                t[r][c] = (byte) code(cells[c]);
-            }
-        }
-        return t;
+        return StateTable.parse(COUNT, SctpState::code, rows);
     }
 
     private static int code(String s) {
