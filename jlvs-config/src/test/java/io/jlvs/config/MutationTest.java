@@ -15,14 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Robustness: thousands of inputs mutated from the corpus with a fixed seed, plus hostile ones (a 1 MB
- * token, 10,000-deep nesting, include loops, a huge ~SEQ). Nothing may escape the parser and each input
- * must be handled in under a second.
+ * token, 10,000-deep nesting, include loops, a huge ~SEQ). Nothing may escape the parser, and no input may
+ * run away: a quadratic walk over a 1 MB input would take minutes, so the bound is 10 s per input even though
+ * the worst input takes ~0.3 s on an idle machine (the printed line shows the figures of the run; under the
+ * load of parallel builds the same input took 2.7 s, which a tighter bound turned into a false failure).
  */
 class MutationTest {
     private static final long SEED = 0x6a6c7673L;
     private static final int MUTANTS = 3000;
-    /** The bound for each input (the mean must stay 20 times below it). */
-    private static final long MAX_NANOS_PER_INPUT = 1_000_000_000L;
+    /** The bound for each input (the mean must stay 20 times below it): catches runaways, not slowness. */
+    private static final long MAX_NANOS_PER_INPUT = 10_000_000_000L;
 
     @TempDir
     Path dir;
