@@ -109,8 +109,10 @@ class SslCheckerTest {
              TestServer tls = tlsServer(TestServer.ok("genhash me"), new CopyOnWriteArrayList<>())) {
             for (TestServer s : List.of(plain, tls)) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
+                // a generous timeout: this is about the digest, and a cold TLS handshake on a loaded
+                // 2-core machine took more than the 1 s the timeout tests use
                 Genhash g = new Genhash(Fixtures.LOOPBACK, s.port(), "/index.html", s == tls, false, null, null,
-                        TIMEOUT, false);
+                        Duration.ofSeconds(10), false);
                 int status = g.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
                 assertThat(status).isZero();
                 assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected + System.lineSeparator());
