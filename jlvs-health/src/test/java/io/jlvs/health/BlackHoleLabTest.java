@@ -101,13 +101,15 @@ class BlackHoleLabTest {
     /** One failing attempt, through the shared bound-and-baseline assertion; returns how long it took. */
     private static Duration failsInBound(HealthChecker checker, String reasonStart) {
         AtomicReference<Duration> took = new AtomicReference<>();
+        AtomicReference<String> reason = new AtomicReference<>();
         HttpCheckerTest.assertWithinBound(() -> {
             long start = System.nanoTime();
             CheckOutcome outcome = checker.check();
             took.set(Duration.ofNanos(System.nanoTime() - start));
+            reason.set(outcome.reason());
             return outcome;
         }, reasonStart);
-        System.out.printf("[lab] %s: %s failed in %d ms%n", reasonStart, checker.kind(), took.get().toMillis());
+        System.out.printf("[lab] %s failed in %d ms: %s%n", checker.kind(), took.get().toMillis(), reason.get());
         return took.get();
     }
 
