@@ -52,12 +52,14 @@ class NginxHealthLabTest {
     private Nginx nginx;
     private String rs;
     private Path page;
+    private Path pageB;
 
     @BeforeEach
     void startNginx() throws IOException {
         Lab.requireNetns();
         Lab.requireCommand("nginx", "nginx-light");
         Lab.requireCommand("md5sum", "coreutils");
+        Lab.requireCommand("openssl", "openssl");
         String net = "10.217." + (ProcessHandle.current().pid() % 250) + ".";
         rs = net + "2";
         lab = new NetnsLab();
@@ -67,10 +69,37 @@ class NginxHealthLabTest {
         page = prefix.resolve("www/index.html");
         Files.createDirectories(page.getParent());
         Files.writeString(page, "<html>nginx real server for jlvs</html>\n");
+        pageB = prefix.resolve("www-b/index.html");
+        Files.createDirectories(pageB.getParent());
+        Files.writeString(pageB, "<html>the b.example site</html>\n");
+        Shell.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-days", "2", "-subj", "/CN=rs.example", "-keyout", prefix.resolve("rs.key").toString(),
+                "-out", prefix.resolve("rs.crt").toString()), 60).orThrow("openssl req");
         nginx = Nginx.start(ns, prefix, """
                   server {
-                    listen 80;
+                    listen 80 default_server; listen 81 default_server; listen 82 default_server;
+                    listen 83 default_server; listen 84 default_server;
+                    server_name a.example;
                     root %PREFIX%/www;
+                    location = /missing { return 404; }
+                    location = /protocol { return 200 "$server_protocol\\n"; }
+                  }
+                  server {
+                    listen 80; listen 81; listen 82; listen 83; listen 84;
+                    server_name b.example;
+                    root %PREFIX%/www-b;
+                  }
+                  server {
+                    listen 443 ssl default_server; listen 444 ssl default_server;
+                    server_name _;
+                    ssl_reject_handshake on;
+                  }
+                  server {
+                    listen 443 ssl; listen 444 ssl;
+                    server_name b.example;
+                    ssl_certificate %PREFIX%/rs.crt;
+                    ssl_certificate_key %PREFIX%/rs.key;
+                    root %PREFIX%/www-b;
                   }
                 """);
         awaitListening();
@@ -179,6 +208,113 @@ class NginxHealthLabTest {
             daemon.close();
         }
         assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void checkerKeywordsOfKeepalivedConfReachNginxAsWritten() throws Exception {
+        String digestB = Shell.run("md5sum", pageB.toString()).orThrow("md5sum").output().split("\\s+")[0];
+        int vip = Backend.freePort();
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, """
+                virtual_server 127.0.0.1 %1$d {
+                    lb_algo rr
+                    lb_kind FNAT
+                    protocol TCP
+                    delay_loop 1
+                    warmup 0
+                    connect_timeout 1
+                    retry 0
+                    real_server %2$s 80 {
+                        HTTP_GET {
+                            virtualhost b.example
+                            url {
+                                path /index.html
+                                digest %3$s
+                            }
+                        }
+                    }
+                    real_server %2$s 81 {
+                        HTTP_GET {
+                            virtualhost a.example
+                            url {
+                                path /index.html
+                                digest %3$s
+                            }
+                        }
+                    }
+                    real_server %2$s 82 {
+                        virtualhost b.example
+                        HTTP_GET {
+                            url {
+                                path /index.html
+                                digest %3$s
+                            }
+                        }
+                    }
+                    real_server %2$s 83 {
+                        HTTP_GET {
+                            http_protocol 1.1
+                            url {
+                                path /missing
+                                status_code 300-399 404
+                            }
+                            url {
+                                path /protocol
+                                regex "^HTTP/1.1"
+                            }
+                        }
+                    }
+                    real_server %2$s 84 {
+                        HTTP_GET {
+                            url {
+                                path /protocol
+                                regex "^HTTP/1.1"
+                            }
+                        }
+                    }
+                    real_server %2$s 443 {
+                        SSL_GET {
+                            virtualhost b.example
+                            enable_sni
+                            url {
+                                path /index.html
+                                digest %3$s
+                            }
+                        }
+                    }
+                    real_server %2$s 444 {
+                        SSL_GET {
+                            virtualhost b.example
+                            url {
+                                path /index.html
+                                digest %3$s
+                            }
+                        }
+                    }
+                }
+                """.formatted(vip, rs, digestB));
+        Path socket = dir.resolve("j.sock");
+        CompletableFuture<DaemonProcess> started = new CompletableFuture<>();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> exit.complete(new CommandLine(new RunCommand(started::complete))
+                .execute("-f", conf.toString(), "--no-admin", "--socket", socket.toString())));
+        DaemonProcess daemon = started.get(20, TimeUnit.SECONDS);
+        try (ControlClient client = ControlClient.connect(daemon.socket())) {
+            // 81: wrong virtualhost; 84: HTTP/1.0 by default; 444: no SNI, nginx refuses the handshake
+            List<Integer> expected = List.of(80, 82, 83, 443);
+            await().atMost(LEAVE_BOUND).pollInterval(Duration.ofMillis(50)).until(() -> ports(client).equals(expected));
+            // and it stays so over several delay_loops: the passing ones do pass every time
+            await().during(DELAY_LOOP.multipliedBy(3)).atMost(DELAY_LOOP.multipliedBy(4))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> ports(client).equals(expected));
+        } finally {
+            daemon.close();
+        }
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    private List<Integer> ports(ControlClient client) throws IOException {
+        return client.table().services().getFirst().realServers().stream().map(r -> r.server().port()).sorted()
+                .toList();
     }
 
     /** Waits, bounded, until the real server is (or is not) in the table; returns how long that took. */
