@@ -53,6 +53,7 @@ class NginxHealthLabTest {
     private String rs;
     private Path page;
     private Path pageB;
+    private String ns;
 
     @BeforeEach
     void startNginx() throws IOException {
@@ -60,10 +61,11 @@ class NginxHealthLabTest {
         Lab.requireCommand("nginx", "nginx-light");
         Lab.requireCommand("md5sum", "coreutils");
         Lab.requireCommand("openssl", "openssl");
+        Lab.requireCommand("nft", "nftables");
         String net = "10.217." + (ProcessHandle.current().pid() % 250) + ".";
         rs = net + "2";
         lab = new NetnsLab();
-        String ns = lab.namespace("rs");
+        ns = lab.namespace("rs");
         lab.vethToRoot(ns, net + "1/24", rs + "/24");
         Path prefix = dir.resolve("nginx");
         page = prefix.resolve("www/index.html");
@@ -198,10 +200,26 @@ class NginxHealthLabTest {
             awaitListening();
             Duration backStarted = timeUntil(client, true, REJOIN_BOUND);
 
+            // silence: every attempt waits the whole connect_timeout, the case the bound is written for
+            Path rules = dir.resolve("drop.nft");
+            Files.writeString(rules, """
+                    table inet jlvslab {
+                      chain input { type filter hook input priority 0; policy accept; tcp dport 80 drop; }
+                    }
+                    """);
+            lab.exec(ns, "nft", "-f", rules.toString()).orThrow("nft");
+            Duration leftSilent = timeUntil(client, false, LEAVE_BOUND);
+            lab.exec(ns, "nft", "delete", "table", "inet", "jlvslab").orThrow("nft delete");
+            Duration backSilent = timeUntil(client, true, REJOIN_BOUND);
+
             System.out.printf("[lab] HTTP_GET nginx: page changed -> out in %d ms, restored -> in %d ms, "
-                            + "nginx stopped -> out in %d ms, started -> in %d ms (bounds %d / %d ms)%n",
+                            + "nginx stopped -> out in %d ms, started -> in %d ms, "
+                            + "SYNs dropped -> out in %d ms, accepted -> in %d ms (bounds %d / %d ms)%n",
                     left.toMillis(), back.toMillis(), leftStopped.toMillis(), backStarted.toMillis(),
-                    LEAVE_BOUND.toMillis(), REJOIN_BOUND.toMillis());
+                    leftSilent.toMillis(), backSilent.toMillis(), LEAVE_BOUND.toMillis(), REJOIN_BOUND.toMillis());
+            // two attempts of a full connect_timeout each, delay_before_retry apart
+            assertThat(leftSilent).isGreaterThanOrEqualTo(CONNECT_TIMEOUT.multipliedBy(RETRY + 1)
+                    .plus(DELAY_BEFORE_RETRY.multipliedBy(RETRY)).minus(DELAY_LOOP));
             // the failure needed (retry + 1) attempts: it cannot have been noticed by a single probe
             assertThat(left).isGreaterThanOrEqualTo(DELAY_BEFORE_RETRY.multipliedBy(RETRY));
         } finally {
