@@ -50,7 +50,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     public FullNatProxy(IpvsEngine engine, ProxySettings settings) {
         this.engine = engine;
         this.settings = settings;
-        this.ctx = new ProxyContext(ProxyTransport.choose(settings.preferNative()), settings.nanoClock(),
+        this.ctx = new ProxyContext(ProxyTransport.choose(settings.transport()), settings.nanoClock(),
                 settings.closedLinger().toNanos());
         this.group = new MultiThreadIoEventLoopGroup(settings.eventLoops(),
                 new DefaultThreadFactory("jlvs-fullnat", true), ctx.transport.ioHandlerFactory());

@@ -1,9 +1,11 @@
 package io.jlvs.proxy;
 
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -14,33 +16,62 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Netty transport the proxy runs on: native epoll, or NIO with the reason epoll could not be used. */
+/**
+ * The Netty transport the proxy runs on: io_uring or epoll (native, with SO_REUSEPORT listeners per event
+ * loop and IP_FREEBIND), or NIO with the reason a native one could not be used.
+ *
+ * @param freeBind the transport's IP_FREEBIND option, null for NIO
+ */
 record ProxyTransport(
         String name,
-        boolean nativeEpoll,
+        boolean nativeTransport,
         IoHandlerFactory ioHandlerFactory,
         ChannelFactory<? extends ServerChannel> serverSockets,
         ChannelFactory<? extends SocketChannel> sockets,
-        ChannelFactory<? extends DatagramChannel> datagrams) {
+        ChannelFactory<? extends DatagramChannel> datagrams,
+        ChannelOption<Boolean> freeBind) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyTransport.class);
 
-    static ProxyTransport choose(boolean preferNative) {
-        if (preferNative) {
+    /** SO_REUSEPORT, shared by both native transports. */
+    static ChannelOption<Boolean> reusePort() {
+        return UnixChannelOption.SO_REUSEPORT;
+    }
+
+    static ProxyTransport choose(ProxyTransportKind kind) {
+        if (kind == ProxyTransportKind.IO_URING) {
+            if (IoUring.isAvailable()) {
+                return new ProxyTransport("io_uring", true, IoUringIoHandler.newFactory(),
+                        IoUringServerSocketChannel::new, IoUringSocketChannel::new, IoUringDatagramChannel::new,
+                        IoUringChannelOption.IP_FREEBIND);
+            }
+            LOG.warn("FULLNAT proxy cannot use io_uring ({}); trying epoll", reason(IoUring.unavailabilityCause()));
+        }
+        if (kind != ProxyTransportKind.NIO) {
             if (Epoll.isAvailable()) {
                 return new ProxyTransport("epoll", true, EpollIoHandler.newFactory(),
-                        EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new);
+                        EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new,
+                        EpollChannelOption.IP_FREEBIND);
             }
-            Throwable cause = Epoll.unavailabilityCause();
-            LOG.warn("FULLNAT proxy uses NIO: native epoll is not available ({})",
-                    cause == null ? "unknown reason" : cause.toString());
+            LOG.warn("FULLNAT proxy uses NIO: native epoll is not available ({})", reason(Epoll.unavailabilityCause()));
         } else {
-            LOG.info("FULLNAT proxy uses NIO: native transport disabled by configuration");
+            LOG.info("FULLNAT proxy uses NIO: native transports disabled by configuration");
         }
         return new ProxyTransport("nio", false, NioIoHandler.newFactory(),
-                NioServerSocketChannel::new, NioSocketChannel::new, NioDatagramChannel::new);
+                NioServerSocketChannel::new, NioSocketChannel::new, NioDatagramChannel::new, null);
+    }
+
+    private static String reason(Throwable cause) {
+        return cause == null ? "unknown reason" : cause.toString();
     }
 }

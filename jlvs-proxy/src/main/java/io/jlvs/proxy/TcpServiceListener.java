@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -24,14 +23,14 @@ final class TcpServiceListener implements ServiceListener {
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
 
     /**
-     * Accepted channels keep Netty's default TCP_NODELAY (on), so it is not set a second time. With epoll, one SO_REUSEPORT socket per event loop: the kernel spreads new connections over them and
+     * Accepted channels keep Netty's default TCP_NODELAY (on), so it is not set a second time. With a native transport, one SO_REUSEPORT socket per event loop: the kernel spreads new connections over them and
      * each connection stays on the loop that accepted it (no hand-off between threads). NIO: one socket.
      */
     TcpServiceListener(ProxyContext ctx, EventLoopGroup group, InetServiceKey key) {
         this.key = key;
         InetSocketAddress address = new InetSocketAddress(key.address().toInetAddress(), key.port());
         List<EventLoopGroup> acceptors = new ArrayList<>();
-        if (ctx.transport.nativeEpoll()) {
+        if (ctx.transport.nativeTransport()) {
             for (EventExecutor e : group) {
                 acceptors.add((EventLoop) e);
             }
@@ -48,9 +47,9 @@ final class TcpServiceListener implements ServiceListener {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new Acceptor(ctx, key));
-            if (ctx.transport.nativeEpoll()) {
-                b.option(EpollChannelOption.IP_FREEBIND, true);
-                b.option(EpollChannelOption.SO_REUSEPORT, acceptors.size() > 1);
+            if (ctx.transport.nativeTransport()) {
+                b.option(ctx.transport.freeBind(), true);
+                b.option(ProxyTransport.reusePort(), acceptors.size() > 1);
             }
             ChannelFuture f = b.bind(address);
             Channel ch = f.channel();

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,8 +40,8 @@ final class UdpServiceListener implements ServiceListener {
                 .channelFactory(ctx.transport.datagrams())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new Receiver());
-        if (ctx.transport.nativeEpoll()) {
-            b.option(EpollChannelOption.IP_FREEBIND, true);
+        if (ctx.transport.nativeTransport()) {
+            b.option(ctx.transport.freeBind(), true);
         }
         ChannelFuture f = b.bind(new InetSocketAddress(key.address().toInetAddress(), key.port()));
         channel = f.channel();

@@ -37,7 +37,11 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     ProxyFixture(Duration closedLinger) {
-        proxy = new FullNatProxy(engine, ProxySettings.defaults().withEventLoops(2)
+        this(closedLinger, ProxyTransportKind.AUTO);
+    }
+
+    ProxyFixture(Duration closedLinger, ProxyTransportKind transport) {
+        proxy = new FullNatProxy(engine, ProxySettings.defaults().withEventLoops(2).withTransport(transport)
                 .withSweepInterval(Duration.ofMillis(100)).withClosedLinger(closedLinger));
     }
 

@@ -12,6 +12,7 @@ import io.jlvs.engine.EngineSettings;
 import io.jlvs.engine.IpvsEngine;
 import io.jlvs.proxy.FullNatProxy;
 import io.jlvs.proxy.ProxySettings;
+import io.jlvs.proxy.ProxyTransportKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
@@ -25,7 +26,8 @@ import java.util.ServiceLoader;
  * The FULLNAT proxy for bench/proxy.sh: one TCP wlc service on 127.0.0.1 per group of arguments
  * ({@code vip-port rs-port... [-- vip-port rs-port...]}), real servers on 127.0.0.1, real schedulers
  * from jlvs-sched. Prints {@code ready <transport> unsafe=<bool>} once every service listens, then runs
- * until killed. {@code -Djlvs.bench.loops=N} sets the event loops (default: one per core).
+ * until killed. {@code -Djlvs.bench.loops=N} sets the event loops (default: one per core),
+ * {@code -Djlvs.bench.transport=auto|io_uring|epoll|nio} the transport.
  */
 public final class ProxyBenchMain {
     private ProxyBenchMain() {
@@ -54,6 +56,10 @@ public final class ProxyBenchMain {
         String loops = System.getProperty("jlvs.bench.loops");
         if (loops != null) {
             settings = settings.withEventLoops(Integer.parseInt(loops));
+        }
+        String transport = System.getProperty("jlvs.bench.transport");
+        if (transport != null) {
+            settings = settings.withTransport(ProxyTransportKind.parse(transport));
         }
         FullNatProxy proxy = new FullNatProxy(engine, settings);
         for (InetServiceKey k : keys) {
