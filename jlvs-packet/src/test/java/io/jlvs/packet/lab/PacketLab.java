@@ -121,6 +121,8 @@ final class PacketLab implements AutoCloseable {
             sh(ns, "ip", "addr", "add", addr + "/24", "dev", "eth0");
             if (nat()) {
                 sh(ns, "ip", "route", "add", "default", "via", "10.77.1.1");
+            } else if (tunnel()) {
+                startRealServerTunnel(i + 1, ns);
             } else {
                 sh(ns, "ip", "addr", "add", VIP + "/32", "dev", "lo");
                 sh(ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
@@ -133,6 +135,30 @@ final class PacketLab implements AutoCloseable {
         capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
                 "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
         startDirector();
+    }
+
+    boolean tunnel() {
+        return method.equals("Tunnel");
+    }
+
+    private List<String> java(Class<?> main) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), main.getName());
+    }
+
+    /** TUN: the real server's VIP set-up and IPIP decapsulation ({@link LabRealServerMain}), up before nginx. */
+    private void startRealServerTunnel(int n, String ns) throws IOException {
+        List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
+        cmd.addAll(List.of("tun", VIP, dir.resolve("rs" + n + "-state").toString()));
+        Path log = dir.resolve("rs" + n + "-tunnel.log");
+        lab.start(ns, cmd, log);
+        try {
+            org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> Files.readString(log).contains("READY"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IOException("rs" + n + " tunnel did not start: " + Files.readString(log), e);
+        }
     }
 
     private void startNginx(int n, String ns) throws IOException {
