@@ -51,6 +51,8 @@ public final class RealServerSetup {
         requireV4(vip);
         List<String> done = new ArrayList<>();
         boolean added;
+        // applied twice: the first run's record of who added the address stands
+        boolean addedBefore = "added".equals(readState(vipState(vip)).get("address"));
         List<String> interfaces = new ArrayList<>();
         try (RtNetlink nl = RtNetlink.open()) {
             LinkInfo lo = nl.link(LOOPBACK).orElseThrow(() -> new IllegalStateException("no interface lo"));
@@ -84,7 +86,7 @@ public final class RealServerSetup {
                 done.add("address " + vip + "/32 added to lo");
             }
         }
-        writeState(vipState(vip), Map.of("address", added ? "added" : "present"));
+        writeState(vipState(vip), Map.of("address", added || addedBefore ? "added" : "present"));
         return done;
     }
 
