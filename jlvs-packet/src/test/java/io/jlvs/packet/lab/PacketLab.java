@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packet lab: namespaces {@code cl} (client 10.77.0.10), {@code dir} (director 10.77.0.2 with the VIP
  * 10.77.0.100 on eth0; NAT: eth1 10.77.1.1), {@code rs1..3} running nginx, and {@code sw} holding the
- * bridges: br0 the client link, br1 the NAT real servers' link. The director is a child JVM
+ * bridges: br0 the client link, br1 the NAT real servers' link. DR and TUN real servers sit on br0 and are
+ * prepared as {@code jlvs rs-setup} and {@code jlvs rs-tunnel} do it ({@link LabRealServerMain}: VIP on lo,
+ * ARP hidden; TUN: IPIP decapsulated into a TUN device). The director is a child JVM
  * ({@link LabDirectorMain}) in {@code dir}. Offloads are off on every veth, as on a real NIC's wire every
  * frame carries its own checksum. Everything is removed by {@link #close} (NetnsLab), even on failure.
  */
@@ -124,9 +126,9 @@ final class PacketLab implements AutoCloseable {
             } else if (tunnel()) {
                 startRealServerTunnel(i + 1, ns);
             } else {
-                sh(ns, "ip", "addr", "add", VIP + "/32", "dev", "lo");
-                sh(ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
-                        "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2");
+                List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
+                cmd.addAll(List.of("dr", VIP, dir.resolve("rs" + (i + 1) + "-state").toString()));
+                sh(ns, cmd.toArray(String[]::new));
             }
             startNginx(i + 1, ns);
         }
