@@ -10,7 +10,8 @@ import java.util.Set;
  * A real server's side of the packet lab, run as a child JVM in the real server's namespace, doing what
  * {@code jlvs rs-setup dr VIP} and {@code jlvs rs-tunnel VIP} do: {@code LabRealServerMain dr VIP STATE_DIR}
  * puts the VIP on lo with ARP hidden and exits; {@code LabRealServerMain tun VIP STATE_DIR} does the same,
- * then opens the TUN device and decapsulates IPIP into it, printing {@code READY <device>}, until killed.
+ * then opens the TUN device and decapsulates IPIP (GUE with a fourth argument, the UDP port) into it,
+ * printing {@code READY <device>}, until killed.
  */
 public final class LabRealServerMain {
     private LabRealServerMain() {
@@ -23,7 +24,8 @@ public final class LabRealServerMain {
         if (!args[0].equals("tun")) {
             return;
         }
-        try (RealServerTunnel tunnel = RealServerTunnel.open(Set.of(vip), 0, "jlvstun%d", procSys)) {
+        try (RealServerTunnel tunnel = RealServerTunnel.open(Set.of(vip),
+                args.length > 3 ? Integer.parseInt(args[3]) : 0, "jlvstun%d", procSys)) {
             System.out.println("READY " + tunnel.deviceName());
             System.out.flush();
             tunnel.run(() -> true);

@@ -140,7 +140,7 @@ final class PacketLab implements AutoCloseable {
     }
 
     boolean tunnel() {
-        return method.equals("Tunnel");
+        return method.startsWith("Tunnel");
     }
 
     private List<String> java(Class<?> main) {
@@ -149,10 +149,13 @@ final class PacketLab implements AutoCloseable {
                 System.getProperty("java.class.path"), main.getName());
     }
 
-    /** TUN: the real server's VIP set-up and IPIP decapsulation ({@link LabRealServerMain}), up before nginx. */
+    /** TUN: the real server's VIP set-up and IPIP (or GUE) decapsulation ({@link LabRealServerMain}), before nginx. */
     private void startRealServerTunnel(int n, String ns) throws IOException {
         List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
         cmd.addAll(List.of("tun", VIP, dir.resolve("rs" + n + "-state").toString()));
+        if (method.equals("TunnelGue")) {
+            cmd.add(String.valueOf(LabDirectorMain.GUE_PORT));
+        }
         Path log = dir.resolve("rs" + n + "-tunnel.log");
         lab.start(ns, cmd, log);
         try {

@@ -13,17 +13,20 @@ import org.junit.jupiter.api.Test;
  * The director's only ICMP is fragmentation-needed for client packets that no longer fit once encapsulated.
  */
 class TunnelLabTest extends PacketLabSuite {
-    /** The veth MTU less the outer IPv4 header the director adds. */
-    private static final int TUNNEL_MTU = 1500 - 20;
 
     @Override
     String method() {
         return "Tunnel";
     }
 
+    /** The veth MTU less the outer IPv4 header the director adds. */
+    int tunnelMtu() {
+        return 1500 - 20;
+    }
+
     @Override
     boolean sentOnPurpose(String capturedLine) {
-        return capturedLine.contains("ICMP " + PacketLab.VIP + " unreachable - need to frag (mtu " + TUNNEL_MTU + ")");
+        return capturedLine.contains("ICMP " + PacketLab.VIP + " unreachable - need to frag (mtu " + tunnelMtu() + ")");
     }
 
     @Test
@@ -37,6 +40,6 @@ class TunnelLabTest extends PacketLabSuite {
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output().strip()).matches("rs[123]");
         // the client learnt the tunnel's MTU from the director's fragmentation-needed
-        assertThat(lab.client(10, "ip", "route", "get", PacketLab.VIP).output()).contains("mtu " + TUNNEL_MTU);
+        assertThat(lab.client(10, "ip", "route", "get", PacketLab.VIP).output()).contains("mtu " + tunnelMtu());
     }
 }
