@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             io.jlvs.cli.dump.DumpCommand.class,
             DemoCommand.class,
             GenhashCommand.class,
+            io.jlvs.cli.rs.RsSetupCommand.class,
+            io.jlvs.cli.rs.RsTunnelCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -3,6 +3,7 @@ package io.jlvs.packet.lab;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
+import io.jlvs.core.TunnelType;
 import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
@@ -22,13 +23,16 @@ import java.util.Map;
 
 /**
  * The director of the packet lab, run as a child JVM inside the director's network namespace:
- * {@code LabDirectorMain <Masq|Route|Tunnel> <if1[,if2]> <vip> <rs1,rs2,...> [port,...]}. Starts an engine with
+ * {@code LabDirectorMain <Masq|Route|Tunnel|TunnelGue> <if1[,if2]> <vip> <rs1,rs2,...> [port,...]}. Starts an engine with
  * {@code -t vip:80 -s rr} and the real servers at weight 1 (and {@code -s sh} services on the extra ports), a {@link PacketDirector} on the interfaces,
  * prints {@code READY}, then answers lines on stdin: {@code stats} (one line per real server:
  * address conns inpkts outpkts inbytes outbytes, then END), {@code weight <rs> <w>}, {@code active} (address activeconns lines, then END), {@code counters}
  * (name=value lines, then END), {@code guard} (the nft script, then END), {@code quit}.
  */
 public final class LabDirectorMain {
+    /** The real servers' GUE port in the TunnelGue lab. */
+    static final int GUE_PORT = 6080;
+
     private LabDirectorMain() {
     }
 
@@ -39,6 +43,8 @@ public final class LabDirectorMain {
             case "Route" -> "DROUTE";
             default -> "TUNNEL";
         });
+        // TunnelGue: GUE to the real servers' UDP port GUE_PORT instead of IPIP
+        boolean gue = args[0].equals("TunnelGue");
         List<String> interfaces = Arrays.asList(args[1].split(","));
         IpAddress vip = IpAddress.parse(args[2]);
         List<String> servers = Arrays.asList(args[3].split(","));
@@ -54,7 +60,7 @@ public final class LabDirectorMain {
         try (director) {
             engine.execute(new IpvsCommand.AddService(VirtualService.of(key, "rr")));
             for (String rs : servers) {
-                engine.execute(new IpvsCommand.AddServer(key, RealServer.of(IpAddress.parse(rs), 80, method, 1)));
+                engine.execute(new IpvsCommand.AddServer(key, server(rs, 80, method, 1, gue)));
             }
             if (args.length > 4) {
                 // extra ports for benchmarks (iperf3): source hashing keeps a client's connections together
@@ -63,7 +69,7 @@ public final class LabDirectorMain {
                     engine.execute(new IpvsCommand.AddService(VirtualService.of(extra, "sh")));
                     for (String rs : servers) {
                         engine.execute(new IpvsCommand.AddServer(extra,
-                                RealServer.of(IpAddress.parse(rs), extra.port(), method, 1)));
+                                server(rs, extra.port(), method, 1, gue)));
                     }
                 }
             }
@@ -92,8 +98,8 @@ public final class LabDirectorMain {
                         out.println("END");
                     }
                     case "weight" -> {
-                        engine.execute(new IpvsCommand.EditServer(key, RealServer.of(IpAddress.parse(w[1]), 80,
-                                method, Integer.parseInt(w[2]))));
+                        engine.execute(new IpvsCommand.EditServer(key, server(w[1], 80, method,
+                                Integer.parseInt(w[2]), gue)));
                         out.println("OK");
                     }
                     case "counters" -> {
@@ -113,5 +119,11 @@ public final class LabDirectorMain {
                 }
             }
         }
+    }
+
+    private static RealServer server(String address, int port, ForwardingMethod method, int weight, boolean gue) {
+        return gue
+                ? new RealServer(IpAddress.parse(address), port, method, weight, 0, 0, TunnelType.GUE, GUE_PORT, null)
+                : RealServer.of(IpAddress.parse(address), port, method, weight);
     }
 }

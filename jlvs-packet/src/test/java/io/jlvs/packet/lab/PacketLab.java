@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packet lab: namespaces {@code cl} (client 10.77.0.10), {@code dir} (director 10.77.0.2 with the VIP
  * 10.77.0.100 on eth0; NAT: eth1 10.77.1.1), {@code rs1..3} running nginx, and {@code sw} holding the
- * bridges: br0 the client link, br1 the NAT real servers' link. The director is a child JVM
+ * bridges: br0 the client link, br1 the NAT real servers' link. DR and TUN real servers sit on br0 and are
+ * prepared as {@code jlvs rs-setup} and {@code jlvs rs-tunnel} do it ({@link LabRealServerMain}: VIP on lo,
+ * ARP hidden; TUN: IPIP decapsulated into a TUN device). The director is a child JVM
  * ({@link LabDirectorMain}) in {@code dir}. Offloads are off on every veth, as on a real NIC's wire every
  * frame carries its own checksum. Everything is removed by {@link #close} (NetnsLab), even on failure.
  */
@@ -121,10 +123,12 @@ final class PacketLab implements AutoCloseable {
             sh(ns, "ip", "addr", "add", addr + "/24", "dev", "eth0");
             if (nat()) {
                 sh(ns, "ip", "route", "add", "default", "via", "10.77.1.1");
+            } else if (tunnel()) {
+                startRealServerTunnel(i + 1, ns);
             } else {
-                sh(ns, "ip", "addr", "add", VIP + "/32", "dev", "lo");
-                sh(ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
-                        "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2");
+                List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
+                cmd.addAll(List.of("dr", VIP, dir.resolve("rs" + (i + 1) + "-state").toString()));
+                sh(ns, cmd.toArray(String[]::new));
             }
             startNginx(i + 1, ns);
         }
@@ -133,6 +137,33 @@ final class PacketLab implements AutoCloseable {
         capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
                 "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
         startDirector();
+    }
+
+    boolean tunnel() {
+        return method.startsWith("Tunnel");
+    }
+
+    private List<String> java(Class<?> main) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), main.getName());
+    }
+
+    /** TUN: the real server's VIP set-up and IPIP (or GUE) decapsulation ({@link LabRealServerMain}), before nginx. */
+    private void startRealServerTunnel(int n, String ns) throws IOException {
+        List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
+        cmd.addAll(List.of("tun", VIP, dir.resolve("rs" + n + "-state").toString()));
+        if (method.equals("TunnelGue")) {
+            cmd.add(String.valueOf(LabDirectorMain.GUE_PORT));
+        }
+        Path log = dir.resolve("rs" + n + "-tunnel.log");
+        lab.start(ns, cmd, log);
+        try {
+            org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> Files.readString(log).contains("READY"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IOException("rs" + n + " tunnel did not start: " + Files.readString(log), e);
+        }
     }
 
     private void startNginx(int n, String ns) throws IOException {

@@ -1,0 +1,107 @@
+package io.jlvs.cli.rs;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.sys.NativeIoException;
+import io.jlvs.sys.RealServerTunnel;
+import io.jlvs.sys.Syscalls;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jlvs rs-tunnel VIP... [--gue PORT]}: the decapsulating agent of a TUN real server whose kernel has
+ * no ipip module. Runs in the foreground until SIGTERM or SIGINT; see {@link RealServerTunnel}.
+ */
+@Command(name = "rs-tunnel", mixinStandardHelpOptions = true,
+        description = "On a TUN real server without the ipip module: receive IPIP (or GUE) from the director and "
+                + "hand the inner packets to the local stack through a TUN device, until SIGTERM or SIGINT.")
+public final class RsTunnelCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "VIP", description = "The virtual IPv4 addresses to accept.")
+    List<String> vips;
+
+    @Option(names = "--gue", paramLabel = "PORT",
+            description = "Receive GUE on this UDP port (the real server's tunnel_port) instead of IPIP.")
+    Integer guePort;
+
+    @Option(names = "--dev", paramLabel = "NAME", defaultValue = "jlvstun%d",
+            description = "The TUN device to create (default: ${DEFAULT-VALUE}, numbered by the kernel).")
+    String device;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final IntSupplier effectiveUid;
+
+    public RsTunnelCommand() {
+        this(System.out, System.err, () -> new Syscalls().geteuid());
+    }
+
+    RsTunnelCommand(PrintStream out, PrintStream err, IntSupplier effectiveUid) {
+        this.out = out;
+        this.err = err;
+        this.effectiveUid = effectiveUid;
+    }
+
+    @Override
+    public Integer call() {
+        Set<IpAddress> addresses = new LinkedHashSet<>();
+        for (String v : vips) {
+            IpAddress a = RsArguments.ipv4(v);
+            if (a == null) {
+                err.println("jlvs rs-tunnel: '" + v + "' is not an IPv4 address");
+                return 2;
+            }
+            addresses.add(a);
+        }
+        if (guePort != null && (guePort < 1 || guePort > 65535)) {
+            err.println("jlvs rs-tunnel: --gue port must be 1..65535: " + guePort);
+            return 2;
+        }
+        if (effectiveUid.getAsInt() != 0) {
+            err.println("jlvs rs-tunnel: must be run as root (it creates a TUN device and a raw socket)");
+            return 1;
+        }
+        RealServerTunnel tunnel;
+        try {
+            tunnel = RealServerTunnel.open(addresses, guePort == null ? 0 : guePort, device, Path.of("/proc/sys"));
+        } catch (IllegalStateException | IllegalArgumentException | NativeIoException | UncheckedIOException e) {
+            err.println("jlvs rs-tunnel: " + e.getMessage());
+            return 1;
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            running.set(false);
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rs-tunnel-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (tunnel) {
+            out.println("jlvs rs-tunnel: decapsulating " + (guePort == null ? "IPIP" : "GUE on UDP port " + guePort)
+                    + " for " + addresses.stream().map(IpAddress::toString).collect(Collectors.joining(", "))
+                    + " into " + tunnel.deviceName());
+            out.flush();
+            tunnel.run(running::get);
+            out.println("jlvs rs-tunnel: delivered " + tunnel.endpoint().delivered() + ", not for a VIP "
+                    + tunnel.endpoint().notForVirtualAddress() + ", malformed " + tunnel.endpoint().malformed());
+            out.flush();
+            return 0;
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.jlvs.packet.lab;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.sys.RealServerSetup;
+import io.jlvs.sys.RealServerTunnel;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A real server's side of the packet lab, run as a child JVM in the real server's namespace, doing what
+ * {@code jlvs rs-setup dr VIP} and {@code jlvs rs-tunnel VIP} do: {@code LabRealServerMain dr VIP STATE_DIR}
+ * puts the VIP on lo with ARP hidden and exits; {@code LabRealServerMain tun VIP STATE_DIR} does the same,
+ * then opens the TUN device and decapsulates IPIP (GUE with a fourth argument, the UDP port) into it,
+ * printing {@code READY <device>}, until killed.
+ */
+public final class LabRealServerMain {
+    private LabRealServerMain() {
+    }
+
+    public static void main(String[] args) {
+        IpAddress vip = IpAddress.parse(args[1]);
+        Path procSys = Path.of("/proc/sys");
+        new RealServerSetup(procSys, Path.of(args[2])).apply(vip).forEach(System.out::println);
+        if (!args[0].equals("tun")) {
+            return;
+        }
+        try (RealServerTunnel tunnel = RealServerTunnel.open(Set.of(vip),
+                args.length > 3 ? Integer.parseInt(args[3]) : 0, "jlvstun%d", procSys)) {
+            System.out.println("READY " + tunnel.deviceName());
+            System.out.flush();
+            tunnel.run(() -> true);
+        }
+    }
+}

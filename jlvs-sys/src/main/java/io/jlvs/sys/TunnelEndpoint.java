@@ -1,0 +1,138 @@
+package io.jlvs.sys;
+
+import io.jlvs.core.IpAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The real-server end of an LVS-TUN tunnel where the kernel cannot decapsulate (no ipip module): receives
+ * IPIP packets on a raw socket of protocol 4, or GUE datagrams on a UDP port, strips the outer headers and
+ * writes the inner packet into a {@link TunDevice}, so the local stack receives it as sent by the client
+ * and answers the client directly. Only inner packets for one of the virtual addresses are delivered; the
+ * rest are counted and dropped. One thread runs {@link #run}.
+ */
+public final class TunnelEndpoint implements AutoCloseable {
+    private static final int MAX_PACKET = 65535;
+    private static final int POLL_MILLIS = 200;
+
+    private final TunDevice tun;
+    private final Set<Integer> virtualAddresses;
+    private final RawIpSocket ipip;
+    private final DatagramSocket gue;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment buffer = arena.allocate(MAX_PACKET, 16);
+    private final byte[] datagram = new byte[MAX_PACKET];
+    private final DatagramPacket packet = new DatagramPacket(datagram, MAX_PACKET);
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong notForVirtualAddress = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+
+    private TunnelEndpoint(TunDevice tun, Set<IpAddress> vips, RawIpSocket ipip, DatagramSocket gue) {
+        this.tun = tun;
+        this.ipip = ipip;
+        this.gue = gue;
+        this.virtualAddresses = vips.stream().map(a -> {
+            if (!a.isV4()) {
+                throw new IllegalArgumentException("IPv4 virtual address expected: " + a);
+            }
+            return a.v4();
+        }).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Decapsulates IPIP (IP protocol 4) for {@code vips} into {@code tun}. Needs CAP_NET_RAW. */
+    public static TunnelEndpoint ipip(TunDevice tun, Set<IpAddress> vips) {
+        return new TunnelEndpoint(tun, vips, RawIpSocket.open(4, false), null);
+    }
+
+    /** Decapsulates GUE arriving on UDP {@code port} for {@code vips} into {@code tun}. */
+    public static TunnelEndpoint gue(TunDevice tun, Set<IpAddress> vips, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("GUE port must be 1..65535: " + port);
+        }
+        try {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(port));
+            socket.setSoTimeout(POLL_MILLIS);
+            socket.setReceiveBufferSize(4 << 20);
+            return new TunnelEndpoint(tun, vips, null, socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("GUE port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Delivers packets until {@code keepGoing} says stop (checked at least every 200 ms). */
+    public void run(BooleanSupplier keepGoing) {
+        while (keepGoing.getAsBoolean()) {
+            int n = receive();
+            if (n < 0) {
+                continue;
+            }
+            int at = ipip != null ? Decapsulation.ipip(buffer, n) : Decapsulation.gue(buffer, n);
+            if (at < 0) {
+                malformed.incrementAndGet();
+                continue;
+            }
+            if (!virtualAddresses.contains(Decapsulation.innerDestination(buffer, at))) {
+                notForVirtualAddress.incrementAndGet();
+                continue;
+            }
+            try {
+                tun.write(buffer, at, Decapsulation.innerLength(buffer, at));
+                delivered.incrementAndGet();
+            } catch (NativeIoException e) {
+                malformed.incrementAndGet();
+            }
+        }
+    }
+
+    private int receive() {
+        if (ipip != null) {
+            return ipip.receive(buffer, POLL_MILLIS);
+        }
+        DatagramPacket p = packet;
+        p.setLength(datagram.length);
+        try {
+            gue.receive(p);
+        } catch (SocketTimeoutException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("GUE receive: " + e.getMessage(), e);
+        }
+        MemorySegment.copy(datagram, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.getLength());
+        return p.getLength();
+    }
+
+    /** Inner packets written to the TUN device. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** Well-formed inner packets for an address that is not one of the virtual addresses. */
+    public long notForVirtualAddress() {
+        return notForVirtualAddress.get();
+    }
+
+    /** Packets that carried no usable inner IPv4 packet, or that the TUN device refused. */
+    public long malformed() {
+        return malformed.get();
+    }
+
+    @Override
+    public void close() {
+        if (ipip != null) {
+            ipip.close();
+        }
+        if (gue != null) {
+            gue.close();
+        }
+        arena.close();
+    }
+}
