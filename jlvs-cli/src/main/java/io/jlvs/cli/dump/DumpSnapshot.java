@@ -4,6 +4,7 @@ import io.jlvs.admin.VrrpInstanceView;
 import io.jlvs.cli.daemon.Director;
 import io.jlvs.cli.vrrp.VrrpSettingsMapper;
 import io.jlvs.core.view.IpvsTableView;
+import io.jlvs.engine.keepalived.CheckedRealServer;
 import io.jlvs.engine.keepalived.KeepalivedRuntime;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import java.time.Instant;
@@ -11,10 +12,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What a dump shows: the running VRRP instances and the IPVS table, at one moment. */
-public record DumpSnapshot(Instant takenAt, List<VrrpDumpInstance> vrrp, IpvsTableView table) {
+/**
+ * What a dump shows: the running VRRP instances, the IPVS table, and keepalived.conf's real servers with their
+ * checkers' verdict (including those a checker took out of the table), at one moment.
+ */
+public record DumpSnapshot(Instant takenAt, List<VrrpDumpInstance> vrrp, IpvsTableView table,
+                           List<CheckedRealServer> checked) {
     public DumpSnapshot {
         vrrp = List.copyOf(vrrp);
+        checked = List.copyOf(checked);
+    }
+
+    /** Without keepalived.conf real servers. */
+    public DumpSnapshot(Instant takenAt, List<VrrpDumpInstance> vrrp, IpvsTableView table) {
+        this(takenAt, vrrp, table, List.of());
     }
 
     /** The director's state now. */
@@ -31,6 +42,7 @@ public record DumpSnapshot(Instant takenAt, List<VrrpDumpInstance> vrrp, IpvsTab
         List<VrrpDumpInstance> instances = director.vrrpInstances().stream()
                 .map((VrrpInstanceView v) -> new VrrpDumpInstance(v, passwords.get(v.status().name())))
                 .toList();
-        return new DumpSnapshot(now, instances, director.table());
+        return new DumpSnapshot(now, instances, director.table(),
+                runtime == null ? List.of() : runtime.checkedRealServers());
     }
 }
