@@ -155,6 +155,12 @@ public final class Director implements IpvsControl, AutoCloseable {
         return keepalived;
     }
 
+    /** The tracked vrrp_scripts' status (none without track_script): for the dumps. */
+    public List<io.jlvs.vrrp.runtime.VrrpScriptStatus> vrrpScripts() {
+        VrrpService v = vrrp;
+        return v == null ? List.of() : v.scripts();
+    }
+
     /** The running VRRP instances with their VIPs (none without vrrp_instance): for the dumps. */
     public List<io.jlvs.admin.VrrpInstanceView> vrrpInstances() {
         VrrpService v = vrrp;

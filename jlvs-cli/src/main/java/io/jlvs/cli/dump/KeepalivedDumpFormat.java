@@ -11,6 +11,7 @@ import io.jlvs.engine.keepalived.CheckedRealServer;
 import io.jlvs.vrrp.codec.VrrpDropReason;
 import io.jlvs.vrrp.runtime.VrrpInstanceCounters;
 import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
+import io.jlvs.vrrp.runtime.VrrpScriptStatus;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import java.time.Instant;
 import java.util.List;
@@ -70,6 +71,14 @@ public final class KeepalivedDumpFormat {
             b.append("   Virtual IP (").append(vips.size()).append("):\n");
             for (VirtualIpAddress v : vips) {
                 b.append("     ").append(vip(v, st)).append('\n');
+            }
+        }
+        if (!s.scripts().isEmpty()) {
+            b.append("------< VRRP Scripts >------\n");
+            for (VrrpScriptStatus sc : s.scripts()) {
+                b.append(" VRRP Script = ").append(sc.name()).append('\n');
+                b.append("   Status = ").append(sc.good() ? "GOOD" : "BAD").append('\n');
+                b.append("   State = ").append(sc.running() ? "running" : "idle").append('\n');
             }
         }
         b.append("\n------< LVS Topology >------\n");

@@ -15,6 +15,7 @@ import io.jlvs.engine.keepalived.CheckedRealServer;
 import io.jlvs.vrrp.codec.VrrpDropReason;
 import io.jlvs.vrrp.runtime.VrrpInstanceCounters;
 import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
+import io.jlvs.vrrp.runtime.VrrpScriptStatus;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.state.VrrpState;
 import java.time.Instant;
@@ -159,6 +160,33 @@ class KeepalivedDumpFormatTest {
                      Active connections = 0
                      Inactive connections = 0
                 """);
+    }
+
+    /**
+     * Tracked scripts in keepalived 2.2.7's "VRRP Scripts" section (its dump_vscript: the name, Status and State
+     * lines, which mehdy/keepalived-exporter's text parser reads for keepalived_script_status/_state), after the
+     * instances.
+     */
+    @Test
+    void trackedScriptsGetKeepalivedsVrrpScriptsSection() throws Exception {
+        DumpSnapshot base = snapshot();
+        DumpSnapshot s = new DumpSnapshot(base.takenAt(), base.vrrp(), base.table(), List.of(), List.of(
+                new VrrpScriptStatus("chk_haproxy", true, false), new VrrpScriptStatus("chk_dns", false, true)));
+        String data = KeepalivedDumpFormat.data(s);
+
+        assertThat(data).contains("""
+                     10.0.2.100/24 dev eth1 scope global
+                ------< VRRP Scripts >------
+                 VRRP Script = chk_haproxy
+                   Status = GOOD
+                   State = idle
+                 VRRP Script = chk_dns
+                   Status = BAD
+                   State = running
+
+                ------< LVS Topology >------
+                """);
+        assertThat(KeepalivedDumpFormat.data(base)).doesNotContain("VRRP Script");
     }
 
     @Test
