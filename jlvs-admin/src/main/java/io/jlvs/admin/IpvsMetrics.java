@@ -212,6 +212,11 @@ public final class IpvsMetrics implements MultiCollector {
         out.add(gauge("jlvs_real_servers", "Real servers in the IPVS table, over all virtual services.", servers));
         out.add(gauge("jlvs_connection_table_size",
                 "Size of the connection hash table, as ipvsadm's banner shows it.", table.connTableSize()));
+        if (counters.hasConnectionCapacity()) {
+            out.add(gauge("jlvs_connection_table_capacity",
+                    "Most connections and templates the packet data plane's connection tables hold, over all workers.",
+                    counters.connectionCapacity()));
+        }
         out.add(gauge("jlvs_connection_entries",
                 "Connection-table entries (connections and persistence templates) held by listed real servers.",
                 entries));

@@ -67,6 +67,8 @@ class IpvsMetricsTest {
         counters.reloads(() -> 3);
         counters.addDropSource(() -> Map.of("no_destination", 5L, "overloaded", 1L));
         counters.addDropSource(() -> Map.of("no_destination", 2L));
+        counters.addConnectionCapacity(() -> 1 << 20);
+        counters.addConnectionCapacity(() -> 1 << 20);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new IpvsMetrics(new FixedTable(knownTable()), counters));
 
@@ -77,6 +79,19 @@ class IpvsMetricsTest {
             Files.writeString(Path.of("target", "metrics-golden.actual.txt"), text);
         }
         assertThat(text).as("see target/metrics-golden.actual.txt").isEqualTo(expected);
+    }
+
+    @Test
+    void capacityIsTheSumOverRegisteredDataPlanesAndAbsentWithoutOne() throws IOException {
+        DaemonCounters counters = new DaemonCounters();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new IpvsMetrics(new FixedTable(knownTable()), counters));
+        assertThat(samples(MetricsHandler.scrape(registry))).doesNotContainKey("jlvs_connection_table_capacity")
+                .containsEntry("jlvs_connection_table_size", "4096.0");
+
+        counters.addConnectionCapacity(() -> 65536);
+        counters.addConnectionCapacity(() -> 1000);
+        assertThat(samples(MetricsHandler.scrape(registry))).containsEntry("jlvs_connection_table_capacity", "66536.0");
     }
 
     /** The lines node_exporter would print for this table (its fixture format), independent of the golden file. */

@@ -88,6 +88,16 @@ public final class RealServerHealth {
         }
     }
 
+    /** Checkers now failed (keepalived's {@code num_failed_checkers}). */
+    public int failedCheckers() {
+        owner.lock.lock();
+        try {
+            return failedCheckers;
+        } finally {
+            owner.lock.unlock();
+        }
+    }
+
     public int weight() {
         owner.lock.lock();
         try {

@@ -5,6 +5,7 @@ import io.jlvs.admin.AdminServer;
 import io.jlvs.admin.CheckerMetrics;
 import io.jlvs.admin.DaemonCounters;
 import io.jlvs.admin.EventLog;
+import io.jlvs.admin.VrrpScriptMetrics;
 import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.command.IpvsControl;
 import io.jlvs.core.command.IpvsException;
@@ -83,6 +84,10 @@ public final class Director implements IpvsControl, AutoCloseable {
             KeepalivedRuntime k = keepalived;
             return k == null ? List.of() : k.checkerStats();
         }));
+        admin.registry().register(new VrrpScriptMetrics(() -> {
+            VrrpService v = vrrp;
+            return v == null ? List.of() : v.scripts();
+        }));
         admin.vrrpInstances(() -> {
             VrrpService v = vrrp;
             return v == null ? List.of() : v.views();
@@ -150,6 +155,12 @@ public final class Director implements IpvsControl, AutoCloseable {
         return keepalived;
     }
 
+    /** The tracked vrrp_scripts' status (none without track_script): for the dumps. */
+    public List<io.jlvs.vrrp.runtime.VrrpScriptStatus> vrrpScripts() {
+        VrrpService v = vrrp;
+        return v == null ? List.of() : v.scripts();
+    }
+
     /** The running VRRP instances with their VIPs (none without vrrp_instance): for the dumps. */
     public List<io.jlvs.admin.VrrpInstanceView> vrrpInstances() {
         VrrpService v = vrrp;
@@ -196,9 +207,12 @@ public final class Director implements IpvsControl, AutoCloseable {
      * @throws IllegalStateException with one line saying why it cannot start
      */
     public void startPacketDataPlane(List<String> interfaces) {
-        PacketDirector p = PacketDirector.start(engine, PacketDirectorSettings.of(interfaces));
+        PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces);
+        PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         counters.addDropSource(p::counters);
+        long capacity = (long) settings.connCapacity() * settings.workers();
+        counters.addConnectionCapacity(() -> capacity);
     }
 
     /** Stops the data planes; established FULLNAT connections are closed. */

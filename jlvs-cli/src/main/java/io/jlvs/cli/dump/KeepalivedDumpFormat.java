@@ -3,12 +3,15 @@ package io.jlvs.cli.dump;
 import io.jlvs.admin.VrrpInstanceView;
 import io.jlvs.core.model.FwmarkServiceKey;
 import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.VirtualServiceView;
+import io.jlvs.engine.keepalived.CheckedRealServer;
 import io.jlvs.vrrp.codec.VrrpDropReason;
 import io.jlvs.vrrp.runtime.VrrpInstanceCounters;
 import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
+import io.jlvs.vrrp.runtime.VrrpScriptStatus;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import java.time.Instant;
 import java.util.List;
@@ -70,6 +73,14 @@ public final class KeepalivedDumpFormat {
                 b.append("     ").append(vip(v, st)).append('\n');
             }
         }
+        if (!s.scripts().isEmpty()) {
+            b.append("------< VRRP Scripts >------\n");
+            for (VrrpScriptStatus sc : s.scripts()) {
+                b.append(" VRRP Script = ").append(sc.name()).append('\n');
+                b.append("   Status = ").append(sc.good() ? "GOOD" : "BAD").append('\n');
+                b.append("   State = ").append(sc.running() ? "running" : "idle").append('\n');
+            }
+        }
         b.append("\n------< LVS Topology >------\n");
         b.append(" System = jlvs\n");
         for (VirtualServiceView v : s.table().services()) {
@@ -81,7 +92,14 @@ public final class KeepalivedDumpFormat {
             }
             b.append("   Active connections = ").append(v.realServers().stream()
                     .mapToLong(RealServerView::activeConns).sum()).append('\n');
+            List<CheckedRealServer> checked = s.checked().stream().filter(c -> c.service().equals(vs.key())).toList();
+            for (CheckedRealServer c : checked) {
+                checkedRealServer(b, c, inTable(v, c.stored()));
+            }
             for (RealServerView r : v.realServers()) {
+                if (checked.stream().anyMatch(c -> sameDestination(c.stored(), r.server()))) {
+                    continue;
+                }
                 b.append("   RS = ").append(r.server().address().withPort(r.server().port())).append('\n');
                 b.append("     Forwarding method = ").append(r.server().method().label()).append('\n');
                 b.append("     Weight = ").append(r.server().weight()).append('\n');
@@ -91,6 +109,61 @@ public final class KeepalivedDumpFormat {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * A keepalived.conf real server as keepalived 2.2.7's data dump shows it (those of its lines jlvs has the facts
+     * for, in its order and indentation): {@code alive} is 0 while a checker has it down, {@code RS set} is 1 while
+     * it is in the table (a failed server with {@code inhibit_on_failure} stays in, at weight 0), and the weights
+     * are the configured and checker-wanted ones, not the table's. The connection counts follow while it is set.
+     */
+    private static void checkedRealServer(StringBuilder b, CheckedRealServer c, RealServerView inTable) {
+        b.append("   ------< Real server >------\n");
+        b.append("   RIP = ").append(c.address()).append(", RPORT = ").append(c.port())
+                .append(", WEIGHT = ").append(Math.max(0, c.effectiveWeight()))
+                .append(" EFF WEIGHT = ").append(c.effectiveWeight()).append('\n');
+        b.append("   forwarding method = ").append(keepalivedMethod(c.stored())).append('\n');
+        b.append("   Inhibit on failure is ").append(c.inhibitOnFailure() ? "ON" : "OFF").append('\n');
+        b.append("   initial weight = ").append(c.stored().weight()).append('\n');
+        b.append("   effective weight = ").append(c.effectiveWeight()).append('\n');
+        b.append("   alive = ").append(c.alive() ? 1 : 0).append('\n');
+        b.append("   num failed checkers = ").append(c.failedCheckers()).append('\n');
+        b.append("   RS set = ").append(inTable != null ? 1 : 0).append('\n');
+        if (inTable != null) {
+            b.append("   Active connections = ").append(inTable.activeConns()).append('\n');
+            b.append("   Inactive connections = ").append(inTable.inactiveConns()).append('\n');
+        }
+    }
+
+    /** keepalived's words for the forwarding method; FULLNAT (which keepalived lacks) as its lb_kind, FNAT. */
+    private static String keepalivedMethod(RealServer r) {
+        return switch (r.method()) {
+            case MASQ -> "NAT";
+            case DROUTE -> "DR";
+            case TUNNEL -> switch (r.tunnelType()) {
+                case IPIP -> "TUN, type = IPIP";
+                case GUE -> "TUN, type = GUE, port = " + r.tunnelPort() + checksum(r);
+                case GRE -> "TUN, type = GRE" + checksum(r);
+            };
+            case FULLNAT -> "FNAT";
+            case LOCAL -> "LOCAL";
+        };
+    }
+
+    private static String checksum(RealServer r) {
+        return switch (r.tunnelChecksum()) {
+            case NOCSUM -> ", no checksum";
+            case CSUM -> ", checksum";
+            case REMCSUM -> ", remote checksum";
+        };
+    }
+
+    private static RealServerView inTable(VirtualServiceView v, RealServer stored) {
+        return v.realServers().stream().filter(r -> sameDestination(stored, r.server())).findFirst().orElse(null);
+    }
+
+    private static boolean sameDestination(RealServer a, RealServer b) {
+        return a.address().equals(b.address()) && a.port() == b.port();
     }
 
     /** keepalived.stats: one block per VRRP instance, the layout keepalived writes on SIGUSR2. */

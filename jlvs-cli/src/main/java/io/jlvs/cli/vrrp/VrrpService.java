@@ -182,6 +182,18 @@ public final class VrrpService implements AutoCloseable {
         return views().stream().map(VrrpInstanceView::status).toList();
     }
 
+    /**
+     * Every tracked vrrp_script's status, in configuration order. Units are separate routers, so a script tracked
+     * by instances in two units runs in each; the first one's status is shown. Any thread.
+     */
+    public List<io.jlvs.vrrp.runtime.VrrpScriptStatus> scripts() {
+        Map<String, io.jlvs.vrrp.runtime.VrrpScriptStatus> byName = new LinkedHashMap<>();
+        for (Unit u : live) {
+            u.router().scripts().forEach(st -> byName.putIfAbsent(st.name(), st));
+        }
+        return List.copyOf(byName.values());
+    }
+
     /** Every running instance's status with its VIPs, in configuration order: for the admin API. Any thread. */
     public List<VrrpInstanceView> views() {
         Map<String, VrrpInstanceStatus> byName = new LinkedHashMap<>();

@@ -11,9 +11,11 @@ import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.engine.IpvsEngine;
+import io.jlvs.engine.keepalived.CheckedRealServer;
 import io.jlvs.vrrp.codec.VrrpDropReason;
 import io.jlvs.vrrp.runtime.VrrpInstanceCounters;
 import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
+import io.jlvs.vrrp.runtime.VrrpScriptStatus;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.state.VrrpState;
 import java.time.Instant;
@@ -90,6 +92,101 @@ class KeepalivedDumpFormatTest {
                      Weight = 0
                      Alive = no (weight 0)
                 """);
+    }
+
+    /**
+     * keepalived.conf's real servers in the lines keepalived 2.2.7 writes for them (its dump_rs, in its order and
+     * indentation; the lines jlvs has no value for are left out): one up, one a checker removed from the table,
+     * one a checker failed with inhibit_on_failure (in the table at weight 0). keepalived keeps printing the
+     * configured weight; {@code alive} and {@code RS set} tell the three apart.
+     */
+    @Test
+    void realServersACheckerTookDownShowKeepalivedsAliveLines() throws Exception {
+        IpvsEngine engine = new IpvsEngine();
+        InetServiceKey key = new InetServiceKey(Protocol.TCP, IpAddress.parse("10.0.0.100"), 80);
+        engine.execute(new IpvsCommand.AddService(VirtualService.of(key, "wrr")));
+        RealServer up = RealServer.of(IpAddress.parse("192.168.1.11"), 8080, ForwardingMethod.MASQ, 2);
+        RealServer removed = RealServer.of(IpAddress.parse("192.168.1.12"), 8080, ForwardingMethod.MASQ, 3);
+        RealServer inhibited = RealServer.of(IpAddress.parse("192.168.1.13"), 80, ForwardingMethod.DROUTE, 4);
+        engine.execute(new IpvsCommand.AddServer(key, up));
+        engine.execute(new IpvsCommand.AddServer(key, inhibited.withWeight(0)));
+        engine.execute(new IpvsCommand.AddServer(key, // added with jlvsadm: not keepalived's
+                RealServer.of(IpAddress.parse("192.168.1.99"), 8080, ForwardingMethod.MASQ, 1)));
+        List<CheckedRealServer> checked = List.of(
+                new CheckedRealServer(key, up.address(), 8080, up, 2, false, true, 0),
+                new CheckedRealServer(key, removed.address(), 8080, removed, 3, false, false, 1),
+                new CheckedRealServer(key, inhibited.address(), 8080, inhibited, 4, true, false, 2));
+        String data = KeepalivedDumpFormat.data(new DumpSnapshot(Instant.EPOCH, List.of(), engine.table(), checked));
+
+        assertThat(data).endsWith("""
+                 VS = [10.0.0.100]:tcp:80
+                   lb_algo = wrr
+                   Active connections = 0
+                   ------< Real server >------
+                   RIP = 192.168.1.11, RPORT = 8080, WEIGHT = 2 EFF WEIGHT = 2
+                   forwarding method = NAT
+                   Inhibit on failure is OFF
+                   initial weight = 2
+                   effective weight = 2
+                   alive = 1
+                   num failed checkers = 0
+                   RS set = 1
+                   Active connections = 0
+                   Inactive connections = 0
+                   ------< Real server >------
+                   RIP = 192.168.1.12, RPORT = 8080, WEIGHT = 3 EFF WEIGHT = 3
+                   forwarding method = NAT
+                   Inhibit on failure is OFF
+                   initial weight = 3
+                   effective weight = 3
+                   alive = 0
+                   num failed checkers = 1
+                   RS set = 0
+                   ------< Real server >------
+                   RIP = 192.168.1.13, RPORT = 8080, WEIGHT = 4 EFF WEIGHT = 4
+                   forwarding method = DR
+                   Inhibit on failure is ON
+                   initial weight = 4
+                   effective weight = 4
+                   alive = 0
+                   num failed checkers = 2
+                   RS set = 1
+                   Active connections = 0
+                   Inactive connections = 0
+                   RS = 192.168.1.99:8080
+                     Forwarding method = Masq
+                     Weight = 1
+                     Alive = yes
+                     Active connections = 0
+                     Inactive connections = 0
+                """);
+    }
+
+    /**
+     * Tracked scripts in keepalived 2.2.7's "VRRP Scripts" section (its dump_vscript: the name, Status and State
+     * lines, which mehdy/keepalived-exporter's text parser reads for keepalived_script_status/_state), after the
+     * instances.
+     */
+    @Test
+    void trackedScriptsGetKeepalivedsVrrpScriptsSection() throws Exception {
+        DumpSnapshot base = snapshot();
+        DumpSnapshot s = new DumpSnapshot(base.takenAt(), base.vrrp(), base.table(), List.of(), List.of(
+                new VrrpScriptStatus("chk_haproxy", true, false), new VrrpScriptStatus("chk_dns", false, true)));
+        String data = KeepalivedDumpFormat.data(s);
+
+        assertThat(data).contains("""
+                     10.0.2.100/24 dev eth1 scope global
+                ------< VRRP Scripts >------
+                 VRRP Script = chk_haproxy
+                   Status = GOOD
+                   State = idle
+                 VRRP Script = chk_dns
+                   Status = BAD
+                   State = running
+
+                ------< LVS Topology >------
+                """);
+        assertThat(KeepalivedDumpFormat.data(base)).doesNotContain("VRRP Script");
     }
 
     @Test

@@ -84,8 +84,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
     private final CheckerStats checkerStats = new CheckerStats();
     private final AtomicLong reloads = new AtomicLong();
 
-    // Owner: the apply thread.
-    private Map<String, BlockRuntime> blocks = new LinkedHashMap<>();
+    // Owner: the apply thread (replaced whole, never changed in place: volatile for checkedRealServers()).
+    private volatile Map<String, BlockRuntime> blocks = new LinkedHashMap<>();
     private final Set<VirtualServiceKey> owned = new HashSet<>();
     private HealthSetup health;
     private volatile KeepalivedConfig config = KeepalivedConfig.empty();
@@ -135,6 +135,25 @@ public final class KeepalivedRuntime implements AutoCloseable {
     /** Attempts, failures and last latency of every running checker, for /metrics. */
     public List<CheckerStats.Sample> checkerStats() {
         return checkerStats.samples();
+    }
+
+    /**
+     * Every real_server of every running virtual_server block with its checkers' verdict, in file order, for the
+     * keepalived.data dump. Any thread.
+     */
+    public List<CheckedRealServer> checkedRealServers() {
+        List<CheckedRealServer> out = new ArrayList<>();
+        for (BlockRuntime b : blocks.values()) {
+            for (VirtualServiceKey key : b.block.keys()) {
+                for (BlockRuntime.Member m : b.members) {
+                    RealServerDef rs = m.def();
+                    out.add(new CheckedRealServer(key, rs.address(), rs.port(),
+                            b.block.realServer(key, rs, rs.weight()), m.health().weight(), rs.inhibitOnFailure(),
+                            m.health().isAlive(), m.health().failedCheckers()));
+                }
+            }
+        }
+        return out;
     }
 
     public long reloads() {

@@ -63,6 +63,8 @@ public final class VrrpRouter implements AutoCloseable {
     private final List<FileCheck> fileChecks = new ArrayList<>();
     /** The instances as {@link #status()} sees them, published once {@link #open()} is done. */
     private volatile Map<String, InstanceRuntime> published = Map.of();
+    /** The vrrp_scripts as {@link #scripts()} sees them, published with the instances. */
+    private volatile List<ScriptCheck> publishedScripts = List.of();
     private AutoCloseable linkWatch;
     private Thread thread;
     private volatile boolean stopping;
@@ -122,6 +124,11 @@ public final class VrrpRouter implements AutoCloseable {
     /** Every instance's status, in configuration order (empty before start). Any thread. */
     public List<VrrpInstanceStatus> status() {
         return published.values().stream().map(InstanceRuntime::status).toList();
+    }
+
+    /** Every tracked vrrp_script's status, in configuration order (empty before start). Any thread. */
+    public List<VrrpScriptStatus> scripts() {
+        return publishedScripts.stream().map(c -> new VrrpScriptStatus(c.script.name(), c.good, c.running)).toList();
     }
 
     public VrrpInstanceStatus status(String instance) {
@@ -235,6 +242,7 @@ public final class VrrpRouter implements AutoCloseable {
                 }
             }
             published = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(instances));
+            publishedScripts = List.copyOf(scriptChecks.values());
         } catch (RuntimeException e) {
             closeResources();
             throw e;
@@ -386,6 +394,7 @@ public final class VrrpRouter implements AutoCloseable {
         }
         boolean wasUp = c.state.up();
         if (c.state.record(r.succeeded())) {
+            c.good = c.state.up();
             log("VRRP_Script(" + c.script.name() + ") " + (c.state.up() ? "succeeded"
                     : "failed (exited with status " + r.exitCode() + ")"));
             for (String instance : c.instances) {
@@ -545,11 +554,14 @@ public final class VrrpRouter implements AutoCloseable {
         final List<String> instances = new ArrayList<>();
         long nextAt;
         long startedAt;
-        boolean running;
+        volatile boolean running;
+        /** {@code state.up()}, readable from other threads. */
+        volatile boolean good;
 
         ScriptCheck(TrackScript script, long now) {
             this.script = script;
             this.state = new RiseFall(script.rise(), script.fall(), !script.initFail());
+            this.good = state.up();
             this.nextAt = now;
         }
     }

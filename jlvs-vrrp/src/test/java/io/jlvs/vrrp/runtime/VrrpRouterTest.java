@@ -214,11 +214,15 @@ class VrrpRouterTest {
         VrrpRouter rb = router(b, settings(100, List.of(chk), List.of(), NotifySettings.NONE), check);
         runUntil(5000, () -> ra.status("VI_1").state() == VrrpState.MASTER);
         assertThat(rb.status("VI_1").effectivePriority()).isEqualTo(100);
+        assertThat(rb.scripts()).extracting(VrrpScriptStatus::name, VrrpScriptStatus::good)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("chk", false));
+        assertThat(ra.scripts()).isEmpty();
 
         healthy.set(true);
         long runsBefore = runs.get();
         stepUntil(() -> rb.status("VI_1").effectivePriority() == 250);
         assertThat(runs.get() - runsBefore).as("rise 2: two successes needed").isGreaterThanOrEqualTo(2);
+        assertThat(rb.scripts().getFirst().good()).isTrue();
         runUntil(5000, () -> rb.status("VI_1").state() == VrrpState.MASTER);
         runUntil(2000, () -> ra.status("VI_1").state() == VrrpState.BACKUP);
         assertThat(b.addresses).containsExactly(VIP);
