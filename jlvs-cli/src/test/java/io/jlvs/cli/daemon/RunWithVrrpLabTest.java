@@ -81,8 +81,13 @@ class RunWithVrrpLabTest {
             Files.writeString(conf, CONF.formatted(nsIf, vip, vip, net + "1")
                     .replaceAll("(?s)vrrp_instance VI_LAB \\{.*?\\n\\}\\n", ""));
             new ProcessBuilder("kill", "-HUP", Long.toString(daemonPid(daemon))).start().waitFor(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !lab.exec(ns, "ip", "-o", "addr", "show", "dev", nsIf).output().contains(vip + "/24"));
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> !lab.exec(ns, "ip", "-o", "addr", "show", "dev", nsIf).output().contains(vip + "/24"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the VIP stayed after the reload; daemon log:\n"
+                        + Files.readString(dir.resolve("daemon.log")), e);
+            }
             try (ControlClient client = ControlClient.connect(socket)) {
                 assertThat(client.table().services()).hasSize(1);
             }
