@@ -150,7 +150,7 @@ public final class SyncMessageReader {
             sink.dropped(SyncDropReason.BAD_OPTION);
             return null;
         }
-        int a = p + 28;
+        int a = p + 24;
         int step = v6 ? 16 : 4;
         sink.accept(new SyncConn(protocol, flags, state,
                 address(m, a, v6), m.getShort(p + 10) & 0xffff,

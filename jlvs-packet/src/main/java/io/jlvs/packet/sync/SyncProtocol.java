@@ -17,9 +17,9 @@ public final class SyncProtocol {
     public static final int HEADER_V0 = 4;
     public static final int VERSION = 1;
     /** Version-1 IPv4 record without options. */
-    public static final int CONN_V4 = 40;
+    public static final int CONN_V4 = 36;
     /** Version-1 IPv6 record without options. */
-    public static final int CONN_V6 = 76;
+    public static final int CONN_V6 = 72;
     /** Version-0 record (IPv4 only) without sequence options. */
     public static final int CONN_V0 = 24;
     /** Version-0 sequence options: in_seq and out_seq, three 32-bit words each. */
