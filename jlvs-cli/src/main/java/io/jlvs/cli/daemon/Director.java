@@ -18,6 +18,8 @@ import io.jlvs.engine.keepalived.ReloadResult;
 import io.jlvs.cli.vrrp.VrrpService;
 import io.jlvs.packet.PacketDirector;
 import io.jlvs.packet.PacketDirectorSettings;
+import io.jlvs.packet.sync.SyncDaemons;
+import io.jlvs.core.command.IpvsError;
 import io.jlvs.proxy.FullNatProxy;
 import io.jlvs.proxy.FullNatProxyMetrics;
 import io.jlvs.proxy.ProxySettings;
@@ -44,8 +46,13 @@ public final class Director implements IpvsControl, AutoCloseable {
     private final DaemonCounters counters = new DaemonCounters();
     /** Owner: the thread that starts and closes the director. */
     private AdminServer admin;
-    /** Owner: the thread that starts and closes the director. */
-    private PacketDirector packet;
+    /** Written by the thread that starts and closes the director; read by the sync daemons. */
+    private volatile PacketDirector packet;
+    /** --start-daemon / --stop-daemon: connection synchronisation over the packet data plane. */
+    private final SyncDaemons sync = new SyncDaemons(() -> {
+        PacketDirector p = packet;
+        return p == null ? List.of() : p.dataplanes();
+    }, false);
     /** Owner: the thread that loads keepalived.conf; read by the admin API. Null without vrrp_instance. */
     private volatile VrrpService vrrp;
     /** Set once by {@link #loadKeepalived}; read by the reload signal handler. */
@@ -64,6 +71,7 @@ public final class Director implements IpvsControl, AutoCloseable {
                 Thread.ofPlatform().daemon().name("jlvs-rates").factory());
         ticker.scheduleAtFixedRate(engine::estimateRates, 2, 2, TimeUnit.SECONDS);
         Director d = new Director(engine, proxy, ticker);
+        d.counters.addDropSource(d.sync::drops);
         d.counters.addDropSource(() -> {
             FullNatProxyMetrics m = proxy.metrics();
             return Map.of("fullnat_no_destination", m.noDestination(),
@@ -172,6 +180,21 @@ public final class Director implements IpvsControl, AutoCloseable {
     @Override
     public void execute(IpvsCommand command) throws IpvsException {
         engine.execute(command);
+        if (command instanceof IpvsCommand.StartDaemon c) {
+            try {
+                sync.start(c.daemon());
+            } catch (IOException e) {
+                engine.execute(new IpvsCommand.StopDaemon(c.daemon().state()));
+                throw new IpvsException(IpvsError.INVALID, e.getMessage());
+            }
+        } else if (command instanceof IpvsCommand.StopDaemon c) {
+            sync.stop(c.state());
+        }
+    }
+
+    /** The sync daemons' counters (messages and connections sent, received, dropped). */
+    public Map<String, Long> syncCounters() {
+        return sync.counters();
     }
 
     @Override
@@ -207,6 +230,7 @@ public final class Director implements IpvsControl, AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        sync.close();
         if (packet != null) {
             packet.close();
         }
