@@ -5,6 +5,7 @@ import io.jlvs.admin.AdminServer;
 import io.jlvs.admin.CheckerMetrics;
 import io.jlvs.admin.DaemonCounters;
 import io.jlvs.admin.EventLog;
+import io.jlvs.admin.SyncMetrics;
 import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.command.IpvsControl;
 import io.jlvs.core.command.IpvsException;
@@ -71,7 +72,6 @@ public final class Director implements IpvsControl, AutoCloseable {
                 Thread.ofPlatform().daemon().name("jlvs-rates").factory());
         ticker.scheduleAtFixedRate(engine::estimateRates, 2, 2, TimeUnit.SECONDS);
         Director d = new Director(engine, proxy, ticker);
-        d.counters.addDropSource(d.sync::drops);
         d.counters.addDropSource(() -> {
             FullNatProxyMetrics m = proxy.metrics();
             return Map.of("fullnat_no_destination", m.noDestination(),
@@ -91,6 +91,7 @@ public final class Director implements IpvsControl, AutoCloseable {
             KeepalivedRuntime k = keepalived;
             return k == null ? List.of() : k.checkerStats();
         }));
+        admin.registry().register(new SyncMetrics(sync::counters));
         admin.vrrpInstances(() -> {
             VrrpService v = vrrp;
             return v == null ? List.of() : v.views();

@@ -96,18 +96,6 @@ public final class SyncDaemons implements AutoCloseable {
         return m;
     }
 
-    /** Only the drop counters, for the daemon's drop family. */
-    public Map<String, Long> drops() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        counters().forEach((k, v) -> {
-            if (k.startsWith("sync_drop_") || k.equals("sync_ring_full") || k.equals("sync_send_errors")
-                    || k.equals("sync_messages_dropped")) {
-                m.put(k, v);
-            }
-        });
-        return m;
-    }
-
     @Override
     public synchronized void close() {
         stop("master");
