@@ -48,7 +48,7 @@ class SyncMasterDaemonLabTest {
     Path dir;
 
     /** An Ethernet + IPv4 + TCP frame (the data plane checks the IPv4 checksum, not TCP's). */
-    private static byte[] frame(byte[] dstMac, String src, int sport, String dst, int dport, int flags) {
+    static byte[] frame(byte[] dstMac, String src, int sport, String dst, int dport, int flags) {
         byte[] f = new byte[14 + 20 + 20];
         System.arraycopy(dstMac, 0, f, 0, 6);
         byte[] srcMac = {0x02, 0, 0, 0, 0x77, 0x01};
