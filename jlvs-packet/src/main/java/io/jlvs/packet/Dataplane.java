@@ -45,8 +45,8 @@ import java.util.function.LongSupplier;
  * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
  *
  * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
- * Other threads may call {@link #publish}, {@link #fwmarkClassifier} and {@link #collect} (which asks
- * the worker through a bounded queue). Counter getters read plain fields: from other threads they may lag.
+ * Other threads may call {@link #publish}, {@link #fwmarkClassifier}, {@link #syncTo}, {@link #offerSynced}
+ * and {@link #collect} (which asks the worker through a bounded queue). Counter getters read plain fields: from other threads they may lag.
  */
 public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final DropReason[] REASONS = DropReason.values();
