@@ -216,6 +216,17 @@ public final class ConnTable {
         return id;
     }
 
+    /**
+     * The template for this exact key, valid or not, without re-arming it, or {@link #NO_ENTRY}: for
+     * connection synchronisation, which refreshes templates the master sends.
+     */
+    public int lookupTemplate(int protocol, boolean v6, long clientHi, long clientLo,
+                              long virtualHi, long virtualLo, int virtualPort) {
+        long word = (virtualPort & 0xffffL) << VPORT_SHIFT | (long) (protocol & 0xff) << PROTO_SHIFT
+                | (v6 ? V6_BIT : 0) | TEMPLATE_BIT;
+        return forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+    }
+
     // ---------------------------------------------------------------- create
 
     /**
@@ -404,6 +415,55 @@ public final class ConnTable {
         setDeadline(id, nowNanos + timeout);
     }
 
+    /**
+     * Sets an entry's state and timeout as a sync message from the master says (the kernel's backup
+     * does the same in ip_vs_proc_conn): the real server's active/inactive counts follow the state, and
+     * the entry expires {@code timeoutSeconds} from now; 0 means the state's own timeout (a template:
+     * 180 s). A template's timeout also becomes its persistence timeout.
+     */
+    public void restore(int id, int state, int timeoutSeconds, long nowNanos) {
+        int m = meta[id];
+        if ((m & TEMPLATE) != 0) {
+            int t = timeoutSeconds > 0 ? timeoutSeconds : 180;
+            templateTimeout[id] = t;
+            setDeadline(id, nowNanos + t * SECOND);
+            return;
+        }
+        int protocol = protocol(id);
+        boolean active;
+        long timeout;
+        if (protocol == Protocol.TCP.number()) {
+            if (state < 0 || state >= TcpState.COUNT) {
+                throw new IllegalArgumentException("bad TCP state " + state);
+            }
+            active = TcpState.active(state);
+            timeout = tcpTimeout[state];
+        } else if (protocol == Protocol.SCTP.number()) {
+            if (state < 0 || state >= SctpState.COUNT) {
+                throw new IllegalArgumentException("bad SCTP state " + state);
+            }
+            active = SctpState.active(state);
+            timeout = sctpTimeout[state];
+        } else {
+            state = 0;
+            active = false;
+            timeout = udpTimeout;
+        }
+        boolean wasActive = (m & INACTIVE) == 0;
+        if (active != wasActive) {
+            m = active ? m & ~INACTIVE : m | INACTIVE;
+            DestinationState d = dest[id];
+            if (d != null) {
+                d.activate(active);
+            }
+        }
+        meta[id] = (m & ~STATE_MASK) | state;
+        if (timeoutSeconds > 0) {
+            timeout = timeoutSeconds * SECOND;
+        }
+        setDeadline(id, nowNanos + timeout);
+    }
+
     // ---------------------------------------------------------------- expiry
 
     /**
@@ -574,6 +634,36 @@ public final class ConnTable {
 
     public int virtualPort(int id) {
         return (int) (rec[base(id) + WORD] >>> VPORT_SHIFT) & 0xffff;
+    }
+
+    public long clientHi(int id) {
+        return rec[base(id) + CLIENT];
+    }
+
+    public long clientLo(int id) {
+        return rec[base(id) + CLIENT + 1];
+    }
+
+    public long virtualHi(int id) {
+        return rec[base(id) + VIRTUAL];
+    }
+
+    public long virtualLo(int id) {
+        return rec[base(id) + VIRTUAL + 1];
+    }
+
+    /**
+     * The entry's full timeout in seconds, as a sync message carries it: a template's persistence
+     * timeout, else its current state's timeout.
+     */
+    public int timeoutSeconds(int id) {
+        if ((meta[id] & TEMPLATE) != 0) {
+            return templateTimeout[id];
+        }
+        int p = protocol(id);
+        int s = state(id);
+        long t = p == Protocol.TCP.number() ? tcpTimeout[s] : p == Protocol.SCTP.number() ? sctpTimeout[s] : udpTimeout;
+        return (int) Math.min(Integer.MAX_VALUE, t / SECOND);
     }
 
     /** The template controlling this connection, or {@link #NO_ENTRY}. */

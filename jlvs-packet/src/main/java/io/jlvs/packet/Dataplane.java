@@ -22,6 +22,11 @@ import io.jlvs.engine.ConnectionSource;
 import io.jlvs.engine.ForwardingSnapshot;
 import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.ServiceRuntime;
+import io.jlvs.packet.sync.SyncConn;
+import io.jlvs.packet.sync.SyncDropReason;
+import io.jlvs.packet.sync.SyncEventRing;
+import io.jlvs.packet.sync.SyncProtocol;
+import io.jlvs.core.IpAddress;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,8 +45,8 @@ import java.util.function.LongSupplier;
  * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
  *
  * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
- * Other threads may call {@link #publish}, {@link #fwmarkClassifier} and {@link #collect} (which asks
- * the worker through a bounded queue). Counter getters read plain fields: from other threads they may lag.
+ * Other threads may call {@link #publish}, {@link #fwmarkClassifier}, {@link #syncTo}, {@link #offerSynced}
+ * and {@link #collect} (which asks the worker through a bounded queue). Counter getters read plain fields: from other threads they may lag.
  */
 public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final DropReason[] REASONS = DropReason.values();
@@ -54,6 +59,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final byte M_GUE_CSUM = 5;
     private static final int IPIP_OVERHEAD = Ipv4Header.MIN_LENGTH;
     private static final int GUE_OVERHEAD = Ipv4Header.MIN_LENGTH + UdpHeader.LENGTH + Egress.GUE_HEADER;
+    private static final int SYNC_QUEUE = 4096;
+    private static final int TCP_SYNC_STATES = 1 << TcpState.ESTABLISHED | 1 << TcpState.FIN_WAIT
+            | 1 << TcpState.CLOSE | 1 << TcpState.CLOSE_WAIT | 1 << TcpState.TIME_WAIT;
+    private static final int SCTP_SYNC_STATES = 1 << SctpState.ESTABLISHED | 1 << SctpState.SHUTDOWN_SENT
+            | 1 << SctpState.SHUTDOWN_RECEIVED | 1 << SctpState.SHUTDOWN_ACK_SENT | 1 << SctpState.CLOSED;
 
     private final PacketIo io;
     private final DataplaneConfig config;
@@ -66,6 +76,16 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final IpvsCounters[] connService;
     private final int[] connVirtual;
     private final byte[] connMethod;
+    /** Per connection id, for the sync master: client packets seen, the state last sent, the fwmark. */
+    private final int[] connInPkts;
+    private final byte[] connOldState;
+    private final int[] connMark;
+    /** Records received by the sync backup, applied by the worker at its next poll. */
+    private final ArrayBlockingQueue<SyncConn> syncIn = new ArrayBlockingQueue<>(SYNC_QUEUE);
+    private final long[] syncDrops = new long[SyncDropReason.values().length];
+    private volatile SyncEventRing publishedSync;
+    private SyncEventRing sync;
+    private long syncApplied;
     private final Egress egress;
     private final FlowKey flow = new FlowKey();
     private final long[] drops = new long[REASONS.length];
@@ -110,6 +130,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.connService = new IpvsCounters[config.connCapacity()];
         this.connVirtual = new int[config.connCapacity()];
         this.connMethod = new byte[config.connCapacity()];
+        this.connInPkts = new int[config.connCapacity()];
+        this.connOldState = new byte[config.connCapacity()];
+        this.connMark = new int[config.connCapacity()];
         this.egress = new Egress(io, config.firstIpId());
     }
 
@@ -127,6 +150,33 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     /** Any thread: the rules that stand in for netfilter marks, used from the next batch. */
     public void fwmarkClassifier(FwmarkClassifier classifier) {
         publishedMarks = classifier;
+    }
+
+    /**
+     * Any thread: as a sync master, queue created and changed connections on {@code ring} (the kernel's
+     * rules: see docs/sync.md); null stops. The worker sees it at its next batch.
+     */
+    public void syncTo(SyncEventRing ring) {
+        publishedSync = ring;
+    }
+
+    /**
+     * Any thread: a record received by the sync backup, applied by the worker at its next poll.
+     *
+     * @return false when the queue is full (the record is dropped; count it as QUEUE_FULL)
+     */
+    public boolean offerSynced(SyncConn conn) {
+        return syncIn.offer(conn);
+    }
+
+    /** Received sync records applied to the connection table (created or refreshed). */
+    public long syncApplied() {
+        return syncApplied;
+    }
+
+    /** Received sync records this worker could not apply, by reason. */
+    public long syncDrops(SyncDropReason reason) {
+        return syncDrops[reason.ordinal()];
     }
 
     // ---------------------------------------------------------------- worker loop
@@ -158,6 +208,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         now = nowNanos;
         refresh();
         CompletableFuture<List<ConnectionView>> request;
+        SyncConn synced;
+        int budget = SYNC_QUEUE;
+        while (budget-- > 0 && (synced = syncIn.poll()) != null) {
+            applySynced(synced);
+        }
         while ((request = listRequests.poll()) != null) {
             request.complete(table.list(nowNanos));
         }
@@ -174,6 +229,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             table.timeouts(p.timeouts());
         }
         marks = publishedMarks;
+        sync = publishedSync;
     }
 
     /**
@@ -412,6 +468,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         if (id >= 0) {
             table.onPacket(id, ConnTable.INPUT, info, now);
+            if (sync != null) {
+                syncOut(id);
+            }
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
@@ -491,9 +550,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         connService[id] = svc.counters();
         connVirtual[id] = dst;
         connMethod[id] = method;
+        connMark[id] = mark;
+        connInPkts[id] = 0;
+        connOldState[id] = 0;
         svc.counters().connection();
         dest.counters().connection();
         table.onPacket(id, ConnTable.INPUT, info, now);
+        if (sync != null) {
+            syncOut(id);
+        }
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
         return toServer(s, off, l2, method, dest, rsAddr, rsPort);
@@ -713,6 +778,154 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.rewriteSrc(s, ip, vip);
         Ipv4Header.decrementTtl(s, ip);
         return sendInPlace(s, off, l2, mac);
+    }
+
+    // ---------------------------------------------------------------- connection synchronisation
+
+    /** Master: after a client packet of {@code id}, queue it (and its template) when the kernel would. */
+    private void syncOut(int id) {
+        int pkts = ++connInPkts[id];
+        if (syncNeeded(id, pkts)) {
+            emit(id, connMark[id]);
+        }
+        int tpl = table.controllingTemplate(id);
+        if (tpl >= 0) {
+            // a template is sent with every sync of a connection it controls (default sync_period > 0)
+            emit(tpl, table.protocol(tpl) == PersistenceKeys.FWMARK_PROTOCOL ? (int) table.virtualLo(tpl) : 0);
+        }
+    }
+
+    /** ip_vs_sync_conn_needed with the default sysctls (threshold 3, period 50, refresh period 0). */
+    private boolean syncNeeded(int id, int pkts) {
+        int state = table.state(id);
+        int p = table.protocol(id);
+        if (p == Ipv4Header.PROTO_TCP || p == Ipv4Header.PROTO_SCTP) {
+            boolean tcp = p == Ipv4Header.PROTO_TCP;
+            if (((1 << state) & (tcp ? TCP_SYNC_STATES : SCTP_SYNC_STATES)) == 0) {
+                return false;
+            }
+            if (state != connOldState[id] && state != (tcp ? TcpState.ESTABLISHED : SctpState.ESTABLISHED)) {
+                connOldState[id] = (byte) state;
+                return true;
+            }
+        }
+        if (pkts % SyncProtocol.SYNC_PERIOD != SyncProtocol.SYNC_THRESHOLD) {
+            return false;
+        }
+        connOldState[id] = (byte) state;
+        return true;
+    }
+
+    private void emit(int id, int mark) {
+        boolean template = table.isTemplate(id);
+        DestinationState d = table.destination(id);
+        byte method = template ? (d == null ? M_MASQ : methodCode(d.config())) : connMethod[id];
+        int flags = switch (method) {
+            case M_DROUTE -> SyncProtocol.F_DROUTE;
+            case M_TUNNEL, M_GUE, M_GUE_CSUM -> SyncProtocol.F_TUNNEL;
+            default -> SyncProtocol.F_MASQ;
+        };
+        if (template) {
+            flags |= SyncProtocol.F_TEMPLATE;
+        } else {
+            if (table.isInputOnly(id)) {
+                flags |= SyncProtocol.F_NOOUTPUT;
+            }
+            if (!table.isActive(id)) {
+                flags |= SyncProtocol.F_INACTIVE;
+            }
+        }
+        sync.offer(table.protocol(id), flags, template ? 0 : table.state(id), table.clientPort(id),
+                table.virtualPort(id), table.destinationPort(id), mark, table.timeoutSeconds(id),
+                (int) table.clientLo(id), (int) table.virtualLo(id), (int) table.destinationLo(id));
+    }
+
+    /** Backup: creates or refreshes the entry a received record describes (ip_vs_proc_conn). */
+    private void applySynced(SyncConn c) {
+        if (c.v6() || !c.destination().isV4()) {
+            syncDrop(SyncDropReason.UNSUPPORTED_FAMILY);
+            return;
+        }
+        boolean template = c.template();
+        int vaddr = c.virtualAddress().v4();
+        int protocol = c.protocol();
+        ServiceRuntime svc = c.fwmark() != 0 ? services.fwmark(c.fwmark()) : null;
+        boolean markTemplate = template && protocol == PersistenceKeys.FWMARK_PROTOCOL;
+        if (svc == null && markTemplate) {
+            svc = services.fwmark(vaddr);
+        }
+        if (svc == null && !markTemplate) {
+            svc = services.find(protocol, vaddr, c.virtualPort());
+            if (svc == null) {
+                svc = services.find(protocol, vaddr, 0);
+            }
+        }
+        if (svc == null) {
+            syncDrop(SyncDropReason.NO_SERVICE);
+            return;
+        }
+        IpAddress daddr = c.destination();
+        int index = svc.destinations().indexOf(daddr, c.destinationPort());
+        if (index < 0) {
+            index = svc.destinations().indexOf(daddr, 0);
+        }
+        DestinationState dest = index < 0 ? null : svc.destinations().get(index);
+        byte method = dest == null ? 0 : methodCode(dest.config());
+        if (method == 0) {
+            syncDrop(SyncDropReason.NO_REAL_SERVER);
+            return;
+        }
+        long caddr = c.client().v4() & 0xffffffffL;
+        long vLo = vaddr & 0xffffffffL;
+        long dLo = daddr.v4() & 0xffffffffL;
+        int id;
+        if (template) {
+            id = table.lookupTemplate(protocol, false, 0, caddr, 0, vLo, c.virtualPort());
+            if (id >= 0 && (table.destinationLo(id) != dLo || table.destinationPort(id) != c.destinationPort())) {
+                table.expireNow(id, now);
+                id = table.lookupTemplate(protocol, false, 0, caddr, 0, vLo, c.virtualPort());
+            }
+            if (id < 0) {
+                id = table.createTemplate(protocol, false, 0, caddr, 0, vLo, c.virtualPort(), false, 0, dLo,
+                        c.destinationPort(), dest, c.timeoutSeconds() > 0 ? c.timeoutSeconds()
+                                : SyncProtocol.V0_TEMPLATE_TIMEOUT, now);
+            }
+        } else {
+            id = table.lookupIn(protocol, false, 0, caddr, c.clientPort(), 0, vLo, c.virtualPort());
+            if (id >= 0 && (table.destinationLo(id) != dLo || table.destinationPort(id) != c.destinationPort())) {
+                if ((c.flags() & SyncProtocol.F_INACTIVE) != 0) {
+                    // the end of a connection already replaced on the master: ignored, as the kernel does
+                    syncApplied++;
+                    return;
+                }
+                table.expireNow(id, now);
+                id = ConnTable.NO_ENTRY;
+            }
+            if (id < 0) {
+                id = table.create(protocol, false, 0, caddr, c.clientPort(), 0, vLo, c.virtualPort(), false, 0, dLo,
+                        c.destinationPort(), dest, method != M_MASQ, ConnTable.NO_ENTRY, now);
+                if (id >= 0) {
+                    connService[id] = svc.counters();
+                    connVirtual[id] = vaddr;
+                    connMethod[id] = method;
+                    connMark[id] = c.fwmark();
+                }
+            }
+        }
+        if (id < 0) {
+            syncDrop(SyncDropReason.TABLE_FULL);
+            return;
+        }
+        if (!template) {
+            connInPkts[id] = SyncProtocol.SYNC_THRESHOLD;
+            connOldState[id] = (byte) c.state();
+        }
+        table.restore(id, c.state(), c.timeoutSeconds(), now);
+        syncApplied++;
+    }
+
+    private void syncDrop(SyncDropReason reason) {
+        syncDrops[reason.ordinal()]++;
     }
 
     // ---------------------------------------------------------------- ARP

@@ -298,6 +298,11 @@ public final class PacketDirector implements AutoCloseable {
         return out;
     }
 
+    /** The workers' data planes, one per worker thread (the sync daemons attach to them). */
+    public List<Dataplane> dataplanes() {
+        return workers.stream().map(w -> w.dataplane).toList();
+    }
+
     /** The director's own IPv4 address in use. */
     public IpAddress localAddress() {
         return IpAddress.ofV4(localAddress);

@@ -5,6 +5,7 @@ import io.jlvs.admin.AdminServer;
 import io.jlvs.admin.CheckerMetrics;
 import io.jlvs.admin.DaemonCounters;
 import io.jlvs.admin.EventLog;
+import io.jlvs.admin.SyncMetrics;
 import io.jlvs.admin.VrrpScriptMetrics;
 import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.command.IpvsControl;
@@ -19,6 +20,8 @@ import io.jlvs.engine.keepalived.ReloadResult;
 import io.jlvs.cli.vrrp.VrrpService;
 import io.jlvs.packet.PacketDirector;
 import io.jlvs.packet.PacketDirectorSettings;
+import io.jlvs.packet.sync.SyncDaemons;
+import io.jlvs.core.command.IpvsError;
 import io.jlvs.proxy.FullNatProxy;
 import io.jlvs.proxy.FullNatProxyMetrics;
 import io.jlvs.proxy.ProxySettings;
@@ -45,8 +48,13 @@ public final class Director implements IpvsControl, AutoCloseable {
     private final DaemonCounters counters = new DaemonCounters();
     /** Owner: the thread that starts and closes the director. */
     private AdminServer admin;
-    /** Owner: the thread that starts and closes the director. */
-    private PacketDirector packet;
+    /** Written by the thread that starts and closes the director; read by the sync daemons. */
+    private volatile PacketDirector packet;
+    /** --start-daemon / --stop-daemon: connection synchronisation over the packet data plane. */
+    private final SyncDaemons sync = new SyncDaemons(() -> {
+        PacketDirector p = packet;
+        return p == null ? List.of() : p.dataplanes();
+    }, false);
     /** Owner: the thread that loads keepalived.conf; read by the admin API. Null without vrrp_instance. */
     private volatile VrrpService vrrp;
     /** Set once by {@link #loadKeepalived}; read by the reload signal handler. */
@@ -88,6 +96,7 @@ public final class Director implements IpvsControl, AutoCloseable {
             VrrpService v = vrrp;
             return v == null ? List.of() : v.scripts();
         }));
+        admin.registry().register(new SyncMetrics(sync::counters));
         admin.vrrpInstances(() -> {
             VrrpService v = vrrp;
             return v == null ? List.of() : v.views();
@@ -183,6 +192,21 @@ public final class Director implements IpvsControl, AutoCloseable {
     @Override
     public void execute(IpvsCommand command) throws IpvsException {
         engine.execute(command);
+        if (command instanceof IpvsCommand.StartDaemon c) {
+            try {
+                sync.start(c.daemon());
+            } catch (IOException e) {
+                engine.execute(new IpvsCommand.StopDaemon(c.daemon().state()));
+                throw new IpvsException(IpvsError.INVALID, e.getMessage());
+            }
+        } else if (command instanceof IpvsCommand.StopDaemon c) {
+            sync.stop(c.state());
+        }
+    }
+
+    /** The sync daemons' counters (messages and connections sent, received, dropped). */
+    public Map<String, Long> syncCounters() {
+        return sync.counters();
     }
 
     @Override
@@ -221,6 +245,7 @@ public final class Director implements IpvsControl, AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        sync.close();
         if (packet != null) {
             packet.close();
         }

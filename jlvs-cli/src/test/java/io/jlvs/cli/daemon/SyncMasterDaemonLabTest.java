@@ -1,0 +1,170 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.cli.JlvsMain;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.view.SyncDaemonView;
+import io.jlvs.engine.control.ControlClient;
+import io.jlvs.packet.sync.SyncConn;
+import io.jlvs.packet.sync.SyncDropReason;
+import io.jlvs.packet.sync.SyncMessageReader;
+import io.jlvs.packet.sync.SyncProtocol;
+import io.jlvs.testkit.Lab;
+import io.jlvs.testkit.NetnsLab;
+import io.jlvs.testkit.Shell;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lab tier, end to end on the master side: `jlvs run --interface` in a namespace with --start-daemon
+ * master; three client frames of one TCP connection (SYN, ACK, ACK) are written onto its link, and the
+ * connection arrives as a version-1 sync record on 224.0.0.81:8848 at the other end of the link, where
+ * the test listens as a backup would.
+ */
+class SyncMasterDaemonLabTest {
+    private static final String CLIENT = "192.0.2.55";
+
+    @TempDir
+    Path dir;
+
+    /** An Ethernet + IPv4 + TCP frame (the data plane checks the IPv4 checksum, not TCP's). */
+    static byte[] frame(byte[] dstMac, String src, int sport, String dst, int dport, int flags) {
+        byte[] f = new byte[14 + 20 + 20];
+        System.arraycopy(dstMac, 0, f, 0, 6);
+        byte[] srcMac = {0x02, 0, 0, 0, 0x77, 0x01};
+        System.arraycopy(srcMac, 0, f, 6, 6);
+        f[12] = 0x08;
+        f[14] = 0x45;
+        f[17] = 40;                                             // total length
+        f[22] = 64;                                             // TTL
+        f[23] = 6;                                              // TCP
+        System.arraycopy(IpAddress.parse(src).toBytes(), 0, f, 26, 4);
+        System.arraycopy(IpAddress.parse(dst).toBytes(), 0, f, 30, 4);
+        int sum = 0;
+        for (int i = 14; i < 34; i += 2) {
+            sum += ((f[i] & 0xff) << 8) | (f[i + 1] & 0xff);
+        }
+        sum = (sum & 0xffff) + (sum >>> 16);
+        sum = (sum & 0xffff) + (sum >>> 16);
+        f[24] = (byte) (~sum >>> 8);
+        f[25] = (byte) ~sum;
+        f[34] = (byte) (sport >>> 8);
+        f[35] = (byte) sport;
+        f[36] = (byte) (dport >>> 8);
+        f[37] = (byte) dport;
+        f[46] = 0x50;                                           // data offset 5
+        f[47] = (byte) flags;
+        f[48] = (byte) 0xff;                                    // window
+        return f;
+    }
+
+    @Test
+    void aConnectionThroughARunningMasterIsMulticast() throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        String python = Lab.requireCommand("python3", "python3");
+        String net = "10.214." + (ProcessHandle.current().pid() % 250) + ".";
+        String vip = net + "100";
+        String rs1 = net + "11";
+        Path socket = dir.resolve("jlvs.sock");
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("ms");
+            String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
+            String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
+                    .output().strip().replaceAll("@.*", "");
+            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
+                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            lab.start(ns, List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
+                    "run", "--interface", nsIf, "--socket", socket.toString(), "--no-admin"),
+                    dir.resolve("daemon.log"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> {
+                        try (ControlClient c = ControlClient.connect(socket)) {
+                            return c.ping() > 0;
+                        }
+                    });
+
+            // listen as a backup at the root end of the link
+            List<SyncConn> received = new CopyOnWriteArrayList<>();
+            InetAddress group = InetAddress.getByName(SyncProtocol.DEFAULT_GROUP);
+            try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(new InetSocketAddress(group, SyncProtocol.DEFAULT_PORT));
+                ch.join(group, NetworkInterface.getByName(hostIf));
+                ch.configureBlocking(false);
+
+                InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
+                try (ControlClient c = ControlClient.connect(socket)) {
+                    c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));
+                    c.execute(new IpvsCommand.AddServer(web,
+                            RealServer.of(IpAddress.parse(rs1), 8080, ForwardingMethod.MASQ, 1)));
+                    c.execute(new IpvsCommand.StartDaemon(new SyncDaemonView("master", nsIf, 9, 0, null, 0, 0)));
+                }
+                List<String> send = new java.util.ArrayList<>(List.of(python, "-c", """
+                        import socket, sys
+                        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                        s.bind((sys.argv[1], 0))
+                        for h in sys.argv[2:]:
+                            s.send(bytes.fromhex(h))
+                        """, hostIf));
+                for (int flags : new int[] {0x02, 0x10, 0x18}) {        // SYN, ACK, ACK+PSH
+                    send.add(HexFormat.of().formatHex(frame(nsMac, CLIENT, 45678, vip, 80, flags)));
+                }
+                Shell.run(send, 30).orThrow("send frames");
+
+                ByteBuffer buf = ByteBuffer.allocate(65535);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).pollInSameThread()
+                        .until(() -> {
+                            buf.clear();
+                            if (ch.receive(buf) != null) {
+                                buf.flip();
+                                SyncMessageReader.read(buf, 9, new SyncMessageReader.Sink() {
+                                    @Override
+                                    public void accept(SyncConn conn) {
+                                        received.add(conn);
+                                    }
+
+                                    @Override
+                                    public void dropped(SyncDropReason reason) {
+                                        throw new AssertionError("dropped " + reason);
+                                    }
+                                });
+                            }
+                            return !received.isEmpty();
+                        });
+            }
+            SyncConn s = received.getFirst();
+            assertThat(s.protocol()).isEqualTo(6);
+            assertThat(s.client()).isEqualTo(IpAddress.parse(CLIENT));
+            assertThat(s.clientPort()).isEqualTo(45678);
+            assertThat(s.virtualAddress()).isEqualTo(IpAddress.parse(vip));
+            assertThat(s.destination()).isEqualTo(IpAddress.parse(rs1));
+            assertThat(s.destinationPort()).isEqualTo(8080);
+            assertThat(s.state()).isEqualTo(1);                // ESTABLISHED
+            assertThat(s.timeoutSeconds()).isEqualTo(900);
+        }
+    }
+}

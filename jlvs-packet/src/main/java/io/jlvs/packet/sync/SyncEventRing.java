@@ -1,0 +1,88 @@
+package io.jlvs.packet.sync;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A bounded single-producer single-consumer ring of IPv4 connection records to send, in primitive
+ * slots: the data-plane worker offers (no allocation; a full ring drops and counts), the master's
+ * sending thread drains into a {@link SyncMessageWriter}.
+ *
+ * <p><b>Owner:</b> the producer side belongs to one data-plane worker thread, the consumer side to the
+ * sync master thread.
+ */
+public final class SyncEventRing {
+    private static final int STRIDE = 5;
+
+    private final long[] slots;
+    private final int mask;
+    private final AtomicLong head = new AtomicLong();
+    private final AtomicLong tail = new AtomicLong();
+    /** Producer only. */
+    private long producerTail;
+    private volatile long dropped;
+
+    /** @param capacity records held; rounded up to a power of two */
+    public SyncEventRing(int capacity) {
+        int n = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+        this.slots = new long[n * STRIDE];
+        this.mask = n - 1;
+    }
+
+    /** Producer: queues one record; false (and counted) when the ring is full. */
+    public boolean offer(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
+                         int fwmark, int timeoutSeconds, int client, int virtualAddress, int destination) {
+        long t = producerTail;
+        if (t - head.getAcquire() > mask) {
+            dropped = dropped + 1;
+            return false;
+        }
+        int b = (int) (t & mask) * STRIDE;
+        slots[b] = (protocol & 0xffL) | (state & 0xffffL) << 8 | (flags & 0xffffffffL) << 24;
+        slots[b + 1] = (clientPort & 0xffffL) | (virtualPort & 0xffffL) << 16 | (destPort & 0xffffL) << 32;
+        slots[b + 2] = (client & 0xffffffffL) | (long) virtualAddress << 32;
+        slots[b + 3] = (destination & 0xffffffffL) | (long) fwmark << 32;
+        slots[b + 4] = timeoutSeconds & 0xffffffffL;
+        producerTail = t + 1;
+        tail.setRelease(t + 1);
+        return true;
+    }
+
+    /**
+     * Consumer: moves queued records into {@code writer} until the ring is empty or the message is full.
+     *
+     * @return records moved
+     */
+    public int drainTo(SyncMessageWriter writer) {
+        long h = head.getPlain();
+        long t = tail.getAcquire();
+        int moved = 0;
+        while (h != t) {
+            int b = (int) (h & mask) * STRIDE;
+            long w0 = slots[b];
+            long w1 = slots[b + 1];
+            long w2 = slots[b + 2];
+            long w3 = slots[b + 3];
+            int timeout = (int) slots[b + 4];
+            boolean added = writer.addV4((int) (w0 & 0xff), (int) (w0 >>> 24), (int) (w0 >>> 8) & 0xffff,
+                    (int) w1 & 0xffff, (int) (w1 >>> 16) & 0xffff, (int) (w1 >>> 32) & 0xffff,
+                    (int) (w3 >>> 32), timeout, (int) w2, (int) (w2 >>> 32), (int) w3);
+            if (!added) {
+                break;
+            }
+            h++;
+            moved++;
+        }
+        head.setRelease(h);
+        return moved;
+    }
+
+    /** True when nothing is queued (consumer side). */
+    public boolean isEmpty() {
+        return head.getPlain() == tail.getAcquire();
+    }
+
+    /** Records refused because the ring was full. */
+    public long dropped() {
+        return dropped;
+    }
+}
