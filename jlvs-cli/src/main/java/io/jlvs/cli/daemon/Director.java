@@ -66,9 +66,14 @@ public final class Director implements IpvsControl, AutoCloseable {
         this.rateTicker = rateTicker;
     }
 
-    /** Starts the data planes over {@code engine}. */
+    /** Starts the data planes over {@code engine}, the FULLNAT proxy with its default settings. */
     public static Director start(IpvsEngine engine) {
-        FullNatProxy proxy = new FullNatProxy(engine, ProxySettings.defaults());
+        return start(engine, ProxySettings.defaults());
+    }
+
+    /** Starts the data planes over {@code engine}, the FULLNAT proxy with {@code proxySettings}. */
+    public static Director start(IpvsEngine engine, ProxySettings proxySettings) {
+        FullNatProxy proxy = new FullNatProxy(engine, proxySettings);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("jlvs-rates").factory());
         ticker.scheduleAtFixedRate(engine::estimateRates, 2, 2, TimeUnit.SECONDS);

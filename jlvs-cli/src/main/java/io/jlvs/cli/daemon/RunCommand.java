@@ -3,6 +3,8 @@ package io.jlvs.cli.daemon;
 import io.jlvs.admin.AdminOptions;
 import io.jlvs.config.ConfigProblem;
 import io.jlvs.engine.keepalived.ReloadResult;
+import io.jlvs.proxy.ProxySettings;
+import io.jlvs.proxy.ProxyTransportKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,6 +76,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Where SIGUSR1/SIGUSR2 write keepalived.data, .json and .stats (default: $TMPDIR, else /tmp).")
     Path dumpDir;
 
+    @Option(names = "--proxy-transport", paramLabel = "KIND", defaultValue = "auto",
+            description = "Netty transport of the FULLNAT proxy: auto (epoll, else NIO), io_uring, epoll or nio "
+                    + "(default: ${DEFAULT-VALUE}). An unavailable native transport falls back with a logged reason.")
+    String proxyTransport;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -99,9 +106,17 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+        ProxyTransportKind transport;
+        try {
+            transport = ProxyTransportKind.parse(proxyTransport);
+        } catch (IllegalArgumentException e) {
+            err.println("jlvs: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
-        Director director = Director.start(EngineFactory.create());
+        Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
         if (useFile != null) {
             ReloadResult loaded = director.loadKeepalived(useFile, configId);
             if (!loaded.applied()) {

@@ -53,6 +53,15 @@ class JlvsMainTest {
     }
 
     @Test
+    void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
+        assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
+                "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: unknown proxy transport 'kqueue' (expected auto, io_uring, "
+                + "epoll or nio)" + System.lineSeparator());
+        assertThat(dir.resolve("k.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnsafeTokenFileIsRefusedBeforeAnythingStarts() throws Exception {
         Path token = dir.resolve("token");
         java.nio.file.Files.writeString(token, "secret\n");
