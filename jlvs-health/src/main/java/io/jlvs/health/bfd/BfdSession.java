@@ -34,6 +34,7 @@ public final class BfdSession {
     private BfdDiag diag = BfdDiag.NONE;
     private int remoteDiscriminator;
     private BfdState remoteState = BfdState.DOWN;
+    private BfdDiag remoteDiag = BfdDiag.NONE;
     private long remoteMinRxMicros = 1;
     private long remoteDesiredMinTxMicros;
     private int remoteDetectMult;
@@ -85,6 +86,11 @@ public final class BfdSession {
 
     public synchronized BfdState remoteState() {
         return remoteState;
+    }
+
+    /** The diagnostic in the remote's last packet. */
+    public synchronized BfdDiag remoteDiag() {
+        return remoteDiag;
     }
 
     /** The diagnostic of the last change to Down (NONE once Up again). */
@@ -189,6 +195,7 @@ public final class BfdSession {
         boolean wasKnown = remoteDiscriminator != 0;
         remoteDiscriminator = p.myDiscriminator();
         remoteState = p.state();
+        remoteDiag = p.diag();
         remoteDetectMult = p.detectMult();
         remoteDesiredMinTxMicros = p.desiredMinTxMicros();
         long oldInterval = transmitIntervalMicros();
