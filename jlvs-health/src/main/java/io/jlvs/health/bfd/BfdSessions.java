@@ -120,6 +120,7 @@ public final class BfdSessions implements AutoCloseable {
                 }
             }
             wake.signalAll();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -176,7 +177,7 @@ public final class BfdSessions implements AutoCloseable {
 
     /**
      * Waits until the state of session {@code name} is not {@code seen}, at most {@code timeout}; returns the state
-     * then (empty when no such session).
+     * then (empty when there is still no such session at the end).
      */
     public Optional<BfdState> awaitChange(String name, BfdState seen, Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
@@ -185,7 +186,11 @@ public final class BfdSessions implements AutoCloseable {
             while (true) {
                 Running r = byName.get(name);
                 if (r == null) {
-                    return Optional.empty();
+                    if (left <= 0 || closed) {
+                        return Optional.empty();
+                    }
+                    left = changed.awaitNanos(left);
+                    continue;
                 }
                 BfdState now = r.session().state();
                 if (now != seen || left <= 0 || closed) {
