@@ -49,10 +49,6 @@ class BfdInteropLabTest {
                         multiplier 3
                     }
                     """.formatted(ROOT, KA));
-            Process ka = lab.start(ns, List.of(keepalived, "-n", "-l", "-D", "-f", kaConf.toString(),
-                    "-p", dir.resolve("k.pid").toString(), "-b", dir.resolve("b.pid").toString(),
-                    "-r", dir.resolve("r.pid").toString(), "-c", dir.resolve("c.pid").toString()),
-                    dir.resolve("ka.log"));
             String vs = "[192.0.2.80]:tcp:80 rr";
             try (Conf c = new Conf(dir, """
                     bfd_instance ka {
@@ -77,6 +73,10 @@ class BfdInteropLabTest {
                     """.formatted(KA, ROOT, KA))) {
                 c.runtime.start();
                 assertThat(c.table()).as("alpha: out until BFD is Up").containsExactly(vs);
+                Process ka = lab.start(ns, List.of(keepalived, "-n", "-l", "-D", "-f", kaConf.toString(),
+                        "-p", dir.resolve("k.pid").toString(), "-b", dir.resolve("b.pid").toString(),
+                        "-r", dir.resolve("r.pid").toString(), "-c", dir.resolve("c.pid").toString()),
+                        dir.resolve("ka.log"));
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                         .until(() -> c.table().equals(List.of(Conf.row(vs, "[" + KA + "]:80 Masq w=1"))));
                 assertThat(c.checkerLines).contains("BFD_Instance(ka) Entering Up state",
