@@ -22,6 +22,7 @@ import java.util.Set;
 final class CheckerBuilder extends BlockBuilder {
     private static final Set<String> DNS_TYPES = Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA");
     private final Set<String> trackFileNames;
+    private Set<String> bfdNames = Set.of();
     /** True once a MISC_CHECK was seen: a script keepalived would run. */
     boolean usesScripts;
 
@@ -325,20 +326,40 @@ final class CheckerBuilder extends BlockBuilder {
         return new FileCheck(track, weight, reverse);
     }
 
+    /** The bfd_instance blocks BFD_CHECK may name (keepalived reads them before the checkers). */
+    void bfdInstances(List<io.jlvs.config.model.BfdInstanceDef> instances) {
+        bfdNames = new java.util.HashSet<>();
+        instances.stream().filter(io.jlvs.config.model.BfdInstanceDef::toChecker).forEach(b -> bfdNames.add(b.name()));
+    }
+
     private BfdCheck bfd(Node n) {
         String name = null;
         boolean alpha = false;
         for (Node c : n.children()) {
             at(c);
             if (c.name().equals("name")) {
-                name = word(c);
+                String w = word(c);
+                if (c.args().size() != 1) {
+                    error("BFD_CHECK - No or too many names specified - skipping checker");
+                    return null;
+                }
+                if (!bfdNames.contains(w)) {
+                    error("BFD_CHECK - BFD " + w + " not configured");
+                    return null;
+                }
+                if (name != null) {
+                    error("BFD_CHECK - BFD " + w + " already specified as " + name);
+                    return null;
+                }
+                name = w;
             } else if (c.name().equals("alpha")) {
                 alpha = flag(c, "alpha");
             }
         }
         at(n);
         if (name == null) {
-            error("BFD_CHECK has no name - ignoring");
+            error("No name has been specified for BFD_CHECKER - skipping");
+            return null;
         }
         return new BfdCheck(name, alpha);
     }

@@ -80,6 +80,7 @@ public final class ConfigDump {
             opt("init_file", t.initFile());
             close();
         }
+        c.bfdInstances().forEach(this::bfdInstance);
         c.vrrpInstances().forEach(this::instance);
         c.syncGroups().forEach(this::syncGroup);
         for (VirtualServerGroupDef g : c.virtualServerGroups()) {
@@ -95,6 +96,30 @@ public final class ConfigDump {
                         .append("  (").append(s.file()).append(": Line ").append(s.line()).append(")\n");
             }
         }
+    }
+
+    private void bfdInstance(io.jlvs.config.model.BfdInstanceDef b) {
+        open("bfd_instance " + b.name());
+        line("neighbor_ip " + b.neighbor());
+        opt("source_ip", b.source() == null ? null : b.source().toString());
+        line("min_rx " + millis(b.minRxMicros()));
+        line("min_tx " + millis(b.minTxMicros()));
+        line("idle_tx " + millis(b.idleTxMicros()));
+        line("multiplier " + b.multiplier());
+        flag("passive", b.passive());
+        line("ttl " + b.ttl());
+        line("max_hops " + b.maxHops());
+        if (b.weight() != 0 || b.weightReverse()) {
+            line("weight " + b.weight() + (b.weightReverse() ? " reverse" : ""));
+        }
+        flag("vrrp", b.toVrrp() && !b.toChecker());
+        flag("checker", b.toChecker() && !b.toVrrp());
+        close();
+    }
+
+    private static String millis(long micros) {
+        return micros % 1000 == 0 ? Long.toString(micros / 1000)
+                : new java.math.BigDecimal(micros).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     private void instance(VrrpInstanceDef i) {

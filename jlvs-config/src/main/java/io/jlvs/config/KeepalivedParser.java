@@ -73,13 +73,18 @@ public final class KeepalivedParser {
 
     private KeepalivedConfig build(List<Node> roots, ProblemLog log) {
         Set<String> trackFileNames = new HashSet<>();
+        BfdBuilder bfd = new BfdBuilder(log);
         for (Node n : roots) {
+            if (n.name().equals("bfd_instance")) {
+                bfd.add(n);
+            }
             if (n.name().equals("track_file") || n.name().equals("vrrp_track_file")) {
                 trackFileNames.add(n.arg(0));
             }
         }
         GlobalBuilder global = new GlobalBuilder(log);
         CheckerBuilder checkers = new CheckerBuilder(log, trackFileNames);
+        checkers.bfdInstances(bfd.instances());
         RealServerBuilder rsb = new RealServerBuilder(log, checkers);
         VirtualServerBuilder vsb = new VirtualServerBuilder(log, rsb);
         GroupBuilder groups = new GroupBuilder(log);
@@ -131,7 +136,7 @@ public final class KeepalivedParser {
                     "SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
         }
         return new KeepalivedConfig(global.build(), List.copyOf(vsgs.values()), valid, instances, syncGroups, scripts,
-                trackFiles, staticAddresses, staticRoutes, noEffect);
+                trackFiles, staticAddresses, staticRoutes, noEffect, bfd.instances());
     }
 
     private static <T> void add(List<T> list, T item) {

@@ -21,7 +21,7 @@ final class RootKeywords {
         t.block("vrrp_track_process", 1, VrrpKeywords.trackProcess(), false);
         t.block("garp_group", 0, VrrpKeywords.garpGroup(), false);
         t.block("track_group", 1, VrrpKeywords.trackGroup(), false);
-        t.block("bfd_instance", 1, VrrpKeywords.bfdInstance(), false);
+        t.block("bfd_instance", 1, VrrpKeywords.bfdInstance(), true);
         t.values(true, "static_ipaddress", "static_routes");
         t.values(false, "static_rules", "linkbeat_interfaces", "interface_up_down_delays");
         return t;

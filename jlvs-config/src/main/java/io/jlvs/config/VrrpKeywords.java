@@ -60,8 +60,8 @@ final class VrrpKeywords {
     }
 
     static KeywordTable bfdInstance() {
-        return new KeywordTable("bfd_instance").ignored(1, "source_ip", "neighbor_ip", "neighbour_ip", "min_rx",
-                "min_tx", "idle_tx", "multiplier", "ttl", "hoplimit", "max_hops", "weight")
-                .flags(false, "passive", "vrrp", "checker");
+        return new KeywordTable("bfd_instance").used("source_ip", "neighbor_ip", "neighbour_ip", "min_rx",
+                "min_tx", "idle_tx", "multiplier", "ttl", "hoplimit", "max_hops")
+                .ignored(1, "weight").flags(true, "passive", "checker").flags(false, "vrrp");
     }
 }

@@ -73,9 +73,11 @@ class ConfigCheckTest {
     }
 
     @Test
-    void bfdAndSslBlocksAreAcceptedWithNoEffect() {
+    void bfdInstanceTakesEffectAndSslBlockIsAcceptedWithNoEffect() {
         assertThat(Corpus.parse("valid/v10-bfd.conf").config().noEffect()).extracting(s -> s.keyword())
-                .contains("bfd_instance");
+                .doesNotContain("bfd_instance");
+        assertThat(Corpus.parse("valid/v10-bfd.conf").config().bfdInstances()).extracting(b -> b.name())
+                .containsExactly("nbr1");
         assertThat(Corpus.parse("valid/v06-http-ssl.conf").config().noEffect()).extracting(s -> s.keyword())
                 .contains("SSL");
     }

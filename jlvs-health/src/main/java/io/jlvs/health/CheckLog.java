@@ -85,6 +85,13 @@ public final class CheckLog {
             case MISC_CHECK -> line("Misc check for [" + rs + " VS " + subject.virtualServerLabel() + "] by ["
                     + scriptName + "] succeeded.");
             case DNS_CHECK, FILE_CHECK -> { }
+            case BFD_CHECK -> lineIfAny(outcome.reason());
+        }
+    }
+
+    private void lineIfAny(String text) {
+        if (!text.isEmpty()) {
+            line(text);
         }
     }
 
@@ -118,6 +125,7 @@ public final class CheckLog {
             case MISC_CHECK -> line(misc(subject, scriptName, outcome.reason(),
                     retry == 0 ? " with retry disabled" : after));
             case FILE_CHECK -> { }
+            case BFD_CHECK -> lineIfAny(outcome.reason());
         }
     }
 

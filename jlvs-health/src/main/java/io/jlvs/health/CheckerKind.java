@@ -13,7 +13,9 @@ public enum CheckerKind {
     DNS_CHECK(3, null),
     UDP_CHECK(1, Duration.ofSeconds(1)),
     PING_CHECK(1, Duration.ofSeconds(1)),
-    FILE_CHECK(0, Duration.ofSeconds(1));
+    FILE_CHECK(0, Duration.ofSeconds(1)),
+    /** Follows a bfd_instance's session: never retried, the session's detection time is the retry. */
+    BFD_CHECK(0, Duration.ZERO);
 
     private final int defaultRetry;
     private final Duration defaultDelayBeforeRetry;

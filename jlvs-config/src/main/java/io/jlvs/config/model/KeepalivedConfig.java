@@ -6,6 +6,7 @@ import java.util.List;
  * A parsed keepalived.conf: immutable, compared by value (so a reload can diff old against new).
  *
  * @param noEffect every keyword jlvs accepted but does not act on, with where it was written
+ * @param bfdInstances the valid bfd_instance blocks
  */
 public record KeepalivedConfig(
         GlobalDefs globalDefs,
@@ -17,7 +18,8 @@ public record KeepalivedConfig(
         List<TrackFileDef> trackFiles,
         List<String> staticIpaddresses,
         List<String> staticRoutes,
-        List<Setting> noEffect) {
+        List<Setting> noEffect,
+        List<BfdInstanceDef> bfdInstances) {
 
     public KeepalivedConfig {
         virtualServerGroups = List.copyOf(virtualServerGroups);
@@ -29,10 +31,31 @@ public record KeepalivedConfig(
         staticIpaddresses = List.copyOf(staticIpaddresses);
         staticRoutes = List.copyOf(staticRoutes);
         noEffect = List.copyOf(noEffect);
+        bfdInstances = List.copyOf(bfdInstances);
+    }
+
+    /** A configuration without bfd_instance blocks. */
+    public KeepalivedConfig(GlobalDefs globalDefs, List<VirtualServerGroupDef> virtualServerGroups,
+                            List<VirtualServerDef> virtualServers, List<VrrpInstanceDef> vrrpInstances,
+                            List<SyncGroupDef> syncGroups, List<VrrpScriptDef> vrrpScripts,
+                            List<TrackFileDef> trackFiles, List<String> staticIpaddresses, List<String> staticRoutes,
+                            List<Setting> noEffect) {
+        this(globalDefs, virtualServerGroups, virtualServers, vrrpInstances, syncGroups, vrrpScripts, trackFiles,
+                staticIpaddresses, staticRoutes, noEffect, List.of());
+    }
+
+    /** The bfd_instance named {@code name}, or null. */
+    public BfdInstanceDef bfdInstance(String name) {
+        for (BfdInstanceDef b : bfdInstances) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return null;
     }
 
     public static KeepalivedConfig empty() {
         return new KeepalivedConfig(GlobalDefs.empty(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of(), List.of());
     }
 }

@@ -27,6 +27,8 @@ import io.jlvs.health.StatusCodes;
 import io.jlvs.health.TcpCheck;
 import io.jlvs.health.UdpCheck;
 import io.jlvs.health.UrlCheck;
+import io.jlvs.health.bfd.BfdChecker;
+import io.jlvs.health.bfd.BfdSessions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,18 +44,29 @@ import java.util.regex.Pattern;
  * keepalived's default for the checker type ({@link CheckTiming}, {@link CheckerKind}).
  */
 final class CheckerMapping {
+    /** How long one BFD_CHECK attempt waits for a session change. */
+    static final Duration BFD_WAIT = Duration.ofSeconds(1);
+    static final Duration BFD_REARM = Duration.ofMillis(5);
     private final CheckerFactory factory;
     private final Map<String, TrackFileDef> trackFiles;
     private final Consumer<String> warn;
+    private final BfdSessions bfd;
 
     CheckerMapping(CheckerFactory factory, Map<String, TrackFileDef> trackFiles, Consumer<String> warn) {
+        this(factory, trackFiles, warn, null);
+    }
+
+    /** @param bfd the bfd_instance sessions BFD_CHECK follows, or null when there are none */
+    CheckerMapping(CheckerFactory factory, Map<String, TrackFileDef> trackFiles, Consumer<String> warn,
+                   BfdSessions bfd) {
         this.factory = factory;
         this.trackFiles = trackFiles;
         this.warn = warn;
+        this.bfd = bfd;
     }
 
     /**
-     * The checkers of {@code rs}; a checker that cannot be built (BFD_CHECK, bad parameters) is left out with
+     * The checkers of {@code rs}; a checker that cannot be built (bad parameters, an unknown BFD) is left out with
      * a warning, as keepalived ignores an invalid checker.
      *
      * @param startDown null: as configured (alpha); true/false: every checker starts failed / up (state carried
@@ -114,7 +127,13 @@ final class CheckerMapping {
                 out.add(spec(new FileCheck(Path.of(tf.file()), weight, reverse, weight != 0), CheckerOptions.none(),
                         vs, rs, subject, virtualhost, startDown));
             }
-            case BfdCheck c -> throw new IllegalArgumentException("BFD is not implemented in jlvs");
+            case BfdCheck c -> {
+                if (bfd == null || bfd.session(c.name()).isEmpty()) {
+                    throw new IllegalArgumentException("BFD " + c.name() + " not configured");
+                }
+                boolean alpha = startDown != null ? startDown : c.alpha();
+                out.add(new CheckerSpec(new BfdChecker(bfd, c.name(), subject, alpha, BFD_WAIT), bfdTiming(alpha)));
+            }
         }
     }
 
@@ -160,6 +179,15 @@ final class CheckerMapping {
         return new UrlCheck(u.path(), u.digest(),
                 u.statusCodes().isEmpty() ? null : StatusCodes.parse(String.join(" ", u.statusCodes())),
                 u.virtualhost(), u.regex() == null ? null : Pattern.compile(u.regex()), u.regexNoMatch());
+    }
+
+    /**
+     * BFD_CHECK's timing: no retry (the session's detection time already is one), no warmup, and the next wait for
+     * a session change starts {@link #BFD_REARM} after the last one returned.
+     */
+    static CheckTiming bfdTiming(boolean alpha) {
+        return new CheckTiming(CheckTiming.DEFAULT_CONNECT_TIMEOUT, 0, Duration.ZERO, BFD_REARM, Duration.ZERO, alpha,
+                false);
     }
 
     @SafeVarargs

@@ -83,6 +83,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
     /** Written by the checkers' threads, read by /metrics. */
     private final CheckerStats checkerStats = new CheckerStats();
     private final AtomicLong reloads = new AtomicLong();
+    private final BfdWiring bfd;
 
     // Owner: the apply thread (replaced whole, never changed in place: volatile for checkedRealServers()).
     private volatile Map<String, BlockRuntime> blocks = new LinkedHashMap<>();
@@ -111,6 +112,10 @@ public final class KeepalivedRuntime implements AutoCloseable {
         });
         this.applier = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("jlvs-keepalived-apply").factory());
         this.scheduler = new CheckScheduler(timer, checks, random, checkerStats);
+        this.bfd = BfdWiring.create(random.nextLong(), line -> {
+            checkLogger.info(line);
+            events.checker(line);
+        });
     }
 
     /** The production runtime: this host's parser ({@code configId} null = the host name), the system clock. */
@@ -124,6 +129,12 @@ public final class KeepalivedRuntime implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** The running session of bfd_instance {@code name}, if any. */
+    public java.util.Optional<io.jlvs.health.bfd.BfdSession> bfdSession(String name) {
+        io.jlvs.health.bfd.BfdSessions s = bfd.sessions();
+        return s == null ? java.util.Optional.empty() : s.session(name);
     }
 
     /** The configuration now applied. */
@@ -229,6 +240,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
     // ---- applying a configuration (apply thread) -------------------------------------------------------------
 
     private void apply(KeepalivedConfig next) {
+        bfd.apply(next);
         HealthSetup setup = new HealthSetup(next);
         boolean sameHealth = setup.sameAs(health);
         List<ServiceBlock> nextBlocks = ConfigMapping.blocks(next, this::warn);
@@ -467,6 +479,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
             log.warn("stopping health checks: {}", e.toString());
         }
         scheduler.close();
+        bfd.close();
         applier.shutdownNow();
         checks.shutdownNow();
         if (timer instanceof AutoCloseable c) {
@@ -511,7 +524,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
                 checkLogger.warn(line);
                 events.checker(line);
             });
-            checkers = new CheckerMapping(new CheckerFactory(scripts, random), trackFiles, KeepalivedRuntime.this::warn);
+            checkers = new CheckerMapping(new CheckerFactory(scripts, random), trackFiles, KeepalivedRuntime.this::warn,
+                    bfd.sessions());
         }
 
         boolean sameAs(HealthSetup other) {
