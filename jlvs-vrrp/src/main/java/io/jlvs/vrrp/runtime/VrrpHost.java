@@ -2,6 +2,7 @@ package io.jlvs.vrrp.runtime;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
 import io.jlvs.vrrp.transport.VrrpTransport;
 import java.util.function.BiConsumer;
 
@@ -26,6 +27,16 @@ public interface VrrpHost extends AutoCloseable {
 
     /** Removes a virtual address (an address already gone is not an error). */
     void removeAddress(String interfaceName, VirtualIpAddress address);
+
+    /** Adds a {@code virtual_routes} route (one already there is not an error). */
+    default void addRoute(String instanceInterface, VirtualRoute route) {
+        throw new UnsupportedOperationException("virtual_routes are not supported on this host");
+    }
+
+    /** Removes a {@code virtual_routes} route (one already gone is not an error). */
+    default void removeRoute(String instanceInterface, VirtualRoute route) {
+        throw new UnsupportedOperationException("virtual_routes are not supported on this host");
+    }
 
     /** Sends {@code count} gratuitous ARPs for {@code address} out of the interface. */
     void sendGratuitousArp(String interfaceName, IpAddress address, int count);
