@@ -451,7 +451,12 @@ public final class VrrpRouter implements AutoCloseable {
                     case Action.SendAdvert adv -> rt.sendAdvert(adv.priority());
                     case Action.AddVips ignored -> {
                         for (VirtualIpAddress v : s.virtualAddresses()) {
-                            host.addAddress(v.deviceOr(s.interfaceName()), v);
+                            try {
+                                host.addAddress(v.deviceOr(s.interfaceName()), v);
+                            } catch (RuntimeException e) {
+                                LOG.error("({}) adding {}/{} failed: {}", s.name(), v.address(), v.prefixLength(),
+                                        e.toString());
+                            }
                         }
                         routes(rt, true);
                     }
