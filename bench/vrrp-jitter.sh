@@ -6,18 +6,40 @@
 # (|gap - 1 s|), the JVM's GC pauses, and whether keepalived ever became MASTER (a spurious failover needs a gap
 # above 3 + (256-100)/256 = 3.61 s). Root; needs keepalived and tcpdump; not part of CI.
 # Usage: bench/vrrp-jitter.sh [seconds (60)] [storm threads (2)] [retain MiB (512)]
+#        bench/vrrp-jitter.sh --report /tmp/vrrp-jitter.XXXXXX   (the figures again, from a run's logs)
 #   JITTER_JAVA_OPTS: JVM options for the jlvs side (default: the launcher's -XX:+UseSerialGC -Xss512k)
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-60}"; storm="${2:-2}"; retain="${3:-512}"
 opts="${JITTER_JAVA_OPTS:--XX:+UseSerialGC -Xss512k}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+report() {
+  # gaps between jlvs's adverts that end while keepalived ran (the one spanning its start counts; jlvs's
+  # priority-0 advert at stop is left out)
+  awk -v from="$(cat "$work/ka.start")" -v to="$(cat "$work/ka.stop")" '/ IP / && !/prio 0,/ && $1 <= to {
+    if (seen && $1 >= from) printf "%.6f\n", $1 - prev; prev = $1; seen = 1 }' "$work/adverts.txt" \
+    | sort -n >"$work/gaps.txt"
+  n=$(wc -l <"$work/gaps.txt")
+  pct() { awk -v p="$1" -v n="$n" 'NR == int((n - 1) * p) + 1 { printf "%.4f", $1 }' "$work/gaps.txt"; }
+  jit=$(awk '{ d = $1 - 1; if (d < 0) d = -d; printf "%.6f\n", d }' "$work/gaps.txt" | sort -n)
+  jpct() { echo "$jit" | awk -v p="$1" -v n="$n" 'NR == int((n - 1) * p) + 1 { printf "%.1f", $1 * 1000 }'; }
+  kamaster=$(grep -c "Entering MASTER STATE" "$work/keepalived.log")
+  pauses=$(grep -oE 'Pause[^)]*\) [0-9.]+M->[0-9.]+M\([0-9.]+M\) [0-9.]+ms' "$work/gc.log" | awk '{print $NF}' | tr -d ms | sort -n)
+  echo "jvm: $(cat "$work/opts"); storm $(cat "$work/storm"); $(grep ALLOCATED "$work/jlvs.out" | cut -d' ' -f2) MiB allocated"
+  echo "adverts: $n gaps; gap p50 $(pct 0.5) s, p99 $(pct 0.99) s, max $(tail -1 "$work/gaps.txt") s"
+  echo "jitter |gap-1s|: p50 $(jpct 0.5) ms, p99 $(jpct 0.99) ms, max $(jpct 1.0) ms"
+  echo "gc pauses: $(echo "$pauses" | grep -c .), total $(echo "$pauses" | awk '{ s += $1 } END { printf "%.0f", s }') ms, max $(echo "$pauses" | tail -1) ms"
+  echo "jlvs transitions: $(grep -c TRANSITION "$work/jlvs.out"); keepalived Entering MASTER STATE: $kamaster"
+  echo "logs: $work"
+}
+if [[ "$secs" == --report ]]; then work="$2"; report; exit; fi   # re-read a finished run's logs
 for c in keepalived tcpdump; do command -v "$c" >/dev/null || { echo "needs $c"; exit 1; }; done
 (cd "$top" && mvn -B -q -o install -pl jlvs-vrrp -am -DskipTests \
   && mvn -B -q -o test-compile -pl jlvs-vrrp \
   && mvn -B -q -o dependency:build-classpath -pl jlvs-vrrp -Dmdep.outputFile=target/jitter-classpath.txt) || exit 1
 cp="$top/jlvs-vrrp/target/test-classes:$top/jlvs-vrrp/target/classes:$(cat "$top/jlvs-vrrp/target/jitter-classpath.txt")"
 work="$(mktemp -d /tmp/vrrp-jitter.XXXXXX)"
+echo "$opts" >"$work/opts"; echo "$storm threads retaining $retain MiB" >"$work/storm"
 pfx="vj$$"; br="$pfx-br"; j="$pfx-j"; k="$pfx-k"
 cleanup() {
   [[ -n "${tcpd:-}" ]] && kill "$tcpd" 2>/dev/null
@@ -76,18 +98,5 @@ wait "$jpid"
 sleep 1
 kill "$tcpd" 2>/dev/null; tcpd=""
 sleep 1
-# gaps between jlvs's adverts while keepalived ran (jlvs's priority-0 advert at stop left out)
-awk -v from="$(cat "$work/ka.start")" -v to="$(cat "$work/ka.stop")" '/ IP / && !/prio 0,/ && $1 >= from && $1 <= to {
-  if (seen) printf "%.6f\n", $1 - prev; prev = $1; seen = 1 }' "$work/adverts.txt" | sort -n >"$work/gaps.txt"
-n=$(wc -l <"$work/gaps.txt")
-pct() { awk -v p="$1" -v n="$n" 'NR == int((n - 1) * p) + 1 { printf "%.4f", $1 }' "$work/gaps.txt"; }
-jit=$(awk '{ d = $1 - 1; if (d < 0) d = -d; printf "%.6f\n", d }' "$work/gaps.txt" | sort -n)
-jpct() { echo "$jit" | awk -v p="$1" -v n="$n" 'NR == int((n - 1) * p) + 1 { printf "%.1f", $1 * 1000 }'; }
-kamaster=$(grep -c "Entering MASTER STATE" "$work/keepalived.log")
-pauses=$(grep -oE 'Pause[^)]*\) [0-9.]+M->[0-9.]+M\([0-9.]+M\) [0-9.]+ms' "$work/gc.log" | awk '{print $NF}' | tr -d ms | sort -n)
-echo "jvm: $opts; storm $storm threads retaining $retain MiB; $(grep ALLOCATED "$work/jlvs.out" | cut -d' ' -f2) MiB allocated in ${secs} s"
-echo "adverts: $n gaps; gap p50 $(pct 0.5) s, p99 $(pct 0.99) s, max $(tail -1 "$work/gaps.txt") s"
-echo "jitter |gap-1s|: p50 $(jpct 0.5) ms, p99 $(jpct 0.99) ms, max $(jpct 1.0) ms"
-echo "gc pauses: $(echo "$pauses" | grep -c .) , max $(echo "$pauses" | tail -1) ms"
-echo "jlvs transitions: $(grep -c TRANSITION "$work/jlvs.out"); keepalived Entering MASTER STATE: $kamaster"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)  logs: $work"
+report
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
