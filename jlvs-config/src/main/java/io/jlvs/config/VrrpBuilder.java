@@ -166,6 +166,7 @@ final class VrrpBuilder extends BlockBuilder {
         List<String> vips = new ArrayList<>();
         List<String> evips = new ArrayList<>();
         List<String> routes = new ArrayList<>();
+        List<String> rules = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         String usrc = null;
         String msrc = null;
@@ -240,6 +241,7 @@ final class VrrpBuilder extends BlockBuilder {
                 case "virtual_ipaddress" -> vips.addAll(addresses(c, p));
                 case "virtual_ipaddress_excluded" -> evips.addAll(addresses(c, p));
                 case "virtual_routes" -> routes.addAll(lines(c));
+                case "virtual_rules" -> rules.addAll(lines(c));
                 case "unicast_peer" -> peers.addAll(lines(c));
                 case "unicast_src_ip" -> usrc = ip(c, p);
                 case "mcast_src_ip" -> msrc = ip(c, p);
@@ -321,7 +323,7 @@ final class VrrpBuilder extends BlockBuilder {
             error(p + "VRRPv2 advertisement interval " + advert.toSeconds() + "s is out of range. Must be less than 256s. Setting to 255s");
         }
         return new VrrpInstanceDef(name, state, iface, vrid, effectivePriority,
-                advert == null ? Duration.ofSeconds(1) : advert, version, vips, evips, routes, peers, usrc, msrc, ti,
+                advert == null ? Duration.ofSeconds(1) : advert, version, vips, evips, routes, rules, peers, usrc, msrc, ti,
                 ts, tf, nopreempt, preemptDelay, authType, authPass, notify[0], notify[1], notify[2], notify[3],
                 notify[4], settings);
     }

@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * NETLINK_ROUTE changes {@link RtNetlink} does not make: IPv4 routes (add, delete) and IPv4 addresses with a
- * scope. Each request waits for the kernel's acknowledgement; a refusal becomes a {@link NativeIoException}
+ * NETLINK_ROUTE changes {@link RtNetlink} does not make: IPv4 routes and policy rules (add, delete) and IPv4
+ * addresses with a scope. Each request waits for the kernel's acknowledgement; a refusal becomes a {@link NativeIoException}
  * naming the request and the errno. One owning thread.
  */
 public final class RtNetlinkWriter implements AutoCloseable {
@@ -19,6 +19,17 @@ public final class RtNetlinkWriter implements AutoCloseable {
     private static final int RTA_TABLE = 15;
     private static final int RTPROT_BOOT = 3;
     private static final int TIMEOUT_MILLIS = 5000;
+    private static final int RTM_NEWRULE = 32;
+    private static final int RTM_DELRULE = 33;
+    private static final int FRA_DST = 1;
+    private static final int FRA_SRC = 2;
+    private static final int FRA_IIFNAME = 3;
+    private static final int FRA_PRIORITY = 6;
+    private static final int FRA_FWMARK = 10;
+    private static final int FRA_TABLE = 15;
+    private static final int FRA_FWMASK = 16;
+    private static final int FRA_OIFNAME = 17;
+    private static final int FR_ACT_TO_TBL = 1;
 
     private final Syscalls sys = new Syscalls();
     private final Arena arena = Arena.ofShared();
@@ -63,6 +74,52 @@ public final class RtNetlinkWriter implements AutoCloseable {
         int at = header(request, RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, ++seq);
         at = rtmsg(at, r);
         acknowledge(finish(request, at), "RTM_DELROUTE " + describe(r));
+    }
+
+    /** Adds a policy rule; EEXIST when the same rule is already there. */
+    public void addRule(KernelRule r) {
+        int at = header(request, RTM_NEWRULE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ++seq);
+        at = rule(at, r);
+        acknowledge(finish(request, at), "RTM_NEWRULE table " + r.table());
+    }
+
+    /** Deletes a policy rule; ENOENT when there is none such. */
+    public void deleteRule(KernelRule r) {
+        int at = header(request, RTM_DELRULE, NLM_F_REQUEST | NLM_F_ACK, ++seq);
+        at = rule(at, r);
+        acknowledge(finish(request, at), "RTM_DELRULE table " + r.table());
+    }
+
+    /** struct fib_rule_hdr (family, dst_len, src_len, tos, table, res1, res2, action, flags) and attributes. */
+    private int rule(int at, KernelRule r) {
+        request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
+        request.set(ValueLayout.JAVA_BYTE, at + 1, (byte) (r.to() == null ? 0 : r.toLength()));
+        request.set(ValueLayout.JAVA_BYTE, at + 2, (byte) (r.from() == null ? 0 : r.fromLength()));
+        request.set(ValueLayout.JAVA_BYTE, at + 4, (byte) (r.table() > 0 && r.table() < 256 ? r.table() : 0));
+        request.set(ValueLayout.JAVA_BYTE, at + 7, (byte) FR_ACT_TO_TBL);
+        int a = at + 12;
+        if (r.to() != null) {
+            a = attribute(request, a, FRA_DST, r.to().mask(r.toLength()).toBytes());
+        }
+        if (r.from() != null) {
+            a = attribute(request, a, FRA_SRC, r.from().mask(r.fromLength()).toBytes());
+        }
+        if (r.iif() != null) {
+            a = attributeString(request, a, FRA_IIFNAME, r.iif());
+        }
+        if (r.oif() != null) {
+            a = attributeString(request, a, FRA_OIFNAME, r.oif());
+        }
+        if (r.priority() >= 0) {
+            a = attribute(request, a, FRA_PRIORITY, u32(r.priority()));
+        }
+        if (r.fwmark() >= 0) {
+            a = attribute(request, a, FRA_FWMARK, u32((int) r.fwmark()));
+        }
+        if (r.fwmask() >= 0) {
+            a = attribute(request, a, FRA_FWMASK, u32((int) r.fwmask()));
+        }
+        return attribute(request, a, FRA_TABLE, u32(r.table()));
     }
 
     /**

@@ -17,6 +17,7 @@ import io.jlvs.vrrp.settings.TrackInterface;
 import io.jlvs.vrrp.settings.TrackScript;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import java.math.BigDecimal;
@@ -53,7 +54,7 @@ public final class VrrpSettingsMapper {
             "preempt_delay", "authentication", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
             "garp_master_refresh_repeat", "dont_track_primary", "notify_master", "notify_backup", "notify_fault",
             "notify_stop", "notify", "strict_mode", "garp_lower_prio_repeat", "garp_lower_prio_delay",
-            "lower_prio_no_advert", "higher_prio_send_advert", "virtual_routes");
+            "lower_prio_no_advert", "higher_prio_send_advert", "virtual_routes", "virtual_rules");
     private static final Set<String> GLOBAL_VRRP_KEYWORDS = Set.of("vrrp_version", "vrrp_garp_master_delay",
             "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "notify_fifo", "vrrp_notify_fifo", "vrrp_strict", "vrrp_garp_lower_prio_repeat",
@@ -258,7 +259,7 @@ public final class VrrpSettingsMapper {
                     preemptDelay, authPass, vips(d, p), source,
                     peers(d, p), garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, dontTrackPrimary,
                     trackInterfaces(d, p), trackScripts(d, p, scripts), trackFiles(d, p, files), notify(d, g, p),
-                    election, routes(d, p));
+                    election, routes(d, p), rules(d, p));
         } catch (IllegalArgumentException e) {
             warn(p + "cannot be run: " + e.getMessage());
             return null;
@@ -438,6 +439,86 @@ public final class VrrpSettingsMapper {
             warn(what + " is not understood (" + e.getMessage() + ") - route not added");
             return null;
         }
+    }
+
+    /**
+     * {@code virtual_rules}: {@code [from A[/N]] [to B[/N]] [iif|dev IF] [oif IF] [fwmark M[/MASK]]
+     * [priority|preference|pref P] table T}; {@code no_track} has no effect here (routes and rules are not
+     * watched); other actions and IPv6 → warning, rule not added.
+     */
+    private List<VirtualRule> rules(VrrpInstanceDef d, String p) {
+        List<VirtualRule> out = new ArrayList<>();
+        for (String line : d.virtualRules()) {
+            String what = p + "virtual_rules " + line.trim();
+            String[] w = line.trim().split("\\s+");
+            IpAddress from = null;
+            int fromLen = 0;
+            IpAddress to = null;
+            int toLen = 0;
+            String iif = null;
+            String oif = null;
+            long mark = -1;
+            long mask = -1;
+            int prio = -1;
+            int table = 0;
+            boolean ok = true;
+            try {
+                for (int i = 0; i < w.length && ok; i++) {
+                    String v = i + 1 < w.length ? w[i + 1] : null;
+                    switch (w[i]) {
+                        case "no_track" -> {
+                            continue;
+                        }
+                        case "from", "to" -> {
+                            if (!"all".equals(v)) {
+                                int slash = v.indexOf('/');
+                                IpAddress a = IpAddress.parse(slash < 0 ? v : v.substring(0, slash));
+                                int len = slash < 0 ? (a.isV4() ? 32 : 128) : Integer.parseInt(v.substring(slash + 1));
+                                if (w[i].equals("from")) {
+                                    from = a;
+                                    fromLen = len;
+                                } else {
+                                    to = a;
+                                    toLen = len;
+                                }
+                            }
+                        }
+                        case "iif", "dev" -> iif = v;
+                        case "oif" -> oif = v;
+                        case "fwmark" -> {
+                            int slash = v.indexOf('/');
+                            mark = Long.decode(slash < 0 ? v : v.substring(0, slash));
+                            mask = slash < 0 ? -1 : Long.decode(v.substring(slash + 1));
+                        }
+                        case "priority", "preference", "pref" -> prio = Integer.parseInt(v);
+                        case "table", "lookup" -> table = v.equals("main") ? 254 : v.equals("local") ? 255
+                                : v.equals("default") ? 253 : Integer.parseInt(v);
+                        default -> {
+                            warn(what + ": " + w[i] + " is not supported - rule not added");
+                            ok = false;
+                            continue;
+                        }
+                    }
+                    if (v == null) {
+                        throw new IllegalArgumentException(w[i] + " has no value");
+                    }
+                    i++;
+                }
+                if (!ok) {
+                    continue;
+                }
+                if ((from != null && !from.isV4()) || (to != null && !to.isV4())) {
+                    warn(what + ": IPv6 is not supported by the jlvs VRRP runtime - rule not added");
+                } else if (table == 0) {
+                    warn(what + ": no table - rule not added");
+                } else {
+                    out.add(new VirtualRule(from, fromLen, to, toLen, iif, oif, mark, mask, prio, table));
+                }
+            } catch (RuntimeException e) {
+                warn(what + " is not understood (" + e.getMessage() + ") - rule not added");
+            }
+        }
+        return out;
     }
 
     private static boolean hasSetting(VrrpInstanceDef d, String keyword) {

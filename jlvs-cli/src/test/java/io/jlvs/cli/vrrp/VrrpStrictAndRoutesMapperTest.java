@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.settings.ElectionOptions;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,20 @@ class VrrpStrictAndRoutesMapperTest {
                 new VirtualRoute("unicast", IpAddress.parse("203.0.113.7"), 32, null, "eth0", null, -1, 0, "link"));
         assertThat(m.warnings()).anyMatch(w -> w.contains("10.9.0.0/16 via zzz") && w.contains("not added"))
                 .noneMatch(w -> w.contains("virtual_routes is not supported"));
+    }
+
+    @Test
+    void virtualRulesAreParsedAsKeepalivedWritesThem() {
+        VrrpMapping m = map(instance(" virtual_rules {\n  from 192.168.2.0/24 table 1\n"
+                + "  to 192.168.2.0/24 table 1 no_track\n  from all fwmark 0x10/0xff iif eth1 priority 100 lookup 200\n"
+                + "  from 10.0.0.0/8 goto 5\n  from 10.0.0.0/8\n }\n"));
+        VrrpInstanceSettings s = only(m);
+        assertThat(s.virtualRules()).containsExactly(
+                new VirtualRule(IpAddress.parse("192.168.2.0"), 24, null, 0, null, null, -1, -1, -1, 1),
+                new VirtualRule(null, 0, IpAddress.parse("192.168.2.0"), 24, null, null, -1, -1, -1, 1),
+                new VirtualRule(null, 0, null, 0, "eth1", null, 16, 255, 100, 200));
+        assertThat(s.virtualRules().get(2)).hasToString("100: from all fwmark 0x10/0xff iif eth1 lookup 200");
+        assertThat(m.warnings()).anyMatch(w -> w.contains("goto") && w.contains("rule not added"))
+                .anyMatch(w -> w.contains("from 10.0.0.0/8: no table"));
     }
 }

@@ -7,6 +7,7 @@ import io.jlvs.sys.Errno;
 import io.jlvs.sys.GratuitousArp;
 import io.jlvs.sys.InterfaceAddress;
 import io.jlvs.sys.KernelRoute;
+import io.jlvs.sys.KernelRule;
 import io.jlvs.sys.LinkInfo;
 import io.jlvs.sys.LinkMonitor;
 import io.jlvs.sys.NativeIoException;
@@ -14,6 +15,7 @@ import io.jlvs.sys.RtNetlink;
 import io.jlvs.sys.RtNetlinkWriter;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.transport.RawSocketVrrpTransport;
 import io.jlvs.vrrp.transport.VrrpTransport;
 import java.util.Collection;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Linux host: rtnetlink for links and addresses, raw sockets for VRRP, one small AF_PACKET socket per
  * interface for gratuitous ARP, and a {@link LinkMonitor} for link changes. Needs CAP_NET_ADMIN and CAP_NET_RAW.
- * Virtual addresses keep their {@code label} and {@code scope}; {@code virtual_routes} go through
+ * Virtual addresses keep their {@code label} and {@code scope}; {@code virtual_routes} and {@code virtual_rules}
+ * go through
  * {@link RtNetlinkWriter}.
  */
 public final class LinuxVrrpHost implements VrrpHost {
@@ -99,6 +102,33 @@ public final class LinuxVrrpHost implements VrrpHost {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public void addRule(VirtualRule r) {
+        try {
+            writer.addRule(kernel(r));
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.EEXIST)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void removeRule(VirtualRule r) {
+        try {
+            writer.deleteRule(kernel(r));
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.ENOENT)) {
+                throw e;
+            }
+        }
+    }
+
+    private static KernelRule kernel(VirtualRule r) {
+        return new KernelRule(r.from(), r.fromLength(), r.to(), r.toLength(), r.priority(), r.fwmark(), r.fwmask(),
+                r.iif(), r.oif(), r.table());
     }
 
     private KernelRoute kernel(String instanceInterface, VirtualRoute r) {

@@ -8,6 +8,7 @@ import io.jlvs.vrrp.settings.TrackInterface;
 import io.jlvs.vrrp.settings.TrackScript;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.Action;
 import io.jlvs.vrrp.state.SyncGroup;
@@ -491,9 +492,15 @@ public final class VrrpRouter implements AutoCloseable {
         }
     }
 
-    /** virtual_routes follow the addresses: added after them, removed before them; one failure stops none. */
+    /**
+     * virtual_routes and virtual_rules follow the addresses: added after them (routes, then rules), removed
+     * before them (rules, then routes); one failure stops none.
+     */
     private void routes(InstanceRuntime rt, boolean add) {
         VrrpInstanceSettings s = rt.settings;
+        if (!add) {
+            rules(rt, false);
+        }
         for (VirtualRoute r : s.virtualRoutes()) {
             try {
                 if (add) {
@@ -503,6 +510,24 @@ public final class VrrpRouter implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.error("({}) {} route {} failed: {}", s.name(), add ? "adding" : "removing", r, e.toString());
+            }
+        }
+        if (add) {
+            rules(rt, true);
+        }
+    }
+
+    private void rules(InstanceRuntime rt, boolean add) {
+        VrrpInstanceSettings s = rt.settings;
+        for (VirtualRule r : s.virtualRules()) {
+            try {
+                if (add) {
+                    host.addRule(r);
+                } else {
+                    host.removeRule(r);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("({}) {} rule {} failed: {}", s.name(), add ? "adding" : "removing", r, e.toString());
             }
         }
     }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param dontTrackPrimary       do not go to FAULT when the instance's own interface goes down
  * @param election               what a MASTER does on hearing another router's advert
  * @param virtualRoutes          {@code virtual_routes}: added while MASTER, removed otherwise
+ * @param virtualRules           {@code virtual_rules}: likewise
  */
 public record VrrpInstanceSettings(
         String name,
@@ -47,7 +48,8 @@ public record VrrpInstanceSettings(
         List<TrackFile> trackFiles,
         NotifySettings notifySettings,
         ElectionOptions election,
-        List<VirtualRoute> virtualRoutes) {
+        List<VirtualRoute> virtualRoutes,
+        List<VirtualRule> virtualRules) {
 
     public VrrpInstanceSettings {
         Objects.requireNonNull(name, "name");
@@ -61,6 +63,7 @@ public record VrrpInstanceSettings(
         notifySettings = notifySettings == null ? NotifySettings.NONE : notifySettings;
         election = election == null ? ElectionOptions.keepalived(garpMasterRepeat, garpMasterDelayMillis) : election;
         virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
         for (VirtualIpAddress v : virtualAddresses) {
             if (!v.address().isV4()) {
                 throw new IllegalArgumentException("only IPv4 virtual addresses are supported: " + v.address());
@@ -71,7 +74,7 @@ public record VrrpInstanceSettings(
         }
     }
 
-    /** Without virtual routes, and keepalived's default {@link ElectionOptions}. */
+    /** Without virtual routes or rules, and keepalived's default {@link ElectionOptions}. */
     public VrrpInstanceSettings(String name, String interfaceName, int vrid, int priority, int advertIntervalCentis,
                                 VrrpVersion version, VrrpState initialState, boolean nopreempt,
                                 long preemptDelayMillis, String authPass, List<VirtualIpAddress> virtualAddresses,
@@ -83,7 +86,7 @@ public record VrrpInstanceSettings(
         this(name, interfaceName, vrid, priority, advertIntervalCentis, version, initialState, nopreempt,
                 preemptDelayMillis, authPass, virtualAddresses, unicastSource, unicastPeers, garpMasterDelayMillis,
                 garpMasterRepeat, garpMasterRefreshMillis, garpMasterRefreshRepeat, dontTrackPrimary,
-                trackInterfaces, trackScripts, trackFiles, notifySettings, null, List.of());
+                trackInterfaces, trackScripts, trackFiles, notifySettings, null, List.of(), List.of());
     }
 
     /** A multicast instance with keepalived's defaults and no trackers, scripts or VIPs. */

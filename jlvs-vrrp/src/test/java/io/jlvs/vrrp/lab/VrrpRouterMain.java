@@ -9,6 +9,7 @@ import io.jlvs.vrrp.runtime.VrrpRouterListener;
 import io.jlvs.vrrp.settings.NotifySettings;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import java.io.BufferedReader;
@@ -84,6 +85,11 @@ public final class VrrpRouterMain {
         // routes: "DEST/LEN via GW" or "blackhole DEST/LEN", separated by ';'
         List<VirtualRoute> routes = Arrays.stream(p.getProperty("routes", "").split(";")).map(String::trim)
                 .filter(r -> !r.isEmpty()).map(VrrpRouterMain::route).toList();
+        // rules: "FROM/LEN TABLE PRIORITY", separated by ';'
+        List<VirtualRule> rules = Arrays.stream(p.getProperty("rules", "").split(";")).map(String::trim)
+                .filter(r -> !r.isEmpty()).map(r -> r.split("\\s+")).map(r -> new VirtualRule(
+                        IpAddress.parse(r[0].split("/")[0]), Integer.parseInt(r[0].split("/")[1]), null, 0, null, null,
+                        -1, -1, Integer.parseInt(r[2]), Integer.parseInt(r[1]))).toList();
         List<IpAddress> peers = list(p, "unicastPeers").stream().map(IpAddress::parse).toList();
         String src = p.getProperty("unicastSource");
         String state = p.getProperty("state");
@@ -95,7 +101,7 @@ public final class VrrpRouterMain {
                 src == null ? null : IpAddress.parse(src), peers,
                 Long.parseLong(p.getProperty("garpDelayMillis", "5000")),
                 Integer.parseInt(p.getProperty("garpRepeat", "5")), 0, 1, false, List.of(), List.of(), List.of(),
-                NotifySettings.NONE, null, routes);
+                NotifySettings.NONE, null, routes, rules);
     }
 
     private static VirtualRoute route(String text) {

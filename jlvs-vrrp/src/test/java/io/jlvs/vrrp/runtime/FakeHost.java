@@ -3,6 +3,7 @@ package io.jlvs.vrrp.runtime;
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.transport.InMemoryVrrpLan;
 import io.jlvs.vrrp.transport.VrrpTransport;
 import java.util.ArrayList;
@@ -64,6 +65,16 @@ final class FakeHost implements VrrpHost {
     @Override
     public void removeRoute(String instanceInterface, VirtualRoute route) {
         routes.remove(route.toString());
+    }
+
+    @Override
+    public void addRule(VirtualRule rule) {
+        routes.add("rule " + rule);
+    }
+
+    @Override
+    public void removeRule(VirtualRule rule) {
+        routes.remove("rule " + rule);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.jlvs.vrrp.settings.TrackFile;
 import io.jlvs.vrrp.settings.TrackScript;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import io.jlvs.vrrp.transport.InMemoryVrrpLan;
@@ -194,10 +195,11 @@ class VrrpRouterTest {
         VrrpInstanceSettings withRoutes = new VrrpInstanceSettings(base.name(), base.interfaceName(), base.vrid(),
                 200, base.advertIntervalCentis(), base.version(), null, false, 0, null, base.virtualAddresses(),
                 null, List.of(), 0, 5, 0, 1, false, List.of(), List.of(), List.of(), NotifySettings.NONE, null,
-                routes);
+                routes, List.of(new VirtualRule(IpAddress.parse("10.0.0.0"), 24, null, 0, null, null, -1, -1, 100, 7)));
         VrrpRouter ra = router(a, withRoutes, new ScriptRunner());
         runUntil(5000, () -> ra.status("VI_1").state() == VrrpState.MASTER);
-        assertThat(a.routes).containsExactly("192.0.2.0/24 via 10.0.0.254", "blackhole 198.51.100.0/24");
+        assertThat(a.routes).containsExactly("192.0.2.0/24 via 10.0.0.254", "blackhole 198.51.100.0/24",
+                "rule 100: from 10.0.0.0/24 lookup 7");
 
         // a higher priority takes over: the routes go with the addresses
         VrrpRouter rb = router(b, settings(250), new ScriptRunner());
