@@ -9,8 +9,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * NETLINK_ROUTE changes {@link RtNetlink} does not make: IPv4 routes and policy rules (add, delete) and IPv4
- * addresses with a scope. Each request waits for the kernel's acknowledgement; a refusal becomes a {@link NativeIoException}
- * naming the request and the errno. One owning thread.
+ * addresses with a scope. Each request waits for the kernel's acknowledgement; a refusal becomes a
+ * {@link NativeIoException} naming the request and the errno. One owning thread.
  */
 public final class RtNetlinkWriter implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0;
@@ -128,7 +128,8 @@ public final class RtNetlinkWriter implements AutoCloseable {
      */
     public void addAddress(int interfaceIndex, IpAddress address, int prefixLength, String label, int scope) {
         if (!address.isV4() || prefixLength < 0 || prefixLength > 32) {
-            throw new IllegalArgumentException("IPv4 address with a prefix 0..32 expected: " + address + "/" + prefixLength);
+            throw new IllegalArgumentException("IPv4 address with a prefix 0..32 expected: " + address + "/"
+                    + prefixLength);
         }
         if (label != null && label.length() >= Abi.IFNAMSIZ) {
             throw new IllegalArgumentException("label longer than 15 characters: " + label);
@@ -193,7 +194,8 @@ public final class RtNetlinkWriter implements AutoCloseable {
             pollfd.set(ValueLayout.JAVA_SHORT, 4, Abi.POLLIN);
             int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
             if (left == 0 || sys.poll(pollfd, 1, left) == 0) {
-                throw new NativeIoException(what + " (no answer in " + TIMEOUT_MILLIS + " ms)", Errno.ETIMEDOUT.number());
+                throw new NativeIoException(what + " (no answer in " + TIMEOUT_MILLIS + " ms)",
+                        Errno.ETIMEDOUT.number());
             }
             long n = sys.recvfrom(fd, response, 0, MemorySegment.NULL, MemorySegment.NULL);
             int at = 0;

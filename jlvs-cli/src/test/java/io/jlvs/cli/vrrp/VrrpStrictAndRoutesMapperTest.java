@@ -65,7 +65,8 @@ class VrrpStrictAndRoutesMapperTest {
     @Test
     void unicastPeersInStrictModeStopTheWholeVrrpConfiguration() {
         VrrpMapping m = map(STRICT + instance(" unicast_peer {\n  10.1.1.9\n }\n")
-                + "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n virtual_ipaddress {\n  10.2.2.2\n }\n}\n");
+                + "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n"
+                + " virtual_ipaddress {\n  10.2.2.2\n }\n}\n");
         assertThat(m.instances()).isEmpty();
         assertThat(m.warnings()).anyMatch(w -> w.startsWith("(VI_1) Unicast peers are not supported in strict mode"));
     }

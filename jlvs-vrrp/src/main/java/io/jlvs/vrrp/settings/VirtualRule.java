@@ -31,7 +31,8 @@ public record VirtualRule(IpAddress from, int fromLength, IpAddress to, int toLe
         if (priority >= 0) {
             b.append(priority).append(": ");
         }
-        b.append("from ").append(from == null ? "all" : from.mask(fromLength) + (fromLength == 32 ? "" : "/" + fromLength));
+        b.append("from ")
+                .append(from == null ? "all" : from.mask(fromLength) + (fromLength == 32 ? "" : "/" + fromLength));
         if (to != null) {
             b.append(" to ").append(to.mask(toLength)).append(toLength == 32 ? "" : "/" + toLength);
         }

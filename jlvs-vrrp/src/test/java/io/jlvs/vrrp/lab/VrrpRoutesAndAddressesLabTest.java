@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lab tier: jlvs's {@code VrrpRouter} in a namespace with a label/scope on its virtual address and two
- * virtual_routes and a virtual_rules rule; keepalived 2.2.7 with a higher priority comes and goes. {@code ip addr}, {@code ip route} and {@code ip rule}
- * in jlvs's namespace must follow its state: there while MASTER, gone while BACKUP and after stop.
+ * virtual_routes and a virtual_rules rule; keepalived 2.2.7 with a higher priority comes and goes.
+ * {@code ip addr}, {@code ip route} and {@code ip rule} in jlvs's namespace must follow its state: there while
+ * MASTER, gone while BACKUP and after stop.
  */
 class VrrpRoutesAndAddressesLabTest {
     @TempDir
