@@ -143,6 +143,7 @@ public final class ConfigDump {
         valueBlock("virtual_ipaddress", i.virtualIpaddresses());
         valueBlock("virtual_ipaddress_excluded", i.virtualIpaddressesExcluded());
         valueBlock("virtual_routes", i.virtualRoutes());
+        valueBlock("virtual_rules", i.virtualRules());
         valueBlock("unicast_peer", i.unicastPeers());
         valueBlock("track_interface", i.trackInterfaces());
         valueBlock("track_script", i.trackScripts());

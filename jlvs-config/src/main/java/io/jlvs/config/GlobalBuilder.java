@@ -17,6 +17,7 @@ final class GlobalBuilder extends BlockBuilder {
     private String scriptUser;
     private int vrrpVersion = 2;
     private boolean lvsFlush;
+    private boolean vrrpStrict;
     private final List<Setting> settings = new ArrayList<>();
 
     GlobalBuilder(ProblemLog log) {
@@ -60,6 +61,7 @@ final class GlobalBuilder extends BlockBuilder {
                     }
                 }
                 case "lvs_flush" -> lvsFlush = true;
+                case "vrrp_strict" -> vrrpStrict = true;
                 case "vrrp_vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
                         "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
                 case "vrrp_mcast_group4", "vrrp_mcast_group6" -> {
@@ -79,6 +81,10 @@ final class GlobalBuilder extends BlockBuilder {
 
     int vrrpVersion() {
         return vrrpVersion;
+    }
+
+    boolean vrrpStrict() {
+        return vrrpStrict;
     }
 
     GlobalDefs build() {

@@ -113,7 +113,7 @@ public final class KeepalivedParser {
                     }
                 }
                 case "virtual_server" -> add(vss, vsb.build(n));
-                case "vrrp_instance" -> add(instances, vrrp.instance(n, global.vrrpVersion()));
+                case "vrrp_instance" -> add(instances, vrrp.instance(n, global.vrrpVersion(), global.vrrpStrict()));
                 case "vrrp_sync_group" -> add(syncGroups, vrrp.syncGroup(n));
                 case "vrrp_script" -> add(scripts, vrrp.script(n));
                 case "track_file", "vrrp_track_file" -> add(trackFiles, vrrp.trackFile(n));

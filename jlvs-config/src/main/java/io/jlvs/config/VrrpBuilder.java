@@ -151,6 +151,10 @@ final class VrrpBuilder extends BlockBuilder {
     }
 
     VrrpInstanceDef instance(Node n, int globalVersion) {
+        return instance(n, globalVersion, false);
+    }
+
+    VrrpInstanceDef instance(Node n, int globalVersion, boolean globalStrict) {
         String name = n.arg(0);
         String state = null;
         String iface = null;
@@ -158,9 +162,11 @@ final class VrrpBuilder extends BlockBuilder {
         int priority = 0;
         Duration advert = null;
         int version = globalVersion;
+        boolean versionSet = false;
         List<String> vips = new ArrayList<>();
         List<String> evips = new ArrayList<>();
         List<String> routes = new ArrayList<>();
+        List<String> rules = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         String usrc = null;
         String msrc = null;
@@ -229,11 +235,13 @@ final class VrrpBuilder extends BlockBuilder {
                         error(p + "Version not valid! must be between 2 & 3");
                     } else {
                         version = (int) (long) v;
+                        versionSet = true;
                     }
                 }
                 case "virtual_ipaddress" -> vips.addAll(addresses(c, p));
                 case "virtual_ipaddress_excluded" -> evips.addAll(addresses(c, p));
                 case "virtual_routes" -> routes.addAll(lines(c));
+                case "virtual_rules" -> rules.addAll(lines(c));
                 case "unicast_peer" -> peers.addAll(lines(c));
                 case "unicast_src_ip" -> usrc = ip(c, p);
                 case "mcast_src_ip" -> msrc = ip(c, p);
@@ -284,10 +292,22 @@ final class VrrpBuilder extends BlockBuilder {
         if (iface == null && (peers.isEmpty() || usrc == null)) {
             error(p + "Unknown interface!");
         }
-        if (vips.isEmpty()) {
-            error(p + "No VIP specified; at least one is " + (version == 3 ? "required" : "sensible"));
+        boolean strict = VrrpStrictCheck.strict(settings, globalStrict);
+        IpAddress firstVip = vips.isEmpty() ? null : Values.ip(firstAddress(vips.getFirst()));
+        if (firstVip != null && !firstVip.isV4()) {
+            if (strict && versionSet && version == 2) {
+                error(p + "cannot use IPv6 with VRRP version 2; setting version 3");
+            }
+            if (!versionSet || strict) {
+                version = 3;
+            }
         }
-        if (authType != null && version == 3) {
+        if (vips.isEmpty()) {
+            error(p + "No VIP specified; at least one is " + (version == 3 || strict ? "required" : "sensible"));
+        }
+        if (authType != null && strict) {
+            error(p + "Strict mode does not support authentication. Ignoring.");
+        } else if (authType != null && version == 3) {
             error(p + "VRRP version 3 does not support authentication. Ignoring.");
         } else if (authType != null && authPass == null) {
             error(p + "Authentication specified but no password given. Ignoring");
@@ -295,13 +315,26 @@ final class VrrpBuilder extends BlockBuilder {
         if (effectivePriority == 255 && nopreempt) {
             error(p + "nopreempt is incompatible with priority 255. resetting nopreempt");
         }
+        if (strict) {
+            VrrpStrictCheck.check(name, settings, state, effectivePriority, version, firstVip,
+                    !peers.isEmpty(), this::error);
+        }
         if (advert != null && version == 2 && advert.toSeconds() >= 256) {
             error(p + "VRRPv2 advertisement interval " + advert.toSeconds() + "s is out of range. Must be less than 256s. Setting to 255s");
         }
         return new VrrpInstanceDef(name, state, iface, vrid, effectivePriority,
-                advert == null ? Duration.ofSeconds(1) : advert, version, vips, evips, routes, peers, usrc, msrc, ti,
+                advert == null ? Duration.ofSeconds(1) : advert, version, vips, evips, routes, rules, peers, usrc, msrc, ti,
                 ts, tf, nopreempt, preemptDelay, authType, authPass, notify[0], notify[1], notify[2], notify[3],
                 notify[4], settings);
+    }
+
+    /** The address of a virtual_ipaddress line: its first word without a prefix length or range. */
+    private static String firstAddress(String line) {
+        String a = line.split(" ")[0];
+        int slash = a.indexOf('/');
+        String host = slash < 0 ? a : a.substring(0, slash);
+        int dash = host.indexOf('-');
+        return dash < 0 ? host : host.substring(0, dash);
     }
 
     private String ip(Node c, String p) {

@@ -12,8 +12,8 @@ final class VrrpKeywords {
                 "notify_master", "notify_fault", "notify_stop", "notify", "lvs_sync_daemon_interface",
                 "garp_master_delay", "garp_master_repeat");
         t.values(true, "track_interface", "track_script", "track_file", "unicast_peer", "virtual_ipaddress",
-                "virtual_ipaddress_excluded", "virtual_routes");
-        t.values(false, "track_process", "track_bfd", "virtual_rules");
+                "virtual_ipaddress_excluded", "virtual_routes", "virtual_rules");
+        t.values(false, "track_process", "track_bfd");
         t.flags(true, "dont_track_primary", "accept", "no_accept", "preempt", "nopreempt", "strict_mode",
                 "smtp_alert", "notify_deleted", "promote_secondaries");
         t.flags(false, "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",

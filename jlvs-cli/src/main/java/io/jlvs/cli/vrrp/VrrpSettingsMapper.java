@@ -9,12 +9,15 @@ import io.jlvs.config.model.VrrpInstanceDef;
 import io.jlvs.config.model.VrrpScriptDef;
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.codec.VrrpVersion;
+import io.jlvs.vrrp.settings.ElectionOptions;
 import io.jlvs.vrrp.settings.NotifySettings;
 import io.jlvs.vrrp.settings.SyncGroupSettings;
 import io.jlvs.vrrp.settings.TrackFile;
 import io.jlvs.vrrp.settings.TrackInterface;
 import io.jlvs.vrrp.settings.TrackScript;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import java.math.BigDecimal;
@@ -50,10 +53,15 @@ public final class VrrpSettingsMapper {
             "mcast_src_ip", "track_interface", "track_script", "track_file", "nopreempt", "preempt",
             "preempt_delay", "authentication", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
             "garp_master_refresh_repeat", "dont_track_primary", "notify_master", "notify_backup", "notify_fault",
-            "notify_stop", "notify");
+            "notify_stop", "notify", "strict_mode", "garp_lower_prio_repeat", "garp_lower_prio_delay",
+            "lower_prio_no_advert", "higher_prio_send_advert", "virtual_routes", "virtual_rules");
     private static final Set<String> GLOBAL_VRRP_KEYWORDS = Set.of("vrrp_version", "vrrp_garp_master_delay",
             "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
-            "notify_fifo", "vrrp_notify_fifo");
+            "notify_fifo", "vrrp_notify_fifo", "vrrp_strict", "vrrp_garp_lower_prio_repeat",
+            "vrrp_garp_lower_prio_delay", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert");
+
+    /** The scope names {@code ip address add} takes. */
+    private static final Set<String> SCOPES = Set.of("global", "universe", "site", "link", "host", "nowhere");
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -70,6 +78,14 @@ public final class VrrpSettingsMapper {
             return new VrrpMapping(List.of(), List.of(), List.of());
         }
         GlobalDefaults defaults = globals(config.globalDefs());
+        for (VrrpInstanceDef d : config.vrrpInstances()) {
+            if (strict(d, defaults) && !d.unicastPeers().isEmpty()) {
+                // keepalived's VRRP process refuses the whole configuration, not just the instance
+                warn("(" + d.name() + ") Unicast peers are not supported in strict mode - no vrrp_instance is run"
+                        + " (keepalived's VRRP process does not start with this configuration)");
+                return new VrrpMapping(List.of(), List.of(), warnings);
+            }
+        }
         Map<String, VrrpScriptDef> scripts = new HashMap<>();
         config.vrrpScripts().forEach(s -> scripts.put(s.name(), s));
         Map<String, TrackFileDef> files = new HashMap<>();
@@ -92,7 +108,7 @@ public final class VrrpSettingsMapper {
     // ---- global_defs ----------------------------------------------------------------------------------------
 
     private record GlobalDefaults(long garpDelayMillis, int garpRepeat, long garpRefreshMillis, int garpRefreshRepeat,
-                                  Path fifo) {
+                                  Path fifo, boolean strict, ElectionOptions election) {
     }
 
     private GlobalDefaults globals(GlobalDefs g) {
@@ -102,6 +118,11 @@ public final class VrrpSettingsMapper {
         int refreshRepeat = GARP_MASTER_REFRESH_REPEAT;
         Path fifo = null;
         Path vrrpFifo = null;
+        boolean strict = false;
+        Integer lowerRepeat = null;
+        Long lowerDelay = null;
+        boolean lowerNoAdvert = false;
+        boolean higherSendAdvert = false;
         for (Setting s : g.settings()) {
             String k = s.keyword();
             switch (k) {
@@ -111,6 +132,11 @@ public final class VrrpSettingsMapper {
                 case "vrrp_garp_master_refresh_repeat" -> refreshRepeat = count(s, "global_defs", refreshRepeat);
                 case "notify_fifo" -> fifo = fifo(s, fifo);
                 case "vrrp_notify_fifo" -> vrrpFifo = fifo(s, vrrpFifo);
+                case "vrrp_strict" -> strict = true;
+                case "vrrp_garp_lower_prio_repeat" -> lowerRepeat = count(s, "global_defs", 0);
+                case "vrrp_garp_lower_prio_delay" -> lowerDelay = millis(s, "global_defs", 0);
+                case "vrrp_lower_prio_no_advert" -> lowerNoAdvert = onOff(s, "global_defs", lowerNoAdvert);
+                case "vrrp_higher_prio_send_advert" -> higherSendAdvert = onOff(s, "global_defs", higherSendAdvert);
                 default -> {
                     if ((k.startsWith("vrrp_") || k.equals("notify_fifo_script") || k.equals("default_interface"))
                             && !GLOBAL_VRRP_KEYWORDS.contains(k)) {
@@ -119,7 +145,11 @@ public final class VrrpSettingsMapper {
                 }
             }
         }
-        return new GlobalDefaults(delay, repeat, refresh, refreshRepeat, vrrpFifo != null ? vrrpFifo : fifo);
+        // keepalived: the lower-priority GARPs default to the global garp_master repeat and delay
+        ElectionOptions election = new ElectionOptions(lowerNoAdvert, higherSendAdvert,
+                lowerRepeat != null ? lowerRepeat : repeat, lowerDelay != null ? lowerDelay : delay);
+        return new GlobalDefaults(delay, repeat, refresh, refreshRepeat, vrrpFifo != null ? vrrpFifo : fifo, strict,
+                election);
     }
 
     private Path fifo(Setting s, Path old) {
@@ -152,6 +182,12 @@ public final class VrrpSettingsMapper {
         long garpRefresh = g.garpRefreshMillis();
         int garpRefreshRepeat = g.garpRefreshRepeat();
         boolean dontTrackPrimary = false;
+        boolean strict = strict(d, g);
+        ElectionOptions globalElection = g.election();
+        int lowerRepeat = globalElection.garpLowerPrioRepeat();
+        long lowerDelay = globalElection.garpLowerPrioDelayMillis();
+        boolean lowerNoAdvert = globalElection.lowerPrioNoAdvert();
+        boolean higherSendAdvert = globalElection.higherPrioSendAdvert();
         for (Setting s : d.settings()) {
             switch (s.keyword()) {
                 case "garp_master_delay" -> garpDelay = millis(s, d.name(), garpDelay);
@@ -159,6 +195,10 @@ public final class VrrpSettingsMapper {
                 case "garp_master_refresh" -> garpRefresh = millis(s, d.name(), garpRefresh);
                 case "garp_master_refresh_repeat" -> garpRefreshRepeat = count(s, d.name(), garpRefreshRepeat);
                 case "dont_track_primary" -> dontTrackPrimary = true;
+                case "garp_lower_prio_repeat" -> lowerRepeat = count(s, d.name(), lowerRepeat);
+                case "garp_lower_prio_delay" -> lowerDelay = millis(s, d.name(), lowerDelay);
+                case "lower_prio_no_advert" -> lowerNoAdvert = onOff(s, d.name(), lowerNoAdvert);
+                case "higher_prio_send_advert" -> higherSendAdvert = onOff(s, d.name(), higherSendAdvert);
                 default -> {
                     if (!INSTANCE_KEYWORDS.contains(s.keyword())) {
                         warn(p + s.keyword() + " is not supported by the jlvs VRRP runtime - ignored ("
@@ -171,11 +211,11 @@ public final class VrrpSettingsMapper {
             warn(p + "virtual_ipaddress_excluded is not supported - " + d.virtualIpaddressesExcluded().size()
                     + " address(es) not added");
         }
-        if (!d.virtualRoutes().isEmpty()) {
-            warn(p + "virtual_routes is not supported - " + d.virtualRoutes().size() + " route(s) not added");
-        }
         String authPass = null;
-        if ("AH".equals(d.authType())) {
+        if (strict && d.authType() != null) {
+            warn(p + "Strict mode does not support authentication (auth_type " + d.authType()
+                    + ") - running without authentication");
+        } else if ("AH".equals(d.authType())) {
             warn(p + "auth_type AH is not supported - running without authentication");
         } else if ("PASS".equals(d.authType()) && version == VrrpVersion.V2 && d.authPass() != null) {
             authPass = d.authPass();
@@ -185,6 +225,28 @@ public final class VrrpSettingsMapper {
         }
         VrrpState state = d.state() == null ? null : VrrpState.valueOf(d.state());
         boolean nopreempt = d.nopreempt() && d.priority() != 255;
+        long preemptDelay = d.preemptDelay() == null ? 0 : d.preemptDelay().toMillis();
+        ElectionOptions election = new ElectionOptions(lowerNoAdvert, higherSendAdvert, lowerRepeat, lowerDelay);
+        if (strict) {
+            // keepalived's strict mode adjusts these (and reports each one it had to change)
+            if (state != null && (state == VrrpState.MASTER) != (d.priority() == 255)) {
+                warn(p + "State MASTER must match being address owner - state " + state + " ignored (strict mode)");
+                state = d.priority() == 255 ? VrrpState.MASTER : VrrpState.BACKUP;
+            }
+            if (preemptDelay > 0) {
+                warn(p + "preempt_delay is incompatible with strict mode - not applied");
+                preemptDelay = 0;
+            }
+            if (!election.equals(ElectionOptions.STRICT) && (election.garpLowerPrioRepeat() > 0
+                    && hasSetting(d, "garp_lower_prio_repeat") || election.garpLowerPrioDelayMillis() > 0
+                    && hasSetting(d, "garp_lower_prio_delay") || !election.lowerPrioNoAdvert()
+                    && hasSetting(d, "lower_prio_no_advert") || election.higherPrioSendAdvert())) {
+                warn(p + "strict mode: no advert and no gratuitous ARPs in answer to a lower priority, no advert"
+                        + " before yielding to a higher one - garp_lower_prio_*/lower_prio_no_advert/"
+                        + "higher_prio_send_advert overridden");
+            }
+            election = ElectionOptions.STRICT;
+        }
         IpAddress source = null;
         if (d.unicastSrcIp() != null) {
             source = ipv4(d.unicastSrcIp(), p + "unicast_src_ip");
@@ -194,9 +256,10 @@ public final class VrrpSettingsMapper {
         try {
             return new VrrpInstanceSettings(d.name(), d.iface(), d.virtualRouterId(), d.priority(),
                     advertCentis(d, version), version, state, nopreempt,
-                    d.preemptDelay() == null ? 0 : d.preemptDelay().toMillis(), authPass, vips(d, p), source,
+                    preemptDelay, authPass, vips(d, p), source,
                     peers(d, p), garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, dontTrackPrimary,
-                    trackInterfaces(d, p), trackScripts(d, p, scripts), trackFiles(d, p, files), notify(d, g, p));
+                    trackInterfaces(d, p), trackScripts(d, p, scripts), trackFiles(d, p, files), notify(d, g, p),
+                    election, routes(d, p), rules(d, p));
         } catch (IllegalArgumentException e) {
             warn(p + "cannot be run: " + e.getMessage());
             return null;
@@ -242,9 +305,9 @@ public final class VrrpSettingsMapper {
                 }
                 i++;
             }
-            if (scope != null && !scope.equals("global")) {
-                warn(p + "virtual_ipaddress " + w[0] + ": scope " + scope
-                        + " is not applied - the address is added with scope global");
+            if (scope != null && !SCOPES.contains(scope) && !scope.matches("\\d{1,3}")) {
+                warn(p + "virtual_ipaddress " + w[0] + ": scope " + scope + " is not a scope - using global");
+                scope = null;
             }
             for (VirtualIpAddress v : expand(w[0], p)) {
                 out.add(new VirtualIpAddress(v.address(), v.prefixLength(), dev, label, scope));
@@ -295,6 +358,201 @@ public final class VrrpSettingsMapper {
             out.add(new VirtualIpAddress(IpAddress.ofV4(base | b), prefix, null, null, null));
         }
         return out;
+    }
+
+    /**
+     * {@code virtual_routes}: {@code [TYPE] [src ADDR] [to] DEST[/LEN] [via|gw GW] [dev IF] [scope S] [table N]
+     * [metric N]}; TYPE is blackhole, unreachable or prohibit (a plain route when absent).
+     */
+    private List<VirtualRoute> routes(VrrpInstanceDef d, String p) {
+        List<VirtualRoute> out = new ArrayList<>();
+        for (String line : d.virtualRoutes()) {
+            VirtualRoute r = route(line.trim().split("\\s+"), p + "virtual_routes " + line.trim());
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private VirtualRoute route(String[] w, String what) {
+        String type = "unicast";
+        IpAddress dest = null;
+        int prefix = 32;
+        IpAddress via = null;
+        IpAddress src = null;
+        String dev = null;
+        String scope = null;
+        int metric = -1;
+        int table = 0;
+        try {
+            for (int i = 0; i < w.length; i++) {
+                String k = w[i];
+                String v = i + 1 < w.length ? w[i + 1] : null;
+                switch (k) {
+                    case "blackhole", "unreachable", "prohibit" -> {
+                        type = k;
+                        continue;
+                    }
+                    case "to" -> {
+                        continue;
+                    }
+                    case "src" -> src = IpAddress.parse(v);
+                    case "via", "gw" -> via = IpAddress.parse(v);
+                    case "dev", "oif" -> dev = v;
+                    case "scope" -> {
+                        if (!SCOPES.contains(v) && !v.matches("\\d{1,3}")) {
+                            warn(what + ": scope " + v + " is not a scope - route not added");
+                            return null;
+                        }
+                        scope = v;
+                    }
+                    case "metric", "priority", "preference" -> metric = Integer.parseInt(v);
+                    case "table" -> table = v.equals("main") ? 0 : Integer.parseInt(v);
+                    default -> {
+                        if (dest == null) {
+                            int slash = k.indexOf('/');
+                            dest = IpAddress.parse(slash < 0 ? k : k.substring(0, slash));
+                            prefix = slash < 0 ? (dest.isV4() ? 32 : 128) : Integer.parseInt(k.substring(slash + 1));
+                        } else {
+                            warn(what + ": " + k + " is not supported - ignored");
+                        }
+                        continue;
+                    }
+                }
+                if (v == null) {
+                    warn(what + ": " + k + " has no value - route not added");
+                    return null;
+                }
+                i++;
+            }
+            if (dest == null) {
+                warn(what + ": no destination - route not added");
+                return null;
+            }
+            if (!dest.isV4() || (via != null && !via.isV4())) {
+                warn(what + ": IPv6 is not supported by the jlvs VRRP runtime - route not added");
+                return null;
+            }
+            return new VirtualRoute(type, dest, prefix, via, dev, src, metric, table, scope);
+        } catch (RuntimeException e) {
+            warn(what + " is not understood (" + e.getMessage() + ") - route not added");
+            return null;
+        }
+    }
+
+    /**
+     * {@code virtual_rules}: {@code [from A[/N]] [to B[/N]] [iif|dev IF] [oif IF] [fwmark M[/MASK]]
+     * [priority|preference|pref P] table T}; {@code no_track} has no effect here (routes and rules are not
+     * watched); other actions and IPv6 → warning, rule not added.
+     */
+    private List<VirtualRule> rules(VrrpInstanceDef d, String p) {
+        List<VirtualRule> out = new ArrayList<>();
+        for (String line : d.virtualRules()) {
+            String what = p + "virtual_rules " + line.trim();
+            String[] w = line.trim().split("\\s+");
+            IpAddress from = null;
+            int fromLen = 0;
+            IpAddress to = null;
+            int toLen = 0;
+            String iif = null;
+            String oif = null;
+            long mark = -1;
+            long mask = -1;
+            int prio = -1;
+            int table = 0;
+            boolean ok = true;
+            try {
+                for (int i = 0; i < w.length && ok; i++) {
+                    String v = i + 1 < w.length ? w[i + 1] : null;
+                    switch (w[i]) {
+                        case "no_track" -> {
+                            continue;
+                        }
+                        case "from", "to" -> {
+                            if (!"all".equals(v)) {
+                                int slash = v.indexOf('/');
+                                IpAddress a = IpAddress.parse(slash < 0 ? v : v.substring(0, slash));
+                                int len = slash < 0 ? (a.isV4() ? 32 : 128) : Integer.parseInt(v.substring(slash + 1));
+                                if (w[i].equals("from")) {
+                                    from = a;
+                                    fromLen = len;
+                                } else {
+                                    to = a;
+                                    toLen = len;
+                                }
+                            }
+                        }
+                        case "iif", "dev" -> iif = v;
+                        case "oif" -> oif = v;
+                        case "fwmark" -> {
+                            int slash = v.indexOf('/');
+                            mark = Long.decode(slash < 0 ? v : v.substring(0, slash));
+                            mask = slash < 0 ? -1 : Long.decode(v.substring(slash + 1));
+                        }
+                        case "priority", "preference", "pref" -> prio = Integer.parseInt(v);
+                        case "table", "lookup" -> table = v.equals("main") ? 254 : v.equals("local") ? 255
+                                : v.equals("default") ? 253 : Integer.parseInt(v);
+                        default -> {
+                            warn(what + ": " + w[i] + " is not supported - rule not added");
+                            ok = false;
+                            continue;
+                        }
+                    }
+                    if (v == null) {
+                        throw new IllegalArgumentException(w[i] + " has no value");
+                    }
+                    i++;
+                }
+                if (!ok) {
+                    continue;
+                }
+                if ((from != null && !from.isV4()) || (to != null && !to.isV4())) {
+                    warn(what + ": IPv6 is not supported by the jlvs VRRP runtime - rule not added");
+                } else if (table == 0) {
+                    warn(what + ": no table - rule not added");
+                } else {
+                    out.add(new VirtualRule(from, fromLen, to, toLen, iif, oif, mark, mask, prio, table));
+                }
+            } catch (RuntimeException e) {
+                warn(what + " is not understood (" + e.getMessage() + ") - rule not added");
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasSetting(VrrpInstanceDef d, String keyword) {
+        return d.settings().stream().anyMatch(s -> s.keyword().equals(keyword));
+    }
+
+    /** The instance's own {@code strict_mode [on|off]}, else the global {@code vrrp_strict}. */
+    private static boolean strict(VrrpInstanceDef d, GlobalDefaults g) {
+        Boolean own = null;
+        for (Setting s : d.settings()) {
+            if (s.keyword().equals("strict_mode")) {
+                Boolean b = s.args().isEmpty() ? Boolean.TRUE : trueFalse(s.args().getFirst());
+                own = b == null ? own : b;
+            }
+        }
+        return own != null ? own : g.strict();
+    }
+
+    private static Boolean trueFalse(String word) {
+        return switch (word) {
+            case "true", "on", "yes" -> Boolean.TRUE;
+            case "false", "off", "no" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    /** A keyword with an optional on/off word; none means on. */
+    private boolean onOff(Setting s, String where, boolean old) {
+        Boolean b = s.args().isEmpty() ? Boolean.TRUE : trueFalse(s.args().getFirst());
+        if (b == null) {
+            warn(where + ": " + s.text() + " is not on/off - ignored");
+            return old;
+        }
+        return b;
     }
 
     private List<IpAddress> peers(VrrpInstanceDef d, String p) {

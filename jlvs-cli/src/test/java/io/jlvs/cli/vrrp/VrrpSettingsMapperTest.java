@@ -249,13 +249,13 @@ class VrrpSettingsMapperTest {
                 .containsExactly(IpAddress.parse("10.1.1.1"), IpAddress.parse("10.1.1.2"));
         assertThat(s.authPass()).isNull();
         assertThat(s.trackScripts()).isEmpty();
-        assertThat(m.warnings()).anyMatch(w -> w.contains("vrrp_strict"))
+        assertThat(s.virtualAddresses().get(1).scope()).isEqualTo("link");
+        assertThat(m.warnings()).anyMatch(w -> w.contains("Strict mode does not support authentication"))
                 .anyMatch(w -> w.contains("(VI_1) use_vmac"))
                 .anyMatch(w -> w.contains("(VI_1) accept"))
                 .anyMatch(w -> w.contains("missing_chk"))
                 .anyMatch(w -> w.contains("virtual_ipaddress_excluded"))
                 .anyMatch(w -> w.contains("brd 10.1.1.255"))
-                .anyMatch(w -> w.contains("scope link"))
                 .anyMatch(w -> w.contains("fe80::1/64") && w.contains("IPv6"))
                 .anyMatch(w -> w.contains("AH"));
     }

@@ -22,6 +22,7 @@ public record VrrpInstanceDef(
         List<String> virtualIpaddresses,
         List<String> virtualIpaddressesExcluded,
         List<String> virtualRoutes,
+        List<String> virtualRules,
         List<String> unicastPeers,
         String unicastSrcIp,
         String mcastSrcIp,
@@ -43,6 +44,7 @@ public record VrrpInstanceDef(
         virtualIpaddresses = List.copyOf(virtualIpaddresses);
         virtualIpaddressesExcluded = List.copyOf(virtualIpaddressesExcluded);
         virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
         unicastPeers = List.copyOf(unicastPeers);
         trackInterfaces = List.copyOf(trackInterfaces);
         trackScripts = List.copyOf(trackScripts);

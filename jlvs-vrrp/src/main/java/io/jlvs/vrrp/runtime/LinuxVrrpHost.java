@@ -6,11 +6,16 @@ import io.jlvs.sys.AfPacketIo;
 import io.jlvs.sys.Errno;
 import io.jlvs.sys.GratuitousArp;
 import io.jlvs.sys.InterfaceAddress;
+import io.jlvs.sys.KernelRoute;
+import io.jlvs.sys.KernelRule;
 import io.jlvs.sys.LinkInfo;
 import io.jlvs.sys.LinkMonitor;
 import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.RtNetlink;
+import io.jlvs.sys.RtNetlinkWriter;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.transport.RawSocketVrrpTransport;
 import io.jlvs.vrrp.transport.VrrpTransport;
 import java.util.Collection;
@@ -24,13 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The Linux host: rtnetlink for links and addresses, raw sockets for VRRP, one small AF_PACKET socket per
  * interface for gratuitous ARP, and a {@link LinkMonitor} for link changes. Needs CAP_NET_ADMIN and CAP_NET_RAW.
- * Address {@code scope} is not passed to the kernel (every virtual address is added with scope global).
+ * Virtual addresses keep their {@code label} and {@code scope}; {@code virtual_routes} and {@code virtual_rules}
+ * go through
+ * {@link RtNetlinkWriter}.
  */
 public final class LinuxVrrpHost implements VrrpHost {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxVrrpHost.class);
     private static final int ETH_P_ARP = 0x0806;
 
     private final RtNetlink netlink = RtNetlink.open();
+    private final RtNetlinkWriter writer = RtNetlinkWriter.open();
     private final Map<String, AfPacketIo> arpSockets = new HashMap<>();
 
     @Override
@@ -55,7 +63,7 @@ public final class LinuxVrrpHost implements VrrpHost {
     @Override
     public void addAddress(String interfaceName, VirtualIpAddress a) {
         try {
-            netlink.addAddress(index(interfaceName), a.address(), a.prefixLength(), a.label());
+            writer.addAddress(index(interfaceName), a.address(), a.prefixLength(), a.label(), scope(a.scope()));
         } catch (NativeIoException e) {
             if (!e.is(Errno.EEXIST)) {
                 throw e;
@@ -72,6 +80,79 @@ public final class LinuxVrrpHost implements VrrpHost {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public void addRoute(String instanceInterface, VirtualRoute r) {
+        try {
+            writer.addRoute(kernel(instanceInterface, r));
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.EEXIST)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void removeRoute(String instanceInterface, VirtualRoute r) {
+        try {
+            writer.deleteRoute(kernel(instanceInterface, r));
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.ESRCH) && !e.is(Errno.ENODEV)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void addRule(VirtualRule r) {
+        try {
+            writer.addRule(kernel(r));
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.EEXIST)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void removeRule(VirtualRule r) {
+        try {
+            writer.deleteRule(kernel(r));
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.ENOENT)) {
+                throw e;
+            }
+        }
+    }
+
+    private static KernelRule kernel(VirtualRule r) {
+        return new KernelRule(r.from(), r.fromLength(), r.to(), r.toLength(), r.priority(), r.fwmark(), r.fwmask(),
+                r.iif(), r.oif(), r.table());
+    }
+
+    private KernelRoute kernel(String instanceInterface, VirtualRoute r) {
+        String dev = r.deviceOr(instanceInterface);
+        int type = switch (r.type()) {
+            case "blackhole" -> KernelRoute.BLACKHOLE;
+            case "unreachable" -> KernelRoute.UNREACHABLE;
+            case "prohibit" -> KernelRoute.PROHIBIT;
+            default -> KernelRoute.UNICAST;
+        };
+        return new KernelRoute(type, r.destination(), r.prefixLength(), r.gateway(), dev == null ? 0 : index(dev),
+                r.source(), r.metric(), r.table(), r.scope() == null ? -1 : scope(r.scope()));
+    }
+
+    /** {@code ip}'s scope names (or a number). */
+    static int scope(String name) {
+        return switch (name) {
+            case "global", "universe" -> KernelRoute.SCOPE_UNIVERSE;
+            case "site" -> KernelRoute.SCOPE_SITE;
+            case "link" -> KernelRoute.SCOPE_LINK;
+            case "host" -> KernelRoute.SCOPE_HOST;
+            case "nowhere" -> 255;
+            default -> Integer.parseInt(name);
+        };
     }
 
     @Override
@@ -106,6 +187,7 @@ public final class LinuxVrrpHost implements VrrpHost {
             }
         }
         arpSockets.clear();
+        writer.close();
         netlink.close();
     }
 }

@@ -2,6 +2,8 @@ package io.jlvs.vrrp.runtime;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.transport.VrrpTransport;
 import java.util.function.BiConsumer;
 
@@ -26,6 +28,26 @@ public interface VrrpHost extends AutoCloseable {
 
     /** Removes a virtual address (an address already gone is not an error). */
     void removeAddress(String interfaceName, VirtualIpAddress address);
+
+    /** Adds a {@code virtual_routes} route (one already there is not an error). */
+    default void addRoute(String instanceInterface, VirtualRoute route) {
+        throw new UnsupportedOperationException("virtual_routes are not supported on this host");
+    }
+
+    /** Removes a {@code virtual_routes} route (one already gone is not an error). */
+    default void removeRoute(String instanceInterface, VirtualRoute route) {
+        throw new UnsupportedOperationException("virtual_routes are not supported on this host");
+    }
+
+    /** Adds a {@code virtual_rules} rule (one already there is not an error). */
+    default void addRule(VirtualRule rule) {
+        throw new UnsupportedOperationException("virtual_rules are not supported on this host");
+    }
+
+    /** Removes a {@code virtual_rules} rule (one already gone is not an error). */
+    default void removeRule(VirtualRule rule) {
+        throw new UnsupportedOperationException("virtual_rules are not supported on this host");
+    }
 
     /** Sends {@code count} gratuitous ARPs for {@code address} out of the interface. */
     void sendGratuitousArp(String interfaceName, IpAddress address, int count);

@@ -2,12 +2,13 @@ package io.jlvs.vrrp.runtime;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.codec.VrrpReceiveResult;
-import io.jlvs.vrrp.notify.NotifyEvent;
 import io.jlvs.vrrp.settings.SyncGroupSettings;
 import io.jlvs.vrrp.settings.TrackFile;
 import io.jlvs.vrrp.settings.TrackInterface;
 import io.jlvs.vrrp.settings.TrackScript;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.Action;
 import io.jlvs.vrrp.state.SyncGroup;
@@ -460,10 +461,17 @@ public final class VrrpRouter implements AutoCloseable {
                     case Action.SendAdvert adv -> rt.sendAdvert(adv.priority());
                     case Action.AddVips ignored -> {
                         for (VirtualIpAddress v : s.virtualAddresses()) {
-                            host.addAddress(v.deviceOr(s.interfaceName()), v);
+                            try {
+                                host.addAddress(v.deviceOr(s.interfaceName()), v);
+                            } catch (RuntimeException e) {
+                                LOG.error("({}) adding {}/{} failed: {}", s.name(), v.address(), v.prefixLength(),
+                                        e.toString());
+                            }
                         }
+                        routes(rt, true);
                     }
                     case Action.RemoveVips ignored -> {
+                        routes(rt, false);
                         for (VirtualIpAddress v : s.virtualAddresses()) {
                             host.removeAddress(v.deviceOr(s.interfaceName()), v);
                         }
@@ -471,11 +479,6 @@ public final class VrrpRouter implements AutoCloseable {
                     case Action.SendGarp g -> garp(rt, g.repeat());
                     case Action.Notify n -> {
                         notifier.instance(s.name(), s.notifySettings(), n.event(), n.priority());
-                        // keepalived's garp_lower_prio_repeat (default: garp_master_repeat): a MASTER hearing a
-                        // lower priority refreshes its neighbours, who may have followed the other router
-                        if (n.event() == NotifyEvent.MASTER_RX_LOWER_PRI && rt.machine.vipsSet()) {
-                            garp(rt, s.garpMasterRepeat());
-                        }
                     }
                     case Action.Log l when l.detail() -> {
                         LOG.debug(l.line());
@@ -495,6 +498,46 @@ public final class VrrpRouter implements AutoCloseable {
         if (t.changed()) {
             rt.transitioned(t.state());
             listener.transition(t.instance(), t.from(), t.state());
+        }
+    }
+
+    /**
+     * virtual_routes and virtual_rules follow the addresses: added after them (routes, then rules), removed
+     * before them (rules, then routes); one failure stops none.
+     */
+    private void routes(InstanceRuntime rt, boolean add) {
+        VrrpInstanceSettings s = rt.settings;
+        if (!add) {
+            rules(rt, false);
+        }
+        for (VirtualRoute r : s.virtualRoutes()) {
+            try {
+                if (add) {
+                    host.addRoute(s.interfaceName(), r);
+                } else {
+                    host.removeRoute(s.interfaceName(), r);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("({}) {} route {} failed: {}", s.name(), add ? "adding" : "removing", r, e.toString());
+            }
+        }
+        if (add) {
+            rules(rt, true);
+        }
+    }
+
+    private void rules(InstanceRuntime rt, boolean add) {
+        VrrpInstanceSettings s = rt.settings;
+        for (VirtualRule r : s.virtualRules()) {
+            try {
+                if (add) {
+                    host.addRule(r);
+                } else {
+                    host.removeRule(r);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("({}) {} rule {} failed: {}", s.name(), add ? "adding" : "removing", r, e.toString());
+            }
         }
     }
 

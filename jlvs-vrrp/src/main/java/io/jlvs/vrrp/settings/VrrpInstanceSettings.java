@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param garpMasterDelayMillis  second round of gratuitous ARPs after becoming MASTER (0 = none; default 5000)
  * @param garpMasterRefreshMillis periodic gratuitous ARPs while MASTER (0 = none)
  * @param dontTrackPrimary       do not go to FAULT when the instance's own interface goes down
+ * @param election               what a MASTER does on hearing another router's advert
+ * @param virtualRoutes          {@code virtual_routes}: added while MASTER, removed otherwise
+ * @param virtualRules           {@code virtual_rules}: likewise
  */
 public record VrrpInstanceSettings(
         String name,
@@ -43,7 +46,10 @@ public record VrrpInstanceSettings(
         List<TrackInterface> trackInterfaces,
         List<TrackScript> trackScripts,
         List<TrackFile> trackFiles,
-        NotifySettings notifySettings) {
+        NotifySettings notifySettings,
+        ElectionOptions election,
+        List<VirtualRoute> virtualRoutes,
+        List<VirtualRule> virtualRules) {
 
     public VrrpInstanceSettings {
         Objects.requireNonNull(name, "name");
@@ -55,6 +61,9 @@ public record VrrpInstanceSettings(
         trackScripts = List.copyOf(trackScripts);
         trackFiles = List.copyOf(trackFiles);
         notifySettings = notifySettings == null ? NotifySettings.NONE : notifySettings;
+        election = election == null ? ElectionOptions.keepalived(garpMasterRepeat, garpMasterDelayMillis) : election;
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
         for (VirtualIpAddress v : virtualAddresses) {
             if (!v.address().isV4()) {
                 throw new IllegalArgumentException("only IPv4 virtual addresses are supported: " + v.address());
@@ -63,6 +72,21 @@ public record VrrpInstanceSettings(
         if (authPass != null && version != VrrpVersion.V2) {
             throw new IllegalArgumentException("auth_pass is VRRPv2 only");
         }
+    }
+
+    /** Without virtual routes or rules, and keepalived's default {@link ElectionOptions}. */
+    public VrrpInstanceSettings(String name, String interfaceName, int vrid, int priority, int advertIntervalCentis,
+                                VrrpVersion version, VrrpState initialState, boolean nopreempt,
+                                long preemptDelayMillis, String authPass, List<VirtualIpAddress> virtualAddresses,
+                                IpAddress unicastSource, List<IpAddress> unicastPeers, long garpMasterDelayMillis,
+                                int garpMasterRepeat, long garpMasterRefreshMillis, int garpMasterRefreshRepeat,
+                                boolean dontTrackPrimary, List<TrackInterface> trackInterfaces,
+                                List<TrackScript> trackScripts, List<TrackFile> trackFiles,
+                                NotifySettings notifySettings) {
+        this(name, interfaceName, vrid, priority, advertIntervalCentis, version, initialState, nopreempt,
+                preemptDelayMillis, authPass, virtualAddresses, unicastSource, unicastPeers, garpMasterDelayMillis,
+                garpMasterRepeat, garpMasterRefreshMillis, garpMasterRefreshRepeat, dontTrackPrimary,
+                trackInterfaces, trackScripts, trackFiles, notifySettings, null, List.of(), List.of());
     }
 
     /** A multicast instance with keepalived's defaults and no trackers, scripts or VIPs. */
@@ -102,7 +126,14 @@ public record VrrpInstanceSettings(
                 .garpMasterRepeat(garpMasterRepeat)
                 .garpMasterRefreshNanos(garpMasterRefreshMillis * 1_000_000L)
                 .garpMasterRefreshRepeat(garpMasterRefreshRepeat)
-                .preemptDelayNanos(preemptDelayMillis * 1_000_000L);
+                .preemptDelayNanos(preemptDelayMillis * 1_000_000L)
+                .garpLowerPrio(election.garpLowerPrioRepeat(), election.garpLowerPrioDelayMillis() * 1_000_000L);
+        if (election.lowerPrioNoAdvert()) {
+            b.lowerPrioNoAdvert();
+        }
+        if (election.higherPrioSendAdvert()) {
+            b.higherPrioSendAdvert();
+        }
         if (priority != 0) {
             b.priority(priority);
         }

@@ -30,6 +30,8 @@ public record VrrpInstanceConfig(
         int downTimerAdverts,
         boolean lowerPrioNoAdvert,
         boolean higherPrioSendAdvert,
+        int garpLowerPrioRepeat,
+        long garpLowerPrioDelayNanos,
         boolean notifyPriorityChanges,
         List<VrrpTracker> trackers) {
 
@@ -54,6 +56,9 @@ public record VrrpInstanceConfig(
         }
         if (downTimerAdverts < 1 || downTimerAdverts > 100) {
             throw new IllegalArgumentException("down_timer_adverts must be 1..100");
+        }
+        if (garpLowerPrioRepeat < 0 || garpLowerPrioDelayNanos < 0) {
+            throw new IllegalArgumentException("garp_lower_prio_repeat/delay must not be negative");
         }
         virtualAddresses = List.copyOf(virtualAddresses);
         trackers = List.copyOf(trackers);
@@ -82,6 +87,8 @@ public record VrrpInstanceConfig(
         private int downTimerAdverts = 3;
         private boolean lowerPrioNoAdvert;
         private boolean higherPrioSendAdvert;
+        private int garpLowerPrioRepeat;
+        private long garpLowerPrioDelayNanos;
         private boolean notifyPriorityChanges;
         private final List<VrrpTracker> trackers = new ArrayList<>();
 
@@ -167,6 +174,16 @@ public record VrrpInstanceConfig(
             return this;
         }
 
+        /**
+         * Gratuitous ARPs a MASTER sends when it hears a lower-priority advert ({@code garp_lower_prio_repeat}),
+         * and again {@code delayNanos} later ({@code garp_lower_prio_delay}; 0 = no second round). Default none.
+         */
+        public Builder garpLowerPrio(int repeat, long delayNanos) {
+            this.garpLowerPrioRepeat = repeat;
+            this.garpLowerPrioDelayNanos = delayNanos;
+            return this;
+        }
+
         public Builder notifyPriorityChanges() {
             this.notifyPriorityChanges = true;
             return this;
@@ -190,7 +207,7 @@ public record VrrpInstanceConfig(
             return new VrrpInstanceConfig(name, version, vrid, prio, advertIntervalCentis, want, preempt, delay,
                     primaryAddress, virtualAddresses, garpMasterDelayNanos, garpMasterRepeat, garpMasterRefreshNanos,
                     garpMasterRefreshRepeat, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert,
-                    notifyPriorityChanges, trackers);
+                    garpLowerPrioRepeat, garpLowerPrioDelayNanos, notifyPriorityChanges, trackers);
         }
     }
 }

@@ -128,6 +128,12 @@ public final class VrrpStateMachine {
                 actions.add(new Action.SendGarp(config.garpMasterRepeat()));
             }
         }
+        if (due(VrrpTimer.GARP_LOWER_PRIO, now)) {
+            disarm(VrrpTimer.GARP_LOWER_PRIO);
+            if (state == VrrpState.MASTER && vipsSet && hasVips()) {
+                actions.add(new Action.SendGarp(config.garpLowerPrioRepeat()));
+            }
+        }
         if (state == VrrpState.BACKUP && due(VrrpTimer.MASTER_DOWN, now)) {
             detail(VrrpLogLines.receiveTimeout(name));
             gotoMaster(now);
@@ -343,6 +349,12 @@ public final class VrrpStateMachine {
             if (!config.lowerPrioNoAdvert()) {
                 sendAdvertAndRearm(now);
             }
+            if (config.garpLowerPrioRepeat() > 0 && hasVips()) {
+                actions.add(new Action.SendGarp(config.garpLowerPrioRepeat()));
+                if (config.garpLowerPrioDelayNanos() > 0) {
+                    arm(VrrpTimer.GARP_LOWER_PRIO, now + config.garpLowerPrioDelayNanos());
+                }
+            }
             notify(NotifyEvent.MASTER_RX_LOWER_PRI);
             return;
         }
@@ -423,6 +435,7 @@ public final class VrrpStateMachine {
         removeVips();
         disarm(VrrpTimer.ADVERT);
         disarm(VrrpTimer.GARP_DELAY);
+        disarm(VrrpTimer.GARP_LOWER_PRIO);
         garpRefreshAtNanos = NOT_ARMED;
         state = to;
         notify(to == VrrpState.BACKUP ? NotifyEvent.BACKUP : NotifyEvent.FAULT);

@@ -7,5 +7,7 @@ public enum VrrpTimer {
     /** BACKUP: the master is considered down (Master_Down_Timer). */
     MASTER_DOWN,
     /** MASTER: the second round of gratuitous ARPs, garp_master_delay after becoming master. */
-    GARP_DELAY
+    GARP_DELAY,
+    /** MASTER: the second round of gratuitous ARPs, garp_lower_prio_delay after a lower-priority advert. */
+    GARP_LOWER_PRIO
 }

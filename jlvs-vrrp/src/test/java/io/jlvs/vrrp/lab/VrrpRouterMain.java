@@ -8,6 +8,8 @@ import io.jlvs.vrrp.runtime.VrrpRouter;
 import io.jlvs.vrrp.runtime.VrrpRouterListener;
 import io.jlvs.vrrp.settings.NotifySettings;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import java.io.BufferedReader;
@@ -76,7 +78,18 @@ public final class VrrpRouterMain {
     static VrrpInstanceSettings settings(Properties p) {
         String name = p.getProperty("name", "VI_1");
         VrrpVersion version = p.getProperty("version", "3").equals("2") ? VrrpVersion.V2 : VrrpVersion.V3;
-        List<VirtualIpAddress> vips = list(p, "vips").stream().map(VirtualIpAddress::parse).toList();
+        String label = p.getProperty("vipLabel");
+        String scope = p.getProperty("vipScope");
+        List<VirtualIpAddress> vips = list(p, "vips").stream().map(VirtualIpAddress::parse)
+                .map(v -> new VirtualIpAddress(v.address(), v.prefixLength(), null, label, scope)).toList();
+        // routes: "DEST/LEN via GW" or "blackhole DEST/LEN", separated by ';'
+        List<VirtualRoute> routes = Arrays.stream(p.getProperty("routes", "").split(";")).map(String::trim)
+                .filter(r -> !r.isEmpty()).map(VrrpRouterMain::route).toList();
+        // rules: "FROM/LEN TABLE PRIORITY", separated by ';'
+        List<VirtualRule> rules = Arrays.stream(p.getProperty("rules", "").split(";")).map(String::trim)
+                .filter(r -> !r.isEmpty()).map(r -> r.split("\\s+")).map(r -> new VirtualRule(
+                        IpAddress.parse(r[0].split("/")[0]), Integer.parseInt(r[0].split("/")[1]), null, 0, null, null,
+                        -1, -1, Integer.parseInt(r[2]), Integer.parseInt(r[1]))).toList();
         List<IpAddress> peers = list(p, "unicastPeers").stream().map(IpAddress::parse).toList();
         String src = p.getProperty("unicastSource");
         String state = p.getProperty("state");
@@ -88,7 +101,16 @@ public final class VrrpRouterMain {
                 src == null ? null : IpAddress.parse(src), peers,
                 Long.parseLong(p.getProperty("garpDelayMillis", "5000")),
                 Integer.parseInt(p.getProperty("garpRepeat", "5")), 0, 1, false, List.of(), List.of(), List.of(),
-                NotifySettings.NONE);
+                NotifySettings.NONE, null, routes, rules);
+    }
+
+    private static VirtualRoute route(String text) {
+        String[] w = text.split("\\s+");
+        boolean blackhole = w[0].equals("blackhole");
+        String[] dest = w[blackhole ? 1 : 0].split("/");
+        IpAddress via = !blackhole && w.length >= 3 && w[1].equals("via") ? IpAddress.parse(w[2]) : null;
+        return new VirtualRoute(blackhole ? "blackhole" : "unicast", IpAddress.parse(dest[0]),
+                dest.length > 1 ? Integer.parseInt(dest[1]) : 32, via, null, null, -1, 0, null);
     }
 
     private static List<String> list(Properties p, String key) {

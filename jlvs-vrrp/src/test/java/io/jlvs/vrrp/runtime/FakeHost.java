@@ -2,6 +2,8 @@ package io.jlvs.vrrp.runtime;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.transport.InMemoryVrrpLan;
 import io.jlvs.vrrp.transport.VrrpTransport;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ final class FakeHost implements VrrpHost {
     final IpAddress address;
     final Set<IpAddress> addresses = new LinkedHashSet<>();
     final List<String> garps = new ArrayList<>();
+    final Set<String> routes = new LinkedHashSet<>();
     final Map<String, Boolean> links = new HashMap<>(Map.of("eth0", true));
     BiConsumer<String, Boolean> linkListener;
     boolean closed;
@@ -52,6 +55,26 @@ final class FakeHost implements VrrpHost {
     @Override
     public void removeAddress(String interfaceName, VirtualIpAddress a) {
         addresses.remove(a.address());
+    }
+
+    @Override
+    public void addRoute(String instanceInterface, VirtualRoute route) {
+        routes.add(route.toString());
+    }
+
+    @Override
+    public void removeRoute(String instanceInterface, VirtualRoute route) {
+        routes.remove(route.toString());
+    }
+
+    @Override
+    public void addRule(VirtualRule rule) {
+        routes.add("rule " + rule);
+    }
+
+    @Override
+    public void removeRule(VirtualRule rule) {
+        routes.remove("rule " + rule);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.jlvs.vrrp.settings.SyncGroupSettings;
 import io.jlvs.vrrp.settings.TrackFile;
 import io.jlvs.vrrp.settings.TrackScript;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
+import io.jlvs.vrrp.settings.VirtualRoute;
+import io.jlvs.vrrp.settings.VirtualRule;
 import io.jlvs.vrrp.settings.VrrpInstanceSettings;
 import io.jlvs.vrrp.state.VrrpState;
 import io.jlvs.vrrp.transport.InMemoryVrrpLan;
@@ -179,6 +181,32 @@ class VrrpRouterTest {
         assertThat(a.addresses).containsExactly(VIP);
         assertThat(log).contains("10.0.0.1 (VI_1) Received advert from 10.0.0.2 with lower priority 100, ours 200,"
                 + " forcing new election");
+    }
+
+    @Test
+    void virtualRoutesFollowTheMasterState() {
+        FakeHost a = new FakeHost(lan, "10.0.0.1");
+        FakeHost b = new FakeHost(lan, "10.0.0.2");
+        VrrpInstanceSettings base = settings(200);
+        List<VirtualRoute> routes = List.of(
+                new VirtualRoute("unicast", IpAddress.parse("192.0.2.0"), 24, IpAddress.parse("10.0.0.254"), null,
+                        null, -1, 0, null),
+                new VirtualRoute("blackhole", IpAddress.parse("198.51.100.0"), 24, null, null, null, -1, 0, null));
+        VrrpInstanceSettings withRoutes = new VrrpInstanceSettings(base.name(), base.interfaceName(), base.vrid(),
+                200, base.advertIntervalCentis(), base.version(), null, false, 0, null, base.virtualAddresses(),
+                null, List.of(), 0, 5, 0, 1, false, List.of(), List.of(), List.of(), NotifySettings.NONE, null,
+                routes, List.of(new VirtualRule(IpAddress.parse("10.0.0.0"), 24, null, 0, null, null, -1, -1, 100, 7)));
+        VrrpRouter ra = router(a, withRoutes, new ScriptRunner());
+        runUntil(5000, () -> ra.status("VI_1").state() == VrrpState.MASTER);
+        assertThat(a.routes).containsExactly("192.0.2.0/24 via 10.0.0.254", "blackhole 198.51.100.0/24",
+                "rule 100: from 10.0.0.0/24 lookup 7");
+
+        // a higher priority takes over: the routes go with the addresses
+        VrrpRouter rb = router(b, settings(250), new ScriptRunner());
+        runUntil(5000, () -> ra.status("VI_1").state() == VrrpState.BACKUP);
+        assertThat(a.routes).isEmpty();
+        assertThat(a.addresses).isEmpty();
+        assertThat(rb.status("VI_1").state()).isEqualTo(VrrpState.MASTER);
     }
 
     @Test
