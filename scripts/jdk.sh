@@ -39,3 +39,13 @@ jlvs_classpath() {
   jar=$(ls "$top"/jlvs-cli/target/jlvs-cli-*.jar | head -n1)
   echo "$jar:$top/jlvs-cli/target/lib/*"
 }
+
+# The collector flag the launchers add: -XX:+UseSerialGC (best FULLNAT throughput on small machines, see
+# docs/benchmarks.md), unless JLVS_JAVA_OPTS names a collector itself (e.g. -XX:+UseZGC for the shortest
+# pauses), which the JVM would otherwise refuse as "multiple garbage collectors selected".
+jlvs_gc_opts() {
+  case " ${JLVS_JAVA_OPTS:-} " in
+    *" -XX:+Use"*GC" "*) ;;
+    *) echo "-XX:+UseSerialGC" ;;
+  esac
+}
