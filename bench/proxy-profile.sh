@@ -8,7 +8,7 @@ set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 mode="${1:-close}" secs="${2:-15}" conns="${3:-64}"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-opts=(${JLVS_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k})
+opts=(${JLVS_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xss512k})
 work="$(mktemp -d /tmp/jlvs-profile-proxy.XXXXXX)"
 pids=()
 cleanup() {

@@ -12,8 +12,8 @@
 #   TARGETS="..."     subset of: direct jlvs jlvs-uring jlvs-tuned haproxy nginx (default: all but jlvs-uring)
 #                     (jlvs: the default transport, epoll; jlvs-uring: Netty io_uring)
 #   JLVS_TUNED_OPTS   JVM flags of the "jlvs-tuned" target on top of the launcher's minus its collector
-#                     (default below; they can be given to ./jlvs as JLVS_JAVA_OPTS, except the collector,
-#                     which the launcher fixes). "jlvs" runs with the launcher's flags only.
+#                     (default below; they can be given to ./jlvs as JLVS_JAVA_OPTS, a collector flag included:
+#                     it replaces the launcher's G1). "jlvs" runs with the launcher's flags only.
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"
@@ -23,7 +23,7 @@ warm="${WARM:-5}"
 targets=(${TARGETS:-direct jlvs jlvs-tuned haproxy nginx})
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # The launcher's (./jlvs) JVM flags; the tuned run keeps them but the collector, which TUNED_OPTS chooses.
-LAUNCHER_OPTS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k)
+LAUNCHER_OPTS=(--enable-native-access=ALL-UNNAMED -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xss512k)
 TUNED_BASE=(--enable-native-access=ALL-UNNAMED -Xss512k)
 TUNED_OPTS=(${JLVS_TUNED_OPTS:--Dio.netty.noUnsafe=false --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC})
 

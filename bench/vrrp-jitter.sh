@@ -7,11 +7,11 @@
 # above 3 + (256-100)/256 = 3.61 s). Root; needs keepalived and tcpdump; not part of CI.
 # Usage: bench/vrrp-jitter.sh [seconds (60)] [storm threads (2)] [retain MiB (512)]
 #        bench/vrrp-jitter.sh --report /tmp/vrrp-jitter.XXXXXX   (the figures again, from a run's logs)
-#   JITTER_JAVA_OPTS: JVM options for the jlvs side (default: the launcher's -XX:+UseSerialGC -Xss512k)
+#   JITTER_JAVA_OPTS: JVM options for the jlvs side (default: the launcher's -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xss512k)
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-60}"; storm="${2:-2}"; retain="${3:-512}"
-opts="${JITTER_JAVA_OPTS:--XX:+UseSerialGC -Xss512k}"
+opts="${JITTER_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xss512k}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 report() {
   # gaps between jlvs's adverts that end while keepalived ran (the one spanning its start counts; jlvs's

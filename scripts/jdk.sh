@@ -40,12 +40,13 @@ jlvs_classpath() {
   echo "$jar:$top/jlvs-cli/target/lib/*"
 }
 
-# The collector flag the launchers add: -XX:+UseSerialGC (best FULLNAT throughput on small machines, see
-# docs/benchmarks.md), unless JLVS_JAVA_OPTS names a collector itself (e.g. -XX:+UseZGC for the shortest
-# pauses), which the JVM would otherwise refuse as "multiple garbage collectors selected".
+# The collector flags a launcher adds ($1: its default), unless JLVS_JAVA_OPTS names a collector itself
+# (e.g. -XX:+UseZGC), which the JVM would otherwise refuse as "multiple garbage collectors selected".
+# The daemon's default is G1 with a 50 ms pause goal: FULLNAT throughput like SerialGC's with a far lower
+# p99, and VRRP adverts that survive an allocation storm SerialGC failed (docs/benchmarks.md).
 jlvs_gc_opts() {
   case " ${JLVS_JAVA_OPTS:-} " in
     *" -XX:+Use"*GC" "*) ;;
-    *) echo "-XX:+UseSerialGC" ;;
+    *) echo "$1" ;;
   esac
 }

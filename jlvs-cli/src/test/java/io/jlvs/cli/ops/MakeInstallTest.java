@@ -85,14 +85,14 @@ class MakeInstallTest {
         assertThat(version.output()).startsWith("jlvsadm v1.31 ");
         Dist.Result jlvs = Dist.run(dir, List.of(sbin.resolve("jlvs").toString(), "version"));
         assertThat(jlvs.output()).startsWith("jlvs " + JlvsVersion.text());
-        // a collector named in JLVS_JAVA_OPTS replaces the launcher's SerialGC (two would stop the JVM)
+        // a collector named in JLVS_JAVA_OPTS replaces the launcher's G1 (two would stop the JVM)
         Dist.Result zgc = Dist.run(dir, List.of("env", "JLVS_JAVA_OPTS=-XX:+UseZGC -Xlog:gc:stdout",
                 sbin.resolve("jlvs").toString(), "version"));
         assertThat(zgc.status()).as(zgc.output()).isZero();
         assertThat(zgc.output()).contains("Using The Z Garbage Collector", "jlvs " + JlvsVersion.text());
-        Dist.Result serial = Dist.run(dir, List.of("env", "JLVS_JAVA_OPTS=-Xlog:gc:stdout",
+        Dist.Result g1 = Dist.run(dir, List.of("env", "JLVS_JAVA_OPTS=-Xlog:gc:stdout",
                 sbin.resolve("jlvs").toString(), "version"));
-        assertThat(serial.output()).contains("Using Serial", "jlvs " + JlvsVersion.text());
+        assertThat(g1.output()).contains("Using G1", "jlvs " + JlvsVersion.text());
 
         // A second install keeps what the administrator changed.
         Files.writeString(root.resolve("etc/default/jlvs"), "JLVS_OPTIONS=--no-admin\n");
