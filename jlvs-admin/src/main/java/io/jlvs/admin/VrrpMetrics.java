@@ -1,7 +1,6 @@
 package io.jlvs.admin;
 
 import io.jlvs.vrrp.codec.VrrpDropReason;
-import io.jlvs.vrrp.runtime.VrrpInstanceCounters;
 import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -30,33 +29,35 @@ public final class VrrpMetrics implements MultiCollector {
         this.source = source;
     }
 
-    private record Counter(String name, String help, ToLongFunction<VrrpInstanceCounters> value) {
+    private record Counter(String name, String help, ToLongFunction<VrrpInstanceStatus> value) {
     }
 
     private static final List<Counter> KEEPALIVED_COUNTERS = List.of(
             new Counter("keepalived_advertisements_received", "Advertisements received",
-                    VrrpInstanceCounters::advertsReceived),
-            new Counter("keepalived_advertisements_sent", "Advertisements sent", VrrpInstanceCounters::advertsSent),
-            new Counter("keepalived_become_master", "Became master", VrrpInstanceCounters::becameMaster),
+                    s -> s.counters().advertsReceived()),
+            new Counter("keepalived_advertisements_sent", "Advertisements sent", s -> s.counters().advertsSent()),
+            new Counter("keepalived_become_master", "Became master", s -> s.counters().becameMaster()),
+            new Counter("keepalived_release_master", "Released master", VrrpInstanceStatus::releasedMaster),
             new Counter("keepalived_priority_zero_received", "Priority zero received",
-                    VrrpInstanceCounters::priorityZeroReceived),
-            new Counter("keepalived_priority_zero_sent", "Priority zero sent", VrrpInstanceCounters::priorityZeroSent),
+                    s -> s.counters().priorityZeroReceived()),
+            new Counter("keepalived_priority_zero_sent", "Priority zero sent", s -> s.counters().priorityZeroSent()),
             new Counter("keepalived_packet_length_errors", "Packet length errors",
-                    c -> c.dropped(VrrpDropReason.PACKET_LENGTH)),
+                    s -> s.counters().dropped(VrrpDropReason.PACKET_LENGTH)),
             new Counter("keepalived_advertisements_interval_errors", "Advertisement interval errors",
-                    c -> c.dropped(VrrpDropReason.ADVERT_INTERVAL)),
-            new Counter("keepalived_ip_ttl_errors", "TTL errors", c -> c.dropped(VrrpDropReason.TTL)),
+                    s -> s.counters().dropped(VrrpDropReason.ADVERT_INTERVAL)),
+            new Counter("keepalived_ip_ttl_errors", "TTL errors", s -> s.counters().dropped(VrrpDropReason.TTL)),
             new Counter("keepalived_invalid_type_received", "Invalid type errors",
-                    c -> c.dropped(VrrpDropReason.INVALID_TYPE)),
+                    s -> s.counters().dropped(VrrpDropReason.INVALID_TYPE)),
             new Counter("keepalived_address_list_errors", "Address list errors",
-                    c -> c.dropped(VrrpDropReason.ADDRESS_COUNT) + c.dropped(VrrpDropReason.ADDRESS_LIST)
-                            + c.dropped(VrrpDropReason.CAST_MISMATCH)),
+                    s -> s.counters().dropped(VrrpDropReason.ADDRESS_COUNT)
+                            + s.counters().dropped(VrrpDropReason.ADDRESS_LIST)
+                            + s.counters().dropped(VrrpDropReason.CAST_MISMATCH)),
             new Counter("keepalived_authentication_invalid", "Authentication invalid",
-                    c -> c.dropped(VrrpDropReason.INVALID_AUTH_TYPE)),
+                    s -> s.counters().dropped(VrrpDropReason.INVALID_AUTH_TYPE)),
             new Counter("keepalived_authentication_mismatch", "Authentication mismatch",
-                    c -> c.dropped(VrrpDropReason.AUTH_TYPE_MISMATCH)),
+                    s -> s.counters().dropped(VrrpDropReason.AUTH_TYPE_MISMATCH)),
             new Counter("keepalived_authentication_failure", "Authentication failure",
-                    c -> c.dropped(VrrpDropReason.AUTH_FAILURE)));
+                    s -> s.counters().dropped(VrrpDropReason.AUTH_FAILURE)));
 
     @Override
     public MetricSnapshots collect() {
@@ -77,7 +78,7 @@ public final class VrrpMetrics implements MultiCollector {
         out.add(state.build());
         for (Counter c : KEEPALIVED_COUNTERS) {
             CounterSnapshot.Builder b = CounterSnapshot.builder().name(c.name()).help(c.help());
-            all.forEach(v -> b.dataPoint(counter(labels(v.status()), c.value().applyAsLong(v.status().counters()))));
+            all.forEach(v -> b.dataPoint(counter(labels(v.status()), c.value().applyAsLong(v.status()))));
             out.add(b.build());
         }
         GaugeSnapshot.Builder prio = GaugeSnapshot.builder().name("jlvs_vrrp_priority")

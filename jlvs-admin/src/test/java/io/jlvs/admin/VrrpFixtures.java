@@ -23,7 +23,7 @@ final class VrrpFixtures {
                 Map.of(VrrpDropReason.AUTH_FAILURE, 2L, VrrpDropReason.ADDRESS_LIST, 1L, VrrpDropReason.CAST_MISMATCH, 4L),
                 2, 1));
         VrrpInstanceStatus vi2 = new VrrpInstanceStatus("VI_2", "eth1", 52, VrrpState.BACKUP, 100, 100,
-                IpAddress.parse("10.1.0.2"), null, new VrrpInstanceCounters(0, 0, 77, 0, Map.of(), 0, 0));
+                IpAddress.parse("10.1.0.2"), null, new VrrpInstanceCounters(0, 0, 77, 0, Map.of(), 4, 2));
         return List.of(
                 new VrrpInstanceView(vi1, List.of(new VirtualIpAddress(IpAddress.parse("10.0.0.100"), 24, null, "eth0:vip", null),
                         new VirtualIpAddress(IpAddress.parse("192.168.5.5"), 32, "eth2", null, null))),

@@ -177,7 +177,7 @@ public final class KeepalivedDumpFormat {
             b.append("    Received: ").append(c.advertsReceived()).append('\n');
             b.append("    Sent: ").append(c.advertsSent()).append('\n');
             b.append("  Became master: ").append(c.becameMaster()).append('\n');
-            b.append("  Released master: ").append(releasedMaster(st)).append('\n');
+            b.append("  Released master: ").append(st.releasedMaster()).append('\n');
             b.append("  Packet Errors:\n");
             b.append("    Length: ").append(c.dropped(VrrpDropReason.PACKET_LENGTH)).append('\n');
             b.append("    TTL: ").append(c.dropped(VrrpDropReason.TTL)).append('\n');
@@ -225,7 +225,7 @@ public final class KeepalivedDumpFormat {
             b.append("\"advert_rcvd\":").append(c.advertsReceived()).append(',');
             b.append("\"advert_sent\":").append(c.advertsSent()).append(',');
             b.append("\"become_master\":").append(c.becameMaster()).append(',');
-            b.append("\"release_master\":").append(releasedMaster(st)).append(',');
+            b.append("\"release_master\":").append(st.releasedMaster()).append(',');
             b.append("\"packet_len_err\":").append(c.dropped(VrrpDropReason.PACKET_LENGTH)).append(',');
             b.append("\"advert_interval_err\":").append(c.dropped(VrrpDropReason.ADVERT_INTERVAL)).append(',');
             b.append("\"ip_ttl_err\":").append(c.dropped(VrrpDropReason.TTL)).append(',');
@@ -240,15 +240,6 @@ public final class KeepalivedDumpFormat {
             sep = ",";
         }
         return b.append("]\n").toString();
-    }
-
-    /**
-     * How often the instance left MASTER: every time it became MASTER except the stay it is in now. jlvs counts
-     * becoming MASTER, not leaving it, so this is derived.
-     */
-    private static long releasedMaster(VrrpInstanceStatus st) {
-        long became = st.counters().becameMaster();
-        return st.state() == io.jlvs.vrrp.state.VrrpState.MASTER ? Math.max(0, became - 1) : became;
     }
 
     private static long addressListErrors(VrrpInstanceCounters c) {

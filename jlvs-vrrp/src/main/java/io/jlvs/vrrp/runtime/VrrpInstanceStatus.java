@@ -13,4 +13,13 @@ import java.time.Instant;
 public record VrrpInstanceStatus(String name, String interfaceName, int vrid, VrrpState state, int basePriority,
                                  int effectivePriority, IpAddress masterAddress, Instant lastTransition,
                                  VrrpInstanceCounters counters) {
+
+    /**
+     * How often the instance left MASTER (keepalived's release_master): every time it became MASTER except the
+     * stay it is in now.
+     */
+    public long releasedMaster() {
+        long became = counters.becameMaster();
+        return state == VrrpState.MASTER ? Math.max(0, became - 1) : became;
+    }
 }
