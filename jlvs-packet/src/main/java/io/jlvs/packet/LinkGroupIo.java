@@ -28,6 +28,8 @@ import java.util.function.LongSupplier;
  */
 final class LinkGroupIo implements PacketIo, FrameHandler {
     private static final long DRAIN_NANOS = 200_000_000L;
+    /** Transmit ring slots per socket (TX_RING): 2 MiB of 2 KiB slots, a few receive batches' worth. */
+    private static final int TX_FRAMES = 1024;
     private static final int ETH_SRC = 6;
     private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
 
@@ -84,6 +86,7 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
                 .pollTimeoutMillis(pollMillis)
                 .ringVersion(ringVersion)
                 .txMode(txMode)
+                .txFrames(TX_FRAMES)
                 .blockTimeoutMillis(1);
         if (filter != null) {
             b.filter(filter);

@@ -23,9 +23,10 @@ import java.util.List;
  * @param kernelGuard   install the nftables table {@code ip jlvs} ({@link KernelGuard}); off only for tests
  *                      and hosts that arrange it themselves
  * @param nftCommand    the nft executable
- * @param ringVersion   the AF_PACKET receive ring layout (TPACKET_V2 by default: woken per frame, see
- *                      docs/system-layer.md for the measurement)
- * @param txMode        how frames are transmitted (one {@code sendto} each by default)
+ * @param ringVersion   the AF_PACKET receive ring layout (null: TPACKET_V2, woken per frame; chosen by
+ *                      measurement, see docs/benchmarks.md)
+ * @param txMode        how frames are transmitted (null: TX_RING, one {@code sendto} per batch; chosen by
+ *                      measurement)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
@@ -55,7 +56,7 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
             ringVersion = RingVersion.TPACKET_V2;
         }
         if (txMode == null) {
-            txMode = TxMode.SENDTO;
+            txMode = TxMode.TX_RING;
         }
     }
 
