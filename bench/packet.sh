@@ -15,7 +15,8 @@ for c in nginx wrk iperf3 nft ethtool; do command -v "$c" >/dev/null || need+=("
 ((${#need[@]})) && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]/nginx/nginx-light}" >/dev/null
 (cd "$top" && mvn -B -q -o install -pl jlvs-packet -am -DskipTests \
   && mvn -B -q -o dependency:build-classpath -pl jlvs-packet -Dmdep.outputFile=target/lab-classpath.txt) || exit 1
-trap '"$top/lab/down.sh"' EXIT INT TERM
+trap '"$top/lab/down.sh"' EXIT
+trap 'exit 130' INT TERM
 declare -A close keep one iperf
 for mode in "${modes[@]}"; do
   base="${mode%%+*}"; opts=""

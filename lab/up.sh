@@ -63,7 +63,11 @@ table ip bench {
 NFT
     ;;
   nat|dr)
-    cp="$(cat "$top/jlvs-packet/target/lab-classpath.txt"):$top/jlvs-packet/target/test-classes:$top/jlvs-packet/target/classes"
+    # this checkout's own classes first: the classpath file names jars in ~/.m2, which another checkout's
+    # `mvn install` may have replaced with an older build
+    own="$top/jlvs-packet/target/test-classes"
+    for d in "$top"/jlvs-*/target/classes; do own+=":$d"; done
+    cp="$own:$(cat "$top/jlvs-packet/target/lab-classpath.txt")"
     m=Masq; ifs=eth0,eth1; [[ "$mode" == dr ]] && { m=Route; ifs=eth0; }
     mkfifo "$work/director.in"
     ( sleep 100000 > "$work/director.in" & echo $! > "$work/holder.pid" )
