@@ -30,6 +30,11 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
     private static final long DRAIN_NANOS = 200_000_000L;
     /** Transmit ring slots per socket (TX_RING): 2 MiB of 2 KiB slots, a few receive batches' worth. */
     private static final int TX_FRAMES = 1024;
+    /**
+     * TPACKET_V2 receive ring: 32 blocks of 256 KiB = 4,096 slots of 2 KiB (a V2 slot holds one frame
+     * whatever its size, so the V3 default of 16 blocks would hold only 2,048 frames).
+     */
+    private static final int V2_BLOCKS = 32;
     private static final int ETH_SRC = 6;
     private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
 
@@ -88,6 +93,9 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
                 .txMode(txMode)
                 .txFrames(TX_FRAMES)
                 .blockTimeoutMillis(1);
+        if (ringVersion == RingVersion.TPACKET_V2) {
+            b.ring(1 << 18, V2_BLOCKS);
+        }
         if (filter != null) {
             b.filter(filter);
         }
