@@ -1,37 +1,60 @@
 #!/usr/bin/env bash
 # Packet data plane side by side on the namespace lab (lab/up.sh): plain kernel routing, nftables DNAT,
 # jlvs NAT and jlvs DR. Prints new TCP connections/s (wrk with `Connection: close`), keep-alive req/s
-# (1 KiB body), iperf3 Gbit/s, and each one's ratio to kernel routing. Root; not part of CI.
-# Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)]
+# (1 KiB body), keep-alive req/s over ONE connection (round-trip latency bound), iperf3 Gbit/s, and each
+# one's ratio to kernel routing and to nftables DNAT. Root; not part of CI.
+# Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)] [modes]
+#   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
+#   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, w2 (2 workers), e.g. "nat nat+v3".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-secs="${1:-10}"; conns="${2:-32}"
+secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 need=()
 for c in nginx wrk iperf3 nft ethtool; do command -v "$c" >/dev/null || need+=("$c"); done
 ((${#need[@]})) && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]/nginx/nginx-light}" >/dev/null
 (cd "$top" && mvn -B -q -o install -pl jlvs-packet -am -DskipTests \
   && mvn -B -q -o dependency:build-classpath -pl jlvs-packet -Dmdep.outputFile=target/lab-classpath.txt) || exit 1
-trap '"$top/lab/down.sh"' EXIT INT TERM
-declare -A close keep iperf
-for mode in route dnat nat dr; do
+trap '"$top/lab/down.sh"' EXIT
+trap 'exit 130' INT TERM
+declare -A close keep one iperf
+for mode in "${modes[@]}"; do
+  base="${mode%%+*}"; opts=""
+  IFS=+ read -r -a variants <<< "${mode#"$base"}"
+  for v in "${variants[@]}"; do
+    case "$v" in
+      "") ;;
+      v2) opts+=" -Djlvs.lab.ring=TPACKET_V2" ;;
+      v3) opts+=" -Djlvs.lab.ring=TPACKET_V3" ;;
+      txring) opts+=" -Djlvs.lab.tx=TX_RING" ;;
+      sendto) opts+=" -Djlvs.lab.tx=SENDTO" ;;
+      w[0-9]*) opts+=" -Djlvs.lab.workers=${v#w}" ;;
+      *) echo "unknown variant $v"; exit 2 ;;
+    esac
+  done
   "$top/lab/down.sh"
-  "$top/lab/up.sh" "$mode" >/dev/null || { echo "lab up $mode failed"; continue; }
-  target=10.77.0.100; [[ "$mode" == route ]] && target=10.77.1.11
+  JLVS_LAB_OPTS="$opts" "$top/lab/up.sh" "$base" >/dev/null || { echo "lab up $mode failed"; continue; }
+  target=10.77.0.100; [[ "$base" == route ]] && target=10.77.1.11
   c() { ip netns exec jlab-cl "$@"; }
   c wrk -t1 -c"$conns" -d2s "http://$target/1k" >/dev/null 2>&1    # warm-up (JIT, ARP)
   close[$mode]=$(c wrk -t2 -c"$conns" -d"${secs}s" -H 'Connection: close' "http://$target/1k" 2>/dev/null \
     | awk '/Requests\/sec/ {print $2}')
   keep[$mode]=$(c wrk -t2 -c"$conns" -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
+  one[$mode]=$(c wrk -t1 -c1 -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
   iperf[$mode]=$(c iperf3 -c "$target" -p 5201 -t "$secs" -J 2>/dev/null \
     | awk -F: '/"bits_per_second"/ {v=$2} END {gsub(/[ ,]/,"",v); printf "%.2f", v/1e9}')
-  echo "$mode: close ${close[$mode]} req/s, keep-alive ${keep[$mode]} req/s, iperf3 ${iperf[$mode]} Gbit/s"
+  echo "$mode: close ${close[$mode]} req/s, keep-alive ${keep[$mode]} req/s, one connection ${one[$mode]} req/s," \
+    "iperf3 ${iperf[$mode]} Gbit/s  (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-printf '\n%-6s %14s %14s %10s %8s %8s %8s\n' mode close-req/s keepalive-req/s Gbit/s r-close r-keep r-iperf
-for mode in route dnat nat dr; do
-  printf '%-6s %14s %14s %10s %8s %8s %8s\n' "$mode" "${close[$mode]:-}" "${keep[$mode]:-}" "${iperf[$mode]:-}" \
-    "$(ratio "${close[$mode]:-0}" "${close[route]:-0}")" "$(ratio "${keep[$mode]:-0}" "${keep[route]:-0}")" \
-    "$(ratio "${iperf[$mode]:-0}" "${iperf[route]:-0}")"
+for ref in route dnat; do
+  printf '\nratios to %s\n%-14s %12s %12s %12s %8s %7s %7s %7s %7s\n' "$ref" mode close-req/s keep-req/s 1conn-req/s \
+    Gbit/s close keep 1conn iperf
+  for mode in "${modes[@]}"; do
+    printf '%-14s %12s %12s %12s %8s %7s %7s %7s %7s\n' "$mode" "${close[$mode]:-}" "${keep[$mode]:-}" \
+      "${one[$mode]:-}" "${iperf[$mode]:-}" \
+      "$(ratio "${close[$mode]:-0}" "${close[$ref]:-0}")" "$(ratio "${keep[$mode]:-0}" "${keep[$ref]:-0}")" \
+      "$(ratio "${one[$mode]:-0}" "${one[$ref]:-0}")" "$(ratio "${iperf[$mode]:-0}" "${iperf[$ref]:-0}")"
+  done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"

@@ -4,6 +4,8 @@
 #   route: client -> director (kernel router) -> rs1 at 10.77.1.11; dnat: nftables DNAT on the director;
 #   nat:   jlvs NAT (child JVM in jlab-dir); dr: jlvs DR (real servers on the client link, VIP on lo).
 # nginx on :80 and iperf3 on :5201 in each real server. Tear down with lab/down.sh.
+# JLVS_LAB_OPTS: extra JVM options for the director, e.g. -Djlvs.lab.ring=TPACKET_V3 -Djlvs.lab.tx=TX_RING
+# (see LabDirectorMain.settings).
 set -euo pipefail
 mode="${1:?route|dnat|nat|dr}"
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -61,11 +63,15 @@ table ip bench {
 NFT
     ;;
   nat|dr)
-    cp="$(cat "$top/jlvs-packet/target/lab-classpath.txt"):$top/jlvs-packet/target/test-classes:$top/jlvs-packet/target/classes"
+    # this checkout's own classes first: the classpath file names jars in ~/.m2, which another checkout's
+    # `mvn install` may have replaced with an older build
+    own="$top/jlvs-packet/target/test-classes"
+    for d in "$top"/jlvs-*/target/classes; do own+=":$d"; done
+    cp="$own:$(cat "$top/jlvs-packet/target/lab-classpath.txt")"
     m=Masq; ifs=eth0,eth1; [[ "$mode" == dr ]] && { m=Route; ifs=eth0; }
     mkfifo "$work/director.in"
     ( sleep 100000 > "$work/director.in" & echo $! > "$work/holder.pid" )
-    x dir "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m \
+    x dir "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m ${JLVS_LAB_OPTS:-} \
       -cp "$cp" io.jlvs.packet.lab.LabDirectorMain "$m" "$ifs" $VIP "$(IFS=,; echo "${rs[*]}")" 5201 \
       < "$work/director.in" > "$work/director.out" 2> "$work/director.err" &
     echo $! > "$work/director.pid"

@@ -5,6 +5,9 @@ import io.jlvs.core.io.PacketIo;
 import io.jlvs.sys.AfPacketConfig;
 import io.jlvs.sys.AfPacketIo;
 import io.jlvs.sys.BpfFilter;
+import io.jlvs.sys.RingPoller;
+import io.jlvs.sys.RingVersion;
+import io.jlvs.sys.TxMode;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +15,10 @@ import java.util.function.LongSupplier;
 
 /**
  * One worker's AF_PACKET sockets, one per interface of the director, seen by its {@link Dataplane} as a
- * single {@link PacketIo}: frames are received from every link in turn; a transmitted frame leaves on
+ * single {@link PacketIo}: {@link #receive} hands over the frames ready on every link in turn without
+ * waiting; when there were none the worker calls {@link #awaitFrames}, which waits on all the links' sockets
+ * with one {@code poll} ({@link RingPoller}), so that it picks up a new snapshot after waking and before
+ * handling what woke it. A transmitted frame leaves on
  * the link where its destination MAC was resolved ({@link KernelNeighbours#linkOf}), else on the link the
  * frame being handled came in on (ARP replies, ICMP errors), with that link's MAC as Ethernet source.
  *
@@ -22,12 +28,22 @@ import java.util.function.LongSupplier;
  */
 final class LinkGroupIo implements PacketIo, FrameHandler {
     private static final long DRAIN_NANOS = 200_000_000L;
+    /** Transmit ring slots per socket (TX_RING): 2 MiB of 2 KiB slots, a few receive batches' worth. */
+    private static final int TX_FRAMES = 1024;
+    /**
+     * TPACKET_V2 receive ring: 32 blocks of 256 KiB = 4,096 slots of 2 KiB (a V2 slot holds one frame
+     * whatever its size, so the V3 default of 16 blocks would hold only 2,048 frames).
+     */
+    private static final int V2_BLOCKS = 32;
     private static final int ETH_SRC = 6;
     private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
 
     private final List<String> interfaces;
     private final int fanoutBase;
     private final int pollMillis;
+    private final RingVersion ringVersion;
+    private final TxMode txMode;
+    private final RingPoller poller;
     private final KernelNeighbours neighbours;
     private final LongSupplier clock;
     private final AfPacketIo[] current;
@@ -40,11 +56,14 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
     private int receivingLink;
     private long rxSwaps;
 
-    LinkGroupIo(List<String> interfaces, int fanoutBase, int pollMillis, BpfFilter filter,
-                KernelNeighbours neighbours, LongSupplier clock) {
+    LinkGroupIo(List<String> interfaces, int fanoutBase, int pollMillis, RingVersion ringVersion, TxMode txMode,
+                BpfFilter filter, KernelNeighbours neighbours, LongSupplier clock) {
         this.interfaces = List.copyOf(interfaces);
         this.fanoutBase = fanoutBase;
         this.pollMillis = pollMillis;
+        this.ringVersion = ringVersion;
+        this.txMode = txMode;
+        this.poller = new RingPoller(2 * interfaces.size());
         this.neighbours = neighbours;
         this.clock = clock;
         int n = interfaces.size();
@@ -70,7 +89,13 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
         AfPacketConfig.Builder b = AfPacketConfig.forInterface(interfaces.get(link))
                 .fanout((fanoutBase + link) & 0xffff)
                 .pollTimeoutMillis(pollMillis)
+                .ringVersion(ringVersion)
+                .txMode(txMode)
+                .txFrames(TX_FRAMES)
                 .blockTimeoutMillis(1);
+        if (ringVersion == RingVersion.TPACKET_V2) {
+            b.ring(1 << 18, V2_BLOCKS);
+        }
         if (filter != null) {
             b.filter(filter);
         }
@@ -115,23 +140,41 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
     @Override
     public int receive(FrameHandler h, int max) {
         this.handler = h;
-        int n = 0;
-        for (int i = 0; i < current.length; i++) {
-            receivingLink = i;
-            if (draining[i] != null) {
-                n += draining[i].receive(this, max);
-            }
-            n += current[i].receive(this, max);
-        }
+        int n = receiveReady(max);
         if (drainUntil != 0 && clock.getAsLong() - drainUntil > 0) {
             for (int i = 0; i < draining.length; i++) {
                 if (draining[i] != null) {
-                    draining[i].receive(this, Integer.MAX_VALUE);
+                    receivingLink = i;
+                    draining[i].receiveReady(this, Integer.MAX_VALUE);
                     draining[i].close();
                     draining[i] = null;
                 }
             }
             drainUntil = 0;
+        }
+        return n;
+    }
+
+    /** Waits until a frame is ready on one of the links, at most the poll interval. */
+    void awaitFrames() {
+        poller.clear();
+        for (int i = 0; i < current.length; i++) {
+            poller.add(current[i]);
+            if (draining[i] != null) {
+                poller.add(draining[i]);
+            }
+        }
+        poller.await(pollMillis);
+    }
+
+    private int receiveReady(int max) {
+        int n = 0;
+        for (int i = 0; i < current.length; i++) {
+            receivingLink = i;
+            if (draining[i] != null) {
+                n += draining[i].receiveReady(this, max);
+            }
+            n += current[i].receiveReady(this, max);
         }
         return n;
     }
@@ -186,6 +229,7 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
 
     @Override
     public void close() {
+        poller.close();
         for (int i = 0; i < current.length; i++) {
             if (draining[i] != null) {
                 draining[i].close();

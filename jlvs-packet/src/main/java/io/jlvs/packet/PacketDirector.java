@@ -66,7 +66,8 @@ public final class PacketDirector implements AutoCloseable {
         volatile long ringDrops;
 
         Worker(int id, int fanoutBase) {
-            io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, filter.bpf(), neighbours,
+            io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
+                    settings.txMode(), filter.bpf(), neighbours,
                     System::nanoTime);
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
@@ -85,7 +86,11 @@ public final class PacketDirector implements AutoCloseable {
                         io.replaceFilter(f.bpf());
                         applied = f;
                     }
-                    dataplane.runOnce();
+                    if (dataplane.runOnce() == 0) {
+                        // wait outside runOnce: the next runOnce picks up a snapshot published meanwhile
+                        // (a weight change, say) before it handles the frame that woke us
+                        io.awaitFrames();
+                    }
                     long now = System.nanoTime();
                     if (now - nextStats > 0) {
                         ringDrops = io.ringDrops();

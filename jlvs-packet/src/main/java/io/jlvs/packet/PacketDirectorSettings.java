@@ -2,6 +2,8 @@ package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.core.IpAddress;
+import io.jlvs.sys.RingVersion;
+import io.jlvs.sys.TxMode;
 import java.util.List;
 
 /**
@@ -21,10 +23,15 @@ import java.util.List;
  * @param kernelGuard   install the nftables table {@code ip jlvs} ({@link KernelGuard}); off only for tests
  *                      and hosts that arrange it themselves
  * @param nftCommand    the nft executable
+ * @param ringVersion   the AF_PACKET receive ring layout (null: TPACKET_V2, woken per frame; chosen by
+ *                      measurement, see docs/benchmarks.md)
+ * @param txMode        how frames are transmitted (null: TX_RING, one {@code sendto} per batch; chosen by
+ *                      measurement)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
-                                     boolean answerArp, boolean kernelGuard, String nftCommand) {
+                                     boolean answerArp, boolean kernelGuard, String nftCommand,
+                                     RingVersion ringVersion, TxMode txMode) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -45,36 +52,52 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         if (nftCommand == null) {
             nftCommand = "nft";
         }
+        if (ringVersion == null) {
+            ringVersion = RingVersion.TPACKET_V2;
+        }
+        if (txMode == null) {
+            txMode = TxMode.TX_RING;
+        }
     }
 
     /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft");
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null);
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand);
+                answer, kernelGuard, nftCommand, ringVersion, txMode);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand);
+                answerArp, guard, nftCommand, ringVersion, txMode);
+    }
+
+    public PacketDirectorSettings withRingVersion(RingVersion version) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, version, txMode);
+    }
+
+    public PacketDirectorSettings withTxMode(TxMode mode) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, mode);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param ignoreOutgoing      PACKET_IGNORE_OUTGOING: do not see frames this host sends
  * @param filter              classic BPF attached before binding, or null for none
  * @param txMode              ring or sendto
+ * @param ringVersion         TPACKET_V2 (a slot per frame, woken per frame) or TPACKET_V3 (blocks)
  */
 public record AfPacketConfig(
         String interfaceName,
@@ -30,11 +31,13 @@ public record AfPacketConfig(
         int fanoutGroup,
         boolean ignoreOutgoing,
         BpfFilter filter,
-        TxMode txMode) {
+        TxMode txMode,
+        RingVersion ringVersion) {
 
     public AfPacketConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(txMode, "txMode");
+        Objects.requireNonNull(ringVersion, "ringVersion");
         if (interfaceName.isEmpty() || interfaceName.length() >= Abi.IFNAMSIZ) {
             throw new IllegalArgumentException("interface name must be 1..15 characters: '" + interfaceName + "'");
         }
@@ -60,8 +63,8 @@ public record AfPacketConfig(
     }
 
     /**
-     * Defaults: all ethertypes, 16 blocks of 256 KiB, 2 KiB frames, {@code sendto} transmit (256 slots if
-     * the ring is chosen), 100 ms poll, outgoing frames ignored, no fanout, no filter.
+     * Defaults: all ethertypes, a TPACKET_V3 ring of 16 blocks of 256 KiB, 2 KiB frames, {@code sendto}
+     * transmit (256 slots if the ring is chosen), 100 ms poll, outgoing frames ignored, no fanout, no filter.
      */
     public static Builder forInterface(String name) {
         return new Builder(name);
@@ -81,6 +84,7 @@ public record AfPacketConfig(
         private boolean ignoreOutgoing = true;
         private BpfFilter filter;
         private TxMode txMode = TxMode.SENDTO;
+        private RingVersion ringVersion = RingVersion.TPACKET_V3;
 
         private Builder(String interfaceName) {
             this.interfaceName = interfaceName;
@@ -137,9 +141,14 @@ public record AfPacketConfig(
             return this;
         }
 
+        public Builder ringVersion(RingVersion value) {
+            this.ringVersion = value;
+            return this;
+        }
+
         public AfPacketConfig build() {
             return new AfPacketConfig(interfaceName, ethertype, blockSize, blockCount, frameSize, txFrames,
-                    blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode);
+                    blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode, ringVersion);
         }
     }
 }

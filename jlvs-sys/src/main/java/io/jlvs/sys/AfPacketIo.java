@@ -8,10 +8,11 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * {@link PacketIo} over an AF_PACKET socket bound to one interface, with a TPACKET_V3 receive ring shared
- * with the kernel: {@link #receive} walks the ring's blocks and hands each frame to the handler as a slice
- * of the mapping (no copy, no allocation), then gives the block back. Transmit goes through a transmit ring
- * flushed by one {@code sendto}, or one {@code sendto} per frame ({@link TxMode}). One owning thread.
+ * {@link PacketIo} over an AF_PACKET socket bound to one interface, with a receive ring shared with the
+ * kernel ({@link RingVersion}: TPACKET_V2 frame slots or TPACKET_V3 blocks): {@link #receive} walks the ring
+ * and hands each frame to the handler as a slice of the mapping (no copy, no allocation), then gives the slot
+ * or block back. Transmit goes through a transmit ring flushed by one {@code sendto}, or one {@code sendto}
+ * per frame ({@link TxMode}). One owning thread.
  */
 public final class AfPacketIo implements PacketIo {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
@@ -29,6 +30,13 @@ public final class AfPacketIo implements PacketIo {
     private static final int H_MAC = 24;
     /** TPACKET_ALIGN(sizeof(struct tpacket3_hdr)): where transmit data starts in a slot. */
     private static final int TX_DATA = 48;
+    // tpacket2_hdr
+    private static final int H2_STATUS = 0;
+    private static final int H2_LEN = 4;
+    private static final int H2_SNAPLEN = 8;
+    private static final int H2_MAC = 12;
+    /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where transmit data starts in a V2 slot. */
+    private static final int TX2_DATA = 32;
     private static final int TX_BLOCK = 1 << 16;
 
     private final AfPacketConfig config;
@@ -47,9 +55,14 @@ public final class AfPacketIo implements PacketIo {
     private final MemorySegment txBuffer;
     private final MemorySegment statsBuf;
     private final MemorySegment statsLen;
+    private final boolean v2;
+    private final int rxFrames;
+    private final int txStatus;
+    private final int txData;
     private boolean closed;
 
-    private int block;
+    /** V2: the next frame slot; V3: the current block. */
+    private int rxIndex;
     private int remaining;
     private long framePos;
     private int txIndex;
@@ -63,6 +76,9 @@ public final class AfPacketIo implements PacketIo {
 
     private AfPacketIo(AfPacketConfig config) {
         this.config = config;
+        this.v2 = config.ringVersion() == RingVersion.TPACKET_V2;
+        this.txStatus = v2 ? H2_STATUS : H_STATUS;
+        this.txData = v2 ? TX2_DATA : TX_DATA;
         this.ifindex = sys.ifNameToIndex(config.interfaceName());
         // protocol 0: nothing is queued until bind, so the filter and ring are in place before the first frame
         this.fd = sys.socket(Abi.AF_PACKET, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, 0);
@@ -70,7 +86,7 @@ public final class AfPacketIo implements PacketIo {
         try {
             this.mac = Ifreq.macAddress(sys, fd, config.interfaceName());
             this.mtu = Ifreq.mtu(sys, fd, config.interfaceName());
-            setInt(Abi.SOL_PACKET, Abi.PACKET_VERSION, Abi.TPACKET_V3, "PACKET_VERSION");
+            setInt(Abi.SOL_PACKET, Abi.PACKET_VERSION, config.ringVersion().abi(), "PACKET_VERSION");
             if (config.ignoreOutgoing()) {
                 setInt(Abi.SOL_PACKET, Abi.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             }
@@ -81,15 +97,20 @@ public final class AfPacketIo implements PacketIo {
                 }
             }
             int framesPerBlock = config.blockSize() / config.frameSize();
+            this.rxFrames = framesPerBlock * config.blockCount();
             this.rxBytes = (long) config.blockSize() * config.blockCount();
             try (Arena a = Arena.ofConfined()) {
+                // tpacket_req3 (28 bytes); V2 reads only its first four words (tpacket_req)
                 MemorySegment req = a.allocate(28, 4);
                 req.set(U32, 0, config.blockSize());
                 req.set(U32, 4, config.blockCount());
                 req.set(U32, 8, config.frameSize());
-                req.set(U32, 12, framesPerBlock * config.blockCount());
-                req.set(U32, 16, config.blockTimeoutMillis());
-                sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_RX_RING, req, "PACKET_RX_RING");
+                req.set(U32, 12, rxFrames);
+                if (!v2) {
+                    req.set(U32, 16, config.blockTimeoutMillis());
+                }
+                sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_RX_RING, v2 ? req.asSlice(0, 16) : req,
+                        "PACKET_RX_RING");
             }
             long txBytes = 0;
             if (config.txMode() == TxMode.TX_RING) {
@@ -103,7 +124,8 @@ public final class AfPacketIo implements PacketIo {
                     req.set(U32, 4, blocks);
                     req.set(U32, 8, config.frameSize());
                     req.set(U32, 12, txSlots);
-                    sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_TX_RING, req, "PACKET_TX_RING");
+                    sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_TX_RING, v2 ? req.asSlice(0, 16) : req,
+                            "PACKET_TX_RING");
                 }
             } else {
                 this.txSlots = 0;
@@ -150,23 +172,54 @@ public final class AfPacketIo implements PacketIo {
         }
     }
 
+    /**
+     * Hands up to {@code max} frames to {@code handler}; when none is ready, waits once, at most
+     * {@code pollTimeoutMillis}, then hands over what arrived.
+     */
     @Override
     public int receive(FrameHandler handler, int max) {
+        int n = receiveReady(handler, max);
+        if (n == 0 && max > 0) {
+            pollfd.set(U16, 4, (short) (Abi.POLLIN | Abi.POLLERR));
+            pollfd.set(U16, 6, (short) 0);
+            sys.poll(pollfd, 1, config.pollTimeoutMillis());
+            n = receiveReady(handler, max);
+        }
+        return n;
+    }
+
+    /** Hands up to {@code max} frames already in the ring to {@code handler}, never waiting. */
+    public int receiveReady(FrameHandler handler, int max) {
+        return v2 ? receiveV2(handler, max) : receiveV3(handler, max);
+    }
+
+    private int receiveV2(FrameHandler handler, int max) {
         int n = 0;
-        boolean polled = false;
+        while (n < max) {
+            long slot = (long) rxIndex * config.frameSize();
+            int status = (int) INT.getAcquire(ring, slot + H2_STATUS);
+            if ((status & Abi.TP_STATUS_USER) == 0) {
+                break;
+            }
+            int snap = ring.get(U32, slot + H2_SNAPLEN);
+            int macOff = ring.get(U16, slot + H2_MAC) & 0xffff;
+            handler.onFrame(ring, slot + macOff, snap);
+            n++;
+            received++;
+            INT.setRelease(ring, slot + H2_STATUS, Abi.TP_STATUS_KERNEL);
+            rxIndex = rxIndex + 1 == rxFrames ? 0 : rxIndex + 1;
+        }
+        return n;
+    }
+
+    private int receiveV3(FrameHandler handler, int max) {
+        int n = 0;
         while (n < max) {
             if (remaining == 0) {
-                long base = (long) block * config.blockSize();
+                long base = (long) rxIndex * config.blockSize();
                 int status = (int) INT.getAcquire(ring, base + BLOCK_STATUS);
                 if ((status & Abi.TP_STATUS_USER) == 0) {
-                    if (n > 0 || polled) {
-                        break;
-                    }
-                    pollfd.set(U16, 4, (short) (Abi.POLLIN | Abi.POLLERR));
-                    pollfd.set(U16, 6, (short) 0);
-                    sys.poll(pollfd, 1, config.pollTimeoutMillis());
-                    polled = true;
-                    continue;
+                    break;
                 }
                 remaining = ring.get(U32, base + BLOCK_NUM_PKTS);
                 framePos = base + Integer.toUnsignedLong(ring.get(U32, base + BLOCK_FIRST_PKT));
@@ -190,16 +243,21 @@ public final class AfPacketIo implements PacketIo {
         return n;
     }
 
+    /** The socket's descriptor, for {@link RingPoller}. */
+    int fd() {
+        return fd;
+    }
+
     private void releaseBlock() {
-        INT.setRelease(ring, (long) block * config.blockSize() + BLOCK_STATUS, Abi.TP_STATUS_KERNEL);
-        block = block + 1 == config.blockCount() ? 0 : block + 1;
+        INT.setRelease(ring, (long) rxIndex * config.blockSize() + BLOCK_STATUS, Abi.TP_STATUS_KERNEL);
+        rxIndex = rxIndex + 1 == config.blockCount() ? 0 : rxIndex + 1;
     }
 
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
-        if (length > config.frameSize() - TX_DATA || length < 14) {
+        if (length > config.frameSize() - txData || length < 14) {
             throw new IllegalArgumentException("frame of " + length + " bytes does not fit a "
-                    + config.frameSize() + "-byte slot (max " + (config.frameSize() - TX_DATA) + ")");
+                    + config.frameSize() + "-byte slot (max " + (config.frameSize() - txData) + ")");
         }
         if (config.txMode() == TxMode.SENDTO) {
             MemorySegment.copy(frame, offset, txBuffer, 0, length);
@@ -211,20 +269,25 @@ public final class AfPacketIo implements PacketIo {
             return true;
         }
         long slot = txBase + (long) txIndex * config.frameSize();
-        int status = (int) INT.getAcquire(ring, slot + H_STATUS);
+        int status = (int) INT.getAcquire(ring, slot + txStatus);
         if (status != Abi.TP_STATUS_AVAILABLE && status != Abi.TP_STATUS_WRONG_FORMAT && txPending > 0) {
             flush();
-            status = (int) INT.getAcquire(ring, slot + H_STATUS);
+            status = (int) INT.getAcquire(ring, slot + txStatus);
         }
         if (status != Abi.TP_STATUS_AVAILABLE && status != Abi.TP_STATUS_WRONG_FORMAT) {
             txRejected++;
             return false;
         }
-        MemorySegment.copy(frame, offset, ring, slot + TX_DATA, length);
-        ring.set(U32, slot + H_NEXT, 0);
-        ring.set(U32, slot + H_SNAPLEN, length);
-        ring.set(U32, slot + H_LEN, length);
-        INT.setRelease(ring, slot + H_STATUS, Abi.TP_STATUS_SEND_REQUEST);
+        MemorySegment.copy(frame, offset, ring, slot + txData, length);
+        if (v2) {
+            ring.set(U32, slot + H2_SNAPLEN, length);
+            ring.set(U32, slot + H2_LEN, length);
+        } else {
+            ring.set(U32, slot + H_NEXT, 0);
+            ring.set(U32, slot + H_SNAPLEN, length);
+            ring.set(U32, slot + H_LEN, length);
+        }
+        INT.setRelease(ring, slot + txStatus, Abi.TP_STATUS_SEND_REQUEST);
         txIndex = txIndex + 1 == txSlots ? 0 : txIndex + 1;
         txPending++;
         transmitted++;

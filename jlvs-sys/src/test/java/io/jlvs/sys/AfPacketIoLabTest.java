@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** AF_PACKET on the root side of a veth whose peer lives in a namespace made by the test. */
@@ -43,10 +44,12 @@ class AfPacketIoLabTest {
         return seen;
     }
 
-    @Test
-    void receivesTheEchoRequestsAPeerSends() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RingVersion.class)
+    void receivesTheEchoRequestsAPeerSends(RingVersion version) throws Exception {
         try (VethLab lab = VethLab.create();
-                AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).pollTimeoutMillis(20).build())) {
+                AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).ringVersion(version)
+                        .pollTimeoutMillis(20).build())) {
             lab.inNs("ping", "-c", "3", "-i", "0.2", "-W", "1", lab.hostAddr.toString());
 
             List<Seen> seen = drain(io, 300);
@@ -73,16 +76,16 @@ class AfPacketIoLabTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TxMode.class)
-    void aCraftedEchoRequestIsAnsweredByThePeer(TxMode mode) throws Exception {
+    @CsvSource({"SENDTO, TPACKET_V3", "TX_RING, TPACKET_V3", "SENDTO, TPACKET_V2", "TX_RING, TPACKET_V2"})
+    void aCraftedEchoRequestIsAnsweredByThePeer(TxMode mode, RingVersion version) throws Exception {
         try (VethLab lab = VethLab.create();
                 AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).txMode(mode)
-                        .pollTimeoutMillis(20).build())) {
+                        .ringVersion(version).pollTimeoutMillis(20).build())) {
             long peerMac = lab.peerMac();
             // the peer must know where to answer without an ARP round trip through the socket under test
             lab.inNs("ip", "neigh", "replace", lab.hostAddr.toString(), "lladdr",
                     AfPacketIo.formatMac(io.macAddress()), "dev", lab.peer);
-            int id = 0x5a00 | mode.ordinal();
+            int id = 0x5a00 | mode.ordinal() << 4 | version.ordinal();
             try (Arena arena = Arena.ofConfined()) {
                 for (int seq = 1; seq <= 3; seq++) {
                     byte[] f = Frames.icmpEcho(io.macAddress(), peerMac, lab.hostAddr, lab.nsAddr, id, seq);
@@ -180,6 +183,45 @@ class AfPacketIoLabTest {
             // a 4 KiB block holds at most 4096 / (48 + 142) = 21 such frames, the ring 16 x 21 = 336:
             // more than three times that went through it
             assertThat(requests[0]).isGreaterThan(3 * 336);
+        }
+    }
+
+    @Test
+    void aV2RingOfThirtyTwoSlotsWrapsWithFramesInOrderAndEachHandedOverAtOnce() throws Exception {
+        int count = 3000;
+        try (VethLab lab = VethLab.create();
+                AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).ringVersion(RingVersion.TPACKET_V2)
+                        .ring(4096, 16).frameSize(2048).pollTimeoutMillis(20)
+                        .filter(BpfFilter.builder().source(lab.nsAddr).build()).build())) {
+            // V2 hands each frame over on its own: one ping's request arrives without any block timeout
+            lab.inNs("ping", "-c", "1", "-W", "1", lab.hostAddr.toString());
+            assertThat(io.receiveReady((s, o, l) -> { }, 100)).as("the echo request is already in its slot")
+                    .isEqualTo(1);
+            Process flood = lab.startInNs(List.of("ping", "-f", "-c", String.valueOf(count), "-W", "1", "-s", "100",
+                    lab.hostAddr.toString()));
+            int[] requests = {0};
+            int[] lastSeq = {0};
+            boolean[] ordered = {true};
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline && flood.isAlive()) {
+                io.receive((s, off, len) -> {
+                    if (Frames.icmpType(s, off) == 8) {
+                        int seq = Frames.icmpSeq(s, off);
+                        ordered[0] &= seq > lastSeq[0];
+                        lastSeq[0] = seq;
+                        requests[0]++;
+                    }
+                }, 8);
+            }
+            drainInto(io, requests, lastSeq, ordered);
+            PacketStats stats = io.statistics();
+            System.out.printf("[sys] V2 ring wrap: %d echo requests through 32 slots of 2 KiB, kernel %s%n",
+                    requests[0], stats);
+
+            assertThat(ordered[0]).as("frames handed over in sequence order").isTrue();
+            assertThat(requests[0] + stats.drops()).isGreaterThanOrEqualTo(count);
+            // 16 blocks of 4 KiB hold 2 slots each: the ring went round more than ten times
+            assertThat(requests[0]).isGreaterThan(10 * 32);
         }
     }
 

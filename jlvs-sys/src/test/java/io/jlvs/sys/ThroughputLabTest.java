@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Quick, bounded measurements printed as {@code [sys] ...} lines (no assertion on speed): frames per second
@@ -74,14 +74,15 @@ class ThroughputLabTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TxMode.class)
-    void burstFromOneVethEndToTheOther(TxMode mode) throws Exception {
+    @CsvSource({"SENDTO, TPACKET_V3", "TX_RING, TPACKET_V3", "SENDTO, TPACKET_V2", "TX_RING, TPACKET_V2"})
+    void burstFromOneVethEndToTheOther(TxMode mode, RingVersion version) throws Exception {
         Lab.requireNetns();
         int count = 200_000;
         String[] pair = rootPair();
-        try (AfPacketIo tx = AfPacketIo.open(AfPacketConfig.forInterface(pair[0]).txMode(mode).txFrames(512).build());
+        try (AfPacketIo tx = AfPacketIo.open(AfPacketConfig.forInterface(pair[0]).txMode(mode).txFrames(512)
+                        .ringVersion(version).build());
                 AfPacketIo rx = AfPacketIo.open(AfPacketConfig.forInterface(pair[1]).ethertype(0x88b5)
-                        .pollTimeoutMillis(20).blockTimeoutMillis(1).build())) {
+                        .ringVersion(version).pollTimeoutMillis(20).blockTimeoutMillis(1).build())) {
             long dst = rx.macAddress();
             AtomicLong sentNanos = new AtomicLong();
             AtomicLong refused = new AtomicLong();
@@ -112,28 +113,34 @@ class ThroughputLabTest {
             long[] got = {0};
             long[] outOfOrder = {0};
             long[] lastSeq = {-1};
+            io.jlvs.core.io.FrameHandler handler = (s, off, len) -> {
+                long seq = s.get(Frames.BE32, off + 14);
+                if (seq <= lastSeq[0]) {
+                    outOfOrder[0]++;
+                }
+                lastSeq[0] = seq;
+                got[0]++;
+            };
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
             long lastFrame = start;
             long deadline = start + 60_000_000_000L;
             while (System.nanoTime() < deadline && (sender.isAlive() || System.nanoTime() - lastFrame < 300_000_000L)) {
-                int n = rx.receive((s, off, len) -> {
-                    long seq = s.get(Frames.BE32, off + 14);
-                    if (seq <= lastSeq[0]) {
-                        outOfOrder[0]++;
-                    }
-                    lastSeq[0] = seq;
-                    got[0]++;
-                }, 512);
+                int n = rx.receive(handler, 512);
                 if (n > 0) {
                     lastFrame = System.nanoTime();
                 }
             }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
             sender.join(5000);
             long rxNanos = lastFrame - start;
             PacketStats stats = rx.statistics();
-            System.out.printf("[sys] tx %s: %d frames of 60 B in %.3f s = %.0f frames/s (%d refused); "
-                            + "rx ring: %d frames = %.0f frames/s, %s%n", mode, count, sentNanos.get() / 1e9,
-                    count / (sentNanos.get() / 1e9), refused.get(), got[0], got[0] / (rxNanos / 1e9), stats);
+            System.out.printf("[sys] %s, tx %s: %d frames of 60 B in %.3f s = %.0f frames/s (%d refused); "
+                            + "rx ring: %d frames = %.0f frames/s, %s; receiving thread allocated %d B%n", version,
+                    mode, count, sentNanos.get() / 1e9, count / (sentNanos.get() / 1e9), refused.get(), got[0],
+                    got[0] / (rxNanos / 1e9), stats, allocated);
 
             assertThat(sender.isAlive()).isFalse();
             assertThat(outOfOrder[0]).as("frames out of order").isZero();

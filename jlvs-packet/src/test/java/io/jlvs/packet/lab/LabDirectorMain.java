@@ -13,6 +13,8 @@ import io.jlvs.core.view.VirtualServiceView;
 import io.jlvs.engine.IpvsEngine;
 import io.jlvs.packet.PacketDirector;
 import io.jlvs.packet.PacketDirectorSettings;
+import io.jlvs.sys.RingVersion;
+import io.jlvs.sys.TxMode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -36,6 +38,24 @@ public final class LabDirectorMain {
     private LabDirectorMain() {
     }
 
+    /**
+     * The data plane's defaults, or what the system properties {@code jlvs.lab.ring} ({@code TPACKET_V2},
+     * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}) and {@code jlvs.lab.workers}
+     * say (bench/packet.sh compares them).
+     */
+    static PacketDirectorSettings settings(List<String> interfaces) {
+        PacketDirectorSettings s = PacketDirectorSettings.of(interfaces);
+        String ring = System.getProperty("jlvs.lab.ring");
+        if (ring != null) {
+            s = s.withRingVersion(RingVersion.valueOf(ring));
+        }
+        String tx = System.getProperty("jlvs.lab.tx");
+        if (tx != null) {
+            s = s.withTxMode(TxMode.valueOf(tx));
+        }
+        return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
+    }
+
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         ForwardingMethod method = ForwardingMethod.valueOf(switch (args[0]) {
@@ -52,7 +72,7 @@ public final class LabDirectorMain {
         IpvsEngine engine = new IpvsEngine();
         PacketDirector director;
         try {
-            director = PacketDirector.start(engine, PacketDirectorSettings.of(interfaces));
+            director = PacketDirector.start(engine, settings(interfaces));
         } catch (IllegalStateException e) {
             out.println("FAILED " + e.getMessage());
             return;

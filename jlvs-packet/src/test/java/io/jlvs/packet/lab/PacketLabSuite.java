@@ -81,10 +81,19 @@ abstract class PacketLabSuite {
         assertThat(byServer.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
 
         Map<String, long[]> after = stats();
+        long allConns = 0;
         for (int i = 0; i < 3; i++) {
             String addr = lab.servers.get(i);
             long conns = after.get(addr)[0] - before.get(addr)[0];
-            assertThat(conns).as("connections counted for " + addr).isEqualTo(byServer.get("rs" + (i + 1)).longValue());
+            long answered = byServer.get("rs" + (i + 1)).longValue();
+            allConns += conns;
+            if (lab.nat()) {
+                assertThat(conns).as("connections counted for " + addr).isEqualTo(answered);
+            } else {
+                // DR/TUN: a reused port whose entry is still in FIN_WAIT/CLOSE (no replies seen) continues that
+                // entry (conn_reuse_mode 1) and is no new connection, as in IPVS; how often depends on timing
+                assertThat(conns).as("connections counted for " + addr).isPositive().isLessThanOrEqualTo(answered);
+            }
             long inPkts = after.get(addr)[1] - before.get(addr)[1];
             // at least SYN, request, ACK of the response and FIN per connection
             assertThat(inPkts).as("packets in for " + addr).isGreaterThanOrEqualTo(4 * conns);
@@ -95,6 +104,7 @@ abstract class PacketLabSuite {
                 assertThat(outPkts).as("DR replies bypass the director").isZero();
             }
         }
+        assertThat(allConns).as("new connections").isGreaterThanOrEqualTo(REQUESTS * 9 / 10);
     }
 
     @Test
@@ -135,9 +145,11 @@ abstract class PacketLabSuite {
         assertThat(busy).as("a server holds the download").isNotNull();
         assertThat(lab.ask("weight " + busy + " 0")).containsExactly("OK");
         // client ports never used before in this lab, so no old entry (which could point at the drained
-        // server, as IPVS's would) is reused: every one of these connections is new to the director
+        // server, as IPVS's would) is reused: every one of these connections is new to the director. Below
+        // the ephemeral range (32768-60999): earlier requests' ports, whose DR/TUN entries wait in
+        // FIN_WAIT/CLOSE, cannot be among them
         Shell.Result r = lab.client(60, "curl", "-sS", "--max-time", "5", "-H", "Connection: close",
-                "--local-port", "46000-46999", "http://" + PacketLab.VIP + "/name?i=[1-30]");
+                "--local-port", "20000-20999", "http://" + PacketLab.VIP + "/name?i=[1-30]");
         assertThat(r.exitCode()).isZero();
         String busyName = "rs" + (lab.servers.indexOf(busy) + 1);
         assertThat(r.output().lines().map(String::strip).toList()).hasSize(30).doesNotContain(busyName);
