@@ -56,7 +56,8 @@ final class LvsSyncDaemonParser {
                         return null;
                     }
                     if (instance != null) {
-                        error("lvs_sync_daemon vrrp instance has already been specified as " + instance + " - ignoring");
+                        error("lvs_sync_daemon vrrp instance has already been specified as " + instance
+                                + " - ignoring");
                     } else {
                         instance = value;
                     }

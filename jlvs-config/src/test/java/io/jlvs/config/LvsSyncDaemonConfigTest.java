@@ -21,7 +21,8 @@ class LvsSyncDaemonConfigTest {
             """;
 
     private static ParseResult parse(String line) {
-        return Corpus.parser().parse("keepalived.conf", "global_defs {\n    " + line + "\n}\n" + INSTANCE, Path.of("."));
+        return Corpus.parser().parse("keepalived.conf", "global_defs {\n    " + line + "\n}\n" + INSTANCE,
+                Path.of("."));
     }
 
     private static List<String> messages(ParseResult r) {
@@ -99,7 +100,8 @@ class LvsSyncDaemonConfigTest {
         assertThat(r.accepted()).isTrue();
         assertThat(r.problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ProblemKind.NOTICE);
-            assertThat(p.message()).isEqualTo("Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config");
+            assertThat(p.message())
+                    .isEqualTo("Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config");
         });
     }
 

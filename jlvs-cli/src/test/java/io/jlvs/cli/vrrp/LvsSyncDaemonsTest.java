@@ -97,7 +97,8 @@ class LvsSyncDaemonsTest {
     void anUnknownInstanceRunsNothingAndSaysSo() {
         configure("lvs_sync_daemon eth0 VI_9");
         assertThat(listed()).isEmpty();
-        assertThat(events).containsExactly("Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config");
+        assertThat(events).containsExactly(
+                "Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config");
     }
 
     @Test
