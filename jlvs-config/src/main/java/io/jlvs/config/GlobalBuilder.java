@@ -1,6 +1,7 @@
 package io.jlvs.config;
 
 import io.jlvs.config.model.GlobalDefs;
+import io.jlvs.config.model.LvsSyncDaemonDef;
 import io.jlvs.config.model.Setting;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ final class GlobalBuilder extends BlockBuilder {
     private boolean lvsFlush;
     private boolean vrrpStrict;
     private final List<Setting> settings = new ArrayList<>();
+    private LvsSyncDaemonDef lvsSyncDaemon;
 
     GlobalBuilder(ProblemLog log) {
         super(log);
@@ -61,6 +63,12 @@ final class GlobalBuilder extends BlockBuilder {
                     }
                 }
                 case "lvs_flush" -> lvsFlush = true;
+                case "lvs_sync_daemon" -> {
+                    LvsSyncDaemonDef d = new LvsSyncDaemonParser(log, values).parse(c.args(), lvsSyncDaemon);
+                    if (d != null) {
+                        lvsSyncDaemon = d;
+                    }
+                }
                 case "vrrp_strict" -> vrrpStrict = true;
                 case "vrrp_vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
                         "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
@@ -83,12 +91,17 @@ final class GlobalBuilder extends BlockBuilder {
         return vrrpVersion;
     }
 
+    /** lvs_sync_daemon as accepted, or null. */
+    LvsSyncDaemonDef lvsSyncDaemon() {
+        return lvsSyncDaemon;
+    }
+
     boolean vrrpStrict() {
         return vrrpStrict;
     }
 
     GlobalDefs build() {
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, scriptSecurity, scriptUser,
-                vrrpVersion, lvsFlush, settings);
+                vrrpVersion, lvsFlush, settings, lvsSyncDaemon);
     }
 }

@@ -9,9 +9,10 @@ final class GlobalKeywords {
         KeywordTable t = new KeywordTable("global_defs");
         t.flags(true, "router_id");
         t.used("notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
-                "script_user", "vrrp_version", "vrrp_mcast_group4", "vrrp_mcast_group6", "lvs_sync_daemon",
+                "script_user", "vrrp_version", "vrrp_mcast_group4", "vrrp_mcast_group6",
                 "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "default_interface");
         t.leaf("lvs_timeouts", 1, true);
+        t.leaf("lvs_sync_daemon", 0, true);
         t.values(true, "notification_email");
         t.flags(true, "enable_script_security", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_strict",
                 "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures");

@@ -1,6 +1,7 @@
 package io.jlvs.config;
 
 import io.jlvs.config.model.KeepalivedConfig;
+import io.jlvs.config.model.LvsSyncDaemonDef;
 import io.jlvs.config.model.Setting;
 import io.jlvs.config.model.SyncGroupDef;
 import io.jlvs.config.model.TrackFileDef;
@@ -126,6 +127,13 @@ public final class KeepalivedParser {
         List<VirtualServerDef> valid = new CheckValidator(log).validate(vss, vsgs);
         new VrrpValidator(log).validate(instances, syncGroups, scripts, trackFiles);
         log.global();
+        LvsSyncDaemonDef syncDaemon = global.lvsSyncDaemon();
+        if (syncDaemon != null && syncDaemon.vrrpInstance() != null
+                && instances.stream().noneMatch(i -> i.name().equals(syncDaemon.vrrpInstance()))) {
+            // keepalived -t accepts this; its VRRP process logs it at start and runs no sync daemon
+            log.report(ProblemKind.NOTICE, "Unable to find vrrp instance " + syncDaemon.vrrpInstance()
+                    + " for lvs_syncd - clearing lvs_syncd config");
+        }
         boolean checkScripts = vsb.usesScripts || rsb.usesScripts || checkers.usesScripts;
         if (!global.scriptSecurity() && checkScripts) {
             log.report(ProblemKind.SECURITY_ERROR,

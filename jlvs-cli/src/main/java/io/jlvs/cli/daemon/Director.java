@@ -142,7 +142,7 @@ public final class Director implements IpvsControl, AutoCloseable {
         }
         counters.reloads(runtime::reloads);
         keepalived = runtime;
-        vrrp = VrrpService.start(runtime.config(), line -> events.record(EventLog.FAILOVER, line));
+        vrrp = VrrpService.start(runtime.config(), line -> events.record(EventLog.FAILOVER, line), this);
         return result;
     }
 
@@ -250,13 +250,13 @@ public final class Director implements IpvsControl, AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        sync.close();
-        if (packet != null) {
-            packet.close();
-        }
         VrrpService v = vrrp;
         if (v != null) {
             v.close();
+        }
+        sync.close();
+        if (packet != null) {
+            packet.close();
         }
         KeepalivedRuntime k = keepalived;
         if (k != null) {

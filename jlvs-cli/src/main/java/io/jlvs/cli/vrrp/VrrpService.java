@@ -2,6 +2,7 @@ package io.jlvs.cli.vrrp;
 
 import io.jlvs.admin.VrrpInstanceView;
 import io.jlvs.config.model.KeepalivedConfig;
+import io.jlvs.core.command.IpvsControl;
 import io.jlvs.vrrp.runtime.LinuxVrrpHost;
 import io.jlvs.vrrp.runtime.ScriptExecutor;
 import io.jlvs.vrrp.runtime.ScriptRunner;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * and started again, a removed one is stopped gracefully (a MASTER sends priority 0), an added one is started.
  * State changes go to the event sink in keepalived's words ({@code (VI_1) Entering MASTER STATE}); what the
  * runtime cannot honour is logged once as a warning. A unit that fails to start is logged and left out; the
- * others run. Thread-safe.
+ * others run. With a sync-daemon control, global_defs {@code lvs_sync_daemon} drives the IPVS sync daemons from
+ * the named instance's state ({@link LvsSyncDaemons}). Thread-safe.
  */
 public final class VrrpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpService.class);
@@ -40,6 +42,8 @@ public final class VrrpService implements AutoCloseable {
     private final Supplier<VrrpHost> hosts;
     private final LongSupplier clock;
     private final ScriptExecutor scripts;
+    /** null: lvs_sync_daemon is not acted on (no control given). */
+    private final LvsSyncDaemons syncDaemons;
     /** Guarded by {@code this}. */
     private final Map<String, Unit> units = new LinkedHashMap<>();
     private final Set<String> warned = new HashSet<>();
@@ -57,11 +61,12 @@ public final class VrrpService implements AutoCloseable {
     }
 
     private VrrpService(Consumer<String> events, Supplier<VrrpHost> hosts, LongSupplier clock,
-                        ScriptExecutor scripts) {
+                        ScriptExecutor scripts, IpvsControl syncControl) {
         this.events = events;
         this.hosts = hosts;
         this.clock = clock;
         this.scripts = scripts;
+        this.syncDaemons = syncControl == null ? null : new LvsSyncDaemons(syncControl, events);
     }
 
     /** Starts the configuration's VRRP instances on this host (raw sockets, rtnetlink); none: nothing runs. */
@@ -69,12 +74,23 @@ public final class VrrpService implements AutoCloseable {
         return start(config, eventSink, LinuxVrrpHost::new, System::nanoTime, new ScriptRunner());
     }
 
+    /** As above; lvs_sync_daemon starts and stops sync daemons through {@code syncControl} (the director). */
+    public static VrrpService start(KeepalivedConfig config, Consumer<String> eventSink, IpvsControl syncControl) {
+        return start(config, eventSink, LinuxVrrpHost::new, System::nanoTime, new ScriptRunner(), syncControl);
+    }
+
     /**
      * As above with another host (one is asked for per router; the router closes it), clock and script runner.
      */
     public static VrrpService start(KeepalivedConfig config, Consumer<String> eventSink, Supplier<VrrpHost> hosts,
                                     LongSupplier clock, ScriptExecutor scripts) {
-        VrrpService s = new VrrpService(eventSink, hosts, clock, scripts);
+        return start(config, eventSink, hosts, clock, scripts, null);
+    }
+
+    /** As above, lvs_sync_daemon driving sync daemons through {@code syncControl}; null: not acted on. */
+    public static VrrpService start(KeepalivedConfig config, Consumer<String> eventSink, Supplier<VrrpHost> hosts,
+                                    LongSupplier clock, ScriptExecutor scripts, IpvsControl syncControl) {
+        VrrpService s = new VrrpService(eventSink, hosts, clock, scripts, syncControl);
         s.reload(config);
         return s;
     }
@@ -122,6 +138,20 @@ public final class VrrpService implements AutoCloseable {
         }
         running = List.copyOf(order);
         live = List.copyOf(next.values());
+        if (syncDaemons != null) {
+            syncDaemons.configure(config, this::stateOf);
+        }
+    }
+
+    private VrrpState stateOf(String instance) {
+        for (Unit u : live) {
+            for (VrrpInstanceStatus st : u.router().status()) {
+                if (st.name().equals(instance)) {
+                    return st.state();
+                }
+            }
+        }
+        return null;
     }
 
     private Unit startUnit(UnitSpec spec, boolean restart) {
@@ -142,6 +172,9 @@ public final class VrrpService implements AutoCloseable {
         return new VrrpRouterListener() {
             @Override
             public void transition(String instance, VrrpState from, VrrpState to) {
+                if (syncDaemons != null) {
+                    syncDaemons.transition(instance, to);
+                }
                 if (to == VrrpState.STOP) {
                     events.accept("(" + instance + ") Stopped");
                 }
@@ -232,5 +265,13 @@ public final class VrrpService implements AutoCloseable {
         units.clear();
         running = List.of();
         live = List.of();
+        if (syncDaemons != null) {
+            syncDaemons.close();
+        }
+    }
+
+    /** The sync daemons lvs_sync_daemon runs now (none without the keyword or a sync-daemon control). */
+    public List<io.jlvs.core.view.SyncDaemonView> lvsSyncDaemons() {
+        return syncDaemons == null ? List.of() : syncDaemons.running();
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param smtpConnectTimeout null when not set (keepalived's default is 30 s)
  * @param vrrpVersion        2 or 3; 2 when not set
+ * @param lvsSyncDaemon      lvs_sync_daemon, null when not set (or refused)
  */
 public record GlobalDefs(
         String routerId,
@@ -19,7 +20,8 @@ public record GlobalDefs(
         String scriptUser,
         int vrrpVersion,
         boolean lvsFlush,
-        List<Setting> settings) {
+        List<Setting> settings,
+        LvsSyncDaemonDef lvsSyncDaemon) {
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);
@@ -27,6 +29,6 @@ public record GlobalDefs(
     }
 
     public static GlobalDefs empty() {
-        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of());
+        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of(), null);
     }
 }
