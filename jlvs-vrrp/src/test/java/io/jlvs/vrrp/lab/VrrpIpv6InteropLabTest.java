@@ -8,8 +8,11 @@ import static io.jlvs.vrrp.lab.VrrpRouterInteropLabTest.skew;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.vrrp.codec.VrrpAdvertisement;
+import io.jlvs.vrrp.codec.VrrpPacketEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +41,7 @@ class VrrpIpv6InteropLabTest {
      * keepalived the better router (200), jlvs 100: keepalived MASTER holding the VIP, jlvs BACKUP on its adverts;
      * the bystander resolves the VIP to keepalived's MAC; kill -9 of keepalived: jlvs MASTER and VIP owner within
      * 3 x advert_int + skew + 1 s, and its unsolicited neighbour advertisements move the bystander's entry to jlvs's
-     * MAC.
+     * MAC; then spoofed adverts (hop limit 254, bad checksum, other VRID) from the bystander are dropped and counted.
      */
     @Test
     void keepalivedMasterKilledJlvsTakesOverWithNeighbourAdvertisement() throws Exception {
@@ -78,6 +81,30 @@ class VrrpIpv6InteropLabTest {
                     + " s)");
             assertThat(seconds(master - killed)).isLessThanOrEqualTo(bound);
             assertNoComplaint(ka.log());
+
+            // spoofed IPv6 adverts from the bystander: hop limit 254, a bad checksum, another VRID: dropped,
+            // counted, no state change
+            String before = jl.status();
+            VrrpAdvertisement better = VrrpAdvertisement.v3(61, 250, 100, List.of(vip));
+            IpAddress group = VrrpPacketEncoder.MCAST_GROUP6;
+            byte[] hop254 = VrrpPacketEncoder.encode(better, o.address(), group, 254, 0);
+            byte[] badSum = VrrpPacketEncoder.encode(better, o.address(), group, 0);
+            badSum[40 + 6] ^= 0x5a;
+            byte[] otherVrid = VrrpPacketEncoder.encode(VrrpAdvertisement.v3(63, 250, 100, List.of(vip)),
+                    o.address(), group, 0);
+            VrrpRouterInteropLabTest.inject(lan, o, List.of(hop254, badSum, otherVrid));
+            await("drops counted", Duration.ofSeconds(5)).untilAsserted(() -> {
+                String s = jl.status();
+                assertThat(JlvsChild.counter(s, "drop.TTL")).isEqualTo(JlvsChild.counter(before, "drop.TTL") + 1);
+                assertThat(JlvsChild.counter(s, "drop.CHECKSUM"))
+                        .isEqualTo(JlvsChild.counter(before, "drop.CHECKSUM") + 1);
+                assertThat(JlvsChild.counter(s, "drop.UNKNOWN_VRID"))
+                        .isEqualTo(JlvsChild.counter(before, "drop.UNKNOWN_VRID") + 1);
+            });
+            String after = jl.status();
+            report("v6 spoofs: " + after);
+            assertThat(after).contains("state=MASTER");
+            assertThat(JlvsChild.counter(after, "transitions")).isEqualTo(JlvsChild.counter(before, "transitions"));
 
             jl.stop();
             assertThat(lan.owns6(j, vip)).as("VIP removed on stop").isFalse();
