@@ -87,6 +87,38 @@ class RawIp6SocketLabTest {
     }
 
     @Test
+    void theAdvertisementLeavesFromTheAddressItselfToAllNodesWithHopLimit255() throws Exception {
+        try (VethLab lab = VethLab.create(); RawIp6Socket icmp = RawIp6Socket.open(RawIp6Socket.IPPROTO_ICMPV6)) {
+            linkLocal(lab.host);
+            IpAddress vip = IpAddress.parse("fd00:5e::51");
+            Shell.run("ip", "-6", "addr", "add", vip + "/64", "dev", lab.host, "nodad").orThrow("addr add");
+            int ifindex = new Syscalls().ifNameToIndex(lab.host);
+            icmp.bindToDevice(lab.host);
+
+            NeighbourAdvertisement.send(lab.host, ifindex, vip, 0x020000000042L, false, 1);
+
+            // multicast loop is on: our own all-nodes advertisement comes back to this host's ICMPv6 socket
+            MemorySegment buf = MemorySegment.ofArray(new byte[2048]);
+            byte[] na = null;
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (na == null && System.nanoTime() < end) {
+                int n = icmp.receive(buf, 100);
+                if (n >= 72 && (buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 40) & 0xff) == 136) {
+                    na = Arrays.copyOf(buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), n);
+                }
+            }
+            assertThat(na).isNotNull();
+            assertThat(na[7] & 0xff).as("hop limit").isEqualTo(255);
+            assertThat(IpAddress.of(Arrays.copyOfRange(na, 8, 24))).as("source").isEqualTo(vip);
+            assertThat(IpAddress.of(Arrays.copyOfRange(na, 24, 40))).as("destination")
+                    .isEqualTo(NeighbourAdvertisement.ALL_NODES);
+            assertThat(IpAddress.of(Arrays.copyOfRange(na, 48, 64))).as("target").isEqualTo(vip);
+            assertThat(na[44] & 0xff).as("flags: override").isEqualTo(0x20);
+            assertThat(na[42] | na[43]).as("checksum filled in by the kernel").isNotZero();
+        }
+    }
+
+    @Test
     void anUnsolicitedNeighbourAdvertisementOverridesThePeersEntry() throws Exception {
         try (VethLab lab = VethLab.create()) {
             linkLocal(lab.host);
