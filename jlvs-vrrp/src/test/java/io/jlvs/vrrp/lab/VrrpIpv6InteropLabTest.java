@@ -157,4 +157,67 @@ class VrrpIpv6InteropLabTest {
             throw t;
         }
     }
+    /**
+     * VRRPv3 unicast over IPv6 (unicast_src_ip / unicast_peer with ULA addresses on both sides), keepalived 200 and
+     * jlvs 100: jlvs BACKUP on keepalived's unicast adverts (none dropped); kill -9 of keepalived: jlvs takes over
+     * within 3 x advert_int + skew + 1 s; keepalived returns at priority 50 and stays BACKUP on our unicast adverts,
+     * with no complaint.
+     */
+    @Test
+    void unicastPeersOverIpv6() throws Exception {
+        VrrpLan lan = VrrpLan.create(dir);
+        try (lan) {
+            VrrpLan.Node j = lan.node6("j", 2);
+            VrrpLan.Node k = lan.node6("k", 3);
+            IpAddress vip = lan.addr6(0x100);
+            String unicast = """
+                      unicast_src_ip %s
+                      unicast_peer {
+                        %s
+                      }
+                      virtual_ipaddress {""".formatted(k.address(), j.address());
+            String kaConf = KeepalivedPeer.config6(64, 200, vip.toString()).replace("  virtual_ipaddress {", unicast);
+            assertThat(kaConf).contains("unicast_peer");
+            KeepalivedPeer ka = KeepalivedPeer.start(lan, k, "ka6u", kaConf);
+            Properties props = jlvs6(64, 100, vip);
+            props.setProperty("unicastSource", j.address().toString());
+            props.setProperty("unicastPeers", k.address().toString());
+            JlvsChild jl = JlvsChild.start(lan, j, "jlvs6u", props);
+
+            await("keepalived MASTER", Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(lan.owners6(vip)).containsExactly(k));
+            await("jlvs BACKUP on 2 unicast adverts", Duration.ofSeconds(8)).untilAsserted(() -> {
+                assertThat(jl.state()).isEqualTo("BACKUP");
+                assertThat(JlvsChild.counter(jl.status(), "rcvd")).isGreaterThanOrEqualTo(2);
+            });
+            String status = jl.status();
+            assertThat(status).doesNotContain("drop.");
+            assertThat(ka.log()).contains("unicast, address(" + k.address() + ")");
+
+            long killed = System.nanoTime();
+            ka.kill9();
+            double bound = 3 + skew(100) + 1;
+            await("jlvs MASTER after kill -9", Duration.ofMillis((long) (bound * 1000) + 500))
+                    .until(() -> lan.owns6(j, vip) && jl.transitionAt("MASTER", killed).isPresent());
+            double took = seconds(jl.transitionAt("MASTER", killed).orElseThrow() - killed);
+            report("v6 unicast kill -9 keepalived -> jlvs MASTER " + took + " s (bound " + bound + " s); before: "
+                    + status);
+            assertThat(took).isLessThanOrEqualTo(bound);
+            assertNoComplaint(ka.log());
+
+            lan.ip(k.ns(), "-6", "addr", "del", vip + "/64", "dev", "eth0");
+            KeepalivedPeer ka2 = KeepalivedPeer.start(lan, k, "ka6u2",
+                    KeepalivedPeer.config6(64, 50, vip.toString()).replace("  virtual_ipaddress {", unicast));
+            await("keepalived hears our unicast adverts and stays BACKUP", Duration.ofSeconds(7))
+                    .during(Duration.ofMillis(4500))
+                    .untilAsserted(() -> assertThat(lan.owners6(vip)).containsExactly(j));
+            assertThat(ka2.log()).contains("(VI_1) Entering BACKUP STATE (init)").doesNotContain("Entering MASTER");
+            assertNoComplaint(ka2.log());
+            jl.stop();
+            assertThat(lan.owners6(vip)).as("VIP removed on stop").isEmpty();
+        } catch (Throwable t) {
+            lan.dumpLogs();
+            throw t;
+        }
+    }
 }
