@@ -142,10 +142,10 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     private int ifaddrmsg(int at, int interfaceIndex, IpAddress address, int prefixLength) {
-        if (!address.isV4() || prefixLength < 0 || prefixLength > 32) {
-            throw new IllegalArgumentException("IPv4 address with a prefix 0..32 expected: " + address + "/" + prefixLength);
+        if (prefixLength < 0 || prefixLength > (address.isV4() ? 32 : 128)) {
+            throw new IllegalArgumentException("prefix out of range: " + address + "/" + prefixLength);
         }
-        request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
+        request.set(ValueLayout.JAVA_BYTE, at, (byte) (address.isV4() ? Abi.AF_INET : RawIp6Socket.AF_INET6));
         request.set(ValueLayout.JAVA_BYTE, at + 1, (byte) prefixLength);
         request.set(U32, at + 4, interfaceIndex);
         int a = at + IFADDRMSG_LEN;

@@ -123,26 +123,28 @@ public final class RtNetlinkWriter implements AutoCloseable {
     }
 
     /**
-     * Adds {@code address/prefixLength} with a label (null: the interface's name) and a scope
+     * Adds {@code address/prefixLength} (IPv4, or IPv6 without duplicate address detection) with a label
+     * (IPv4 only; null: the interface's name) and a scope
      * ({@link KernelRoute#SCOPE_UNIVERSE} is {@code global}); EEXIST when it is already there.
      */
     public void addAddress(int interfaceIndex, IpAddress address, int prefixLength, String label, int scope) {
-        if (!address.isV4() || prefixLength < 0 || prefixLength > 32) {
-            throw new IllegalArgumentException("IPv4 address with a prefix 0..32 expected: " + address + "/"
-                    + prefixLength);
+        if (prefixLength < 0 || prefixLength > (address.isV4() ? 32 : 128)) {
+            throw new IllegalArgumentException("prefix out of range: " + address + "/" + prefixLength);
         }
         if (label != null && label.length() >= Abi.IFNAMSIZ) {
             throw new IllegalArgumentException("label longer than 15 characters: " + label);
         }
         int at = header(request, RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ++seq);
-        request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
+        request.set(ValueLayout.JAVA_BYTE, at, (byte) (address.isV4() ? Abi.AF_INET : RawIp6Socket.AF_INET6));
         request.set(ValueLayout.JAVA_BYTE, at + 1, (byte) prefixLength);
+        // IPv6: IFA_F_NODAD, usable at once, as keepalived adds its IPv6 virtual addresses
+        request.set(ValueLayout.JAVA_BYTE, at + 2, (byte) (address.isV4() ? 0 : 0x02));
         request.set(ValueLayout.JAVA_BYTE, at + 3, (byte) scope);
         request.set(U32, at + 4, interfaceIndex);
         at += IFADDRMSG_LEN;
         at = attribute(request, at, IFA_LOCAL, address.toBytes());
         at = attribute(request, at, IFA_ADDRESS, address.toBytes());
-        if (label != null) {
+        if (label != null && address.isV4()) {
             at = attributeString(request, at, IFA_LABEL, label);
         }
         acknowledge(finish(request, at), "RTM_NEWADDR " + address + "/" + prefixLength);

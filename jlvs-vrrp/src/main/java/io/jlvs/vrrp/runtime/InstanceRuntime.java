@@ -64,7 +64,7 @@ final class InstanceRuntime {
                         multicast.authType(), multicast.authData(), multicast.advertIntervalCentis(),
                         multicast.addresses(), true, true)
                 : multicast;
-        this.destinations = settings.unicast() ? settings.unicastPeers() : List.of(VrrpPacketEncoder.MCAST_GROUP4);
+        this.destinations = settings.unicast() ? settings.unicastPeers() : List.of(primary.isV4() ? VrrpPacketEncoder.MCAST_GROUP4 : VrrpPacketEncoder.MCAST_GROUP6);
         refresh();
     }
 

@@ -1,5 +1,6 @@
 package io.jlvs.vrrp.runtime;
 
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.IpAddress;
 import io.jlvs.sys.AfPacketConfig;
 import io.jlvs.sys.AfPacketIo;
@@ -11,13 +12,18 @@ import io.jlvs.sys.KernelRule;
 import io.jlvs.sys.LinkInfo;
 import io.jlvs.sys.LinkMonitor;
 import io.jlvs.sys.NativeIoException;
+import io.jlvs.sys.NeighbourAdvertisement;
 import io.jlvs.sys.RtNetlink;
 import io.jlvs.sys.RtNetlinkWriter;
 import io.jlvs.vrrp.settings.VirtualIpAddress;
 import io.jlvs.vrrp.settings.VirtualRoute;
 import io.jlvs.vrrp.settings.VirtualRule;
+import io.jlvs.vrrp.transport.RawSocket6VrrpTransport;
 import io.jlvs.vrrp.transport.RawSocketVrrpTransport;
 import io.jlvs.vrrp.transport.VrrpTransport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Linux host: rtnetlink for links and addresses, raw sockets for VRRP, one small AF_PACKET socket per
- * interface for gratuitous ARP, and a {@link LinkMonitor} for link changes. Needs CAP_NET_ADMIN and CAP_NET_RAW.
+ * The Linux host: rtnetlink for links and addresses, raw sockets for VRRP (IPv4, and IPv6 from the interface's
+ * link-local address), one small AF_PACKET socket per interface for gratuitous ARP, a raw ICMPv6 socket for
+ * unsolicited neighbour advertisements of IPv6 virtual addresses, and a {@link LinkMonitor} for link changes. Needs CAP_NET_ADMIN and CAP_NET_RAW.
  * Virtual addresses keep their {@code label} and {@code scope}; {@code virtual_routes} and {@code virtual_rules}
  * go through
  * {@link RtNetlinkWriter}.
@@ -36,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class LinuxVrrpHost implements VrrpHost {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxVrrpHost.class);
     private static final int ETH_P_ARP = 0x0806;
+    private static final Path IF_INET6 = Path.of("/proc/net/if_inet6");
+    private static final int IPV6_SCOPE_LINK = 0x20;
+    private static final int IFA_F_TENTATIVE = 0x40;
 
     private final RtNetlink netlink = RtNetlink.open();
     private final RtNetlinkWriter writer = RtNetlinkWriter.open();
@@ -48,6 +58,56 @@ public final class LinuxVrrpHost implements VrrpHost {
                 .filter(a -> a.interfaceIndex() == index && !exclude.contains(a.address()))
                 .map(InterfaceAddress::address)
                 .findFirst();
+    }
+
+    @Override
+    public Optional<IpAddress> primaryAddress(String interfaceName, Collection<IpAddress> exclude,
+                                              AddressFamily family) {
+        if (family == AddressFamily.INET) {
+            return primaryAddress(interfaceName, exclude);
+        }
+        return linkLocalAddress(readProc(IF_INET6), interfaceName, exclude);
+    }
+
+    /**
+     * The first link-local address of {@code interfaceName} in {@code /proc/net/if_inet6}'s text (lines of
+     * address, ifindex, prefix length, scope, flags, name, all hex but the name), one that is not tentative first.
+     */
+    static Optional<IpAddress> linkLocalAddress(String ifInet6, String interfaceName, Collection<IpAddress> exclude) {
+        IpAddress tentative = null;
+        for (String line : ifInet6.split("\n")) {
+            String[] f = line.trim().split("\s+");
+            if (f.length < 6 || !f[5].equals(interfaceName) || Integer.parseInt(f[3], 16) != IPV6_SCOPE_LINK
+                    || f[0].length() != 32) {
+                continue;
+            }
+            IpAddress a = IpAddress.ofV6(Long.parseUnsignedLong(f[0].substring(0, 16), 16),
+                    Long.parseUnsignedLong(f[0].substring(16), 16));
+            if (exclude.contains(a)) {
+                continue;
+            }
+            if ((Integer.parseInt(f[4], 16) & IFA_F_TENTATIVE) == 0) {
+                return Optional.of(a);
+            }
+            tentative = tentative == null ? a : tentative;
+        }
+        return Optional.ofNullable(tentative);
+    }
+
+    private static String readProc(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public VrrpTransport openTransport(String interfaceName, boolean unicast, IpAddress source) {
+        if (source.isV4()) {
+            return openTransport(interfaceName, unicast);
+        }
+        return RawSocket6VrrpTransport.open(interfaceName, index(interfaceName), source, unicast);
     }
 
     @Override
@@ -157,6 +217,14 @@ public final class LinuxVrrpHost implements VrrpHost {
 
     @Override
     public void sendGratuitousArp(String interfaceName, IpAddress address, int count) {
+        if (!address.isV4()) {
+            LinkInfo link = netlink.link(interfaceName)
+                    .orElseThrow(() -> new IllegalArgumentException("no interface " + interfaceName));
+            boolean router = readProc(Path.of("/proc/sys/net/ipv6/conf", interfaceName, "forwarding")).trim()
+                    .equals("1");
+            NeighbourAdvertisement.send(interfaceName, link.index(), address, link.mac(), router, count);
+            return;
+        }
         AfPacketIo io = arpSockets.computeIfAbsent(interfaceName, n -> AfPacketIo.open(
                 AfPacketConfig.forInterface(n).ethertype(ETH_P_ARP).ring(1 << 16, 1).pollTimeoutMillis(0).build()));
         GratuitousArp.send(io, address, count);

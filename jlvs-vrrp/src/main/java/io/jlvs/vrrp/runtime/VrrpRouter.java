@@ -1,5 +1,6 @@
 package io.jlvs.vrrp.runtime;
 
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.codec.VrrpReceiveResult;
 import io.jlvs.vrrp.settings.SyncGroupSettings;
@@ -179,9 +180,10 @@ public final class VrrpRouter implements AutoCloseable {
                 }
                 List<IpAddress> vipAddresses = s.virtualAddresses().stream().map(VirtualIpAddress::address).toList();
                 IpAddress primary = s.unicastSource() != null ? s.unicastSource()
-                        : host.primaryAddress(s.interfaceName(), vipAddresses).orElseThrow(() ->
+                        : host.primaryAddress(s.interfaceName(), vipAddresses, s.family()).orElseThrow(() ->
                                 new IllegalArgumentException("(" + s.name() + ") interface " + s.interfaceName()
-                                        + " has no IPv4 address"));
+                                        + (s.family() == AddressFamily.INET ? " has no IPv4 address"
+                                                : " has no IPv6 link-local address")));
                 Map<String, Integer> contributions = new HashMap<>();
                 for (TrackFile f : s.trackFiles()) {
                     FileCheck fc = new FileCheck(s.name(), f, now);
@@ -207,7 +209,7 @@ public final class VrrpRouter implements AutoCloseable {
                         LOG.debug("({}) removing {} at start: {}", s.name(), v.address(), e.toString());
                     }
                 }
-                VrrpTransport transport = host.openTransport(s.interfaceName(), s.unicast());
+                VrrpTransport transport = host.openTransport(s.interfaceName(), s.unicast(), primary);
                 InstanceRuntime rt = new InstanceRuntime(s, config, primary, transport);
                 rt.fileContributions.putAll(contributions);
                 instances.put(s.name(), rt);

@@ -1,5 +1,6 @@
 package io.jlvs.vrrp.settings;
 
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.IpAddress;
 import io.jlvs.vrrp.codec.VrrpVersion;
 import io.jlvs.vrrp.state.VrrpInstanceConfig;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code vrrp_instance} as the runtime needs it (IPv4). Zero/null fields take keepalived 2.2.7's defaults
+ * One {@code vrrp_instance} as the runtime needs it (IPv4, or IPv6 with VRRPv3: all virtual addresses of one family). Zero/null fields take keepalived 2.2.7's defaults
  * through {@link VrrpInstanceConfig.Builder}: priority 0 means "default" (255 with {@code state MASTER}, else 100),
  * initialState null means "default". {@code unicastPeers} non-empty makes the instance unicast: adverts go to each
  * peer from {@code unicastSource} (or the interface's first address), and the TTL check is skipped on receive.
@@ -64,10 +65,20 @@ public record VrrpInstanceSettings(
         election = election == null ? ElectionOptions.keepalived(garpMasterRepeat, garpMasterDelayMillis) : election;
         virtualRoutes = List.copyOf(virtualRoutes);
         virtualRules = List.copyOf(virtualRules);
+        AddressFamily family = family(virtualAddresses, unicastSource, unicastPeers);
         for (VirtualIpAddress v : virtualAddresses) {
-            if (!v.address().isV4()) {
-                throw new IllegalArgumentException("only IPv4 virtual addresses are supported: " + v.address());
+            if (v.address().family() != family) {
+                throw new IllegalArgumentException("virtual addresses of one instance must be all IPv4 or all IPv6: "
+                        + v.address());
             }
+        }
+        for (IpAddress peer : unicastPeers) {
+            if (peer.family() != family) {
+                throw new IllegalArgumentException("unicast_peer " + peer + " is not of the instance's family");
+            }
+        }
+        if (family == AddressFamily.INET6 && version != VrrpVersion.V3) {
+            throw new IllegalArgumentException("VRRP over IPv6 needs version 3");
         }
         if (authPass != null && version != VrrpVersion.V2) {
             throw new IllegalArgumentException("auth_pass is VRRPv2 only");
@@ -93,6 +104,21 @@ public record VrrpInstanceSettings(
     public static VrrpInstanceSettings of(String name, String interfaceName, int vrid, VrrpVersion version) {
         return new VrrpInstanceSettings(name, interfaceName, vrid, 0, 100, version, null, false, 0, null, List.of(),
                 null, List.of(), 5000, 5, 0, 1, false, List.of(), List.of(), List.of(), NotifySettings.NONE);
+    }
+
+    /** IPv4 or IPv6: the family of the virtual addresses (else of the unicast source or peers; else IPv4). */
+    public AddressFamily family() {
+        return family(virtualAddresses, unicastSource, unicastPeers);
+    }
+
+    private static AddressFamily family(List<VirtualIpAddress> vips, IpAddress source, List<IpAddress> peers) {
+        if (!vips.isEmpty()) {
+            return vips.getFirst().address().family();
+        }
+        if (source != null) {
+            return source.family();
+        }
+        return peers.isEmpty() ? AddressFamily.INET : peers.getFirst().family();
     }
 
     public boolean unicast() {

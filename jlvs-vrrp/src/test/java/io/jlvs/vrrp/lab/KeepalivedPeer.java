@@ -60,6 +60,11 @@ final class KeepalivedPeer {
         }
     }
 
+    /** The config text for one VRRPv3 instance over IPv6 on eth0 (link-local source) with VIP/64. */
+    static String config6(int vrid, int priority, String vip) {
+        return config(3, vrid, priority, vip, "").replace(vip + "/24", vip + "/64");
+    }
+
     /** The config text for one instance on eth0 with VIP/24. */
     static String config(int version, int vrid, int priority, String vip, String extra) {
         return """

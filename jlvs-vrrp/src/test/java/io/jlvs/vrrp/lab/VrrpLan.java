@@ -67,6 +67,55 @@ final class VrrpLan implements AutoCloseable {
         return n;
     }
 
+    /** The IPv6 prefix of this segment: fd00:203:N::/64, N the same as the IPv4 /24's third octet. */
+    IpAddress addr6(int host) {
+        return IpAddress.parse("fd00:203:" + net.split("\\.")[2] + "::" + Integer.toHexString(host));
+    }
+
+    /**
+     * A namespace {@code name} with an IPv6-only eth0 on the bridge: its link-local address (made without duplicate
+     * address detection, so usable at once) and, when {@code host} > 0, {@code addr6(host)/64} too.
+     */
+    Node node6(String name, int host) throws IOException {
+        String ns = lab.namespace(name);
+        String port = "p-" + name;
+        ip(bridgeNs, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip(bridgeNs, "link", "set", port, "master", "br0");
+        ip(bridgeNs, "link", "set", port, "up");
+        sysctl(ns, "net.ipv6.conf.eth0.disable_ipv6", "0");
+        sysctl(ns, "net.ipv6.conf.eth0.accept_dad", "0");
+        IpAddress address = null;
+        if (host > 0) {
+            address = addr6(host);
+            ip(ns, "-6", "addr", "add", address + "/64", "dev", "eth0", "nodad");
+        }
+        ip(ns, "link", "set", "eth0", "up");
+        String link = ip(ns, "-o", "link", "show", "eth0");
+        String mac = link.replaceAll("(?s).*link/ether ([0-9a-f:]{17}).*", "$1");
+        org.awaitility.Awaitility.await(name + " link-local address").atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> ip(ns, "-o", "-6", "addr", "show", "dev", "eth0", "scope", "link").contains("fe80::"));
+        Node n = new Node(ns, address, mac);
+        nodes.add(n);
+        return n;
+    }
+
+    /** True when the IPv6 {@code address} is on the node's eth0 ({@code ip -6 addr}). */
+    boolean owns6(Node n, IpAddress address) throws IOException {
+        return ip(n.ns(), "-o", "-6", "addr", "show", "dev", "eth0").contains(" " + address + "/");
+    }
+
+    /** The nodes that have the IPv6 {@code address}. */
+    List<Node> owners6(IpAddress address) throws IOException {
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (owns6(n, address)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
     /** True when {@code address} is on the node's eth0. */
     boolean owns(Node n, IpAddress address) throws IOException {
         return ip(n.ns(), "-o", "-4", "addr", "show", "dev", "eth0").contains(" " + address + "/");

@@ -38,6 +38,12 @@ final class FakeHost implements VrrpHost {
     }
 
     @Override
+    public Optional<IpAddress> primaryAddress(String interfaceName, Collection<IpAddress> exclude,
+                                              io.jlvs.core.AddressFamily family) {
+        return address.family() == family ? Optional.of(address) : Optional.empty();
+    }
+
+    @Override
     public boolean linkUp(String interfaceName) {
         return links.getOrDefault(interfaceName, false);
     }
