@@ -177,6 +177,12 @@ public final class VrrpSettingsMapper {
             return null;
         }
         VrrpVersion version = VrrpVersion.of(d.version());
+        List<VirtualIpAddress> vips = vips(d, p);
+        boolean v6 = !vips.isEmpty() && !vips.getFirst().address().isV4();
+        if (v6 && version == VrrpVersion.V2) {
+            warn(p + "VRRPv2 has no IPv6 - running version 3");
+            version = VrrpVersion.V3;
+        }
         long garpDelay = g.garpDelayMillis();
         int garpRepeat = g.garpRepeat();
         long garpRefresh = g.garpRefreshMillis();
@@ -249,15 +255,15 @@ public final class VrrpSettingsMapper {
         }
         IpAddress source = null;
         if (d.unicastSrcIp() != null) {
-            source = ipv4(d.unicastSrcIp(), p + "unicast_src_ip");
+            source = address(d.unicastSrcIp(), p + "unicast_src_ip", v6);
         } else if (d.mcastSrcIp() != null) {
-            source = ipv4(d.mcastSrcIp(), p + "mcast_src_ip");
+            source = address(d.mcastSrcIp(), p + "mcast_src_ip", v6);
         }
         try {
             return new VrrpInstanceSettings(d.name(), d.iface(), d.virtualRouterId(), d.priority(),
                     advertCentis(d, version), version, state, nopreempt,
-                    preemptDelay, authPass, vips(d, p), source,
-                    peers(d, p), garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, dontTrackPrimary,
+                    preemptDelay, authPass, vips, source,
+                    peers(d, p, v6), garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, dontTrackPrimary,
                     trackInterfaces(d, p), trackScripts(d, p, scripts), trackFiles(d, p, files), notify(d, g, p),
                     election, routes(d, p), rules(d, p));
         } catch (IllegalArgumentException e) {
@@ -310,6 +316,11 @@ public final class VrrpSettingsMapper {
                 scope = null;
             }
             for (VirtualIpAddress v : expand(w[0], p)) {
+                if (!out.isEmpty() && out.getFirst().address().isV4() != v.address().isV4()) {
+                    warn(p + "virtual_ipaddress " + w[0] + " is " + (v.address().isV4() ? "IPv4" : "IPv6")
+                            + " but the instance's first address is not - ignored (an instance is one family)");
+                    continue;
+                }
                 out.add(new VirtualIpAddress(v.address(), v.prefixLength(), dev, label, scope));
             }
         }
@@ -333,13 +344,13 @@ public final class VrrpSettingsMapper {
             warn(p + "virtual_ipaddress " + word + " is not an address - ignored");
             return List.of();
         }
-        if (!first.isV4()) {
-            warn(p + "virtual_ipaddress " + word + ": IPv6 is not supported by the jlvs VRRP runtime - ignored");
+        if (!first.isV4() && dash >= 0) {
+            warn(p + "virtual_ipaddress range " + word + " is IPv6 - ranges are IPv4 only - ignored");
             return List.of();
         }
         int prefix;
         try {
-            prefix = suffix.isEmpty() ? 32 : Integer.parseInt(suffix.substring(1));
+            prefix = suffix.isEmpty() ? (first.isV4() ? 32 : 128) : Integer.parseInt(suffix.substring(1));
         } catch (NumberFormatException e) {
             warn(p + "virtual_ipaddress " + word + " has a bad prefix length - ignored");
             return List.of();
@@ -555,7 +566,7 @@ public final class VrrpSettingsMapper {
         return b;
     }
 
-    private List<IpAddress> peers(VrrpInstanceDef d, String p) {
+    private List<IpAddress> peers(VrrpInstanceDef d, String p, boolean v6) {
         List<IpAddress> out = new ArrayList<>();
         for (String line : d.unicastPeers()) {
             String[] w = line.trim().split("\\s+");
@@ -563,7 +574,7 @@ public final class VrrpSettingsMapper {
                 warn(p + "unicast_peer " + w[0] + ": options " + line.substring(w[0].length()).trim()
                         + " are not supported - ignored");
             }
-            IpAddress a = ipv4(w[0], p + "unicast_peer");
+            IpAddress a = address(w[0], p + "unicast_peer", v6);
             if (a != null) {
                 out.add(a);
             }
@@ -705,13 +716,15 @@ public final class VrrpSettingsMapper {
 
     // ---- values ---------------------------------------------------------------------------------------------
 
-    private IpAddress ipv4(String text, String what) {
+    /** An address of the instance's family (IPv6 when its first virtual address is). */
+    private IpAddress address(String text, String what, boolean v6) {
         try {
             IpAddress a = IpAddress.parse(text);
-            if (a.isV4()) {
+            if (a.isV4() != v6) {
                 return a;
             }
-            warn(what + " " + text + ": IPv6 is not supported by the jlvs VRRP runtime - ignored");
+            warn(what + " " + text + " is " + (v6 ? "IPv4" : "IPv6") + " but the instance is "
+                    + (v6 ? "IPv6" : "IPv4") + " - ignored");
         } catch (RuntimeException e) {
             warn(what + " " + text + " is not an address - ignored");
         }

@@ -94,6 +94,53 @@ class RunWithVrrpLabTest {
         }
     }
 
+    private static final String CONF6 = """
+            vrrp_instance VI_LAB6 {
+                interface %s
+                virtual_router_id 78
+                priority 150
+                advert_int 1
+                virtual_ipaddress {
+                    %s/64
+                }
+            }
+            """;
+
+    @Test
+    void anIpv6InstanceFromKeepalivedConfOwnsItsVipAsVrrpv3() throws Exception {
+        Lab.requireNetns();
+        int n = (int) (ProcessHandle.current().pid() % 250);
+        String vip = "fd00:212:" + Integer.toHexString(n) + "::100";
+        Path socket = dir.resolve("jlvs6.sock");
+        Path conf = dir.resolve("keepalived6.conf");
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("d6");
+            lab.vethToRoot(ns, "10.212." + n + ".1/24", "10.212." + n + ".2/24");
+            String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
+                    .output().strip().replaceAll("@.*", "");
+            Files.writeString(conf, CONF6.formatted(nsIf, vip));
+            Process daemon = lab.start(ns, List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
+                    "run", "-f", conf.toString(), "--socket", socket.toString(), "--no-admin"),
+                    dir.resolve("daemon6.log"));
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> lab.exec(ns, "ip", "-6", "-o", "addr", "show", "dev", nsIf).output()
+                                .contains(vip + "/64"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no IPv6 VIP; daemon log:\n" + Files.readString(dir.resolve("daemon6.log")), e);
+            }
+            assertThat(Files.readString(dir.resolve("daemon6.log"))).contains("(VI_LAB6) Entering MASTER STATE")
+                    .doesNotContain("IPv6 is not supported");
+            // a graceful stop gives the address back
+            new ProcessBuilder("kill", "-TERM", Long.toString(daemonPid(daemon))).start().waitFor(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !lab.exec(ns, "ip", "-6", "-o", "addr", "show", "dev", nsIf).output().contains(vip));
+        }
+    }
+
     /** `ip netns exec` runs java as its child (or execs it): the JVM is the one holding the socket. */
     private static long daemonPid(Process launcher) {
         return launcher.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))

@@ -261,6 +261,38 @@ class VrrpSettingsMapperTest {
     }
 
     @Test
+    void anIpv6InstanceRunsAsVrrpv3WithItsOwnFamilyOnly() {
+        VrrpMapping m = map("""
+                vrrp_instance VI_6 {
+                  interface eth0
+                  virtual_router_id 9
+                  version 2
+                  unicast_src_ip fd00::1
+                  unicast_peer {
+                    fd00::2
+                    10.0.0.2
+                  }
+                  virtual_ipaddress {
+                    fd00:203::100/64 dev eth0
+                    2001:db8::7
+                    10.9.9.9/24
+                  }
+                }
+                """);
+        VrrpInstanceSettings s = only(m);
+        assertThat(s.version()).isEqualTo(VrrpVersion.V3);
+        assertThat(s.virtualAddresses()).extracting(VirtualIpAddress::address)
+                .containsExactly(IpAddress.parse("fd00:203::100"), IpAddress.parse("2001:db8::7"));
+        assertThat(s.virtualAddresses()).extracting(VirtualIpAddress::prefixLength).containsExactly(64, 128);
+        assertThat(s.virtualAddresses().getFirst().device()).isEqualTo("eth0");
+        assertThat(s.unicastSource()).isEqualTo(IpAddress.parse("fd00::1"));
+        assertThat(s.unicastPeers()).containsExactly(IpAddress.parse("fd00::2"));
+        assertThat(m.warnings()).anyMatch(w -> w.contains("VRRPv2 has no IPv6 - running version 3"))
+                .anyMatch(w -> w.contains("10.9.9.9/24 is IPv4 but the instance's first address is not"))
+                .anyMatch(w -> w.contains("unicast_peer 10.0.0.2 is IPv4 but the instance is IPv6"));
+    }
+
+    @Test
     void weightsWrittenInTheTrackBlocksOverrideTheScriptsAndFiles() {
         VrrpInstanceSettings s = only(map("""
                 vrrp_script chk {
