@@ -3,7 +3,6 @@ package io.jlvs.sys;
 import static io.jlvs.sys.NetlinkCodec.*;
 
 import io.jlvs.core.IpAddress;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -16,93 +15,23 @@ import java.util.Optional;
  * the request and the errno the kernel returned. One owning thread.
  */
 public final class RtNetlink implements AutoCloseable {
-    private static final int NETLINK_ROUTE = 0;
-    private static final int BUFFER = 1 << 16;
-    private static final int TIMEOUT_MILLIS = 5000;
-
-    private final Syscalls sys = new Syscalls();
-    private final Arena arena = Arena.ofShared();
-    private final int fd;
-    private final MemorySegment request;
-    private final MemorySegment response;
-    private final MemorySegment kernel;
-    private final MemorySegment pollfd;
-    private int seq = (int) (System.nanoTime() & 0x3fffffff);
-    private boolean closed;
+    private final NetlinkRouteSocket net = new NetlinkRouteSocket(4096, 1 << 16);
+    private final MemorySegment request = net.request();
+    private final MemorySegment response = net.response();
 
     private RtNetlink() {
-        this.fd = sys.socket(Abi.AF_NETLINK, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, NETLINK_ROUTE);
-        this.request = arena.allocate(4096, 8);
-        this.response = arena.allocate(BUFFER, 8);
-        this.kernel = arena.allocate(Abi.SOCKADDR_NL_SIZE, 4);
-        kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Abi.AF_NETLINK);
-        this.pollfd = arena.allocate(8, 4);
-        pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-        try {
-            sys.bind(fd, kernel);
-        } catch (RuntimeException e) {
-            sys.close(fd);
-            arena.close();
-            throw e;
-        }
     }
 
     public static RtNetlink open() {
         return new RtNetlink();
     }
 
-    @FunctionalInterface
-    private interface MessageVisitor {
-        void visit(int type, int at, int length);
-    }
-
-    /** Sends the request in {@code request[0, length)} and feeds each answer to {@code visitor}. */
-    private void transact(int length, String what, MessageVisitor visitor) {
-        int mySeq = request.get(U32, 8);
-        sys.sendto(fd, request, length, 0, kernel);
-        long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000L;
-        while (true) {
-            pollfd.set(ValueLayout.JAVA_SHORT, 4, Abi.POLLIN);
-            int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-            if (left == 0 || sys.poll(pollfd, 1, left) == 0) {
-                throw new NativeIoException(what + " (no answer in " + TIMEOUT_MILLIS + " ms)", Errno.ETIMEDOUT.number());
-            }
-            long n = sys.recvfrom(fd, response, 0, MemorySegment.NULL, MemorySegment.NULL);
-            if (n <= 0) {
-                continue;
-            }
-            int at = 0;
-            while (at + NLMSG_HDRLEN <= n) {
-                int len = response.get(U32, at);
-                int type = response.get(U16, at + 4) & 0xffff;
-                int flags = response.get(U16, at + 6) & 0xffff;
-                int s = response.get(U32, at + 8);
-                if (len < NLMSG_HDRLEN || at + len > n) {
-                    break;
-                }
-                if (s == mySeq) {
-                    if (type == NLMSG_DONE) {
-                        return;
-                    }
-                    if (type == NLMSG_ERROR) {
-                        int error = response.get(U32, at + NLMSG_HDRLEN);
-                        if (error != 0) {
-                            throw new NativeIoException(what, -error);
-                        }
-                        return;
-                    }
-                    visitor.visit(type, at, len);
-                    if ((flags & NLM_F_MULTI) == 0) {
-                        return;
-                    }
-                }
-                at += align(len);
-            }
-        }
+    private void transact(int length, String what, NetlinkRouteSocket.MessageVisitor visitor) {
+        net.transact(length, what, visitor);
     }
 
     private int next() {
-        return ++seq;
+        return net.next();
     }
 
     /** Every interface (RTM_GETLINK dump). */
@@ -256,11 +185,6 @@ public final class RtNetlink implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        sys.close(fd);
-        arena.close();
+        net.close();
     }
 }

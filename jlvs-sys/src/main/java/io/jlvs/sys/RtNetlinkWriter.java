@@ -3,7 +3,6 @@ package io.jlvs.sys;
 import static io.jlvs.sys.NetlinkCodec.*;
 
 import io.jlvs.core.IpAddress;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -13,12 +12,10 @@ import java.lang.foreign.ValueLayout;
  * {@link NativeIoException} naming the request and the errno. One owning thread.
  */
 public final class RtNetlinkWriter implements AutoCloseable {
-    private static final int NETLINK_ROUTE = 0;
     private static final int RTM_DELROUTE = 25;
     private static final int RTA_PRIORITY = 6;
     private static final int RTA_TABLE = 15;
     private static final int RTPROT_BOOT = 3;
-    private static final int TIMEOUT_MILLIS = 5000;
     private static final int RTM_NEWRULE = 32;
     private static final int RTM_DELRULE = 33;
     private static final int FRA_DST = 1;
@@ -31,31 +28,10 @@ public final class RtNetlinkWriter implements AutoCloseable {
     private static final int FRA_OIFNAME = 17;
     private static final int FR_ACT_TO_TBL = 1;
 
-    private final Syscalls sys = new Syscalls();
-    private final Arena arena = Arena.ofShared();
-    private final int fd;
-    private final MemorySegment request;
-    private final MemorySegment response;
-    private final MemorySegment kernel;
-    private final MemorySegment pollfd;
-    private int seq = (int) (System.nanoTime() & 0x3fffffff) ^ 0x5a5a;
-    private boolean closed;
+    private final NetlinkRouteSocket net = new NetlinkRouteSocket(1024, 1 << 14);
+    private final MemorySegment request = net.request();
 
     private RtNetlinkWriter() {
-        this.fd = sys.socket(Abi.AF_NETLINK, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, NETLINK_ROUTE);
-        this.request = arena.allocate(1024, 8);
-        this.response = arena.allocate(1 << 14, 8);
-        this.kernel = arena.allocate(Abi.SOCKADDR_NL_SIZE, 4);
-        kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Abi.AF_NETLINK);
-        this.pollfd = arena.allocate(8, 4);
-        pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-        try {
-            sys.bind(fd, kernel);
-        } catch (RuntimeException e) {
-            sys.close(fd);
-            arena.close();
-            throw e;
-        }
     }
 
     public static RtNetlinkWriter open() {
@@ -64,28 +40,28 @@ public final class RtNetlinkWriter implements AutoCloseable {
 
     /** Adds a route; EEXIST when the same route is already there. */
     public void addRoute(KernelRoute r) {
-        int at = header(request, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ++seq);
+        int at = header(request, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, net.next());
         at = rtmsg(at, r);
         acknowledge(finish(request, at), "RTM_NEWROUTE " + describe(r));
     }
 
     /** Deletes a route; ESRCH when there is none such. */
     public void deleteRoute(KernelRoute r) {
-        int at = header(request, RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, ++seq);
+        int at = header(request, RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, net.next());
         at = rtmsg(at, r);
         acknowledge(finish(request, at), "RTM_DELROUTE " + describe(r));
     }
 
     /** Adds a policy rule; EEXIST when the same rule is already there. */
     public void addRule(KernelRule r) {
-        int at = header(request, RTM_NEWRULE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ++seq);
+        int at = header(request, RTM_NEWRULE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, net.next());
         at = rule(at, r);
         acknowledge(finish(request, at), "RTM_NEWRULE table " + r.table());
     }
 
     /** Deletes a policy rule; ENOENT when there is none such. */
     public void deleteRule(KernelRule r) {
-        int at = header(request, RTM_DELRULE, NLM_F_REQUEST | NLM_F_ACK, ++seq);
+        int at = header(request, RTM_DELRULE, NLM_F_REQUEST | NLM_F_ACK, net.next());
         at = rule(at, r);
         acknowledge(finish(request, at), "RTM_DELRULE table " + r.table());
     }
@@ -134,7 +110,7 @@ public final class RtNetlinkWriter implements AutoCloseable {
         if (label != null && label.length() >= Abi.IFNAMSIZ) {
             throw new IllegalArgumentException("label longer than 15 characters: " + label);
         }
-        int at = header(request, RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ++seq);
+        int at = header(request, RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, net.next());
         request.set(ValueLayout.JAVA_BYTE, at, (byte) (address.isV4() ? Abi.AF_INET : RawIp6Socket.AF_INET6));
         request.set(ValueLayout.JAVA_BYTE, at + 1, (byte) prefixLength);
         // IPv6: IFA_F_NODAD, usable at once, as keepalived adds its IPv6 virtual addresses
@@ -187,45 +163,12 @@ public final class RtNetlinkWriter implements AutoCloseable {
                 + (r.gateway() == null ? "" : " via " + r.gateway());
     }
 
-    /** Sends the request and waits for its NLMSG_ERROR acknowledgement. */
     private void acknowledge(int length, String what) {
-        int mySeq = request.get(U32, 8);
-        sys.sendto(fd, request, length, 0, kernel);
-        long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000L;
-        while (true) {
-            pollfd.set(ValueLayout.JAVA_SHORT, 4, Abi.POLLIN);
-            int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-            if (left == 0 || sys.poll(pollfd, 1, left) == 0) {
-                throw new NativeIoException(what + " (no answer in " + TIMEOUT_MILLIS + " ms)",
-                        Errno.ETIMEDOUT.number());
-            }
-            long n = sys.recvfrom(fd, response, 0, MemorySegment.NULL, MemorySegment.NULL);
-            int at = 0;
-            while (at + NLMSG_HDRLEN <= n) {
-                int len = response.get(U32, at);
-                int type = response.get(U16, at + 4) & 0xffff;
-                if (len < NLMSG_HDRLEN || at + len > n) {
-                    break;
-                }
-                if (response.get(U32, at + 8) == mySeq && type == NLMSG_ERROR) {
-                    int error = response.get(U32, at + NLMSG_HDRLEN);
-                    if (error != 0) {
-                        throw new NativeIoException(what, -error);
-                    }
-                    return;
-                }
-                at += align(len);
-            }
-        }
+        net.acknowledge(length, what);
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        sys.close(fd);
-        arena.close();
+        net.close();
     }
 }
