@@ -66,7 +66,32 @@ public final class LinuxVrrpHost implements VrrpHost {
         if (family == AddressFamily.INET) {
             return primaryAddress(interfaceName, exclude);
         }
-        return linkLocalAddress(readProc(IF_INET6), interfaceName, exclude);
+        // A link-local address still in duplicate address detection cannot be bound (EADDRNOTAVAIL): right
+        // after an interface comes up, wait for DAD (one probe, 1 s by default) a bounded 5 s.
+        long deadline = System.nanoTime() + DAD_WAIT_NANOS;
+        while (true) {
+            String text = readProc(IF_INET6);
+            Optional<IpAddress> a = linkLocalAddress(text, interfaceName, exclude);
+            if (a.isEmpty() || !tentative(text, a.get()) || System.nanoTime() > deadline) {
+                return a;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+    }
+
+    private static final long DAD_WAIT_NANOS = 5_000_000_000L;
+
+    /** Whether {@code address} is marked tentative in {@code /proc/net/if_inet6}'s text. */
+    static boolean tentative(String ifInet6, IpAddress address) {
+        for (String line : ifInet6.split("\n")) {
+            String[] f = line.trim().split("\s+");
+            if (f.length >= 6 && f[0].length() == 32
+                    && IpAddress.ofV6(Long.parseUnsignedLong(f[0].substring(0, 16), 16),
+                    Long.parseUnsignedLong(f[0].substring(16), 16)).equals(address)) {
+                return (Integer.parseInt(f[4], 16) & IFA_F_TENTATIVE) != 0;
+            }
+        }
+        return false;
     }
 
     /**

@@ -138,5 +138,8 @@ class VrrpRouterIpv6Test {
         assertThat(LinuxVrrpHost.linkLocalAddress(ifInet6, "eth0", List.of(IpAddress.parse("fe80::78b1:59ff:fec8:87"))))
                 .as("a tentative one rather than none").contains(IpAddress.parse("fe80::9"));
         assertThat(LinuxVrrpHost.linkLocalAddress(ifInet6, "eth2", none)).isEqualTo(Optional.empty());
+        // the host waits (bounded) while the address it found is still in duplicate address detection
+        assertThat(LinuxVrrpHost.tentative(ifInet6, IpAddress.parse("fe80::9"))).isTrue();
+        assertThat(LinuxVrrpHost.tentative(ifInet6, IpAddress.parse("fe80::78b1:59ff:fec8:87"))).isFalse();
     }
 }
