@@ -119,6 +119,11 @@ class RunWithVrrpLabTest {
             String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
                     .output().strip().replaceAll("@.*", "");
             Files.writeString(conf, CONF6.formatted(nsIf, vip));
+            // as right after boot: the link-local address is still in duplicate address detection (three
+            // probes, ~3 s) when the daemon starts, and cannot be bound until DAD is over
+            lab.exec(ns, "sysctl", "-q", "-w", "net.ipv6.conf." + nsIf + ".dad_transmits=3");
+            lab.exec(ns, "ip", "link", "set", nsIf, "down");
+            lab.exec(ns, "ip", "link", "set", nsIf, "up");
             Process daemon = lab.start(ns, List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
