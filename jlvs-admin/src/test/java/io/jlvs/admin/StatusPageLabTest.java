@@ -10,6 +10,7 @@ import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.engine.IpvsEngine;
+import io.jlvs.testkit.Chromium;
 import io.jlvs.testkit.Lab;
 import java.net.URI;
 import java.net.http.HttpClient;

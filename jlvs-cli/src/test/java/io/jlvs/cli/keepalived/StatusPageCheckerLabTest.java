@@ -8,17 +8,14 @@ import io.jlvs.cli.daemon.Director;
 import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.VirtualServiceView;
 import io.jlvs.engine.IpvsEngine;
+import io.jlvs.testkit.Chromium;
 import io.jlvs.testkit.Lab;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -128,24 +125,8 @@ class StatusPageCheckerLabTest {
         return m.group();
     }
 
-    /** The DOM after the page's scripts ran for 3 s of virtual time; one Chromium process, stopped by its pid tree. */
+    /** The DOM after the page's scripts ran for 3 s of virtual time. */
     private String dumpDom(String chromium, String url) throws IOException, InterruptedException {
-        Path profile = Files.createDirectories(dir.resolve("profile"));
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=3000", "--dump-dom", url));
-        Path out = Files.createTempFile(dir, "chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                throw new IOException("chromium did not finish within 90 s: " + cmd);
-            }
-            assertThat(p.exitValue()).as("chromium exit status").isZero();
-            return Files.readString(out, StandardCharsets.UTF_8);
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        return new Chromium(chromium, Files.createDirectories(dir.resolve("profile"))).dumpDom(url, 3000);
     }
 }

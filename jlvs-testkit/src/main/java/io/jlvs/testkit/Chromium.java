@@ -1,4 +1,4 @@
-package io.jlvs.admin;
+package io.jlvs.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,21 +9,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Headless Chromium as the lab tests drive it: one process per page load, stopped by its pid tree. */
-final class Chromium {
+public final class Chromium {
     private final String binary;
     private final Path profile;
 
-    Chromium(String binary, Path profile) {
+    /** {@code profile}: an empty directory for Chromium's user data; its parent holds the output files. */
+    public Chromium(String binary, Path profile) {
         this.binary = binary;
         this.profile = profile;
     }
 
     /** The DOM after the page's scripts ran for {@code virtualMillis} of virtual time. */
-    String dumpDom(String url, int virtualMillis) throws IOException, InterruptedException {
+    public String dumpDom(String url, int virtualMillis) throws IOException, InterruptedException {
         return run(List.of("--virtual-time-budget=" + virtualMillis, "--dump-dom", url));
     }
 
-    void screenshot(String url, Path png, int virtualMillis) throws IOException, InterruptedException {
+    public void screenshot(String url, Path png, int virtualMillis) throws IOException, InterruptedException {
         run(List.of("--virtual-time-budget=" + virtualMillis, "--hide-scrollbars", "--window-size=1200,800",
                 "--screenshot=" + png.toAbsolutePath(), url));
     }
