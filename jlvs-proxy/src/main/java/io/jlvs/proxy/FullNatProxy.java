@@ -41,6 +41,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     private final ProxySettings settings;
     private final ProxyContext ctx;
     private final EventLoopGroup group;
+    /** The relay's loops (TCP), empty when TCP runs on Netty. */
+    private final List<RelayLoop> relayLoops = new ArrayList<>();
     /** Owner: whoever holds {@code this} (the engine's publishing thread or a configuring caller). */
     private final Map<InetServiceKey, ServiceListener> listeners = new HashMap<>();
     private final ScheduledFuture<?> sweeper;
@@ -54,13 +56,18 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
                 settings.closedLinger().toNanos());
         this.group = new MultiThreadIoEventLoopGroup(settings.eventLoops(),
                 new DefaultThreadFactory("jlvs-fullnat", true), ctx.transport.ioHandlerFactory());
+        if (ctx.transport.relayTcp()) {
+            for (int i = 0; i < settings.eventLoops(); i++) {
+                relayLoops.add(new RelayLoop(ctx, "jlvs-relay-" + i));
+            }
+        }
         long sweepMillis = settings.sweepInterval().toMillis();
         this.sweeper = group.next().scheduleAtFixedRate(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         engine.addConnectionSource(this);
         engine.addSnapshotListener(this::follow);
     }
 
-    /** "epoll" or "nio". */
+    /** "relay", "epoll", "io_uring" or "nio". */
     public String transportName() {
         return ctx.transport.name();
     }
@@ -158,6 +165,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     private void open(InetServiceKey key) {
         ServiceListener l = key.protocol() == Protocol.UDP
                 ? new UdpServiceListener(ctx, group.next(), key)
+                : ctx.transport.relayTcp() ? new RelayServiceListener(relayLoops, key)
                 : new TcpServiceListener(ctx, group, key);
         listeners.put(key, l);
         l.bound().whenComplete((addr, err) -> {
@@ -182,7 +190,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         Timeouts timeouts = ctx.snapshot().timeouts();
         for (ProxiedFlow f : ctx.flows) {
             if (f.idleExpired(now, timeouts)) {
-                f.eventLoop().execute(f::expire);
+                f.owner().execute(f::expire);
             }
         }
         ctx.templates.sweep(now);
@@ -202,7 +210,14 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         }
         sweeper.cancel(false);
         for (ProxiedFlow f : ctx.flows) {
-            f.eventLoop().execute(f::close);
+            f.owner().execute(f::close);
+        }
+        for (RelayLoop loop : relayLoops) {
+            try {
+                loop.shutdown(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ctx.templates.dropAll();

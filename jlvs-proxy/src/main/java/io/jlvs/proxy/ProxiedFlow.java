@@ -2,11 +2,12 @@ package io.jlvs.proxy;
 
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
-import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 
 /** A proxied TCP connection or UDP flow: owned by one event loop, listed by `-Lc`, expired when idle. */
 interface ProxiedFlow {
-    EventLoop eventLoop();
+    /** The thread that owns the flow's state (a Netty event loop or a relay loop). */
+    Executor owner();
 
     /** True when idle longer than its state's timeout at {@code now}; may be read from any thread. */
     boolean idleExpired(long now, Timeouts timeouts);

@@ -26,6 +26,8 @@ final class ProxyContext {
     final LongAdder noDestination = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     final LongAdder connectRetries = new LongAdder();
+    /** accept() failures other than "nothing to accept" (EMFILE, ENOBUFS, ...), relay only. */
+    final LongAdder acceptFailures = new LongAdder();
     final LongAdder sorryConnections = new LongAdder();
     final LongAdder udpDatagramsDropped = new LongAdder();
     final LongAccumulator maxPendingWriteBytes = new LongAccumulator(Math::max, 0);

@@ -73,7 +73,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     }
 
     @Override
-    public EventLoop eventLoop() {
+    public EventLoop owner() {
         return front.eventLoop();
     }
 
@@ -428,13 +428,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     // ---- idle expiry and listing ----
 
     private long timeoutNanos(Timeouts t) {
-        long seconds = switch (state) {
-            case SYN_RECV -> Math.max(60, options.connectTimeout().toSeconds() * 2 + 1);
-            case ESTABLISHED -> t.tcp();
-            case FIN_WAIT, CLOSE_WAIT -> t.tcpFin();
-            case CLOSE -> 10;
-        };
-        return seconds * 1_000_000_000L;
+        return state.idleTimeoutNanos(options, t);
     }
 
     @Override

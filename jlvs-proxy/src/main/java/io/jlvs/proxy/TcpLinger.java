@@ -6,8 +6,8 @@ import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
-import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 
 /**
  * A closed TCP connection kept for a while, as IPVS keeps TIME_WAIT entries: still counted inactive on
@@ -20,12 +20,12 @@ final class TcpLinger implements ProxiedFlow {
     private final int clientPort;
     private final InetSocketAddress target;
     private final DestinationState destination;
-    private final EventLoop loop;
+    private final Executor loop;
     private final long closedAt;
     private boolean gone;
 
     TcpLinger(ProxyContext ctx, InetServiceKey key, IpAddress client, int clientPort, InetSocketAddress target,
-              DestinationState destination, EventLoop loop, long closedAt) {
+              DestinationState destination, Executor loop, long closedAt) {
         this.ctx = ctx;
         this.key = key;
         this.client = client;
@@ -37,7 +37,7 @@ final class TcpLinger implements ProxiedFlow {
     }
 
     @Override
-    public EventLoop eventLoop() {
+    public Executor owner() {
         return loop;
     }
 

@@ -10,5 +10,16 @@ enum TcpState {
     /** The real server closed its side first. */
     CLOSE_WAIT,
     /** Both sides closed; waiting for the last bytes to leave. */
-    CLOSE
+    CLOSE;
+
+    /** How long a connection in this state may stay idle: IPVS's tcp/tcpfin timeouts, connect-bounded while connecting. */
+    long idleTimeoutNanos(FullNatServiceOptions options, io.jlvs.core.view.Timeouts t) {
+        long seconds = switch (this) {
+            case SYN_RECV -> Math.max(60, options.connectTimeout().toSeconds() * 2 + 1);
+            case ESTABLISHED -> t.tcp();
+            case FIN_WAIT, CLOSE_WAIT -> t.tcpFin();
+            case CLOSE -> 10;
+        };
+        return seconds * 1_000_000_000L;
+    }
 }

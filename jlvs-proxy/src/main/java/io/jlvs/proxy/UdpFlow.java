@@ -80,7 +80,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     }
 
     @Override
-    public EventLoop eventLoop() {
+    public EventLoop owner() {
         return listener.channel().eventLoop();
     }
 

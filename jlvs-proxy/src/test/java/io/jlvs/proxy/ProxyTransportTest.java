@@ -25,7 +25,8 @@ class ProxyTransportTest {
     private static String expectedName(ProxyTransportKind kind) {
         return switch (kind) {
             case IO_URING -> IoUring.isAvailable() ? "io_uring" : "epoll";
-            case AUTO, EPOLL -> "epoll";
+            case AUTO, RELAY -> "relay";
+            case EPOLL -> "epoll";
             case NIO -> "nio";
         };
     }
@@ -89,7 +90,8 @@ class ProxyTransportTest {
         assertThat(ProxyTransportKind.parse("io_uring")).isEqualTo(ProxyTransportKind.IO_URING);
         assertThat(ProxyTransportKind.parse("io-uring")).isEqualTo(ProxyTransportKind.IO_URING);
         assertThat(ProxyTransportKind.parse("EPOLL")).isEqualTo(ProxyTransportKind.EPOLL);
+        assertThat(ProxyTransportKind.parse("relay")).isEqualTo(ProxyTransportKind.RELAY);
         assertThatThrownBy(() -> ProxyTransportKind.parse("kqueue"))
-                .hasMessage("unknown proxy transport 'kqueue' (expected auto, io_uring, epoll or nio)");
+                .hasMessage("unknown proxy transport 'kqueue' (expected auto, relay, io_uring, epoll or nio)");
     }
 }

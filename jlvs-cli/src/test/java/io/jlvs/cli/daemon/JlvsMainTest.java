@@ -56,7 +56,7 @@ class JlvsMainTest {
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("jlvs: unknown proxy transport 'kqueue' (expected auto, io_uring, "
+        assertThat(err.toString()).isEqualTo("jlvs: unknown proxy transport 'kqueue' (expected auto, relay, io_uring, "
                 + "epoll or nio)" + System.lineSeparator());
         assertThat(dir.resolve("k.sock")).doesNotExist();
     }

@@ -27,7 +27,7 @@ import java.util.ServiceLoader;
  * ({@code vip-port rs-port... [-- vip-port rs-port...]}), real servers on 127.0.0.1, real schedulers
  * from jlvs-sched. Prints {@code ready <transport> unsafe=<bool>} once every service listens, then runs
  * until killed. {@code -Djlvs.bench.loops=N} sets the event loops (default: one per core),
- * {@code -Djlvs.bench.transport=auto|io_uring|epoll|nio} the transport.
+ * {@code -Djlvs.bench.transport=auto|relay|io_uring|epoll|nio} the transport.
  */
 public final class ProxyBenchMain {
     private ProxyBenchMain() {

@@ -1,0 +1,299 @@
+package io.jlvs.proxy;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.sys.StreamSockets;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread of the FULLNAT relay: an epoll instance with this thread's listening sockets (one
+ * SO_REUSEPORT socket per service and loop) and the client and real-server sockets of the connections it
+ * accepted. Edge-triggered registration, made once per socket: no epoll_ctl per read or write. Owns every
+ * {@link RelayFlow} it holds, its buffers and its socket-address cache; other threads reach it through
+ * {@link #execute}.
+ */
+final class RelayLoop implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
+    /** Bytes read per recv: also the most a flow buffers per direction when its peer is slow. */
+    static final int READ_SIZE = 64 * 1024;
+    /** Room for a PROXY protocol header in front of buffered client bytes. */
+    static final int CHUNK_SIZE = READ_SIZE + 256;
+    private static final int MAX_EVENTS = 256;
+    private static final int MAX_ACCEPTS = 64;
+    private static final int POOLED_CHUNKS = 32;
+    private static final long WAKE_TOKEN = -1L;
+    private static final int TICK_MILLIS = 100;
+
+    final ProxyContext ctx;
+    final StreamSockets io = new StreamSockets();
+    final MemorySegment scratch;
+    private final Arena arena = Arena.ofShared();
+    private final int epfd;
+    private final int wakeFd;
+    private final MemorySegment events;
+    private final StreamSockets signaller = new StreamSockets();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final ArrayDeque<MemorySegment> chunks = new ArrayDeque<>();
+    private final Map<Long, Listening> listeners = new HashMap<>();
+    private final Map<InetSocketAddress, MemorySegment> sockaddrs = new HashMap<>();
+    /** Flows whose connect to a real server is under way (connected ones are dropped at the next tick). */
+    final List<RelayFlow> connecting = new ArrayList<>();
+    /** Flows that stopped reading to let others run; read again after this batch of events. */
+    private final ArrayDeque<RelayFlow> again = new ArrayDeque<>();
+    private final Thread thread;
+    private RelayFlow[] slots = new RelayFlow[1024];
+    private int[] free = new int[1024];
+    private int freeCount;
+    private int nextSlot;
+    private int serial;
+    private long nextListenerToken = -2;
+    private long lastTick;
+    private volatile boolean running = true;
+
+    private record Listening(int fd, InetServiceKey key) {
+    }
+
+    RelayLoop(ProxyContext ctx, String name) {
+        this.ctx = ctx;
+        this.scratch = arena.allocate(READ_SIZE, 64);
+        this.events = arena.allocate((long) MAX_EVENTS * StreamSockets.EPOLL_EVENT_SIZE, 8);
+        this.epfd = io.epollCreate();
+        this.wakeFd = io.eventfd();
+        if (io.epollCtl(epfd, StreamSockets.EPOLL_CTL_ADD, wakeFd, StreamSockets.EPOLLIN, WAKE_TOKEN) < 0) {
+            throw new IllegalStateException("epoll_ctl(eventfd) failed");
+        }
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakePending.compareAndSet(false, true)) {
+            synchronized (signaller) {
+                signaller.eventfdSignal(wakeFd);
+            }
+        }
+    }
+
+    /** Runs the loop's remaining tasks (closing its flows), then stops; waits up to {@code millis}. */
+    void shutdown(long millis) throws InterruptedException {
+        execute(() -> running = false);
+        thread.join(millis);
+    }
+
+    // ---- listeners ----
+
+    /** On the loop: starts accepting on {@code fd} (a listening socket) for {@code key}. */
+    void addListener(int fd, InetServiceKey key) {
+        long token = nextListenerToken--;
+        if (io.epollCtl(epfd, StreamSockets.EPOLL_CTL_ADD, fd, StreamSockets.EPOLLIN, token) < 0) {
+            LOG.warn("FULLNAT relay cannot watch the listening socket of {}", key);
+            io.close(fd);
+            return;
+        }
+        listeners.put(token, new Listening(fd, key));
+    }
+
+    /** On the loop: stops accepting on {@code fd} and closes it; open connections stay. */
+    void removeListener(int fd) {
+        listeners.values().removeIf(l -> {
+            if (l.fd() == fd) {
+                io.close(fd);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    // ---- flows ----
+
+    /** Gives {@code flow} a slot and returns the serial its epoll tokens carry. */
+    int register(RelayFlow flow) {
+        int slot;
+        if (freeCount > 0) {
+            slot = free[--freeCount];
+        } else {
+            if (nextSlot == slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
+                free = Arrays.copyOf(free, free.length * 2);
+            }
+            slot = nextSlot++;
+        }
+        slots[slot] = flow;
+        flow.slot = slot;
+        serial = serial == Integer.MAX_VALUE ? 1 : serial + 1;
+        return serial;
+    }
+
+    void unregister(RelayFlow flow) {
+        if (flow.slot >= 0 && slots[flow.slot] == flow) {
+            slots[flow.slot] = null;
+            free[freeCount++] = flow.slot;
+        }
+        flow.slot = -1;
+    }
+
+    /** epoll token of one side (0 client, 1 real server) of a flow. */
+    static long token(RelayFlow flow, int side) {
+        return ((long) flow.serial << 32) | ((long) flow.slot << 1) | side;
+    }
+
+    int watch(int fd, int events, long token) {
+        return io.epollCtl(epfd, StreamSockets.EPOLL_CTL_ADD, fd, events, token);
+    }
+
+    int rewatch(int fd, int events, long token) {
+        return io.epollCtl(epfd, StreamSockets.EPOLL_CTL_MOD, fd, events, token);
+    }
+
+    void readAgain(RelayFlow flow) {
+        again.add(flow);
+    }
+
+    MemorySegment chunk() {
+        MemorySegment c = chunks.poll();
+        return c != null ? c : arena.allocate(CHUNK_SIZE, 64);
+    }
+
+    void release(MemorySegment chunk) {
+        if (chunks.size() < POOLED_CHUNKS) {
+            chunks.push(chunk);
+        }
+    }
+
+    /** A sockaddr for {@code target}, made once per address and kept by this loop. */
+    MemorySegment sockaddr(InetSocketAddress target) {
+        MemorySegment sa = sockaddrs.get(target);
+        if (sa == null) {
+            if (sockaddrs.size() > 4096) {
+                sockaddrs.clear();
+            }
+            sa = Arena.ofAuto().allocate(28, 8);
+            int len = StreamSockets.sockaddr(sa, IpAddress.of(target.getAddress()), target.getPort());
+            sa = sa.asSlice(0, len);
+            sockaddrs.put(target, sa);
+        }
+        return sa;
+    }
+
+    // ---- the loop ----
+
+    private void run() {
+        try {
+            while (running) {
+                int timeout = !tasks.isEmpty() || !again.isEmpty() ? 0 : connecting.isEmpty() ? 1000 : TICK_MILLIS;
+                int n = io.epollWait(epfd, events, MAX_EVENTS, timeout);
+                if (n < 0 && n != -StreamSockets.EINTR) {
+                    LOG.error("FULLNAT relay: epoll_wait failed (errno {}); the loop stops", -n);
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    dispatch(StreamSockets.eventToken(events, i), StreamSockets.eventMask(events, i));
+                }
+                for (int k = again.size(); k > 0; k--) {
+                    again.poll().readMore();
+                }
+                runTasks();
+                tick();
+            }
+            runTasks();
+        } catch (RuntimeException | Error e) {
+            LOG.error("FULLNAT relay loop {} failed", thread.getName(), e);
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void dispatch(long token, int mask) {
+        if (token >= 0) {
+            int slot = (int) (token & 0xffffffffL) >>> 1;
+            RelayFlow f = slot < nextSlot ? slots[slot] : null;
+            if (f != null && f.serial == (int) (token >>> 32)) {
+                f.onEvent((int) (token & 1), mask);
+            }
+        } else if (token == WAKE_TOKEN) {
+            wakePending.set(false);
+            io.eventfdDrain(wakeFd);
+        } else {
+            Listening l = listeners.get(token);
+            if (l != null) {
+                accept(l);
+            }
+        }
+    }
+
+    private void accept(Listening l) {
+        for (int i = 0; i < MAX_ACCEPTS; i++) {
+            int fd = io.accept(l.fd());
+            if (fd < 0) {
+                if (fd != -StreamSockets.EAGAIN && fd != -StreamSockets.EINTR) {
+                    ctx.acceptFailures.increment();
+                }
+                return;
+            }
+            new RelayFlow(this, l.key(), fd, io.peerAddress(), io.peerPort()).start();
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("FULLNAT relay task failed", e);
+            }
+        }
+    }
+
+    /** Connect timeouts, checked every {@value #TICK_MILLIS} ms while connects are under way. */
+    private void tick() {
+        if (connecting.isEmpty()) {
+            return;
+        }
+        long now = ctx.clock.getAsLong();
+        if (now - lastTick < TICK_MILLIS * 1_000_000L) {
+            return;
+        }
+        lastTick = now;
+        for (RelayFlow f : List.copyOf(connecting)) {
+            f.checkConnectTimeout(now);
+        }
+        connecting.removeIf(RelayFlow::notConnecting);
+    }
+
+    private void closeAll() {
+        for (int i = 0; i < nextSlot; i++) {
+            if (slots[i] != null) {
+                slots[i].close();
+            }
+        }
+        for (Listening l : listeners.values()) {
+            io.close(l.fd());
+        }
+        listeners.clear();
+        io.close(wakeFd);
+        io.close(epfd);
+        chunks.clear();
+        arena.close();
+    }
+}
