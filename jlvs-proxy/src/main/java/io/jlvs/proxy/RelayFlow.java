@@ -226,7 +226,8 @@ final class RelayFlow implements ProxiedFlow {
         }
         if (eof[FRONT]) {
             finished(FRONT);
-        } else {
+        } else if (held[FRONT]) {
+            held[FRONT] = false;
             relay(FRONT);
         }
     }
@@ -449,6 +450,9 @@ final class RelayFlow implements ProxiedFlow {
         lastActivity = ctx.clock.getAsLong();
         int to = from ^ 1;
         state = eof[FRONT] && eof[BACK] ? TcpState.CLOSE : from == FRONT ? TcpState.FIN_WAIT : TcpState.CLOSE_WAIT;
+        if (closeIfDone()) {
+            return;   // close() sends the FIN: no shutdown first
+        }
         if (pendingLength[to] == 0) {
             shutOutput(to);
         } else {

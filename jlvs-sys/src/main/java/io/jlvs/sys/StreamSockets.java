@@ -190,7 +190,8 @@ public final class StreamSockets {
 
     /**
      * A listening TCP socket on {@code address}: SO_REUSEADDR, SO_REUSEPORT when {@code reusePort},
-     * IP_FREEBIND (a VIP need not be configured yet, as a keepalived BACKUP's is not), IPV6_V6ONLY for IPv6.
+     * IP_FREEBIND (a VIP need not be configured yet, as a keepalived BACKUP's is not), IPV6_V6ONLY for IPv6,
+     * TCP_NODELAY (inherited by the sockets it accepts).
      *
      * @throws NativeIoException naming the call that failed (bind: EADDRINUSE when the port is taken)
      */
@@ -206,6 +207,8 @@ public final class StreamSockets {
                 check(fd, setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, 1), "setsockopt(SO_REUSEPORT)");
             }
             check(fd, setIntOption(fd, SOL_IP, IP_FREEBIND, 1), "setsockopt(IP_FREEBIND)");
+            // accepted sockets inherit it: no setsockopt per connection
+            check(fd, setIntOption(fd, IPPROTO_TCP, TCP_NODELAY, 1), "setsockopt(TCP_NODELAY)");
             if (v6) {
                 check(fd, setIntOption(fd, SOL_IPV6, IPV6_V6ONLY, 1), "setsockopt(IPV6_V6ONLY)");
             }
@@ -233,6 +236,18 @@ public final class StreamSockets {
             close(fd);
             throw new NativeIoException(call, -rc);
         }
+    }
+
+    /** The port {@code fd} is bound to (getsockname), or -errno. */
+    public int localPort(int fd) {
+        peerLength.set(ValueLayout.JAVA_INT, 0, 28);
+        int rc;
+        try {
+            rc = result((int) LibcStream.GETSOCKNAME.invokeExact(state, fd, peer.address(), peerLength.address()));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return rc < 0 ? rc : peerPort();
     }
 
     /**
