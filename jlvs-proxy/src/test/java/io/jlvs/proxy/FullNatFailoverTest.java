@@ -81,6 +81,46 @@ class FullNatFailoverTest {
         assertThat(f.server(key, dead).inactiveConns()).isZero();
     }
 
+    /**
+     * A real server whose accept queue is full: Linux drops the SYNs (tcp_abort_on_overflow 0), so a
+     * connect neither succeeds nor fails until the proxy's connect timeout ends it.
+     */
+    @Test
+    void aConnectThatHangsTimesOutAndIsRetriedOnAnotherServer() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    Socket s = new Socket();
+                    fillers.add(s);
+                    try {
+                        s.connect(silent.getLocalSocketAddress(), 300);
+                    } catch (java.net.SocketTimeoutException full) {
+                        break;
+                    }
+                }
+                InetServiceKey key = f.tcpService("rr");
+                f.addServer(key, silent.getLocalPort(), 1);
+                f.addServer(key, backend(TcpBackend.greeter("rs-alive")).port(), 1);
+                f.proxy.setServiceOptions(key, FullNatServiceOptions.DEFAULTS
+                        .withConnectTimeout(java.time.Duration.ofMillis(400)));
+                f.awaitListening(key);
+
+                for (int i = 0; i < 2; i++) {
+                    assertThat(f.firstLine(key)).isEqualTo("rs-alive");
+                }
+                assertThat(f.proxy.metrics().connectFailures()).isEqualTo(1);
+                assertThat(f.proxy.metrics().connectRetries()).isEqualTo(1);
+                assertThat(f.server(key, silent.getLocalPort()).stats().conns()).isEqualTo(1);
+                assertThat(f.server(key, silent.getLocalPort()).inactiveConns()).isZero();
+            } finally {
+                for (Socket s : fillers) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     @Test
     void withRetryOffARefusedConnectClosesTheClient() throws Exception {
         InetServiceKey key = f.tcpService("rr");
