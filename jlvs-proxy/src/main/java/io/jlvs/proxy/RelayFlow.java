@@ -30,8 +30,8 @@ import java.util.concurrent.Executor;
 final class RelayFlow implements ProxiedFlow {
     static final int FRONT = 0;
     static final int BACK = 1;
-    private static final int FRONT_EVENTS = StreamSockets.EPOLLIN | StreamSockets.EPOLLRDHUP | StreamSockets.EPOLLET;
-    private static final int BACK_EVENTS = FRONT_EVENTS | StreamSockets.EPOLLOUT;
+    private static final int READ_EVENTS = StreamSockets.EPOLLIN | StreamSockets.EPOLLRDHUP | StreamSockets.EPOLLET;
+    private static final int WRITE_EVENTS = READ_EVENTS | StreamSockets.EPOLLOUT;
     private static final int READ_BURST = 16;
 
     private final RelayLoop loop;
@@ -56,7 +56,8 @@ final class RelayFlow implements ProxiedFlow {
     private boolean active;
     private boolean retried;
     private boolean closed;
-    private boolean frontOutWatched;
+    /** Per side: EPOLLOUT is part of the socket's registration (added once a send fell short). */
+    private final boolean[] outWatched = new boolean[2];
     private long earlyReads;
     private long earlyBytes;
     /** Per side: end of stream read, output shut down, output to shut once drained, reading held back. */
@@ -106,15 +107,21 @@ final class RelayFlow implements ProxiedFlow {
         service.counters().connection();
         ctx.flows.add(this);
         serial = loop.register(this);
-        if (loop.watch(frontFd, FRONT_EVENTS, RelayLoop.token(this, FRONT)) < 0) {
-            abort();
-            return;
-        }
         if (options.proxyProtocol() != ProxyProtocol.NONE) {
             byte[] header = ProxyHeader.encode(options.proxyProtocol(), client, clientPort, key.address(), key.port());
             MemorySegment c = chunkFor(BACK);
             MemorySegment.copy(header, 0, c, ValueLayout.JAVA_BYTE, 0, header.length);
             pendingLength[BACK] = header.length;
+        }
+        // The client usually spoke already (it writes as soon as its connect completed): read before
+        // registering, so its first bytes can go out right after the real server's connect.
+        readEarly();
+        if (closed) {
+            return;
+        }
+        if (loop.watch(frontFd, READ_EVENTS, RelayLoop.token(this, FRONT)) < 0) {
+            abort();
+            return;
         }
         connect();
     }
@@ -170,7 +177,29 @@ final class RelayFlow implements ProxiedFlow {
             connectFailed();
             return;
         }
-        if (loop.watch(backFd, BACK_EVENTS, RelayLoop.token(this, BACK)) < 0) {
+        if (pendingLength[BACK] > 0) {
+            // On loopback and fast links the handshake is often over when connect returns: a send that
+            // takes bytes proves it and saves waiting for EPOLLOUT; EAGAIN means still connecting.
+            long w = io.send(backFd, pending[BACK], pendingOffset[BACK], pendingLength[BACK]);
+            if (w > 0) {
+                pendingOffset[BACK] += (int) w;
+                pendingLength[BACK] -= (int) w;
+                boolean more = pendingLength[BACK] > 0;
+                outWatched[BACK] = more;
+                if (loop.watch(backFd, more ? WRITE_EVENTS : READ_EVENTS, RelayLoop.token(this, BACK)) < 0) {
+                    abort();
+                    return;
+                }
+                onConnected();
+                return;
+            }
+            if (w != -StreamSockets.EAGAIN) {
+                connectFailed();
+                return;
+            }
+        }
+        outWatched[BACK] = true;
+        if (loop.watch(backFd, WRITE_EVENTS, RelayLoop.token(this, BACK)) < 0) {
             connectFailed();
             return;
         }
@@ -381,12 +410,19 @@ final class RelayFlow implements ProxiedFlow {
         pendingLength[to] = n - sent;
         ctx.maxPendingWriteBytes.accumulate(n - sent);
         held[to ^ 1] = true;
-        if (to == FRONT && !frontOutWatched) {
-            frontOutWatched = true;
-            if (loop.rewatch(frontFd, FRONT_EVENTS | StreamSockets.EPOLLOUT, RelayLoop.token(this, FRONT)) < 0) {
+        watchOutput(to);
+    }
+
+    /** Adds EPOLLOUT to {@code side}'s registration (once); false when that failed and the flow was closed. */
+    private boolean watchOutput(int side) {
+        if (!outWatched[side]) {
+            outWatched[side] = true;
+            if (loop.rewatch(side == FRONT ? frontFd : backFd, WRITE_EVENTS, RelayLoop.token(this, side)) < 0) {
                 abort();
+                return false;
             }
         }
+        return true;
     }
 
     private MemorySegment chunkFor(int side) {
@@ -410,11 +446,7 @@ final class RelayFlow implements ProxiedFlow {
                 pendingOffset[side] += (int) w;
                 pendingLength[side] -= (int) w;
             } else if (w == -StreamSockets.EAGAIN || w == 0) {
-                if (side == FRONT && !frontOutWatched) {
-                    frontOutWatched = true;
-                    loop.rewatch(frontFd, FRONT_EVENTS | StreamSockets.EPOLLOUT, RelayLoop.token(this, FRONT));
-                }
-                return true;
+                return watchOutput(side);
             } else {
                 abort();
                 return false;
