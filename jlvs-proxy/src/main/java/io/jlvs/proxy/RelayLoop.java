@@ -169,9 +169,13 @@ final class RelayLoop implements Executor {
         again.add(flow);
     }
 
+    /**
+     * A chunk for bytes a slow peer has not taken yet: from the pool, else a new one that the garbage
+     * collector frees if the pool has no room for it when it is released.
+     */
     MemorySegment chunk() {
         MemorySegment c = chunks.poll();
-        return c != null ? c : arena.allocate(CHUNK_SIZE, 64);
+        return c != null ? c : Arena.ofAuto().allocate(CHUNK_SIZE, 64);
     }
 
     void release(MemorySegment chunk) {
