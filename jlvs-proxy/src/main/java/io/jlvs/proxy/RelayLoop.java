@@ -2,6 +2,7 @@ package io.jlvs.proxy;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.sys.Errno;
 import io.jlvs.sys.StreamSockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,6 +36,7 @@ final class RelayLoop implements Executor {
     private static final int MAX_ACCEPTS = 64;
     private static final int POOLED_CHUNKS = 32;
     private static final long WAKE_TOKEN = -1L;
+    private static final int ECONNABORTED = 103;
     private static final int TICK_MILLIS = 100;
 
     final ProxyContext ctx;
@@ -62,6 +64,8 @@ final class RelayLoop implements Executor {
     private int serial;
     private long nextListenerToken = -2;
     private long lastTick;
+    /** Listening sockets taken out of epoll after accept ran out of descriptors or memory, by token. */
+    private final Map<Long, Long> pausedUntil = new HashMap<>();
     private volatile boolean running = true;
 
     private record Listening(int fd, InetServiceKey key) {
@@ -204,7 +208,8 @@ final class RelayLoop implements Executor {
     private void run() {
         try {
             while (running) {
-                int timeout = !tasks.isEmpty() || !again.isEmpty() ? 0 : connecting.isEmpty() ? 1000 : TICK_MILLIS;
+                int timeout = !tasks.isEmpty() || !again.isEmpty() ? 0
+                        : connecting.isEmpty() && pausedUntil.isEmpty() ? 1000 : TICK_MILLIS;
                 int n = io.epollWait(epfd, events, MAX_EVENTS, timeout);
                 if (n < 0 && n != -StreamSockets.EINTR) {
                     LOG.error("FULLNAT relay: epoll_wait failed (errno {}); the loop stops", -n);
@@ -240,22 +245,49 @@ final class RelayLoop implements Executor {
         } else {
             Listening l = listeners.get(token);
             if (l != null) {
-                accept(l);
+                accept(token, l);
             }
         }
     }
 
-    private void accept(Listening l) {
+    private void accept(long token, Listening l) {
         for (int i = 0; i < MAX_ACCEPTS; i++) {
             int fd = io.accept(l.fd());
             if (fd < 0) {
-                if (fd != -StreamSockets.EAGAIN && fd != -StreamSockets.EINTR) {
+                if (fd != -StreamSockets.EAGAIN && fd != -StreamSockets.EINTR && fd != -ECONNABORTED) {
                     ctx.acceptFailures.increment();
+                    pause(token, l, -fd);
                 }
                 return;
             }
             new RelayFlow(this, l.key(), fd, io.peerAddress(), io.peerPort()).start();
         }
+    }
+
+    /**
+     * accept failed for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): the pending
+     * connection stays queued and a level-triggered listener would wake the loop at once, forever. Take
+     * the listener out of epoll for {@value #TICK_MILLIS} ms instead; open connections go on meanwhile.
+     */
+    private void pause(long token, Listening l, int errno) {
+        if (io.epollCtl(epfd, StreamSockets.EPOLL_CTL_DEL, l.fd(), 0, 0) == 0) {
+            pausedUntil.put(token, ctx.clock.getAsLong() + TICK_MILLIS * 1_000_000L);
+            LOG.warn("FULLNAT {}: accept failed ({}); not accepting for {} ms", l.key(),
+                    Errno.nameOf(errno), TICK_MILLIS);
+        }
+    }
+
+    private void resumeListeners(long now) {
+        pausedUntil.entrySet().removeIf(e -> {
+            if (now - e.getValue() < 0) {
+                return false;
+            }
+            Listening l = listeners.get(e.getKey());
+            if (l != null) {
+                io.epollCtl(epfd, StreamSockets.EPOLL_CTL_ADD, l.fd(), StreamSockets.EPOLLIN, e.getKey());
+            }
+            return true;
+        });
     }
 
     private void runTasks() {
@@ -271,7 +303,7 @@ final class RelayLoop implements Executor {
 
     /** Connect timeouts, checked every {@value #TICK_MILLIS} ms while connects are under way. */
     private void tick() {
-        if (connecting.isEmpty()) {
+        if (connecting.isEmpty() && pausedUntil.isEmpty()) {
             return;
         }
         long now = ctx.clock.getAsLong();
@@ -279,6 +311,9 @@ final class RelayLoop implements Executor {
             return;
         }
         lastTick = now;
+        if (!pausedUntil.isEmpty()) {
+            resumeListeners(now);
+        }
         for (RelayFlow f : List.copyOf(connecting)) {
             f.checkConnectTimeout(now);
         }
