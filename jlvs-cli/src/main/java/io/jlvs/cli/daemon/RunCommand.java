@@ -77,8 +77,9 @@ public final class RunCommand implements Callable<Integer> {
     Path dumpDir;
 
     @Option(names = "--proxy-transport", paramLabel = "KIND", defaultValue = "auto",
-            description = "Netty transport of the FULLNAT proxy: auto (epoll, else NIO), io_uring, epoll or nio "
-                    + "(default: ${DEFAULT-VALUE}). An unavailable native transport falls back with a logged reason.")
+            description = "Transport of the FULLNAT proxy: auto (relay, else Netty epoll, else NIO), relay (jlvs's "
+                    + "own epoll loop for TCP), epoll, io_uring or nio (Netty) (default: ${DEFAULT-VALUE}). UDP always "
+                    + "runs on Netty. An unavailable transport falls back with a logged reason.")
     String proxyTransport;
 
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
