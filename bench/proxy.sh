@@ -51,9 +51,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# every port below 32768: above it the kernel hands out ephemeral ports, and a client socket on one makes bind fail
 RS=(18081 18082 18083) IPERF=15201
-declare -A HTTP=([direct]=18081 [jlvs]=28080 [jlvs-uring]=27080 [jlvs-netty]=27180 [jlvs-tuned]=29080 [haproxy]=38080 [nginx]=48080)
-declare -A IPRF=([direct]=$IPERF [jlvs]=25201 [jlvs-uring]=24201 [jlvs-netty]=24301 [jlvs-tuned]=26201 [haproxy]=35201 [nginx]=45201)
+declare -A HTTP=([direct]=18081 [jlvs]=28080 [jlvs-uring]=27080 [jlvs-netty]=27180 [jlvs-tuned]=29080 [haproxy]=30080 [nginx]=31080)
+declare -A IPRF=([direct]=$IPERF [jlvs]=25201 [jlvs-uring]=24201 [jlvs-netty]=24301 [jlvs-tuned]=26201 [haproxy]=30201 [nginx]=31201)
 has() { local t; for t in "${targets[@]}"; do [[ $t == "$1" ]] && return 0; done; return 1; }
 
 echo "load before: $(uptime)"
