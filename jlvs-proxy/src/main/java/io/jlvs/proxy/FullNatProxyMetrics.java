@@ -11,6 +11,8 @@ package io.jlvs.proxy;
  * @param udpDatagramsDropped    datagrams dropped (backend not yet connected and queue full, or client side unwritable)
  * @param maxPendingWriteBytes   the most bytes seen waiting in one channel's write buffer when reading paused
  * @param openFlows              proxied TCP connections and UDP flows now open
+ * @param acceptFailures         accepts that failed for want of descriptors or memory (the relay then stops
+ *                               accepting for 100 ms; the connection waits in the listen queue)
  */
 public record FullNatProxyMetrics(
         long noDestination,
@@ -19,5 +21,6 @@ public record FullNatProxyMetrics(
         long sorryConnections,
         long udpDatagramsDropped,
         long maxPendingWriteBytes,
-        int openFlows) {
+        int openFlows,
+        long acceptFailures) {
 }

@@ -26,7 +26,7 @@ final class ProxyContext {
     final LongAdder noDestination = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     final LongAdder connectRetries = new LongAdder();
-    /** accept() failures other than "nothing to accept" (EMFILE, ENOBUFS, ...), relay only. */
+    /** accept() failures other than "nothing to accept" (EMFILE, ENFILE, ENOBUFS, ENOMEM), relay only. */
     final LongAdder acceptFailures = new LongAdder();
     final LongAdder sorryConnections = new LongAdder();
     final LongAdder udpDatagramsDropped = new LongAdder();
@@ -75,6 +75,7 @@ final class ProxyContext {
 
     FullNatProxyMetrics metrics() {
         return new FullNatProxyMetrics(noDestination.sum(), connectFailures.sum(), connectRetries.sum(),
-                sorryConnections.sum(), udpDatagramsDropped.sum(), maxPendingWriteBytes.get(), flows.size());
+                sorryConnections.sum(), udpDatagramsDropped.sum(), maxPendingWriteBytes.get(), flows.size(),
+                acceptFailures.sum());
     }
 }

@@ -81,7 +81,8 @@ public final class Director implements IpvsControl, AutoCloseable {
         d.counters.addDropSource(() -> {
             FullNatProxyMetrics m = proxy.metrics();
             return Map.of("fullnat_no_destination", m.noDestination(),
-                    "fullnat_udp_datagram_dropped", m.udpDatagramsDropped());
+                    "fullnat_udp_datagram_dropped", m.udpDatagramsDropped(),
+                    "fullnat_accept_failed", m.acceptFailures());
         });
         return d;
     }
