@@ -21,11 +21,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
-import io.netty.handler.codec.haproxy.HAProxyCommand;
-import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
-import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -238,16 +233,8 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     }
 
     private void sendProxyHeader() {
-        InetSocketAddress src = (InetSocketAddress) front.remoteAddress();
-        InetSocketAddress dst = (InetSocketAddress) front.localAddress();
-        HAProxyProtocolVersion version = options.proxyProtocol() == ProxyProtocol.V1
-                ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2;
-        HAProxyProxiedProtocol proto = client.isV4() ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6;
-        HAProxyMessage header = new HAProxyMessage(version, HAProxyCommand.PROXY, proto,
-                src.getAddress().getHostAddress(), dst.getAddress().getHostAddress(), src.getPort(), dst.getPort());
-        back.pipeline().addFirst("proxy-protocol", HAProxyMessageEncoder.INSTANCE);
-        back.writeAndFlush(header, back.voidPromise());
-        back.pipeline().remove("proxy-protocol");
+        byte[] header = ProxyHeader.encode(options.proxyProtocol(), client, clientPort, key.address(), key.port());
+        back.writeAndFlush(Unpooled.wrappedBuffer(header), back.voidPromise());
     }
 
     // ---- relay ----

@@ -17,9 +17,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Runs on both TCP paths: the relay (the default) and Netty epoll. */
+@ParameterizedClass
+@EnumSource(value = ProxyTransportKind.class, names = {"RELAY", "EPOLL"})
 class FullNatFailoverTest {
-    private final ProxyFixture f = new ProxyFixture();
+    private final ProxyTransportKind transport;
+    private final ProxyFixture f;
+
+    FullNatFailoverTest(ProxyTransportKind transport) {
+        this.transport = transport;
+        this.f = new ProxyFixture(java.time.Duration.ZERO, transport);
+    }
     private final List<TcpBackend> backends = new ArrayList<>();
 
     @AfterEach

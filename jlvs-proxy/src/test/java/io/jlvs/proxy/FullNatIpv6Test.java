@@ -22,14 +22,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** An IPv6 virtual service on ::1: the client's address reaches the real server in a PROXY v1 TCP6 line. */
 class FullNatIpv6Test {
     private static final IpAddress V6_LOOPBACK = IpAddress.parse("::1");
 
-    @Test
-    void anIpv6ClientIsProxiedAndNamedInTheProxyHeader() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ProxyTransportKind.class, names = {"RELAY", "EPOLL"})
+    void anIpv6ClientIsProxiedAndNamedInTheProxyHeader(ProxyTransportKind transport) throws Exception {
         InetAddress lo6 = Inet6Address.getByName("::1");
         ServerSocket backend;
         try {
@@ -49,7 +51,7 @@ class FullNatIpv6Test {
                 // the assertions report it
             }
         });
-        try (backend; ProxyFixture f = new ProxyFixture()) {
+        try (backend; ProxyFixture f = new ProxyFixture(java.time.Duration.ZERO, transport)) {
             int vport;
             try (ServerSocket probe = new ServerSocket(0, 1, lo6)) {
                 vport = probe.getLocalPort();

@@ -18,9 +18,20 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Runs on both TCP paths: the relay (the default) and Netty epoll. */
+@ParameterizedClass
+@EnumSource(value = ProxyTransportKind.class, names = {"RELAY", "EPOLL"})
 class FullNatSchedulingTest {
-    private final ProxyFixture f = new ProxyFixture();
+    private final ProxyTransportKind transport;
+    private final ProxyFixture f;
+
+    FullNatSchedulingTest(ProxyTransportKind transport) {
+        this.transport = transport;
+        this.f = new ProxyFixture(java.time.Duration.ZERO, transport);
+    }
     private final List<TcpBackend> backends = new ArrayList<>();
 
     @AfterEach
@@ -160,7 +171,7 @@ class FullNatSchedulingTest {
 
     @Test
     void closedConnectionsLingerAsTimeWaitSoWlcSpreadsShortConnections() throws Exception {
-        try (ProxyFixture lingering = new ProxyFixture(Duration.ofMillis(1500))) {
+        try (ProxyFixture lingering = new ProxyFixture(Duration.ofMillis(1500), transport)) {
             InetServiceKey key = lingering.tcpService("wlc");
             for (int i = 1; i <= 3; i++) {
                 lingering.addServer(key, backend(TcpBackend.greeter("rs" + i)).port(), 1);

@@ -16,11 +16,22 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Runs on both TCP paths: the relay (the default) and Netty epoll. */
+@ParameterizedClass
+@EnumSource(value = ProxyTransportKind.class, names = {"RELAY", "EPOLL"})
 class FullNatTransferTest {
+    private final ProxyTransportKind transport;
     private static final long MB = 1024 * 1024;
 
-    private final ProxyFixture f = new ProxyFixture();
+    private final ProxyFixture f;
+
+    FullNatTransferTest(ProxyTransportKind transport) {
+        this.transport = transport;
+        this.f = new ProxyFixture(java.time.Duration.ZERO, transport);
+    }
     private final List<TcpBackend> backends = new ArrayList<>();
 
     @AfterEach
