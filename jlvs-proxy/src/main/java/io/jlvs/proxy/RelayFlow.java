@@ -3,7 +3,6 @@ package io.jlvs.proxy;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
-import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
@@ -45,16 +44,11 @@ final class RelayFlow implements ProxiedFlow {
     int serial;
     private int frontFd;
     private int backFd = -1;
-    private ServiceRuntime service;
-    private DestinationState destination;
-    private PersistenceTemplate template;
-    private volatile InetSocketAddress target;
+    private volatile TcpPlacement placement;
     private volatile TcpState state = TcpState.SYN_RECV;
     private volatile long lastActivity;
     private long connectStart;
     private boolean connected;
-    private boolean active;
-    private boolean retried;
     private boolean closed;
     /** Per side: EPOLLOUT is part of the socket's registration (added once a send fell short). */
     private final boolean[] outWatched = new boolean[2];
@@ -95,15 +89,14 @@ final class RelayFlow implements ProxiedFlow {
 
     void start() {
         lastActivity = ctx.clock.getAsLong();
-        service = ctx.service(key);
-        if (service == null || !place(null)) {
-            if (service != null) {
-                ctx.noDestination.increment();
-            }
+        ServiceRuntime service = ctx.service(key);
+        TcpPlacement p = service == null ? null : new TcpPlacement(ctx, key, options, service, client, clientPort);
+        if (p == null || !p.place(lastActivity, null)) {
             io.close(frontFd);
             frontFd = -1;
             return;
         }
+        placement = p;
         service.counters().connection();
         ctx.flows.add(this);
         serial = loop.register(this);
@@ -126,45 +119,10 @@ final class RelayFlow implements ProxiedFlow {
         connect();
     }
 
-    /** Chooses a real server (or the sorry server) and binds the flow to it. */
-    private boolean place(DestinationState exclude) {
-        FlowKey flowKey = new FlowKey().set(Protocol.TCP.number(), client, clientPort, key.address(), key.port(),
-                lastActivity);
-        Placement p = ctx.placer.place(service, flowKey, client, lastActivity, exclude);
-        if (p != null) {
-            destination = p.destination();
-            template = p.template();
-            destination.bind(false);
-            destination.counters().connection();
-            target = ctx.socketAddress(destination);
-            return true;
-        }
-        destination = null;
-        template = null;
-        if (options.sorryServer() != null) {
-            ctx.sorryConnections.increment();
-            target = options.sorryServer();
-            return true;
-        }
-        return false;
-    }
-
-    private void unplace() {
-        if (destination != null) {
-            destination.unbind(false, active);
-            active = false;
-            destination = null;
-        }
-        if (template != null) {
-            template.release();
-            template = null;
-        }
-    }
-
     private void connect() {
         state = TcpState.SYN_RECV;
         connected = false;
-        InetSocketAddress t = target;
+        InetSocketAddress t = placement.target();
         backFd = io.socket(t.getAddress() instanceof Inet6Address ? StreamSockets.AF_INET6 : StreamSockets.AF_INET);
         if (backFd < 0) {
             connectFailed();
@@ -212,19 +170,9 @@ final class RelayFlow implements ProxiedFlow {
             io.close(backFd);
             backFd = -1;
         }
-        if (destination != null) {
-            ctx.connectFailures.increment();
-        }
-        if (options.retryOnConnectFailure() && !retried && destination != null) {
-            retried = true;
-            DestinationState failed = destination;
-            unplace();
-            if (place(failed)) {
-                ctx.connectRetries.increment();
-                connect();
-                return;
-            }
-            ctx.noDestination.increment();
+        if (placement.retryAfterConnectFailure(ctx.clock.getAsLong())) {
+            connect();
+            return;
         }
         abort();
     }
@@ -242,12 +190,10 @@ final class RelayFlow implements ProxiedFlow {
     private void onConnected() {
         connected = true;
         state = TcpState.ESTABLISHED;
-        if (destination != null) {
-            destination.activate(true);
-            active = true;
-            if (earlyReads > 0) {
-                destination.counters().inbound(earlyReads, earlyBytes);
-            }
+        placement.established();
+        DestinationState destination = placement.destination();
+        if (destination != null && earlyReads > 0) {
+            destination.counters().inbound(earlyReads, earlyBytes);
         }
         lastActivity = ctx.clock.getAsLong();
         if (!flush(BACK)) {
@@ -326,7 +272,7 @@ final class RelayFlow implements ProxiedFlow {
             long n = io.recv(frontFd, c, end, room);
             if (n > 0) {
                 pendingLength[BACK] += (int) n;
-                service.counters().inbound(1, n);
+                placement.service.counters().inbound(1, n);
                 earlyReads++;
                 earlyBytes += n;
                 if (n < room && !peerClosed[FRONT]) {
@@ -390,15 +336,9 @@ final class RelayFlow implements ProxiedFlow {
     private void count(int from, long bytes) {
         lastActivity = ctx.clock.getAsLong();
         if (from == FRONT) {
-            service.counters().inbound(1, bytes);
-            if (destination != null) {
-                destination.counters().inbound(1, bytes);
-            }
+            placement.inbound(1, bytes);
         } else {
-            service.counters().outbound(1, bytes);
-            if (destination != null) {
-                destination.counters().outbound(1, bytes);
-            }
+            placement.outbound(1, bytes);
         }
     }
 
@@ -475,10 +415,7 @@ final class RelayFlow implements ProxiedFlow {
 
     /** Side {@code from} sent its FIN: pass it on (after what is still waiting), update state and counts. */
     private void finished(int from) {
-        if (active) {
-            destination.activate(false);
-            active = false;
-        }
+        placement.finished();
         lastActivity = ctx.clock.getAsLong();
         int to = from ^ 1;
         state = eof[FRONT] && eof[BACK] ? TcpState.CLOSE : from == FRONT ? TcpState.FIN_WAIT : TcpState.CLOSE_WAIT;
@@ -531,20 +468,7 @@ final class RelayFlow implements ProxiedFlow {
             }
         }
         loop.unregister(this);
-        long now = ctx.clock.getAsLong();
-        if (destination != null && ctx.closedLingerNanos > 0) {
-            if (active) {
-                destination.activate(false);
-                active = false;
-            }
-            if (template != null) {
-                template.release();
-                template = null;
-            }
-            ctx.flows.add(new TcpLinger(ctx, key, client, clientPort, target, destination, loop, now));
-            destination = null;
-        }
-        unplace();
+        placement.closed(loop, ctx.clock.getAsLong());
         ctx.flows.remove(this);
     }
 
@@ -569,7 +493,7 @@ final class RelayFlow implements ProxiedFlow {
 
     @Override
     public ConnectionView view(long now, Timeouts timeouts) {
-        InetSocketAddress t = target;
+        InetSocketAddress t = placement == null ? null : placement.target();
         if (t == null) {
             return null;
         }

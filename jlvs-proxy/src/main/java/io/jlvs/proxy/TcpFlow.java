@@ -3,8 +3,6 @@ package io.jlvs.proxy;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
-import io.jlvs.core.sched.FlowKey;
-import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
 import io.jlvs.engine.ServiceRuntime;
@@ -43,16 +41,11 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     private final InetServiceKey key;
     private final FullNatServiceOptions options;
     private final Channel front;
-    private ServiceRuntime service;
+    private volatile TcpPlacement placement;
     private Channel back;
-    private DestinationState destination;
-    private PersistenceTemplate template;
-    private InetSocketAddress target;
     private IpAddress client;
     private int clientPort;
     private volatile TcpState state = TcpState.SYN_RECV;
-    private boolean active;
-    private boolean retried;
     private boolean frontEof;
     private boolean backEof;
     private boolean finished;
@@ -80,7 +73,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             return;
         }
         lastActivity = ctx.clock.getAsLong();
-        service = ctx.service(key);
+        ServiceRuntime service = ctx.service(key);
         InetSocketAddress remote = (InetSocketAddress) front.remoteAddress();
         if (service == null || remote == null) {
             front.close();
@@ -88,50 +81,16 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
         client = IpAddress.of(remote.getAddress());
         clientPort = remote.getPort();
-        if (!place(null)) {
-            ctx.noDestination.increment();
+        TcpPlacement p = new TcpPlacement(ctx, key, options, service, client, clientPort);
+        if (!p.place(lastActivity, null)) {
             front.close();
             return;
         }
+        placement = p;
         service.counters().connection();
         ctx.flows.add(this);
         front.closeFuture().addListener(f -> maybeFinish());
         connect();
-    }
-
-    /** Chooses a real server (or the sorry server) and binds the flow to it. */
-    private boolean place(DestinationState exclude) {
-        FlowKey flowKey = new FlowKey().set(Protocol.TCP.number(), client, clientPort, key.address(), key.port(),
-                lastActivity);
-        Placement p = ctx.placer.place(service, flowKey, client, lastActivity, exclude);
-        if (p != null) {
-            destination = p.destination();
-            template = p.template();
-            destination.bind(false);
-            destination.counters().connection();
-            target = ctx.socketAddress(destination);
-            return true;
-        }
-        destination = null;
-        template = null;
-        if (options.sorryServer() != null) {
-            ctx.sorryConnections.increment();
-            target = options.sorryServer();
-            return true;
-        }
-        return false;
-    }
-
-    private void unplace() {
-        if (destination != null) {
-            destination.unbind(false, active);
-            active = false;
-            destination = null;
-        }
-        if (template != null) {
-            template.release();
-            template = null;
-        }
     }
 
     /**
@@ -162,7 +121,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             connected(registered);
             return;
         }
-        registered.channel().connect(target).addListener((ChannelFutureListener) this::connected);
+        registered.channel().connect(placement.target()).addListener((ChannelFutureListener) this::connected);
     }
 
     private void connected(ChannelFuture f) {
@@ -172,19 +131,9 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         if (!f.isSuccess()) {
             f.channel().close();
             back = null;
-            if (front.isActive() && destination != null) {
-                ctx.connectFailures.increment();
-            }
-            if (front.isActive() && options.retryOnConnectFailure() && !retried && destination != null) {
-                retried = true;
-                DestinationState failed = destination;
-                unplace();
-                if (place(failed)) {
-                    ctx.connectRetries.increment();
-                    connect();
-                    return;
-                }
-                ctx.noDestination.increment();
+            if (front.isActive() && placement.retryAfterConnectFailure(ctx.clock.getAsLong())) {
+                connect();
+                return;
             }
             releaseEarly();
             front.close();
@@ -199,10 +148,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
         back.closeFuture().addListener(x -> maybeFinish());
         state = TcpState.ESTABLISHED;
-        if (destination != null) {
-            destination.activate(true);
-            active = true;
-        }
+        placement.established();
         if (options.proxyProtocol() != ProxyProtocol.NONE) {
             sendProxyHeader();
         }
@@ -210,8 +156,8 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         if (early != null) {
             ByteBuf b;
             while ((b = early.poll()) != null) {
-                if (destination != null) {
-                    destination.counters().inbound(1, b.readableBytes());
+                if (placement.destination() != null) {
+                    placement.destination().counters().inbound(1, b.readableBytes());
                 }
                 back.write(b, back.voidPromise());
             }
@@ -253,19 +199,13 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
                 early = new ArrayDeque<>();
             }
             early.add(buf);
-            service.counters().inbound(1, bytes);
+            placement.service.counters().inbound(1, bytes);
             return;
         }
         if (from == front) {
-            service.counters().inbound(1, bytes);
-            if (destination != null) {
-                destination.counters().inbound(1, bytes);
-            }
+            placement.inbound(1, bytes);
         } else {
-            service.counters().outbound(1, bytes);
-            if (destination != null) {
-                destination.counters().outbound(1, bytes);
-            }
+            placement.outbound(1, bytes);
         }
         to.write(buf, to.voidPromise());
         if (!to.isWritable()) {
@@ -330,10 +270,7 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
     }
 
     private void halfClosed(Channel from) {
-        if (active) {
-            destination.activate(false);
-            active = false;
-        }
+        placement.finished();
         lastActivity = ctx.clock.getAsLong();
         if (frontEof && backEof) {
             state = TcpState.CLOSE;
@@ -395,20 +332,9 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             return;
         }
         finished = true;
-        if (destination != null && ctx.closedLingerNanos > 0) {
-            if (active) {
-                destination.activate(false);
-                active = false;
-            }
-            if (template != null) {
-                template.release();
-                template = null;
-            }
-            ctx.flows.add(new TcpLinger(ctx, key, client, clientPort, target, destination, front.eventLoop(),
-                    ctx.clock.getAsLong()));
-            destination = null;
+        if (placement != null) {
+            placement.closed(front.eventLoop(), ctx.clock.getAsLong());
         }
-        unplace();
         ctx.flows.remove(this);
     }
 
@@ -440,7 +366,8 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
 
     @Override
     public ConnectionView view(long now, Timeouts timeouts) {
-        InetSocketAddress t = target;
+        TcpPlacement p = placement;
+        InetSocketAddress t = p == null ? null : p.target();
         IpAddress c = client;
         if (t == null || c == null) {
             return null;
