@@ -6,7 +6,8 @@
 # routing and to nftables DNAT. Root; not part of CI.
 # Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)] [modes]
 #   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
-#   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, w2 (2 workers), e.g. "nat nat+v3".
+#   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, qdisc (transmit through the qdisc,
+#   no PACKET_QDISC_BYPASS), bypass, niceN (workers at nice -N), w2 (2 workers), e.g. "nat nat+v3 nat+nice10".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"
@@ -66,6 +67,9 @@ for mode in "${modes[@]}"; do
       v3) opts+=" -Djlvs.lab.ring=TPACKET_V3" ;;
       txring) opts+=" -Djlvs.lab.tx=TX_RING" ;;
       sendto) opts+=" -Djlvs.lab.tx=SENDTO" ;;
+      qdisc) opts+=" -Djlvs.lab.qdiscBypass=false" ;;
+      bypass) opts+=" -Djlvs.lab.qdiscBypass=true" ;;
+      nice*) opts+=" -Djlvs.lab.nice=-${v#nice}" ;;
       w[0-9]*) opts+=" -Djlvs.lab.workers=${v#w}" ;;
       *) echo "unknown variant $v"; exit 2 ;;
     esac

@@ -40,8 +40,8 @@ public final class LabDirectorMain {
 
     /**
      * The data plane's defaults, or what the system properties {@code jlvs.lab.ring} ({@code TPACKET_V2},
-     * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}) and {@code jlvs.lab.workers}
-     * say (bench/packet.sh compares them).
+     * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}), {@code jlvs.lab.qdiscBypass}
+     * ({@code true}, {@code false}), {@code jlvs.lab.nice} and {@code jlvs.lab.workers} say (bench/packet.sh compares them).
      */
     static PacketDirectorSettings settings(List<String> interfaces) {
         PacketDirectorSettings s = PacketDirectorSettings.of(interfaces);
@@ -53,6 +53,11 @@ public final class LabDirectorMain {
         if (tx != null) {
             s = s.withTxMode(TxMode.valueOf(tx));
         }
+        String bypass = System.getProperty("jlvs.lab.qdiscBypass");
+        if (bypass != null) {
+            s = s.withQdiscBypass(Boolean.parseBoolean(bypass));
+        }
+        s = s.withWorkerNice(Integer.getInteger("jlvs.lab.nice", 0));
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 
