@@ -1,23 +1,62 @@
 #!/usr/bin/env bash
 # Packet data plane side by side on the namespace lab (lab/up.sh): plain kernel routing, nftables DNAT,
 # jlvs NAT and jlvs DR. Prints new TCP connections/s (wrk with `Connection: close`), keep-alive req/s
-# (1 KiB body), keep-alive req/s over ONE connection (round-trip latency bound), iperf3 Gbit/s, and each
-# one's ratio to kernel routing and to nftables DNAT. Root; not part of CI.
+# (1 KiB body), keep-alive req/s over ONE connection (round-trip latency bound), iperf3 Gbit/s, the highest
+# rate of 64-byte UDP datagrams (iperf3 -u -l 64) received with < 1 % loss, and each one's ratio to kernel
+# routing and to nftables DNAT. Root; not part of CI.
 # Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)] [modes]
 #   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
-#   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, w2 (2 workers), e.g. "nat nat+v3".
+#   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, qdisc (transmit through the qdisc,
+#   no PACKET_QDISC_BYPASS), bypass, niceN (workers at nice -N), w2 (2 workers), e.g. "nat nat+v3 nat+nice10".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 need=()
-for c in nginx wrk iperf3 nft ethtool; do command -v "$c" >/dev/null || need+=("$c"); done
-((${#need[@]})) && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]/nginx/nginx-light}" >/dev/null
+for c in nginx wrk iperf3 nft ethtool python3; do command -v "$c" >/dev/null || need+=("$c"); done
+need=("${need[@]/nginx/nginx-light}")
+((${#need[@]})) && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]/python3/python3-minimal}" >/dev/null
 (cd "$top" && mvn -B -q -o install -pl jlvs-packet -am -DskipTests \
   && mvn -B -q -o dependency:build-classpath -pl jlvs-packet -Dmdep.outputFile=target/lab-classpath.txt) || exit 1
 trap '"$top/lab/down.sh"' EXIT
 trap 'exit 130' INT TERM
-declare -A close keep one iperf
+declare -A close keep one iperf udp udpnote
+# One iperf3 UDP run of 64-byte datagrams at $2 pps (0: as fast as the sender can) to $1 for $secs s;
+# prints "sent-pps received-pps loss-%" (received = datagrams that arrived, from the receiver's report).
+udp_run() {
+  local rate=$(( $2 * 64 * 8 ))
+  # bounded: an iperf3 client whose UDP handshake is never answered waits forever
+  timeout $((secs + 10)) ip netns exec jlab-cl iperf3 -c "$1" -p 5201 -u -l 64 -b "$rate" -w 2M -t "$secs" -J \
+    2>/dev/null | python3 -c '
+import json, sys
+try:
+    e = json.load(sys.stdin)["end"]
+    s, r = e["sum_sent"], e["sum_received"]
+    got = r["packets"] - r["lost_packets"]
+    print("%d %d %.3f" % (s["packets"] / s["seconds"], got / r["seconds"], 100.0 * r["lost_packets"] / max(r["packets"], 1)))
+except Exception:
+    print("0 0 100")'
+}
+# The highest received packets/s with < 1 % loss: first unlimited (the sender's own ceiling S; if that loses
+# < 1 %, the figure is the sender's limit and is marked "s"), then 5 halvings of [0, S]. Prints "PPS NOTE".
+udp_search() {
+  local sent got loss lo=0 hi mid best=0 note="" i
+  read -r sent got loss < <(udp_run "$1" 0)
+  if awk -v l="$loss" 'BEGIN { exit !(l < 1) }'; then echo "$got s"; return; fi
+  hi=$sent
+  for i in 1 2 3 4 5; do
+    mid=$(( (lo + hi) / 2 ))
+    read -r sent got loss < <(udp_run "$1" "$mid")
+    if awk -v l="$loss" 'BEGIN { exit !(l < 1) }'; then
+      lo=$mid; (( got > best )) && best=$got
+      # the sender could not keep up with the rate asked for
+      (( sent * 10 < mid * 9 )) && note=s
+    else
+      hi=$mid
+    fi
+  done
+  echo "$best $note"
+}
 for mode in "${modes[@]}"; do
   base="${mode%%+*}"; opts=""
   IFS=+ read -r -a variants <<< "${mode#"$base"}"
@@ -28,6 +67,9 @@ for mode in "${modes[@]}"; do
       v3) opts+=" -Djlvs.lab.ring=TPACKET_V3" ;;
       txring) opts+=" -Djlvs.lab.tx=TX_RING" ;;
       sendto) opts+=" -Djlvs.lab.tx=SENDTO" ;;
+      qdisc) opts+=" -Djlvs.lab.qdiscBypass=false" ;;
+      bypass) opts+=" -Djlvs.lab.qdiscBypass=true" ;;
+      nice*) opts+=" -Djlvs.lab.nice=-${v#nice}" ;;
       w[0-9]*) opts+=" -Djlvs.lab.workers=${v#w}" ;;
       *) echo "unknown variant $v"; exit 2 ;;
     esac
@@ -43,18 +85,22 @@ for mode in "${modes[@]}"; do
   one[$mode]=$(c wrk -t1 -c1 -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
   iperf[$mode]=$(c iperf3 -c "$target" -p 5201 -t "$secs" -J 2>/dev/null \
     | awk -F: '/"bits_per_second"/ {v=$2} END {gsub(/[ ,]/,"",v); printf "%.2f", v/1e9}')
+  read -r udp[$mode] udpnote[$mode] < <(udp_search "$target")
   echo "$mode: close ${close[$mode]} req/s, keep-alive ${keep[$mode]} req/s, one connection ${one[$mode]} req/s," \
-    "iperf3 ${iperf[$mode]} Gbit/s  (load $(cut -d' ' -f1 /proc/loadavg))"
+    "iperf3 ${iperf[$mode]} Gbit/s, UDP 64 B ${udp[$mode]} pkt/s with < 1% loss${udpnote[$mode]:+ (sender-limited)}" \
+    " (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 for ref in route dnat; do
-  printf '\nratios to %s\n%-14s %12s %12s %12s %8s %7s %7s %7s %7s\n' "$ref" mode close-req/s keep-req/s 1conn-req/s \
-    Gbit/s close keep 1conn iperf
+  printf '\nratios to %s\n%-14s %12s %12s %12s %8s %10s %7s %7s %7s %7s %7s\n' "$ref" mode close-req/s keep-req/s \
+    1conn-req/s Gbit/s udp-pkt/s close keep 1conn iperf udp
   for mode in "${modes[@]}"; do
-    printf '%-14s %12s %12s %12s %8s %7s %7s %7s %7s\n' "$mode" "${close[$mode]:-}" "${keep[$mode]:-}" \
-      "${one[$mode]:-}" "${iperf[$mode]:-}" \
+    printf '%-14s %12s %12s %12s %8s %10s %7s %7s %7s %7s %7s\n' "$mode" "${close[$mode]:-}" "${keep[$mode]:-}" \
+      "${one[$mode]:-}" "${iperf[$mode]:-}" "${udp[$mode]:-}${udpnote[$mode]:+*}" \
       "$(ratio "${close[$mode]:-0}" "${close[$ref]:-0}")" "$(ratio "${keep[$mode]:-0}" "${keep[$ref]:-0}")" \
-      "$(ratio "${one[$mode]:-0}" "${one[$ref]:-0}")" "$(ratio "${iperf[$mode]:-0}" "${iperf[$ref]:-0}")"
+      "$(ratio "${one[$mode]:-0}" "${one[$ref]:-0}")" "$(ratio "${iperf[$mode]:-0}" "${iperf[$ref]:-0}")" \
+      "$(ratio "${udp[$mode]:-0}" "${udp[$ref]:-0}")"
   done
 done
+echo "udp: 64-byte iperf3 datagrams received per second with < 1% loss; * = the iperf3 sender was the limit"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"

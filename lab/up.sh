@@ -3,7 +3,7 @@
 # Usage: lab/up.sh <route|dnat|nat|dr>   (root). Namespaces jlab-{sw,cl,dir,rs1,rs2,rs3}:
 #   route: client -> director (kernel router) -> rs1 at 10.77.1.11; dnat: nftables DNAT on the director;
 #   nat:   jlvs NAT (child JVM in jlab-dir); dr: jlvs DR (real servers on the client link, VIP on lo).
-# nginx on :80 and iperf3 on :5201 in each real server. Tear down with lab/down.sh.
+# nginx on :80 and iperf3 on :5201 (TCP and UDP) in each real server. Tear down with lab/down.sh.
 # JLVS_LAB_OPTS: extra JVM options for the director, e.g. -Djlvs.lab.ring=TPACKET_V3 -Djlvs.lab.tx=TX_RING
 # (see LabDirectorMain.settings).
 set -euo pipefail
@@ -49,7 +49,10 @@ http { access_log off; keepalive_requests 1000000; client_body_temp_path $work/r
   server { listen 80 reuseport backlog=4096; root $work/www; } }
 CONF
   x "rs$i" nginx -c "$work/nginx$i.conf"
-  x "rs$i" iperf3 -s -D -p 5201 --pidfile "$work/run$i/iperf3.pid"
+  # DR: iperf3 bound to the VIP, else its UDP test socket (connected to the client) would answer from the
+  # real server's own address and the client, connected to the VIP, would never see the answer
+  bind=(); [[ "$mode" == dr ]] && bind=(-B $VIP)
+  x "rs$i" iperf3 -s -D "${bind[@]}" -p 5201 --pidfile "$work/run$i/iperf3.pid"
 done
 case "$mode" in
   dnat)
@@ -57,7 +60,10 @@ case "$mode" in
 table ip bench {
   chain pre { type nat hook prerouting priority dstnat;
     ip daddr $VIP tcp dport 80 dnat to numgen inc mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
-    ip daddr $VIP tcp dport 5201 dnat to jhash ip saddr mod 3 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
+    # iperf3: one expression (one jhash seed) for TCP and UDP, so a UDP test and its TCP control
+    # connection reach the same real server
+    ip daddr $VIP meta l4proto { tcp, udp } th dport 5201 \
+      dnat to jhash ip saddr mod 3 seed 0x6a6c7673 map { 0 : ${rs[0]}, 1 : ${rs[1]}, 2 : ${rs[2]} }
   }
 }
 NFT

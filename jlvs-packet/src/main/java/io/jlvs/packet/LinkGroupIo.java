@@ -43,6 +43,7 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
     private final int pollMillis;
     private final RingVersion ringVersion;
     private final TxMode txMode;
+    private final boolean qdiscBypass;
     private final RingPoller poller;
     private final KernelNeighbours neighbours;
     private final LongSupplier clock;
@@ -57,12 +58,13 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
     private long rxSwaps;
 
     LinkGroupIo(List<String> interfaces, int fanoutBase, int pollMillis, RingVersion ringVersion, TxMode txMode,
-                BpfFilter filter, KernelNeighbours neighbours, LongSupplier clock) {
+                boolean qdiscBypass, BpfFilter filter, KernelNeighbours neighbours, LongSupplier clock) {
         this.interfaces = List.copyOf(interfaces);
         this.fanoutBase = fanoutBase;
         this.pollMillis = pollMillis;
         this.ringVersion = ringVersion;
         this.txMode = txMode;
+        this.qdiscBypass = qdiscBypass;
         this.poller = new RingPoller(2 * interfaces.size());
         this.neighbours = neighbours;
         this.clock = clock;
@@ -91,6 +93,7 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
                 .pollTimeoutMillis(pollMillis)
                 .ringVersion(ringVersion)
                 .txMode(txMode)
+                .qdiscBypass(qdiscBypass)
                 .txFrames(TX_FRAMES)
                 .blockTimeoutMillis(1);
         if (ringVersion == RingVersion.TPACKET_V2) {

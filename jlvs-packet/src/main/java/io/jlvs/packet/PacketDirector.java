@@ -14,6 +14,7 @@ import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.ProbeResult;
 import io.jlvs.sys.RtNetlink;
 import io.jlvs.sys.SysProbe;
+import io.jlvs.sys.Syscalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class PacketDirector implements AutoCloseable {
 
         Worker(int id, int fanoutBase) {
             io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
-                    settings.txMode(), filter.bpf(), neighbours,
+                    settings.txMode(), settings.qdiscBypass(), filter.bpf(), neighbours,
                     System::nanoTime);
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
@@ -77,6 +78,14 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         private void loop() {
+            if (settings.workerNice() != 0) {
+                try {
+                    new Syscalls().setThreadNice(settings.workerNice());
+                } catch (NativeIoException e) {
+                    LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
+                            + " keeps its priority: " + e.getMessage());
+                }
+            }
             FilterState applied = filter;
             long nextStats = System.nanoTime();
             try {

@@ -27,11 +27,20 @@ import java.util.List;
  *                      measurement, see docs/benchmarks.md)
  * @param txMode        how frames are transmitted (null: TX_RING, one {@code sendto} per batch; chosen by
  *                      measurement)
+ * @param qdiscBypass   PACKET_QDISC_BYPASS on the workers' sockets: forwarded frames go straight to the
+ *                      driver, past the interface's qdisc (no tc shaping of them) and unseen by tcpdump on
+ *                      the director; off by default: it did not measure faster on veth (docs/benchmarks.md,
+ *                      run 5)
+ * @param workerNice    the workers' nice value (0: left alone). The kernel's own forwarding runs in softirq
+ *                      context, ahead of every task; a worker at nice 0 shares the CPU fairly with whatever
+ *                      else runs on the director. Negative values need CAP_SYS_NICE (a worker that may not
+ *                      set it logs a warning and runs as it is)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
                                      boolean answerArp, boolean kernelGuard, String nftCommand,
-                                     RingVersion ringVersion, TxMode txMode) {
+                                     RingVersion ringVersion, TxMode txMode, boolean qdiscBypass,
+                                     int workerNice) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -45,6 +54,9 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         }
         if (localAddress != null && !localAddress.isV4()) {
             throw new IllegalArgumentException("the director's address must be IPv4: " + localAddress);
+        }
+        if (workerNice < -20 || workerNice > 19) {
+            throw new IllegalArgumentException("workerNice must be -20..19: " + workerNice);
         }
         if (connSettings == null) {
             connSettings = ConnTableSettings.DEFAULTS;
@@ -60,44 +72,54 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         }
     }
 
-    /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections. */
+    /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections, through the qdisc. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft", null, null);
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0);
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand, ringVersion, txMode);
+                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand, ringVersion, txMode);
+                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
     }
 
     public PacketDirectorSettings withRingVersion(RingVersion version) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, version, txMode);
+                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice);
     }
 
     public PacketDirectorSettings withTxMode(TxMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, mode);
+                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice);
+    }
+
+    public PacketDirectorSettings withQdiscBypass(boolean bypass) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice);
+    }
+
+    public PacketDirectorSettings withWorkerNice(int nice) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice);
     }
 }

@@ -38,6 +38,8 @@ final class Abi {
     static final int TPACKET_V3 = 2;
     static final int PACKET_FANOUT_HASH = 0;
     static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
+    /** Linux 6.8+: the group's members do not see frames this host sends (per-socket IGNORE_OUTGOING is not used in a group). */
+    static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     static final int PACKET_MR_PROMISC = 1;
 
     static final int TP_STATUS_KERNEL = 0;

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param filter              classic BPF attached before binding, or null for none
  * @param txMode              ring or sendto
  * @param ringVersion         TPACKET_V2 (a slot per frame, woken per frame) or TPACKET_V3 (blocks)
+ * @param qdiscBypass         PACKET_QDISC_BYPASS: transmitted frames go straight to the driver, past the
+ *                            interface's qdisc and past other packet sockets (tcpdump does not see them)
  */
 public record AfPacketConfig(
         String interfaceName,
@@ -32,7 +34,8 @@ public record AfPacketConfig(
         boolean ignoreOutgoing,
         BpfFilter filter,
         TxMode txMode,
-        RingVersion ringVersion) {
+        RingVersion ringVersion,
+        boolean qdiscBypass) {
 
     public AfPacketConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -64,7 +67,8 @@ public record AfPacketConfig(
 
     /**
      * Defaults: all ethertypes, a TPACKET_V3 ring of 16 blocks of 256 KiB, 2 KiB frames, {@code sendto}
-     * transmit (256 slots if the ring is chosen), 100 ms poll, outgoing frames ignored, no fanout, no filter.
+     * transmit (256 slots if the ring is chosen), 100 ms poll, outgoing frames ignored, no fanout, no filter,
+     * transmit through the qdisc.
      */
     public static Builder forInterface(String name) {
         return new Builder(name);
@@ -85,6 +89,7 @@ public record AfPacketConfig(
         private BpfFilter filter;
         private TxMode txMode = TxMode.SENDTO;
         private RingVersion ringVersion = RingVersion.TPACKET_V3;
+        private boolean qdiscBypass;
 
         private Builder(String interfaceName) {
             this.interfaceName = interfaceName;
@@ -146,9 +151,15 @@ public record AfPacketConfig(
             return this;
         }
 
+        public Builder qdiscBypass(boolean value) {
+            this.qdiscBypass = value;
+            return this;
+        }
+
         public AfPacketConfig build() {
             return new AfPacketConfig(interfaceName, ethertype, blockSize, blockCount, frameSize, txFrames,
-                    blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode, ringVersion);
+                    blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode, ringVersion,
+                    qdiscBypass);
         }
     }
 }

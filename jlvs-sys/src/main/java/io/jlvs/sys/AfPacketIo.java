@@ -59,6 +59,7 @@ public final class AfPacketIo implements PacketIo {
     private final int rxFrames;
     private final int txStatus;
     private final int txData;
+    private final boolean outgoingSeen;
     private boolean closed;
 
     /** V2: the next frame slot; V3: the current block. */
@@ -141,10 +142,13 @@ public final class AfPacketIo implements PacketIo {
                 sll.set(U32, 4, ifindex);
                 sys.bind(fd, sll);
             }
+            if (config.qdiscBypass()) {
+                setInt(Abi.SOL_PACKET, Abi.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            }
             if (config.fanoutGroup() >= 0) {
-                int mode = Abi.PACKET_FANOUT_HASH | Abi.PACKET_FANOUT_FLAG_DEFRAG;
-                setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT, (config.fanoutGroup() & 0xffff) | (mode << 16),
-                        "PACKET_FANOUT");
+                this.outgoingSeen = !joinFanout(config);
+            } else {
+                this.outgoingSeen = !config.ignoreOutgoing();
             }
             this.pollfd = arena.allocate(8, 4);
             pollfd.set(U32, 0, fd);
@@ -159,6 +163,31 @@ public final class AfPacketIo implements PacketIo {
             sys.close(fd);
             throw e;
         }
+    }
+
+    /**
+     * Joins the hash fanout group. The kernel hands a group's members the frames its shared hook sees, and
+     * that hook ignores the sockets' own PACKET_IGNORE_OUTGOING: only the group flag keeps this host's
+     * outgoing frames (our own transmissions among them) from being cloned, hashed and filtered once more.
+     * Kernels before 6.8 refuse the flag (EINVAL); the group is then joined without it. Returns whether
+     * outgoing frames are ignored.
+     */
+    private boolean joinFanout(AfPacketConfig config) {
+        int mode = Abi.PACKET_FANOUT_HASH | Abi.PACKET_FANOUT_FLAG_DEFRAG;
+        int group = config.fanoutGroup() & 0xffff;
+        if (config.ignoreOutgoing()) {
+            try {
+                setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT,
+                        group | ((mode | Abi.PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16), "PACKET_FANOUT");
+                return true;
+            } catch (NativeIoException e) {
+                if (e.errno() != Errno.EINVAL.number()) {
+                    throw e;
+                }
+            }
+        }
+        setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT, group | (mode << 16), "PACKET_FANOUT");
+        return false;
     }
 
     /** Opens, configures and binds the socket; throws {@link NativeIoException} naming the refused call. */
@@ -311,6 +340,14 @@ public final class AfPacketIo implements PacketIo {
     @Override
     public int mtu() {
         return mtu;
+    }
+
+    /**
+     * Whether frames this host sends reach the ring's filter: false when outgoing frames are ignored
+     * (PACKET_IGNORE_OUTGOING, or in a fanout group the group flag, which older kernels lack).
+     */
+    public boolean seesOutgoing() {
+        return outgoingSeen;
     }
 
     /** The bound interface's index. */

@@ -45,6 +45,9 @@ final class Libc {
     static final MethodHandle IF_NAMETOINDEX = errno("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle GETUID = LINKER.downcallHandle(find("getuid"), FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle GETEUID = LINKER.downcallHandle(find("geteuid"), FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle GETTID = LINKER.downcallHandle(find("gettid"), FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle SETPRIORITY = errno("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 
     private static MethodHandle errno(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(find(name), fd, ERRNO);

@@ -235,4 +235,29 @@ public final class Syscalls {
             throw rethrow(t);
         }
     }
+
+    /** The calling thread's kernel id (what /proc/self/task lists). */
+    public int gettid() {
+        try {
+            return (int) Libc.GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets the calling thread's nice value (setpriority(PRIO_PROCESS, gettid(), nice): on Linux it applies to
+     * that one thread). Below the current value needs CAP_SYS_NICE (EACCES/EPERM otherwise).
+     */
+    public void setThreadNice(int nice) {
+        int rc;
+        try {
+            rc = (int) Libc.SETPRIORITY.invokeExact(state, 0, gettid(), nice);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("setpriority(" + nice + ")");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.testkit.Shell;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -76,16 +77,17 @@ class AfPacketIoLabTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"SENDTO, TPACKET_V3", "TX_RING, TPACKET_V3", "SENDTO, TPACKET_V2", "TX_RING, TPACKET_V2"})
-    void aCraftedEchoRequestIsAnsweredByThePeer(TxMode mode, RingVersion version) throws Exception {
+    @CsvSource({"SENDTO, TPACKET_V3, false", "TX_RING, TPACKET_V3, false", "SENDTO, TPACKET_V2, false",
+            "TX_RING, TPACKET_V2, false", "SENDTO, TPACKET_V2, true", "TX_RING, TPACKET_V2, true"})
+    void aCraftedEchoRequestIsAnsweredByThePeer(TxMode mode, RingVersion version, boolean bypass) throws Exception {
         try (VethLab lab = VethLab.create();
                 AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).txMode(mode)
-                        .ringVersion(version).pollTimeoutMillis(20).build())) {
+                        .ringVersion(version).qdiscBypass(bypass).pollTimeoutMillis(20).build())) {
             long peerMac = lab.peerMac();
             // the peer must know where to answer without an ARP round trip through the socket under test
             lab.inNs("ip", "neigh", "replace", lab.hostAddr.toString(), "lladdr",
                     AfPacketIo.formatMac(io.macAddress()), "dev", lab.peer);
-            int id = 0x5a00 | mode.ordinal() << 4 | version.ordinal();
+            int id = 0x5a00 | mode.ordinal() << 4 | version.ordinal() << 2 | (bypass ? 1 : 0);
             try (Arena arena = Arena.ofConfined()) {
                 for (int seq = 1; seq <= 3; seq++) {
                     byte[] f = Frames.icmpEcho(io.macAddress(), peerMac, lab.hostAddr, lab.nsAddr, id, seq);
@@ -253,6 +255,22 @@ class AfPacketIoLabTest {
                 List<Seen> fromB = drain(b, 200);
                 assertThat(fromA.size() + fromB.size()).isEqualTo(8);
             }
+        }
+    }
+
+    @Test
+    void aFanoutMemberDoesNotSeeWhatTheHostSends() throws Exception {
+        try (VethLab lab = VethLab.create();
+                AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).ringVersion(RingVersion.TPACKET_V2)
+                        .fanout(0x4b00 + (int) (ProcessHandle.current().pid() & 0xff)).pollTimeoutMillis(20).build())) {
+            Shell.run("ping", "-c", "3", "-i", "0.2", "-W", "1", lab.nsAddr.toString())
+                    .orThrow("ping");
+
+            List<Seen> seen = drain(io, 300);
+
+            // the group's hook ignores the socket's PACKET_IGNORE_OUTGOING; the group flag (Linux 6.8+) does it
+            assertThat(io.seesOutgoing()).isFalse();
+            assertThat(seen).filteredOn(f -> f.protocol() == 1).extracting(Seen::icmpType).containsExactly(0, 0, 0);
         }
     }
 

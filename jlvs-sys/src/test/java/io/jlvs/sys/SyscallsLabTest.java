@@ -63,4 +63,29 @@ class SyscallsLabTest {
         assertThat(Errno.nameOf(1)).isEqualTo("EPERM");
         assertThat(Errno.nameOf(4095)).isEqualTo("errno 4095");
     }
+
+    @Test
+    void aNiceValueAppliesToTheThreadThatSetItOnly() throws Exception {
+        java.util.concurrent.CompletableFuture<int[]> seen = new java.util.concurrent.CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            Syscalls own = new Syscalls();
+            own.setThreadNice(-7);
+            try {
+                seen.complete(new int[] {own.gettid(), niceOf(own.gettid())});
+            } catch (java.io.IOException e) {
+                seen.completeExceptionally(e);
+            }
+        });
+        int[] r = seen.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        t.join(5000);
+        assertThat(r[1]).isEqualTo(-7);
+        assertThat(niceOf(new Syscalls().gettid())).isNotEqualTo(-7);
+    }
+
+    /** Field 19 of /proc/self/task/TID/stat (after the parenthesised name). */
+    private static int niceOf(int tid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(f[16]);
+    }
 }

@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * The director of the packet lab, run as a child JVM inside the director's network namespace:
  * {@code LabDirectorMain <Masq|Route|Tunnel|TunnelGue> <if1[,if2]> <vip> <rs1,rs2,...> [port,...]}. Starts an engine with
- * {@code -t vip:80 -s rr} and the real servers at weight 1 (and {@code -s sh} services on the extra ports), a {@link PacketDirector} on the interfaces,
+ * {@code -t vip:80 -s rr} and the real servers at weight 1 (and {@code -s sh} TCP and UDP services on the extra ports), a {@link PacketDirector} on the interfaces,
  * prints {@code READY}, then answers lines on stdin: {@code stats} (one line per real server:
  * address conns inpkts outpkts inbytes outbytes, then END), {@code weight <rs> <w>}, {@code active} (address activeconns lines, then END), {@code counters}
  * (name=value lines, then END), {@code guard} (the nft script, then END), {@code quit}.
@@ -40,8 +40,8 @@ public final class LabDirectorMain {
 
     /**
      * The data plane's defaults, or what the system properties {@code jlvs.lab.ring} ({@code TPACKET_V2},
-     * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}) and {@code jlvs.lab.workers}
-     * say (bench/packet.sh compares them).
+     * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}), {@code jlvs.lab.qdiscBypass}
+     * ({@code true}, {@code false}), {@code jlvs.lab.nice} and {@code jlvs.lab.workers} say (bench/packet.sh compares them).
      */
     static PacketDirectorSettings settings(List<String> interfaces) {
         PacketDirectorSettings s = PacketDirectorSettings.of(interfaces);
@@ -53,6 +53,11 @@ public final class LabDirectorMain {
         if (tx != null) {
             s = s.withTxMode(TxMode.valueOf(tx));
         }
+        String bypass = System.getProperty("jlvs.lab.qdiscBypass");
+        if (bypass != null) {
+            s = s.withQdiscBypass(Boolean.parseBoolean(bypass));
+        }
+        s = s.withWorkerNice(Integer.getInteger("jlvs.lab.nice", 0));
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 
@@ -83,13 +88,17 @@ public final class LabDirectorMain {
                 engine.execute(new IpvsCommand.AddServer(key, server(rs, 80, method, 1, gue)));
             }
             if (args.length > 4) {
-                // extra ports for benchmarks (iperf3): source hashing keeps a client's connections together
+                // extra ports for benchmarks (iperf3): source hashing keeps a client's connections together,
+                // across protocols too (sh hashes the client address only), so an iperf3 UDP test and its
+                // TCP control connection reach the same real server
                 for (String port : args[4].split(",")) {
-                    InetServiceKey extra = new InetServiceKey(Protocol.TCP, vip, Integer.parseInt(port));
-                    engine.execute(new IpvsCommand.AddService(VirtualService.of(extra, "sh")));
-                    for (String rs : servers) {
-                        engine.execute(new IpvsCommand.AddServer(extra,
-                                server(rs, extra.port(), method, 1, gue)));
+                    for (Protocol protocol : List.of(Protocol.TCP, Protocol.UDP)) {
+                        InetServiceKey extra = new InetServiceKey(protocol, vip, Integer.parseInt(port));
+                        engine.execute(new IpvsCommand.AddService(VirtualService.of(extra, "sh")));
+                        for (String rs : servers) {
+                            engine.execute(new IpvsCommand.AddServer(extra,
+                                    server(rs, extra.port(), method, 1, gue)));
+                        }
                     }
                 }
             }
