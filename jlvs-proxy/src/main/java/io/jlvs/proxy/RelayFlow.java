@@ -261,7 +261,6 @@ final class RelayFlow implements ProxiedFlow {
         if (eof[FRONT]) {
             return;
         }
-        MemorySegment c = chunkFor(BACK);
         while (true) {
             int end = pendingOffset[BACK] + pendingLength[BACK];
             int room = RelayLoop.CHUNK_SIZE - end;
@@ -269,7 +268,17 @@ final class RelayFlow implements ProxiedFlow {
                 held[FRONT] = true;
                 return;
             }
-            long n = io.recv(frontFd, c, end, room);
+            long n;
+            if (pending[BACK] == null) {
+                // nothing kept yet: read into the loop's buffer, so a client that has not spoken holds no chunk
+                room = RelayLoop.READ_SIZE;
+                n = io.recv(frontFd, loop.scratch, 0, room);
+                if (n > 0) {
+                    MemorySegment.copy(loop.scratch, 0, chunkFor(BACK), 0, n);
+                }
+            } else {
+                n = io.recv(frontFd, pending[BACK], end, room);
+            }
             if (n > 0) {
                 pendingLength[BACK] += (int) n;
                 placement.service.counters().inbound(1, n);
