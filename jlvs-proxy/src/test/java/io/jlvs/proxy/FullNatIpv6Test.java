@@ -40,13 +40,14 @@ class FullNatIpv6Test {
             Assumptions.abort("no IPv6 loopback here: " + e);
             return;
         }
+        java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
             try (Socket s = backend.accept()) {
                 String header = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
                         .readLine();
                 s.getOutputStream().write((header + " seen from " + s.getInetAddress().getHostAddress() + "\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                Thread.sleep(500);   // stay open while the test lists the connection
+                listed.await(10, java.util.concurrent.TimeUnit.SECONDS);   // open while the test lists it
             } catch (java.io.IOException | InterruptedException ignored) {
                 // the assertions report it
             }
@@ -78,6 +79,7 @@ class FullNatIpv6Test {
                     assertThat(c.clientPort()).isEqualTo(client.getLocalPort());
                     assertThat(c.destinationPort()).isEqualTo(backend.getLocalPort());
                 });
+                listed.countDown();
             }
         }
     }
