@@ -49,6 +49,17 @@ final class Libc {
     static final MethodHandle SETPRIORITY = errno("setpriority",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 
+    /** What a downcall threw, as an unchecked exception (errors are rethrown as they are). */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
     private static MethodHandle errno(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(find(name), fd, ERRNO);
     }

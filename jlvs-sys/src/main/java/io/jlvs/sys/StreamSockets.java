@@ -87,15 +87,6 @@ public final class StreamSockets {
         return rc < 0 ? -errno() : rc;
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 
     // ---- epoll ----
 
@@ -105,7 +96,7 @@ public final class StreamSockets {
         try {
             rc = result((int) LibcStream.EPOLL_CREATE1.invokeExact(state, 0x80000));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw new NativeIoException("epoll_create1", -rc);
@@ -120,7 +111,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.EPOLL_CTL.invokeExact(state, epfd, op, fd, event.address()));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -129,7 +120,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.EPOLL_WAIT.invokeExact(state, epfd, events.address(), max, timeoutMillis));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -150,7 +141,7 @@ public final class StreamSockets {
         try {
             rc = result((int) LibcStream.EVENTFD.invokeExact(state, 0, EFD_NONBLOCK | EFD_CLOEXEC));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw new NativeIoException("eventfd", -rc);
@@ -164,7 +155,7 @@ public final class StreamSockets {
         try {
             return result((long) LibcStream.WRITE.invokeExact(state, fd, counter.address(), 8L));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -173,7 +164,7 @@ public final class StreamSockets {
         try {
             return result((long) LibcStream.READ.invokeExact(state, fd, counter.address(), 8L));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -184,7 +175,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.SOCKET.invokeExact(state, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -218,13 +209,13 @@ public final class StreamSockets {
             try {
                 rc = result((int) LibcStream.BIND.invokeExact(state, fd, sa.address(), len));
             } catch (Throwable t) {
-                throw rethrow(t);
+                throw Libc.rethrow(t);
             }
             check(fd, rc, "bind(" + address + ")");
             try {
                 rc = result((int) LibcStream.LISTEN.invokeExact(state, fd, backlog));
             } catch (Throwable t) {
-                throw rethrow(t);
+                throw Libc.rethrow(t);
             }
             check(fd, rc, "listen");
         }
@@ -245,7 +236,7 @@ public final class StreamSockets {
         try {
             rc = result((int) LibcStream.GETSOCKNAME.invokeExact(state, fd, peer.address(), peerLength.address()));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         return rc < 0 ? rc : peerPort();
     }
@@ -260,7 +251,7 @@ public final class StreamSockets {
             return result((int) LibcStream.ACCEPT4.invokeExact(state, listenFd, peer.address(), peerLength.address(),
                     SOCK_NONBLOCK | SOCK_CLOEXEC));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -306,7 +297,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.CONNECT.invokeExact(state, fd, sockaddr.address(), length));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -315,7 +306,7 @@ public final class StreamSockets {
         try {
             return result((long) LibcStream.RECV.invokeExact(state, fd, buffer.address() + offset, length, 0));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -325,7 +316,7 @@ public final class StreamSockets {
             return result((long) LibcStream.SEND.invokeExact(state, fd, buffer.address() + offset, length,
                     MSG_DONTWAIT | MSG_NOSIGNAL));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -333,7 +324,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.SHUTDOWN.invokeExact(state, fd, how));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -341,7 +332,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.CLOSE.invokeExact(state, fd));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -365,7 +356,7 @@ public final class StreamSockets {
         try {
             return result((int) LibcStream.SETSOCKOPT.invokeExact(state, fd, level, name, option.address(), 4));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -376,7 +367,7 @@ public final class StreamSockets {
             rc = result((int) LibcStream.GETSOCKOPT.invokeExact(state, fd, level, name, option.address(),
                     optionLength.address()));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         return rc < 0 ? rc : option.get(ValueLayout.JAVA_INT, 0);
     }

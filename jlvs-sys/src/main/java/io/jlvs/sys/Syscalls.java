@@ -23,22 +23,13 @@ public final class Syscalls {
         return new NativeIoException(call, errno());
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 
     public int socket(int domain, int type, int protocol) {
         int rc;
         try {
             rc = (int) Libc.SOCKET.invokeExact(state, domain, type, protocol);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("socket(" + family(domain) + ", " + (type & 0xf) + ", " + protocol + ")");
@@ -60,7 +51,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.BIND.invokeExact(state, fd, address, (int) address.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("bind");
@@ -73,7 +64,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.SETSOCKOPT.invokeExact(state, fd, level, option, value, (int) value.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("setsockopt(" + label + ")");
@@ -87,7 +78,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.GETSOCKOPT.invokeExact(state, fd, level, option, value, length);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("getsockopt(" + label + ")");
@@ -100,7 +91,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.IOCTL.invokeExact(state, fd, request, argument);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("ioctl(" + label + ")");
@@ -114,7 +105,7 @@ public final class Syscalls {
         try {
             rc = (MemorySegment) Libc.MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc.address() == -1L) {
             throw fail("mmap");
@@ -127,7 +118,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.MUNMAP.invokeExact(state, mapping, mapping.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("munmap");
@@ -140,7 +131,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.POLL.invokeExact(state, pollfds, count, timeoutMillis);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             if (errno() == Errno.EINTR.number()) {
@@ -160,7 +151,7 @@ public final class Syscalls {
         try {
             rc = (long) Libc.SENDTO.invokeExact(state, fd, data, length, flags, address, (int) address.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             int e = errno();
@@ -181,7 +172,7 @@ public final class Syscalls {
         try {
             rc = (long) Libc.RECVFROM.invokeExact(state, fd, buffer, buffer.byteSize(), flags, address, addressLength);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             int e = errno();
@@ -198,7 +189,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("close");
@@ -211,7 +202,7 @@ public final class Syscalls {
         try (Arena arena = Arena.ofConfined()) {
             rc = (int) Libc.IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc == 0) {
             int e = errno();
@@ -224,7 +215,7 @@ public final class Syscalls {
         try {
             return (int) Libc.GETUID.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -232,7 +223,7 @@ public final class Syscalls {
         try {
             return (int) Libc.GETEUID.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -241,7 +232,7 @@ public final class Syscalls {
         try {
             return (int) Libc.GETTID.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -254,7 +245,7 @@ public final class Syscalls {
         try {
             rc = (int) Libc.SETPRIORITY.invokeExact(state, 0, gettid(), nice);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw fail("setpriority(" + nice + ")");

@@ -57,7 +57,7 @@ public final class TunDevice implements AutoCloseable {
             rc = (int) OPEN.invokeExact(errno, a.allocateFrom("/dev/net/tun"), O_RDWR | O_CLOEXEC);
         } catch (Throwable t) {
             arena.close();
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             int e = lastErrno();
@@ -115,7 +115,7 @@ public final class TunDevice implements AutoCloseable {
         try {
             rc = (long) WRITE.invokeExact(errno, fd, data.asSlice(offset, length), (long) length);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             throw new NativeIoException("write(" + name + ")", lastErrno());
@@ -137,7 +137,7 @@ public final class TunDevice implements AutoCloseable {
         try {
             rc = (long) READ.invokeExact(errno, fd, buffer, buffer.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
         if (rc < 0) {
             int e = lastErrno();
@@ -160,15 +160,6 @@ public final class TunDevice implements AutoCloseable {
         return ifr;
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 
     /** Closes the descriptor; the kernel removes the device and its addresses. */
     @Override
