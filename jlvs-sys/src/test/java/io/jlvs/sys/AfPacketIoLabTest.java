@@ -161,30 +161,21 @@ class AfPacketIoLabTest {
             io.receive((s, o, l) -> { }, 100);
             Process flood = lab.startInNs(List.of("ping", "-f", "-c", String.valueOf(count), "-W", "1", "-s", "100",
                     lab.hostAddr.toString()));
-            int[] requests = {0};
-            int[] lastSeq = {0};
-            boolean[] ordered = {true};
+            EchoRequests echo = new EchoRequests();
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (System.nanoTime() < deadline && (flood.isAlive() || io.receive((s, o, l) -> { }, 0) > 0)) {
-                io.receive((s, off, len) -> {
-                    if (Frames.icmpType(s, off) == 8) {
-                        int seq = Frames.icmpSeq(s, off);
-                        ordered[0] &= seq > lastSeq[0];
-                        lastSeq[0] = seq;
-                        requests[0]++;
-                    }
-                }, 256);
+                io.receive(echo, 256);
             }
-            drainInto(io, requests, lastSeq, ordered);
+            echo.drain(io);
             PacketStats stats = io.statistics();
             System.out.printf("[sys] ring wrap: %d echo requests through a 16 x 4 KiB ring, kernel %s%n",
-                    requests[0], stats);
+                    echo.requests, stats);
 
-            assertThat(ordered[0]).as("frames handed over in sequence order").isTrue();
-            assertThat(requests[0] + stats.drops()).isGreaterThanOrEqualTo(count);
+            assertThat(echo.ordered).as("frames handed over in sequence order").isTrue();
+            assertThat(echo.requests + stats.drops()).isGreaterThanOrEqualTo(count);
             // a 4 KiB block holds at most 4096 / (48 + 142) = 21 such frames, the ring 16 x 21 = 336:
             // more than three times that went through it
-            assertThat(requests[0]).isGreaterThan(3 * 336);
+            assertThat(echo.requests).isGreaterThan(3 * 336);
         }
     }
 
@@ -201,43 +192,45 @@ class AfPacketIoLabTest {
                     .isEqualTo(1);
             Process flood = lab.startInNs(List.of("ping", "-f", "-c", String.valueOf(count), "-W", "1", "-s", "100",
                     lab.hostAddr.toString()));
-            int[] requests = {0};
-            int[] lastSeq = {0};
-            boolean[] ordered = {true};
+            EchoRequests echo = new EchoRequests();
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (System.nanoTime() < deadline && flood.isAlive()) {
-                io.receive((s, off, len) -> {
-                    if (Frames.icmpType(s, off) == 8) {
-                        int seq = Frames.icmpSeq(s, off);
-                        ordered[0] &= seq > lastSeq[0];
-                        lastSeq[0] = seq;
-                        requests[0]++;
-                    }
-                }, 8);
+                io.receive(echo, 8);
             }
-            drainInto(io, requests, lastSeq, ordered);
+            echo.drain(io);
             PacketStats stats = io.statistics();
             System.out.printf("[sys] V2 ring wrap: %d echo requests through 32 slots of 2 KiB, kernel %s%n",
-                    requests[0], stats);
+                    echo.requests, stats);
 
-            assertThat(ordered[0]).as("frames handed over in sequence order").isTrue();
-            assertThat(requests[0] + stats.drops()).isGreaterThanOrEqualTo(count);
+            assertThat(echo.ordered).as("frames handed over in sequence order").isTrue();
+            assertThat(echo.requests + stats.drops()).isGreaterThanOrEqualTo(count);
             // 16 blocks of 4 KiB hold 2 slots each: the ring went round more than ten times
-            assertThat(requests[0]).isGreaterThan(10 * 32);
+            assertThat(echo.requests).isGreaterThan(10 * 32);
         }
     }
 
-    private static void drainInto(AfPacketIo io, int[] requests, int[] lastSeq, boolean[] ordered) {
-        long end = System.nanoTime() + 200_000_000L;
-        while (System.nanoTime() < end) {
-            io.receive((s, off, len) -> {
-                if (Frames.icmpType(s, off) == 8) {
-                    int seq = Frames.icmpSeq(s, off);
-                    ordered[0] &= seq > lastSeq[0];
-                    lastSeq[0] = seq;
-                    requests[0]++;
-                }
-            }, 256);
+    /** Counts ICMP echo requests as a ring hands them over, and whether they came in sequence order. */
+    private static final class EchoRequests implements io.jlvs.core.io.FrameHandler {
+        int requests;
+        int lastSeq;
+        boolean ordered = true;
+
+        @Override
+        public void onFrame(java.lang.foreign.MemorySegment s, long off, int len) {
+            if (Frames.icmpType(s, off) == 8) {
+                int seq = Frames.icmpSeq(s, off);
+                ordered &= seq > lastSeq;
+                lastSeq = seq;
+                requests++;
+            }
+        }
+
+        /** Takes what is still in the ring for 200 ms after the flood ended. */
+        void drain(AfPacketIo io) {
+            long end = System.nanoTime() + 200_000_000L;
+            while (System.nanoTime() < end) {
+                io.receive(this, 256);
+            }
         }
     }
 
