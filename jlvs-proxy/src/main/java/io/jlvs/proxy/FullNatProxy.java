@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FullNatProxy.class);
+    /** How long a listing waits for a relay loop to describe its connections. */
+    private static final long LISTING_WAIT_SECONDS = 2;
 
     private final IpvsEngine engine;
     private final ProxySettings settings;
@@ -58,7 +62,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
                 new DefaultThreadFactory("jlvs-fullnat", true), ctx.transport.ioHandlerFactory());
         if (ctx.transport.relayTcp()) {
             for (int i = 0; i < settings.eventLoops(); i++) {
-                relayLoops.add(new RelayLoop(ctx, "jlvs-relay-" + i));
+                relayLoops.add(new RelayLoop(ctx, "jlvs-relay-" + i, settings.sweepInterval().toNanos()));
             }
         }
         long sweepMillis = settings.sweepInterval().toMillis();
@@ -94,7 +98,11 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     }
 
     public FullNatProxyMetrics metrics() {
-        return ctx.metrics();
+        int relayFlows = 0;
+        for (RelayLoop loop : relayLoops) {
+            relayFlows += loop.openFlows();
+        }
+        return ctx.metrics(relayFlows);
     }
 
     /** Lists open flows (`-Lc` states and remaining idle time) and persistence templates (state NONE). */
@@ -102,10 +110,24 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     public void collect(List<ConnectionView> into) {
         long now = ctx.clock.getAsLong();
         Timeouts timeouts = ctx.snapshot().timeouts();
+        List<CompletableFuture<List<ConnectionView>>> relayed = new ArrayList<>();
+        for (RelayLoop loop : relayLoops) {
+            relayed.add(loop.views(now, timeouts));
+        }
         for (ProxiedFlow f : ctx.flows) {
             ConnectionView v = f.view(now, timeouts);
             if (v != null) {
                 into.add(v);
+            }
+        }
+        for (CompletableFuture<List<ConnectionView>> views : relayed) {
+            try {
+                into.addAll(views.get(LISTING_WAIT_SECONDS, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("FULLNAT relay loop did not list its connections within {} s", LISTING_WAIT_SECONDS);
             }
         }
         List<PersistenceTemplate> templates = new ArrayList<>();

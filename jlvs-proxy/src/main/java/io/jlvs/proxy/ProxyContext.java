@@ -20,7 +20,10 @@ final class ProxyContext {
     final long closedLingerNanos;
     final PersistenceTemplates templates = new PersistenceTemplates();
     final FlowPlacer placer = new FlowPlacer(templates);
-    /** Open flows; each flow adds and removes itself on its event loop. */
+    /**
+     * Netty's flows (TCP and UDP) and its lingering closed connections; each adds and removes itself on its
+     * event loop. The relay's loops keep their own.
+     */
     final Set<ProxiedFlow> flows = ConcurrentHashMap.newKeySet();
     final Map<VirtualServiceKey, FullNatServiceOptions> options = new ConcurrentHashMap<>();
     final LongAdder noDestination = new LongAdder();
@@ -73,9 +76,16 @@ final class ProxyContext {
         return options.getOrDefault(key, FullNatServiceOptions.DEFAULTS);
     }
 
-    FullNatProxyMetrics metrics() {
+    /** The proxy's counts; {@code relayFlows} are the relay's open connections, which its loops hold. */
+    FullNatProxyMetrics metrics(int relayFlows) {
+        int open = relayFlows;
+        for (ProxiedFlow f : flows) {
+            if (!(f instanceof TcpLinger)) {
+                open++;
+            }
+        }
         return new FullNatProxyMetrics(noDestination.sum(), connectFailures.sum(), connectRetries.sum(),
-                sorryConnections.sum(), udpDatagramsDropped.sum(), maxPendingWriteBytes.get(), flows.size(),
+                sorryConnections.sum(), udpDatagramsDropped.sum(), maxPendingWriteBytes.get(), open,
                 acceptFailures.sum());
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
  *
  * <p>IPVS accounting as {@link TcpFlow}: bound inactive when placed, active once the real server accepted,
  * inactive at the first FIN, unbound when both sockets are closed (or after the closed-connection linger).
+ * Only its loop touches it: the loop expires it when idle and makes its `-Lc` view.
  */
 final class RelayFlow implements ProxiedFlow {
     static final int FRONT = 0;
@@ -44,9 +45,9 @@ final class RelayFlow implements ProxiedFlow {
     int serial;
     private int frontFd;
     private int backFd = -1;
-    private volatile TcpPlacement placement;
-    private volatile TcpState state = TcpState.SYN_RECV;
-    private volatile long lastActivity;
+    private TcpPlacement placement;
+    private TcpState state = TcpState.SYN_RECV;
+    private long lastActivity;
     private long connectStart;
     private boolean connected;
     private boolean closed;
@@ -98,7 +99,6 @@ final class RelayFlow implements ProxiedFlow {
         }
         placement = p;
         service.counters().connection();
-        ctx.flows.add(this);
         serial = loop.register(this);
         if (options.proxyProtocol() != ProxyProtocol.NONE) {
             byte[] header = ProxyHeader.encode(options.proxyProtocol(), client, clientPort, key.address(), key.port());
@@ -477,8 +477,10 @@ final class RelayFlow implements ProxiedFlow {
             }
         }
         loop.unregister(this);
-        placement.closed(loop, ctx.clock.getAsLong());
-        ctx.flows.remove(this);
+        TcpLinger linger = placement.closed(loop, ctx.clock.getAsLong());
+        if (linger != null) {
+            loop.linger(linger);
+        }
     }
 
     // ---- idle expiry and listing ----

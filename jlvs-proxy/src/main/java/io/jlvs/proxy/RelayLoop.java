@@ -2,6 +2,8 @@ package io.jlvs.proxy;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.core.view.Timeouts;
 import io.jlvs.sys.Errno;
 import io.jlvs.sys.StreamSockets;
 import java.lang.foreign.Arena;
@@ -13,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * One thread of the FULLNAT relay: an epoll instance with this thread's listening sockets (one
  * SO_REUSEPORT socket per service and loop) and the client and real-server sockets of the connections it
  * accepted. Edge-triggered registration, made once per socket: no epoll_ctl per read or write. Owns every
- * {@link RelayFlow} it holds, its buffers and its socket-address cache; other threads reach it through
- * {@link #execute}.
+ * {@link RelayFlow} it holds, the closed connections that linger ({@link TcpLinger}, in closing order, so
+ * that expiring them looks only at the oldest), its buffers and its socket-address cache. It expires its
+ * own idle flows and lingering connections every sweep interval; other threads reach it through
+ * {@link #execute} (listing, closing).
  */
 final class RelayLoop implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
@@ -40,6 +45,7 @@ final class RelayLoop implements Executor {
     private static final int TICK_MILLIS = 100;
 
     final ProxyContext ctx;
+    private final long sweepNanos;
     final StreamSockets io = new StreamSockets();
     final MemorySegment scratch;
     private final Arena arena = Arena.ofShared();
@@ -56,6 +62,8 @@ final class RelayLoop implements Executor {
     final List<RelayFlow> connecting = new ArrayList<>();
     /** Flows that stopped reading to let others run; read again after this batch of events. */
     private final ArrayDeque<RelayFlow> again = new ArrayDeque<>();
+    /** Closed connections still counted (TIME_WAIT), oldest first. */
+    private final ArrayDeque<TcpLinger> lingers = new ArrayDeque<>();
     private final Thread thread;
     private RelayFlow[] slots = new RelayFlow[1024];
     private int[] free = new int[1024];
@@ -64,6 +72,9 @@ final class RelayLoop implements Executor {
     private int serial;
     private long nextListenerToken = -2;
     private long lastTick;
+    private long lastSweep;
+    /** Flows open on this loop, for the proxy's metrics (written by the loop only). */
+    private volatile int openFlows;
     /** Listening sockets taken out of epoll after accept ran out of descriptors or memory, by token. */
     private final Map<Long, Long> pausedUntil = new HashMap<>();
     private volatile boolean running = true;
@@ -71,8 +82,9 @@ final class RelayLoop implements Executor {
     private record Listening(int fd, InetServiceKey key) {
     }
 
-    RelayLoop(ProxyContext ctx, String name) {
+    RelayLoop(ProxyContext ctx, String name, long sweepNanos) {
         this.ctx = ctx;
+        this.sweepNanos = sweepNanos;
         this.scratch = arena.allocate(READ_SIZE, 64);
         this.events = arena.allocate((long) MAX_EVENTS * StreamSockets.EPOLL_EVENT_SIZE, 8);
         this.epfd = io.epollCreate();
@@ -144,6 +156,7 @@ final class RelayLoop implements Executor {
         }
         slots[slot] = flow;
         flow.slot = slot;
+        openFlows++;
         serial = serial == Integer.MAX_VALUE ? 1 : serial + 1;
         return serial;
     }
@@ -152,6 +165,7 @@ final class RelayLoop implements Executor {
         if (flow.slot >= 0 && slots[flow.slot] == flow) {
             slots[flow.slot] = null;
             free[freeCount++] = flow.slot;
+            openFlows--;
         }
         flow.slot = -1;
     }
@@ -167,6 +181,38 @@ final class RelayLoop implements Executor {
 
     int rewatch(int fd, int events, long token) {
         return io.epollCtl(epfd, StreamSockets.EPOLL_CTL_MOD, fd, events, token);
+    }
+
+    /** A connection of this loop closed and lingers until the closed-connection linger has passed. */
+    void linger(TcpLinger linger) {
+        lingers.add(linger);
+    }
+
+    int openFlows() {
+        return openFlows;
+    }
+
+    /** The `-Lc` views of this loop's flows and lingering connections, made on the loop. */
+    CompletableFuture<List<ConnectionView>> views(long now, Timeouts timeouts) {
+        CompletableFuture<List<ConnectionView>> result = new CompletableFuture<>();
+        if (!running) {
+            result.complete(List.of());
+            return result;
+        }
+        execute(() -> {
+            List<ConnectionView> into = new ArrayList<>(openFlows + lingers.size());
+            for (int i = 0; i < nextSlot; i++) {
+                ConnectionView v = slots[i] == null ? null : slots[i].view(now, timeouts);
+                if (v != null) {
+                    into.add(v);
+                }
+            }
+            for (TcpLinger l : lingers) {
+                into.add(l.view(now, timeouts));
+            }
+            result.complete(into);
+        });
+        return result;
     }
 
     void readAgain(RelayFlow flow) {
@@ -209,7 +255,8 @@ final class RelayLoop implements Executor {
         try {
             while (running) {
                 int timeout = !tasks.isEmpty() || !again.isEmpty() ? 0
-                        : connecting.isEmpty() && pausedUntil.isEmpty() ? 1000 : TICK_MILLIS;
+                        : timersRunning() ? TICK_MILLIS
+                        : sweepDue() ? (int) Math.clamp(sweepNanos / 1_000_000L, 1, 1000) : 1000;
                 int n = io.epollWait(epfd, events, MAX_EVENTS, timeout);
                 if (n < 0 && n != -StreamSockets.EINTR) {
                     LOG.error("FULLNAT relay: epoll_wait failed (errno {}); the loop stops", -n);
@@ -301,23 +348,54 @@ final class RelayLoop implements Executor {
         }
     }
 
-    /** Connect timeouts, checked every {@value #TICK_MILLIS} ms while connects are under way. */
+    private boolean timersRunning() {
+        return !connecting.isEmpty() || !pausedUntil.isEmpty();
+    }
+
+    private boolean sweepDue() {
+        return openFlows > 0 || !lingers.isEmpty();
+    }
+
+    /**
+     * Connect timeouts and paused listeners, checked every {@value #TICK_MILLIS} ms while there are any;
+     * idle flows and lingering connections, every sweep interval while there are any.
+     */
     private void tick() {
-        if (connecting.isEmpty() && pausedUntil.isEmpty()) {
+        boolean timers = timersRunning();
+        boolean sweep = sweepDue();
+        if (!timers && !sweep) {
             return;
         }
         long now = ctx.clock.getAsLong();
-        if (now - lastTick < TICK_MILLIS * 1_000_000L) {
-            return;
+        if (timers && now - lastTick >= TICK_MILLIS * 1_000_000L) {
+            lastTick = now;
+            if (!pausedUntil.isEmpty()) {
+                resumeListeners(now);
+            }
+            for (RelayFlow f : List.copyOf(connecting)) {
+                f.checkConnectTimeout(now);
+            }
+            connecting.removeIf(RelayFlow::notConnecting);
         }
-        lastTick = now;
-        if (!pausedUntil.isEmpty()) {
-            resumeListeners(now);
+        if (sweep && now - lastSweep >= sweepNanos) {
+            lastSweep = now;
+            sweep(now);
         }
-        for (RelayFlow f : List.copyOf(connecting)) {
-            f.checkConnectTimeout(now);
+    }
+
+    /** Closes idle flows; ends the lingering of connections closed longer ago than the linger. */
+    private void sweep(long now) {
+        Timeouts timeouts = ctx.snapshot().timeouts();
+        for (int i = 0; i < nextSlot; i++) {
+            RelayFlow f = slots[i];
+            if (f != null && f.idleExpired(now, timeouts)) {
+                f.close();
+            }
         }
-        connecting.removeIf(RelayFlow::notConnecting);
+        TcpLinger oldest;
+        while ((oldest = lingers.peek()) != null && oldest.idleExpired(now, timeouts)) {
+            lingers.poll().release();
+        }
     }
 
     private void closeAll() {
@@ -325,6 +403,10 @@ final class RelayLoop implements Executor {
             if (slots[i] != null) {
                 slots[i].close();
             }
+        }
+        TcpLinger lingering;
+        while ((lingering = lingers.poll()) != null) {
+            lingering.release();
         }
         for (Listening l : listeners.values()) {
             io.close(l.fd());

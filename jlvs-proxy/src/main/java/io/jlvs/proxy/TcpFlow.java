@@ -333,7 +333,10 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         }
         finished = true;
         if (placement != null) {
-            placement.closed(front.eventLoop(), ctx.clock.getAsLong());
+            TcpLinger linger = placement.closed(front.eventLoop(), ctx.clock.getAsLong());
+            if (linger != null) {
+                ctx.flows.add(linger);
+            }
         }
         ctx.flows.remove(this);
     }

@@ -11,7 +11,9 @@ import java.util.concurrent.Executor;
 
 /**
  * A closed TCP connection kept for a while, as IPVS keeps TIME_WAIT entries: still counted inactive on
- * its real server and listed, holding no channel or buffer.
+ * its real server and listed, holding no channel or buffer. The relay keeps its lingering connections in
+ * each loop's FIFO ({@link RelayLoop}); the Netty path keeps them with the open flows, where the sweeper
+ * finds them.
  */
 final class TcpLinger implements ProxiedFlow {
     private final ProxyContext ctx;
@@ -41,6 +43,10 @@ final class TcpLinger implements ProxiedFlow {
         return loop;
     }
 
+    long closedAt() {
+        return closedAt;
+    }
+
     @Override
     public boolean idleExpired(long now, Timeouts timeouts) {
         return now - closedAt > ctx.closedLingerNanos;
@@ -55,12 +61,16 @@ final class TcpLinger implements ProxiedFlow {
 
     @Override
     public void close() {
-        if (gone) {
-            return;
-        }
-        gone = true;
-        destination.unbind(false, false);
+        release();
         ctx.flows.remove(this);
+    }
+
+    /** No longer counted on its real server (once). */
+    void release() {
+        if (!gone) {
+            gone = true;
+            destination.unbind(false, false);
+        }
     }
 
     @Override

@@ -128,20 +128,23 @@ final class TcpPlacement {
     }
 
     /**
-     * Both sockets are closed: the connection lingers (inactive, listed TIME_WAIT, owned by {@code owner})
-     * when the proxy keeps closed connections, else it is unbound now.
+     * Both sockets are closed: returns the connection as it lingers (inactive, listed TIME_WAIT, owned by
+     * {@code owner}, to be kept by the caller) when the proxy keeps closed connections, else unbinds it now
+     * and returns null.
      */
-    void closed(Executor owner, long now) {
+    TcpLinger closed(Executor owner, long now) {
+        TcpLinger linger = null;
         if (destination != null && ctx.closedLingerNanos > 0) {
             finished();
             if (template != null) {
                 template.release();
                 template = null;
             }
-            ctx.flows.add(new TcpLinger(ctx, key, client, clientPort, target, destination, owner, now));
+            linger = new TcpLinger(ctx, key, client, clientPort, target, destination, owner, now);
             destination = null;
         }
         unbind();
+        return linger;
     }
 
     private void unbind() {

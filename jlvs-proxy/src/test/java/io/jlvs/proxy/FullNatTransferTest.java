@@ -277,4 +277,33 @@ class FullNatTransferTest {
         assertThat(rsStats.inPackets()).isBetween(1L, 1000L);
         assertThat(f.view(key).stats()).isEqualTo(rsStats);
     }
+
+    @Test
+    void idleConnectionIsClosedOnceTheTcpTimeoutHasPassed() throws Exception {
+        InetServiceKey key = f.tcpService("rr");
+        TcpBackend rs = backend(TcpBackend.echo("rs1"));
+        f.addServer(key, rs.port(), 1);
+        f.awaitListening(key);
+        f.engine.execute(new IpvsCommand.SetTimeouts(new io.jlvs.core.view.Timeouts(1, 0, 0)));
+
+        try (Socket busy = f.connect(key); Socket idle = f.connect(key)) {
+            assertThat(FullNatSchedulingTest.readLine(busy.getInputStream())).isEqualTo("rs1");
+            assertThat(FullNatSchedulingTest.readLine(idle.getInputStream())).isEqualTo("rs1");
+            long start = System.nanoTime();
+            idle.setSoTimeout(10_000);
+            busy.setSoTimeout(1_000);
+            // The busy connection talks every 300 ms and outlives the idle one, which gets no byte more:
+            // the proxy ends it with a FIN (end of stream), not sooner than the one-second timeout.
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                busy.getOutputStream().write('x');
+                return busy.getInputStream().read() == 'x' && f.engine.connections().size() == 1;
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            assertThat(idle.getInputStream().read()).isEqualTo(-1);
+            assertThat(f.engine.connections()).singleElement()
+                    .satisfies(c -> assertThat(c.clientPort()).isEqualTo(busy.getLocalPort()));
+            busy.getOutputStream().write('y');
+            assertThat(busy.getInputStream().read()).isEqualTo('y');
+        }
+    }
 }
