@@ -9,10 +9,12 @@
 # Environment:
 #   ROUNDS=N          measurement rounds (default 1); the summary takes each figure's median
 #   WARM=S            warm-up seconds per load and target (default 5; 0: none)
-#   TARGETS="..."     subset of: direct jlvs jlvs-netty jlvs-uring jlvs-tuned haproxy nginx
+#   TARGETS="..."     subset of: direct jlvs jlvs-base jlvs-netty jlvs-uring jlvs-tuned haproxy nginx
 #                     (default: all but jlvs-netty and jlvs-uring; direct: wrk straight to nginx, no proxy;
 #                     jlvs: the default transport, jlvs's own epoll relay; jlvs-netty: Netty epoll;
-#                     jlvs-uring: Netty io_uring)
+#                     jlvs-uring: Netty io_uring; jlvs-base: the default transport built from another
+#                     checkout, JLVS_BASE=/path (its jlvs-proxy classes, compiled there: a before/after
+#                     comparison in one run))
 #   JLVS_TUNED_OPTS   JVM flags of the "jlvs-tuned" target on top of the launcher's minus its collector
 #                     (default below; they can be given to ./jlvs as JLVS_JAVA_OPTS, a collector flag included:
 #                     it replaces the launcher's G1). "jlvs" runs with the launcher's flags only.
@@ -53,8 +55,8 @@ trap cleanup EXIT INT TERM
 
 # every port below 32768: above it the kernel hands out ephemeral ports, and a client socket on one makes bind fail
 RS=(18081 18082 18083) IPERF=15201
-declare -A HTTP=([direct]=18081 [jlvs]=28080 [jlvs-uring]=27080 [jlvs-netty]=27180 [jlvs-tuned]=29080 [haproxy]=30080 [nginx]=31080)
-declare -A IPRF=([direct]=$IPERF [jlvs]=25201 [jlvs-uring]=24201 [jlvs-netty]=24301 [jlvs-tuned]=26201 [haproxy]=30201 [nginx]=31201)
+declare -A HTTP=([direct]=18081 [jlvs]=28080 [jlvs-base]=28180 [jlvs-uring]=27080 [jlvs-netty]=27180 [jlvs-tuned]=29080 [haproxy]=30080 [nginx]=31080)
+declare -A IPRF=([direct]=$IPERF [jlvs]=25201 [jlvs-base]=25301 [jlvs-uring]=24201 [jlvs-netty]=24301 [jlvs-tuned]=26201 [haproxy]=30201 [nginx]=31201)
 has() { local t; for t in "${targets[@]}"; do [[ $t == "$1" ]] && return 0; done; return 1; }
 
 echo "load before: $(uptime)"
@@ -79,17 +81,21 @@ iperf3 -s -B 127.0.0.1 -p "$IPERF" >/dev/null 2>&1 & pids+=($!)
 
 # ---- jlvs FULLNAT (built from this checkout): io.jlvs.proxy.bench.ProxyBenchMain, one wlc service ----
 start_jlvs() { # name, JVM flags...
-  local name=$1; shift
-  "$JAVA_HOME/bin/java" "$@" -Xlog:gc:file="$work/$name-gc.log" -cp "$cp_jlvs" \
+  local name=$1 cp=$cp_jlvs; shift
+  if [ "$name" = jlvs-base ]; then
+    cp="${JLVS_BASE:?jlvs-base needs JLVS_BASE=/path/to/a/checkout}/jlvs-proxy/target/test-classes:$JLVS_BASE/jlvs-proxy/target/classes:$(cat "$work/cp.txt")"
+  fi
+  "$JAVA_HOME/bin/java" "$@" -Xlog:gc:file="$work/$name-gc.log" -cp "$cp" \
     io.jlvs.proxy.bench.ProxyBenchMain "${HTTP[$name]}" "${RS[@]}" -- "${IPRF[$name]}" "$IPERF" \
     >"$work/$name.log" 2>&1 & pids+=($!)
 }
-if has jlvs || has jlvs-netty || has jlvs-uring || has jlvs-tuned; then
+if has jlvs || has jlvs-base || has jlvs-netty || has jlvs-uring || has jlvs-tuned; then
   # one reactor run, nothing installed: the classpath points at this checkout's module classes
   (cd "$top" && JAVA_HOME="$JAVA_HOME" mvn -B -q -o test-compile dependency:build-classpath -pl jlvs-proxy -am \
       -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null)
   cp_jlvs="$top/jlvs-proxy/target/test-classes:$top/jlvs-proxy/target/classes:$(cat "$work/cp.txt")"
   has jlvs && start_jlvs jlvs "${LAUNCHER_OPTS[@]}"
+  has jlvs-base && start_jlvs jlvs-base "${LAUNCHER_OPTS[@]}"
   has jlvs-uring && start_jlvs jlvs-uring "${LAUNCHER_OPTS[@]}" -Djlvs.bench.transport=io_uring
   has jlvs-netty && start_jlvs jlvs-netty "${LAUNCHER_OPTS[@]}" -Djlvs.bench.transport=epoll
   has jlvs-tuned && start_jlvs jlvs-tuned "${TUNED_BASE[@]}" "${TUNED_OPTS[@]}"
@@ -139,12 +145,13 @@ CONF
 nginx -c "$work/nginx-lb.conf" -p "$work/lb" -e "$work/lb/error.log"
 fi
 
-for name in jlvs jlvs-netty jlvs-uring jlvs-tuned; do
+for name in jlvs jlvs-base jlvs-netty jlvs-uring jlvs-tuned; do
   has "$name" || continue
   for i in $(seq 1 150); do grep -q '^ready' "$work/$name.log" && break; sleep 0.2; done
   grep -q '^ready' "$work/$name.log" || { echo "$name did not start:"; cat "$work/$name.log"; exit 1; }
 done
 has jlvs && echo "jlvs:       $(grep '^ready' "$work/jlvs.log" | cut -d' ' -f2-); JVM flags: ${LAUNCHER_OPTS[*]} (the launcher's)"
+has jlvs-base && echo "jlvs-base:  $(grep '^ready' "$work/jlvs-base.log" | cut -d' ' -f2-); built from $JLVS_BASE ($(git -C "$JLVS_BASE" log --oneline -1 | cut -c1-60))"
 has jlvs-netty && echo "jlvs-netty: $(grep '^ready' "$work/jlvs-netty.log" | cut -d' ' -f2-)"
 has jlvs-uring && echo "jlvs-uring: $(grep '^ready' "$work/jlvs-uring.log" | cut -d' ' -f2-); JVM flags: ${LAUNCHER_OPTS[*]}"
 has jlvs-tuned && echo "jlvs-tuned: $(grep '^ready' "$work/jlvs-tuned.log" | cut -d' ' -f2-); JVM flags: ${TUNED_BASE[*]} ${TUNED_OPTS[*]}"
@@ -198,7 +205,7 @@ fi
 echo
 echo "ratios jlvs / other (>1: jlvs better; throughput: jlvs/other; p99: other/jlvs)"
 printf '%-11s %-9s %11s %11s %11s %11s\n' jlvs vs keep-alive close iperf3 p99
-for j in jlvs jlvs-netty jlvs-uring jlvs-tuned; do
+for j in jlvs jlvs-base jlvs-netty jlvs-uring jlvs-tuned; do
   has "$j" || continue
   for n in haproxy nginx direct; do
     has "$n" || continue
@@ -208,7 +215,7 @@ for j in jlvs jlvs-netty jlvs-uring jlvs-tuned; do
          BEGIN { printf "%-11s %-9s %11s %11s %11s %11s\n", j, n, q(a, b), q(c, d), q(e, f), q(l2, l1) }'
   done
 done
-for j in jlvs jlvs-netty jlvs-uring jlvs-tuned; do
+for j in jlvs jlvs-base jlvs-netty jlvs-uring jlvs-tuned; do
   has "$j" || continue
   awk -v j="$j" '/Pause/ { n++; v=$NF; sub(/ms/,"",v); t+=v; if (v+0 > m) m=v+0 }
        END { printf "%s GC: %d pauses, %.1f ms total, max %.2f ms\n", j, n, t, m }' "$work/$j-gc.log"
