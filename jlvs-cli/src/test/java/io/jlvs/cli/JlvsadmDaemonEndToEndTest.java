@@ -99,11 +99,15 @@ class JlvsadmDaemonEndToEndTest {
     @Test
     void saveClearRestoreGivesBackTheSameTable() {
         adm("-A", "-t", "[2001:db8::80]:80", "-s", "mh", "-b", "mh-port");
-        adm("-a", "-t", "[2001:db8::80]:80", "-r", "[2001:db8::a0]:8080", "-m", "-w", "7", "-x", "100", "-y", "50");
+        adm("-a", "-t", "[2001:db8::80]:80", "-r", "[2001:db8::a0]:8080", "--fullnat", "-w", "7", "-x", "100", "-y", "50");
         adm("-A", "-t", "10.1.1.1:0", "-s", "lblcr", "-p", "600");
         adm("-a", "-t", "10.1.1.1:0", "-r", "10.2.2.2", "-i", "--tun-type", "gue", "--tun-port", "6080", "--tun-csum");
         adm("-A", "--sctp-service", "10.1.1.1:9", "-s", "twos");
-        adm("-a", "--sctp-service", "10.1.1.1:9", "-r", "10.2.2.3:9", "--fullnat", "-w", "4");
+        adm("-a", "--sctp-service", "10.1.1.1:9", "-r", "10.2.2.3:9", "-m", "-w", "4");
+        Run sctpFullNat = adm("-a", "--sctp-service", "10.1.1.1:9", "-r", "10.2.2.4:9", "--fullnat");
+        assertThat(sctpFullNat.exit()).isEqualTo(255);
+        assertThat(sctpFullNat.err()).isEqualTo(
+                "FULLNAT serves TCP and UDP services with a port, not fwmark, SCTP or port-0 services\n");
         String saved = adm("-S", "-n").out();
         assertThat(saved.lines()).hasSize(6);
 

@@ -62,6 +62,11 @@ final class ServiceValidator {
             throw new IpvsException(IpvsError.INVALID,
                     "Different address family is allowed only for tunneling servers");
         }
+        if (r.method() == ForwardingMethod.FULLNAT && !(s.key() instanceof InetServiceKey k
+                && k.port() != 0 && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP))) {
+            throw new IpvsException(IpvsError.INVALID,
+                    "FULLNAT serves TCP and UDP services with a port, not fwmark, SCTP or port-0 services");
+        }
         if (r.method() == ForwardingMethod.LOCAL) {
             throw new IpvsException(IpvsError.INVALID, "The Local forwarding method is chosen by IPVS, not set");
         }

@@ -90,6 +90,23 @@ class IpvsEngineTest {
         assertThat(engine.table().services().getFirst().realServers()).hasSize(2);
     }
 
+    @Test
+    void fullNatServersNeedATcpOrUdpServiceWithAPort() throws Exception {
+        InetServiceKey allPorts = new InetServiceKey(Protocol.TCP, VIP, 0);
+        engine.execute(new IpvsCommand.AddService(new VirtualService(allPorts, "rr", Set.of(), 300,
+                -1, false, null)));
+        InetServiceKey sctp = new InetServiceKey(Protocol.SCTP, VIP, 80);
+        add(sctp);
+        add(HTTP);
+        assertError(new IpvsCommand.AddServer(allPorts, rs("10.0.0.1", 80, ForwardingMethod.FULLNAT, 1)),
+                IpvsError.INVALID, "FULLNAT serves TCP and UDP services with a port");
+        assertError(new IpvsCommand.AddServer(sctp, rs("10.0.0.1", 80, ForwardingMethod.FULLNAT, 1)),
+                IpvsError.INVALID, "FULLNAT serves TCP and UDP services with a port");
+        engine.execute(new IpvsCommand.AddServer(HTTP, rs("10.0.0.1", 8080, ForwardingMethod.FULLNAT, 1)));
+        engine.execute(new IpvsCommand.AddServer(allPorts, rs("10.0.0.1", 0, ForwardingMethod.MASQ, 1)));
+        assertThat(engine.table().services()).extracting(s -> s.realServers().size()).containsExactly(1, 1, 0);
+    }
+
     private void assertError(IpvsCommand c, IpvsError error, String text) {
         assertThatThrownBy(() -> engine.execute(c)).isInstanceOf(IpvsException.class)
                 .hasMessageContaining(text)

@@ -18,9 +18,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     /** Owner: whoever holds {@code this} (the engine's publishing thread or a configuring caller). */
     private final Map<InetServiceKey, ServiceListener> listeners = new HashMap<>();
     private final ScheduledFuture<?> sweeper;
+    /** Services with FULLNAT real servers the proxy cannot serve (port 0, SCTP), warned about once. */
+    private final Set<InetServiceKey> refused = new HashSet<>();
     private boolean closed;
 
     /** Starts the event loops and begins following {@code engine}'s services. */
@@ -150,17 +154,26 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         ctx.snapshot(snapshot);
         Map<VirtualServiceKey, ServiceRuntime> services = snapshot.services();
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : services.entrySet()) {
-            if (!(e.getKey() instanceof InetServiceKey key) || key.protocol() == Protocol.SCTP || key.port() == 0) {
+            if (!(e.getKey() instanceof InetServiceKey key)) {
                 continue;
             }
             boolean listening = listeners.containsKey(key);
             boolean wanted = wanted(key, e.getValue(), listening);
+            if (key.protocol() == Protocol.SCTP || key.port() == 0) {
+                if (wanted && refused.add(key)) {
+                    LOG.warn("FULLNAT cannot serve {}: {}", key, key.port() == 0
+                            ? "a socket listens on one port, not all (port 0); give each port its own service"
+                            : "the proxy relays TCP and UDP only");
+                }
+                continue;
+            }
             if (wanted && !listening) {
                 open(key);
             } else if (!wanted && listening) {
                 stop(key, "its real servers are no longer FULLNAT");
             }
         }
+        refused.removeIf(key -> !services.containsKey(key));
         for (InetServiceKey key : List.copyOf(listeners.keySet())) {
             if (!services.containsKey(key)) {
                 stop(key, "the service was deleted");

@@ -25,6 +25,10 @@ final class ErrorTexts {
         if (specific != null) {
             return specific;
         }
+        if (errno == 22 && fallback != null && fallback.startsWith("FULLNAT ")) {
+            // ipvsadm has no FULLNAT, so no wording to keep: say why the proxy refused
+            return fallback;
+        }
         return switch (errno) {
             case 1 -> "Permission denied (you must be root)";
             case 22 -> "Invalid operation.  Possibly wrong module version, address not unicast, ...";
