@@ -4,12 +4,18 @@ import io.jlvs.core.IpAddress;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An XDP program on one interface that redirects into AF_XDP sockets only the IPv4 frames whose destination
  * (or, for NAT replies, source) is in its address map; every other frame (ARP, IPv6, the host's own
- * traffic) goes on with XDP_PASS. The address map can change while the program runs.
+ * traffic, and frames from a steered source to an address marked local, e.g. health-check answers from a
+ * real server to the director) goes on with XDP_PASS. The address map can change while the program runs.
  *
  * <p>Attached through a BPF link (BPF_LINK_CREATE), not netlink: the link lives as long as its descriptor,
  * so the program leaves the interface when this object closes and, because the kernel closes a dead
@@ -23,6 +29,7 @@ public final class XdpSteering implements AutoCloseable {
     /** Bits of an address map value. */
     private static final int MATCH_DESTINATION = 1;
     private static final int MATCH_SOURCE = 2;
+    private static final int LOCAL_DESTINATION = 4;
     private static final int XDP_PASS = 2;
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
     private static final int HELPER_REDIRECT_MAP = 51;
@@ -30,7 +37,11 @@ public final class XdpSteering implements AutoCloseable {
     private static final int MAX_QUEUES = 64;
     private static final int LOG_SIZE = 1 << 16;
 
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+
     private final Syscalls sys = new Syscalls();
+    /** What the address map holds, as this side wrote it. */
+    private final Map<IpAddress, Integer> contents = new HashMap<>();
     private final Arena arena = Arena.ofShared();
     private final String interfaceName;
     private final int ifindex;
@@ -133,8 +144,11 @@ public final class XdpSteering implements AutoCloseable {
                 .call(HELPER_MAP_LOOKUP_ELEM)
                 .jumpIfEqual(EbpfAssembler.R0, 0, "source")
                 .load(EbpfAssembler.W, EbpfAssembler.R1, EbpfAssembler.R0, 0)
+                .movReg(EbpfAssembler.R2, EbpfAssembler.R1)
                 .andImm(EbpfAssembler.R1, MATCH_DESTINATION)
                 .jumpIfNotEqual(EbpfAssembler.R1, 0, "redirect")
+                .andImm(EbpfAssembler.R2, LOCAL_DESTINATION) // the director's own address: never by source
+                .jumpIfNotEqual(EbpfAssembler.R2, 0, "pass")
                 .label("source")
                 .loadMap(EbpfAssembler.R1, addressMap)
                 .movReg(EbpfAssembler.R2, EbpfAssembler.R10)
@@ -205,11 +219,20 @@ public final class XdpSteering implements AutoCloseable {
         update(address, MATCH_SOURCE);
     }
 
+    /**
+     * Marks {@code address} (IPv4) as the director's own: frames to it reach the kernel even when their
+     * source is steered.
+     */
+    public void passLocal(IpAddress address) {
+        update(address, LOCAL_DESTINATION);
+    }
+
     /** Stops steering frames to or from {@code address}. */
-    public void release(IpAddress address) {
+    public synchronized void release(IpAddress address) {
         requireV4(address);
+        contents.remove(address);
         attr.fill((byte) 0);
-        key.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0, address.v4());
+        key.set(BE32, 0, address.v4());
         attr.set(ValueLayout.JAVA_INT, 0, addressMap);
         attr.set(ValueLayout.JAVA_LONG, 8, key.address());
         try {
@@ -223,21 +246,41 @@ public final class XdpSteering implements AutoCloseable {
 
     private synchronized void update(IpAddress address, int bit) {
         requireV4(address);
-        key.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0, address.v4());
+        write(address, contents.merge(address, bit, (x, y) -> x | y));
+    }
+
+    /**
+     * Makes the address map exactly: {@code destinations} steered by destination, {@code sources} by source,
+     * {@code local} passed to the kernel (see {@link #passLocal}). Entries are changed one by one, so a frame
+     * in flight meanwhile sees either the old or the new entry of its address.
+     */
+    public synchronized void steerExactly(Set<IpAddress> destinations, Set<IpAddress> sources, Set<IpAddress> local) {
+        Map<IpAddress, Integer> next = new HashMap<>();
+        destinations.forEach(a -> next.merge(a, MATCH_DESTINATION, (x, y) -> x | y));
+        sources.forEach(a -> next.merge(a, MATCH_SOURCE, (x, y) -> x | y));
+        local.forEach(a -> next.merge(a, LOCAL_DESTINATION, (x, y) -> x | y));
+        next.keySet().forEach(XdpSteering::requireV4);
+        for (Map.Entry<IpAddress, Integer> e : next.entrySet()) {
+            if (!e.getValue().equals(contents.get(e.getKey()))) {
+                write(e.getKey(), e.getValue());
+            }
+        }
+        for (IpAddress gone : List.copyOf(contents.keySet())) {
+            if (!next.containsKey(gone)) {
+                release(gone);
+            }
+        }
+        contents.clear();
+        contents.putAll(next);
+    }
+
+    private void write(IpAddress address, int bits) {
+        key.set(BE32, 0, address.v4());
+        value.set(ValueLayout.JAVA_INT, 0, bits);
         attr.fill((byte) 0);
         attr.set(ValueLayout.JAVA_INT, 0, addressMap);
         attr.set(ValueLayout.JAVA_LONG, 8, key.address());
         attr.set(ValueLayout.JAVA_LONG, 16, value.address());
-        int current = 0;
-        try {
-            sys.bpf(Abi.BPF_MAP_LOOKUP_ELEM, attr, "BPF_MAP_LOOKUP_ELEM");
-            current = value.get(ValueLayout.JAVA_INT, 0);
-        } catch (NativeIoException e) {
-            if (!e.is(Errno.ENOENT)) {
-                throw e;
-            }
-        }
-        value.set(ValueLayout.JAVA_INT, 0, current | bit);
         sys.bpf(Abi.BPF_MAP_UPDATE_ELEM, attr, "BPF_MAP_UPDATE_ELEM");
     }
 

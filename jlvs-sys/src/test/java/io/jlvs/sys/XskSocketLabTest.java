@@ -97,6 +97,11 @@ class XskSocketLabTest {
             assertThat(seen).filteredOn(f -> f.echoRequest(lab.nsAddr)).hasSize(2);
             steering.release(lab.nsAddr);
             lab.inNs("ping", "-c", "1", "-W", "1", lab.hostAddr.toString());
+
+            // the real server answering the director itself (a health check): the kernel's, not ours
+            steering.steerExactly(java.util.Set.of(), java.util.Set.of(lab.nsAddr), java.util.Set.of(lab.hostAddr));
+            lab.inNs("ping", "-c", "2", "-i", "0.2", "-W", "1", lab.hostAddr.toString());
+            assertThat(drain(io, 100)).isEmpty();
         }
     }
 
