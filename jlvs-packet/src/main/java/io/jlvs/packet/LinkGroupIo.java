@@ -1,5 +1,6 @@
 package io.jlvs.packet;
 
+import io.jlvs.core.IpAddress;
 import io.jlvs.core.io.FrameHandler;
 import io.jlvs.core.io.PacketIo;
 import io.jlvs.sys.AfPacketConfig;
@@ -11,6 +12,7 @@ import io.jlvs.sys.TxMode;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,7 +28,7 @@ import java.util.function.LongSupplier;
  * filter is put in place without losing or duplicating frames: a socket with the new filter joins the group,
  * the old one is drained and closed ({@link #replaceFilter}). Owner: the worker thread.
  */
-final class LinkGroupIo implements PacketIo, FrameHandler {
+final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private static final long DRAIN_NANOS = 200_000_000L;
     /** Transmit ring slots per socket (TX_RING): 2 MiB of 2 KiB slots, a few receive batches' worth. */
     private static final int TX_FRAMES = 1024;
@@ -127,12 +129,18 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
         rxSwaps++;
     }
 
+    @Override
+    public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter) {
+        replaceFilter(filter);
+    }
+
     long filterSwaps() {
         return rxSwaps;
     }
 
     /** Kernel ring drops summed over the current sockets. */
-    long ringDrops() {
+    @Override
+    public long ringDrops() {
         long sum = 0;
         for (AfPacketIo io : current) {
             sum += io.statistics().drops();
@@ -159,7 +167,8 @@ final class LinkGroupIo implements PacketIo, FrameHandler {
     }
 
     /** Waits until a frame is ready on one of the links, at most the poll interval. */
-    void awaitFrames() {
+    @Override
+    public void awaitFrames() {
         poller.clear();
         for (int i = 0; i < current.length; i++) {
             poller.add(current[i]);

@@ -9,6 +9,8 @@ import io.jlvs.engine.ForwardingSnapshot;
 import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.ServiceRuntime;
 import io.jlvs.sys.BpfFilter;
+import io.jlvs.sys.BpfLoadException;
+import io.jlvs.sys.XskSocket;
 import io.jlvs.sys.InterfaceAddress;
 import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.ProbeResult;
@@ -62,14 +64,20 @@ public final class PacketDirector implements AutoCloseable {
 
     private final class Worker {
         final Dataplane dataplane;
-        final LinkGroupIo io;
+        final WorkerLinks io;
         final Thread thread;
         volatile long ringDrops;
 
         Worker(int id, int fanoutBase) {
-            io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
-                    settings.txMode(), settings.qdiscBypass(), filter.bpf(), neighbours,
-                    System::nanoTime);
+            if (settings.afXdp()) {
+                io = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
+                        neighbours);
+                io.steer(filter.destinations(), filter.masqServers(), filter.bpf());
+            } else {
+                io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
+                        settings.txMode(), settings.qdiscBypass(), filter.bpf(), neighbours,
+                        System::nanoTime);
+            }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
             dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
@@ -92,7 +100,7 @@ public final class PacketDirector implements AutoCloseable {
                 while (running) {
                     FilterState f = filter;
                     if (f != applied) {
-                        io.replaceFilter(f.bpf());
+                        io.steer(f.destinations(), f.masqServers(), f.bpf());
                         applied = f;
                     }
                     if (dataplane.runOnce() == 0) {
@@ -118,6 +126,18 @@ public final class PacketDirector implements AutoCloseable {
     private PacketDirector(IpvsEngine engine, PacketDirectorSettings settings) {
         this.settings = settings;
         this.classifier = new FwmarkClassifier(settings.fwmarkRules());
+        if (settings.afXdp()) {
+            String why = settings.workers() != 1 ? "one worker (one receive queue per veth)"
+                    : !settings.fwmarkRules().isEmpty() ? "no fwmark rules"
+                    : settings.answerArp() ? "no ARP answering" : null;
+            if (why != null) {
+                throw new IllegalStateException("packet data plane cannot start: AF_XDP I/O needs " + why);
+            }
+            ProbeResult x = XskSocket.probe();
+            if (!x.ok()) {
+                throw new IllegalStateException(x.message());
+            }
+        }
         for (String name : settings.interfaces()) {
             ProbeResult r = SysProbe.forThisProcess().probe(name);
             if (!r.ok()) {
@@ -154,7 +174,7 @@ public final class PacketDirector implements AutoCloseable {
                 for (int i = 0; i < settings.workers(); i++) {
                     workers.add(new Worker(i, fanoutBase));
                 }
-            } catch (NativeIoException e) {
+            } catch (NativeIoException | BpfLoadException e) {
                 workers.forEach(w -> w.io.close());
                 throw new IllegalStateException("packet data plane cannot start: " + e.getMessage());
             }

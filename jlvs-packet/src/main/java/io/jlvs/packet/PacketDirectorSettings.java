@@ -35,12 +35,16 @@ import java.util.List;
  *                      context, ahead of every task; a worker at nice 0 shares the CPU fairly with whatever
  *                      else runs on the director. Negative values need CAP_SYS_NICE (a worker that may not
  *                      set it logs a warning and runs as it is)
+ * @param afXdp         AF_XDP sockets behind an XDP steering program instead of AF_PACKET rings
+ *                      ({@link XdpLinkGroupIo}): steered frames never reach the kernel's stack. One worker,
+ *                      no fwmark rules, no ARP answering; ringVersion, txMode and qdiscBypass do not apply.
+ *                      Off by default (docs/benchmarks.md, the AF_XDP run)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
                                      boolean answerArp, boolean kernelGuard, String nftCommand,
                                      RingVersion ringVersion, TxMode txMode, boolean qdiscBypass,
-                                     int workerNice) {
+                                     int workerNice, boolean afXdp) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -75,51 +79,56 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
     /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections, through the qdisc. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0);
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false);
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
+                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice);
+                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withRingVersion(RingVersion version) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice);
+                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withTxMode(TxMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice);
+                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withQdiscBypass(boolean bypass) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp);
     }
 
     public PacketDirectorSettings withWorkerNice(int nice) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp);
+    }
+
+    public PacketDirectorSettings withAfXdp(boolean xdp) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp);
     }
 }

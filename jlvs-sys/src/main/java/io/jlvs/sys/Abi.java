@@ -8,6 +8,7 @@ final class Abi {
     static final int AF_INET = 2;
     static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
+    static final int AF_XDP = 44;
     static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOCK_NONBLOCK = 0x800;
@@ -75,6 +76,36 @@ final class Abi {
     static final int SOCKADDR_IN_SIZE = 16;
     /** sockaddr_nl. */
     static final int SOCKADDR_NL_SIZE = 12;
+
+    /** x86-64 321, aarch64 280. */
+    static final int SYS_BPF = "aarch64".equals(System.getProperty("os.arch")) ? 280 : 321;
+    static final int BPF_MAP_CREATE = 0;
+    static final int BPF_MAP_LOOKUP_ELEM = 1;
+    static final int BPF_MAP_UPDATE_ELEM = 2;
+    static final int BPF_MAP_DELETE_ELEM = 3;
+    static final int BPF_PROG_LOAD = 5;
+    static final int BPF_LINK_CREATE = 28;
+    static final int BPF_MAP_TYPE_HASH = 1;
+    static final int BPF_MAP_TYPE_XSKMAP = 17;
+    static final int BPF_PROG_TYPE_XDP = 6;
+    static final int BPF_XDP = 37;
+    static final int XDP_FLAGS_SKB_MODE = 2;
+    static final int XDP_FLAGS_DRV_MODE = 4;
+
+    static final int SOL_XDP = 283;
+    static final int XDP_MMAP_OFFSETS = 1;
+    static final int XDP_RX_RING = 2;
+    static final int XDP_TX_RING = 3;
+    static final int XDP_UMEM_REG = 4;
+    static final int XDP_UMEM_FILL_RING = 5;
+    static final int XDP_UMEM_COMPLETION_RING = 6;
+    static final int XDP_STATISTICS = 7;
+    static final int XDP_COPY = 2;
+    static final long XDP_PGOFF_RX_RING = 0;
+    static final long XDP_PGOFF_TX_RING = 0x80000000L;
+    static final long XDP_UMEM_PGOFF_FILL_RING = 0x100000000L;
+    static final long XDP_UMEM_PGOFF_COMPLETION_RING = 0x180000000L;
+    static final int MAP_POPULATE = 0x8000;
 
     static short htons(int v) {
         return (short) (((v & 0xff) << 8) | ((v >>> 8) & 0xff));

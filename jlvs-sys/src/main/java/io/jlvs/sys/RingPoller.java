@@ -35,11 +35,20 @@ public final class RingPoller implements AutoCloseable {
 
     /** Adds a socket to wait on. */
     public void add(AfPacketIo io) {
+        add(io.fd());
+    }
+
+    /** Adds an AF_XDP socket to wait on. */
+    public void add(XskSocket io) {
+        add(io.fd());
+    }
+
+    private void add(int fd) {
         if (count == capacity) {
             throw new IllegalStateException("more than " + capacity + " sockets");
         }
         long at = (long) POLLFD * count++;
-        fds.set(ValueLayout.JAVA_INT, at, io.fd());
+        fds.set(ValueLayout.JAVA_INT, at, fd);
         fds.set(ValueLayout.JAVA_SHORT, at + 4, (short) (Abi.POLLIN | Abi.POLLERR));
         fds.set(ValueLayout.JAVA_SHORT, at + 6, (short) 0);
     }

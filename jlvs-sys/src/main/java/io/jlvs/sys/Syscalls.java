@@ -42,6 +42,7 @@ public final class Syscalls {
             case Abi.AF_INET -> "AF_INET";
             case Abi.AF_NETLINK -> "AF_NETLINK";
             case Abi.AF_PACKET -> "AF_PACKET";
+            case Abi.AF_XDP -> "AF_XDP";
             default -> String.valueOf(domain);
         };
     }
@@ -182,6 +183,45 @@ public final class Syscalls {
             throw fail("recvfrom");
         }
         return rc;
+    }
+
+    /**
+     * bpf(2) with command {@code cmd} and the attribute union {@code attr}; returns the result (a new
+     * descriptor for the commands that make one). Throws naming {@code label} and the errno.
+     */
+    public int bpf(int cmd, MemorySegment attr, String label) {
+        long rc;
+        try {
+            rc = (long) Libc.SYSCALL4.invokeExact(state, (long) Abi.SYS_BPF, (long) cmd, attr, attr.byteSize());
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (rc < 0) {
+            throw fail("bpf(" + label + ")");
+        }
+        return (int) rc;
+    }
+
+    /**
+     * An AF_XDP transmit kick: sendto(fd, NULL, 0, MSG_DONTWAIT). Returns false when the kernel asked to be
+     * kicked again later (EAGAIN, EBUSY, ENOBUFS: its transmit budget or the device queue was used up).
+     */
+    public boolean kick(int fd) {
+        long rc;
+        try {
+            rc = (long) Libc.SENDTO.invokeExact(state, fd, MemorySegment.NULL, 0L, Abi.MSG_DONTWAIT,
+                    MemorySegment.NULL, 0);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (rc < 0) {
+            int e = errno();
+            if (e == Errno.EAGAIN.number() || e == Errno.EBUSY.number() || e == Errno.ENOBUFS.number()) {
+                return false;
+            }
+            throw fail("sendto(AF_XDP kick)");
+        }
+        return true;
     }
 
     public void close(int fd) {

@@ -150,4 +150,112 @@ class ThroughputLabTest {
             Shell.run("ip", "link", "del", pair[0]);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void afXdpBurstFromOneVethEndToTheOtherAllocatesNothingPerFrameOnceWarm() throws Exception {
+        Lab.requireNetns();
+        int count = 50_000;
+        String[] pair = rootPair();
+        io.jlvs.core.IpAddress from = io.jlvs.core.IpAddress.parse("10.255.0.1");
+        io.jlvs.core.IpAddress vip = io.jlvs.core.IpAddress.parse("10.255.0.100");
+        try (XskSocket tx = XskSocket.open(pair[0], 0, 1024, 20);
+                XdpSteering steering = XdpSteering.attach(pair[1]);
+                XskSocket rx = XskSocket.open(pair[1], 0, 4096, 20)) {
+            steering.register(0, rx);
+            steering.steerDestination(vip);
+            XskBurst warmUp = new XskBurst(tx, rx, from, vip, 0, count);
+            warmUp.run();
+            XskBurst burst = new XskBurst(tx, rx, from, vip, count, count);
+            burst.run();
+            XdpStatistics stats = rx.statistics();
+            System.out.printf("[sys] AF_XDP: %d frames in %.3f s (%d refused); received %d, %s; receiving thread "
+                            + "allocated %d B warm, %d B during the first burst%n", count, burst.sentNanos / 1e9,
+                    burst.refused, burst.got, stats, burst.allocated, warmUp.allocated);
+
+            assertThat(burst.outOfOrder).as("frames out of order").isZero();
+            assertThat(warmUp.got + burst.got + stats.fillRingEmpty() + stats.rxRingFull())
+                    .isLessThanOrEqualTo(2L * count);
+            assertThat(burst.got).isGreaterThan(count / 2);
+            assertThat(burst.allocated).as("bytes the receiving thread allocated for %d frames", burst.got)
+                    .isLessThan(burst.got);
+        } finally {
+            Shell.run("ip", "link", "del", pair[0]);
+        }
+    }
+
+    /** One burst of numbered IPv4 frames from {@code tx} to the steered {@code rx}, and what the receiver saw. */
+    private static final class XskBurst implements io.jlvs.core.io.FrameHandler {
+        final XskSocket tx;
+        final XskSocket rx;
+        final byte[] frame;
+        final int base;
+        final int count;
+        long sentNanos;
+        long refused;
+        long got;
+        long outOfOrder;
+        long lastSeq = -1;
+        long allocated;
+
+        /** Numbers the frames base, base + 1, ...; counts only those (late frames of an earlier burst are not ours). */
+        XskBurst(XskSocket tx, XskSocket rx, io.jlvs.core.IpAddress from, io.jlvs.core.IpAddress to, int base,
+                int count) {
+            this.base = base;
+            this.tx = tx;
+            this.rx = rx;
+            this.frame = Frames.icmpEcho(tx.macAddress(), rx.macAddress(), from, to, 1, 0);
+            this.count = count;
+        }
+
+        @Override
+        public void onFrame(MemorySegment s, long off, int len) {
+            long seq = s.get(Frames.BE32, off + len - 4);
+            if (seq < base) {
+                return;
+            }
+            if (seq <= lastSeq) {
+                outOfOrder++;
+            }
+            lastSeq = seq;
+            got++;
+        }
+
+        void run() throws InterruptedException {
+            Thread sender = Thread.ofPlatform().name("jlvs-xsk-burst").start(() -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment f = arena.allocate(frame.length);
+                    MemorySegment.copy(frame, 0, f, ValueLayout.JAVA_BYTE, 0, frame.length);
+                    long start = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        f.set(Frames.BE32, frame.length - 4, base + i);
+                        int tries = 0;
+                        while (!tx.transmit(f, 0, frame.length) && ++tries < 1000) {
+                            tx.flush();
+                            Thread.onSpinWait();
+                        }
+                        if (tries >= 1000) {
+                            refused++;
+                        }
+                        if ((i & 63) == 63) {
+                            tx.flush();
+                        }
+                    }
+                    tx.flush();
+                    sentNanos = System.nanoTime() - start;
+                }
+            });
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long lastFrame = System.nanoTime();
+            long deadline = lastFrame + 60_000_000_000L;
+            while (System.nanoTime() < deadline && (sender.isAlive() || System.nanoTime() - lastFrame < 300_000_000L)) {
+                if (rx.receive(this, 512) > 0) {
+                    lastFrame = System.nanoTime();
+                }
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            sender.join(5000);
+        }
+    }
 }

@@ -41,7 +41,8 @@ public final class LabDirectorMain {
     /**
      * The data plane's defaults, or what the system properties {@code jlvs.lab.ring} ({@code TPACKET_V2},
      * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}), {@code jlvs.lab.qdiscBypass}
-     * ({@code true}, {@code false}), {@code jlvs.lab.nice} and {@code jlvs.lab.workers} say (bench/packet.sh compares them).
+     * ({@code true}, {@code false}), {@code jlvs.lab.nice}, {@code jlvs.lab.workers} and {@code jlvs.lab.xdp}
+     * ({@code true}: AF_XDP I/O) say (bench/packet.sh compares them).
      */
     static PacketDirectorSettings settings(List<String> interfaces) {
         PacketDirectorSettings s = PacketDirectorSettings.of(interfaces);
@@ -58,6 +59,7 @@ public final class LabDirectorMain {
             s = s.withQdiscBypass(Boolean.parseBoolean(bypass));
         }
         s = s.withWorkerNice(Integer.getInteger("jlvs.lab.nice", 0));
+        s = s.withAfXdp(Boolean.getBoolean("jlvs.lab.xdp"));
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 

@@ -200,7 +200,11 @@ final class PacketLab implements AutoCloseable {
     private void startDirector() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", director, java,
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+        // the data plane's variants (LabDirectorMain.settings), e.g. -Djlvs.lab.xdp=true on the test's command line
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("jlvs.lab.")).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 LabDirectorMain.class.getName(), method, nat() ? "eth0,eth1" : "eth0", VIP,
                 String.join(",", servers)));
         child = new ProcessBuilder(cmd).redirectError(dir.resolve("director.err").toFile()).start();
@@ -220,6 +224,10 @@ final class PacketLab implements AutoCloseable {
         String first = next(30);
         if (!"READY".equals(first)) {
             throw new IOException("director did not start: " + first + " / " + stderr());
+        }
+        if (Boolean.getBoolean("jlvs.lab.xdp")
+                && !lab.exec(director, "ip", "-d", "link", "show", "dev", "eth0").output().contains("xdp")) {
+            throw new IOException("jlvs.lab.xdp set, but the director's eth0 has no XDP program");
         }
     }
 

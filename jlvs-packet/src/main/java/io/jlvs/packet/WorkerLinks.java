@@ -1,0 +1,26 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.io.PacketIo;
+import io.jlvs.sys.BpfFilter;
+import java.util.Set;
+
+/**
+ * One worker's sockets on the director's links, seen by its {@link Dataplane} as one {@link PacketIo}:
+ * AF_PACKET rings ({@link LinkGroupIo}) or AF_XDP sockets behind an XDP steering program
+ * ({@link XdpLinkGroupIo}). Owner: the worker thread.
+ */
+interface WorkerLinks extends PacketIo {
+
+    /**
+     * The frames user space must see changed: those to {@code destinations}, those from {@code masqServers}
+     * ({@code filter} is the same set as a classic BPF filter, null for every frame).
+     */
+    void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter);
+
+    /** Waits until a frame is ready on one of the links, at most the poll interval. */
+    void awaitFrames();
+
+    /** Frames the kernel dropped because a ring was full, summed over the links. */
+    long ringDrops();
+}

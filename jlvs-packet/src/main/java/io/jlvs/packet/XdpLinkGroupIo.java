@@ -1,0 +1,162 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.io.FrameHandler;
+import io.jlvs.sys.BpfFilter;
+import io.jlvs.sys.RingPoller;
+import io.jlvs.sys.XdpSteering;
+import io.jlvs.sys.XskSocket;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One worker's AF_XDP sockets, one per interface of the director (queue 0, copy mode), each behind an
+ * {@link XdpSteering} program that redirects to it only the frames user space must see: those to a virtual
+ * address, and those from a NAT real server unless they are for the director itself. The kernel's stack
+ * never sees them (no skb, no netfilter); everything else passes. A received frame is handed over in the
+ * receiving link's UMEM; a transmitted one is copied into a free transmit frame of the leaving link (chosen
+ * as {@link LinkGroupIo} does). One queue per link: one worker. Owner: the worker thread.
+ */
+final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
+    /** Ring entries per socket: as many frames in flight as the AF_PACKET V2 ring holds. */
+    static final int RING_SIZE = 4096;
+    private static final int ETH_SRC = 6;
+    private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
+
+    private final List<String> interfaces;
+    private final int pollMillis;
+    private final KernelNeighbours neighbours;
+    private final Set<IpAddress> local;
+    private final XdpSteering[] steering;
+    private final XskSocket[] sockets;
+    private final RingPoller poller;
+    private final long[] macs;
+    private final long primaryMac;
+    private final int mtu;
+    private FrameHandler handler;
+    private int receivingLink;
+
+    XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours) {
+        this.interfaces = List.copyOf(interfaces);
+        this.pollMillis = pollMillis;
+        this.local = Set.copyOf(local);
+        this.neighbours = neighbours;
+        int n = interfaces.size();
+        this.steering = new XdpSteering[n];
+        this.sockets = new XskSocket[n];
+        this.macs = new long[n];
+        this.poller = new RingPoller(n);
+        int minMtu = Integer.MAX_VALUE;
+        try {
+            for (int i = 0; i < n; i++) {
+                steering[i] = XdpSteering.attach(interfaces.get(i));
+                sockets[i] = XskSocket.open(interfaces.get(i), 0, RING_SIZE, pollMillis);
+                steering[i].register(0, sockets[i]);
+                macs[i] = sockets[i].macAddress();
+                minMtu = Math.min(minMtu, sockets[i].mtu());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.primaryMac = macs[0];
+        this.mtu = minMtu;
+    }
+
+    @Override
+    public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter) {
+        for (XdpSteering s : steering) {
+            s.steerExactly(destinations, masqServers, local);
+        }
+    }
+
+    @Override
+    public long ringDrops() {
+        long sum = 0;
+        for (XskSocket s : sockets) {
+            var st = s.statistics();
+            sum += st.rxRingFull() + st.fillRingEmpty() + st.rxDropped();
+        }
+        return sum;
+    }
+
+    @Override
+    public int receive(FrameHandler h, int max) {
+        this.handler = h;
+        int n = 0;
+        for (int i = 0; i < sockets.length; i++) {
+            receivingLink = i;
+            n += sockets[i].receiveReady(this, max);
+        }
+        return n;
+    }
+
+    @Override
+    public void awaitFrames() {
+        poller.clear();
+        for (XskSocket s : sockets) {
+            poller.add(s);
+        }
+        poller.await(pollMillis);
+    }
+
+    @Override
+    public void onFrame(MemorySegment frame, long offset, int length) {
+        handler.onFrame(frame, offset, length);
+    }
+
+    @Override
+    public boolean transmit(MemorySegment frame, long offset, int length) {
+        int link = sockets.length == 1 ? 0 : neighbours.linkOf(EthernetHeader.dst(frame, offset));
+        if (link < 0) {
+            link = receivingLink;
+        }
+        if (link != 0) {
+            long mac = macs[link];
+            EthernetHeader.src(frame, offset, mac);
+            if (length >= ARP_SENDER_MAC + 6 && EthernetHeader.type(frame, offset) == EthernetHeader.TYPE_ARP
+                    && EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC) == primaryMac) {
+                EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
+            }
+        }
+        return sockets[link].transmit(frame, offset, length);
+    }
+
+    @Override
+    public void flush() {
+        for (XskSocket s : sockets) {
+            s.flush();
+        }
+    }
+
+    @Override
+    public long macAddress() {
+        return primaryMac;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    List<String> interfaces() {
+        return interfaces;
+    }
+
+    /** Closes the sockets and detaches the programs. */
+    @Override
+    public void close() {
+        poller.close();
+        for (int i = 0; i < sockets.length; i++) {
+            if (steering[i] != null) {
+                steering[i].close();
+                steering[i] = null;
+            }
+            if (sockets[i] != null) {
+                sockets[i].close();
+                sockets[i] = null;
+            }
+        }
+    }
+}

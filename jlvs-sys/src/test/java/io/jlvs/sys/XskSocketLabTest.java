@@ -1,0 +1,142 @@
+package io.jlvs.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.testkit.Shell;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AF_XDP with the steering program on the root side of a veth whose peer lives in a namespace made by the
+ * test: steered frames reach the socket and not the kernel, the rest still reach the kernel.
+ */
+class XskSocketLabTest {
+
+    private static List<AfPacketIoLabTest.Seen> drain(XskSocket io, long millis) {
+        List<AfPacketIoLabTest.Seen> seen = new ArrayList<>();
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            io.receive((s, off, len) -> seen.add(AfPacketIoLabTest.Seen.of(s, off, len)), 64);
+        }
+        return seen;
+    }
+
+    private static String linkDetails(VethLab lab) throws Exception {
+        return Shell.run("ip", "-d", "link", "show", "dev", lab.host).orThrow("ip link").output();
+    }
+
+    @Test
+    void framesToTheSteeredAddressReachTheSocketAndEverythingElseTheKernel() throws Exception {
+        try (VethLab lab = VethLab.create()) {
+            IpAddress vip = lab.addr(5);
+            Shell.run("ip", "addr", "add", vip + "/24", "dev", lab.host).orThrow("addr");
+            try (XdpSteering steering = XdpSteering.attach(lab.host);
+                    XskSocket io = XskSocket.open(lab.host, 0, 256, 20)) {
+                steering.register(0, io);
+                steering.steerDestination(vip);
+                assertThat(steering.mode()).isEqualTo(XdpMode.NATIVE);
+                assertThat(linkDetails(lab)).contains("xdp");
+
+                Shell.Result toVip = lab.tryInNs("ping", "-c", "3", "-i", "0.2", "-W", "1", vip.toString());
+                List<AfPacketIoLabTest.Seen> seen = drain(io, 200);
+
+                assertThat(toVip.exitCode()).as("the kernel never saw the echo requests to the VIP").isNotZero();
+                assertThat(seen).filteredOn(f -> f.echoRequest(lab.nsAddr)).hasSize(3)
+                        .allSatisfy(f -> assertThat(f.dst()).isEqualTo(vip.v4()));
+
+                // the host's own address and ARP still go to the kernel
+                lab.inNs("ip", "neigh", "flush", "dev", lab.peer);
+                lab.inNs("ping", "-c", "2", "-i", "0.2", "-W", "1", lab.hostAddr.toString());
+                assertThat(drain(io, 100)).isEmpty();
+                assertThat(io.statistics().rxDropped()).isZero();
+            }
+            assertThat(linkDetails(lab)).as("the program left the interface on close").doesNotContain("xdp");
+            lab.inNs("ping", "-c", "1", "-W", "1", vip.toString());
+        }
+    }
+
+    @Test
+    void aProgramTheVerifierRefusesFailsWithItsLog() {
+        io.jlvs.testkit.Lab.requireRoot();
+        EbpfAssembler reads0Unset = new EbpfAssembler().exit();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(128, 8);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> XdpSteering.load(new Syscalls(), attr, reads0Unset, "jlvs_bad"))
+                    .isInstanceOfSatisfying(BpfLoadException.class, e -> {
+                        assertThat(e.errno()).isEqualTo(Errno.EACCES.number());
+                        assertThat(e.verifierLog()).contains("R0 !read_ok");
+                    })
+                    .hasMessageContaining("jlvs_bad").hasMessageContaining("R0 !read_ok");
+        }
+    }
+
+    @Test
+    void theProbeFindsAfXdpOnThisKernel() {
+        io.jlvs.testkit.Lab.requireRoot();
+        assertThat(XskSocket.probe().ok()).as(XskSocket.probe().message()).isTrue();
+    }
+
+    @Test
+    void framesFromASteeredSourceReachTheSocket() throws Exception {
+        try (VethLab lab = VethLab.create();
+                XdpSteering steering = XdpSteering.attach(lab.host);
+                XskSocket io = XskSocket.open(lab.host, 0, 256, 20)) {
+            steering.register(0, io);
+            lab.inNs("ping", "-c", "1", "-W", "1", lab.hostAddr.toString());
+            steering.steerSource(lab.nsAddr);
+
+            lab.tryInNs("ping", "-c", "2", "-i", "0.2", "-W", "1", lab.hostAddr.toString());
+            List<AfPacketIoLabTest.Seen> seen = drain(io, 200);
+
+            assertThat(seen).filteredOn(f -> f.echoRequest(lab.nsAddr)).hasSize(2);
+            steering.release(lab.nsAddr);
+            lab.inNs("ping", "-c", "1", "-W", "1", lab.hostAddr.toString());
+
+            // the real server answering the director itself (a health check): the kernel's, not ours
+            steering.steerExactly(java.util.Set.of(), java.util.Set.of(lab.nsAddr), java.util.Set.of(lab.hostAddr));
+            lab.inNs("ping", "-c", "2", "-i", "0.2", "-W", "1", lab.hostAddr.toString());
+            assertThat(drain(io, 100)).isEmpty();
+        }
+    }
+
+    @Test
+    void aTransmittedFrameComesOutOfThePeerAndItsAnswerIsSteeredBack() throws Exception {
+        try (VethLab lab = VethLab.create();
+                XdpSteering steering = XdpSteering.attach(lab.host);
+                XskSocket io = XskSocket.open(lab.host, 0, 256, 20)) {
+            IpAddress vip = lab.addr(5);
+            steering.register(0, io);
+            steering.steerDestination(vip);
+            long peerMac = lab.peerMac();
+            lab.inNs("ip", "neigh", "replace", vip.toString(), "lladdr", AfPacketIo.formatMac(io.macAddress()),
+                    "dev", lab.peer);
+            long before = lab.peerCounter("rx_packets");
+            int id = 0x7d01;
+            try (Arena arena = Arena.ofConfined()) {
+                for (int seq = 1; seq <= 300; seq++) {
+                    byte[] f = Frames.icmpEcho(io.macAddress(), peerMac, vip, lab.nsAddr, id, seq);
+                    MemorySegment seg = arena.allocate(f.length + 6);
+                    MemorySegment.copy(f, 0, seg, ValueLayout.JAVA_BYTE, 6, f.length);
+                    assertThat(io.transmit(seg, 6, f.length)).isTrue();
+                    if (seq % 100 == 0) {
+                        io.flush();
+                    }
+                }
+            }
+
+            List<AfPacketIoLabTest.Seen> seen = drain(io, 300);
+
+            assertThat(lab.peerCounter("rx_packets") - before).isGreaterThanOrEqualTo(300);
+            assertThat(seen).filteredOn(f -> f.protocol() == 1 && f.icmpType() == 0 && f.icmpId() == id)
+                    .extracting(AfPacketIoLabTest.Seen::icmpSeq).hasSize(300).doesNotHaveDuplicates();
+            assertThat(io.framesTransmitted()).isEqualTo(300);
+            assertThat(io.statistics().txInvalidDescs()).isZero();
+        }
+    }
+}
