@@ -231,13 +231,13 @@ public final class Director implements IpvsControl, AutoCloseable {
     }
 
     /**
-     * Starts the packet data plane (IPVS NAT, DR, TUN through AF_PACKET) on {@code interfaces}; the first
-     * faces the clients. Needs CAP_NET_RAW and CAP_NET_ADMIN.
+     * Starts the packet data plane (IPVS NAT, DR, TUN through AF_PACKET, or AF_XDP when {@code afXdp}) on
+     * {@code interfaces}; the first faces the clients. Needs CAP_NET_RAW and CAP_NET_ADMIN.
      *
      * @throws IllegalStateException with one line saying why it cannot start
      */
-    public void startPacketDataPlane(List<String> interfaces) {
-        PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces);
+    public void startPacketDataPlane(List<String> interfaces, boolean afXdp) {
+        PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         counters.addDropSource(p::counters);

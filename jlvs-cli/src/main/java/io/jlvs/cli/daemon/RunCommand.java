@@ -82,6 +82,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "runs on Netty. An unavailable transport falls back with a logged reason.")
     String proxyTransport;
 
+    @Option(names = "--packet-io", paramLabel = "KIND", defaultValue = "af_packet",
+            description = "How the packet data plane (-I) receives and sends frames: af_packet (TPACKET rings, any "
+                    + "link) or af_xdp (an XDP program steers only the frames jlvs handles into AF_XDP sockets; one "
+                    + "worker, single-queue links, no fwmark rules) (default: ${DEFAULT-VALUE}).")
+    String packetIo;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -115,6 +121,16 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        boolean afXdp;
+        switch (packetIo) {
+            case "af_packet" -> afXdp = false;
+            case "af_xdp" -> afXdp = true;
+            default -> {
+                err.println("jlvs: unknown packet I/O '" + packetIo + "': af_packet or af_xdp");
+                err.flush();
+                return 2;
+            }
+        }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
@@ -132,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (interfaces != null && !interfaces.isEmpty()) {
             try {
-                director.startPacketDataPlane(interfaces);
+                director.startPacketDataPlane(interfaces, afXdp);
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());

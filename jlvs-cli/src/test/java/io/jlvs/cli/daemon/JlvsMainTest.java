@@ -53,6 +53,14 @@ class JlvsMainTest {
     }
 
     @Test
+    void anUnknownPacketIoIsAUsageErrorAndLeavesNothing() {
+        assertThat(jlvs("run", "-I", "eth0", "--packet-io", "dpdk", "--no-admin",
+                "--socket", dir.resolve("x.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: unknown packet I/O 'dpdk': af_packet or af_xdp\n");
+        assertThat(dir.resolve("x.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);

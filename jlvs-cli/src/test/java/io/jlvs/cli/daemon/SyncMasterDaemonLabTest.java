@@ -32,7 +32,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -78,8 +79,10 @@ class SyncMasterDaemonLabTest {
         return f;
     }
 
-    @Test
-    void aConnectionThroughARunningMasterIsMulticast() throws Exception {
+    /** Both packet I/O kinds of `jlvs run`: AF_PACKET rings, and AF_XDP behind the XDP steering program. */
+    @ParameterizedTest
+    @ValueSource(strings = {"af_packet", "af_xdp"})
+    void aConnectionThroughARunningMasterIsMulticast(String packetIo) throws Exception {
         Lab.requireNetns();
         Lab.requireCommand("nft", "nftables");
         String python = Lab.requireCommand("python3", "python3");
@@ -98,7 +101,8 @@ class SyncMasterDaemonLabTest {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
-                    "run", "--interface", nsIf, "--socket", socket.toString(), "--no-admin"),
+                    "run", "--interface", nsIf, "--packet-io", packetIo, "--socket", socket.toString(),
+                    "--no-admin"),
                     dir.resolve("daemon.log"));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .until(() -> {
@@ -106,6 +110,12 @@ class SyncMasterDaemonLabTest {
                             return c.ping() > 0;
                         }
                     });
+
+            // with af_xdp the daemon's interface carries the steering program, with af_packet none
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String link = lab.exec(ns, "ip", "-d", "link", "show", "dev", nsIf).output();
+                assertThat(link.contains("prog/xdp")).as(link).isEqualTo(packetIo.equals("af_xdp"));
+            });
 
             // listen as a backup at the root end of the link
             List<SyncConn> received = new CopyOnWriteArrayList<>();
