@@ -37,8 +37,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
      * whatever its size, so the V3 default of 16 blocks would hold only 2,048 frames).
      */
     private static final int V2_BLOCKS = 32;
-    private static final int ETH_SRC = 6;
-    private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
 
     private final List<String> interfaces;
     private final int fanoutBase;
@@ -47,12 +45,11 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private final TxMode txMode;
     private final boolean qdiscBypass;
     private final RingPoller poller;
-    private final KernelNeighbours neighbours;
     private final LongSupplier clock;
     private final AfPacketIo[] current;
     private final AfPacketIo[] draining;
-    private final long[] macs;
     private final long primaryMac;
+    private final LinkEgress egress;
     private final int mtu;
     private long drainUntil;
     private FrameHandler handler;
@@ -68,12 +65,11 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         this.txMode = txMode;
         this.qdiscBypass = qdiscBypass;
         this.poller = new RingPoller(2 * interfaces.size());
-        this.neighbours = neighbours;
         this.clock = clock;
         int n = interfaces.size();
         this.current = new AfPacketIo[n];
         this.draining = new AfPacketIo[n];
-        this.macs = new long[n];
+        long[] macs = new long[n];
         int minMtu = Integer.MAX_VALUE;
         try {
             for (int i = 0; i < n; i++) {
@@ -86,6 +82,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
             throw e;
         }
         this.primaryMac = macs[0];
+        this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
     }
 
@@ -198,23 +195,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
-        int link = current.length == 1 ? 0 : neighbours.linkOf(EthernetHeader.dst(frame, offset));
-        if (link < 0) {
-            link = receivingLink;
-        }
-        if (link != 0) {
-            long mac = macs[link];
-            EthernetHeader.src(frame, offset, mac);
-            if (length >= ARP_SENDER_MAC + 6 && EthernetHeader.type(frame, offset) == EthernetHeader.TYPE_ARP
-                    && macAt(frame, offset + ARP_SENDER_MAC) == primaryMac) {
-                EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
-            }
-        }
-        return current[link].transmit(frame, offset, length);
-    }
-
-    private static long macAt(MemorySegment s, long at) {
-        return EthernetHeader.src(s, at - ETH_SRC);
+        return current[egress.route(frame, offset, length, receivingLink)].transmit(frame, offset, length);
     }
 
     @Override

@@ -21,18 +21,15 @@ import java.util.Set;
 final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
     /** Ring entries per socket: as many frames in flight as the AF_PACKET V2 ring holds. */
     static final int RING_SIZE = 4096;
-    private static final int ETH_SRC = 6;
-    private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
 
     private final List<String> interfaces;
     private final int pollMillis;
-    private final KernelNeighbours neighbours;
     private final Set<IpAddress> local;
     private final XdpSteering[] steering;
     private final XskSocket[] sockets;
     private final RingPoller poller;
-    private final long[] macs;
     private final long primaryMac;
+    private final LinkEgress egress;
     private final int mtu;
     private FrameHandler handler;
     private int receivingLink;
@@ -41,11 +38,10 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
         this.interfaces = List.copyOf(interfaces);
         this.pollMillis = pollMillis;
         this.local = Set.copyOf(local);
-        this.neighbours = neighbours;
         int n = interfaces.size();
         this.steering = new XdpSteering[n];
         this.sockets = new XskSocket[n];
-        this.macs = new long[n];
+        long[] macs = new long[n];
         this.poller = new RingPoller(n);
         int minMtu = Integer.MAX_VALUE;
         try {
@@ -61,6 +57,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
             throw e;
         }
         this.primaryMac = macs[0];
+        this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
     }
 
@@ -108,19 +105,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
-        int link = sockets.length == 1 ? 0 : neighbours.linkOf(EthernetHeader.dst(frame, offset));
-        if (link < 0) {
-            link = receivingLink;
-        }
-        if (link != 0) {
-            long mac = macs[link];
-            EthernetHeader.src(frame, offset, mac);
-            if (length >= ARP_SENDER_MAC + 6 && EthernetHeader.type(frame, offset) == EthernetHeader.TYPE_ARP
-                    && EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC) == primaryMac) {
-                EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
-            }
-        }
-        return sockets[link].transmit(frame, offset, length);
+        return sockets[egress.route(frame, offset, length, receivingLink)].transmit(frame, offset, length);
     }
 
     @Override

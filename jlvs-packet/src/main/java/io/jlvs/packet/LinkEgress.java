@@ -1,0 +1,40 @@
+package io.jlvs.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where a frame a worker transmits leaves, for both worker I/Os ({@link LinkGroupIo}, {@link XdpLinkGroupIo}):
+ * the link on which its destination MAC was resolved ({@link KernelNeighbours#linkOf}), else the link the
+ * frame being handled came in on (ARP replies, ICMP errors). Off the first link the frame takes that link's
+ * MAC as Ethernet source, and an ARP reply its sender MAC too. Owner: the worker thread.
+ */
+final class LinkEgress {
+    private static final int ETH_SRC = 6;
+    private static final int ARP_SENDER_MAC = EthernetHeader.LENGTH + 8;
+
+    private final KernelNeighbours neighbours;
+    private final long[] macs;
+
+    /** {@code macs}: each link's MAC address, in link order (the first faces the clients). */
+    LinkEgress(KernelNeighbours neighbours, long[] macs) {
+        this.neighbours = neighbours;
+        this.macs = macs.clone();
+    }
+
+    /** Picks the link for {@code frame}, rewrites its source MAC(s) for it and returns its index. */
+    int route(MemorySegment frame, long offset, int length, int receivingLink) {
+        int link = macs.length == 1 ? 0 : neighbours.linkOf(EthernetHeader.dst(frame, offset));
+        if (link < 0) {
+            link = receivingLink;
+        }
+        if (link != 0) {
+            long mac = macs[link];
+            EthernetHeader.src(frame, offset, mac);
+            if (length >= ARP_SENDER_MAC + 6 && EthernetHeader.type(frame, offset) == EthernetHeader.TYPE_ARP
+                    && EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC) == macs[0]) {
+                EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
+            }
+        }
+        return link;
+    }
+}
