@@ -137,28 +137,18 @@ public final class XdpSteering implements AutoCloseable {
                 .load(EbpfAssembler.W, EbpfAssembler.R4, EbpfAssembler.R2, 30) // destination
                 .store(EbpfAssembler.W, EbpfAssembler.R10, -4, EbpfAssembler.R4)
                 .load(EbpfAssembler.W, EbpfAssembler.R4, EbpfAssembler.R2, 26) // source
-                .store(EbpfAssembler.W, EbpfAssembler.R10, -8, EbpfAssembler.R4)
-                .loadMap(EbpfAssembler.R1, addressMap)
-                .movReg(EbpfAssembler.R2, EbpfAssembler.R10)
-                .addImm(EbpfAssembler.R2, -4)
-                .call(HELPER_MAP_LOOKUP_ELEM)
-                .jumpIfEqual(EbpfAssembler.R0, 0, "source")
-                .load(EbpfAssembler.W, EbpfAssembler.R1, EbpfAssembler.R0, 0)
+                .store(EbpfAssembler.W, EbpfAssembler.R10, -8, EbpfAssembler.R4);
+        lookupFlags(a, addressMap, -4, "source")
                 .movReg(EbpfAssembler.R2, EbpfAssembler.R1)
                 .andImm(EbpfAssembler.R1, MATCH_DESTINATION)
                 .jumpIfNotEqual(EbpfAssembler.R1, 0, "redirect")
                 .andImm(EbpfAssembler.R2, LOCAL_DESTINATION) // the director's own address: never by source
                 .jumpIfNotEqual(EbpfAssembler.R2, 0, "pass")
-                .label("source")
-                .loadMap(EbpfAssembler.R1, addressMap)
-                .movReg(EbpfAssembler.R2, EbpfAssembler.R10)
-                .addImm(EbpfAssembler.R2, -8)
-                .call(HELPER_MAP_LOOKUP_ELEM)
-                .jumpIfEqual(EbpfAssembler.R0, 0, "pass")
-                .load(EbpfAssembler.W, EbpfAssembler.R1, EbpfAssembler.R0, 0)
+                .label("source");
+        lookupFlags(a, addressMap, -8, "pass")
                 .andImm(EbpfAssembler.R1, MATCH_SOURCE)
-                .jumpIfEqual(EbpfAssembler.R1, 0, "pass")
-                .label("redirect")
+                .jumpIfEqual(EbpfAssembler.R1, 0, "pass");
+        a.label("redirect")
                 .loadMap(EbpfAssembler.R1, socketMap)
                 .load(EbpfAssembler.W, EbpfAssembler.R2, EbpfAssembler.R6, 16) // xdp_md.rx_queue_index
                 .movImm(EbpfAssembler.R3, XDP_PASS) // no socket on this queue: the stack gets the frame
@@ -168,6 +158,19 @@ public final class XdpSteering implements AutoCloseable {
                 .movImm(EbpfAssembler.R0, XDP_PASS)
                 .exit();
         return a;
+    }
+
+    /**
+     * Looks up the address stored at stack offset {@code slot} in the address map: jumps to {@code absent}
+     * when it is not there, else leaves its flags in R1.
+     */
+    private static EbpfAssembler lookupFlags(EbpfAssembler a, int addressMap, int slot, String absent) {
+        return a.loadMap(EbpfAssembler.R1, addressMap)
+                .movReg(EbpfAssembler.R2, EbpfAssembler.R10)
+                .addImm(EbpfAssembler.R2, slot)
+                .call(HELPER_MAP_LOOKUP_ELEM)
+                .jumpIfEqual(EbpfAssembler.R0, 0, absent)
+                .load(EbpfAssembler.W, EbpfAssembler.R1, EbpfAssembler.R0, 0);
     }
 
     private int load(int addresses, int sockets) {
