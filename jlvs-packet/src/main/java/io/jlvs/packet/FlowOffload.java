@@ -1,0 +1,36 @@
+package io.jlvs.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A path below user space that forwards the later frames of an established flow direction without the
+ * worker (the XDP program of {@link XdpLinkGroupIo}), and counts what it forwarded. A key is one direction of
+ * a connection as its frames arrive: protocol (TCP or UDP), source address and port, destination address and
+ * port (IPv4 addresses as {@link Ipv4Header} reads them, ports 0..65535). The fast path takes only TCP
+ * segments without SYN, FIN or RST, and UDP datagrams, with no IP options, not fragmented and TTL above 1:
+ * every other frame of an offloaded flow still comes to the worker. Owner: the worker thread.
+ */
+interface FlowOffload {
+
+    /**
+     * From now on rewrites the frames matching the key exactly as the frame at {@code offset} of {@code frame}
+     * was rewritten (Ethernet addresses, IPv4 addresses, transport ports, TTL less one, checksums adjusted)
+     * and sends them out of the link it left by. Call right after {@link io.jlvs.core.io.PacketIo#transmit}
+     * of that frame returned true. Replacing an offloaded key restarts its counters.
+     *
+     * @return false when the fast path cannot take the flow (its table is full, the frame is not eligible);
+     *     nothing changed then
+     */
+    boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame, long offset);
+
+    /**
+     * Frames and bytes (whole Ethernet frames, 14 bytes of header each) the fast path forwarded for the key
+     * since it was offloaded, into {@code counts[0]} and {@code counts[1]}.
+     *
+     * @return false when the key is not offloaded (counts untouched)
+     */
+    boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts);
+
+    /** Stops the fast path for the key: its next frames come to the worker again. */
+    void forget(int protocol, int src, int sport, int dst, int dport);
+}
