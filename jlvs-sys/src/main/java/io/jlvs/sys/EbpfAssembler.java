@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Assembles eBPF instructions (8 bytes each: opcode, dst/src register nibbles, 16-bit offset, 32-bit
  * immediate, little-endian as the kernel reads them on x86-64 and aarch64) with named forward jump labels.
- * Only the handful of instructions the XDP steering program needs.
+ * Only the instructions the XDP programs here need.
  */
 final class EbpfAssembler {
     static final int R0 = 0;
@@ -18,13 +18,17 @@ final class EbpfAssembler {
     static final int R2 = 2;
     static final int R3 = 3;
     static final int R4 = 4;
+    static final int R5 = 5;
     static final int R6 = 6;
+    static final int R7 = 7;
+    static final int R8 = 8;
     static final int R10 = 10;
 
     /** Load sizes (BPF_W, BPF_H, BPF_B). */
     static final int W = 0x00;
     static final int H = 0x08;
     static final int B = 0x10;
+    static final int DW = 0x18;
 
     private static final int LDX_MEM = 0x01 | 0x60;
     private static final int STX_MEM = 0x03 | 0x60;
@@ -33,11 +37,16 @@ final class EbpfAssembler {
     private static final int K = 0x00;
     private static final int X = 0x08;
     private static final int ADD = 0x00;
+    private static final int SUB = 0x10;
+    private static final int RSH = 0x70;
+    private static final int XOR = 0xa0;
+    private static final int ATOMIC = 0xc0;
     private static final int AND = 0x50;
     private static final int MOV = 0xb0;
     private static final int JEQ = 0x10;
     private static final int JGT = 0x20;
     private static final int JNE = 0x50;
+    private static final int JLT = 0xa0;
     private static final int CALL = 0x80;
     private static final int EXIT = 0x90;
     private static final int BPF_PSEUDO_MAP_FD = 1;
@@ -75,6 +84,28 @@ final class EbpfAssembler {
         return emit(ALU64 | AND | K, dst, 0, 0, imm);
     }
 
+    EbpfAssembler xorImm(int dst, int imm) {
+        return emit(ALU64 | XOR | K, dst, 0, 0, imm);
+    }
+
+    /** dst >>= imm (logical). */
+    EbpfAssembler rshImm(int dst, int imm) {
+        return emit(ALU64 | RSH | K, dst, 0, 0, imm);
+    }
+
+    EbpfAssembler addReg(int dst, int src) {
+        return emit(ALU64 | ADD | X, dst, src, 0, 0);
+    }
+
+    EbpfAssembler subReg(int dst, int src) {
+        return emit(ALU64 | SUB | X, dst, src, 0, 0);
+    }
+
+    /** *(u64 *)(dst + off) += src, atomically (BPF_ATOMIC | BPF_ADD). */
+    EbpfAssembler atomicAdd64(int dst, int off, int src) {
+        return emit(0x03 | DW | ATOMIC, dst, src, off, ADD);
+    }
+
     /** dst = *(size *)(src + off). */
     EbpfAssembler load(int size, int dst, int src, int off) {
         return emit(LDX_MEM | size, dst, src, off, 0);
@@ -101,6 +132,15 @@ final class EbpfAssembler {
 
     EbpfAssembler jumpIfNotEqual(int dst, int imm, String label) {
         return jump(JMP | JNE | K, dst, 0, imm, label);
+    }
+
+    /** Unsigned {@code dst < imm}. */
+    EbpfAssembler jumpIfLess(int dst, int imm, String label) {
+        return jump(JMP | JLT | K, dst, 0, imm, label);
+    }
+
+    EbpfAssembler jump(String label) {
+        return jump(JMP, 0, 0, 0, label);
     }
 
     private EbpfAssembler jump(int opcode, int dst, int src, int imm, String label) {

@@ -21,8 +21,11 @@ import java.util.Set;
  * so the program leaves the interface when this object closes and, because the kernel closes a dead
  * process's descriptors, when the process dies too. Nothing is pinned; nothing survives a crash.
  *
- * <p>License string given to the verifier: {@value #LICENSE}. The two helpers the program calls
- * (bpf_map_lookup_elem, bpf_redirect_map) are not GPL-only, so the kernel accepts any string.
+ * <p>With a flow map ({@link #attach(String, XdpMode, XdpFlowMap)}) the program first tries the fast path
+ * ({@link XdpFastPath}): frames of offloaded flows are rewritten and redirected by the program itself.
+ *
+ * <p>License string given to the verifier: {@value #LICENSE}. The helpers the program calls
+ * (bpf_map_lookup_elem, bpf_redirect_map, bpf_redirect) are not GPL-only, so the kernel accepts any string.
  */
 public final class XdpSteering implements AutoCloseable {
     static final String LICENSE = "Apache-2.0";
@@ -55,7 +58,7 @@ public final class XdpSteering implements AutoCloseable {
     private final MemorySegment value;
     private boolean closed;
 
-    private XdpSteering(String interfaceName, XdpMode preferred) {
+    private XdpSteering(String interfaceName, XdpMode preferred, XdpFlowMap flows) {
         this.interfaceName = interfaceName;
         this.ifindex = sys.ifNameToIndex(interfaceName);
         this.attr = arena.allocate(128, 8);
@@ -67,7 +70,7 @@ public final class XdpSteering implements AutoCloseable {
         try {
             addresses = createMap(Abi.BPF_MAP_TYPE_HASH, MAX_ADDRESSES, "jlvs_addrs");
             sockets = createMap(Abi.BPF_MAP_TYPE_XSKMAP, MAX_QUEUES, "jlvs_xsks");
-            prog = load(addresses, sockets);
+            prog = load(addresses, sockets, flows == null ? -1 : flows.fd());
             int l;
             XdpMode m = preferred;
             if (preferred == XdpMode.NATIVE) {
@@ -104,12 +107,47 @@ public final class XdpSteering implements AutoCloseable {
      * generic path. Throws {@link BpfLoadException} (with the verifier's log) or {@link NativeIoException}.
      */
     public static XdpSteering attach(String interfaceName) {
-        return new XdpSteering(interfaceName, XdpMode.NATIVE);
+        return new XdpSteering(interfaceName, XdpMode.NATIVE, null);
     }
 
     /** As {@link #attach(String)}, in the given mode only when it is {@link XdpMode#GENERIC}. */
     public static XdpSteering attach(String interfaceName, XdpMode mode) {
-        return new XdpSteering(interfaceName, mode);
+        return new XdpSteering(interfaceName, mode, null);
+    }
+
+    /**
+     * As {@link #attach(String, XdpMode)}, with the fast path of {@code flows} ({@link XdpFastPath}) in front
+     * of the steering: frames of an offloaded flow are rewritten and sent on by the program itself. Several
+     * interfaces may share one flow map.
+     */
+    public static XdpSteering attach(String interfaceName, XdpMode mode, XdpFlowMap flows) {
+        return new XdpSteering(interfaceName, mode, flows);
+    }
+
+    /**
+     * Runs the program once on {@code frame} (BPF_PROG_TEST_RUN: nothing is sent, a redirect is only
+     * reported) and returns the XDP action; the frame as the program left it is copied back into
+     * {@code frame}.
+     */
+    int testRun(byte[] frame) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment in = a.allocateFrom(ValueLayout.JAVA_BYTE, frame);
+            MemorySegment out = a.allocate(frame.length + 256L);
+            MemorySegment run = a.allocate(128, 8);
+            run.set(ValueLayout.JAVA_INT, 0, program);
+            run.set(ValueLayout.JAVA_INT, 8, frame.length);
+            run.set(ValueLayout.JAVA_INT, 12, (int) out.byteSize());
+            run.set(ValueLayout.JAVA_LONG, 16, in.address());
+            run.set(ValueLayout.JAVA_LONG, 24, out.address());
+            run.set(ValueLayout.JAVA_INT, 32, 1);
+            sys.bpf(Abi.BPF_PROG_TEST_RUN, run, "BPF_PROG_TEST_RUN");
+            int length = run.get(ValueLayout.JAVA_INT, 12);
+            if (length != frame.length) {
+                throw new IllegalStateException("the program changed the frame's length to " + length);
+            }
+            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, frame, 0, frame.length);
+            return run.get(ValueLayout.JAVA_INT, 4);
+        }
     }
 
     private int createMap(int type, int maxEntries, String name) {
@@ -124,11 +162,15 @@ public final class XdpSteering implements AutoCloseable {
     }
 
     /** The steering program; see the class comment. */
-    static EbpfAssembler program(int addressMap, int socketMap) {
+    static EbpfAssembler program(int addressMap, int socketMap, int flowMap) {
         EbpfAssembler a = new EbpfAssembler();
-        a.movReg(EbpfAssembler.R6, EbpfAssembler.R1)
-                .load(EbpfAssembler.W, EbpfAssembler.R2, EbpfAssembler.R1, 0) // xdp_md.data
-                .load(EbpfAssembler.W, EbpfAssembler.R3, EbpfAssembler.R1, 4) // xdp_md.data_end
+        a.movReg(EbpfAssembler.R6, EbpfAssembler.R1);
+        if (flowMap >= 0) {
+            XdpFastPath.emit(a, flowMap, "steer");
+        }
+        a.label("steer")
+                .load(EbpfAssembler.W, EbpfAssembler.R2, EbpfAssembler.R6, 0) // xdp_md.data
+                .load(EbpfAssembler.W, EbpfAssembler.R3, EbpfAssembler.R6, 4) // xdp_md.data_end
                 .movReg(EbpfAssembler.R4, EbpfAssembler.R2)
                 .addImm(EbpfAssembler.R4, 34) // Ethernet + a minimal IPv4 header
                 .jumpIfGreater(EbpfAssembler.R4, EbpfAssembler.R3, "pass")
@@ -173,8 +215,8 @@ public final class XdpSteering implements AutoCloseable {
                 .load(EbpfAssembler.W, EbpfAssembler.R1, EbpfAssembler.R0, 0);
     }
 
-    private int load(int addresses, int sockets) {
-        return load(sys, attr, program(addresses, sockets), "jlvs_steer");
+    private int load(int addresses, int sockets, int flows) {
+        return load(sys, attr, program(addresses, sockets, flows), "jlvs_steer");
     }
 
     /** BPF_PROG_LOAD of an XDP program; a refusal carries the verifier's log. */
@@ -311,6 +353,11 @@ public final class XdpSteering implements AutoCloseable {
 
     public String interfaceName() {
         return interfaceName;
+    }
+
+    /** The interface's index. */
+    public int ifindex() {
+        return ifindex;
     }
 
     /** Detaches the program (closing the link) and frees the maps. */

@@ -1,0 +1,159 @@
+package io.jlvs.sys;
+
+import static io.jlvs.sys.EbpfAssembler.B;
+import static io.jlvs.sys.EbpfAssembler.H;
+import static io.jlvs.sys.EbpfAssembler.R0;
+import static io.jlvs.sys.EbpfAssembler.R1;
+import static io.jlvs.sys.EbpfAssembler.R10;
+import static io.jlvs.sys.EbpfAssembler.R2;
+import static io.jlvs.sys.EbpfAssembler.R3;
+import static io.jlvs.sys.EbpfAssembler.R4;
+import static io.jlvs.sys.EbpfAssembler.R5;
+import static io.jlvs.sys.EbpfAssembler.R6;
+import static io.jlvs.sys.EbpfAssembler.R7;
+import static io.jlvs.sys.EbpfAssembler.R8;
+import static io.jlvs.sys.EbpfAssembler.W;
+
+/**
+ * The first part of the XDP program when a worker offloads flows ({@link XdpFlowMap}): an IPv4 frame with
+ * a 20-byte header, not a fragment, TTL above 1, carrying TCP without SYN, FIN or RST or carrying UDP, whose
+ * (protocol, addresses, ports) is in the flow map, is rewritten as its entry says (Ethernet addresses,
+ * IPv4 addresses, TTL less one, ports, the IPv4 and transport checksums adjusted incrementally; a UDP
+ * checksum of 0 stays 0), counted, and redirected to the entry's interface. Every other frame goes on to
+ * the steering part at {@code miss}. Expects the context in R6; uses R7 and R8.
+ */
+final class XdpFastPath {
+    private static final int HELPER_MAP_LOOKUP_ELEM = 1;
+    private static final int HELPER_REDIRECT = 23;
+    private static final int ETH = 14;
+    /** Ethernet, IPv4 without options and a UDP header. */
+    private static final int UDP_HEADERS = ETH + 20 + 8;
+    /** Ethernet, IPv4 without options and a TCP header without options. */
+    private static final int TCP_HEADERS = ETH + 20 + 20;
+    private static final int IP_FRAG = ETH + 6;
+    private static final int IP_TTL = ETH + 8;
+    private static final int IP_PROTO = ETH + 9;
+    private static final int IP_CSUM = ETH + 10;
+    private static final int IP_SRC = ETH + 12;
+    private static final int IP_DST = ETH + 16;
+    private static final int L4 = ETH + 20;
+    private static final int TCP_FLAGS = L4 + 13;
+    private static final int TCP_CSUM = L4 + 16;
+    private static final int UDP_CSUM = L4 + 6;
+    /** FIN, SYN and RST. */
+    private static final int CONTROL_FLAGS = 0x07;
+    /** More-fragments and the fragment offset, as a little-endian load of the field reads them. */
+    private static final int FRAGMENT_BITS_LE = 0xff3f;
+
+    private XdpFastPath() {
+    }
+
+    static void emit(EbpfAssembler a, int flowMap, String miss) {
+        a.load(W, R2, R6, 0) // xdp_md.data
+                .load(W, R3, R6, 4); // xdp_md.data_end
+        headers(a, UDP_HEADERS, miss)
+                .load(H, R4, R2, 12)
+                .jumpIfNotEqual(R4, 0x0008, miss) // ETH_P_IP read little-endian
+                .load(B, R4, R2, ETH)
+                .jumpIfNotEqual(R4, 0x45, miss) // version 4, no options
+                .load(H, R4, R2, IP_FRAG)
+                .andImm(R4, FRAGMENT_BITS_LE)
+                .jumpIfNotEqual(R4, 0, miss)
+                .load(B, R4, R2, IP_TTL)
+                .jumpIfLess(R4, 2, miss)
+                .load(B, R5, R2, IP_PROTO)
+                .jumpIfEqual(R5, 17, "fp_key")
+                .jumpIfNotEqual(R5, 6, miss);
+        headers(a, TCP_HEADERS, miss)
+                .load(B, R4, R2, TCP_FLAGS)
+                .andImm(R4, CONTROL_FLAGS)
+                .jumpIfNotEqual(R4, 0, miss)
+                .label("fp_key")
+                .load(W, R4, R2, IP_SRC)
+                .store(W, R10, -16, R4)
+                .load(W, R4, R2, IP_DST)
+                .store(W, R10, -12, R4)
+                .load(W, R4, R2, L4) // both ports
+                .store(W, R10, -8, R4)
+                .store(W, R10, -4, R5)
+                .loadMap(R1, flowMap)
+                .movReg(R2, R10)
+                .addImm(R2, -16)
+                .call(HELPER_MAP_LOOKUP_ELEM)
+                .jumpIfEqual(R0, 0, miss)
+                .movReg(R7, R0)
+                // the helper call ended what the verifier knows of the packet: load and check again
+                .load(W, R2, R6, 0)
+                .load(W, R3, R6, 4);
+        headers(a, UDP_HEADERS, miss)
+                .load(B, R4, R2, IP_PROTO)
+                .jumpIfEqual(R4, 17, "fp_rewrite");
+        headers(a, TCP_HEADERS, miss)
+                .label("fp_rewrite");
+        copy(a, H, XdpFlowMap.V_DST_MAC, 0);
+        copy(a, W, XdpFlowMap.V_DST_MAC + 2, 2);
+        copy(a, H, XdpFlowMap.V_SRC_MAC, 6);
+        copy(a, W, XdpFlowMap.V_SRC_MAC + 2, 8);
+        copy(a, W, XdpFlowMap.V_SRC, IP_SRC);
+        copy(a, W, XdpFlowMap.V_DST, IP_DST);
+        a.load(B, R4, R2, IP_TTL)
+                .addImm(R4, -1)
+                .store(B, R2, IP_TTL, R4)
+                .load(H, R4, R2, IP_CSUM)
+                .load(H, R5, R7, XdpFlowMap.V_IP_DELTA);
+        adjust(a);
+        a.store(H, R2, IP_CSUM, R4)
+                .load(H, R5, R7, XdpFlowMap.V_L4_DELTA)
+                .load(B, R4, R2, IP_PROTO)
+                .jumpIfEqual(R4, 17, "fp_udp");
+        headers(a, TCP_HEADERS, miss) // known already; said again for the verifier on this path
+                .load(H, R4, R2, TCP_CSUM);
+        adjust(a);
+        a.store(H, R2, TCP_CSUM, R4)
+                .jump("fp_ports")
+                .label("fp_udp")
+                .load(H, R4, R2, UDP_CSUM)
+                .jumpIfEqual(R4, 0, "fp_ports"); // no checksum: stays none
+        adjust(a);
+        a.jumpIfNotEqual(R4, 0, "fp_udp_store")
+                .movImm(R4, 0xffff) // a computed 0 is sent as all ones
+                .label("fp_udp_store")
+                .store(H, R2, UDP_CSUM, R4)
+                .label("fp_ports");
+        copy(a, W, XdpFlowMap.V_PORTS, L4);
+        a.movImm(R4, 1)
+                .atomicAdd64(R7, XdpFlowMap.V_FRAMES, R4)
+                .movReg(R4, R3)
+                .subReg(R4, R2)
+                .atomicAdd64(R7, XdpFlowMap.V_BYTES, R4)
+                .load(W, R1, R7, XdpFlowMap.V_IFINDEX)
+                .movImm(R2, 0)
+                .call(HELPER_REDIRECT)
+                .exit();
+    }
+
+    /** Goes to {@code miss} unless the packet (R2 to R3) holds {@code length} bytes; uses R4. */
+    private static EbpfAssembler headers(EbpfAssembler a, int length, String miss) {
+        return a.movReg(R4, R2).addImm(R4, length).jumpIfGreater(R4, R3, miss);
+    }
+
+    /** Packet bytes at {@code to} = the entry's bytes at {@code from} (R2: packet, R7: entry). */
+    private static void copy(EbpfAssembler a, int size, int from, int to) {
+        a.load(size, R4, R7, from).store(size, R2, to, R4);
+    }
+
+    /** R4 = ~(~R4 + R5) in one's-complement 16-bit arithmetic (RFC 1624, eqn. 3); uses R8. */
+    private static void adjust(EbpfAssembler a) {
+        a.xorImm(R4, 0xffff)
+                .addReg(R4, R5)
+                .movReg(R8, R4)
+                .rshImm(R8, 16)
+                .andImm(R4, 0xffff)
+                .addReg(R4, R8)
+                .movReg(R8, R4)
+                .rshImm(R8, 16)
+                .andImm(R4, 0xffff)
+                .addReg(R4, R8)
+                .xorImm(R4, 0xffff);
+    }
+}

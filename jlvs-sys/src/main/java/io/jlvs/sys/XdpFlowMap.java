@@ -1,0 +1,208 @@
+package io.jlvs.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The flow table of the XDP fast path ({@link XdpSteering#attach(String, XdpMode, XdpFlowMap)}): a BPF hash
+ * map from one direction of a connection, as its frames arrive (protocol, source and destination address
+ * and port), to the rewrite the worker chose for it (Ethernet addresses, IPv4 addresses, ports, the link to
+ * leave by) with the two checksum adjustments computed here once, plus the frames and bytes the program
+ * forwarded. The program adds the counts; this side writes and removes entries and reads the counts.
+ * Owner: one worker thread.
+ *
+ * <p>Layout (little-endian host). Key, 16 bytes: source address, destination address, source port,
+ * destination port (all as on the wire), protocol, 3 zero bytes. Value, 48 bytes: new source address, new
+ * destination address, new ports (as on the wire), egress ifindex, destination MAC, source MAC, IPv4 and
+ * transport checksum adjustments (RFC 1624 one's-complement sums, stored so that the program's
+ * little-endian 16-bit loads of both field and adjustment add up right), frames, bytes.
+ */
+public final class XdpFlowMap implements AutoCloseable {
+    static final int KEY_SIZE = 16;
+    static final int VALUE_SIZE = 48;
+    static final int V_SRC = 0;
+    static final int V_DST = 4;
+    static final int V_PORTS = 8;
+    static final int V_IFINDEX = 12;
+    static final int V_DST_MAC = 16;
+    static final int V_SRC_MAC = 22;
+    static final int V_IP_DELTA = 28;
+    static final int V_L4_DELTA = 30;
+    static final int V_FRAMES = 32;
+    static final int V_BYTES = 40;
+    /** A TTL decrement as a change of the TTL/protocol word: one's-complement minus 0x0100. */
+    private static final int TTL_DECREMENT = 0xfeff;
+
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private final Syscalls sys = new Syscalls();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment attr;
+    private final MemorySegment key;
+    private final MemorySegment value;
+    private final int fd;
+    private final int capacity;
+    private boolean closed;
+
+    private XdpFlowMap(int capacity) {
+        this.capacity = capacity;
+        this.attr = arena.allocate(128, 8);
+        this.key = arena.allocate(KEY_SIZE, 8);
+        this.value = arena.allocate(VALUE_SIZE, 8);
+        attr.set(ValueLayout.JAVA_INT, 0, Abi.BPF_MAP_TYPE_HASH);
+        attr.set(ValueLayout.JAVA_INT, 4, KEY_SIZE);
+        attr.set(ValueLayout.JAVA_INT, 8, VALUE_SIZE);
+        attr.set(ValueLayout.JAVA_INT, 12, capacity);
+        byte[] n = "jlvs_flows".getBytes(StandardCharsets.US_ASCII);
+        MemorySegment.copy(n, 0, attr, ValueLayout.JAVA_BYTE, 28, n.length);
+        try {
+            this.fd = sys.bpf(Abi.BPF_MAP_CREATE, attr, "BPF_MAP_CREATE jlvs_flows");
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** A table for at most {@code capacity} flow directions. */
+    public static XdpFlowMap create(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        return new XdpFlowMap(capacity);
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    private void key(int protocol, int src, int sport, int dst, int dport) {
+        key.set(BE32, 0, src);
+        key.set(BE32, 4, dst);
+        key.set(BE16, 8, (short) sport);
+        key.set(BE16, 10, (short) dport);
+        key.set(ValueLayout.JAVA_INT, 12, protocol & 0xff);
+    }
+
+    private void attr(boolean withValue, long flags) {
+        attr.fill((byte) 0);
+        attr.set(ValueLayout.JAVA_INT, 0, fd);
+        attr.set(ValueLayout.JAVA_LONG, 8, key.address());
+        if (withValue) {
+            attr.set(ValueLayout.JAVA_LONG, 16, value.address());
+            attr.set(ValueLayout.JAVA_LONG, 24, flags);
+        }
+    }
+
+    /**
+     * Frames of {@code protocol} (TCP or UDP) from {@code src:sport} to {@code dst:dport} leave from now on as
+     * {@code newSrc:newSport} to {@code newDst:newDport}, TTL less one, with Ethernet destination
+     * {@code dstMac} and source {@code srcMac} (48 bits each), out of interface {@code ifindex}. Replaces an
+     * entry of the same key (its counts restart at 0).
+     *
+     * @return false when the table is full
+     */
+    public boolean put(int protocol, int src, int sport, int dst, int dport, int newSrc, int newSport, int newDst,
+                       int newDport, int ifindex, long dstMac, long srcMac) {
+        key(protocol, src, sport, dst, dport);
+        value.fill((byte) 0);
+        value.set(BE32, V_SRC, newSrc);
+        value.set(BE32, V_DST, newDst);
+        value.set(BE16, V_PORTS, (short) newSport);
+        value.set(BE16, V_PORTS + 2, (short) newDport);
+        value.set(ValueLayout.JAVA_INT, V_IFINDEX, ifindex);
+        mac(V_DST_MAC, dstMac);
+        mac(V_SRC_MAC, srcMac);
+        int addresses = change(src, newSrc) + change(dst, newDst);
+        value.set(BE16, V_IP_DELTA, (short) fold(addresses + TTL_DECREMENT));
+        value.set(BE16, V_L4_DELTA, (short) fold(addresses + word(sport, newSport) + word(dport, newDport)));
+        attr(true, 0);
+        try {
+            sys.bpf(Abi.BPF_MAP_UPDATE_ELEM, attr, "BPF_MAP_UPDATE_ELEM jlvs_flows");
+            return true;
+        } catch (NativeIoException e) {
+            if (e.is(Errno.E2BIG) || e.is(Errno.ENOMEM)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void mac(int at, long mac) {
+        for (int i = 0; i < 6; i++) {
+            value.set(ValueLayout.JAVA_BYTE, at + i, (byte) (mac >>> (40 - 8 * i)));
+        }
+    }
+
+    /** One's-complement sum of the changes of the two 16-bit words of an address. */
+    private static int change(int from, int to) {
+        return word(from >>> 16, to >>> 16) + word(from & 0xffff, to & 0xffff);
+    }
+
+    /** ~from + to, the RFC 1624 contribution of one 16-bit word changing. */
+    private static int word(int from, int to) {
+        return (~from & 0xffff) + (to & 0xffff);
+    }
+
+    private static int fold(int sum) {
+        int s = sum;
+        while (s >>> 16 != 0) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        return s;
+    }
+
+    /**
+     * The frames and bytes forwarded for the key, into {@code counts[0]} and {@code counts[1]}.
+     *
+     * @return false when the key has no entry
+     */
+    public boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts) {
+        key(protocol, src, sport, dst, dport);
+        attr(true, 0);
+        try {
+            sys.bpf(Abi.BPF_MAP_LOOKUP_ELEM, attr, "BPF_MAP_LOOKUP_ELEM jlvs_flows");
+        } catch (NativeIoException e) {
+            if (e.is(Errno.ENOENT)) {
+                return false;
+            }
+            throw e;
+        }
+        counts[0] = value.get(U64, V_FRAMES);
+        counts[1] = value.get(U64, V_BYTES);
+        return true;
+    }
+
+    /** Removes the key's entry; false when there was none. */
+    public boolean remove(int protocol, int src, int sport, int dst, int dport) {
+        key(protocol, src, sport, dst, dport);
+        attr(false, 0);
+        try {
+            sys.bpf(Abi.BPF_MAP_DELETE_ELEM, attr, "BPF_MAP_DELETE_ELEM jlvs_flows");
+            return true;
+        } catch (NativeIoException e) {
+            if (e.is(Errno.ENOENT)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sys.close(fd);
+        arena.close();
+    }
+}

@@ -1,0 +1,249 @@
+package io.jlvs.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The XDP fast path run by the kernel on frames built here (BPF_PROG_TEST_RUN: the real verifier and
+ * interpreter or JIT, nothing sent): an offloaded flow's frames leave rewritten with checksums a receiver
+ * accepts, everything the worker must see is left alone.
+ */
+class XdpFastPathLabTest {
+    private static final int XDP_PASS = 2;
+    private static final int XDP_REDIRECT = 4;
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int ACK = 0x10;
+    private static final long CLIENT_MAC = 0x02_00_00_00_00_0aL;
+    private static final long DIRECTOR_MAC = 0x02_00_00_00_00_02L;
+    private static final long DIRECTOR_MAC2 = 0x02_00_00_00_01_02L;
+    private static final long SERVER_MAC = 0x02_00_00_00_01_0bL;
+    private static final int CLIENT = 0x0a4d000a;
+    private static final int VIP = 0x0a4d0064;
+    private static final int SERVER = 0x0a4d010b;
+
+    /** Ethernet + IPv4 (TTL 64, DF) + TCP or UDP with {@code payload} bytes, checksums right. */
+    static byte[] frame(int protocol, int src, int sport, int dst, int dport, int tcpFlags, int payload,
+                        long seed) {
+        int l4 = protocol == TCP ? 20 : 8;
+        byte[] f = new byte[14 + 20 + l4 + payload];
+        ByteBuffer b = ByteBuffer.wrap(f);
+        Frames.putMac(b, DIRECTOR_MAC);
+        Frames.putMac(b, CLIENT_MAC);
+        b.putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4 + payload));
+        b.putShort((short) 0x1234).putShort((short) 0x4000);
+        b.put((byte) 64).put((byte) protocol).putShort((short) 0);
+        b.putInt(src).putInt(dst);
+        b.putShort((short) sport).putShort((short) dport);
+        if (protocol == TCP) {
+            b.putInt(0x01020304).putInt(0x05060708).put((byte) 0x50).put((byte) tcpFlags).putShort((short) 502)
+                    .putShort((short) 0).putShort((short) 0);
+        } else {
+            b.putShort((short) (8 + payload)).putShort((short) 0);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < payload; i++) {
+            b.put((byte) r.nextInt(256));
+        }
+        seal(f);
+        return f;
+    }
+
+    /** Computes both checksums from scratch, as a sender would. */
+    static void seal(byte[] f) {
+        f[24] = 0;
+        f[25] = 0;
+        int ip = Frames.checksum(f, 14, 20);
+        f[24] = (byte) (ip >>> 8);
+        f[25] = (byte) ip;
+        int at = transportChecksumAt(f);
+        f[at] = 0;
+        f[at + 1] = 0;
+        int sum = transportChecksum(f);
+        if (f[23] == UDP && sum == 0) {
+            sum = 0xffff;
+        }
+        f[at] = (byte) (sum >>> 8);
+        f[at + 1] = (byte) sum;
+    }
+
+    private static int transportChecksumAt(byte[] f) {
+        return f[23] == TCP ? 34 + 16 : 34 + 6;
+    }
+
+    /** The transport checksum over the pseudo header and segment: 0 when the stored checksum is right. */
+    static int transportChecksum(byte[] f) {
+        int len = f.length - 34;
+        byte[] p = new byte[12 + len];
+        System.arraycopy(f, 26, p, 0, 8);
+        p[9] = f[23];
+        p[10] = (byte) (len >>> 8);
+        p[11] = (byte) len;
+        System.arraycopy(f, 34, p, 12, len);
+        return Frames.checksum(p, 0, p.length);
+    }
+
+    private static int u16(byte[] f, int at) {
+        return (f[at] & 0xff) << 8 | f[at + 1] & 0xff;
+    }
+
+    private static int u32(byte[] f, int at) {
+        return ByteBuffer.wrap(f, at, 4).getInt();
+    }
+
+    private static long mac(byte[] f, int at) {
+        long m = 0;
+        for (int i = 0; i < 6; i++) {
+            m = m << 8 | f[at + i] & 0xff;
+        }
+        return m;
+    }
+
+    private interface Body {
+        void run(XdpFlowMap flows, XdpSteering program, int ifindex) throws Exception;
+    }
+
+    private static void withProgram(int capacity, Body body) throws Exception {
+        try (VethLab lab = VethLab.create();
+                XdpFlowMap flows = XdpFlowMap.create(capacity);
+                XdpSteering program = XdpSteering.attach(lab.host, XdpMode.GENERIC, flows)) {
+            body.run(flows, program, new Syscalls().ifNameToIndex(lab.host));
+        }
+    }
+
+    @Test
+    void anOffloadedTcpSegmentLeavesRewrittenWithChecksumsAReceiverAccepts() throws Exception {
+        withProgram(64, (flows, program, ifindex) -> {
+            assertThat(flows.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 8080, ifindex, SERVER_MAC,
+                    DIRECTOR_MAC2)).isTrue();
+            byte[] f = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 300, 1);
+
+            assertThat(program.testRun(f)).isEqualTo(XDP_REDIRECT);
+
+            assertThat(mac(f, 0)).as("destination MAC").isEqualTo(SERVER_MAC);
+            assertThat(mac(f, 6)).as("source MAC").isEqualTo(DIRECTOR_MAC2);
+            assertThat(u32(f, 26)).isEqualTo(CLIENT);
+            assertThat(u32(f, 30)).isEqualTo(SERVER);
+            assertThat(u16(f, 34)).isEqualTo(40000);
+            assertThat(u16(f, 36)).isEqualTo(8080);
+            assertThat(f[22]).as("TTL").isEqualTo((byte) 63);
+            assertThat(Frames.checksum(f, 14, 20)).as("IPv4 header checksum verifies").isZero();
+            assertThat(transportChecksum(f)).as("TCP checksum verifies").isZero();
+
+            long[] counts = new long[2];
+            assertThat(flows.counters(TCP, CLIENT, 40000, VIP, 80, counts)).isTrue();
+            assertThat(counts).containsExactly(1, f.length);
+        });
+    }
+
+    @Test
+    void repliesAndUdpAreRewrittenRightForManyAddressesPortsAndPayloads() throws Exception {
+        SplittableRandom r = new SplittableRandom(7);
+        withProgram(1024, (flows, program, ifindex) -> {
+            for (int i = 0; i < 300; i++) {
+                int protocol = i % 2 == 0 ? TCP : UDP;
+                int src = r.nextInt();
+                int dst = r.nextInt();
+                int sport = r.nextInt(65536);
+                int dport = r.nextInt(65536);
+                int newSrc = i % 3 == 0 ? src : r.nextInt();
+                int newDst = i % 3 == 1 ? dst : r.nextInt();
+                int newSport = r.nextInt(65536);
+                int newDport = r.nextInt(65536);
+                flows.put(protocol, src, sport, dst, dport, newSrc, newSport, newDst, newDport, ifindex,
+                        SERVER_MAC, DIRECTOR_MAC);
+                byte[] f = frame(protocol, src, sport, dst, dport, ACK, r.nextInt(200), i);
+                f[22] = (byte) (2 + r.nextInt(254));
+                seal(f);
+
+                assertThat(program.testRun(f)).isEqualTo(XDP_REDIRECT);
+
+                String what = "case " + i;
+                assertThat(new int[] {u32(f, 26), u32(f, 30), u16(f, 34), u16(f, 36)}).as(what)
+                        .containsExactly(newSrc, newDst, newSport, newDport);
+                assertThat(Frames.checksum(f, 14, 20)).as(what).isZero();
+                assertThat(transportChecksum(f)).as(what).isZero();
+                assertThat(u16(f, transportChecksumAt(f))).as(what + ": UDP never sends a computed 0")
+                        .isNotZero();
+                flows.remove(protocol, src, sport, dst, dport);
+            }
+        });
+    }
+
+    @Test
+    void aUdpDatagramWithoutChecksumKeepsNone() throws Exception {
+        withProgram(64, (flows, program, ifindex) -> {
+            flows.put(UDP, SERVER, 5201, CLIENT, 40000, VIP, 5201, CLIENT, 40000, ifindex, CLIENT_MAC,
+                    DIRECTOR_MAC);
+            byte[] f = frame(UDP, SERVER, 5201, CLIENT, 40000, 0, 64, 3);
+            f[40] = 0;
+            f[41] = 0;
+
+            assertThat(program.testRun(f)).isEqualTo(XDP_REDIRECT);
+
+            assertThat(u32(f, 26)).isEqualTo(VIP);
+            assertThat(u16(f, 40)).isZero();
+            assertThat(Frames.checksum(f, 14, 20)).isZero();
+        });
+    }
+
+    @Test
+    void framesTheWorkerMustSeePassUntouched() throws Exception {
+        withProgram(64, (flows, program, ifindex) -> {
+            flows.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 80, ifindex, SERVER_MAC, DIRECTOR_MAC);
+            byte[][] cases = {
+                frame(TCP, CLIENT, 40000, VIP, 80, 0x02, 0, 1), // SYN
+                frame(TCP, CLIENT, 40000, VIP, 80, 0x11, 0, 1), // FIN+ACK
+                frame(TCP, CLIENT, 40000, VIP, 80, 0x14, 0, 1), // RST+ACK
+                frame(TCP, CLIENT, 40001, VIP, 80, ACK, 10, 1), // another flow
+                frame(UDP, CLIENT, 40000, VIP, 80, 0, 10, 1), // another protocol
+                ttl(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 10, 1), 1),
+                fragment(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 10, 1)),
+                Arrays.copyOf(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 0, 1), 50), // truncated
+            };
+            for (byte[] f : cases) {
+                byte[] before = f.clone();
+                assertThat(program.testRun(f)).isEqualTo(XDP_PASS);
+                assertThat(f).isEqualTo(before);
+            }
+            long[] counts = new long[2];
+            flows.counters(TCP, CLIENT, 40000, VIP, 80, counts);
+            assertThat(counts).containsExactly(0, 0);
+
+            flows.remove(TCP, CLIENT, 40000, VIP, 80);
+            byte[] f = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 10, 1);
+            byte[] before = f.clone();
+            assertThat(program.testRun(f)).as("after remove").isEqualTo(XDP_PASS);
+            assertThat(f).isEqualTo(before);
+            assertThat(flows.counters(TCP, CLIENT, 40000, VIP, 80, counts)).isFalse();
+        });
+    }
+
+    @Test
+    void aFullTableRefusesMoreFlows() throws Exception {
+        withProgram(2, (flows, program, ifindex) -> {
+            assertThat(flows.put(TCP, CLIENT, 1, VIP, 80, CLIENT, 1, SERVER, 80, ifindex, 1, 2)).isTrue();
+            assertThat(flows.put(TCP, CLIENT, 2, VIP, 80, CLIENT, 2, SERVER, 80, ifindex, 1, 2)).isTrue();
+            assertThat(flows.put(TCP, CLIENT, 3, VIP, 80, CLIENT, 3, SERVER, 80, ifindex, 1, 2)).isFalse();
+            assertThat(flows.put(TCP, CLIENT, 1, VIP, 80, CLIENT, 1, SERVER, 81, ifindex, 1, 2))
+                    .as("replacing an entry needs no room").isTrue();
+        });
+    }
+
+    private static byte[] ttl(byte[] f, int ttl) {
+        f[22] = (byte) ttl;
+        seal(f);
+        return f;
+    }
+
+    private static byte[] fragment(byte[] f) {
+        f[20] = 0x20; // more fragments
+        seal(f);
+        return f;
+    }
+}
