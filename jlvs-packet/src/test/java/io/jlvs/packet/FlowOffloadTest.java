@@ -18,6 +18,7 @@ import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.stats.StatsSample;
+import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.VirtualServiceView;
 import io.jlvs.engine.IpvsEngine;
@@ -27,6 +28,9 @@ import io.jlvs.packet.sync.SyncEventRing;
 import io.jlvs.packet.sync.SyncMessageWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The worker's side of the flow fast path, against a fake fast path: what it offloads, counts and forgets. */
@@ -377,6 +381,129 @@ class FlowOffloadTest {
             assertThat(fast.offloadCalls).isZero();
             assertThat(d.dataplane.forwarded()).isEqualTo(5);
         }
+    }
+
+    /**
+     * Seeded random traffic through two directors, one with a fast path that forwards random amounts of
+     * whatever it was given: within the UDP timeout (no flow the fast path keeps alive expires in the other
+     * director), both list the same connections in the same states, and once the fast path is forgotten the
+     * statistics differ by exactly what it forwarded.
+     */
+    @Test
+    void randomTrafficCountsEveryFastPathPacketOnceAndOffloadsOnlyQualifyingFlows() throws Exception {
+        InetServiceKey https = Director.key(Protocol.TCP, VIP, 443);
+        SplittableRandom random = new SplittableRandom(0x6f66666c6f6164L);
+        try (Director off = new Director(); Director plain = new Director()) {
+            off.dataplane.offloadTo(fast, 2);
+            for (Director d : new Director[] {off, plain}) {
+                d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1)
+                        .server(WEB, RS2, 8080, ForwardingMethod.MASQ, 1);
+                d.service(Protocol.UDP, 53, "rr").server(DNS, RS1, 53, ForwardingMethod.MASQ, 1);
+                d.service(Protocol.TCP, 443, "rr").server(https, RS2, 443, ForwardingMethod.DROUTE, 1);
+            }
+            long[] fastIn = new long[2];
+            long[] fastOut = new long[2];
+            long elapsed = 0;
+            for (int step = 0; step < 20_000; step++) {
+                int op = random.nextInt(100);
+                if (op < 15 && !fast.offloaded.isEmpty()) {
+                    List<Key> keys = new ArrayList<>(fast.offloaded.keySet());
+                    Key k = keys.get(random.nextInt(keys.size()));
+                    int frames = random.nextInt(1, 20);
+                    int length = random.nextInt(60, FULL_FRAME + 1);
+                    fast.forward(k, frames, length);
+                    long[] sum = k.dst().equals(CLIENT) ? fastOut : fastIn;
+                    sum[0] += frames;
+                    sum[1] += (long) frames * (length - 14);
+                    continue;
+                }
+                if (op < 18 && elapsed < 280) {
+                    int seconds = random.nextInt(1, 4);
+                    elapsed += seconds;
+                    off.advance(seconds);
+                    plain.advance(seconds);
+                    continue;
+                }
+                if (op == 18) {
+                    int w = random.nextInt(1, 3);
+                    off.weight(WEB, RS2, 8080, ForwardingMethod.MASQ, w);
+                    plain.weight(WEB, RS2, 8080, ForwardingMethod.MASQ, w);
+                    continue;
+                }
+                byte[] frame = randomFrame(random);
+                int sentOff = off.send(frame.clone()).size();
+                int sentPlain = plain.send(frame).size();
+                assertThat(sentOff).isEqualTo(sentPlain);
+                assertThat(off.verdict()).isEqualTo(plain.verdict());
+                if (step % 97 == 0) {
+                    assertOffloadedFlowsQualify(off);
+                }
+            }
+            assertOffloadedFlowsQualify(off);
+            assertThat(listing(off)).isEqualTo(listing(plain));
+
+            off.weight(WEB, RS1, 8080, ForwardingMethod.MASQ, 3); // forgets every flow, reading its counters
+            plain.weight(WEB, RS1, 8080, ForwardingMethod.MASQ, 3);
+            off.dataplane.runOnce();
+            plain.dataplane.runOnce();
+            assertThat(fast.offloaded).isEmpty();
+            assertThat(fastIn[0]).isPositive();
+            assertThat(fastOut[0]).isPositive();
+            long[] a = totals(off);
+            long[] b = totals(plain);
+            assertThat(a).containsExactly(b[0] + fastIn[0], b[1] + fastOut[0], b[2] + fastIn[1], b[3] + fastOut[1]);
+        }
+    }
+
+    private static byte[] randomFrame(SplittableRandom random) {
+        int port = 1000 + random.nextInt(6);
+        int[] tcpFlags = {0x02, 0x10, 0x18, 0x18, 0x18, 0x11, 0x04, 0x12};
+        int flags = tcpFlags[random.nextInt(tcpFlags.length)];
+        int payload = random.nextInt(3) * 200;
+        String rs = random.nextBoolean() ? RS1 : RS2;
+        return switch (random.nextInt(6)) {
+            case 0, 1 -> PacketBuilder.tcp(CLIENT, port, VIP, 80).flags(flags).payload(payload)
+                    .macs(CLIENT_MAC, OUR_MAC).build();
+            case 2 -> PacketBuilder.tcp(rs, 8080, CLIENT, port).flags(flags).payload(payload)
+                    .macs(RS1_MAC, OUR_MAC).build();
+            case 3 -> PacketBuilder.udp(CLIENT, port, VIP, 53).payload(payload).macs(CLIENT_MAC, OUR_MAC).build();
+            case 4 -> PacketBuilder.udp(RS1, 53, CLIENT, port).payload(payload).macs(RS1_MAC, OUR_MAC).build();
+            default -> PacketBuilder.tcp(CLIENT, port, VIP, 443).flags(flags).payload(payload)
+                    .macs(CLIENT_MAC, OUR_MAC).build();
+        };
+    }
+
+    /** Every offloaded key is a direction of a listed TCP ESTABLISHED or UDP connection. */
+    private void assertOffloadedFlowsQualify(Director d) {
+        List<ConnectionView> conns = d.connections();
+        for (Key k : fast.offloaded.keySet()) {
+            assertThat(conns).as("%s", k).anySatisfy(c -> {
+                assertThat(c.protocol().number()).isEqualTo(k.protocol());
+                assertThat(c.state()).isIn("ESTABLISHED", "UDP");
+                String in = c.client() + ":" + c.clientPort() + ">" + c.virtualAddress() + ":" + c.virtualPort();
+                String out = c.destination() + ":" + c.destinationPort() + ">" + c.client() + ":" + c.clientPort();
+                assertThat(k.src() + ":" + k.sport() + ">" + k.dst() + ":" + k.dport()).isIn(in, out);
+            });
+        }
+    }
+
+    private static List<String> listing(Director d) {
+        return d.connections().stream()
+                .map(c -> c.protocol() + " " + c.clientPort() + " " + c.virtualPort() + " " + c.destination() + " "
+                        + c.state())
+                .sorted().toList();
+    }
+
+    private static long[] totals(Director d) {
+        long[] t = new long[4];
+        for (VirtualServiceView v : d.engine.table().services()) {
+            StatsSample s = v.stats();
+            t[0] += s.inPackets();
+            t[1] += s.outPackets();
+            t[2] += s.inBytes();
+            t[3] += s.outBytes();
+        }
+        return t;
     }
 
     @Test
