@@ -9,6 +9,7 @@ import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The IPVS connection table: entries keyed by (protocol, client addr:port, virtual addr:port), a
@@ -86,6 +87,7 @@ public final class ConnTable {
     private final ConnIndex reverse;
     private final ExpiryWheel wheel;
     private final WheelCallback wheelCallback = new WheelCallback();
+    private IntConsumer removeListener;
 
     private int freeHead = -1;
     private int highWater;
@@ -150,6 +152,15 @@ public final class ConnTable {
 
     public ConnTableSettings settings() {
         return settings;
+    }
+
+    /**
+     * Called with an entry's id just before the entry is removed (expiry, {@link #expireNow}, a
+     * reschedule), connections and templates alike, while its fields still read as they were; null
+     * for none. Replaces the previous listener. The listener must not change this table.
+     */
+    public void onRemove(IntConsumer listener) {
+        this.removeListener = listener;
     }
 
     public int capacity() {
@@ -497,6 +508,10 @@ public final class ConnTable {
     }
 
     private void remove(int id) {
+        IntConsumer listener = removeListener;
+        if (listener != null) {
+            listener.accept(id);
+        }
         int m = meta[id];
         if ((m & UNHASHED) == 0) {
             forward.remove(id);

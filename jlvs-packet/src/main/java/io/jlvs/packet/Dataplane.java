@@ -43,6 +43,8 @@ import java.util.function.LongSupplier;
  * connection's reply, and forwarded by the real server's method (MASQ, DROUTE, TUNNEL with IPIP), or
  * dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
  * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
+ * Given a {@link FlowOffload} ({@link #offloadTo}), the later packets of established MASQ and DROUTE flows
+ * may be forwarded below user space; the worker accounts for them and keeps every IPVS decision.
  *
  * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
  * Other threads may call {@link #publish}, {@link #fwmarkClassifier}, {@link #syncTo}, {@link #offerSynced}
@@ -94,6 +96,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private volatile ServiceTable published = ServiceTable.EMPTY;
     private volatile FwmarkClassifier publishedMarks = FwmarkClassifier.NONE;
     private volatile Thread owner;
+    /** The connections a fast path forwards, or null (no fast path). */
+    private OffloadedFlows offloaded;
 
     private ServiceTable services = ServiceTable.EMPTY;
     private FwmarkClassifier marks = FwmarkClassifier.NONE;
@@ -179,6 +183,28 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return syncDrops[reason.ordinal()];
     }
 
+    /**
+     * Before the worker runs: lets {@code offload} forward the later packets of an established MASQ or
+     * DROUTE connection direction (TCP ESTABLISHED or UDP) once {@code afterPackets} packets of the
+     * connection passed this worker; null (the default) for none. What the fast path forwarded is added
+     * to the statistics and refreshes the connection's timer every second. Every decision stays the
+     * worker's: a FIN or RST it sees, the connection's removal, a new snapshot of the services and a
+     * drop for a removed real server forget the connection's directions.
+     */
+    void offloadTo(FlowOffload offload, int afterPackets) {
+        if (offloaded != null) {
+            offloaded.forgetAll();
+        }
+        if (offload == null) {
+            offloaded = null;
+            table.onRemove(null);
+            return;
+        }
+        OffloadedFlows o = new OffloadedFlows(offload, table, new FastPathSink(), afterPackets, now);
+        offloaded = o;
+        table.onRemove(o::removed);
+    }
+
     // ---------------------------------------------------------------- worker loop
 
     /** The worker thread's body: {@link #runOnce} until {@code running} says stop. */
@@ -213,6 +239,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         while (budget-- > 0 && (synced = syncIn.poll()) != null) {
             applySynced(synced);
         }
+        if (offloaded != null) {
+            offloaded.sweep(nowNanos, neighbours);
+        }
         while ((request = listRequests.poll()) != null) {
             request.complete(table.list(nowNanos));
         }
@@ -224,12 +253,17 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             owner = Thread.currentThread();
         }
         ServiceTable p = published;
-        if (p != services) {
+        boolean changed = p != services;
+        if (changed) {
             services = p;
             table.timeouts(p.timeouts());
         }
         marks = publishedMarks;
         sync = publishedSync;
+        if (changed && offloaded != null) {
+            // weights, removed real servers, expire_nodest_conn: the worker decides every flow again
+            offloaded.forgetAll();
+        }
     }
 
     /**
@@ -460,6 +494,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (id >= 0) {
             InboundVerdict v = table.admitInbound(id, ConnTable.isNewConnection(proto, info), now);
             if (v == InboundVerdict.DROP) {
+                if (offloaded != null) {
+                    offloaded.forget(id, true);
+                }
                 return drop(DropReason.DESTINATION_REMOVED);
             }
             if (v == InboundVerdict.RESCHEDULE) {
@@ -474,7 +511,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
-            return toServer(s, off, l2, connMethod[id], d, (int) table.destinationLo(id), table.destinationPort(id));
+            Verdict sent = toServer(s, off, l2, connMethod[id], d, (int) table.destinationLo(id),
+                    table.destinationPort(id));
+            if (offloaded != null) {
+                afterWorker(id, ConnTable.INPUT, sent, s, off, l2);
+            }
+            return sent;
         }
         ServiceRuntime svc = mark != 0 ? services.fwmark(mark) : null;
         if (svc == null) {
@@ -555,6 +597,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         connOldState[id] = 0;
         svc.counters().connection();
         dest.counters().connection();
+        if (offloaded != null) {
+            offloaded.packet(id);
+        }
         table.onPacket(id, ConnTable.INPUT, info, now);
         if (sync != null) {
             syncOut(id);
@@ -665,6 +710,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         table.onPacket(id, ConnTable.OUTPUT, info, now);
         connService[id].outbound(1, total);
         table.destination(id).counters().outbound(1, total);
+        Verdict sent = toClient(s, off, l2, id);
+        if (offloaded != null) {
+            afterWorker(id, ConnTable.OUTPUT, sent, s, off, l2);
+        }
+        return sent;
+    }
+
+    /** A MASQ reply of connection {@code id}, made to come from the virtual service. */
+    private Verdict toClient(MemorySegment s, long off, int l2, int id) {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
@@ -677,6 +731,63 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.rewriteSrc(s, ip, vip);
         Ipv4Header.decrementTtl(s, ip);
         return sendInPlace(s, off, l2, mac);
+    }
+
+    // ---------------------------------------------------------------- flow offload
+
+    /**
+     * Offload on: after the worker handled a packet of connection {@code id} in {@code direction} (its
+     * onPacket applied, {@code sent} its verdict). A TCP connection that left ESTABLISHED is forgotten; a
+     * direction just forwarded of a qualifying connection is offloaded with the frame as sent.
+     */
+    private void afterWorker(int id, int direction, Verdict sent, MemorySegment s, long off, int l2) {
+        OffloadedFlows o = offloaded;
+        o.packet(id);
+        if (proto == Ipv4Header.PROTO_TCP) {
+            if (table.state(id) != TcpState.ESTABLISHED) {
+                o.forget(id, true);
+                return;
+            }
+        } else if (proto != Ipv4Header.PROTO_UDP) {
+            return;
+        }
+        byte method = connMethod[id];
+        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame
+        if (sent != Verdict.FORWARD || method != M_MASQ && method != M_DROUTE || l2 != EthernetHeader.LENGTH
+                || !o.mayOffload(id, direction)) {
+            return;
+        }
+        o.offload(id, direction, proto, src, sport, dst, dport, s, off, EthernetHeader.dst(s, off));
+    }
+
+    /** Accounts packets the fast path forwarded as the worker would have, had they come through it. */
+    private final class FastPathSink implements OffloadedFlows.Sink {
+        @Override
+        public void moved(int id, int direction, long packets, long ipBytes, boolean live) {
+            IpvsCounters svc = connService[id];
+            DestinationState d = table.destination(id);
+            if (direction == ConnTable.INPUT) {
+                svc.inbound(packets, ipBytes);
+                if (d != null) {
+                    d.counters().inbound(packets, ipBytes);
+                }
+            } else {
+                svc.outbound(packets, ipBytes);
+                if (d != null) {
+                    d.counters().outbound(packets, ipBytes);
+                }
+            }
+            int p = table.protocol(id);
+            boolean tcp = p == Ipv4Header.PROTO_TCP;
+            if (!live || tcp && table.state(id) != TcpState.ESTABLISHED || !tcp && p != Ipv4Header.PROTO_UDP) {
+                return;
+            }
+            // an ACK keeps ESTABLISHED as it is and re-arms its timeout, as any of those packets did
+            table.onPacket(id, direction, tcp ? TcpState.FLAG_ACK : 0, now);
+            if (direction == ConnTable.INPUT && sync != null) {
+                syncFastPath(id, packets);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- ICMP errors about connections
@@ -791,6 +902,28 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int tpl = table.controllingTemplate(id);
         if (tpl >= 0) {
             // a template is sent with every sync of a connection it controls (default sync_period > 0)
+            emit(tpl, table.protocol(tpl) == PersistenceKeys.FWMARK_PROTOCOL ? (int) table.virtualLo(tpl) : 0);
+        }
+    }
+
+    /**
+     * Master: {@code packets} client packets the fast path forwarded count towards the sync threshold as
+     * the worker's would: the connection is queued once when one of them would have been the threshold
+     * packet (3, 53, 103 ...), and its template once for them all (the worker queues it with every
+     * client packet).
+     */
+    private void syncFastPath(int id, long packets) {
+        int before = connInPkts[id];
+        int toThreshold = Math.floorMod(SyncProtocol.SYNC_THRESHOLD - before, SyncProtocol.SYNC_PERIOD);
+        if (toThreshold == 0) {
+            toThreshold = SyncProtocol.SYNC_PERIOD;
+        }
+        connInPkts[id] = (int) (before + packets);
+        if (toThreshold <= packets && syncNeeded(id, before + toThreshold)) {
+            emit(id, connMark[id]);
+        }
+        int tpl = table.controllingTemplate(id);
+        if (tpl >= 0) {
             emit(tpl, table.protocol(tpl) == PersistenceKeys.FWMARK_PROTOCOL ? (int) table.virtualLo(tpl) : 0);
         }
     }

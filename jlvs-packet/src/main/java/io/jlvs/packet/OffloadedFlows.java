@@ -1,0 +1,243 @@
+package io.jlvs.packet;
+
+import io.jlvs.conn.ConnTable;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A worker's bookkeeping of the connection directions a {@link FlowOffload} forwards. Per connection id:
+ * which directions are offloaded, whether the fast path refused the connection, and how many of its
+ * packets the worker handled. Per offloaded connection: the fast path's counters as last read and the
+ * next-hop MAC each direction was offloaded with. Keys are rebuilt from the connection table: inbound
+ * (client, client port, virtual address, virtual port), outbound (real server, its port, client, client
+ * port), as the frames arrive.
+ *
+ * <p>Whatever the fast path forwarded is handed to a {@link Sink} once read: every second ({@link #sweep}),
+ * and always before a direction is forgotten, so the statistics miss nothing. The per-id arrays are
+ * allocated once (8 bytes per connection of capacity); the per-offloaded-connection ones grow by doubling
+ * up to the capacity, the only allocation, and rare. Owner: the worker thread.
+ */
+final class OffloadedFlows {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int REFUSED = 4;
+    private static final int DIRECTIONS = 3;
+    private static final int SEEN_SHIFT = 3;
+    private static final int SEEN_MAX = Integer.MAX_VALUE >>> SEEN_SHIFT;
+    private static final int FIRST_SLOTS = 64;
+
+    /** Where the packets the fast path forwarded are accounted. */
+    interface Sink {
+        /**
+         * The fast path forwarded {@code packets} more packets ({@code ipBytes} bytes of IP datagrams) of
+         * connection {@code id} in {@code direction} ({@link ConnTable#INPUT} or {@link ConnTable#OUTPUT}).
+         *
+         * @param live false when the connection is being removed (count them, touch nothing else)
+         */
+        void moved(int id, int direction, long packets, long ipBytes, boolean live);
+    }
+
+    private final FlowOffload offload;
+    private final ConnTable table;
+    private final Sink sink;
+    private final int afterPackets;
+    private final int capacity;
+    /** Per id: direction bits (1 &lt;&lt; direction), REFUSED, and the packets seen above SEEN_SHIFT. */
+    private final int[] word;
+    /** Per id: its index in the dense arrays plus one, or 0. */
+    private final int[] slotOf;
+    private final long[] counts = new long[2];
+    private int[] ids = new int[0];
+    /** Per slot: packets and bytes last read, inbound then outbound. */
+    private long[] last = new long[0];
+    /** Per slot: the next-hop MAC of each direction when it was offloaded. */
+    private long[] macs = new long[0];
+    private int count;
+    private long lastSweep;
+
+    /**
+     * @param afterPackets packets of a connection (both directions) the worker handles before it may be
+     *                     offloaded
+     */
+    OffloadedFlows(FlowOffload offload, ConnTable table, Sink sink, int afterPackets, long nowNanos) {
+        if (afterPackets < 0) {
+            throw new IllegalArgumentException("afterPackets must not be negative, got " + afterPackets);
+        }
+        this.offload = offload;
+        this.table = table;
+        this.sink = sink;
+        this.afterPackets = Math.min(afterPackets, SEEN_MAX);
+        this.capacity = table.capacity();
+        this.word = new int[capacity];
+        this.slotOf = new int[capacity];
+        this.lastSweep = nowNanos;
+    }
+
+    /** Connections with at least one direction offloaded. */
+    int size() {
+        return count;
+    }
+
+    /** The worker handled a packet of connection {@code id}. */
+    void packet(int id) {
+        int w = word[id];
+        if (w >>> SEEN_SHIFT < SEEN_MAX) {
+            word[id] = w + (1 << SEEN_SHIFT);
+        }
+    }
+
+    /** True when {@code id} has an offloaded direction. */
+    boolean offloaded(int id) {
+        return (word[id] & DIRECTIONS) != 0;
+    }
+
+    /** True when the direction is not offloaded, the fast path never refused the connection, and enough packets passed. */
+    boolean mayOffload(int id, int direction) {
+        int w = word[id];
+        return (w & (REFUSED | 1 << direction)) == 0 && w >>> SEEN_SHIFT >= afterPackets;
+    }
+
+    /**
+     * Hands the direction to the fast path, the key as the frame arrived, {@code frame} at {@code offset}
+     * as it was just transmitted (towards {@code mac}). A refusal marks the connection: it is not asked again.
+     */
+    void offload(int id, int direction, int protocol, int src, int sport, int dst, int dport,
+                 MemorySegment frame, long offset, long mac) {
+        if (!offload.offload(protocol, src, sport, dst, dport, frame, offset)) {
+            word[id] |= REFUSED;
+            return;
+        }
+        int slot = slotOf[id] - 1;
+        if (slot < 0) {
+            slot = list(id);
+        }
+        word[id] |= 1 << direction;
+        last[slot * 4 + direction * 2] = 0;
+        last[slot * 4 + direction * 2 + 1] = 0;
+        macs[slot * 2 + direction] = mac;
+    }
+
+    /** Accounts what the fast path forwarded for {@code id}, then stops it in both directions. */
+    void forget(int id, boolean live) {
+        int slot = slotOf[id] - 1;
+        if (slot < 0) {
+            return;
+        }
+        for (int dir = ConnTable.INPUT; dir <= ConnTable.OUTPUT; dir++) {
+            if ((word[id] & 1 << dir) != 0) {
+                settle(id, slot, dir, live);
+                forgetKey(id, dir);
+            }
+        }
+        word[id] &= ~DIRECTIONS;
+        unlist(id, slot);
+    }
+
+    /** {@link #forget} of every offloaded connection (the worker decides every flow again). */
+    void forgetAll() {
+        while (count > 0) {
+            forget(ids[count - 1], true);
+        }
+    }
+
+    /** The table is removing entry {@code id}: account and forget it, and start its id afresh. */
+    void removed(int id) {
+        if (word[id] != 0) {
+            forget(id, false);
+            word[id] = 0;
+        }
+    }
+
+    /**
+     * At most once a second: accounts what the fast path forwarded since the last read, and forgets a
+     * direction whose next hop's MAC changed (or that the fast path no longer has).
+     */
+    void sweep(long nowNanos, NeighbourTable neighbours) {
+        if (nowNanos - lastSweep < SECOND) {
+            return;
+        }
+        lastSweep = nowNanos;
+        // backwards: unlist moves the last connection into the freed slot, which was already visited
+        for (int slot = count - 1; slot >= 0; slot--) {
+            int id = ids[slot];
+            for (int dir = ConnTable.INPUT; dir <= ConnTable.OUTPUT; dir++) {
+                if ((word[id] & 1 << dir) == 0) {
+                    continue;
+                }
+                if (!settle(id, slot, dir, true)) {
+                    word[id] &= ~(1 << dir);
+                    continue;
+                }
+                int nextHop = (int) (dir == ConnTable.INPUT ? table.destinationLo(id) : table.clientLo(id));
+                if (neighbours.nextHopMac(nextHop) != macs[slot * 2 + dir]) {
+                    forgetKey(id, dir);
+                    word[id] &= ~(1 << dir);
+                }
+            }
+            if ((word[id] & DIRECTIONS) == 0) {
+                unlist(id, slot);
+            }
+        }
+    }
+
+    /** Reads the direction's counters and hands the increase to the sink; false when the fast path lost the key. */
+    private boolean settle(int id, int slot, int dir, boolean live) {
+        long[] c = counts;
+        boolean found = dir == ConnTable.INPUT
+                ? offload.counters(table.protocol(id), (int) table.clientLo(id), table.clientPort(id),
+                        (int) table.virtualLo(id), table.virtualPort(id), c)
+                : offload.counters(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
+                        (int) table.clientLo(id), table.clientPort(id), c);
+        if (!found) {
+            return false;
+        }
+        int at = slot * 4 + dir * 2;
+        long packets = c[0] - last[at];
+        long bytes = c[1] - last[at + 1];
+        if (packets < 0 || bytes < 0) {
+            // restarted under us: all it counted is new
+            packets = c[0];
+            bytes = c[1];
+        }
+        last[at] = c[0];
+        last[at + 1] = c[1];
+        if (packets > 0) {
+            sink.moved(id, dir, packets, Math.max(0, bytes - packets * EthernetHeader.LENGTH), live);
+        }
+        return true;
+    }
+
+    private void forgetKey(int id, int dir) {
+        if (dir == ConnTable.INPUT) {
+            offload.forget(table.protocol(id), (int) table.clientLo(id), table.clientPort(id),
+                    (int) table.virtualLo(id), table.virtualPort(id));
+        } else {
+            offload.forget(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
+                    (int) table.clientLo(id), table.clientPort(id));
+        }
+    }
+
+    private int list(int id) {
+        if (count == ids.length) {
+            int n = Math.min(capacity, Math.max(FIRST_SLOTS, ids.length * 2));
+            ids = Arrays.copyOf(ids, n);
+            last = Arrays.copyOf(last, n * 4);
+            macs = Arrays.copyOf(macs, n * 2);
+        }
+        int slot = count++;
+        ids[slot] = id;
+        slotOf[id] = slot + 1;
+        return slot;
+    }
+
+    private void unlist(int id, int slot) {
+        int end = --count;
+        if (slot != end) {
+            int moved = ids[end];
+            ids[slot] = moved;
+            slotOf[moved] = slot + 1;
+            System.arraycopy(last, end * 4, last, slot * 4, 4);
+            System.arraycopy(macs, end * 2, macs, slot * 2, 2);
+        }
+        slotOf[id] = 0;
+    }
+}

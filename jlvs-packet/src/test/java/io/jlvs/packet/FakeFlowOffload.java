@@ -1,0 +1,90 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.IpAddress;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fast path that forwards nothing: it records the keys it is given with the headers of the frame as the
+ * worker sent it, counts what a test says it forwarded, and records what it is told to forget.
+ */
+final class FakeFlowOffload implements FlowOffload {
+
+    /** One direction of a connection, as its frames arrive. */
+    record Key(int protocol, String src, int sport, String dst, int dport) {
+        static Key tcp(String src, int sport, String dst, int dport) {
+            return new Key(PacketBuilder.TCP, src, sport, dst, dport);
+        }
+
+        static Key udp(String src, int sport, String dst, int dport) {
+            return new Key(PacketBuilder.UDP, src, sport, dst, dport);
+        }
+    }
+
+    /** The headers of the frame a key was offloaded with, as the worker rewrote them. */
+    record Rewrite(String src, int sport, String dst, int dport, int ttl, long dstMac) {
+    }
+
+    final Map<Key, Rewrite> offloaded = new LinkedHashMap<>();
+    final List<Key> forgotten = new ArrayList<>();
+    private final Map<Key, long[]> counters = new HashMap<>();
+    boolean accept = true;
+    int offloadCalls;
+
+    @Override
+    public boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame, long offset) {
+        offloadCalls++;
+        if (!accept) {
+            return false;
+        }
+        long ip = offset + EthernetHeader.LENGTH;
+        long l4 = ip + Ipv4Header.headerLength(frame, ip);
+        Key key = key(protocol, src, sport, dst, dport);
+        offloaded.put(key, new Rewrite(address(Ipv4Header.src(frame, ip)), Wire.u16(frame, l4),
+                address(Ipv4Header.dst(frame, ip)), Wire.u16(frame, l4 + 2), Ipv4Header.ttl(frame, ip),
+                EthernetHeader.dst(frame, offset)));
+        counters.put(key, new long[2]);
+        return true;
+    }
+
+    @Override
+    public boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts) {
+        long[] c = counters.get(key(protocol, src, sport, dst, dport));
+        if (c == null) {
+            return false;
+        }
+        counts[0] = c[0];
+        counts[1] = c[1];
+        return true;
+    }
+
+    @Override
+    public void forget(int protocol, int src, int sport, int dst, int dport) {
+        Key key = key(protocol, src, sport, dst, dport);
+        offloaded.remove(key);
+        counters.remove(key);
+        forgotten.add(key);
+    }
+
+    /** The fast path forwarded {@code frames} more frames of {@code frameLength} bytes (Ethernet included). */
+    void forward(Key key, long frames, int frameLength) {
+        long[] c = counters.get(key);
+        if (c == null) {
+            throw new IllegalStateException(key + " is not offloaded");
+        }
+        c[0] += frames;
+        c[1] += frames * frameLength;
+    }
+
+    private static Key key(int protocol, int src, int sport, int dst, int dport) {
+        return new Key(protocol, address(src), sport, address(dst), dport);
+    }
+
+    private static String address(int v4) {
+        return IpAddress.ofV4(v4).toString();
+    }
+}
