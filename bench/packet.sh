@@ -8,7 +8,8 @@
 #   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
 #   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, qdisc (transmit through the qdisc,
 #   no PACKET_QDISC_BYPASS), bypass, niceN (workers at nice -N), w2 (2 workers), xdp (AF_XDP sockets behind an
-#   XDP steering program instead of AF_PACKET rings), e.g. "nat nat+v3 nat+nice10 nat+xdp".
+#   XDP steering program instead of AF_PACKET rings), offN (with xdp: the XDP fast path takes a connection
+#   after N of its packets), generic (XDP programs in generic mode), e.g. "nat nat+v3 nat+xdp nat+xdp+off0".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"
@@ -73,6 +74,8 @@ for mode in "${modes[@]}"; do
       nice*) opts+=" -Djlvs.lab.nice=-${v#nice}" ;;
       w[0-9]*) opts+=" -Djlvs.lab.workers=${v#w}" ;;
       xdp) opts+=" -Djlvs.lab.xdp=true" ;;
+      off[0-9]*) opts+=" -Djlvs.lab.offload=${v#off}" ;;
+      generic) opts+=" -Djlvs.lab.xdpMode=GENERIC" ;;
       *) echo "unknown variant $v"; exit 2 ;;
     esac
   done

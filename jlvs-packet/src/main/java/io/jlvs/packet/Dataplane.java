@@ -106,6 +106,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long forwarded;
     private long replied;
     private long passed;
+    private long fastPathPackets;
     private Verdict lastVerdict;
     private DropReason lastDrop;
 
@@ -299,6 +300,17 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     public long forwarded() {
         return forwarded;
+    }
+
+    /** Packets the fast path forwarded for this worker's connections, as accounted so far (once a second). */
+    public long fastPathPackets() {
+        return fastPathPackets;
+    }
+
+    /** Connections with a direction on the fast path now. */
+    public int offloadedConnections() {
+        OffloadedFlows o = offloaded;
+        return o == null ? 0 : o.size();
     }
 
     public long replied() {
@@ -764,6 +776,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final class FastPathSink implements OffloadedFlows.Sink {
         @Override
         public void moved(int id, int direction, long packets, long ipBytes, boolean live) {
+            fastPathPackets += packets;
             IpvsCounters svc = connService[id];
             DestinationState d = table.destination(id);
             if (direction == ConnTable.INPUT) {

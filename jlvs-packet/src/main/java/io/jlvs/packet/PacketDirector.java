@@ -69,9 +69,11 @@ public final class PacketDirector implements AutoCloseable {
         volatile long ringDrops;
 
         Worker(int id, int fanoutBase) {
+            XdpLinkGroupIo xdp = null;
             if (settings.afXdp()) {
-                io = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
-                        neighbours);
+                xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
+                        neighbours, settings.xdpMode(), settings.offloadAfter() >= 0 ? flowCapacity() : 0);
+                io = xdp;
                 io.steer(filter.destinations(), filter.masqServers(), filter.bpf());
             } else {
                 io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
@@ -81,6 +83,9 @@ public final class PacketDirector implements AutoCloseable {
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
             dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
+            if (xdp != null && xdp.flowOffload() != null) {
+                dataplane.offloadTo(xdp.flowOffload(), settings.offloadAfter());
+            }
             dataplane.fwmarkClassifier(classifier);
             thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
         }
@@ -123,8 +128,16 @@ public final class PacketDirector implements AutoCloseable {
         }
     }
 
+    /** Flow directions the XDP fast path holds: both directions of as many connections as fit, at most 128 Ki. */
+    private int flowCapacity() {
+        return (int) Math.min(2L * settings.connCapacity(), 1 << 17);
+    }
+
     private PacketDirector(IpvsEngine engine, PacketDirectorSettings settings) {
         this.settings = settings;
+        if (settings.offloadAfter() >= 0 && !settings.afXdp()) {
+            throw new IllegalStateException("packet data plane cannot start: the XDP fast path needs AF_XDP I/O");
+        }
         this.classifier = new FwmarkClassifier(settings.fwmarkRules());
         if (settings.afXdp()) {
             String why = settings.workers() != 1 ? "one worker (one receive queue per veth)"
@@ -307,7 +320,11 @@ public final class PacketDirector implements AutoCloseable {
         long passed = 0;
         long icmp = 0;
         long ring = 0;
+        long fastPath = 0;
+        long offloaded = 0;
         for (Worker w : workers) {
+            fastPath += w.dataplane.fastPathPackets();
+            offloaded += w.dataplane.offloadedConnections();
             frames += w.dataplane.frames();
             forwarded += w.dataplane.forwarded();
             replied += w.dataplane.replied();
@@ -321,6 +338,8 @@ public final class PacketDirector implements AutoCloseable {
         out.put("passed", passed);
         out.put("icmp_sent", icmp);
         out.put("ring_drops", ring);
+        out.put("fast_path_packets", fastPath);
+        out.put("offloaded_connections", offloaded);
         out.put("neighbour_probes", neighbours.probes());
         for (DropReason r : DropReason.values()) {
             long sum = 0;

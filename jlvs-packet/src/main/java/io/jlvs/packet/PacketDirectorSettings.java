@@ -4,6 +4,7 @@ import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.core.IpAddress;
 import io.jlvs.sys.RingVersion;
 import io.jlvs.sys.TxMode;
+import io.jlvs.sys.XdpMode;
 import java.util.List;
 
 /**
@@ -39,12 +40,16 @@ import java.util.List;
  *                      ({@link XdpLinkGroupIo}): steered frames never reach the kernel's stack. One worker,
  *                      no fwmark rules, no ARP answering; ringVersion, txMode and qdiscBypass do not apply.
  *                      Off by default (docs/benchmarks.md, the AF_XDP run)
+ * @param xdpMode       where the XDP programs run (null: natively when the driver can, else generic)
+ * @param offloadAfter  with AF_XDP: hand a connection's later frames to the XDP fast path once this many of
+ *                      its packets passed the worker and it is established (docs/packet-dataplane.md,
+ *                      "Fast path"); -1: no fast path (the default)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
                                      boolean answerArp, boolean kernelGuard, String nftCommand,
                                      RingVersion ringVersion, TxMode txMode, boolean qdiscBypass,
-                                     int workerNice, boolean afXdp) {
+                                     int workerNice, boolean afXdp, XdpMode xdpMode, int offloadAfter) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -74,61 +79,79 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         if (txMode == null) {
             txMode = TxMode.TX_RING;
         }
+        if (xdpMode == null) {
+            xdpMode = XdpMode.NATIVE;
+        }
+        if (offloadAfter < -1) {
+            throw new IllegalArgumentException("offloadAfter must be -1 (off) or at least 0: " + offloadAfter);
+        }
     }
 
     /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections, through the qdisc. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false);
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1);
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
+                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp);
+                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withRingVersion(RingVersion version) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp);
+                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withTxMode(TxMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withQdiscBypass(boolean bypass) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withWorkerNice(int nice) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter);
     }
 
     public PacketDirectorSettings withAfXdp(boolean xdp) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter);
+    }
+
+    public PacketDirectorSettings withXdpMode(XdpMode mode) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, mode,
+                offloadAfter);
+    }
+
+    public PacketDirectorSettings withOffloadAfter(int packets) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
+                packets);
     }
 }

@@ -4,9 +4,13 @@ import io.jlvs.core.IpAddress;
 import io.jlvs.core.io.FrameHandler;
 import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.RingPoller;
+import io.jlvs.sys.XdpFlowMap;
+import io.jlvs.sys.XdpMode;
 import io.jlvs.sys.XdpSteering;
 import io.jlvs.sys.XskSocket;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -17,8 +21,12 @@ import java.util.Set;
  * never sees them (no skb, no netfilter); everything else passes. A received frame is handed over in the
  * receiving link's UMEM; a transmitted one is copied into a free transmit frame of the leaving link (chosen
  * as {@link LinkGroupIo} does). One queue per link: one worker. Owner: the worker thread.
+ *
+ * <p>With a flow capacity the programs share one {@link XdpFlowMap} and this is the worker's
+ * {@link FlowOffload}: an offloaded flow direction is rewritten and sent on by the program, its frames never
+ * reach the socket.
  */
-final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
+final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     /** Ring entries per socket: as many frames in flight as the AF_PACKET V2 ring holds. */
     static final int RING_SIZE = 4096;
 
@@ -31,10 +39,23 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
     private final long primaryMac;
     private final LinkEgress egress;
     private final int mtu;
+    private final XdpFlowMap flows;
+    private final int[] ifindex;
     private FrameHandler handler;
     private int receivingLink;
+    /** The link the last transmitted frame left by. */
+    private int sendingLink;
 
     XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours) {
+        this(interfaces, pollMillis, local, neighbours, XdpMode.NATIVE, 0);
+    }
+
+    /**
+     * @param mode          where the programs run ({@link XdpMode#NATIVE}: natively when the driver can)
+     * @param flowCapacity  flow directions the fast path holds; 0: no fast path
+     */
+    XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours,
+                   XdpMode mode, int flowCapacity) {
         this.interfaces = List.copyOf(interfaces);
         this.pollMillis = pollMillis;
         this.local = Set.copyOf(local);
@@ -43,10 +64,13 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
         this.sockets = new XskSocket[n];
         long[] macs = new long[n];
         this.poller = new RingPoller(n);
+        this.ifindex = new int[n];
+        this.flows = flowCapacity > 0 ? XdpFlowMap.create(flowCapacity) : null;
         int minMtu = Integer.MAX_VALUE;
         try {
             for (int i = 0; i < n; i++) {
-                steering[i] = XdpSteering.attach(interfaces.get(i));
+                steering[i] = XdpSteering.attach(interfaces.get(i), modeFor(interfaces.get(i), mode), flows);
+                ifindex[i] = steering[i].ifindex();
                 sockets[i] = XskSocket.open(interfaces.get(i), 0, RING_SIZE, pollMillis);
                 steering[i].register(0, sockets[i]);
                 macs[i] = sockets[i].macAddress();
@@ -59,6 +83,20 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
         this.primaryMac = macs[0];
         this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
+    }
+
+    /**
+     * Where the program on {@code name} runs. With the fast path, a link with no device behind it (veth and
+     * the like: no {@code /sys/class/net/NAME/device}) gets generic mode: a veth takes natively redirected
+     * frames only when its peer runs NAPI (an XDP program or GRO on the far end, which the director cannot
+     * see or arrange), and drops them otherwise; generic mode sends them as socket buffers, which always
+     * works. Steering alone redirects into a socket, not a device, and keeps native mode.
+     */
+    private XdpMode modeFor(String name, XdpMode wanted) {
+        if (flows == null || wanted != XdpMode.NATIVE || Files.exists(Path.of("/sys/class/net", name, "device"))) {
+            return wanted;
+        }
+        return XdpMode.GENERIC;
     }
 
     @Override
@@ -105,7 +143,36 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
-        return sockets[egress.route(frame, offset, length, receivingLink)].transmit(frame, offset, length);
+        sendingLink = egress.route(frame, offset, length, receivingLink);
+        return sockets[sendingLink].transmit(frame, offset, length);
+    }
+
+    /** The fast path, or null when there is none. */
+    FlowOffload flowOffload() {
+        return flows != null ? this : null;
+    }
+
+    @Override
+    public boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame, long offset) {
+        long ip = offset + EthernetHeader.LENGTH;
+        if (flows == null || EthernetHeader.type(frame, offset) != EthernetHeader.TYPE_IPV4
+                || Ipv4Header.headerLength(frame, ip) != Ipv4Header.MIN_LENGTH) {
+            return false;
+        }
+        long l4 = ip + Ipv4Header.MIN_LENGTH;
+        return flows.put(protocol, src, sport, dst, dport, Ipv4Header.src(frame, ip), Wire.u16(frame, l4),
+                Ipv4Header.dst(frame, ip), Wire.u16(frame, l4 + 2), ifindex[sendingLink],
+                EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset));
+    }
+
+    @Override
+    public boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts) {
+        return flows.counters(protocol, src, sport, dst, dport, counts);
+    }
+
+    @Override
+    public void forget(int protocol, int src, int sport, int dst, int dport) {
+        flows.remove(protocol, src, sport, dst, dport);
     }
 
     @Override
@@ -142,6 +209,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler {
                 sockets[i].close();
                 sockets[i] = null;
             }
+        }
+        if (flows != null) {
+            flows.close();
         }
     }
 }

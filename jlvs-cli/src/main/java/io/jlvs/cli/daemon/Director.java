@@ -234,10 +234,12 @@ public final class Director implements IpvsControl, AutoCloseable {
      * Starts the packet data plane (IPVS NAT, DR, TUN through AF_PACKET, or AF_XDP when {@code afXdp}) on
      * {@code interfaces}; the first faces the clients. Needs CAP_NET_RAW and CAP_NET_ADMIN.
      *
+     * @param offloadAfter with AF_XDP, packets of a connection before the XDP fast path takes it; -1: never
      * @throws IllegalStateException with one line saying why it cannot start
      */
-    public void startPacketDataPlane(List<String> interfaces, boolean afXdp) {
-        PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp);
+    public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter) {
+        PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
+                .withOffloadAfter(offloadAfter);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         counters.addDropSource(p::counters);

@@ -88,6 +88,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "worker, single-queue links, no fwmark rules) (default: ${DEFAULT-VALUE}).")
     String packetIo;
 
+    @Option(names = "--xdp-offload", paramLabel = "PACKETS", defaultValue = "off",
+            description = "With --packet-io af_xdp: once an established TCP connection or a UDP flow has had PACKETS "
+                    + "packets through the worker, the XDP program rewrites and forwards its later packets itself "
+                    + "(statistics and timers still follow them, once a second); off: never (default: ${DEFAULT-VALUE}).")
+    String xdpOffload;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -131,6 +137,24 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        int offloadAfter = -1;
+        if (!xdpOffload.equals("off")) {
+            try {
+                offloadAfter = Integer.parseInt(xdpOffload);
+            } catch (NumberFormatException e) {
+                offloadAfter = -2;
+            }
+            if (offloadAfter < 0) {
+                err.println("jlvs: --xdp-offload takes a number of packets (0 or more) or off: '" + xdpOffload + "'");
+                err.flush();
+                return 2;
+            }
+            if (!afXdp) {
+                err.println("jlvs: --xdp-offload needs --packet-io af_xdp");
+                err.flush();
+                return 2;
+            }
+        }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
@@ -148,7 +172,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (interfaces != null && !interfaces.isEmpty()) {
             try {
-                director.startPacketDataPlane(interfaces, afXdp);
+                director.startPacketDataPlane(interfaces, afXdp, offloadAfter);
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());

@@ -61,6 +61,19 @@ class JlvsMainTest {
     }
 
     @Test
+    void aBadXdpOffloadIsAUsageErrorAndLeavesNothing() {
+        assertThat(jlvs("run", "-I", "eth0", "--packet-io", "af_xdp", "--xdp-offload", "soon", "--no-admin",
+                "--socket", dir.resolve("o.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(
+                "jlvs: --xdp-offload takes a number of packets (0 or more) or off: 'soon'\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "-I", "eth0", "--xdp-offload", "4", "--no-admin",
+                "--socket", dir.resolve("o.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --xdp-offload needs --packet-io af_xdp\n");
+        assertThat(dir.resolve("o.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);

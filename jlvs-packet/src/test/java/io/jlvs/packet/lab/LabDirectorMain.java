@@ -41,8 +41,9 @@ public final class LabDirectorMain {
     /**
      * The data plane's defaults, or what the system properties {@code jlvs.lab.ring} ({@code TPACKET_V2},
      * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}), {@code jlvs.lab.qdiscBypass}
-     * ({@code true}, {@code false}), {@code jlvs.lab.nice}, {@code jlvs.lab.workers} and {@code jlvs.lab.xdp}
-     * ({@code true}: AF_XDP I/O) say (bench/packet.sh compares them).
+     * ({@code true}, {@code false}), {@code jlvs.lab.nice}, {@code jlvs.lab.workers}, {@code jlvs.lab.xdp}
+     * ({@code true}: AF_XDP I/O), {@code jlvs.lab.offload} (packets before a connection goes to the XDP fast
+     * path) and {@code jlvs.lab.xdpMode} ({@code NATIVE}, {@code GENERIC}) say (bench/packet.sh compares them).
      */
     static PacketDirectorSettings settings(List<String> interfaces) {
         PacketDirectorSettings s = PacketDirectorSettings.of(interfaces);
@@ -60,6 +61,11 @@ public final class LabDirectorMain {
         }
         s = s.withWorkerNice(Integer.getInteger("jlvs.lab.nice", 0));
         s = s.withAfXdp(Boolean.getBoolean("jlvs.lab.xdp"));
+        s = s.withOffloadAfter(Integer.getInteger("jlvs.lab.offload", -1));
+        String mode = System.getProperty("jlvs.lab.xdpMode");
+        if (mode != null) {
+            s = s.withXdpMode(io.jlvs.sys.XdpMode.valueOf(mode));
+        }
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +47,14 @@ final class PacketLab implements AutoCloseable {
     private final BlockingQueue<String> fromChild = new LinkedBlockingQueue<>();
     private Process capture;
     final Path pcap;
+    /** The director's data-plane variants, {@code jlvs.lab.*} names. */
+    private final Map<String, String> options = new TreeMap<>();
 
-    static PacketLab create(String method) throws IOException {
+    /**
+     * The lab for {@code method}; the director runs with the data-plane variants in {@code options}
+     * ({@code jlvs.lab.*} names, see LabDirectorMain.settings), over those given as system properties.
+     */
+    static PacketLab create(String method, Map<String, String> options) throws IOException {
         Lab.requireNetns();
         Lab.requireCommand("nginx", "nginx-light");
         Lab.requireCommand("curl", "curl");
@@ -54,7 +62,7 @@ final class PacketLab implements AutoCloseable {
         Lab.requireCommand("tcpdump", "tcpdump");
         Lab.requireCommand("ethtool", "ethtool");
         Lab.requireCommand("sha256sum", "coreutils");
-        PacketLab l = new PacketLab(method);
+        PacketLab l = new PacketLab(method, options);
         try {
             l.build();
             return l;
@@ -64,8 +72,11 @@ final class PacketLab implements AutoCloseable {
         }
     }
 
-    private PacketLab(String method) throws IOException {
+    private PacketLab(String method, Map<String, String> options) throws IOException {
         this.method = method;
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("jlvs.lab."))
+                .forEach(k -> this.options.put(k, System.getProperty(k)));
+        this.options.putAll(options);
         this.dir = Files.createTempDirectory("jlvs-packetlab");
         this.pcap = dir.resolve("client.pcap");
         this.sw = ns("sw");
@@ -202,8 +213,7 @@ final class PacketLab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", director, java,
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
         // the data plane's variants (LabDirectorMain.settings), e.g. -Djlvs.lab.xdp=true on the test's command line
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("jlvs.lab.")).sorted()
-                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        options.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 LabDirectorMain.class.getName(), method, nat() ? "eth0,eth1" : "eth0", VIP,
                 String.join(",", servers)));
@@ -225,10 +235,20 @@ final class PacketLab implements AutoCloseable {
         if (!"READY".equals(first)) {
             throw new IOException("director did not start: " + first + " / " + stderr());
         }
-        if (Boolean.getBoolean("jlvs.lab.xdp")
+        if (xdp()
                 && !lab.exec(director, "ip", "-d", "link", "show", "dev", "eth0").output().contains("xdp")) {
             throw new IOException("jlvs.lab.xdp set, but the director's eth0 has no XDP program");
         }
+    }
+
+    /** The director runs AF_XDP I/O. */
+    boolean xdp() {
+        return Boolean.parseBoolean(options.get("jlvs.lab.xdp"));
+    }
+
+    /** The director hands established connections to the XDP fast path. */
+    boolean fastPath() {
+        return Integer.parseInt(options.getOrDefault("jlvs.lab.offload", "-1")) >= 0;
     }
 
     String stderr() {

@@ -34,6 +34,11 @@ abstract class PacketLabSuite {
 
     abstract String method();
 
+    /** Data-plane variants of the director ({@code jlvs.lab.*}, see LabDirectorMain.settings); none by default. */
+    Map<String, String> directorOptions() {
+        return Map.of();
+    }
+
     /** A line of the client's RST/ICMP capture that this forwarding method sends on purpose (none by default). */
     boolean sentOnPurpose(String capturedLine) {
         return false;
@@ -41,7 +46,7 @@ abstract class PacketLabSuite {
 
     @BeforeAll
     void up() throws IOException {
-        lab = PacketLab.create(method());
+        lab = PacketLab.create(method(), directorOptions());
     }
 
     @AfterAll
@@ -113,15 +118,24 @@ abstract class PacketLabSuite {
         String expected = Shell.run(List.of("sha256sum", lab.dir.resolve("www/big.bin").toString()), 60)
                 .output().split(" ")[0];
         Map<String, long[]> before = stats();
+        long fastBefore = counter("fast_path_packets");
         Shell.Result r = lab.client(90, "sh", "-c", "curl -sS --max-time 80 http://" + PacketLab.VIP
                 + "/big.bin | sha256sum");
         assertThat(r.output().split(" ")[0]).as(r.output() + lab.stderr()).isEqualTo(expected);
         Map<String, long[]> after = stats();
         long inBytes = 0;
         long outBytes = 0;
+        long packets = 0;
         for (String a : lab.servers) {
             inBytes += after.get(a)[3] - before.get(a)[3];
             outBytes += after.get(a)[4] - before.get(a)[4];
+            packets += after.get(a)[1] - before.get(a)[1] + after.get(a)[2] - before.get(a)[2];
+        }
+        if (lab.fastPath()) {
+            // the XDP fast path carried the established connection; its packets are in the statistics
+            // (accounted when the FIN took the connection back to the worker)
+            assertThat(counter("fast_path_packets") - fastBefore).as("packets the fast path forwarded")
+                    .isGreaterThan(packets * 9 / 10);
         }
         assertThat(inBytes).as("client-to-server bytes counted").isPositive();
         if (lab.nat()) {
@@ -163,6 +177,12 @@ abstract class PacketLabSuite {
         lab.ask("weight " + busy + " 1");
     }
 
+    /** One of the director's counters ({@code PacketDirector.counters()}). */
+    private long counter(String name) throws IOException {
+        return lab.ask("counters").stream().filter(c -> c.startsWith(name + "="))
+                .mapToLong(c -> Long.parseLong(c.substring(name.length() + 1))).sum();
+    }
+
     /** The real server with an established connection in the director's table, if any. */
     private String activeServer() throws IOException {
         for (String line : lab.ask("active")) {
@@ -181,7 +201,7 @@ abstract class PacketLabSuite {
         assertThat(ruleset).contains("chain prerouting").contains(PacketLab.VIP + " . tcp . 80");
         List<String> seen = lab.capturedRstAndIcmp().stream().filter(l -> !sentOnPurpose(l)).toList();
         assertThat(seen).as("RST or ICMP from the VIP or the director seen by the client").isEmpty();
-        if (Boolean.getBoolean("jlvs.lab.xdp")) {
+        if (lab.xdp()) {
             // AF_XDP: the steering program took every frame to the VIP before the kernel built an skb
             assertThat(ruleset).contains("@services counter packets 0 ");
         } else {
