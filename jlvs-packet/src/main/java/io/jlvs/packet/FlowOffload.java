@@ -31,6 +31,12 @@ interface FlowOffload {
      */
     boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts);
 
-    /** Stops the fast path for the key: its next frames come to the worker again. */
-    void forget(int protocol, int src, int sport, int dst, int dport);
+    /**
+     * Stops the fast path for the key (its next frames come to the worker again) and leaves in
+     * {@code counts} what it forwarded for the key until then, as {@link #counters} would, read in the same
+     * step as the removal so no frame goes uncounted.
+     *
+     * @return false when the key was not offloaded (counts untouched)
+     */
+    boolean forget(int protocol, int src, int sport, int dst, int dport, long[] counts);
 }

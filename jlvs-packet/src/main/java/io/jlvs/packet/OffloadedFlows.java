@@ -124,8 +124,7 @@ final class OffloadedFlows {
         }
         for (int dir = ConnTable.INPUT; dir <= ConnTable.OUTPUT; dir++) {
             if ((word[id] & 1 << dir) != 0) {
-                settle(id, slot, dir, live);
-                forgetKey(id, dir);
+                forgetKey(id, slot, dir, live);
             }
         }
         word[id] &= ~DIRECTIONS;
@@ -169,7 +168,7 @@ final class OffloadedFlows {
                 }
                 int nextHop = (int) (dir == ConnTable.INPUT ? table.destinationLo(id) : table.clientLo(id));
                 if (neighbours.nextHopMac(nextHop) != macs[slot * 2 + dir]) {
-                    forgetKey(id, dir);
+                    forgetKey(id, slot, dir, true);
                     word[id] &= ~(1 << dir);
                 }
             }
@@ -187,9 +186,14 @@ final class OffloadedFlows {
                         (int) table.virtualLo(id), table.virtualPort(id), c)
                 : offload.counters(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
                         (int) table.clientLo(id), table.clientPort(id), c);
-        if (!found) {
-            return false;
+        if (found) {
+            account(id, slot, dir, c, live);
         }
+        return found;
+    }
+
+    /** Hands the increase of the direction's counts {@code c} since the last read to the sink. */
+    private void account(int id, int slot, int dir, long[] c, boolean live) {
         int at = slot * 4 + dir * 2;
         long packets = c[0] - last[at];
         long bytes = c[1] - last[at + 1];
@@ -203,16 +207,18 @@ final class OffloadedFlows {
         if (packets > 0) {
             sink.moved(id, dir, packets, Math.max(0, bytes - packets * EthernetHeader.LENGTH), live);
         }
-        return true;
     }
 
-    private void forgetKey(int id, int dir) {
-        if (dir == ConnTable.INPUT) {
-            offload.forget(table.protocol(id), (int) table.clientLo(id), table.clientPort(id),
-                    (int) table.virtualLo(id), table.virtualPort(id));
-        } else {
-            offload.forget(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
-                    (int) table.clientLo(id), table.clientPort(id));
+    /** Takes the direction off the fast path and accounts what it forwarded until then. */
+    private void forgetKey(int id, int slot, int dir, boolean live) {
+        long[] c = counts;
+        boolean found = dir == ConnTable.INPUT
+                ? offload.forget(table.protocol(id), (int) table.clientLo(id), table.clientPort(id),
+                        (int) table.virtualLo(id), table.virtualPort(id), c)
+                : offload.forget(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
+                        (int) table.clientLo(id), table.clientPort(id), c);
+        if (found) {
+            account(id, slot, dir, c, live);
         }
     }
 

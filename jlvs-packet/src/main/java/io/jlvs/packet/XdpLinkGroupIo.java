@@ -171,8 +171,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     }
 
     @Override
-    public void forget(int protocol, int src, int sport, int dst, int dport) {
-        flows.remove(protocol, src, sport, dst, dport);
+    public boolean forget(int protocol, int src, int sport, int dst, int dport, long[] counts) {
+        return flows.take(protocol, src, sport, dst, dport, counts);
     }
 
     @Override

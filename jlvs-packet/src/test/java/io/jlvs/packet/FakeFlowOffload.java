@@ -63,11 +63,17 @@ final class FakeFlowOffload implements FlowOffload {
     }
 
     @Override
-    public void forget(int protocol, int src, int sport, int dst, int dport) {
+    public boolean forget(int protocol, int src, int sport, int dst, int dport, long[] counts) {
         Key key = key(protocol, src, sport, dst, dport);
         offloaded.remove(key);
-        counters.remove(key);
+        long[] c = counters.remove(key);
         forgotten.add(key);
+        if (c == null) {
+            return false;
+        }
+        counts[0] = c[0];
+        counts[1] = c[1];
+        return true;
     }
 
     /** The fast path forwarded {@code frames} more frames of {@code frameLength} bytes (Ethernet included). */

@@ -527,8 +527,11 @@ class FlowOffloadTest {
             }
 
             @Override
-            public void forget(int protocol, int src, int sport, int dst, int dport) {
+            public boolean forget(int protocol, int src, int sport, int dst, int dport, long[] counts) {
                 calls++;
+                counts[0] = calls;
+                counts[1] = calls * DATA_FRAME;
+                return true;
             }
         };
         // the Director's map of neighbours boxes its keys: this data plane gets a table that does not

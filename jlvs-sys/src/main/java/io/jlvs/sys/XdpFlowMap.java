@@ -36,6 +36,9 @@ public final class XdpFlowMap implements AutoCloseable {
     /** A TTL decrement as a change of the TTL/protocol word: one's-complement minus 0x0100. */
     private static final int TTL_DECREMENT = 0xfeff;
 
+    /** The kernel's internal "operation not supported" errno, which bpf(2) may return. */
+    private static final int ENOTSUPP = 524;
+
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -48,6 +51,8 @@ public final class XdpFlowMap implements AutoCloseable {
     private final int fd;
     private final int capacity;
     private boolean closed;
+    /** False once the kernel refused BPF_MAP_LOOKUP_AND_DELETE_ELEM on a hash map (before 5.14). */
+    private boolean takeSupported = true;
 
     private XdpFlowMap(int capacity) {
         this.capacity = capacity;
@@ -179,6 +184,35 @@ public final class XdpFlowMap implements AutoCloseable {
         counts[0] = value.get(U64, V_FRAMES);
         counts[1] = value.get(U64, V_BYTES);
         return true;
+    }
+
+    /**
+     * Removes the key's entry and leaves its last frames and bytes in {@code counts[0]} and {@code counts[1]},
+     * in one step (BPF_MAP_LOOKUP_AND_DELETE_ELEM, Linux 5.14+; before, a lookup then a delete).
+     *
+     * @return false when the key had no entry
+     */
+    public boolean take(int protocol, int src, int sport, int dst, int dport, long[] counts) {
+        if (takeSupported) {
+            key(protocol, src, sport, dst, dport);
+            attr(true, 0);
+            try {
+                sys.bpf(Abi.BPF_MAP_LOOKUP_AND_DELETE_ELEM, attr, "BPF_MAP_LOOKUP_AND_DELETE_ELEM jlvs_flows");
+                counts[0] = value.get(U64, V_FRAMES);
+                counts[1] = value.get(U64, V_BYTES);
+                return true;
+            } catch (NativeIoException e) {
+                if (e.is(Errno.ENOENT)) {
+                    return false;
+                }
+                if (!e.is(Errno.EINVAL) && e.errno() != ENOTSUPP) {
+                    throw e;
+                }
+                takeSupported = false;
+            }
+        }
+        boolean found = counters(protocol, src, sport, dst, dport, counts);
+        return remove(protocol, src, sport, dst, dport) && found;
     }
 
     /** Removes the key's entry; false when there was none. */

@@ -138,6 +138,16 @@ class XdpFastPathLabTest {
             long[] counts = new long[2];
             assertThat(flows.counters(TCP, CLIENT, 40000, VIP, 80, counts)).isTrue();
             assertThat(counts).containsExactly(1, f.length);
+
+            // taking the entry back hands over its last counts and the next frame goes to the worker
+            assertThat(program.testRun(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 100, 2))).isEqualTo(XDP_REDIRECT);
+            long[] last = new long[2];
+            assertThat(flows.take(TCP, CLIENT, 40000, VIP, 80, last)).isTrue();
+            assertThat(last).containsExactly(2, f.length + 14 + 20 + 20 + 100);
+            assertThat(flows.take(TCP, CLIENT, 40000, VIP, 80, last)).isFalse();
+            byte[] after = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 100, 2);
+            assertThat(program.testRun(after)).isEqualTo(XDP_PASS);
+            assertThat(u32(after, 30)).isEqualTo(VIP);
         });
     }
 
