@@ -4,12 +4,14 @@
 # (1 KiB body), keep-alive req/s over ONE connection (round-trip latency bound), iperf3 Gbit/s, the highest
 # rate of 64-byte UDP datagrams (iperf3 -u -l 64) received with < 1 % loss, and each one's ratio to kernel
 # routing and to nftables DNAT. Root; not part of CI.
+# JLVS_LAB_PEER_NAPI=1 runs every mode with GRO on the switch ports facing the director (lab/up.sh).
 # Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)] [modes]
 #   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
 #   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, qdisc (transmit through the qdisc,
 #   no PACKET_QDISC_BYPASS), bypass, niceN (workers at nice -N), w2 (2 workers), xdp (AF_XDP sockets behind an
 #   XDP steering program instead of AF_PACKET rings), offN (with xdp: the XDP fast path takes a connection
-#   after N of its packets), generic (XDP programs in generic mode), e.g. "nat nat+v3 nat+xdp nat+xdp+off0".
+#   after N of its packets), generic / native (XDP programs in that mode; default: native, generic
+#   with the fast path on veth), e.g. "nat nat+v3 nat+xdp nat+xdp+off0".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"
@@ -76,6 +78,7 @@ for mode in "${modes[@]}"; do
       xdp) opts+=" -Djlvs.lab.xdp=true" ;;
       off[0-9]*) opts+=" -Djlvs.lab.offload=${v#off}" ;;
       generic) opts+=" -Djlvs.lab.xdpMode=GENERIC" ;;
+      native) opts+=" -Djlvs.lab.xdpMode=NATIVE" ;;
       *) echo "unknown variant $v"; exit 2 ;;
     esac
   done

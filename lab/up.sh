@@ -4,6 +4,7 @@
 #   route: client -> director (kernel router) -> rs1 at 10.77.1.11; dnat: nftables DNAT on the director;
 #   nat:   jlvs NAT (child JVM in jlab-dir); dr: jlvs DR (real servers on the client link, VIP on lo).
 # nginx on :80 and iperf3 on :5201 (TCP and UDP) in each real server. Tear down with lab/down.sh.
+# JLVS_LAB_PEER_NAPI=1: GRO (hence NAPI) on the switch ports facing the director (see below).
 # JLVS_LAB_OPTS: extra JVM options for the director, e.g. -Djlvs.lab.ring=TPACKET_V3 -Djlvs.lab.tx=TX_RING
 # (see LabDirectorMain.settings).
 set -euo pipefail
@@ -22,9 +23,13 @@ link() { # ns dev swport bridge
 }
 link cl eth0 pcl br0; x cl ip addr add 10.77.0.10/24 dev eth0
 link dir eth0 pd0 br0; x dir ip addr add 10.77.0.2/24 dev eth0
+# JLVS_LAB_PEER_NAPI=1: GRO on the switch ports facing the director, so that those veths run NAPI and
+# accept frames the director's XDP program redirects natively (for every mode of a run alike)
+peer_napi() { [[ "${JLVS_LAB_PEER_NAPI:-0}" == 1 ]] && x sw ethtool -K "$1" gro on >/dev/null; true; }
+peer_napi pd0
 x dir sysctl -qw net.ipv4.ip_forward=1
 back=br1; [[ "$mode" == dr ]] && back=br0
-[[ "$mode" != dr ]] && { link dir eth1 pd1 br1; x dir ip addr add 10.77.1.1/24 dev eth1; }
+[[ "$mode" != dr ]] && { link dir eth1 pd1 br1; x dir ip addr add 10.77.1.1/24 dev eth1; peer_napi pd1; }
 [[ "$mode" != route ]] && x dir ip addr add $VIP/32 dev eth0
 [[ "$mode" == route ]] && x cl ip route add 10.77.1.0/24 via 10.77.0.2
 head -c 1024 /dev/zero > "$work/www/1k"

@@ -40,7 +40,8 @@ import java.util.List;
  *                      ({@link XdpLinkGroupIo}): steered frames never reach the kernel's stack. One worker,
  *                      no fwmark rules, no ARP answering; ringVersion, txMode and qdiscBypass do not apply.
  *                      Off by default (docs/benchmarks.md, the AF_XDP run)
- * @param xdpMode       where the XDP programs run (null: natively when the driver can, else generic)
+ * @param xdpMode       where the XDP programs run; null (the default) chooses: natively when the driver
+ *                      can, except generic with the fast path on a link with no device behind it (veth)
  * @param offloadAfter  with AF_XDP: hand a connection's later frames to the XDP fast path once this many of
  *                      its packets passed the worker and it is established (docs/packet-dataplane.md,
  *                      "Fast path"); -1: no fast path (the default)
@@ -78,9 +79,6 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         }
         if (txMode == null) {
             txMode = TxMode.TX_RING;
-        }
-        if (xdpMode == null) {
-            xdpMode = XdpMode.NATIVE;
         }
         if (offloadAfter < -1) {
             throw new IllegalArgumentException("offloadAfter must be -1 (off) or at least 0: " + offloadAfter);

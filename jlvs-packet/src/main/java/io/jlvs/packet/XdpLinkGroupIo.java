@@ -47,11 +47,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     private int sendingLink;
 
     XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours) {
-        this(interfaces, pollMillis, local, neighbours, XdpMode.NATIVE, 0);
+        this(interfaces, pollMillis, local, neighbours, null, 0);
     }
 
     /**
-     * @param mode          where the programs run ({@link XdpMode#NATIVE}: natively when the driver can)
+     * @param mode          where the programs run ({@link XdpMode#NATIVE}: natively when the driver can);
+     *                      null: chosen per link ({@link #modeFor})
      * @param flowCapacity  flow directions the fast path holds; 0: no fast path
      */
     XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours,
@@ -86,15 +87,19 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     }
 
     /**
-     * Where the program on {@code name} runs. With the fast path, a link with no device behind it (veth and
+     * Where the program on {@code name} runs when not told ({@code wanted} null): natively when the driver
+     * can, except that with the fast path a link with no device behind it (veth and
      * the like: no {@code /sys/class/net/NAME/device}) gets generic mode: a veth takes natively redirected
      * frames only when its peer runs NAPI (an XDP program or GRO on the far end, which the director cannot
      * see or arrange), and drops them otherwise; generic mode sends them as socket buffers, which always
      * works. Steering alone redirects into a socket, not a device, and keeps native mode.
      */
     private XdpMode modeFor(String name, XdpMode wanted) {
-        if (flows == null || wanted != XdpMode.NATIVE || Files.exists(Path.of("/sys/class/net", name, "device"))) {
+        if (wanted != null) {
             return wanted;
+        }
+        if (flows == null || Files.exists(Path.of("/sys/class/net", name, "device"))) {
+            return XdpMode.NATIVE;
         }
         return XdpMode.GENERIC;
     }
