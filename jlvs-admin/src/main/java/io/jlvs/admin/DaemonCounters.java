@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Values /metrics shows that the IPVS table does not hold: configuration reloads, packets the data
- * planes dropped, by reason, and the connection capacity of the data planes that have a fixed-size table.
+ * planes dropped, by reason, the packet data plane's frame counters and fast-path connections, and the
+ * connection capacity of the data planes that have a fixed-size table.
  * The daemon wiring sets the reload counter; each data plane registers its drop counters and capacity.
  * All are read at scrape time. Thread-safe.
  */
@@ -17,6 +18,8 @@ public final class DaemonCounters {
     private volatile LongSupplier reloads = () -> 0;
     private final List<Supplier<Map<String, Long>>> dropSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> capacitySources = new CopyOnWriteArrayList<>();
+    private final List<Supplier<Map<String, Long>>> packetSources = new CopyOnWriteArrayList<>();
+    private final List<LongSupplier> offloadedSources = new CopyOnWriteArrayList<>();
 
     /** Where the number of successful configuration reloads comes from. */
     public void reloads(LongSupplier source) {
@@ -26,6 +29,47 @@ public final class DaemonCounters {
     /** Adds a data plane's drop counters, by reason ({@code no_destination}, {@code overloaded}, ...). */
     public void addDropSource(Supplier<Map<String, Long>> source) {
         dropSources.add(source);
+    }
+
+    /**
+     * Adds a packet data plane's frame counters, by event ({@code received}, {@code forwarded},
+     * {@code fast_path} ...).
+     */
+    public void addPacketSource(Supplier<Map<String, Long>> source) {
+        packetSources.add(source);
+    }
+
+    /** Whether a packet data plane registered its frame counters (else /metrics leaves the family out). */
+    public boolean hasPackets() {
+        return !packetSources.isEmpty();
+    }
+
+    /** Frame counters by event, summed over every registered source, in event order. */
+    public Map<String, Long> packets() {
+        Map<String, Long> sum = new TreeMap<>();
+        for (Supplier<Map<String, Long>> s : packetSources) {
+            s.get().forEach((event, n) -> sum.merge(event, n, Long::sum));
+        }
+        return sum;
+    }
+
+    /** Adds a data plane's count of connections its XDP fast path forwards now. */
+    public void addOffloadedConnections(LongSupplier source) {
+        offloadedSources.add(source);
+    }
+
+    /** Whether any data plane can offload connections (else /metrics leaves the gauge out). */
+    public boolean hasOffloadedConnections() {
+        return !offloadedSources.isEmpty();
+    }
+
+    /** Connections on a fast path now, summed. */
+    public long offloadedConnections() {
+        long sum = 0;
+        for (LongSupplier s : offloadedSources) {
+            sum += s.getAsLong();
+        }
+        return sum;
     }
 
     /**

@@ -225,6 +225,16 @@ public final class IpvsMetrics implements MultiCollector {
                 .help("Packets the data planes dropped, by reason.");
         counters.drops().forEach((reason, n) -> drops.dataPoint(counterPoint(Labels.of("reason", reason), n)));
         out.add(drops.build());
+        if (counters.hasPackets()) {
+            CounterSnapshot.Builder packets = CounterSnapshot.builder().name("jlvs_packets")
+                    .help("Frames the packet data plane handled, by event.");
+            counters.packets().forEach((event, n) -> packets.dataPoint(counterPoint(Labels.of("event", event), n)));
+            out.add(packets.build());
+        }
+        if (counters.hasOffloadedConnections()) {
+            out.add(gauge("jlvs_offloaded_connections",
+                    "Connections the XDP fast path forwards now (--xdp-offload).", counters.offloadedConnections()));
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

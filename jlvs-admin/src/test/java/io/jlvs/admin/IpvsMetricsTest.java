@@ -94,6 +94,26 @@ class IpvsMetricsTest {
         assertThat(samples(MetricsHandler.scrape(registry))).containsEntry("jlvs_connection_table_capacity", "66536.0");
     }
 
+    @Test
+    void packetCountersAreTheirOwnFamilyNotDrops() throws IOException {
+        DaemonCounters counters = new DaemonCounters();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new IpvsMetrics(new FixedTable(knownTable()), counters));
+        assertThat(samples(MetricsHandler.scrape(registry)).keySet())
+                .noneMatch(k -> k.startsWith("jlvs_packets_total") || k.startsWith("jlvs_offloaded_connections"));
+
+        counters.addDropSource(() -> Map.of("drop_no_service", 4L));
+        counters.addPacketSource(() -> Map.of("received", 100L, "forwarded", 90L, "fast_path", 1000L));
+        counters.addOffloadedConnections(() -> 7);
+        Map<String, String> samples = samples(MetricsHandler.scrape(registry));
+
+        assertThat(samples).containsEntry("jlvs_packets_total{event=\"received\"}", "100.0")
+                .containsEntry("jlvs_packets_total{event=\"fast_path\"}", "1000.0")
+                .containsEntry("jlvs_drops_total{reason=\"drop_no_service\"}", "4.0")
+                .containsEntry("jlvs_offloaded_connections", "7.0");
+        assertThat(samples.keySet()).noneMatch(k -> k.startsWith("jlvs_drops_total{reason=\"received\"}"));
+    }
+
     /** The lines node_exporter would print for this table (its fixture format), independent of the golden file. */
     @Test
     void nodeExporterFamiliesHaveItsNamesHelpTextsAndLabelValues() throws IOException {

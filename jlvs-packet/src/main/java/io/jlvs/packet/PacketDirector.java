@@ -307,10 +307,47 @@ public final class PacketDirector implements AutoCloseable {
 
     // ---------------------------------------------------------------- counters
 
+    /** What the workers dropped, by reason ({@code drop_no_service} ...), and the rings' drops ({@code ring_drops}). */
+    public Map<String, Long> drops() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counters().forEach((name, n) -> {
+            if (name.startsWith("drop_") || name.equals("ring_drops")) {
+                out.put(name, n);
+            }
+        });
+        return out;
+    }
+
     /**
-     * Counters summed over the workers, for /metrics: frames, forwarded, replied, passed, icmp_sent,
-     * ring_drops (frames the kernel dropped because a ring was full), neighbour_probes, and one
-     * {@code drop_<reason>} per {@link DropReason} (lower case). Values read from other threads may lag.
+     * Frames the workers handled, by event: {@code received}, {@code forwarded}, {@code replied} (ARP),
+     * {@code passed} (left to the kernel), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
+     * path, accounted once a second), {@code neighbour_probes}.
+     */
+    public Map<String, Long> packets() {
+        Map<String, Long> all = counters();
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("received", all.get("frames"));
+        for (String name : List.of("forwarded", "replied", "passed", "icmp_sent", "neighbour_probes")) {
+            out.put(name, all.get(name));
+        }
+        out.put("fast_path", all.get("fast_path_packets"));
+        return out;
+    }
+
+    /** Connections with a direction on the XDP fast path now, over all workers. */
+    public long offloadedConnections() {
+        long sum = 0;
+        for (Worker w : workers) {
+            sum += w.dataplane.offloadedConnections();
+        }
+        return sum;
+    }
+
+    /**
+     * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
+     * (frames the kernel dropped because a ring was full), neighbour_probes, fast_path_packets,
+     * offloaded_connections, and one {@code drop_<reason>} per {@link DropReason} (lower case). Values read
+     * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
      */
     public Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();

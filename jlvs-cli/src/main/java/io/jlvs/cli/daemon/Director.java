@@ -242,7 +242,11 @@ public final class Director implements IpvsControl, AutoCloseable {
                 .withOffloadAfter(offloadAfter);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
-        counters.addDropSource(p::counters);
+        counters.addDropSource(p::drops);
+        counters.addPacketSource(p::packets);
+        if (offloadAfter >= 0) {
+            counters.addOffloadedConnections(p::offloadedConnections);
+        }
         long capacity = (long) settings.connCapacity() * settings.workers();
         counters.addConnectionCapacity(() -> capacity);
     }
