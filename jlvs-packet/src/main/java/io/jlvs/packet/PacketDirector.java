@@ -140,7 +140,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         this.classifier = new FwmarkClassifier(settings.fwmarkRules());
         if (settings.afXdp()) {
-            String why = settings.workers() != 1 ? "one worker (one receive queue per veth)"
+            String why = settings.workers() != 1 ? "one worker (it serves every receive queue)"
                     : !settings.fwmarkRules().isEmpty() ? "no fwmark rules"
                     : settings.answerArp() ? "no ARP answering" : null;
             if (why != null) {

@@ -8,19 +8,23 @@ import io.jlvs.sys.XdpFlowMap;
 import io.jlvs.sys.XdpMode;
 import io.jlvs.sys.XdpSteering;
 import io.jlvs.sys.XskSocket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * One worker's AF_XDP sockets, one per interface of the director (queue 0, copy mode), each behind an
- * {@link XdpSteering} program that redirects to it only the frames user space must see: those to a virtual
- * address, and those from a NAT real server unless they are for the director itself. The kernel's stack
- * never sees them (no skb, no netfilter); everything else passes. A received frame is handed over in the
- * receiving link's UMEM; a transmitted one is copied into a free transmit frame of the leaving link (chosen
- * as {@link LinkGroupIo} does). One queue per link: one worker. Owner: the worker thread.
+ * One worker's AF_XDP sockets (copy mode), one per receive queue of each interface of the director, behind
+ * one {@link XdpSteering} program per interface that redirects to the socket of the frame's queue only the
+ * frames user space must see: those to a virtual address, and those from a NAT real server unless they are
+ * for the director itself. The kernel's stack never sees them (no skb, no netfilter); everything else
+ * passes. A received frame is handed over in its socket's UMEM; a transmitted one is copied into a free
+ * transmit frame of the leaving link's queue-0 socket (the link chosen as {@link LinkGroupIo} does). Every
+ * queue of every link is served by this one worker. Owner: the worker thread.
  *
  * <p>With a flow capacity the programs share one {@link XdpFlowMap} and this is the worker's
  * {@link FlowOffload}: an offloaded flow direction is rewritten and sent on by the program, its frames never
@@ -34,7 +38,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     private final int pollMillis;
     private final Set<IpAddress> local;
     private final XdpSteering[] steering;
+    /** One socket per receive queue of each link, link by link. */
     private final XskSocket[] sockets;
+    /** The link of each socket. */
+    private final int[] socketLink;
+    /** Per link: the socket frames leaving by that link are sent on (its queue 0's). */
+    private final XskSocket[] transmitting;
     private final RingPoller poller;
     private final long primaryMac;
     private final LinkEgress egress;
@@ -62,20 +71,35 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         this.local = Set.copyOf(local);
         int n = interfaces.size();
         this.steering = new XdpSteering[n];
-        this.sockets = new XskSocket[n];
+        int[] queues = new int[n];
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            queues[i] = receiveQueues(interfaces.get(i));
+            total += queues[i];
+        }
+        this.sockets = new XskSocket[total];
+        this.socketLink = new int[total];
+        this.transmitting = new XskSocket[n];
         long[] macs = new long[n];
-        this.poller = new RingPoller(n);
+        this.poller = new RingPoller(total);
         this.ifindex = new int[n];
         this.flows = flowCapacity > 0 ? XdpFlowMap.create(flowCapacity) : null;
         int minMtu = Integer.MAX_VALUE;
         try {
+            int k = 0;
             for (int i = 0; i < n; i++) {
-                steering[i] = XdpSteering.attach(interfaces.get(i), modeFor(interfaces.get(i), mode), flows);
+                String name = interfaces.get(i);
+                steering[i] = XdpSteering.attach(name, modeFor(name, mode), flows);
                 ifindex[i] = steering[i].ifindex();
-                sockets[i] = XskSocket.open(interfaces.get(i), 0, RING_SIZE, pollMillis);
-                steering[i].register(0, sockets[i]);
-                macs[i] = sockets[i].macAddress();
-                minMtu = Math.min(minMtu, sockets[i].mtu());
+                int ring = ringSize(queues[i]);
+                for (int q = 0; q < queues[i]; q++, k++) {
+                    sockets[k] = XskSocket.open(name, q, ring, pollMillis);
+                    socketLink[k] = i;
+                    steering[i].register(q, sockets[k]);
+                }
+                transmitting[i] = sockets[k - queues[i]];
+                macs[i] = transmitting[i].macAddress();
+                minMtu = Math.min(minMtu, transmitting[i].mtu());
             }
         } catch (RuntimeException e) {
             close();
@@ -84,6 +108,23 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         this.primaryMac = macs[0];
         this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
+    }
+
+    /** The receive queues of {@code name} (its {@code /sys/class/net/NAME/queues/rx-N}), at least 1. */
+    static int receiveQueues(String name) {
+        try (Stream<Path> q = Files.list(Path.of("/sys/class/net", name, "queues"))) {
+            return (int) Math.max(1, q.filter(p -> p.getFileName().toString().startsWith("rx-")).count());
+        } catch (IOException | UncheckedIOException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * Ring entries per socket with {@code queues} sockets on a link: the link's frames in flight stay
+     * about {@link #RING_SIZE} (UMEM 2 × entries × 2 KiB per socket), at least 512 per socket.
+     */
+    static int ringSize(int queues) {
+        return Math.max(512, Integer.highestOneBit(RING_SIZE / Math.max(1, queues)));
     }
 
     /**
@@ -125,9 +166,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     public int receive(FrameHandler h, int max) {
         this.handler = h;
         int n = 0;
-        for (int i = 0; i < sockets.length; i++) {
-            receivingLink = i;
-            n += sockets[i].receiveReady(this, max);
+        for (int k = 0; k < sockets.length; k++) {
+            receivingLink = socketLink[k];
+            n += sockets[k].receiveReady(this, max);
         }
         return n;
     }
@@ -149,7 +190,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
         sendingLink = egress.route(frame, offset, length, receivingLink);
-        return sockets[sendingLink].transmit(frame, offset, length);
+        return transmitting[sendingLink].transmit(frame, offset, length);
     }
 
     /** The fast path, or null when there is none. */
@@ -182,7 +223,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public void flush() {
-        for (XskSocket s : sockets) {
+        for (XskSocket s : transmitting) {
             s.flush();
         }
     }
@@ -205,14 +246,16 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public void close() {
         poller.close();
-        for (int i = 0; i < sockets.length; i++) {
+        for (int i = 0; i < steering.length; i++) {
             if (steering[i] != null) {
                 steering[i].close();
                 steering[i] = null;
             }
-            if (sockets[i] != null) {
-                sockets[i].close();
-                sockets[i] = null;
+        }
+        for (int k = 0; k < sockets.length; k++) {
+            if (sockets[k] != null) {
+                sockets[k].close();
+                sockets[k] = null;
             }
         }
         if (flows != null) {

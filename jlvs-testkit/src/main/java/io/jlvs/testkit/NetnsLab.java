@@ -35,12 +35,19 @@ public final class NetnsLab implements AutoCloseable {
      * {@code nsAddr/prefix} inside, both up. Returns the root-side interface name.
      */
     public String vethToRoot(String ns, String rootCidr, String nsCidr) throws IOException {
+        return vethToRoot(ns, rootCidr, nsCidr, 1);
+    }
+
+    /** As {@link #vethToRoot(String, String, String)}, both ends with {@code queues} receive and transmit queues. */
+    public String vethToRoot(String ns, String rootCidr, String nsCidr, int queues) throws IOException {
         int n = rootLinks.size();
         String host = "v" + prefix.substring(2) + "h" + n;
         String peer = "v" + prefix.substring(2) + "p" + n;
         host = host.length() > 15 ? host.substring(host.length() - 15) : host;
         peer = peer.length() > 15 ? peer.substring(peer.length() - 15) : peer;
-        Shell.run("ip", "link", "add", host, "type", "veth", "peer", "name", peer).orThrow("veth " + host);
+        String q = String.valueOf(queues);
+        Shell.run("ip", "link", "add", host, "numtxqueues", q, "numrxqueues", q, "type", "veth", "peer", "name", peer,
+                "numtxqueues", q, "numrxqueues", q).orThrow("veth " + host);
         rootLinks.add(host);
         Shell.run("ip", "link", "set", peer, "netns", ns).orThrow("move " + peer);
         Shell.run("ip", "addr", "add", rootCidr, "dev", host).orThrow("addr " + rootCidr);

@@ -85,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--packet-io", paramLabel = "KIND", defaultValue = "af_packet",
             description = "How the packet data plane (-I) receives and sends frames: af_packet (TPACKET rings, any "
                     + "link) or af_xdp (an XDP program steers only the frames jlvs handles into AF_XDP sockets; one "
-                    + "worker, single-queue links, no fwmark rules) (default: ${DEFAULT-VALUE}).")
+                    + "worker for all receive queues, no fwmark rules) (default: ${DEFAULT-VALUE}).")
     String packetIo;
 
     @Option(names = "--xdp-offload", paramLabel = "PACKETS", defaultValue = "off",
