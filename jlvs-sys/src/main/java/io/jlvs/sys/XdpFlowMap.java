@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The flow table of the XDP fast path ({@link XdpSteering#attach(String, XdpMode, XdpFlowMap)}): a BPF hash
@@ -59,14 +58,8 @@ public final class XdpFlowMap implements AutoCloseable {
         this.attr = arena.allocate(128, 8);
         this.key = arena.allocate(KEY_SIZE, 8);
         this.value = arena.allocate(VALUE_SIZE, 8);
-        attr.set(ValueLayout.JAVA_INT, 0, Abi.BPF_MAP_TYPE_HASH);
-        attr.set(ValueLayout.JAVA_INT, 4, KEY_SIZE);
-        attr.set(ValueLayout.JAVA_INT, 8, VALUE_SIZE);
-        attr.set(ValueLayout.JAVA_INT, 12, capacity);
-        byte[] n = "jlvs_flows".getBytes(StandardCharsets.US_ASCII);
-        MemorySegment.copy(n, 0, attr, ValueLayout.JAVA_BYTE, 28, n.length);
         try {
-            this.fd = sys.bpf(Abi.BPF_MAP_CREATE, attr, "BPF_MAP_CREATE jlvs_flows");
+            this.fd = BpfMaps.create(sys, attr, Abi.BPF_MAP_TYPE_HASH, KEY_SIZE, VALUE_SIZE, capacity, "jlvs_flows");
         } catch (RuntimeException e) {
             arena.close();
             throw e;

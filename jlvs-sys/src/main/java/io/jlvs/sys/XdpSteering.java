@@ -37,7 +37,7 @@ public final class XdpSteering implements AutoCloseable {
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
     private static final int HELPER_REDIRECT_MAP = 51;
     private static final int MAX_ADDRESSES = 4096;
-    private static final int MAX_QUEUES = 64;
+    private static final int MAX_QUEUES = 256;
     private static final int LOG_SIZE = 1 << 16;
 
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
@@ -151,14 +151,7 @@ public final class XdpSteering implements AutoCloseable {
     }
 
     private int createMap(int type, int maxEntries, String name) {
-        attr.fill((byte) 0);
-        attr.set(ValueLayout.JAVA_INT, 0, type);
-        attr.set(ValueLayout.JAVA_INT, 4, 4);
-        attr.set(ValueLayout.JAVA_INT, 8, 4);
-        attr.set(ValueLayout.JAVA_INT, 12, maxEntries);
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        MemorySegment.copy(n, 0, attr, ValueLayout.JAVA_BYTE, 28, Math.min(n.length, 15));
-        return sys.bpf(Abi.BPF_MAP_CREATE, attr, "BPF_MAP_CREATE " + name);
+        return BpfMaps.create(sys, attr, type, 4, 4, maxEntries, name);
     }
 
     /** The steering program; see the class comment. */

@@ -166,12 +166,7 @@ public final class XskSocket implements PacketIo {
             return ProbeResult.cannot("AF_XDP: " + e.getMessage());
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment attr = a.allocate(128, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, Abi.BPF_MAP_TYPE_XSKMAP);
-            attr.set(ValueLayout.JAVA_INT, 4, 4);
-            attr.set(ValueLayout.JAVA_INT, 8, 4);
-            attr.set(ValueLayout.JAVA_INT, 12, 1);
-            sys.close(sys.bpf(Abi.BPF_MAP_CREATE, attr, "BPF_MAP_CREATE xskmap"));
+            sys.close(BpfMaps.create(sys, a.allocate(128, 8), Abi.BPF_MAP_TYPE_XSKMAP, 4, 4, 1, "xskmap"));
         } catch (NativeIoException e) {
             return ProbeResult.cannot("AF_XDP: " + e.getMessage());
         }

@@ -49,6 +49,30 @@ class EbpfAssemblerTest {
     }
 
     @Test
+    void theFastPathsArithmeticAndAtomicAddEncodeAsTheKernelReadsThem() {
+        EbpfAssembler a = new EbpfAssembler()
+                .xorImm(EbpfAssembler.R4, 0xffff)
+                .rshImm(EbpfAssembler.R8, 16)
+                .addReg(EbpfAssembler.R4, EbpfAssembler.R5)
+                .subReg(EbpfAssembler.R4, EbpfAssembler.R2)
+                .atomicAdd64(EbpfAssembler.R7, 32, EbpfAssembler.R4)
+                .jumpIfLess(EbpfAssembler.R4, 2, "out")
+                .jump("out")
+                .label("out")
+                .exit();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment code = a.assemble(arena);
+            assertThat(slot(code, 0)).isEqualTo(0xa704_0000_ffff_0000L); // r4 ^= 0xffff
+            assertThat(slot(code, 1)).isEqualTo(0x7708_0000_1000_0000L); // r8 >>= 16
+            assertThat(slot(code, 2)).isEqualTo(0x0f54_0000_0000_0000L); // r4 += r5
+            assertThat(slot(code, 3)).isEqualTo(0x1f24_0000_0000_0000L); // r4 -= r2
+            assertThat(slot(code, 4)).isEqualTo(0xdb47_2000_0000_0000L); // lock *(u64 *)(r7 + 32) += r4
+            assertThat(slot(code, 5)).isEqualTo(0xa504_0100_0200_0000L); // if r4 < 2 goto +1
+            assertThat(slot(code, 6)).isEqualTo(0x0500_0000_0000_0000L); // goto +0
+        }
+    }
+
+    @Test
     void aJumpToAnUndefinedLabelIsRefused() {
         EbpfAssembler a = new EbpfAssembler().jumpIfEqual(EbpfAssembler.R0, 0, "nowhere").exit();
         try (Arena arena = Arena.ofConfined()) {
