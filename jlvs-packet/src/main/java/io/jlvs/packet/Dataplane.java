@@ -262,8 +262,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         marks = publishedMarks;
         sync = publishedSync;
         if (changed && offloaded != null) {
-            // weights, removed real servers, expire_nodest_conn: the worker decides every flow again
-            offloaded.forgetAll();
+            // a removed real server's connections: expire_nodest_conn (or the drop without it) is the
+            // worker's to apply; weights only steer new connections, which the worker schedules anyway
+            offloaded.forgetRemovedDestinations();
         }
     }
 

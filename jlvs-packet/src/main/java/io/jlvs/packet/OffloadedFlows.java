@@ -1,6 +1,7 @@
 package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTable;
+import io.jlvs.core.state.DestinationState;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -135,6 +136,20 @@ final class OffloadedFlows {
     void forgetAll() {
         while (count > 0) {
             forget(ids[count - 1], true);
+        }
+    }
+
+    /**
+     * {@link #forget} of every offloaded connection whose real server is no longer in the table (or was
+     * removed and re-added: a new destination): the worker then applies expire_nodest_conn or drops.
+     */
+    void forgetRemovedDestinations() {
+        for (int slot = count - 1; slot >= 0; slot--) {
+            int id = ids[slot];
+            DestinationState d = table.destination(id);
+            if (d == null || d.removed()) {
+                forget(id, true);
+            }
         }
     }
 

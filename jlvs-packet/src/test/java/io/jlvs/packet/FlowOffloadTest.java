@@ -214,24 +214,38 @@ class FlowOffloadTest {
     }
 
     @Test
-    void aNewSnapshotForgetsEveryOffloadedFlowAndTheWorkerDecidesAgain() throws Exception {
+    void removingARealServerTakesItsConnectionsBackWhileWeightChangesKeepThem() throws Exception {
         try (Director d = masq(1)) {
-            establish(d, 1000);
-            establish(d, 1001);
-            Key in1 = Key.tcp(CLIENT, 1001, VIP, 80);
-            Key out1 = Key.tcp(RS1, 8080, CLIENT, 1001);
-            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT, in1, out1);
-            fast.forward(in1, 2, DATA_FRAME);
-            long inBefore = service(d).stats().inPackets();
-
+            establish(d, 1000); // on RS1, the only real server
+            // a new real server, then weight 0 on RS1: new connections only; the established one stays
             d.server(WEB, RS2, 8080, ForwardingMethod.MASQ, 1);
             d.dataplane.runOnce();
-            assertThat(fast.offloaded).isEmpty();
-            assertThat(fast.forgotten).containsExactlyInAnyOrder(IN, OUT, in1, out1);
-            assertThat(service(d).stats().inPackets()).isEqualTo(inBefore + 2);
+            d.weight(WEB, RS1, 8080, ForwardingMethod.MASQ, 0);
+            d.dataplane.runOnce();
+            assertThat(fast.forgotten).isEmpty();
+            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT);
 
-            assertThat(ScenarioTest.sentTo(d.send(data(1001)))).isEqualTo(RS1);
-            assertThat(fast.offloaded).containsOnlyKeys(in1);
+            Key in1 = Key.tcp(CLIENT, 1001, VIP, 80);
+            Key out1 = Key.tcp(RS2, 8080, CLIENT, 1001);
+            d.send(client(1001, 0x02)); // RS2: RS1 has weight 0
+            d.send(ScenarioTest.reply(RS2, 8080, CLIENT, 1001, 0x12));
+            d.send(client(1001, 0x10));
+            d.send(ScenarioTest.reply(RS2, 8080, CLIENT, 1001, 0x10));
+            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT, in1, out1);
+
+            fast.forward(in1, 2, DATA_FRAME);
+            long inBefore = service(d).stats().inPackets();
+            d.engine.execute(new IpvsCommand.DeleteServer(WEB, IpAddress.parse(RS2), 8080));
+            d.dataplane.runOnce();
+            assertThat(fast.forgotten).containsExactlyInAnyOrder(in1, out1);
+            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT);
+            assertThat(service(d).stats().inPackets()).as("its last fast-path packets counted")
+                    .isEqualTo(inBefore + 2);
+
+            // the worker sees its next packet and applies the removal (expire_nodest_conn off: dropped)
+            d.send(data(1001));
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.DESTINATION_REMOVED);
+            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT);
         }
     }
 
@@ -442,10 +456,7 @@ class FlowOffloadTest {
             assertOffloadedFlowsQualify(off);
             assertThat(listing(off)).isEqualTo(listing(plain));
 
-            off.weight(WEB, RS1, 8080, ForwardingMethod.MASQ, 3); // forgets every flow, reading its counters
-            plain.weight(WEB, RS1, 8080, ForwardingMethod.MASQ, 3);
-            off.dataplane.runOnce();
-            plain.dataplane.runOnce();
+            off.dataplane.offloadTo(null, 0); // forgets every flow, reading its counters
             assertThat(fast.offloaded).isEmpty();
             assertThat(fastIn[0]).isPositive();
             assertThat(fastOut[0]).isPositive();
