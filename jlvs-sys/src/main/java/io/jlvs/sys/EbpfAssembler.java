@@ -22,6 +22,7 @@ final class EbpfAssembler {
     static final int R6 = 6;
     static final int R7 = 7;
     static final int R8 = 8;
+    static final int R9 = 9;
     static final int R10 = 10;
 
     /** Load sizes (BPF_W, BPF_H, BPF_B). */
@@ -99,6 +100,11 @@ final class EbpfAssembler {
 
     EbpfAssembler subReg(int dst, int src) {
         return emit(ALU64 | SUB | X, dst, src, 0, 0);
+    }
+
+    /** dst = the low {@code bits} (16, 32, 64) of dst in big-endian order (byte swap on this host). */
+    EbpfAssembler toBigEndian(int dst, int bits) {
+        return emit(0x04 | 0xd0 | 0x08, dst, 0, 0, bits);
     }
 
     /** *(u64 *)(dst + off) += src, atomically (BPF_ATOMIC | BPF_ADD). */

@@ -12,6 +12,7 @@ import static io.jlvs.sys.EbpfAssembler.R5;
 import static io.jlvs.sys.EbpfAssembler.R6;
 import static io.jlvs.sys.EbpfAssembler.R7;
 import static io.jlvs.sys.EbpfAssembler.R8;
+import static io.jlvs.sys.EbpfAssembler.R9;
 import static io.jlvs.sys.EbpfAssembler.W;
 
 /**
@@ -20,7 +21,9 @@ import static io.jlvs.sys.EbpfAssembler.W;
  * (protocol, addresses, ports) is in the flow map, is rewritten as its entry says (Ethernet addresses,
  * IPv4 addresses, TTL less one, ports, the IPv4 and transport checksums adjusted incrementally; a UDP
  * checksum of 0 stays 0), counted, and redirected to the entry's interface. Every other frame goes on to
- * the steering part at {@code miss}. Expects the context in R6; uses R7 and R8.
+ * the steering part at {@code miss}. The bytes counted are the IPv4 total length plus 14 (padding after the
+ * datagram is not counted); a datagram longer than its frame goes to the worker. Expects the context in
+ * R6; uses R7, R8 and R9.
  */
 final class XdpFastPath {
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
@@ -30,6 +33,7 @@ final class XdpFastPath {
     private static final int UDP_HEADERS = ETH + 20 + 8;
     /** Ethernet, IPv4 without options and a TCP header without options. */
     private static final int TCP_HEADERS = ETH + 20 + 20;
+    private static final int IP_TOTAL_LENGTH = ETH + 2;
     private static final int IP_FRAG = ETH + 6;
     private static final int IP_TTL = ETH + 8;
     private static final int IP_PROTO = ETH + 9;
@@ -86,6 +90,14 @@ final class XdpFastPath {
                 .load(W, R2, R6, 0)
                 .load(W, R3, R6, 4);
         headers(a, UDP_HEADERS, miss)
+                // the datagram must fit the frame (else the worker drops it as malformed); its length,
+                // not the frame's (Ethernet padding), is what the statistics count
+                .load(H, R9, R2, IP_TOTAL_LENGTH)
+                .toBigEndian(R9, 16)
+                .addImm(R9, ETH)
+                .movReg(R4, R3)
+                .subReg(R4, R2)
+                .jumpIfGreater(R9, R4, miss)
                 .load(B, R4, R2, IP_PROTO)
                 .jumpIfEqual(R4, 17, "fp_rewrite");
         headers(a, TCP_HEADERS, miss)
@@ -123,9 +135,7 @@ final class XdpFastPath {
         copy(a, W, XdpFlowMap.V_PORTS, L4);
         a.movImm(R4, 1)
                 .atomicAdd64(R7, XdpFlowMap.V_FRAMES, R4)
-                .movReg(R4, R3)
-                .subReg(R4, R2)
-                .atomicAdd64(R7, XdpFlowMap.V_BYTES, R4)
+                .atomicAdd64(R7, XdpFlowMap.V_BYTES, R9)
                 .load(W, R1, R7, XdpFlowMap.V_IFINDEX)
                 .movImm(R2, 0)
                 .call(HELPER_REDIRECT)

@@ -59,6 +59,7 @@ class EbpfAssemblerTest {
                 .jumpIfLess(EbpfAssembler.R4, 2, "out")
                 .jump("out")
                 .label("out")
+                .toBigEndian(EbpfAssembler.R9, 16)
                 .exit();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment code = a.assemble(arena);
@@ -69,6 +70,7 @@ class EbpfAssemblerTest {
             assertThat(slot(code, 4)).isEqualTo(0xdb47_2000_0000_0000L); // lock *(u64 *)(r7 + 32) += r4
             assertThat(slot(code, 5)).isEqualTo(0xa504_0100_0200_0000L); // if r4 < 2 goto +1
             assertThat(slot(code, 6)).isEqualTo(0x0500_0000_0000_0000L); // goto +0
+            assertThat(slot(code, 7)).isEqualTo(0xdc09_0000_1000_0000L); // r9 = be16 r9
         }
     }
 

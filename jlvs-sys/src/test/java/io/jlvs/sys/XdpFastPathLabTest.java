@@ -139,11 +139,20 @@ class XdpFastPathLabTest {
             assertThat(flows.counters(TCP, CLIENT, 40000, VIP, 80, counts)).isTrue();
             assertThat(counts).containsExactly(1, f.length);
 
+            // Ethernet padding after the datagram is not counted; a datagram longer than its frame is
+            // the worker's to drop
+            byte[] padded = Arrays.copyOf(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 0, 2), 60);
+            assertThat(program.testRun(padded)).isEqualTo(XDP_REDIRECT);
+            byte[] overlong = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 10, 2);
+            overlong[17] += 1;
+            seal(overlong);
+            byte[] before = overlong.clone();
+            assertThat(program.testRun(overlong)).isEqualTo(XDP_PASS);
+            assertThat(overlong).isEqualTo(before);
             // taking the entry back hands over its last counts and the next frame goes to the worker
-            assertThat(program.testRun(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 100, 2))).isEqualTo(XDP_REDIRECT);
             long[] last = new long[2];
             assertThat(flows.take(TCP, CLIENT, 40000, VIP, 80, last)).isTrue();
-            assertThat(last).containsExactly(2, f.length + 14 + 20 + 20 + 100);
+            assertThat(last).containsExactly(2, f.length + 14 + 20 + 20);
             assertThat(flows.take(TCP, CLIENT, 40000, VIP, 80, last)).isFalse();
             byte[] after = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 100, 2);
             assertThat(program.testRun(after)).isEqualTo(XDP_PASS);
