@@ -195,12 +195,39 @@ final class OffloadedFlows {
 
     /** Reads the direction's counters and hands the increase to the sink; false when the fast path lost the key. */
     private boolean settle(int id, int slot, int dir, boolean live) {
+        return read(id, slot, dir, false, live);
+    }
+
+    /** Takes the direction off the fast path and accounts what it forwarded until then. */
+    private void forgetKey(int id, int slot, int dir, boolean live) {
+        read(id, slot, dir, true, live);
+    }
+
+    /**
+     * The direction's counts (taking the key off the fast path when {@code take}), the increase handed to the
+     * sink. The key is the direction as its frames arrive: inbound (client, client port, virtual address,
+     * virtual port), outbound (real server, its port, client, client port).
+     */
+    private boolean read(int id, int slot, int dir, boolean take, boolean live) {
+        int protocol = table.protocol(id);
+        int src;
+        int sport;
+        int dst;
+        int dport;
+        if (dir == ConnTable.INPUT) {
+            src = (int) table.clientLo(id);
+            sport = table.clientPort(id);
+            dst = (int) table.virtualLo(id);
+            dport = table.virtualPort(id);
+        } else {
+            src = (int) table.destinationLo(id);
+            sport = table.destinationPort(id);
+            dst = (int) table.clientLo(id);
+            dport = table.clientPort(id);
+        }
         long[] c = counts;
-        boolean found = dir == ConnTable.INPUT
-                ? offload.counters(table.protocol(id), (int) table.clientLo(id), table.clientPort(id),
-                        (int) table.virtualLo(id), table.virtualPort(id), c)
-                : offload.counters(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
-                        (int) table.clientLo(id), table.clientPort(id), c);
+        boolean found = take ? offload.forget(protocol, src, sport, dst, dport, c)
+                : offload.counters(protocol, src, sport, dst, dport, c);
         if (found) {
             account(id, slot, dir, c, live);
         }
@@ -221,19 +248,6 @@ final class OffloadedFlows {
         last[at + 1] = c[1];
         if (packets > 0) {
             sink.moved(id, dir, packets, Math.max(0, bytes - packets * EthernetHeader.LENGTH), live);
-        }
-    }
-
-    /** Takes the direction off the fast path and accounts what it forwarded until then. */
-    private void forgetKey(int id, int slot, int dir, boolean live) {
-        long[] c = counts;
-        boolean found = dir == ConnTable.INPUT
-                ? offload.forget(table.protocol(id), (int) table.clientLo(id), table.clientPort(id),
-                        (int) table.virtualLo(id), table.virtualPort(id), c)
-                : offload.forget(table.protocol(id), (int) table.destinationLo(id), table.destinationPort(id),
-                        (int) table.clientLo(id), table.clientPort(id), c);
-        if (found) {
-            account(id, slot, dir, c, live);
         }
     }
 
