@@ -5,7 +5,11 @@
 # rate of 64-byte UDP datagrams (iperf3 -u -l 64) received with < 1 % loss, and each one's ratio to kernel
 # routing and to nftables DNAT. Root; not part of CI.
 # JLVS_LAB_PEER_NAPI=1 runs every mode with GRO on the switch ports facing the director (lab/up.sh).
-# Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)] [modes]
+# Usage: bench/packet.sh [seconds-per-run (default 10)] [wrk connections (default 32)] [modes] [rounds (default 1)]
+#   rounds > 1 measures the whole list of modes that many times, round by round (so that every mode sees the
+#   machine's slow and fast minutes alike), and reports each figure's median over the rounds.
+#   Before measuring, each mode gets 2 s of keep-alive and JLVS_BENCH_WARMUP (default 6) s of
+#   `Connection: close` requests, so that the JIT has compiled the connection set-up path too.
 #   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
 #   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, qdisc (transmit through the qdisc,
 #   no PACKET_QDISC_BYPASS), bypass, niceN (workers at nice -N), w2 (2 workers), xdp (AF_XDP sockets behind an
@@ -14,7 +18,8 @@
 #   with the fast path on veth), e.g. "nat nat+v3 nat+xdp nat+xdp+off0".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"
+secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"; rounds="${4:-1}"
+warmup="${JLVS_BENCH_WARMUP:-6}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 need=()
 for c in nginx wrk iperf3 nft ethtool python3; do command -v "$c" >/dev/null || need+=("$c"); done
@@ -24,6 +29,7 @@ need=("${need[@]/nginx/nginx-light}")
   && mvn -B -q -o dependency:build-classpath -pl jlvs-packet -Dmdep.outputFile=target/lab-classpath.txt) || exit 1
 trap '"$top/lab/down.sh"' EXIT
 trap 'exit 130' INT TERM
+# per mode and round ("MODE#R"), then per mode the median over the rounds
 declare -A close keep one iperf udp udpnote
 # One iperf3 UDP run of 64-byte datagrams at $2 pps (0: as fast as the sender can) to $1 for $secs s;
 # prints "sent-pps received-pps loss-%" (received = datagrams that arrived, from the receiver's report).
@@ -61,8 +67,9 @@ udp_search() {
   done
   echo "$best $note"
 }
+for ((round = 1; round <= rounds; round++)); do
 for mode in "${modes[@]}"; do
-  base="${mode%%+*}"; opts=""
+  base="${mode%%+*}"; opts=""; k="$mode#$round"
   IFS=+ read -r -a variants <<< "${mode#"$base"}"
   for v in "${variants[@]}"; do
     case "$v" in
@@ -87,18 +94,44 @@ for mode in "${modes[@]}"; do
   target=10.77.0.100; [[ "$base" == route ]] && target=10.77.1.11
   c() { ip netns exec jlab-cl "$@"; }
   c wrk -t1 -c"$conns" -d2s "http://$target/1k" >/dev/null 2>&1    # warm-up (JIT, ARP)
-  close[$mode]=$(c wrk -t2 -c"$conns" -d"${secs}s" -H 'Connection: close' "http://$target/1k" 2>/dev/null \
+  c wrk -t1 -c"$conns" -d"${warmup}s" -H 'Connection: close' "http://$target/1k" >/dev/null 2>&1
+  close[$k]=$(c wrk -t2 -c"$conns" -d"${secs}s" -H 'Connection: close' "http://$target/1k" 2>/dev/null \
     | awk '/Requests\/sec/ {print $2}')
-  keep[$mode]=$(c wrk -t2 -c"$conns" -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
-  one[$mode]=$(c wrk -t1 -c1 -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
-  iperf[$mode]=$(c iperf3 -c "$target" -p 5201 -t "$secs" -J 2>/dev/null \
+  keep[$k]=$(c wrk -t2 -c"$conns" -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
+  one[$k]=$(c wrk -t1 -c1 -d"${secs}s" "http://$target/1k" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
+  iperf[$k]=$(c iperf3 -c "$target" -p 5201 -t "$secs" -J 2>/dev/null \
     | awk -F: '/"bits_per_second"/ {v=$2} END {gsub(/[ ,]/,"",v); printf "%.2f", v/1e9}')
-  read -r udp[$mode] udpnote[$mode] < <(udp_search "$target")
-  echo "$mode: close ${close[$mode]} req/s, keep-alive ${keep[$mode]} req/s, one connection ${one[$mode]} req/s," \
-    "iperf3 ${iperf[$mode]} Gbit/s, UDP 64 B ${udp[$mode]} pkt/s with < 1% loss${udpnote[$mode]:+ (sender-limited)}" \
-    " (load $(cut -d' ' -f1 /proc/loadavg))"
+  read -r udp[$k] udpnote[$k] < <(udp_search "$target")
+  echo "$mode$( ((rounds > 1)) && echo " (round $round)"): close ${close[$k]} req/s, keep-alive ${keep[$k]} req/s," \
+    "one connection ${one[$k]} req/s, iperf3 ${iperf[$k]} Gbit/s," \
+    "UDP 64 B ${udp[$k]} pkt/s with < 1% loss${udpnote[$k]:+ (sender-limited)}  (load $(cut -d' ' -f1 /proc/loadavg))"
+done
+done
+# the median of the arguments (empty ones count as 0)
+median() { printf '%s\n' "${@/#/0}" | sort -g | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m + 0}'; }
+for mode in "${modes[@]}"; do
+  for fig in close keep one iperf udp; do
+    declare -n f="$fig"; vals=(); for ((r = 1; r <= rounds; r++)); do vals+=("${f[$mode#$r]:-}"); done
+    f[$mode]=$(median "${vals[@]}"); unset -n f
+  done
+  # sender-limited when it was so in at least half the rounds
+  n=0; for ((r = 1; r <= rounds; r++)); do [[ -n "${udpnote[$mode#$r]:-}" ]] && n=$((n + 1)); done
+  ((2 * n >= rounds)) && udpnote[$mode]=s
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+if ((rounds > 1)) && [[ -n "${close[dnat#1]+x}" ]]; then
+  printf '\nper round, ratios to dnat (close/keep/1conn/iperf/udp)\n'
+  for mode in "${modes[@]}"; do
+    line=$(printf '%-14s' "$mode")
+    for ((r = 1; r <= rounds; r++)); do
+      line+="  $(for fig in close keep one iperf udp; do declare -n f="$fig"
+        printf '%s/' "$(ratio "${f[$mode#$r]:-0}" "${f[dnat#$r]:-0}")"; unset -n f; done)"
+      line="${line%/}"
+    done
+    echo "$line"
+  done
+  echo "medians over $rounds rounds:"
+fi
 for ref in route dnat; do
   printf '\nratios to %s\n%-14s %12s %12s %12s %8s %10s %7s %7s %7s %7s %7s\n' "$ref" mode close-req/s keep-req/s \
     1conn-req/s Gbit/s udp-pkt/s close keep 1conn iperf udp
