@@ -130,17 +130,24 @@ if ((rounds > 1)) && [[ -n "${close[dnat#1]+x}" ]]; then
     done
     echo "$line"
   done
-  echo "medians over $rounds rounds:"
+  echo "below: each figure's median over the $rounds rounds, each ratio the median of the rounds' ratios"
 fi
+# a figure's ratio to the reference mode: the median over the rounds of the same-round ratios
+rratio() { # figure mode ref
+  local -n f="$1"; local r vals=()
+  for ((r = 1; r <= rounds; r++)); do vals+=("$(ratio "${f[$2#$r]:-0}" "${f[$3#$r]:-0}")"); done
+  [[ " ${vals[*]} " == *" - "* ]] && { echo -; return; }
+  printf '%.2f' "$(median "${vals[@]}")"
+}
 for ref in route dnat; do
+  [[ -n "${close[$ref#1]+x}" ]] || continue
   printf '\nratios to %s\n%-14s %12s %12s %12s %8s %10s %7s %7s %7s %7s %7s\n' "$ref" mode close-req/s keep-req/s \
     1conn-req/s Gbit/s udp-pkt/s close keep 1conn iperf udp
   for mode in "${modes[@]}"; do
     printf '%-14s %12s %12s %12s %8s %10s %7s %7s %7s %7s %7s\n' "$mode" "${close[$mode]:-}" "${keep[$mode]:-}" \
       "${one[$mode]:-}" "${iperf[$mode]:-}" "${udp[$mode]:-}${udpnote[$mode]:+*}" \
-      "$(ratio "${close[$mode]:-0}" "${close[$ref]:-0}")" "$(ratio "${keep[$mode]:-0}" "${keep[$ref]:-0}")" \
-      "$(ratio "${one[$mode]:-0}" "${one[$ref]:-0}")" "$(ratio "${iperf[$mode]:-0}" "${iperf[$ref]:-0}")" \
-      "$(ratio "${udp[$mode]:-0}" "${udp[$ref]:-0}")"
+      "$(rratio close "$mode" "$ref")" "$(rratio keep "$mode" "$ref")" "$(rratio one "$mode" "$ref")" \
+      "$(rratio iperf "$mode" "$ref")" "$(rratio udp "$mode" "$ref")"
   done
 done
 echo "udp: 64-byte iperf3 datagrams received per second with < 1% loss; * = the iperf3 sender was the limit"
