@@ -1,5 +1,6 @@
 package io.jlvs.packet;
 
+import io.jlvs.sys.XdpFlowMap;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -16,25 +17,28 @@ interface FlowOffload {
      * From now on rewrites the frames matching the key exactly as the frame at {@code offset} of {@code frame}
      * was rewritten (Ethernet addresses, IPv4 addresses, transport ports, TTL less one, checksums adjusted)
      * and sends them out of the link it left by. Call right after {@link io.jlvs.core.io.PacketIo#transmit}
-     * of that frame returned true. Replacing an offloaded key restarts its counters.
+     * of that frame returned true. Replacing an offloaded key restarts its counters. {@link #readAll} names
+     * the key by {@code owner}.
      *
      * @return false when the fast path cannot take the flow (its table is full, the frame is not eligible);
      *     nothing changed then
      */
-    boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame, long offset);
+    boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
+                    long offset);
 
     /**
-     * Frames and bytes (whole Ethernet frames, 14 bytes of header each) the fast path forwarded for the key
-     * since it was offloaded, into {@code counts[0]} and {@code counts[1]}.
+     * Hands {@code sink}, for every offloaded key, its owner and the frames and bytes (whole Ethernet frames,
+     * 14 bytes of header each) the fast path forwarded for it since it was offloaded, in a few calls
+     * whatever the number of keys. The sink must not offload or forget keys.
      *
-     * @return false when the key is not offloaded (counts untouched)
+     * @return the keys reported
      */
-    boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts);
+    int readAll(XdpFlowMap.CountSink sink);
 
     /**
      * Stops the fast path for the key (its next frames come to the worker again) and leaves in
-     * {@code counts} what it forwarded for the key until then, as {@link #counters} would, read in the same
-     * step as the removal so no frame goes uncounted.
+     * {@code counts[0]} and {@code counts[1]} the frames and bytes it forwarded for the key until then, read
+     * in the same step as the removal so no frame goes uncounted.
      *
      * @return false when the key was not offloaded (counts untouched)
      */

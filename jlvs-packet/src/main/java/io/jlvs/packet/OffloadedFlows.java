@@ -2,6 +2,7 @@ package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTable;
 import io.jlvs.core.state.DestinationState;
+import io.jlvs.sys.XdpFlowMap;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -13,8 +14,10 @@ import java.util.Arrays;
  * (client, client port, virtual address, virtual port), outbound (real server, its port, client, client
  * port), as the frames arrive.
  *
- * <p>Whatever the fast path forwarded is handed to a {@link Sink} once read: every second ({@link #sweep}),
- * and always before a direction is forgotten, so the statistics miss nothing. The per-id arrays are
+ * <p>Whatever the fast path forwarded is handed to a {@link Sink} once read: every second ({@link #sweep},
+ * which reads every offloaded direction's counts in a few calls, each direction named by its owner number
+ * {@code id << 1 | direction}), and always before a direction is forgotten, so the statistics miss nothing.
+ * The per-id arrays are
  * allocated once (8 bytes per connection of capacity); the per-offloaded-connection ones grow by doubling
  * up to the capacity, the only allocation, and rare. Owner: the worker thread.
  */
@@ -52,6 +55,10 @@ final class OffloadedFlows {
     private long[] last = new long[0];
     /** Per slot: the next-hop MAC of each direction when it was offloaded. */
     private long[] macs = new long[0];
+    /** Per slot and direction: the sweep that last found the direction in the fast path. */
+    private int[] seen = new int[0];
+    private int sweeps;
+    private final XdpFlowMap.CountSink reader = this::counted;
     private int count;
     private long lastSweep;
 
@@ -103,7 +110,7 @@ final class OffloadedFlows {
      */
     void offload(int id, int direction, int protocol, int src, int sport, int dst, int dport,
                  MemorySegment frame, long offset, long mac) {
-        if (!offload.offload(protocol, src, sport, dst, dport, frame, offset)) {
+        if (!offload.offload(id << 1 | direction, protocol, src, sport, dst, dport, frame, offset)) {
             word[id] |= REFUSED;
             return;
         }
@@ -115,6 +122,7 @@ final class OffloadedFlows {
         last[slot * 4 + direction * 2] = 0;
         last[slot * 4 + direction * 2 + 1] = 0;
         macs[slot * 2 + direction] = mac;
+        seen[slot * 2 + direction] = sweeps;
     }
 
     /** Accounts what the fast path forwarded for {@code id}, then stops it in both directions. */
@@ -162,14 +170,20 @@ final class OffloadedFlows {
     }
 
     /**
-     * At most once a second: accounts what the fast path forwarded since the last read, and forgets a
-     * direction whose next hop's MAC changed (or that the fast path no longer has).
+     * At most once a second: accounts what the fast path forwarded since the last read (every direction's
+     * counts in a few calls, {@link FlowOffload#readAll}), and forgets a direction whose next hop's MAC
+     * changed (or that the fast path no longer has).
      */
     void sweep(long nowNanos, NeighbourTable neighbours) {
         if (nowNanos - lastSweep < SECOND) {
             return;
         }
         lastSweep = nowNanos;
+        if (count == 0) {
+            return;
+        }
+        int sweep = ++sweeps;
+        offload.readAll(reader);
         // backwards: unlist moves the last connection into the freed slot, which was already visited
         for (int slot = count - 1; slot >= 0; slot--) {
             int id = ids[slot];
@@ -177,7 +191,7 @@ final class OffloadedFlows {
                 if ((word[id] & 1 << dir) == 0) {
                     continue;
                 }
-                if (!settle(id, slot, dir, true)) {
+                if (seen[slot * 2 + dir] != sweep) {
                     word[id] &= ~(1 << dir);
                     continue;
                 }
@@ -193,45 +207,36 @@ final class OffloadedFlows {
         }
     }
 
-    /** Reads the direction's counters and hands the increase to the sink; false when the fast path lost the key. */
-    private boolean settle(int id, int slot, int dir, boolean live) {
-        return read(id, slot, dir, false, live);
-    }
-
-    /** Takes the direction off the fast path and accounts what it forwarded until then. */
-    private void forgetKey(int id, int slot, int dir, boolean live) {
-        read(id, slot, dir, true, live);
+    /** One offloaded direction's counts as {@link #sweep} read them; owners no longer offloaded are ignored. */
+    private void counted(int owner, long frames, long bytes) {
+        int id = owner >>> 1;
+        int dir = owner & 1;
+        if (id >= capacity || (word[id] & 1 << dir) == 0) {
+            return;
+        }
+        int slot = slotOf[id] - 1;
+        seen[slot * 2 + dir] = sweeps;
+        counts[0] = frames;
+        counts[1] = bytes;
+        account(id, slot, dir, counts, true);
     }
 
     /**
-     * The direction's counts (taking the key off the fast path when {@code take}), the increase handed to the
-     * sink. The key is the direction as its frames arrive: inbound (client, client port, virtual address,
-     * virtual port), outbound (real server, its port, client, client port).
+     * Takes the direction off the fast path and accounts what it forwarded until then. The key is the
+     * direction as its frames arrive: inbound (client, client port, virtual address, virtual port), outbound
+     * (real server, its port, client, client port).
      */
-    private boolean read(int id, int slot, int dir, boolean take, boolean live) {
+    private void forgetKey(int id, int slot, int dir, boolean live) {
         int protocol = table.protocol(id);
-        int src;
-        int sport;
-        int dst;
-        int dport;
-        if (dir == ConnTable.INPUT) {
-            src = (int) table.clientLo(id);
-            sport = table.clientPort(id);
-            dst = (int) table.virtualLo(id);
-            dport = table.virtualPort(id);
-        } else {
-            src = (int) table.destinationLo(id);
-            sport = table.destinationPort(id);
-            dst = (int) table.clientLo(id);
-            dport = table.clientPort(id);
-        }
         long[] c = counts;
-        boolean found = take ? offload.forget(protocol, src, sport, dst, dport, c)
-                : offload.counters(protocol, src, sport, dst, dport, c);
+        boolean found = dir == ConnTable.INPUT
+                ? offload.forget(protocol, (int) table.clientLo(id), table.clientPort(id), (int) table.virtualLo(id),
+                        table.virtualPort(id), c)
+                : offload.forget(protocol, (int) table.destinationLo(id), table.destinationPort(id),
+                        (int) table.clientLo(id), table.clientPort(id), c);
         if (found) {
             account(id, slot, dir, c, live);
         }
-        return found;
     }
 
     /** Hands the increase of the direction's counts {@code c} since the last read to the sink. */
@@ -257,6 +262,7 @@ final class OffloadedFlows {
             ids = Arrays.copyOf(ids, n);
             last = Arrays.copyOf(last, n * 4);
             macs = Arrays.copyOf(macs, n * 2);
+            seen = Arrays.copyOf(seen, n * 2);
         }
         int slot = count++;
         ids[slot] = id;
@@ -272,6 +278,7 @@ final class OffloadedFlows {
             slotOf[moved] = slot + 1;
             System.arraycopy(last, end * 4, last, slot * 4, 4);
             System.arraycopy(macs, end * 2, macs, slot * 2, 2);
+            System.arraycopy(seen, end * 2, seen, slot * 2, 2);
         }
         slotOf[id] = 0;
     }

@@ -199,7 +199,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     }
 
     @Override
-    public boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame, long offset) {
+    public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
+                           long offset) {
         long ip = offset + EthernetHeader.LENGTH;
         if (flows == null || EthernetHeader.type(frame, offset) != EthernetHeader.TYPE_IPV4
                 || Ipv4Header.headerLength(frame, ip) != Ipv4Header.MIN_LENGTH) {
@@ -208,12 +209,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         long l4 = ip + Ipv4Header.MIN_LENGTH;
         return flows.put(protocol, src, sport, dst, dport, Ipv4Header.src(frame, ip), Wire.u16(frame, l4),
                 Ipv4Header.dst(frame, ip), Wire.u16(frame, l4 + 2), ifindex[sendingLink],
-                EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset));
+                EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner);
     }
 
     @Override
-    public boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts) {
-        return flows.counters(protocol, src, sport, dst, dport, counts);
+    public int readAll(XdpFlowMap.CountSink sink) {
+        return flows.readAll(sink);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jlvs.packet;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.sys.XdpFlowMap;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,11 +33,14 @@ final class FakeFlowOffload implements FlowOffload {
     final Map<Key, Rewrite> offloaded = new LinkedHashMap<>();
     final List<Key> forgotten = new ArrayList<>();
     private final Map<Key, long[]> counters = new HashMap<>();
+    private final Map<Key, Integer> owners = new HashMap<>();
     boolean accept = true;
     int offloadCalls;
+    int readAllCalls;
 
     @Override
-    public boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame, long offset) {
+    public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
+                           long offset) {
         offloadCalls++;
         if (!accept) {
             return false;
@@ -48,24 +52,24 @@ final class FakeFlowOffload implements FlowOffload {
                 address(Ipv4Header.dst(frame, ip)), Wire.u16(frame, l4 + 2), Ipv4Header.ttl(frame, ip),
                 EthernetHeader.dst(frame, offset)));
         counters.put(key, new long[2]);
+        owners.put(key, owner);
         return true;
     }
 
     @Override
-    public boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts) {
-        long[] c = counters.get(key(protocol, src, sport, dst, dport));
-        if (c == null) {
-            return false;
+    public int readAll(XdpFlowMap.CountSink sink) {
+        readAllCalls++;
+        for (Map.Entry<Key, long[]> e : counters.entrySet()) {
+            sink.counted(owners.get(e.getKey()), e.getValue()[0], e.getValue()[1]);
         }
-        counts[0] = c[0];
-        counts[1] = c[1];
-        return true;
+        return counters.size();
     }
 
     @Override
     public boolean forget(int protocol, int src, int sport, int dst, int dport, long[] counts) {
         Key key = key(protocol, src, sport, dst, dport);
         offloaded.remove(key);
+        owners.remove(key);
         long[] c = counters.remove(key);
         forgotten.add(key);
         if (c == null) {

@@ -26,6 +26,7 @@ import io.jlvs.packet.FakeFlowOffload.Key;
 import io.jlvs.packet.FakeFlowOffload.Rewrite;
 import io.jlvs.packet.sync.SyncEventRing;
 import io.jlvs.packet.sync.SyncMessageWriter;
+import io.jlvs.sys.XdpFlowMap;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -119,7 +120,9 @@ class FlowOffloadTest {
             d.dataplane.runOnce();
             assertThat(service(d).stats()).as("not read within the second").isEqualTo(afterWorker);
 
+            int reads = fast.readAllCalls;
             d.advance(1);
+            assertThat(fast.readAllCalls - reads).as("one read of all directions per sweep").isEqualTo(1);
             StatsSample swept = service(d).stats();
             assertThat(swept).isEqualTo(new StatsSample(1, afterWorker.inPackets() + 10,
                     afterWorker.outPackets() + 4, afterWorker.inBytes() + 10 * workerBytes,
@@ -521,20 +524,29 @@ class FlowOffloadTest {
     void theWorkerAllocatesNothingPerPacketWithAFastPath() throws Exception {
         FlowOffload quiet = new FlowOffload() {
             private long calls;
+            /** The owners offloaded since the last readAll. */
+            private final int[] owners = new int[4096];
+            private int owned;
 
             @Override
-            public boolean offload(int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
-                                   long offset) {
+            public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport,
+                                   MemorySegment frame, long offset) {
                 calls++;
+                if (owned < owners.length) {
+                    owners[owned++] = owner;
+                }
                 return true;
             }
 
             @Override
-            public boolean counters(int protocol, int src, int sport, int dst, int dport, long[] counts) {
-                calls++;
-                counts[0] = calls;
-                counts[1] = calls * DATA_FRAME;
-                return true;
+            public int readAll(XdpFlowMap.CountSink sink) {
+                for (int i = 0; i < owned; i++) {
+                    calls++;
+                    sink.counted(owners[i], calls, calls * DATA_FRAME);
+                }
+                int n = owned;
+                owned = 0;
+                return n;
             }
 
             @Override

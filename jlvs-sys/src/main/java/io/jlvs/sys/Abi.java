@@ -87,6 +87,7 @@ final class Abi {
     static final int BPF_LINK_CREATE = 28;
     static final int BPF_PROG_TEST_RUN = 10;
     static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
+    static final int BPF_MAP_LOOKUP_BATCH = 24;
     static final int BPF_MAP_TYPE_HASH = 1;
     static final int BPF_MAP_TYPE_XSKMAP = 17;
     static final int BPF_PROG_TYPE_XDP = 6;

@@ -10,18 +10,19 @@ import java.nio.ByteOrder;
  * map from one direction of a connection, as its frames arrive (protocol, source and destination address
  * and port), to the rewrite the worker chose for it (Ethernet addresses, IPv4 addresses, ports, the link to
  * leave by) with the two checksum adjustments computed here once, plus the frames and bytes the program
- * forwarded. The program adds the counts; this side writes and removes entries and reads the counts.
- * Owner: one worker thread.
+ * forwarded, and an owner number the program ignores (the worker's name for the connection direction). The
+ * program adds the counts; this side writes and removes entries and reads the counts, one key at a time or
+ * all of them in a few calls ({@link #readAll}). Owner: one worker thread.
  *
  * <p>Layout (little-endian host). Key, 16 bytes: source address, destination address, source port,
- * destination port (all as on the wire), protocol, 3 zero bytes. Value, 48 bytes: new source address, new
+ * destination port (all as on the wire), protocol, 3 zero bytes. Value, 56 bytes: new source address, new
  * destination address, new ports (as on the wire), egress ifindex, destination MAC, source MAC, IPv4 and
  * transport checksum adjustments (RFC 1624 one's-complement sums, stored so that the program's
- * little-endian 16-bit loads of both field and adjustment add up right), frames, bytes.
+ * little-endian 16-bit loads of both field and adjustment add up right), frames, bytes, owner, 4 zero bytes.
  */
 public final class XdpFlowMap implements AutoCloseable {
     static final int KEY_SIZE = 16;
-    static final int VALUE_SIZE = 48;
+    static final int VALUE_SIZE = 56;
     static final int V_SRC = 0;
     static final int V_DST = 4;
     static final int V_PORTS = 8;
@@ -32,6 +33,9 @@ public final class XdpFlowMap implements AutoCloseable {
     static final int V_L4_DELTA = 30;
     static final int V_FRAMES = 32;
     static final int V_BYTES = 40;
+    static final int V_OWNER = 48;
+    /** Entries {@link #readAll} asks for per call at first (it doubles this when a hash bucket holds more). */
+    private static final int FIRST_BATCH = 256;
     /** A TTL decrement as a change of the TTL/protocol word: one's-complement minus 0x0100. */
     private static final int TTL_DECREMENT = 0xfeff;
 
@@ -52,12 +56,28 @@ public final class XdpFlowMap implements AutoCloseable {
     private boolean closed;
     /** False once the kernel refused BPF_MAP_LOOKUP_AND_DELETE_ELEM on a hash map (before 5.14). */
     private boolean takeSupported = true;
+    /** {@link #readAll}'s batch position tokens (a hash map's is a bucket number) and buffers. */
+    private final MemorySegment batchIn;
+    private final MemorySegment batchOut;
+    private MemorySegment batchKeys;
+    private MemorySegment batchValues;
+    private int batchEntries;
+
+    /** Receives {@link #readAll}'s entries. */
+    @FunctionalInterface
+    public interface CountSink {
+        /** The entry put with {@code owner} has forwarded {@code frames} frames of {@code bytes} bytes so far. */
+        void counted(int owner, long frames, long bytes);
+    }
 
     private XdpFlowMap(int capacity) {
         this.capacity = capacity;
         this.attr = arena.allocate(128, 8);
         this.key = arena.allocate(KEY_SIZE, 8);
         this.value = arena.allocate(VALUE_SIZE, 8);
+        this.batchIn = arena.allocate(8, 8);
+        this.batchOut = arena.allocate(8, 8);
+        batchBuffers(Math.min(FIRST_BATCH, capacity));
         try {
             this.fd = BpfMaps.create(sys, attr, Abi.BPF_MAP_TYPE_HASH, KEY_SIZE, VALUE_SIZE, capacity, "jlvs_flows");
         } catch (RuntimeException e) {
@@ -104,12 +124,12 @@ public final class XdpFlowMap implements AutoCloseable {
      * Frames of {@code protocol} (TCP or UDP) from {@code src:sport} to {@code dst:dport} leave from now on as
      * {@code newSrc:newSport} to {@code newDst:newDport}, TTL less one, with Ethernet destination
      * {@code dstMac} and source {@code srcMac} (48 bits each), out of interface {@code ifindex}. Replaces an
-     * entry of the same key (its counts restart at 0).
+     * entry of the same key (its counts restart at 0). {@link #readAll} reports the entry with {@code owner}.
      *
      * @return false when the table is full
      */
     public boolean put(int protocol, int src, int sport, int dst, int dport, int newSrc, int newSport, int newDst,
-                       int newDport, int ifindex, long dstMac, long srcMac) {
+                       int newDport, int ifindex, long dstMac, long srcMac, int owner) {
         key(protocol, src, sport, dst, dport);
         value.fill((byte) 0);
         value.set(BE32, V_SRC, newSrc);
@@ -122,6 +142,7 @@ public final class XdpFlowMap implements AutoCloseable {
         int addresses = change(src, newSrc) + change(dst, newDst);
         value.set(BE16, V_IP_DELTA, (short) fold(addresses + TTL_DECREMENT));
         value.set(BE16, V_L4_DELTA, (short) fold(addresses + word(sport, newSport) + word(dport, newDport)));
+        value.set(ValueLayout.JAVA_INT, V_OWNER, owner);
         attr(true, 0);
         try {
             sys.bpf(Abi.BPF_MAP_UPDATE_ELEM, attr, "BPF_MAP_UPDATE_ELEM jlvs_flows");
@@ -206,6 +227,60 @@ public final class XdpFlowMap implements AutoCloseable {
         }
         boolean found = counters(protocol, src, sport, dst, dport, counts);
         return remove(protocol, src, sport, dst, dport) && found;
+    }
+
+    /**
+     * Hands every entry's owner, frames and bytes to {@code sink}, read {@value #FIRST_BATCH} or more entries
+     * per system call (BPF_MAP_LOOKUP_BATCH, Linux 5.6+; the fast path's BPF link needs 5.9 anyway). The
+     * sink must not change the table. Allocates nothing unless a hash bucket holds more entries than a batch
+     * (then the batch doubles, once).
+     *
+     * @return the entries read
+     */
+    public int readAll(CountSink sink) {
+        int total = 0;
+        boolean first = true;
+        while (true) {
+            attr.fill((byte) 0);
+            attr.set(ValueLayout.JAVA_LONG, 0, first ? 0 : batchIn.address());
+            attr.set(ValueLayout.JAVA_LONG, 8, batchOut.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, batchKeys.address());
+            attr.set(ValueLayout.JAVA_LONG, 24, batchValues.address());
+            attr.set(ValueLayout.JAVA_INT, 32, batchEntries);
+            attr.set(ValueLayout.JAVA_INT, 36, fd);
+            boolean last = false;
+            try {
+                sys.bpf(Abi.BPF_MAP_LOOKUP_BATCH, attr, "BPF_MAP_LOOKUP_BATCH jlvs_flows");
+            } catch (NativeIoException e) {
+                if (e.is(Errno.ENOSPC) && batchEntries < capacity) {
+                    // a bucket holds more entries than one batch: nothing was read, ask again with room
+                    batchBuffers(Math.min(capacity, batchEntries * 2));
+                    continue;
+                }
+                if (!e.is(Errno.ENOENT)) {
+                    throw e;
+                }
+                last = true; // the end of the table; what this call read is still in the buffers
+            }
+            int n = attr.get(ValueLayout.JAVA_INT, 32);
+            for (int i = 0; i < n; i++) {
+                long at = (long) i * VALUE_SIZE;
+                sink.counted(batchValues.get(ValueLayout.JAVA_INT, at + V_OWNER), batchValues.get(U64, at + V_FRAMES),
+                        batchValues.get(U64, at + V_BYTES));
+            }
+            total += n;
+            if (last) {
+                return total;
+            }
+            batchIn.copyFrom(batchOut);
+            first = false;
+        }
+    }
+
+    private void batchBuffers(int entries) {
+        batchEntries = entries;
+        batchKeys = arena.allocate((long) entries * KEY_SIZE, 8);
+        batchValues = arena.allocate((long) entries * VALUE_SIZE, 8);
     }
 
     /** Removes the key's entry; false when there was none. */

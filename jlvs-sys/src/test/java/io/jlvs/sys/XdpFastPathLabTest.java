@@ -120,7 +120,7 @@ class XdpFastPathLabTest {
     void anOffloadedTcpSegmentLeavesRewrittenWithChecksumsAReceiverAccepts() throws Exception {
         withProgram(64, (flows, program, ifindex) -> {
             assertThat(flows.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 8080, ifindex, SERVER_MAC,
-                    DIRECTOR_MAC2)).isTrue();
+                    DIRECTOR_MAC2, 1)).isTrue();
             byte[] f = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 300, 1);
 
             assertThat(program.testRun(f)).isEqualTo(XDP_REDIRECT);
@@ -175,7 +175,7 @@ class XdpFastPathLabTest {
                 int newSport = r.nextInt(65536);
                 int newDport = r.nextInt(65536);
                 flows.put(protocol, src, sport, dst, dport, newSrc, newSport, newDst, newDport, ifindex,
-                        SERVER_MAC, DIRECTOR_MAC);
+                        SERVER_MAC, DIRECTOR_MAC, i);
                 byte[] f = frame(protocol, src, sport, dst, dport, ACK, r.nextInt(200), i);
                 f[22] = (byte) (2 + r.nextInt(254));
                 seal(f);
@@ -198,7 +198,7 @@ class XdpFastPathLabTest {
     void aUdpDatagramWithoutChecksumKeepsNone() throws Exception {
         withProgram(64, (flows, program, ifindex) -> {
             flows.put(UDP, SERVER, 5201, CLIENT, 40000, VIP, 5201, CLIENT, 40000, ifindex, CLIENT_MAC,
-                    DIRECTOR_MAC);
+                    DIRECTOR_MAC, 1);
             byte[] f = frame(UDP, SERVER, 5201, CLIENT, 40000, 0, 64, 3);
             f[40] = 0;
             f[41] = 0;
@@ -214,7 +214,7 @@ class XdpFastPathLabTest {
     @Test
     void framesTheWorkerMustSeePassUntouched() throws Exception {
         withProgram(64, (flows, program, ifindex) -> {
-            flows.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 80, ifindex, SERVER_MAC, DIRECTOR_MAC);
+            flows.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 80, ifindex, SERVER_MAC, DIRECTOR_MAC, 1);
             byte[][] cases = {
                 frame(TCP, CLIENT, 40000, VIP, 80, 0x02, 0, 1), // SYN
                 frame(TCP, CLIENT, 40000, VIP, 80, 0x11, 0, 1), // FIN+ACK
@@ -244,12 +244,51 @@ class XdpFastPathLabTest {
     }
 
     @Test
+    void readAllReportsEveryEntryOnceWithItsOwnerAndCounts() throws Exception {
+        // more entries than one batch (256), so the reading goes on from where each call stopped
+        int entries = 1000;
+        withProgram(entries, (flows, program, ifindex) -> {
+            for (int i = 0; i < entries; i++) {
+                assertThat(flows.put(TCP, CLIENT, 1000 + i, VIP, 80, CLIENT, 1000 + i, SERVER, 80, ifindex,
+                        SERVER_MAC, DIRECTOR_MAC, 7 * i + 3)).isTrue();
+            }
+            // entry i forwards i % 3 frames of 54 + i % 50 bytes
+            for (int i = 0; i < entries; i++) {
+                for (int k = 0; k < i % 3; k++) {
+                    assertThat(program.testRun(frame(TCP, CLIENT, 1000 + i, VIP, 80, ACK, i % 50, k)))
+                            .isEqualTo(XDP_REDIRECT);
+                }
+            }
+            long[][] seen = new long[entries][];
+            int read = flows.readAll((owner, frames, bytes) -> {
+                assertThat((owner - 3) % 7).as("owner %d", owner).isZero();
+                int i = (owner - 3) / 7;
+                assertThat(seen[i]).as("entry %d reported twice", i).isNull();
+                seen[i] = new long[] {frames, bytes};
+            });
+            assertThat(read).isEqualTo(entries);
+            for (int i = 0; i < entries; i++) {
+                assertThat(seen[i]).as("entry %d", i).containsExactly(i % 3, (long) (i % 3) * (54 + i % 50));
+            }
+            for (int i = 0; i < entries; i += 2) {
+                flows.remove(TCP, CLIENT, 1000 + i, VIP, 80);
+            }
+            int[] owners = {0};
+            assertThat(flows.readAll((owner, frames, bytes) -> owners[0]++)).isEqualTo(entries / 2);
+            assertThat(owners[0]).isEqualTo(entries / 2);
+        });
+        withProgram(4, (flows, program, ifindex) -> assertThat(flows.readAll((o, f, b) -> {
+            throw new AssertionError("an empty table has nothing to report");
+        })).isZero());
+    }
+
+    @Test
     void aFullTableRefusesMoreFlows() throws Exception {
         withProgram(2, (flows, program, ifindex) -> {
-            assertThat(flows.put(TCP, CLIENT, 1, VIP, 80, CLIENT, 1, SERVER, 80, ifindex, 1, 2)).isTrue();
-            assertThat(flows.put(TCP, CLIENT, 2, VIP, 80, CLIENT, 2, SERVER, 80, ifindex, 1, 2)).isTrue();
-            assertThat(flows.put(TCP, CLIENT, 3, VIP, 80, CLIENT, 3, SERVER, 80, ifindex, 1, 2)).isFalse();
-            assertThat(flows.put(TCP, CLIENT, 1, VIP, 80, CLIENT, 1, SERVER, 81, ifindex, 1, 2))
+            assertThat(flows.put(TCP, CLIENT, 1, VIP, 80, CLIENT, 1, SERVER, 80, ifindex, 1, 2, 0)).isTrue();
+            assertThat(flows.put(TCP, CLIENT, 2, VIP, 80, CLIENT, 2, SERVER, 80, ifindex, 1, 2, 0)).isTrue();
+            assertThat(flows.put(TCP, CLIENT, 3, VIP, 80, CLIENT, 3, SERVER, 80, ifindex, 1, 2, 0)).isFalse();
+            assertThat(flows.put(TCP, CLIENT, 1, VIP, 80, CLIENT, 1, SERVER, 81, ifindex, 1, 2, 0))
                     .as("replacing an entry needs no room").isTrue();
         });
     }
