@@ -107,6 +107,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long replied;
     private long passed;
     private long fastPathPackets;
+    /** The frame being handled came with a transport checksum left for the card, finished here. */
+    private boolean partialChecksum;
+    private long checksumsCompleted;
     private Verdict lastVerdict;
     private DropReason lastDrop;
 
@@ -308,6 +311,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return fastPathPackets;
     }
 
+    /**
+     * TCP and UDP segments that arrived with their checksum left for the network card (a sender on this
+     * host, over veth or a bridge with checksum offload) and were finished by the worker.
+     */
+    public long checksumsCompleted() {
+        return checksumsCompleted;
+    }
+
     /** Connections with a direction on the fast path now. */
     public int offloadedConnections() {
         OffloadedFlows o = offloaded;
@@ -377,6 +388,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     private Verdict handle(MemorySegment s, long off, int len) {
+        partialChecksum = false;
         int l2 = EthernetHeader.headerLength(s, off, len);
         if (l2 < 0) {
             return drop(DropReason.SHORT_FRAME);
@@ -451,6 +463,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                     return DropReason.BAD_TCP_OFFSET;
                 }
                 info = TcpHeader.flags(s, l4);
+                partialChecksum = InternetChecksum.completePartial(s, l4, l4len, src, dst, proto,
+                        TcpHeader.CHECKSUM);
             }
             case Ipv4Header.PROTO_UDP -> {
                 if (l4len < UdpHeader.LENGTH) {
@@ -461,8 +475,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                     return DropReason.BAD_UDP_LENGTH;
                 }
                 info = 0;
+                partialChecksum = InternetChecksum.completePartial(s, l4, ulen, src, dst, proto, UdpHeader.CHECKSUM);
             }
             default -> {
+                partialChecksum = false;
                 if (l4len < SctpHeader.MIN_WITH_CHUNK) {
                     return DropReason.SHORT_FRAME;
                 }
@@ -474,6 +490,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         sport = Wire.u16(s, l4);
         dport = Wire.u16(s, l4 + 2);
+        if (partialChecksum) {
+            checksumsCompleted++;
+        }
         return null;
     }
 
@@ -762,6 +781,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 return;
             }
         } else if (proto != Ipv4Header.PROTO_UDP) {
+            return;
+        }
+        if (partialChecksum) {
+            // the fast path adjusts full checksums only; this sender's stay with the worker
+            o.refuse(id);
             return;
         }
         byte method = connMethod[id];

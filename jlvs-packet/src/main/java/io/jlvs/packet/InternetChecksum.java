@@ -64,4 +64,35 @@ public final class InternetChecksum {
                 + (updated >>> 16) + (updated & 0xffff);
         return ~fold(acc) & 0xffff;
     }
+
+    /**
+     * Finishes, in place, the transport checksum of a segment whose sender left it for the network card
+     * (Linux CHECKSUM_PARTIAL: a sender on the same host whose frames reach us over veth or a bridge with
+     * checksum offload on keep it so, and AF_PACKET and AF_XDP copy them out as they are): the field at
+     * {@code fieldAt} then holds only the folded pseudo-header sum. A field equal to that sum whose segment
+     * does not verify is taken for one and replaced by the full checksum (UDP: a computed 0 as 0xffff); a
+     * segment that verifies is left alone. The whole segment is summed only for such a candidate.
+     *
+     * @param length the transport length (the pseudo-header's, and the bytes summed)
+     * @return true when the checksum was finished here
+     */
+    public static boolean completePartial(MemorySegment s, long l4, int length, int src, int dst, int protocol,
+                                          int fieldAt) {
+        int field = Wire.u16(s, l4 + fieldAt);
+        int pseudo = pseudoHeader(src, dst, protocol, length);
+        if (field != pseudo) {
+            return false;
+        }
+        int segment = sum(s, l4, length, 0);
+        if (fold((long) pseudo + segment) == 0xffff) {
+            return false;
+        }
+        // the field (the pseudo-header sum) is part of the segment's sum: the full sum is the segment's
+        int checksum = finish(segment);
+        if (checksum == 0 && protocol == Ipv4Header.PROTO_UDP) {
+            checksum = 0xffff;
+        }
+        Wire.u16(s, l4 + fieldAt, checksum);
+        return true;
+    }
 }

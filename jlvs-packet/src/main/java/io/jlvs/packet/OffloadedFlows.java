@@ -104,6 +104,11 @@ final class OffloadedFlows {
         return (w & (REFUSED | 1 << direction)) == 0 && w >>> SEEN_SHIFT >= afterPackets;
     }
 
+    /** Never offers connection {@code id} to the fast path (until its id starts afresh). */
+    void refuse(int id) {
+        word[id] |= REFUSED;
+    }
+
     /**
      * Hands the direction to the fast path, the key as the frame arrived, {@code frame} at {@code offset}
      * as it was just transmitted (towards {@code mac}). A refusal marks the connection: it is not asked again.

@@ -321,7 +321,8 @@ public final class PacketDirector implements AutoCloseable {
     /**
      * Frames the workers handled, by event: {@code received}, {@code forwarded}, {@code replied} (ARP),
      * {@code passed} (left to the kernel), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
-     * path, accounted once a second), {@code neighbour_probes}.
+     * path, accounted once a second), {@code neighbour_probes}, {@code checksum_completed} (TCP/UDP
+     * checksums a sender on this host left for the network card, finished by the worker).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -331,6 +332,7 @@ public final class PacketDirector implements AutoCloseable {
             out.put(name, all.get(name));
         }
         out.put("fast_path", all.get("fast_path_packets"));
+        out.put("checksum_completed", all.get("checksums_completed"));
         return out;
     }
 
@@ -346,7 +348,7 @@ public final class PacketDirector implements AutoCloseable {
     /**
      * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
      * (frames the kernel dropped because a ring was full), neighbour_probes, fast_path_packets,
-     * offloaded_connections, and one {@code drop_<reason>} per {@link DropReason} (lower case). Values read
+     * offloaded_connections, checksums_completed, and one {@code drop_<reason>} per {@link DropReason} (lower case). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
      */
     public Map<String, Long> counters() {
@@ -359,7 +361,9 @@ public final class PacketDirector implements AutoCloseable {
         long ring = 0;
         long fastPath = 0;
         long offloaded = 0;
+        long completed = 0;
         for (Worker w : workers) {
+            completed += w.dataplane.checksumsCompleted();
             fastPath += w.dataplane.fastPathPackets();
             offloaded += w.dataplane.offloadedConnections();
             frames += w.dataplane.frames();
@@ -377,6 +381,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("ring_drops", ring);
         out.put("fast_path_packets", fastPath);
         out.put("offloaded_connections", offloaded);
+        out.put("checksums_completed", completed);
         out.put("neighbour_probes", neighbours.probes());
         for (DropReason r : DropReason.values()) {
             long sum = 0;
