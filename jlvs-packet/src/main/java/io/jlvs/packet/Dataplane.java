@@ -417,7 +417,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return drop(DropReason.BAD_IP_LENGTH);
         }
         if (total > avail) {
-            return drop(DropReason.SHORT_FRAME);
+            return drop(total > mtu ? DropReason.OVERSIZED : DropReason.SHORT_FRAME);
         }
         if (!Ipv4Header.checksumValid(s, ip, ihl)) {
             return drop(DropReason.BAD_IP_CHECKSUM);

@@ -4,6 +4,12 @@ package io.jlvs.packet;
 public enum DropReason {
     /** Shorter than its Ethernet, IPv4 or transport header, or than the IPv4 total length says. */
     SHORT_FRAME,
+    /**
+     * An IPv4 total length beyond both the frame and the link's MTU: segments merged before the data plane
+     * saw them (GRO or LRO on a link, which the data plane turns off; or a sender on this host whose veth
+     * hands over unsegmented GSO packets). Only the frame's start reached us, so it cannot be sent on.
+     */
+    OVERSIZED,
     /** Neither IPv4 nor ARP (IPv6 is not handled yet), or an IP version other than 4. */
     NOT_IPV4,
     /** IHL below 5 or beyond the frame. */

@@ -53,6 +53,7 @@ public final class PacketDirector implements AutoCloseable {
     private final Thread refresher;
     private final RtNetlink rtnl;
     private final FwmarkClassifier classifier;
+    private final ReceiveOffloads offloads;
     private volatile boolean running = true;
     private volatile FilterState filter;
     private boolean closed;
@@ -67,6 +68,7 @@ public final class PacketDirector implements AutoCloseable {
         final WorkerLinks io;
         final Thread thread;
         volatile long ringDrops;
+        private boolean warnedOversized;
 
         Worker(int id, int fanoutBase) {
             XdpLinkGroupIo xdp = null;
@@ -117,6 +119,13 @@ public final class PacketDirector implements AutoCloseable {
                     if (now - nextStats > 0) {
                         ringDrops = io.ringDrops();
                         nextStats = now + TimeUnit.SECONDS.toNanos(1);
+                        if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
+                            warnedOversized = true;
+                            LOG.log(System.Logger.Level.WARNING, "frames longer than the MTU reach the packet "
+                                    + "data plane and are dropped (drop_oversized): merged segments, from GRO/LRO "
+                                    + "on a link or GSO from a sender on this host over veth; turn tso and gso "
+                                    + "off on the sending side (ethtool -K DEV tso off gso off)");
+                        }
                     }
                 }
             } catch (RuntimeException e) {
@@ -157,9 +166,11 @@ public final class PacketDirector implements AutoCloseable {
                 throw new IllegalStateException(r.message());
             }
         }
+        this.offloads = ReceiveOffloads.turnOff(settings.interfaces());
         try {
             this.rtnl = RtNetlink.open();
         } catch (NativeIoException e) {
+            offloads.close();
             throw new IllegalStateException("packet data plane cannot start: rtnetlink refused: " + e.getMessage());
         }
         try {
@@ -194,6 +205,7 @@ public final class PacketDirector implements AutoCloseable {
         } catch (RuntimeException e) {
             removeGuardQuietly();
             rtnl.close();
+            offloads.close();
             throw e;
         }
         this.refresher = Thread.ofPlatform().name("jlvs-neighbours").daemon(true).unstarted(this::refreshLoop);
@@ -408,7 +420,10 @@ public final class PacketDirector implements AutoCloseable {
         return guard == null ? "" : filter.guardScript();
     }
 
-    /** Stops the workers (waiting up to 5 s each), closes the sockets and removes the nftables table. */
+    /**
+     * Stops the workers (waiting up to 5 s each), closes the sockets, removes the nftables table and turns
+     * back on the receive offloads it turned off.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -423,6 +438,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         join(refresher);
         removeGuardQuietly();
+        offloads.close();
     }
 
     private static void join(Thread t) {

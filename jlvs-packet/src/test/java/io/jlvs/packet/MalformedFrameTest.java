@@ -68,6 +68,11 @@ class MalformedFrameTest {
                     PacketBuilder.put16(f, IP + 2, 200);
                     return f;
                 }), DropReason.SHORT_FRAME),
+                Arguments.of("merged segments cut to the ring slot (total length 30,000 > MTU)",
+                        edit(tcpSyn(), true, f -> {
+                            PacketBuilder.put16(f, IP + 2, 30_000);
+                            return f;
+                        }), DropReason.OVERSIZED),
                 Arguments.of("bad IP checksum", edit(tcpSyn(), false, set(IP + 11, 0x5a)), DropReason.BAD_IP_CHECKSUM),
                 Arguments.of("first fragment (MF)", PacketBuilder.tcp(CLIENT, 40000, VIP, 80).fragment(true, 0).build(),
                         DropReason.FRAGMENT),

@@ -145,6 +145,9 @@ final class PacketLab implements AutoCloseable {
         }
         Path big = dir.resolve("www/big.bin");
         Shell.run(List.of("sh", "-c", "head -c " + BIG_BYTES + " /dev/urandom > " + big), 60).orThrow("big file");
+        if (Boolean.parseBoolean(options.get("jlvs.lab.hostOffloads"))) {
+            hostOffloadsOn();
+        }
         capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
                 "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
         startDirector();
@@ -242,11 +245,13 @@ final class PacketLab implements AutoCloseable {
     }
 
     /**
-     * Turns transmit checksum offload on for every veth of the lab, both ends (the links are built with it off):
-     * the client's and real servers' segments then reach the director with their checksums left for the card
-     * (CHECKSUM_PARTIAL), as from containers on the director's own host.
+     * Option {@code jlvs.lab.hostOffloads=true}, before the director starts: transmit checksum offload on for
+     * every veth of the lab, both ends (the links are built with it off), so the client's and real servers'
+     * segments reach the director with their checksums left for the card (CHECKSUM_PARTIAL), as from
+     * containers on the director's own host; and GRO on the director's links, as on a NIC by default (the
+     * peers keep segmenting, as frames from a wire arrive one by one).
      */
-    void checksumOffloadOn() throws IOException {
+    private void hostOffloadsOn() throws IOException {
         sh(cl, "ethtool", "-K", "eth0", "tx", "on");
         List<String> ports = new ArrayList<>(List.of("pcl", "pd0"));
         if (nat()) {
@@ -258,6 +263,38 @@ final class PacketLab implements AutoCloseable {
         }
         for (String p : ports) {
             sh(sw, "ethtool", "-K", p, "tx", "on");
+        }
+        for (String link : directorLinks()) {
+            sh(director, "ethtool", "-K", link, "gro", "on");
+        }
+    }
+
+    /** The director's links. */
+    List<String> directorLinks() {
+        return nat() ? List.of("eth0", "eth1") : List.of("eth0");
+    }
+
+    /** Whether GRO is on for the director's {@code link} ({@code ethtool -k}). */
+    boolean directorGro(String link) throws IOException {
+        return lab.exec(director, "ethtool", "-k", link).output().contains("generic-receive-offload: on");
+    }
+
+    /** Stops the director (as at the end of the lab), leaving the namespaces up. */
+    void stopDirector() throws IOException {
+        if (child == null) {
+            return;
+        }
+        toChild.println("quit");
+        try {
+            if (!child.waitFor(15, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+                throw new IOException("director did not stop within 15 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            child = null;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.testkit.Shell;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -11,21 +12,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * NAT between a client and real servers that leave their TCP checksums to the network card (veth with
- * checksum offload on, as containers on the director's host do): every request is answered, because the
- * worker finishes those checksums, with AF_PACKET rings and with AF_XDP plus the fast path. Before, every
- * connection failed (the real servers counted TcpInCsumErrors).
+ * NAT on a host whose links keep their usual offloads: clients and real servers that leave their TCP
+ * checksums to the network card (veth with checksum offload on, as containers on the director's host do),
+ * and GRO on the director's links (on by default on most NICs). Every request is answered, because the
+ * worker finishes those checksums, and a 20 MB download arrives intact, because the data plane turns GRO
+ * off while it runs (and back on when it stops); with AF_PACKET rings and with AF_XDP plus the fast path.
+ * Before, every connection failed (the real servers counted TcpInCsumErrors) and, with GRO on, downloads
+ * stalled (merged frames did not fit the rings).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PartialChecksumLabTest {
     private static final int REQUESTS = 20;
+    private static final long DOWNLOAD = 20L * 1024 * 1024;
 
     @ParameterizedTest(name = "AF_XDP: {0}")
     @ValueSource(booleans = {false, true})
-    void requestsFromAndToSendersLeavingChecksumsToTheCardAreAnswered(boolean xdp) throws IOException {
-        Map<String, String> options = xdp ? Map.of("jlvs.lab.xdp", "true", "jlvs.lab.offload", "0") : Map.of();
+    void aDirectorOnAHostWithItsUsualOffloadsAnswersAndDownloadsIntact(boolean xdp) throws IOException {
+        Map<String, String> options = xdp
+                ? Map.of("jlvs.lab.hostOffloads", "true", "jlvs.lab.xdp", "true", "jlvs.lab.offload", "0")
+                : Map.of("jlvs.lab.hostOffloads", "true");
         try (PacketLab lab = PacketLab.create("Masq", options)) {
-            lab.checksumOffloadOn();
+            for (String link : lab.directorLinks()) {
+                assertThat(lab.directorGro(link)).as("GRO on %s while the data plane runs", link).isFalse();
+            }
             Shell.Result r = lab.client(60, "curl", "-sS", "--fail-early", "-o", "/dev/null", "--max-time", "3", "-w",
                     "%{http_code}\\n", "-H", "Connection: close",
                     "http://" + PacketLab.VIP + "/name?i=[1-" + REQUESTS + "]");
@@ -36,6 +45,17 @@ class PartialChecksumLabTest {
                     .mapToLong(c -> Long.parseLong(c.substring(c.indexOf('=') + 1))).sum();
             // each request: at least the SYN, SYN-ACK, request and response arrive with a left-over checksum
             assertThat(completed).as("checksums the worker finished").isGreaterThanOrEqualTo(4L * REQUESTS);
+
+            String want = Shell.run(List.of("sh", "-c", "head -c " + DOWNLOAD + " "
+                    + lab.dir.resolve("www/big.bin") + " | sha256sum"), 30).output().split(" ")[0];
+            Shell.Result got = lab.client(60, "sh", "-c", "curl -sS --max-time 40 -r 0-" + (DOWNLOAD - 1)
+                    + " http://" + PacketLab.VIP + "/big.bin | sha256sum");
+            assertThat(got.output().split(" ")[0]).as("20 MB through the director, byte for byte").isEqualTo(want);
+
+            lab.stopDirector();
+            for (String link : lab.directorLinks()) {
+                assertThat(lab.directorGro(link)).as("GRO on %s once the data plane stopped", link).isTrue();
+            }
         }
     }
 }
