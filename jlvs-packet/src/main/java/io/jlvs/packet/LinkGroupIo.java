@@ -9,7 +9,10 @@ import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.RingPoller;
 import io.jlvs.sys.RingVersion;
 import io.jlvs.sys.TxMode;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -88,6 +91,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     private AfPacketIo open(int link, BpfFilter filter) {
         AfPacketConfig.Builder b = AfPacketConfig.forInterface(interfaces.get(link))
+                .frameSizeForMtu(linkMtu(interfaces.get(link)))
                 .fanout((fanoutBase + link) & 0xffff)
                 .pollTimeoutMillis(pollMillis)
                 .ringVersion(ringVersion)
@@ -102,6 +106,15 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
             b.filter(filter);
         }
         return AfPacketIo.open(b.build());
+    }
+
+    /** The MTU of {@code name} ({@code /sys/class/net/NAME/mtu}), 1500 when unreadable. */
+    static int linkMtu(String name) {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", name, "mtu")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 1500;
+        }
     }
 
     /** The interface index of link {@code i} (to match neighbours). */

@@ -66,6 +66,15 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
      */
     XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours,
                    XdpMode mode, int flowCapacity) {
+        int maxMtu = XskSocket.FRAME_SIZE - EthernetHeader.LENGTH - 4;
+        for (String name : interfaces) {
+            int m = LinkGroupIo.linkMtu(name);
+            if (m > maxMtu) {
+                throw new IllegalStateException("packet data plane cannot start: AF_XDP I/O takes frames of at most "
+                        + XskSocket.FRAME_SIZE + " bytes, but " + name + " has MTU " + m + " (at most " + maxMtu
+                        + "); use --packet-io af_packet");
+            }
+        }
         this.interfaces = List.copyOf(interfaces);
         this.pollMillis = pollMillis;
         this.local = Set.copyOf(local);

@@ -75,6 +75,19 @@ public record AfPacketConfig(
     }
 
     /** Builder with the defaults above. */
+    /** Room in a ring slot besides the frame: the tpacket header, sockaddr_ll and alignment, with margin. */
+    private static final int SLOT_OVERHEAD = 128;
+
+    /**
+     * The smallest power-of-two slot (at least 2,048 bytes) that holds a whole frame of a link with
+     * {@code mtu}: Ethernet header, one VLAN tag, the MTU, and the ring's own header. A smaller slot would
+     * cut jumbo frames short.
+     */
+    public static int frameSizeFor(int mtu) {
+        int need = Math.max(mtu, 576) + 14 + 4 + SLOT_OVERHEAD;
+        return Math.max(2048, Integer.highestOneBit(need - 1) << 1);
+    }
+
     public static final class Builder {
         private final String interfaceName;
         private int ethertype = Abi.ETH_P_ALL;
@@ -108,6 +121,12 @@ public record AfPacketConfig(
 
         public Builder frameSize(int value) {
             this.frameSize = value;
+            return this;
+        }
+
+        /** The slot size for frames of a link with {@code mtu} ({@link AfPacketConfig#frameSizeFor}). */
+        public Builder frameSizeForMtu(int mtu) {
+            this.frameSize = frameSizeFor(mtu);
             return this;
         }
 

@@ -148,6 +148,9 @@ final class PacketLab implements AutoCloseable {
         if (Boolean.parseBoolean(options.get("jlvs.lab.hostOffloads"))) {
             hostOffloadsOn();
         }
+        if (options.containsKey("jlvs.lab.mtu")) {
+            mtu(options.get("jlvs.lab.mtu"));
+        }
         capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
                 "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
         startDirector();
@@ -266,6 +269,25 @@ final class PacketLab implements AutoCloseable {
         }
         for (String link : directorLinks()) {
             sh(director, "ethtool", "-K", link, "gro", "on");
+        }
+    }
+
+    /** Option {@code jlvs.lab.mtu=N}, before the director starts: every veth of the lab, both ends, at MTU N. */
+    private void mtu(String mtu) throws IOException {
+        sh(cl, "ip", "link", "set", "eth0", "mtu", mtu);
+        List<String> ports = new ArrayList<>(List.of("pcl", "pd0"));
+        for (String link : directorLinks()) {
+            sh(director, "ip", "link", "set", link, "mtu", mtu);
+        }
+        if (nat()) {
+            ports.add("pd1");
+        }
+        for (int i = 0; i < rs.size(); i++) {
+            sh(rs.get(i), "ip", "link", "set", "eth0", "mtu", mtu);
+            ports.add("pr" + (i + 1));
+        }
+        for (String p : ports) {
+            sh(sw, "ip", "link", "set", p, "mtu", mtu);
         }
     }
 
