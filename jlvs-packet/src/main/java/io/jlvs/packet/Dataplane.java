@@ -690,7 +690,21 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     private Verdict sendInPlace(MemorySegment s, long off, int l2, long dstMac) {
+        if (total > mtu) {
+            // a datagram the kernel reassembled for us, or one from a link with a larger MTU: IPVS would
+            // fragment it or send fragmentation-needed; we do not fragment
+            return tooBig(s, off, l2, mtu);
+        }
         return egress.inPlace(s, off, l2 + total, dstMac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /** A packet larger than {@code room}: fragmentation needed back to its sender when DF is set, else dropped. */
+    private Verdict tooBig(MemorySegment s, long off, int l2, int room) {
+        if (Ipv4Header.dontFragment(s, ip)) {
+            icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_FRAG_NEEDED, room);
+            return drop(DropReason.FRAG_NEEDED);
+        }
+        return drop(DropReason.TOO_BIG);
     }
 
     /** Tunnels the packet: inner TTL-1, then IPIP or GUE unless it no longer fits the MTU. */
@@ -698,11 +712,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.decrementTtl(s, ip);
         int room = mtu - (method == M_TUNNEL ? IPIP_OVERHEAD : GUE_OVERHEAD);
         if (total > room) {
-            if (Ipv4Header.dontFragment(s, ip)) {
-                icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_FRAG_NEEDED, room);
-                return drop(DropReason.FRAG_NEEDED);
-            }
-            return drop(DropReason.TOO_BIG);
+            return tooBig(s, off, l2, room);
         }
         boolean sent;
         if (method == M_TUNNEL) {

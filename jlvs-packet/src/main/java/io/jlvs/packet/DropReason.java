@@ -39,9 +39,15 @@ public enum DropReason {
     TABLE_FULL,
     /** No MAC address is known for the next hop. */
     NO_NEIGHBOUR,
-    /** Tunnelled packet larger than the MTU with DF set: an ICMP fragmentation needed went back. */
+    /**
+     * Larger than the MTU (tunnelled: with the tunnel's header) with DF set: an ICMP fragmentation needed
+     * went back.
+     */
     FRAG_NEEDED,
-    /** Tunnelled packet larger than the MTU without DF: fragmenting the outer packet is not done. */
+    /**
+     * Larger than the MTU (tunnelled: with the tunnel's header) without DF, such as a datagram the kernel
+     * reassembled from fragments: fragmenting is not done.
+     */
     TOO_BIG,
     /** GRE tunnels (not done), GUE without a port, LOCAL or FULLNAT servers, IPv6 servers. */
     UNSUPPORTED_METHOD,

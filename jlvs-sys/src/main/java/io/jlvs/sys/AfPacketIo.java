@@ -88,6 +88,11 @@ public final class AfPacketIo implements PacketIo {
             this.mac = Ifreq.macAddress(sys, fd, config.interfaceName());
             this.mtu = Ifreq.mtu(sys, fd, config.interfaceName());
             setInt(Abi.SOL_PACKET, Abi.PACKET_VERSION, config.ringVersion().abi(), "PACKET_VERSION");
+            if (config.txMode() == TxMode.TX_RING) {
+                // a transmit slot the kernel finds malformed is marked and skipped, not left blocking the
+                // ring (before any ring exists, or the kernel says EBUSY)
+                setInt(Abi.SOL_PACKET, Abi.PACKET_LOSS, 1, "PACKET_LOSS");
+            }
             if (config.ignoreOutgoing()) {
                 setInt(Abi.SOL_PACKET, Abi.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             }
@@ -115,13 +120,14 @@ public final class AfPacketIo implements PacketIo {
             }
             long txBytes = 0;
             if (config.txMode() == TxMode.TX_RING) {
-                int perBlock = TX_BLOCK / config.frameSize();
+                int txBlock = Math.max(TX_BLOCK, config.frameSize());
+                int perBlock = txBlock / config.frameSize();
                 int blocks = Math.max(1, (config.txFrames() + perBlock - 1) / perBlock);
                 this.txSlots = blocks * perBlock;
-                txBytes = (long) TX_BLOCK * blocks;
+                txBytes = (long) txBlock * blocks;
                 try (Arena a = Arena.ofConfined()) {
                     MemorySegment req = a.allocate(28, 4);
-                    req.set(U32, 0, TX_BLOCK);
+                    req.set(U32, 0, txBlock);
                     req.set(U32, 4, blocks);
                     req.set(U32, 8, config.frameSize());
                     req.set(U32, 12, txSlots);
@@ -285,8 +291,9 @@ public final class AfPacketIo implements PacketIo {
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
         if (length > config.frameSize() - txData || length < 14) {
-            throw new IllegalArgumentException("frame of " + length + " bytes does not fit a "
-                    + config.frameSize() + "-byte slot (max " + (config.frameSize() - txData) + ")");
+            // the caller checks the MTU; a frame that still does not fit is refused, never sent cut short
+            txRejected++;
+            return false;
         }
         if (config.txMode() == TxMode.SENDTO) {
             MemorySegment.copy(frame, offset, txBuffer, 0, length);

@@ -223,6 +223,10 @@ final class PacketLab implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 LabDirectorMain.class.getName(), method, nat() ? "eth0,eth1" : "eth0", VIP,
                 String.join(",", servers)));
+        if (options.containsKey("jlvs.lab.ports")) {
+            // option jlvs.lab.ports=P,Q: TCP and UDP services (sh) on those ports too
+            cmd.add(options.get("jlvs.lab.ports"));
+        }
         child = new ProcessBuilder(cmd).redirectError(dir.resolve("director.err").toFile()).start();
         toChild = new PrintWriter(new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8), true);
         Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
