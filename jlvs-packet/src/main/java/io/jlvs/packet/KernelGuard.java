@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>TCP/UDP/SCTP to a virtual service (address . protocol . port),</li>
  *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service or in a fwmark rule's range,</li>
- *   <li>anything from a MASQ real server that is not addressed to the director itself (health checks
- *       and other local traffic keep working).</li>
+ *   <li>replies of a MASQ real server: TCP/UDP/SCTP from its (address . protocol . port), or from any port
+ *       of a real server whose port is 0 or that serves a fwmark service, and ICMP errors from any MASQ
+ *       real server, unless addressed to the director itself (health checks and other local traffic
+ *       keep working). What a real server starts itself (DNS, NTP, updates through the director as its
+ *       gateway) is routed by the kernel as by a director running IPVS.</li>
  * </ul>
  * The table is replaced as a whole, atomically ({@code nft -f -}), whenever these sets change, and
  * deleted by {@link #remove}. ICMP echo to a virtual address is left to the kernel.
@@ -44,6 +47,14 @@ final class KernelGuard {
 
     /** The nft script that replaces table {@code ip jlvs} with these sets. */
     static String script(List<Service> services, List<Range> ranges, Set<IpAddress> masqServers) {
+        return script(services, ranges, masqServers.stream().map(a -> new Service(a, "tcp", 0)).toList());
+    }
+
+    /**
+     * The nft script that replaces table {@code ip jlvs} with these sets; {@code masqServers}: each MASQ
+     * real server as (address, protocol of its service, its port), port 0 for every port.
+     */
+    static String script(List<Service> services, List<Range> ranges, List<Service> masqServers) {
         StringBuilder sb = new StringBuilder();
         sb.append("table ip ").append(TABLE).append('\n');
         sb.append("delete table ip ").append(TABLE).append('\n');
@@ -64,10 +75,22 @@ final class KernelGuard {
             sb.append("  set addresses {\n    type ipv4_addr\n    flags interval\n    auto-merge\n    elements = { ");
             sb.append(String.join(", ", whole)).append(" }\n  }\n");
         }
-        if (!masqServers.isEmpty()) {
+        List<String> masqPorts = masqServers.stream().filter(m -> m.port() != 0)
+                .map(m -> m.address() + " . " + m.protocol() + " . " + m.port()).distinct().sorted().toList();
+        List<String> masqWhole = masqServers.stream().filter(m -> m.port() == 0).map(m -> m.address().toString())
+                .distinct().sorted().toList();
+        List<String> masqHosts = masqServers.stream().map(m -> m.address().toString()).distinct().sorted().toList();
+        if (!masqPorts.isEmpty()) {
+            sb.append("  set masqports {\n    type ipv4_addr . inet_proto . inet_service\n    elements = { ");
+            sb.append(String.join(", ", masqPorts)).append(" }\n  }\n");
+        }
+        if (!masqWhole.isEmpty()) {
             sb.append("  set masq {\n    type ipv4_addr\n    elements = { ");
-            sb.append(String.join(", ", masqServers.stream().map(IpAddress::toString).sorted().toList()));
-            sb.append(" }\n  }\n");
+            sb.append(String.join(", ", masqWhole)).append(" }\n  }\n");
+        }
+        if (!masqHosts.isEmpty()) {
+            sb.append("  set masqhosts {\n    type ipv4_addr\n    elements = { ");
+            sb.append(String.join(", ", masqHosts)).append(" }\n  }\n");
         }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
         if (!ported.isEmpty()) {
@@ -76,8 +99,15 @@ final class KernelGuard {
         if (!whole.isEmpty()) {
             sb.append("    ip daddr @addresses meta l4proto { tcp, udp, sctp } counter drop\n");
         }
-        if (!masqServers.isEmpty()) {
-            sb.append("    ip saddr @masq fib daddr type != local counter drop\n");
+        if (!masqPorts.isEmpty()) {
+            sb.append("    ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+        }
+        if (!masqWhole.isEmpty()) {
+            sb.append("    ip saddr @masq meta l4proto { tcp, udp, sctp } fib daddr type != local counter drop\n");
+        }
+        if (!masqHosts.isEmpty()) {
+            sb.append("    ip saddr @masqhosts icmp type { destination-unreachable, source-quench, time-exceeded, "
+                    + "parameter-problem } fib daddr type != local counter drop\n");
         }
         sb.append("  }\n}\n");
         return sb.toString();

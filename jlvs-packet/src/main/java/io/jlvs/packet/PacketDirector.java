@@ -257,6 +257,7 @@ public final class PacketDirector implements AutoCloseable {
     private FilterState filterFor(ForwardingSnapshot snapshot) {
         Set<IpAddress> destinations = new TreeSet<>();
         Set<IpAddress> masq = new TreeSet<>();
+        List<KernelGuard.Service> masqGuard = new ArrayList<>();
         Set<Integer> realServers = new TreeSet<>();
         List<KernelGuard.Service> services = new ArrayList<>();
         boolean allIpv4 = !settings.fwmarkRules().isEmpty();
@@ -273,6 +274,9 @@ public final class PacketDirector implements AutoCloseable {
                 realServers.add(a.v4());
                 if (d.config().method() == ForwardingMethod.MASQ) {
                     masq.add(a);
+                    boolean inet = e.getKey() instanceof InetServiceKey;
+                    masqGuard.add(new KernelGuard.Service(a, inet ? ((InetServiceKey) e.getKey()).protocol()
+                            .lowerName() : "tcp", inet ? d.config().port() : 0));
                 }
             }
         }
@@ -289,7 +293,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         List<KernelGuard.Range> ranges = settings.fwmarkRules().stream()
                 .map(r -> new KernelGuard.Range(r.from(), r.to())).distinct().toList();
-        String script = KernelGuard.script(services, ranges, masq);
+        String script = KernelGuard.script(services, ranges, masqGuard);
         if (guard != null) {
             try {
                 guard.install(script);

@@ -97,4 +97,22 @@ class HostLinkLabTest {
             assertThat(tooBig).as("the datagram, dropped as too big").isEqualTo(1);
         }
     }
+
+    @Test
+    void aNatRealServerReachesTheClientThroughTheDirectorAsItsGateway() throws IOException {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+            assertThat(lab.client(30, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://" + PacketLab.VIP + "/name").output()).isEqualTo("200");
+            // what a real server starts itself (DNS, updates, ...) is routed by the director's kernel, as
+            // with IPVS; only its replies from the service port belong to jlvs
+            // the client's way back to the real servers' network (in NAT it only ever talks to the VIP)
+            lab.client(10, "ip", "route", "add", "10.77.1.0/24", "via", PacketLab.DIRECTOR).orThrow("route");
+            Shell.Result ping = lab.lab.exec(lab.rs.get(0), "ping", "-c", "2", "-W", "2", "10.77.0.10");
+            assertThat(ping.exitCode()).as("ping from a real server to the client: %s", ping.output()).isZero();
+            Shell.Result tcp = lab.lab.exec(lab.rs.get(0), "timeout", "5", "bash", "-c",
+                    "exec 3<>/dev/tcp/10.77.0.10/9");
+            assertThat(tcp.output()).as("a TCP connection from a real server reaches the client (refused there)")
+                    .contains("Connection refused");
+        }
+    }
 }
