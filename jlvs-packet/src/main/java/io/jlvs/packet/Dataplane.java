@@ -89,6 +89,22 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private SyncEventRing sync;
     private long syncApplied;
     private final Egress egress;
+    private final NeighbourQueue unresolved;
+    private final NeighbourQueue.Sink resolved = new NeighbourQueue.Sink() {
+        @Override
+        public void send(MemorySegment frames, long offset, int length, long mac) {
+            if (egress.inPlace(frames, offset, length, mac)) {
+                forwarded++;
+            } else {
+                drop(DropReason.TX_FULL);
+            }
+        }
+
+        @Override
+        public void expired() {
+            drop(DropReason.NO_NEIGHBOUR);
+        }
+    };
     private final FlowKey flow = new FlowKey();
     private final long[] drops = new long[REASONS.length];
     private final ArrayBlockingQueue<CompletableFuture<List<ConnectionView>>> listRequests =
@@ -142,6 +158,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.connOldState = new byte[config.connCapacity()];
         this.connMark = new int[config.connCapacity()];
         this.egress = new Egress(io, config.firstIpId());
+        this.unresolved = new NeighbourQueue(mtu + EthernetHeader.LENGTH + 4);
     }
 
     /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
@@ -225,6 +242,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         now = t;
         refresh();
         int n = io.receive(this, RECEIVE_BATCH);
+        if (!unresolved.isEmpty()) {
+            unresolved.drain(neighbours, t, resolved);
+        }
         io.flush();
         poll(t);
         return n;
@@ -375,8 +395,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             case FORWARD -> forwarded++;
             case REPLY -> replied++;
             case PASS -> passed++;
-            case DROP -> {
-                // counted by reason
+            case DROP, QUEUED -> {
+                // counted by reason; counted when it leaves
             }
         }
     }
@@ -765,13 +785,17 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return ttlExpired(s, off, l2);
         }
         long mac = neighbours.nextHopMac(dst);
-        if (mac == NeighbourTable.UNKNOWN) {
-            return drop(DropReason.NO_NEIGHBOUR);
-        }
         int vip = connVirtual[id];
         TransportNat.rewrite(s, l4, l4len, proto, src, vip, 0, table.virtualPort(id));
         Ipv4Header.rewriteSrc(s, ip, vip);
         Ipv4Header.decrementTtl(s, ip);
+        if (mac == NeighbourTable.UNKNOWN) {
+            // a new client: wait for the refresher rather than drop the reply (TCP would resend it in 1 s)
+            if (total > mtu) {
+                return tooBig(s, off, l2, mtu);
+            }
+            return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
+        }
         return sendInPlace(s, off, l2, mac);
     }
 

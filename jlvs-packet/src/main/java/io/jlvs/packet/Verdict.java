@@ -9,5 +9,10 @@ public enum Verdict {
     /** Not for a virtual service and not a reply: left to the kernel, nothing transmitted. */
     PASS,
     /** Dropped; the reason is counted (an ICMP error may have been sent back). */
-    DROP
+    DROP,
+    /**
+     * Rewritten and waiting for the next hop's MAC ({@link NeighbourQueue}): forwarded once it resolves,
+     * else dropped as {@link DropReason#NO_NEIGHBOUR}.
+     */
+    QUEUED
 }

@@ -1,0 +1,91 @@
+package io.jlvs.packet;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Frames waiting for their next hop's MAC, as the kernel queues packets on a neighbour it is still
+ * resolving: the reply to a new client of a NAT service whose address the neighbour cache does not hold
+ * yet is kept (rewritten, ready to go) until the refresher has resolved the address, at most
+ * {@link #WAIT_NANOS}, instead of being dropped (TCP would resend it only after a second). At most
+ * {@link #SLOTS} frames wait, in arrival order; the buffers are allocated once. Owner: the worker thread.
+ */
+final class NeighbourQueue {
+    static final int SLOTS = 64;
+    static final long WAIT_NANOS = 1_000_000_000L;
+
+    /** What {@link #drain} does with a frame. */
+    interface Sink {
+        /** Sends the {@code length} bytes at {@code offset} of {@code frames} to {@code mac}. */
+        void send(MemorySegment frames, long offset, int length, long mac);
+
+        /** A frame waited too long and is dropped. */
+        void expired();
+    }
+
+    private final int slotSize;
+    private final MemorySegment buffers;
+    private final int[] hop = new int[SLOTS];
+    private final int[] length = new int[SLOTS];
+    private final long[] since = new long[SLOTS];
+    private final boolean[] waiting = new boolean[SLOTS];
+    private int head;
+    private int tail;
+
+    /** @param maxFrame the largest frame that may wait (Ethernet and VLAN headers included) */
+    NeighbourQueue(int maxFrame) {
+        this.slotSize = maxFrame;
+        this.buffers = Arena.ofAuto().allocate((long) SLOTS * maxFrame, 8);
+    }
+
+    /** Frames waiting now. */
+    int waiting() {
+        int n = 0;
+        for (int i = head; i != tail; i++) {
+            if (waiting[i & (SLOTS - 1)]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean isEmpty() {
+        return head == tail;
+    }
+
+    /** Keeps a copy of the frame until {@code nextHop} resolves; false when full or the frame too large. */
+    boolean add(MemorySegment frame, long offset, int len, int nextHop, long nowNanos) {
+        if (tail - head == SLOTS || len > slotSize) {
+            return false;
+        }
+        int i = tail & (SLOTS - 1);
+        MemorySegment.copy(frame, offset, buffers, (long) i * slotSize, len);
+        hop[i] = nextHop;
+        length[i] = len;
+        since[i] = nowNanos;
+        waiting[i] = true;
+        tail++;
+        return true;
+    }
+
+    /** Sends every waiting frame whose next hop resolved, in order; gives up on those that waited too long. */
+    void drain(NeighbourTable neighbours, long nowNanos, Sink sink) {
+        for (int k = head; k != tail; k++) {
+            int i = k & (SLOTS - 1);
+            if (!waiting[i]) {
+                continue;
+            }
+            long mac = neighbours.nextHopMac(hop[i]);
+            if (mac != NeighbourTable.UNKNOWN) {
+                waiting[i] = false;
+                sink.send(buffers, (long) i * slotSize, length[i], mac);
+            } else if (nowNanos - since[i] >= WAIT_NANOS) {
+                waiting[i] = false;
+                sink.expired();
+            }
+        }
+        while (head != tail && !waiting[head & (SLOTS - 1)]) {
+            head++;
+        }
+    }
+}
