@@ -14,6 +14,7 @@ final class Abi {
     static final int SOCK_NONBLOCK = 0x800;
 
     static final int SOL_SOCKET = 1;
+    static final int SO_ERROR = 4;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_BINDTODEVICE = 25;

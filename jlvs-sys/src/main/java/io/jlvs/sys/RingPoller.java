@@ -15,8 +15,11 @@ public final class RingPoller implements AutoCloseable {
     private final Syscalls sys = new Syscalls();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment fds;
+    private final MemorySegment error;
+    private final MemorySegment errorLength;
     private final int capacity;
     private int count;
+    private long errorsCleared;
     private boolean closed;
 
     /** A poller for at most {@code capacity} sockets. */
@@ -26,6 +29,8 @@ public final class RingPoller implements AutoCloseable {
         }
         this.capacity = capacity;
         this.fds = arena.allocate((long) POLLFD * capacity, 4);
+        this.error = arena.allocate(4, 4);
+        this.errorLength = arena.allocate(4, 4);
     }
 
     /** Forgets the sockets added so far. */
@@ -61,7 +66,23 @@ public final class RingPoller implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             fds.set(ValueLayout.JAVA_SHORT, (long) POLLFD * i + 6, (short) 0);
         }
-        return sys.poll(fds, count, timeoutMillis);
+        int ready = sys.poll(fds, count, timeoutMillis);
+        for (int i = 0; i < count && ready > 0; i++) {
+            long at = (long) POLLFD * i;
+            if ((fds.get(ValueLayout.JAVA_SHORT, at + 6) & Abi.POLLERR) != 0) {
+                // a pending socket error (ENETDOWN when the link went down) keeps poll returning at once
+                // until it is read: reading SO_ERROR clears it, so the worker sleeps again
+                sys.getsockopt(fds.get(ValueLayout.JAVA_INT, at), Abi.SOL_SOCKET, Abi.SO_ERROR, error,
+                        errorLength, "SO_ERROR");
+                errorsCleared++;
+            }
+        }
+        return ready;
+    }
+
+    /** Socket errors (such as ENETDOWN) read and cleared after a poll reported them. */
+    public long errorsCleared() {
+        return errorsCleared;
     }
 
     @Override

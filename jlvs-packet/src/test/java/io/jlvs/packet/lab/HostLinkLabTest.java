@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlvs.testkit.Shell;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,5 +117,48 @@ class HostLinkLabTest {
             assertThat(tcp.output()).as("a TCP connection from a real server reaches the client (refused there)")
                     .contains("Connection refused");
         }
+    }
+
+    @Test
+    void aLinkGoingDownAndUpLeavesTheWorkerIdleAndTrafficFlowsAgain() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+            assertThat(lab.client(30, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://" + PacketLab.VIP + "/name").output()).isEqualTo("200");
+            Path worker = workerThread(lab.directorPid());
+            lab.inDirector("ip", "link", "set", "eth1", "down").orThrow("eth1 down");
+            long busy = cpuTicksOver(worker, 2);
+            // a pending ENETDOWN kept poll returning at once: the worker spun at 100 % of a core (200 ticks)
+            assertThat(busy).as("worker CPU ticks in 2 s with eth1 down").isLessThan(60);
+            lab.inDirector("ip", "link", "set", "eth1", "up").orThrow("eth1 up");
+            assertThat(cpuTicksOver(worker, 2)).as("worker CPU ticks in 2 s after eth1 came back").isLessThan(60);
+            Shell.Result r = lab.client(30, "curl", "-sS", "--retry", "3", "--retry-all-errors", "--max-time", "5",
+                    "-o", "/dev/null", "-w", "%{http_code}", "http://" + PacketLab.VIP + "/name");
+            assertThat(r.output()).as("a request after the link came back").isEqualTo("200");
+        }
+    }
+
+    /** The {@code /proc} directory of the director's worker thread {@code jlvs-packet-0}. */
+    private static Path workerThread(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                if (Files.readString(t.resolve("comm")).strip().equals("jlvs-packet-0")) {
+                    return t;
+                }
+            }
+        }
+        throw new IOException("no jlvs-packet-0 thread in process " + pid);
+    }
+
+    /** The thread's user + system CPU ticks (USER_HZ, 100 per second per core) over {@code seconds}. */
+    private static long cpuTicksOver(Path thread, int seconds) throws Exception {
+        long before = cpuTicks(thread);
+        Thread.sleep(seconds * 1000L);
+        return cpuTicks(thread) - before;
+    }
+
+    private static long cpuTicks(Path thread) throws IOException {
+        String stat = Files.readString(thread.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 }

@@ -295,6 +295,16 @@ final class PacketLab implements AutoCloseable {
         }
     }
 
+    /** The director JVM's process id ({@code ip netns exec} execs it). */
+    long directorPid() {
+        return child.pid();
+    }
+
+    /** Runs a command in the director's namespace. */
+    Shell.Result inDirector(String... argv) throws IOException {
+        return lab.exec(director, argv);
+    }
+
     /** The director's links. */
     List<String> directorLinks() {
         return nat() ? List.of("eth0", "eth1") : List.of("eth0");
