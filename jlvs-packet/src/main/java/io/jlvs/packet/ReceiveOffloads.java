@@ -2,15 +2,24 @@ package io.jlvs.packet;
 
 import io.jlvs.sys.LinkOffloads;
 import io.jlvs.sys.NativeIoException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * GRO and LRO off on the data plane's links while it runs, back on at {@link #close} (only what it turned
  * off). Both merge a train of TCP segments into one frame of up to 64 KiB before a packet socket sees it
  * (GRO is on by default on most devices); the data plane forwards frame by frame and such a frame does not
  * fit its rings, so bulk TCP through the director stalled. The kernel's IPVS re-segments instead; the kernel
- * itself turns LRO off on a forwarding host. A link that refuses keeps its setting, with a warning.
+ * itself turns LRO off on a forwarding host. GRO runs on the device that receives from the wire, so a link
+ * that is a VLAN, macvlan, bond or bridge has the devices under it ({@code /sys/class/net/NAME/lower_*})
+ * turned off too. A link that refuses keeps its setting, with a warning.
  */
 final class ReceiveOffloads implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReceiveOffloads.class.getName());
@@ -25,10 +34,10 @@ final class ReceiveOffloads implements AutoCloseable {
     private ReceiveOffloads() {
     }
 
-    /** Turns GRO and LRO off on {@code links}. */
+    /** Turns GRO and LRO off on {@code links} and the devices under them. */
     static ReceiveOffloads turnOff(List<String> links) {
         ReceiveOffloads r = new ReceiveOffloads();
-        for (String link : links) {
+        for (String link : withLowerDevices(Path.of("/sys/class/net"), links)) {
             try {
                 if (LinkOffloads.gro(link)) {
                     LinkOffloads.gro(link, false);
@@ -48,6 +57,32 @@ final class ReceiveOffloads implements AutoCloseable {
             }
         }
         return r;
+    }
+
+    /**
+     * {@code links} and every device under each ({@code SYS/NAME/lower_DEVICE} entries, as sysfs lists the
+     * lower devices of a VLAN, macvlan, bond or bridge), depth first, each once.
+     */
+    static List<String> withLowerDevices(Path sysClassNet, List<String> links) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String link : links) {
+            addWithLower(sysClassNet, link, out);
+        }
+        return List.copyOf(out);
+    }
+
+    private static void addWithLower(Path sys, String link, Set<String> out) {
+        if (!out.add(link)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(sys.resolve(link))) {
+            for (String name : entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("lower_"))
+                    .sorted().toList()) {
+                addWithLower(sys, name.substring("lower_".length()), out);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // no such device in sysfs (or no sysfs): the link alone
+        }
     }
 
     /** How many offloads this turned off (and will turn back on). */
