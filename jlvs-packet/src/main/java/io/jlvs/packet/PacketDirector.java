@@ -286,6 +286,9 @@ public final class PacketDirector implements AutoCloseable {
             BpfFilter.Builder b = BpfFilter.builder();
             destinations.forEach(b::destination);
             masq.forEach(b::source);
+            if (!masq.isEmpty()) {
+                b.icmpErrors();
+            }
             if (settings.answerArp()) {
                 b.arp();
             }

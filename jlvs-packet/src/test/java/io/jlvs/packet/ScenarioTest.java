@@ -282,6 +282,25 @@ class ScenarioTest {
     }
 
     @Test
+    void fragmentationNeededFromARouterBehindTheDirectorIsTranslatedForTheClient() throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
+            d.send(syn(CLIENT, 1000));
+            // a router between the director and RS1 (not a real server) cannot pass client:1000 -> RS1:8080
+            byte[] aboutRequest = PacketBuilder.tcp(CLIENT, 1000, RS1, 8080).flags(0x10).payload(1400).ttl(62)
+                    .datagram();
+            byte[] quoted = java.util.Arrays.copyOf(aboutRequest, 28);
+            List<byte[]> out = d.send(PacketBuilder.icmp("10.0.1.254", CLIENT, 3, 4, 1400, quoted)
+                    .macs(RS1_MAC, OUR_MAC).build());
+            byte[] expected = java.util.Arrays.copyOf(
+                    PacketBuilder.tcp(CLIENT, 1000, VIP, 80).flags(0x10).payload(1400).ttl(62).datagram(), 28);
+            assertThat(out).as("the client learns the path MTU, about its own packet to the VIP").hasSize(1);
+            assertThat(ForwardingCasesTest.hex(out.get(0))).isEqualTo(ForwardingCasesTest.hex(
+                    PacketBuilder.icmp(VIP, CLIENT, 3, 4, 1400, expected).ttl(63).macs(OUR_MAC, CLIENT_MAC).build()));
+        }
+    }
+
+    @Test
     void udpEntriesExpireAfterTheUdpTimeoutAndFollowSet() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.UDP, 53, "rr").server(DNS, RS1, 53, ForwardingMethod.MASQ, 1);

@@ -16,12 +16,17 @@ import java.util.List;
 public final class BpfFilter {
     static final int LD_W_ABS = 0x20;
     static final int LD_H_ABS = 0x28;
+    static final int LD_B_ABS = 0x30;
+    static final int LD_B_IND = 0x50;
+    static final int LDX_B_MSH = 0xb1;
     static final int JMP_JEQ_K = 0x15;
     static final int JMP_JA = 0x05;
     static final int RET_K = 0x06;
     /** Bytes kept of an accepted frame (as tcpdump asks: all of it). */
     static final int SNAP = 0x40000;
     private static final int MAX_ADDRESSES = 250;
+    /** Instructions of the ICMP-error test. */
+    private static final int ICMP_INSNS = 8;
 
     private final short[] code;
     private final byte[] jt;
@@ -98,6 +103,7 @@ public final class BpfFilter {
         private final List<Integer> destinations = new ArrayList<>();
         private final List<Integer> sources = new ArrayList<>();
         private boolean arp;
+        private boolean icmpErrors;
 
         private Builder() {
         }
@@ -111,6 +117,16 @@ public final class BpfFilter {
         /** Passes IPv4 frames whose source is {@code realServer} (replies in NAT). */
         public Builder source(IpAddress realServer) {
             sources.add(v4(realServer));
+            return this;
+        }
+
+        /**
+         * Also passes ICMP errors (destination unreachable, source quench, time exceeded, parameter problem)
+         * from anyone: a router between the director and a NAT real server reports about a packet whose
+         * source is the client, and only the data plane can translate that for the client.
+         */
+        public Builder icmpErrors() {
+            this.icmpErrors = true;
             return this;
         }
 
@@ -137,7 +153,8 @@ public final class BpfFilter {
             boolean anyIpv4 = dst.length + src.length == 0;
             // layout: [0] ldh type, [1] jeq IP, then the address tests, then
             // reject(ip), [arp test], accept, [reject(non-ip)]
-            int addrInsns = anyIpv4 ? 1 : (dst.length > 0 ? 1 + dst.length : 0) + (src.length > 0 ? 1 + src.length : 0);
+            int addrInsns = anyIpv4 ? 1 : (dst.length > 0 ? 1 + dst.length : 0) + (src.length > 0 ? 1 + src.length : 0)
+                    + (icmpErrors ? ICMP_INSNS : 0);
             int rejectIp = 2 + addrInsns;
             int arpTest = rejectIp + 1;
             int accept = arp ? arpTest + 1 : rejectIp + 1;
@@ -160,6 +177,16 @@ public final class BpfFilter {
                     p.add(new int[] {LD_W_ABS, 0, 0, 26});
                     for (int a : src) {
                         p.add(new int[] {JMP_JEQ_K, rel(p.size(), accept), 0, a});
+                    }
+                }
+                if (icmpErrors) {
+                    // protocol ICMP, then its type at 14 + 4 * IHL
+                    p.add(new int[] {LD_B_ABS, 0, 0, 23});
+                    p.add(new int[] {JMP_JEQ_K, 0, rel(p.size(), rejectIp), 1});
+                    p.add(new int[] {LDX_B_MSH, 0, 0, 14});
+                    p.add(new int[] {LD_B_IND, 0, 0, 14});
+                    for (int type : new int[] {3, 4, 11, 12}) {
+                        p.add(new int[] {JMP_JEQ_K, rel(p.size(), accept), 0, type});
                     }
                 }
             }

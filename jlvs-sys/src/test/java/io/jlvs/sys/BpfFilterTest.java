@@ -18,6 +18,7 @@ class BpfFilterTest {
     static int run(BpfFilter f, byte[] pkt) {
         ByteBuffer b = ByteBuffer.wrap(pkt);
         int a = 0;
+        int x = 0;
         int pc = 0;
         while (true) {
             int code = f.code(pc);
@@ -25,6 +26,9 @@ class BpfFilterTest {
             switch (code) {
                 case 0x28 -> a = k + 2 <= pkt.length ? b.getShort(k) & 0xffff : -1;
                 case 0x20 -> a = k + 4 <= pkt.length ? b.getInt(k) : -1;
+                case 0x30 -> a = k < pkt.length ? pkt[k] & 0xff : -1;
+                case 0xb1 -> x = k < pkt.length ? 4 * (pkt[k] & 0x0f) : 0;
+                case 0x50 -> a = x + k < pkt.length ? pkt[x + k] & 0xff : -1;
                 case 0x15 -> pc += a == k ? f.jumpTrue(pc) : f.jumpFalse(pc);
                 case 0x05 -> pc += k;
                 case 0x06 -> {
@@ -56,6 +60,33 @@ class BpfFilterTest {
         assertThat(run(f, frame(0x0800, VIP, CLIENT))).isZero();
         assertThat(run(f, frame(0x86dd, CLIENT, VIP))).isZero();
         assertThat(run(f, frame(0x0806, CLIENT, VIP))).isZero();
+    }
+
+    @Test
+    void icmpErrorsFromAnyonePassWhenAsked() {
+        BpfFilter f = BpfFilter.builder().destination(VIP).source(REAL).icmpErrors().build();
+        IpAddress router = IpAddress.parse("198.51.100.1");
+        for (int type : new int[] {3, 4, 11, 12}) {
+            assertThat(run(f, icmp(router, CLIENT, type, 5))).as("type %d", type).isEqualTo(BpfFilter.SNAP);
+            assertThat(run(f, icmp(router, CLIENT, type, 7))).as("type %d behind IP options", type)
+                    .isEqualTo(BpfFilter.SNAP);
+        }
+        assertThat(run(f, icmp(router, CLIENT, 8, 5))).as("echo request").isZero();
+        assertThat(run(f, icmp(router, CLIENT, 0, 5))).as("echo reply").isZero();
+        assertThat(run(f, frame(0x0800, CLIENT, REAL))).as("not ICMP").isZero();
+        assertThat(run(f, frame(0x0800, CLIENT, VIP))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(f, frame(0x0800, REAL, CLIENT))).isEqualTo(BpfFilter.SNAP);
+        BpfFilter without = BpfFilter.builder().destination(VIP).source(REAL).build();
+        assertThat(run(without, icmp(router, CLIENT, 3, 5))).isZero();
+    }
+
+    /** An IPv4 ICMP message of {@code type} with a header of {@code ihl} words. */
+    static byte[] icmp(IpAddress src, IpAddress dst, int type, int ihl) {
+        byte[] f = frame(0x0800, src, dst);
+        f[14] = (byte) (0x40 | ihl);
+        f[23] = 1;
+        f[14 + 4 * ihl] = (byte) type;
+        return f;
     }
 
     @Test
