@@ -51,6 +51,8 @@ final class Abi {
     static final int TP_STATUS_SEND_REQUEST = 1;
     static final int TP_STATUS_SENDING = 2;
     static final int TP_STATUS_WRONG_FORMAT = 4;
+    static final int TP_STATUS_VLAN_VALID = 1 << 4;
+    static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
 
     static final int ETH_P_ALL = 0x0003;
     static final int ETH_P_IP = 0x0800;

@@ -35,6 +35,13 @@ public final class AfPacketIo implements PacketIo {
     private static final int H2_LEN = 4;
     private static final int H2_SNAPLEN = 8;
     private static final int H2_MAC = 12;
+    private static final int H2_VLAN_TCI = 24;
+    private static final int H2_VLAN_TPID = 26;
+    private static final int H_VLAN_TCI = 32;
+    private static final int H_VLAN_TPID = 36;
+    /** Bytes of an 802.1Q tag. */
+    private static final int VLAN_TAG = 4;
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where transmit data starts in a V2 slot. */
     private static final int TX2_DATA = 32;
     private static final int TX_BLOCK = 1 << 16;
@@ -238,6 +245,12 @@ public final class AfPacketIo implements PacketIo {
             }
             int snap = ring.get(U32, slot + H2_SNAPLEN);
             int macOff = ring.get(U16, slot + H2_MAC) & 0xffff;
+            if ((status & Abi.TP_STATUS_VLAN_VALID) != 0) {
+                int tagged = retag(slot, macOff, snap, ring.get(U16, slot + H2_VLAN_TCI) & 0xffff,
+                        (status & Abi.TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, slot + H2_VLAN_TPID) & 0xffff : 0);
+                snap += macOff - tagged;
+                macOff = tagged;
+            }
             handler.onFrame(ring, slot + macOff, snap);
             n++;
             received++;
@@ -266,6 +279,13 @@ public final class AfPacketIo implements PacketIo {
             int snap = ring.get(U32, framePos + H_SNAPLEN);
             int macOff = ring.get(U16, framePos + H_MAC) & 0xffff;
             int next = ring.get(U32, framePos + H_NEXT);
+            int status = ring.get(U32, framePos + H_STATUS);
+            if ((status & Abi.TP_STATUS_VLAN_VALID) != 0) {
+                int tagged = retag(framePos, macOff, snap, ring.get(U32, framePos + H_VLAN_TCI) & 0xffff,
+                        (status & Abi.TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, framePos + H_VLAN_TPID) & 0xffff : 0);
+                snap += macOff - tagged;
+                macOff = tagged;
+            }
             handler.onFrame(ring, framePos + macOff, snap);
             n++;
             received++;
@@ -276,6 +296,26 @@ public final class AfPacketIo implements PacketIo {
             }
         }
         return n;
+    }
+
+    /**
+     * Puts back the 802.1Q tag the kernel moved into the packet's metadata (it always does, before a packet
+     * socket sees the frame, so a frame received on a trunk's parent interface arrives untagged with its
+     * tag in the ring header): the two MAC addresses move 4 bytes towards the header, into the room the
+     * ring leaves between its header and the frame, and the tag goes in after them, so the frame is handed
+     * over as it was on the wire. Returns the frame's new offset in its slot.
+     */
+    private int retag(long header, int macOff, int snap, int tci, int tpid) {
+        int at = macOff - VLAN_TAG;
+        // the ring's own header and sockaddr_ll end here: TPACKET_ALIGN(tpacket2_hdr) or tpacket3_hdr, + 20
+        int headerEnd = v2 ? 32 + 20 : 48 + 20;
+        if (at < headerEnd || snap < 12) {
+            return macOff;
+        }
+        MemorySegment.copy(ring, header + macOff, ring, header + at, 12);
+        ring.set(BE16, header + at + 12, (short) (tpid != 0 ? tpid : 0x8100));
+        ring.set(BE16, header + at + 14, (short) tci);
+        return at;
     }
 
     /** The socket's descriptor, for {@link RingPoller}. */

@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +104,39 @@ class AfPacketIoLabTest {
             assertThat(seen).filteredOn(f -> f.protocol() == 1 && f.icmpType() == 0 && f.icmpId() == id)
                     .extracting(Seen::icmpSeq).containsExactly(1, 2, 3);
             assertThat(io.framesTransmitted()).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingVersion.class)
+    void aTaggedFrameIsHandedOverWithItsTagAsOnTheWire(RingVersion version) throws Exception {
+        try (VethLab lab = VethLab.create();
+                AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).ringVersion(version)
+                        .blockTimeoutMillis(1).pollTimeoutMillis(20).build())) {
+            // the peer sends an 802.1Q frame (VLAN 42, priority 5) through a packet socket of its own; the
+            // kernel moves the tag into the packet's metadata before our socket sees it
+            String hex = "ffffffffffff" + "020000000042" + "8100" + "a02a" + "0800"
+                    + "45000054" + "00004000" + "40010000" + "0a0a0a01" + "0a0a0a02" + "00".repeat(64);
+            List<byte[]> raw = new ArrayList<>();
+            Shell.Result sent = lab.lab.exec(lab.ns, "python3", "-c", "import socket; s = socket.socket("
+                    + "socket.AF_PACKET, socket.SOCK_RAW); s.bind(('" + lab.peer + "', 0)); s.send(bytes.fromhex('"
+                    + hex + "'))");
+            assertThat(sent.exitCode()).as(sent.output()).isZero();
+            long end = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < end && raw.isEmpty()) {
+                io.receive((s, off, len) -> {
+                    if (len >= 18 && (s.get(ValueLayout.JAVA_BYTE, off + 11) & 0xff) == 0x42) {
+                        byte[] f = new byte[len];
+                        MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, f, 0, len);
+                        raw.add(f);
+                    }
+                }, 64);
+            }
+            assertThat(raw).as("the tagged frame").hasSize(1);
+            byte[] f = raw.get(0);
+            assertThat(HexFormat.of().formatHex(f, 12, 18)).as("tag and type as sent").isEqualTo("8100a02a0800");
+            assertThat(f.length).isEqualTo(hex.length() / 2);
+            assertThat(HexFormat.of().formatHex(f)).isEqualTo(hex);
         }
     }
 
