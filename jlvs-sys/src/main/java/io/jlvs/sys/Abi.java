@@ -71,6 +71,7 @@ final class Abi {
 
     static final long SIOCGIFMTU = 0x8921;
     static final long SIOCGIFHWADDR = 0x8927;
+    static final long SIOCETHTOOL = 0x8946;
     static final int IFNAMSIZ = 16;
     static final int IFREQ_SIZE = 40;
 

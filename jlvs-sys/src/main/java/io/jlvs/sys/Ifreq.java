@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
-/** The two interface ioctls jlvs needs (SIOCGIFHWADDR, SIOCGIFMTU), on any socket descriptor. */
+/** The interface ioctls jlvs needs (SIOCGIFHWADDR, SIOCGIFMTU, SIOCETHTOOL), on any socket descriptor. */
 final class Ifreq {
     private Ifreq() {
     }
@@ -35,6 +35,19 @@ final class Ifreq {
             MemorySegment ifr = request(arena, name);
             sys.ioctl(fd, Abi.SIOCGIFMTU, ifr, "SIOCGIFMTU " + name);
             return ifr.get(ValueLayout.JAVA_INT, Abi.IFNAMSIZ);
+        }
+    }
+
+    /** One SIOCETHTOOL with a {@code struct ethtool_value {cmd, data}}; returns data as the kernel left it. */
+    static int ethtool(Syscalls sys, int fd, String name, int command, int data, String label) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(8, 8);
+            value.set(ValueLayout.JAVA_INT, 0, command);
+            value.set(ValueLayout.JAVA_INT, 4, data);
+            MemorySegment ifr = request(arena, name);
+            ifr.set(ValueLayout.ADDRESS, Abi.IFNAMSIZ, value);
+            sys.ioctl(fd, Abi.SIOCETHTOOL, ifr, label + " " + name);
+            return value.get(ValueLayout.JAVA_INT, 4);
         }
     }
 }

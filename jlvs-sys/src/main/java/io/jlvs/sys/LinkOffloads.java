@@ -1,10 +1,5 @@
 package io.jlvs.sys;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
-
 /**
  * The receive offloads of a link that merge segments before a packet socket sees them, through the
  * ethtool ioctl (SIOCETHTOOL) as {@code ethtool -k/-K} does: GRO (generic receive offload, on by default on
@@ -13,14 +8,12 @@ import java.nio.charset.StandardCharsets;
  * cannot send on. Setting needs CAP_NET_ADMIN.
  */
 public final class LinkOffloads {
-    private static final long SIOCETHTOOL = 0x8946;
     private static final int ETHTOOL_GFLAGS = 0x25;
     private static final int ETHTOOL_SFLAGS = 0x26;
     private static final int ETHTOOL_GGRO = 0x2b;
     private static final int ETHTOOL_SGRO = 0x2c;
     private static final int ETH_FLAG_LRO = 1 << 15;
     private static final int SOCK_DGRAM = 2;
-    private static final int IFNAMSIZ = 16;
 
     private LinkOffloads() {
     }
@@ -54,23 +47,15 @@ public final class LinkOffloads {
         call(link, command, value, label);
     }
 
-    /** One SIOCETHTOOL with a struct ethtool_value {cmd, data}; returns data as the kernel left it. */
+    /** One SIOCETHTOOL ({@link Ifreq#ethtool}) on a socket opened for it. */
     private static int call(String link, int command, int data, String label) {
-        byte[] name = link.getBytes(StandardCharsets.US_ASCII);
-        if (name.length >= IFNAMSIZ) {
+        if (link.length() >= Abi.IFNAMSIZ) {
             throw new IllegalArgumentException("interface name too long: " + link);
         }
         Syscalls sys = new Syscalls();
         int fd = sys.socket(Abi.AF_INET, SOCK_DGRAM | Abi.SOCK_CLOEXEC, 0);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment value = a.allocate(8, 8);
-            value.set(ValueLayout.JAVA_INT, 0, command);
-            value.set(ValueLayout.JAVA_INT, 4, data);
-            MemorySegment ifreq = a.allocate(40, 8);
-            MemorySegment.copy(name, 0, ifreq, ValueLayout.JAVA_BYTE, 0, name.length);
-            ifreq.set(ValueLayout.ADDRESS, IFNAMSIZ, value);
-            sys.ioctl(fd, SIOCETHTOOL, ifreq, label + " " + link);
-            return value.get(ValueLayout.JAVA_INT, 4);
+        try {
+            return Ifreq.ethtool(sys, fd, link, command, data, label);
         } finally {
             sys.close(fd);
         }
