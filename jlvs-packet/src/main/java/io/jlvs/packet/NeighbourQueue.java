@@ -38,17 +38,6 @@ final class NeighbourQueue {
         this.buffers = Arena.ofAuto().allocate((long) SLOTS * maxFrame, 8);
     }
 
-    /** Frames waiting now. */
-    int waiting() {
-        int n = 0;
-        for (int i = head; i != tail; i++) {
-            if (waiting[i & (SLOTS - 1)]) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     boolean isEmpty() {
         return head == tail;
     }

@@ -85,11 +85,6 @@ final class ReceiveOffloads implements AutoCloseable {
         }
     }
 
-    /** How many offloads this turned off (and will turn back on). */
-    int turnedOff() {
-        return undo.size();
-    }
-
     @Override
     public void close() {
         for (int i = undo.size() - 1; i >= 0; i--) {

@@ -19,7 +19,6 @@ public final class RingPoller implements AutoCloseable {
     private final MemorySegment errorLength;
     private final int capacity;
     private int count;
-    private long errorsCleared;
     private boolean closed;
 
     /** A poller for at most {@code capacity} sockets. */
@@ -74,15 +73,9 @@ public final class RingPoller implements AutoCloseable {
                 // until it is read: reading SO_ERROR clears it, so the worker sleeps again
                 sys.getsockopt(fds.get(ValueLayout.JAVA_INT, at), Abi.SOL_SOCKET, Abi.SO_ERROR, error,
                         errorLength, "SO_ERROR");
-                errorsCleared++;
             }
         }
         return ready;
-    }
-
-    /** Socket errors (such as ENETDOWN) read and cleared after a poll reported them. */
-    public long errorsCleared() {
-        return errorsCleared;
     }
 
     @Override

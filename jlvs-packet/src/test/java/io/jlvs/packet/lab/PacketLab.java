@@ -382,6 +382,12 @@ final class PacketLab implements AutoCloseable {
         }
     }
 
+    /** One of the director's counters ({@code PacketDirector.counters()}). */
+    long counter(String name) throws IOException {
+        return ask("counters").stream().filter(c -> c.startsWith(name + "="))
+                .mapToLong(c -> Long.parseLong(c.substring(name.length() + 1))).sum();
+    }
+
     /** Runs a command in the client namespace with a bound. */
     Shell.Result client(int timeoutSeconds, String... argv) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cl));

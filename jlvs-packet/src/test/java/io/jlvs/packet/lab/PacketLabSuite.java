@@ -118,7 +118,7 @@ abstract class PacketLabSuite {
         String expected = Shell.run(List.of("sha256sum", lab.dir.resolve("www/big.bin").toString()), 60)
                 .output().split(" ")[0];
         Map<String, long[]> before = stats();
-        long fastBefore = counter("fast_path_packets");
+        long fastBefore = lab.counter("fast_path_packets");
         Shell.Result r = lab.client(90, "sh", "-c", "curl -sS --max-time 80 http://" + PacketLab.VIP
                 + "/big.bin | sha256sum");
         assertThat(r.output().split(" ")[0]).as(r.output() + lab.stderr()).isEqualTo(expected);
@@ -134,7 +134,7 @@ abstract class PacketLabSuite {
         if (lab.fastPath()) {
             // the XDP fast path carried the established connection; its packets are in the statistics
             // (accounted when the FIN took the connection back to the worker)
-            assertThat(counter("fast_path_packets") - fastBefore).as("packets the fast path forwarded")
+            assertThat(lab.counter("fast_path_packets") - fastBefore).as("packets the fast path forwarded")
                     .isGreaterThan(packets * 9 / 10);
         }
         assertThat(inBytes).as("client-to-server bytes counted").isPositive();
@@ -175,12 +175,6 @@ abstract class PacketLabSuite {
         assertThat(got).isEqualTo(want);
         assertThat(Files.size(out)).isEqualTo(bytes);
         lab.ask("weight " + busy + " 1");
-    }
-
-    /** One of the director's counters ({@code PacketDirector.counters()}). */
-    private long counter(String name) throws IOException {
-        return lab.ask("counters").stream().filter(c -> c.startsWith(name + "="))
-                .mapToLong(c -> Long.parseLong(c.substring(name.length() + 1))).sum();
     }
 
     /** The real server with an established connection in the director's table, if any. */
