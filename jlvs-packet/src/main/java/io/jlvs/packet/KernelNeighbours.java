@@ -4,38 +4,55 @@ import io.jlvs.core.IpAddress;
 import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.Neighbour;
 import io.jlvs.sys.RouteInfo;
-import io.jlvs.sys.RtNetlink;
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * A {@link NeighbourTable} filled from the kernel's routes and ARP table through rtnetlink. Lookups
- * (data-plane threads) read an immutable {@link NeighbourCache} and never block; a miss is noted in a small
- * lock-free slot array. A refresher thread ({@link #refresh}, every {@code refreshMillis}) resolves the
- * noted and known addresses: RTM_GETROUTE for the next hop and output interface, then the neighbour
- * entry. An address the kernel has no usable entry for is made to resolve by sending one UDP datagram
- * to its discard port (9) from the director's own stack, which makes the kernel ARP for it (at most one
- * per address per second); the next refresh picks the answer up.
+ * A {@link NeighbourTable} filled from the kernel through rtnetlink, by route: each address the data plane
+ * sends to is looked up once (RTM_GETROUTE, so policy rules apply) to its next hop (the address itself on
+ * link, else its gateway), and every address behind one gateway shares that hop's MAC. Data-plane threads
+ * read a {@link NextHopView} and never block; a miss is noted in a small lock-free slot array.
+ *
+ * <p>A refresher thread ({@link #refresh}, every 50 ms) does a bounded amount of work per pass, whatever
+ * the number of clients: the routes of at most {@link #ROUTE_BUDGET} addresses (new ones first, then the
+ * known ones in turn, so a route change reaches every address within {@code size / ROUTE_BUDGET} passes),
+ * and one dump of the ARP table for the MACs of all hops. A hop the kernel has no usable entry for is made
+ * to resolve ({@link KernelRoutes#resolve}) at most once a second. Addresses no frame was sent to for
+ * {@link #AGE_NANOS} (real servers excepted) are forgotten, as the kernel's neighbour garbage collection
+ * forgets stale entries, so the index holds the active clients, at most {@link #MAX_ADDRESSES}.
  */
 final class KernelNeighbours implements NeighbourTable {
-    private static final int MISS_SLOTS = 64;
-    private static final int DISCARD_PORT = 9;
+    static final int ROUTE_BUDGET = 256;
+    static final long AGE_NANOS = 60_000_000_000L;
+    static final int MAX_ADDRESSES = 1 << 20;
+    static final int MISS_SLOTS = 256;
     private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+
+    /** A next hop: an address on one of the director's interfaces. */
+    private record Hop(int ifindex, int address) { }
 
     private final int[] interfaceIndexes;
     private final AtomicIntegerArray misses = new AtomicIntegerArray(MISS_SLOTS);
-    private final Set<Integer> wanted = new LinkedHashSet<>();
-    private final Map<Integer, Long> lastProbe = new HashMap<>();
-    private volatile NeighbourCache cache = NeighbourCache.EMPTY;
-    private long resolutions;
+    private volatile NextHopView view = NextHopView.empty();
+    // refresher-owned
+    private final Set<Integer> pinned = new HashSet<>();
+    private final Set<Integer> fresh = new LinkedHashSet<>();
+    private final List<Hop> hops = new ArrayList<>(List.of(new Hop(0, 0)));
+    private final Map<Hop, Integer> hopIds = new HashMap<>();
+    private final Map<Hop, Long> lastProbe = new HashMap<>();
+    private int cursor;
+    private boolean started;
+    private long nextAgeing;
+    private long routeLookups;
     private long probes;
+    private long overflows;
 
     /** @param interfaceIndexes the director's interfaces, in link order */
     KernelNeighbours(int[] interfaceIndexes) {
@@ -44,7 +61,7 @@ final class KernelNeighbours implements NeighbourTable {
 
     @Override
     public long nextHopMac(int ipv4) {
-        long mac = cache.mac(ipv4);
+        long mac = view.mac(ipv4);
         if (mac == UNKNOWN && ipv4 != 0) {
             misses.set(Integer.hashCode(ipv4 * 0x9e3779b1) & (MISS_SLOTS - 1), ipv4);
         }
@@ -53,60 +70,222 @@ final class KernelNeighbours implements NeighbourTable {
 
     /** The link (index in the director's interface list) where {@code mac} was learnt, or -1. */
     int linkOf(long mac) {
-        return cache.link(mac);
+        return view.link(mac);
     }
 
-    /** Control thread: addresses to keep resolved (real servers), before any packet needs them. */
+    /** Control thread: the addresses to keep resolved (real servers) before any packet needs them, and never age. */
     synchronized void want(Iterable<Integer> addresses) {
+        pinned.clear();
         for (int a : addresses) {
-            wanted.add(a);
+            if (a != 0) {
+                pinned.add(a);
+            }
         }
     }
 
-    long resolutions() {
-        return resolutions;
+    long routeLookups() {
+        return routeLookups;
     }
 
     long probes() {
         return probes;
     }
 
-    /** Refresher thread: one pass over the noted misses and every wanted address. */
-    synchronized void refresh(RtNetlink rtnl, long nowNanos) {
+    /** Addresses indexed now. */
+    int size() {
+        return view.index.size();
+    }
+
+    /** Addresses not indexed because {@link #MAX_ADDRESSES} were. */
+    long overflows() {
+        return overflows;
+    }
+
+    /** Refresher thread: one bounded pass (see the class comment). */
+    synchronized void refresh(KernelRoutes kernel, long nowNanos) {
+        NextHopView current = view;
         for (int i = 0; i < MISS_SLOTS; i++) {
             int a = misses.getAndSet(i, 0);
-            if (a != 0) {
-                wanted.add(a);
+            if (a != 0 && !current.knows(a)) {
+                fresh.add(a);
             }
         }
-        Map<Integer, Long> macs = new HashMap<>();
-        Map<Long, Integer> links = new HashMap<>();
-        for (int a : wanted) {
-            IpAddress address = IpAddress.ofV4(a);
-            RouteInfo route;
-            try {
-                route = rtnl.route(address);
-            } catch (NativeIoException e) {
-                continue;
+        for (int a : pinned) {
+            if (!current.knows(a)) {
+                fresh.add(a);
             }
-            int link = linkIndex(route.interfaceIndex());
-            if (link < 0) {
-                continue;
+        }
+        Map<Integer, Integer> updates = new HashMap<>();
+        int budget = ROUTE_BUDGET;
+        var it = fresh.iterator();
+        while (budget > 0 && it.hasNext()) {
+            int a = it.next();
+            it.remove();
+            updates.put(a, hopFor(kernel, a));
+            budget--;
+        }
+        AddressIndex index = current.index;
+        for (int seen = 0; budget > 0 && index.size() > 0 && seen < index.capacity(); seen++) {
+            int a = index.addressAt(cursor++);
+            if (a != 0 && !updates.containsKey(a)) {
+                int hop = hopFor(kernel, a);
+                if (hop != index.peek(a)) {
+                    updates.put(a, hop);
+                }
+                budget--;
             }
-            IpAddress hop = route.gateway() != null ? route.gateway() : address;
-            Neighbour n = rtnl.neighbour(hop, route.interfaceIndex()).orElse(null);
-            if (n != null && n.usable() && n.mac() != 0) {
-                macs.put(a, n.mac());
-                links.put(n.mac(), link);
-                resolutions++;
+        }
+        long[] macs = resolve(kernel, nowNanos);
+        int[] links = new int[hops.size()];
+        for (int h = 0; h < links.length; h++) {
+            links[h] = h == NextHopView.UNREACHABLE ? -1 : linkIndex(hops.get(h).ifindex());
+        }
+        if (!started) {
+            started = true;
+            nextAgeing = nowNanos + AGE_NANOS;
+        }
+        boolean ageing = nowNanos - nextAgeing >= 0;
+        if (ageing) {
+            nextAgeing = nowNanos + AGE_NANOS;
+        }
+        int added = 0;
+        for (int a : updates.keySet()) {
+            if (index.peek(a) < 0) {
+                added++;
+            }
+        }
+        if (ageing || (index.size() + added + 1) * 2 > index.capacity()) {
+            publishRebuilt(index, updates, macs, links, ageing);
+            return;
+        }
+        if (!Arrays.equals(macs, hopMacs(current)) || !Arrays.equals(links, hopLinks(current))) {
+            view = new NextHopView(index, macs, links);
+        }
+        updates.forEach((address, hop) -> {
+            if (index.size() < MAX_ADDRESSES || pinned.contains(address) || index.peek(address) >= 0) {
+                index.put(address, hop);
             } else {
-                probe(hop, nowNanos);
+                overflows++;
+            }
+        });
+    }
+
+    /** The hop id of {@code address}'s route (a new id for a hop not seen before), or UNREACHABLE. */
+    private int hopFor(KernelRoutes kernel, int address) {
+        RouteInfo route;
+        try {
+            route = kernel.route(IpAddress.ofV4(address));
+        } catch (NativeIoException e) {
+            return NextHopView.UNREACHABLE;
+        } finally {
+            routeLookups++;
+        }
+        if (linkIndex(route.interfaceIndex()) < 0) {
+            return NextHopView.UNREACHABLE;
+        }
+        int next = route.gateway() != null ? route.gateway().v4() : address;
+        return hopIds.computeIfAbsent(new Hop(route.interfaceIndex(), next), h -> {
+            hops.add(h);
+            return hops.size() - 1;
+        });
+    }
+
+    /** Each hop's MAC from the ARP table (UNKNOWN when unusable), probing the unresolved ones. */
+    private long[] resolve(KernelRoutes kernel, long nowNanos) {
+        Map<Hop, Long> known = new HashMap<>();
+        for (Neighbour n : kernel.neighbours()) {
+            if (n.usable() && n.mac() != 0 && n.address().isV4()) {
+                known.put(new Hop(n.interfaceIndex(), n.address().v4()), n.mac());
             }
         }
-        NeighbourCache next = new NeighbourCache(macs, links);
-        if (!next.equals(cache)) {
-            cache = next;
+        long[] macs = new long[hops.size()];
+        macs[NextHopView.UNREACHABLE] = UNKNOWN;
+        for (int h = 1; h < macs.length; h++) {
+            Long mac = known.get(hops.get(h));
+            macs[h] = mac != null ? mac : UNKNOWN;
+            if (mac == null) {
+                probe(kernel, hops.get(h), nowNanos);
+            }
         }
+        return macs;
+    }
+
+    /**
+     * A new index with {@code updates} applied; when {@code ageing}, without the unpinned addresses not used
+     * since the last ageing, and with the hops nobody uses any more dropped and the rest renumbered.
+     */
+    private void publishRebuilt(AddressIndex index, Map<Integer, Integer> updates, long[] macs, int[] links,
+                                boolean ageing) {
+        Map<Integer, Integer> entries = new HashMap<>(updates);
+        Set<Integer> stale = new HashSet<>();
+        Set<Integer> usedSince = new HashSet<>();
+        index.sweep((address, hop, used) -> {
+            entries.putIfAbsent(address, hop);
+            if (used) {
+                usedSince.add(address);
+            } else if (ageing && !pinned.contains(address) && !updates.containsKey(address)) {
+                stale.add(address);
+            }
+        });
+        stale.forEach(entries::remove);
+        int[] renumbered = new int[hops.size()];
+        Arrays.fill(renumbered, -1);
+        renumbered[NextHopView.UNREACHABLE] = NextHopView.UNREACHABLE;
+        List<Hop> kept = new ArrayList<>(List.of(hops.get(NextHopView.UNREACHABLE)));
+        for (int hop : entries.values()) {
+            if (renumbered[hop] < 0) {
+                renumbered[hop] = kept.size();
+                kept.add(hops.get(hop));
+            }
+        }
+        long[] keptMacs = new long[kept.size()];
+        int[] keptLinks = new int[kept.size()];
+        for (int old = 0; old < renumbered.length; old++) {
+            if (renumbered[old] >= 0) {
+                keptMacs[renumbered[old]] = macs[old];
+                keptLinks[renumbered[old]] = links[old];
+            }
+        }
+        hops.clear();
+        hops.addAll(kept);
+        hopIds.clear();
+        for (int h = 1; h < hops.size(); h++) {
+            hopIds.put(hops.get(h), h);
+        }
+        lastProbe.keySet().retainAll(hopIds.keySet());
+        int allowed = Math.min(entries.size(), MAX_ADDRESSES);
+        if (entries.size() > allowed) {
+            overflows += entries.size() - allowed;
+        }
+        AddressIndex next = new AddressIndex(Math.max(8, allowed * 4));
+        int added = 0;
+        for (Map.Entry<Integer, Integer> e : entries.entrySet()) {
+            if (added >= allowed && !pinned.contains(e.getKey())) {
+                continue;
+            }
+            next.put(e.getKey(), renumbered[e.getValue()]);
+            added++;
+        }
+        if (!ageing) {
+            usedSince.forEach(next::hop);
+        }
+        view = new NextHopView(next, keptMacs, keptLinks);
+    }
+
+    private static long[] hopMacs(NextHopView v) {
+        long[] out = new long[v.hops()];
+        for (int h = 0; h < out.length; h++) {
+            out[h] = v.hopMac(h);
+        }
+        return out;
+    }
+
+    private static int[] hopLinks(NextHopView v) {
+        int[] out = new int[v.hops()];
+        for (int h = 0; h < out.length; h++) {
+            out[h] = v.hopLink(h);
+        }
+        return out;
     }
 
     private int linkIndex(int ifindex) {
@@ -118,18 +297,13 @@ final class KernelNeighbours implements NeighbourTable {
         return -1;
     }
 
-    private void probe(IpAddress hop, long nowNanos) {
-        Long last = lastProbe.get(hop.v4());
+    private void probe(KernelRoutes kernel, Hop hop, long nowNanos) {
+        Long last = lastProbe.get(hop);
         if (last != null && nowNanos - last < PROBE_INTERVAL_NANOS) {
             return;
         }
-        lastProbe.put(hop.v4(), nowNanos);
-        try (DatagramSocket socket = new DatagramSocket()) {
-            byte[] nothing = new byte[0];
-            socket.send(new DatagramPacket(nothing, 0, InetAddress.getByAddress(hop.toBytes()), DISCARD_PORT));
-            probes++;
-        } catch (IOException e) {
-            // unreachable now: tried again at the next interval
-        }
+        lastProbe.put(hop, nowNanos);
+        kernel.resolve(IpAddress.ofV4(hop.address()));
+        probes++;
     }
 }

@@ -52,6 +52,7 @@ public final class PacketDirector implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final Thread refresher;
     private final RtNetlink rtnl;
+    private final KernelRoutes kernel;
     private final FwmarkClassifier classifier;
     private final ReceiveOffloads offloads;
     private volatile boolean running = true;
@@ -169,6 +170,7 @@ public final class PacketDirector implements AutoCloseable {
         this.offloads = ReceiveOffloads.turnOff(settings.interfaces());
         try {
             this.rtnl = RtNetlink.open();
+            this.kernel = KernelRoutes.of(rtnl);
         } catch (NativeIoException e) {
             offloads.close();
             throw new IllegalStateException("packet data plane cannot start: rtnetlink refused: " + e.getMessage());
@@ -313,7 +315,7 @@ public final class PacketDirector implements AutoCloseable {
         try {
             while (running) {
                 try {
-                    neighbours.refresh(rtnl, System.nanoTime());
+                    neighbours.refresh(kernel, System.nanoTime());
                 } catch (NativeIoException e) {
                     LOG.log(System.Logger.Level.WARNING, "neighbour refresh failed: " + e.getMessage());
                 }
@@ -366,7 +368,8 @@ public final class PacketDirector implements AutoCloseable {
 
     /**
      * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
-     * (frames the kernel dropped because a ring was full), neighbour_probes, fast_path_packets,
+     * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
+     * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, and one {@code drop_<reason>} per {@link DropReason} (lower case). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
      */
@@ -402,6 +405,8 @@ public final class PacketDirector implements AutoCloseable {
         out.put("offloaded_connections", offloaded);
         out.put("checksums_completed", completed);
         out.put("neighbour_probes", neighbours.probes());
+        out.put("next_hop_addresses", (long) neighbours.size());
+        out.put("next_hop_overflows", neighbours.overflows());
         for (DropReason r : DropReason.values()) {
             long sum = 0;
             for (Worker w : workers) {

@@ -48,21 +48,4 @@ class KernelGuardTest {
         String s = KernelGuard.script(List.of(), List.of(), Set.of());
         assertThat(s).doesNotContain("drop").doesNotContain("set ").contains("chain prerouting");
     }
-
-    @Test
-    void neighbourCacheFindsEveryAddressAndLink() {
-        Map<Integer, Long> macs = new java.util.HashMap<>();
-        Map<Long, Integer> links = new java.util.HashMap<>();
-        for (int i = 1; i <= 100; i++) {
-            macs.put(0x0a000000 + i, 0x020000000000L + i);
-            links.put(0x020000000000L + i, i % 2);
-        }
-        NeighbourCache c = new NeighbourCache(macs, links);
-        for (int i = 1; i <= 100; i++) {
-            assertThat(c.mac(0x0a000000 + i)).isEqualTo(0x020000000000L + i);
-            assertThat(c.link(0x020000000000L + i)).isEqualTo(i % 2);
-        }
-        assertThat(c.mac(0x0a0000ff)).isEqualTo(NeighbourTable.UNKNOWN);
-        assertThat(c.link(0x02ffL)).isEqualTo(-1);
-    }
 }

@@ -119,12 +119,19 @@ public final class RtNetlink implements AutoCloseable {
 
     /** The ARP entry for {@code address} on the interface (0 = any), from an RTM_GETNEIGH dump. */
     public Optional<Neighbour> neighbour(IpAddress address, int interfaceIndex) {
+        return neighbours().stream()
+                .filter(n -> n.address().equals(address) && (interfaceIndex == 0 || interfaceIndex == n.interfaceIndex()))
+                .findFirst();
+    }
+
+    /** Every IPv4 neighbour (ARP) entry of every interface, in one RTM_GETNEIGH dump. */
+    public List<Neighbour> neighbours() {
         int at = header(request, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, next());
         request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
         at += NDMSG_LEN;
-        Neighbour[] found = {null};
-        transact(finish(request, at), "RTM_GETNEIGH " + address, (type, p, len) -> {
-            if (type != RTM_NEWNEIGH || found[0] != null) {
+        List<Neighbour> out = new ArrayList<>();
+        transact(finish(request, at), "RTM_GETNEIGH", (type, p, len) -> {
+            if (type != RTM_NEWNEIGH) {
                 return;
             }
             int m = p + NLMSG_HDRLEN;
@@ -139,11 +146,11 @@ public final class RtNetlink implements AutoCloseable {
                     mac[0] = NetlinkCodec.mac(response, off, l);
                 }
             });
-            if (address.equals(dst[0]) && (interfaceIndex == 0 || interfaceIndex == index)) {
-                found[0] = new Neighbour(dst[0], mac[0], state, index);
+            if (dst[0] != null) {
+                out.add(new Neighbour(dst[0], mac[0], state, index));
             }
         });
-        return Optional.ofNullable(found[0]);
+        return out;
     }
 
     /**

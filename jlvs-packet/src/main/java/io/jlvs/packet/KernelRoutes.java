@@ -1,0 +1,55 @@
+package io.jlvs.packet;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.sys.Neighbour;
+import io.jlvs.sys.RouteInfo;
+import io.jlvs.sys.RtNetlink;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * What {@link KernelNeighbours} asks of the kernel: one route (policy rules apply), the whole ARP table, and
+ * to start resolving a neighbour.
+ */
+interface KernelRoutes {
+    int DISCARD_PORT = 9;
+
+    /** The route to {@code destination}; throws {@link io.jlvs.sys.NativeIoException} when there is none. */
+    RouteInfo route(IpAddress destination);
+
+    /** Every IPv4 neighbour entry, in one dump. */
+    List<Neighbour> neighbours();
+
+    /**
+     * Makes the kernel resolve {@code neighbour}: one empty UDP datagram to its discard port from the
+     * director's own stack, which queues on the neighbour entry and sends ARP requests.
+     */
+    void resolve(IpAddress neighbour);
+
+    static KernelRoutes of(RtNetlink rtnl) {
+        return new KernelRoutes() {
+            @Override
+            public RouteInfo route(IpAddress destination) {
+                return rtnl.route(destination);
+            }
+
+            @Override
+            public List<Neighbour> neighbours() {
+                return rtnl.neighbours();
+            }
+
+            @Override
+            public void resolve(IpAddress neighbour) {
+                try (DatagramSocket socket = new DatagramSocket()) {
+                    socket.send(new DatagramPacket(new byte[0], 0, InetAddress.getByAddress(neighbour.toBytes()),
+                            DISCARD_PORT));
+                } catch (IOException e) {
+                    // unreachable now: asked again at the next interval
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,226 @@
+package io.jlvs.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.sys.Errno;
+import io.jlvs.sys.NativeIoException;
+import io.jlvs.sys.Neighbour;
+import io.jlvs.sys.RouteInfo;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The director's next hops, against a scripted kernel: clients behind a gateway share its MAC, a pass
+ * costs the same whatever the number of clients, route changes and ARP answers arrive, idle clients are
+ * forgotten and real servers are not.
+ */
+class KernelNeighboursTest {
+    private static final int LINK = 7;
+    private static final int OTHER_LINK = 9;
+    private static final int GATEWAY = ip("10.0.0.1");
+    private static final int GATEWAY_2 = ip("10.0.0.254");
+    private static final long GATEWAY_MAC = 0x02000000_0001L;
+    private static final long GATEWAY_2_MAC = 0x02000000_00feL;
+    private static final long SECOND = 1_000_000_000L;
+
+    /** 10.0.0.0/24 on link, 172.16.0.0/12 on another interface, everything else via the gateway. */
+    private static final class ScriptedKernel implements KernelRoutes {
+        volatile int gateway = GATEWAY;
+        final Map<Integer, Long> arp = new ConcurrentHashMap<>();
+        final List<Integer> resolveRequests = new ArrayList<>();
+        int routeLookups;
+        int dumps;
+
+        @Override
+        public RouteInfo route(IpAddress destination) {
+            routeLookups++;
+            int a = destination.v4();
+            if ((a >>> 24) == 192) {
+                throw new NativeIoException("RTM_GETROUTE " + destination, Errno.ENETUNREACH.number());
+            }
+            if ((a & 0xfff00000) == ip("172.16.0.0")) {
+                return new RouteInfo(destination, null, OTHER_LINK, null);
+            }
+            if ((a & 0xffffff00) == ip("10.0.0.0")) {
+                return new RouteInfo(destination, null, LINK, null);
+            }
+            return new RouteInfo(destination, IpAddress.ofV4(gateway), LINK, null);
+        }
+
+        @Override
+        public List<Neighbour> neighbours() {
+            dumps++;
+            List<Neighbour> out = new ArrayList<>();
+            arp.forEach((a, mac) -> out.add(new Neighbour(IpAddress.ofV4(a), mac, 0x02, LINK)));
+            return out;
+        }
+
+        @Override
+        public void resolve(IpAddress neighbour) {
+            resolveRequests.add(neighbour.v4());
+        }
+    }
+
+    private static int ip(String s) {
+        return IpAddress.parse(s).v4();
+    }
+
+    private static final int CLIENTS = ip("198.18.0.0");
+
+    private static int client(int i) {
+        return CLIENTS + i + 1;
+    }
+
+    @Test
+    void tenThousandClientsBehindOneGatewayShareItsMacAndNoPassDoesMoreThanItsBudget() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        int clients = 10_000;
+        long now = 0;
+        int passes = 0;
+        int resolved = 0;
+        while (resolved < clients && passes < 200) {
+            resolved = 0;
+            for (int i = 0; i < clients; i++) {
+                if (n.nextHopMac(client(i)) == GATEWAY_MAC) {
+                    resolved++;
+                }
+            }
+            int lookups = kernel.routeLookups;
+            int dumps = kernel.dumps;
+            n.refresh(kernel, now += SECOND / 20);
+            passes++;
+            assertThat(kernel.routeLookups - lookups).isLessThanOrEqualTo(KernelNeighbours.ROUTE_BUDGET);
+            assertThat(kernel.dumps - dumps).as("one ARP table dump per pass").isEqualTo(1);
+        }
+        assertThat(resolved).isEqualTo(clients);
+        assertThat(n.size()).isEqualTo(clients);
+        // 256 misses noted per pass: the whole set within a couple of seconds of traffic, not one lookup each
+        assertThat(passes).isLessThan(clients / KernelNeighbours.MISS_SLOTS * 2);
+        assertThat(kernel.resolveRequests).isEmpty();
+    }
+
+    @Test
+    void aNewGatewayReachesEveryClientWithinSizeOverBudgetPasses() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        kernel.arp.put(GATEWAY_2, GATEWAY_2_MAC);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        int clients = 2_000;
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            all.add(client(i));
+        }
+        n.want(all); // 2,000 real servers: resolved ahead of traffic, a budget's worth per pass
+        long now = 0;
+        for (int p = 0; p < clients / KernelNeighbours.ROUTE_BUDGET + 1; p++) {
+            int lookups = kernel.routeLookups;
+            n.refresh(kernel, now += SECOND / 20);
+            assertThat(kernel.routeLookups - lookups).isLessThanOrEqualTo(KernelNeighbours.ROUTE_BUDGET);
+        }
+        assertThat(all).allSatisfy(a -> assertThat(n.nextHopMac(a)).isEqualTo(GATEWAY_MAC));
+
+        kernel.gateway = GATEWAY_2;
+        for (int p = 0; p < clients / KernelNeighbours.ROUTE_BUDGET + 1; p++) {
+            n.refresh(kernel, now += SECOND / 20);
+        }
+        assertThat(all).allSatisfy(a -> assertThat(n.nextHopMac(a)).isEqualTo(GATEWAY_2_MAC));
+        assertThat(n.linkOf(GATEWAY_2_MAC)).isZero();
+    }
+
+    @Test
+    void clientsNobodySendsToAreForgottenAfterAMinuteAndRealServersAreKept() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        int realServer = ip("10.0.0.21");
+        kernel.arp.put(realServer, 0x02000000_0021L);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        n.want(List.of(realServer));
+        int active = client(1);
+        int gone = client(2);
+        n.nextHopMac(active);
+        n.nextHopMac(gone);
+        long now = 0;
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(gone)).isEqualTo(GATEWAY_MAC);
+        assertThat(n.size()).isEqualTo(3);
+
+        long end = now + 2 * KernelNeighbours.AGE_NANOS + SECOND;
+        while (now < end) {
+            n.nextHopMac(active);
+            n.refresh(kernel, now += SECOND);
+        }
+        assertThat(n.size()).as("the real server and the client still sending").isEqualTo(2);
+        assertThat(n.nextHopMac(active)).isEqualTo(GATEWAY_MAC);
+        assertThat(n.nextHopMac(realServer)).isEqualTo(0x02000000_0021L);
+        // the forgotten client comes back as a miss, and is resolved again at the next pass
+        assertThat(n.nextHopMac(gone)).isEqualTo(NeighbourTable.UNKNOWN);
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(gone)).isEqualTo(GATEWAY_MAC);
+    }
+
+    @Test
+    void anOnLinkClientWithoutAnArpEntryIsProbedOnceASecondAndUsedWhenTheKernelHasIt() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        int neighbour = ip("10.0.0.77");
+        long now = 0;
+        for (int p = 0; p < 30; p++) { // 1.5 s
+            assertThat(n.nextHopMac(neighbour)).isEqualTo(NeighbourTable.UNKNOWN);
+            n.refresh(kernel, now += SECOND / 20);
+        }
+        assertThat(kernel.resolveRequests).containsExactly(neighbour, neighbour);
+        assertThat(n.probes()).isEqualTo(2);
+
+        kernel.arp.put(neighbour, 0x02000000_0077L);
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(neighbour)).isEqualTo(0x02000000_0077L);
+    }
+
+    @Test
+    void addressesRoutedElsewhereOrNowhereStayUnknownWithoutAProbe() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(ip("172.16.0.1"), 0x02000000_1601L);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        int elsewhere = ip("172.16.0.1");
+        int nowhere = ip("192.0.2.1");
+        long now = 0;
+        for (int p = 0; p < 3; p++) {
+            n.nextHopMac(elsewhere);
+            n.nextHopMac(nowhere);
+            n.refresh(kernel, now += SECOND / 20);
+        }
+        assertThat(n.nextHopMac(elsewhere)).isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(n.nextHopMac(nowhere)).isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(kernel.resolveRequests).isEmpty();
+    }
+
+    @Test
+    void aLookupAllocatesNothing() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        for (int i = 0; i < 100; i++) {
+            n.nextHopMac(client(i));
+        }
+        n.refresh(kernel, SECOND);
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (int round = 0; round < 200_000; round++) { // warm up the JIT
+            sum += n.nextHopMac(client(round % 200));
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 100_000; round++) {
+            sum += n.nextHopMac(client(round % 200)); // half of them misses
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum).isNotZero();
+        assertThat(allocated).isLessThan(1024);
+    }
+}
