@@ -38,7 +38,7 @@ final class KernelNeighbours implements NeighbourTable {
     /** A next hop: an address on one of the director's interfaces. */
     private record Hop(int ifindex, int address) { }
 
-    private final int[] interfaceIndexes;
+    private int[] interfaceIndexes;
     private final AtomicIntegerArray misses = new AtomicIntegerArray(MISS_SLOTS);
     private volatile NextHopView view = NextHopView.empty();
     // refresher-owned
@@ -81,6 +81,19 @@ final class KernelNeighbours implements NeighbourTable {
                 pinned.add(a);
             }
         }
+    }
+
+    /**
+     * Refresher thread: the director's links have these interface indexes now (one was re-created): every
+     * next hop is forgotten and looked up again, real servers at the next pass, clients as they send.
+     */
+    synchronized void relink(int[] indexes) {
+        interfaceIndexes = indexes.clone();
+        hops.subList(1, hops.size()).clear();
+        hopIds.clear();
+        lastProbe.clear();
+        fresh.clear();
+        view = NextHopView.empty();
     }
 
     long routeLookups() {

@@ -5,8 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * Where a frame a worker transmits leaves, for both worker I/Os ({@link LinkGroupIo}, {@link XdpLinkGroupIo}):
  * the link on which its destination MAC was resolved ({@link KernelNeighbours#linkOf}), else the link the
- * frame being handled came in on (ARP replies, ICMP errors). Off the first link the frame takes that link's
- * MAC as Ethernet source, and an ARP reply its sender MAC too. Owner: the worker thread.
+ * frame being handled came in on (ARP replies, ICMP errors). The frame takes that link's MAC as Ethernet
+ * source (the data plane writes the first link's MAC as it was at start), and an ARP reply its sender MAC
+ * too; a link re-created with a new MAC gets it through {@link #mac}. Owner: the worker thread.
  */
 final class LinkEgress {
     private static final int ETH_SRC = 6;
@@ -14,11 +15,18 @@ final class LinkEgress {
 
     private final KernelNeighbours neighbours;
     private final long[] macs;
+    private final long startMac;
 
     /** {@code macs}: each link's MAC address, in link order (the first faces the clients). */
     LinkEgress(KernelNeighbours neighbours, long[] macs) {
         this.neighbours = neighbours;
         this.macs = macs.clone();
+        this.startMac = macs[0];
+    }
+
+    /** Link {@code link} has a new MAC address (it was re-created). */
+    void mac(int link, long mac) {
+        macs[link] = mac;
     }
 
     /** Picks the link for {@code frame}, rewrites its source MAC(s) for it and returns its index. */
@@ -27,11 +35,11 @@ final class LinkEgress {
         if (link < 0) {
             link = receivingLink;
         }
-        if (link != 0) {
-            long mac = macs[link];
+        long mac = macs[link];
+        if (mac != startMac) {
             EthernetHeader.src(frame, offset, mac);
             if (length >= ARP_SENDER_MAC + 6 && EthernetHeader.type(frame, offset) == EthernetHeader.TYPE_ARP
-                    && EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC) == macs[0]) {
+                    && EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC) == startMac) {
                 EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
             }
         }

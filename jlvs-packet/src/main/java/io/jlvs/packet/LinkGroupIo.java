@@ -51,9 +51,12 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private final LongSupplier clock;
     private final AfPacketIo[] current;
     private final AfPacketIo[] draining;
+    /** Per link, how many times it was re-created (its fanout group changes each time). */
+    private final int[] generations;
     private final long primaryMac;
     private final LinkEgress egress;
-    private final int mtu;
+    private int mtu;
+    private BpfFilter filter;
     private long drainUntil;
     private FrameHandler handler;
     private int receivingLink;
@@ -70,8 +73,10 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         this.poller = new RingPoller(2 * interfaces.size());
         this.clock = clock;
         int n = interfaces.size();
+        this.filter = filter;
         this.current = new AfPacketIo[n];
         this.draining = new AfPacketIo[n];
+        this.generations = new int[n];
         long[] macs = new long[n];
         int minMtu = Integer.MAX_VALUE;
         try {
@@ -89,10 +94,18 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         this.mtu = minMtu;
     }
 
+    /**
+     * The fanout group of link {@code link}: one per link, and a new one each time the link is re-created
+     * (a group stays tied to the interface it was made on while any worker's old socket is still in it).
+     */
+    private int fanoutGroup(int link) {
+        return (fanoutBase + link + (generations[link] << 4)) & 0xffff;
+    }
+
     private AfPacketIo open(int link, BpfFilter filter) {
         AfPacketConfig.Builder b = AfPacketConfig.forInterface(interfaces.get(link))
                 .frameSizeForMtu(linkMtu(interfaces.get(link)))
-                .fanout((fanoutBase + link) & 0xffff)
+                .fanout(fanoutGroup(link))
                 .pollTimeoutMillis(pollMillis)
                 .ringVersion(ringVersion)
                 .txMode(txMode)
@@ -128,6 +141,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     /** Worker thread: new sockets with {@code filter} join the fanout groups; the old ones drain, then close. */
     void replaceFilter(BpfFilter filter) {
+        this.filter = filter;
         for (int i = 0; i < current.length; i++) {
             if (draining[i] != null) {
                 draining[i].close();
@@ -137,6 +151,24 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         }
         drainUntil = clock.getAsLong() + DRAIN_NANOS;
         rxSwaps++;
+    }
+
+    @Override
+    public void relink(int link, int generation) {
+        generations[link] = generation & 0xf;
+        AfPacketIo fresh = open(link, filter);
+        if (draining[link] != null) {
+            draining[link].close();
+            draining[link] = null;
+        }
+        current[link].close();
+        current[link] = fresh;
+        egress.mac(link, fresh.macAddress());
+        int min = Integer.MAX_VALUE;
+        for (AfPacketIo io : current) {
+            min = Math.min(min, io.mtu());
+        }
+        mtu = min;
     }
 
     @Override

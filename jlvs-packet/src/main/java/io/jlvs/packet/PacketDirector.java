@@ -12,6 +12,7 @@ import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.BpfLoadException;
 import io.jlvs.sys.XskSocket;
 import io.jlvs.sys.InterfaceAddress;
+import io.jlvs.sys.LinkInfo;
 import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.ProbeResult;
 import io.jlvs.sys.RtNetlink;
@@ -20,12 +21,15 @@ import io.jlvs.sys.Syscalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,6 +46,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class PacketDirector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PacketDirector.class.getName());
     private static final long REFRESH_NANOS = 50_000_000L;
+    /** Links are checked every 20 refresher passes: once a second. */
+    private static final int LINK_CHECK_PASSES = 20;
     private static final int POLL_MILLIS = 2;
     private static final long JOIN_MILLIS = 5000;
 
@@ -55,6 +61,14 @@ public final class PacketDirector implements AutoCloseable {
     private final KernelRoutes kernel;
     private final FwmarkClassifier classifier;
     private final ReceiveOffloads offloads;
+    /** Turned off on links re-created while running; refresher-owned until close. */
+    private final List<ReceiveOffloads> relinkedOffloads = new CopyOnWriteArrayList<>();
+    /** Each link's interface index as the refresher last saw it, and whether it is missing now (refresher-owned). */
+    private final int[] linkIndexes;
+    private final boolean[] linkGone;
+    /** Per link, how many times it was re-created; the workers reopen their sockets when theirs lags. */
+    private final AtomicIntegerArray relinks;
+    private volatile int linkEpoch;
     private volatile boolean running = true;
     private volatile FilterState filter;
     private boolean closed;
@@ -103,6 +117,8 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             FilterState applied = filter;
+            int appliedEpoch = linkEpoch;
+            int[] appliedRelinks = new int[relinks.length()];
             long nextStats = System.nanoTime();
             try {
                 while (running) {
@@ -110,6 +126,11 @@ public final class PacketDirector implements AutoCloseable {
                     if (f != applied) {
                         io.steer(f.destinations(), f.masqServers(), f.bpf());
                         applied = f;
+                    }
+                    int epoch = linkEpoch;
+                    if (epoch != appliedEpoch) {
+                        appliedEpoch = epoch;
+                        reopenRelinked(appliedRelinks);
                     }
                     if (dataplane.runOnce() == 0) {
                         // wait outside runOnce: the next runOnce picks up a snapshot published meanwhile
@@ -134,6 +155,24 @@ public final class PacketDirector implements AutoCloseable {
                         + " stopped: " + e.getMessage(), e);
             } finally {
                 io.close();
+            }
+        }
+
+        /** Worker thread: new sockets on the links re-created since the last call. */
+        private void reopenRelinked(int[] applied) {
+            for (int i = 0; i < applied.length; i++) {
+                int g = relinks.get(i);
+                if (g == applied[i]) {
+                    continue;
+                }
+                applied[i] = g;
+                try {
+                    io.relink(i, g);
+                } catch (NativeIoException e) {
+                    LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
+                            + " could not reopen its socket on " + settings.interfaces().get(i) + ": "
+                            + e.getMessage());
+                }
             }
         }
     }
@@ -185,6 +224,9 @@ public final class PacketDirector implements AutoCloseable {
             this.localAddress = settings.localAddress() != null ? settings.localAddress().v4()
                     : firstAddress(rtnl, indexes[0], settings.interfaces().get(0));
             this.neighbours = new KernelNeighbours(indexes);
+            this.linkIndexes = indexes.clone();
+            this.linkGone = new boolean[indexes.length];
+            this.relinks = new AtomicIntegerArray(indexes.length);
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
@@ -313,8 +355,11 @@ public final class PacketDirector implements AutoCloseable {
 
     private void refreshLoop() {
         try {
-            while (running) {
+            for (long pass = 0; running; pass++) {
                 try {
+                    if (pass % LINK_CHECK_PASSES == LINK_CHECK_PASSES - 1) {
+                        checkLinks();
+                    }
                     neighbours.refresh(kernel, System.nanoTime());
                 } catch (NativeIoException e) {
                     LOG.log(System.Logger.Level.WARNING, "neighbour refresh failed: " + e.getMessage());
@@ -323,6 +368,51 @@ public final class PacketDirector implements AutoCloseable {
             }
         } finally {
             rtnl.close();
+        }
+    }
+
+    /**
+     * Refresher thread, once a second: a link that disappears is waited for; one that is back under a new
+     * interface index (deleted and re-created: a VLAN or veth set up again, a driver reloaded) gets its
+     * receive offloads turned off again, fresh next hops, and new sockets in every worker. With AF_XDP the
+     * sockets and the XDP program cannot follow, which is logged as an error.
+     */
+    private void checkLinks() {
+        Map<String, Integer> present = new HashMap<>();
+        for (LinkInfo l : rtnl.links()) {
+            present.put(l.name(), l.index());
+        }
+        boolean changed = false;
+        for (int i = 0; i < linkIndexes.length; i++) {
+            String name = settings.interfaces().get(i);
+            Integer index = present.get(name);
+            if (index == null) {
+                if (!linkGone[i]) {
+                    linkGone[i] = true;
+                    LOG.log(System.Logger.Level.WARNING, "interface " + name
+                            + " is gone: the packet data plane waits for it to come back");
+                }
+                continue;
+            }
+            linkGone[i] = false;
+            if (index == linkIndexes[i]) {
+                continue;
+            }
+            linkIndexes[i] = index;
+            if (settings.afXdp()) {
+                LOG.log(System.Logger.Level.ERROR, "interface " + name + " was re-created (index " + index
+                        + "): AF_XDP sockets and the XDP program cannot follow it; restart jlvs");
+                continue;
+            }
+            LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + index
+                    + "): the packet data plane reopens its sockets on it");
+            relinkedOffloads.add(ReceiveOffloads.turnOff(List.of(name)));
+            relinks.incrementAndGet(i);
+            changed = true;
+        }
+        if (changed) {
+            neighbours.relink(linkIndexes);
+            linkEpoch++;
         }
     }
 
@@ -451,6 +541,7 @@ public final class PacketDirector implements AutoCloseable {
         join(refresher);
         removeGuardQuietly();
         offloads.close();
+        relinkedOffloads.forEach(ReceiveOffloads::close);
     }
 
     private static void join(Thread t) {

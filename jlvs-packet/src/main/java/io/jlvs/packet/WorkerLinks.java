@@ -21,6 +21,14 @@ interface WorkerLinks extends PacketIo {
     /** Waits until a frame is ready on one of the links, at most the poll interval. */
     void awaitFrames();
 
+    /**
+     * New sockets on link {@code link} (its index in the interface list), which was deleted and re-created
+     * under the same name for the {@code generation}th time (the same number in every worker, so that all
+     * join the same new fanout group); throws {@link io.jlvs.sys.NativeIoException} when it cannot be
+     * opened (the old socket is kept).
+     */
+    void relink(int link, int generation);
+
     /** Frames the kernel dropped because a ring was full, summed over the links. */
     long ringDrops();
 }

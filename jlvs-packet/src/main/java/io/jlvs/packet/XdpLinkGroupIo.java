@@ -154,6 +154,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         return XdpMode.GENERIC;
     }
 
+    /** Not possible: the XDP program and the sockets' UMEM are tied to the old link (PacketDirector says so). */
+    @Override
+    public void relink(int link, int generation) {
+        throw new UnsupportedOperationException("AF_XDP sockets cannot follow a re-created link");
+    }
+
     @Override
     public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter) {
         for (XdpSteering s : steering) {

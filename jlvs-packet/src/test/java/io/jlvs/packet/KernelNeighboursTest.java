@@ -31,6 +31,7 @@ class KernelNeighboursTest {
     /** 10.0.0.0/24 on link, 172.16.0.0/12 on another interface, everything else via the gateway. */
     private static final class ScriptedKernel implements KernelRoutes {
         volatile int gateway = GATEWAY;
+        volatile int link = LINK;
         final Map<Integer, Long> arp = new ConcurrentHashMap<>();
         final List<Integer> resolveRequests = new ArrayList<>();
         int routeLookups;
@@ -47,16 +48,16 @@ class KernelNeighboursTest {
                 return new RouteInfo(destination, null, OTHER_LINK, null);
             }
             if ((a & 0xffffff00) == ip("10.0.0.0")) {
-                return new RouteInfo(destination, null, LINK, null);
+                return new RouteInfo(destination, null, link, null);
             }
-            return new RouteInfo(destination, IpAddress.ofV4(gateway), LINK, null);
+            return new RouteInfo(destination, IpAddress.ofV4(gateway), link, null);
         }
 
         @Override
         public List<Neighbour> neighbours() {
             dumps++;
             List<Neighbour> out = new ArrayList<>();
-            arp.forEach((a, mac) -> out.add(new Neighbour(IpAddress.ofV4(a), mac, 0x02, LINK)));
+            arp.forEach((a, mac) -> out.add(new Neighbour(IpAddress.ofV4(a), mac, 0x02, link)));
             return out;
         }
 
@@ -199,6 +200,30 @@ class KernelNeighboursTest {
         assertThat(n.nextHopMac(elsewhere)).isEqualTo(NeighbourTable.UNKNOWN);
         assertThat(n.nextHopMac(nowhere)).isEqualTo(NeighbourTable.UNKNOWN);
         assertThat(kernel.resolveRequests).isEmpty();
+    }
+
+    @Test
+    void afterALinkIsCreatedAgainUnderANewIndexItsNextHopsResolveThroughIt() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        int realServer = ip("10.0.0.21");
+        kernel.arp.put(realServer, 0x02000000_0021L);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        n.want(List.of(realServer));
+        n.nextHopMac(client(1));
+        long now = 0;
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(client(1))).isEqualTo(GATEWAY_MAC);
+
+        kernel.link = 11; // deleted and created again: the kernel routes through the new index
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(realServer)).as("not one of our links any more").isEqualTo(NeighbourTable.UNKNOWN);
+
+        n.relink(new int[] {11});
+        n.nextHopMac(client(1));
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(realServer)).isEqualTo(0x02000000_0021L);
+        assertThat(n.nextHopMac(client(1))).isEqualTo(GATEWAY_MAC);
     }
 
     @Test

@@ -337,7 +337,7 @@ public final class AfPacketIo implements PacketIo {
         }
         if (config.txMode() == TxMode.SENDTO) {
             MemorySegment.copy(frame, offset, txBuffer, 0, length);
-            if (sys.sendto(fd, txBuffer, length, Abi.MSG_DONTWAIT, MemorySegment.NULL) < 0) {
+            if (send(txBuffer, length) < 0) {
                 txRejected++;
                 return false;
             }
@@ -375,8 +375,23 @@ public final class AfPacketIo implements PacketIo {
         if (txPending == 0) {
             return;
         }
+        int pending = txPending;
         txPending = 0;
-        sys.sendto(fd, MemorySegment.NULL, 0, Abi.MSG_DONTWAIT, MemorySegment.NULL);
+        if (send(MemorySegment.NULL, 0) < 0) {
+            txRejected += pending;
+        }
+    }
+
+    /**
+     * sendto, -1 when the kernel cannot take it now (full) or any more: the interface was deleted (ENXIO,
+     * ENODEV) or is down (ENETDOWN). A worker keeps running and reopens its sockets when the link is back.
+     */
+    private long send(MemorySegment data, int length) {
+        try {
+            return sys.sendto(fd, data, length, Abi.MSG_DONTWAIT, MemorySegment.NULL);
+        } catch (NativeIoException e) {
+            return -1;
+        }
     }
 
     @Override

@@ -77,6 +77,29 @@ class AfPacketIoLabTest {
         }
     }
 
+    /**
+     * An interface deleted under an open socket: sending is refused and counted, never thrown. Before, the
+     * flush of the transmit ring threw ENXIO, which stopped the packet worker for good.
+     */
+    @ParameterizedTest
+    @EnumSource(TxMode.class)
+    void framesToADeletedInterfaceAreRefusedAndCountedNotThrown(TxMode mode) throws Exception {
+        try (VethLab lab = VethLab.create();
+                AfPacketIo io = AfPacketIo.open(AfPacketConfig.forInterface(lab.host).txMode(mode).build())) {
+            byte[] f = Frames.icmpEcho(io.macAddress(), lab.peerMac(), lab.hostAddr, lab.nsAddr, 7, 1);
+            Shell.run(List.of("ip", "link", "del", lab.host), 10).orThrow("ip link del " + lab.host);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = arena.allocate(f.length);
+                MemorySegment.copy(f, 0, seg, ValueLayout.JAVA_BYTE, 0, f.length);
+                for (int i = 0; i < 3; i++) {
+                    io.transmit(seg, 0, f.length);
+                }
+                io.flush();
+            }
+            assertThat(io.transmitRejected()).isEqualTo(3);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"SENDTO, TPACKET_V3, false", "TX_RING, TPACKET_V3, false", "SENDTO, TPACKET_V2, false",
             "TX_RING, TPACKET_V2, false", "SENDTO, TPACKET_V2, true", "TX_RING, TPACKET_V2, true"})

@@ -2,11 +2,13 @@ package io.jlvs.packet.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.jlvs.testkit.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +132,38 @@ class HostLinkLabTest {
             Shell.Result r = lab.client(30, "curl", "-sS", "--retry", "3", "--retry-all-errors", "--max-time", "5",
                     "-o", "/dev/null", "-w", "%{http_code}", "http://" + PacketLab.VIP + "/name");
             assertThat(r.output()).as("a request after the link came back").isEqualTo("200");
+        }
+    }
+
+    /**
+     * A link deleted and created again under its name (a VLAN or veth set up again, a driver reloaded) gets
+     * new sockets: before, the old ones stayed bound to the dead interface index and traffic over that link
+     * never came back. eth1 faces the real servers; eth0 faces the clients and comes back with a new MAC
+     * (the client forgets the old one, as a gratuitous ARP would make it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"eth0", "eth1"})
+    void aLinkDeletedAndCreatedAgainCarriesTrafficAgain(String link) throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+            String[] request = {"curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://" + PacketLab.VIP + "/name"};
+            assertThat(lab.client(30, request).output()).isEqualTo("200");
+            lab.inDirector("ip", "link", "del", link).orThrow("del " + link);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface " + link + " is gone"));
+            lab.recreateDirectorLink(link);
+            lab.client(10, "ip", "neigh", "flush", "dev", "eth0");
+            try {
+                await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                        .until(() -> lab.client(10, request).output().equals("200"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no answer after " + link + " came back; director: " + lab.stderr()
+                        + "\ncounters: " + lab.ask("counters"), e);
+            }
+            assertThat(lab.stderr()).contains("interface " + link + " was re-created");
+            Shell.Result r = lab.client(60, "curl", "-sS", "-o", "/dev/null", "--max-time", "3", "-w",
+                    "%{http_code}\\n", "http://" + PacketLab.VIP + "/name?i=[1-" + REQUESTS + "]");
+            assertThat(r.output().strip().split("\n")).as("requests after %s came back", link)
+                    .hasSize(REQUESTS).containsOnly("200");
         }
     }
 

@@ -305,6 +305,21 @@ final class PacketLab implements AutoCloseable {
         return lab.exec(director, argv);
     }
 
+    /**
+     * Builds the director's link {@code dev} again after it was deleted (its veth peer on the switch went with
+     * it): the same name, a new interface index, a new MAC and the same addresses.
+     */
+    void recreateDirectorLink(String dev) throws IOException {
+        boolean first = dev.equals("eth0");
+        link(director, dev, first ? "pd0" : "pd1", first ? "br0" : "br1");
+        if (first) {
+            sh(director, "ip", "addr", "add", DIRECTOR + "/24", "dev", dev);
+            sh(director, "ip", "addr", "add", VIP + "/32", "dev", dev);
+        } else {
+            sh(director, "ip", "addr", "add", "10.77.1.1/24", "dev", dev);
+        }
+    }
+
     /** The director's links. */
     List<String> directorLinks() {
         return nat() ? List.of("eth0", "eth1") : List.of("eth0");
