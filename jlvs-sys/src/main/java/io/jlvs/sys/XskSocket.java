@@ -277,7 +277,8 @@ public final class XskSocket implements PacketIo {
 
     /**
      * Publishes the queued descriptors and kicks the kernel; in copy mode it sends a bounded batch per kick,
-     * so this kicks until the ring is drained or the kernel says to come back later.
+     * so this kicks until the ring is drained or the kernel says to come back later. While the link is down
+     * the kick is refused (ENETDOWN): nothing is thrown, and the next flush kicks again.
      */
     @Override
     public void flush() {
@@ -286,10 +287,15 @@ public final class XskSocket implements PacketIo {
         }
         txPending = 0;
         WORD.setRelease(tx.map, tx.producer, tx.local);
-        for (int i = 0; i < 64; i++) {
-            if (!sys.kick(fd) || (int) WORD.getAcquire(tx.map, tx.consumer) == tx.local) {
-                break;
+        try {
+            for (int i = 0; i < 64; i++) {
+                if (!sys.kick(fd) || (int) WORD.getAcquire(tx.map, tx.consumer) == tx.local) {
+                    break;
+                }
             }
+        } catch (NativeIoException e) {
+            // the link is down (ENETDOWN) or gone: the frames wait in the ring, kicked again at the next flush
+            txPending = 1;
         }
         reapCompletions();
     }

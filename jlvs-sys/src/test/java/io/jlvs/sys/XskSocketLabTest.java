@@ -105,6 +105,37 @@ class XskSocketLabTest {
         }
     }
 
+    /**
+     * A link taken down under a socket with frames to send: the kick is refused (ENETDOWN) and the frames
+     * wait, nothing is thrown; after the link is up again they leave. Before, the kick threw and stopped the
+     * packet worker for good.
+     */
+    @Test
+    void framesQueuedWhileTheLinkIsDownLeaveAfterItIsUpAgainWithoutAnError() throws Exception {
+        try (VethLab lab = VethLab.create();
+                XdpSteering steering = XdpSteering.attach(lab.host);
+                XskSocket io = XskSocket.open(lab.host, 0, 256, 20)) {
+            steering.register(0, io);
+            long peerMac = lab.peerMac();
+            Shell.run(List.of("ip", "link", "set", lab.host, "down"), 10).orThrow("link down");
+            try (Arena arena = Arena.ofConfined()) {
+                byte[] f = Frames.icmpEcho(io.macAddress(), peerMac, lab.hostAddr, lab.nsAddr, 0x7d02, 1);
+                MemorySegment seg = arena.allocate(f.length);
+                MemorySegment.copy(f, 0, seg, ValueLayout.JAVA_BYTE, 0, f.length);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(io.transmit(seg, 0, f.length)).isTrue();
+                }
+                io.flush();
+                Shell.run(List.of("ip", "link", "set", lab.host, "up"), 10).orThrow("link up");
+                long before = lab.peerCounter("rx_packets");
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+                    io.flush();
+                    return lab.peerCounter("rx_packets") - before >= 3;
+                });
+            }
+        }
+    }
+
     @Test
     void aTransmittedFrameComesOutOfThePeerAndItsAnswerIsSteeredBack() throws Exception {
         try (VethLab lab = VethLab.create();
