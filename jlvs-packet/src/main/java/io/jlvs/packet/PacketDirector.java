@@ -206,6 +206,9 @@ public final class PacketDirector implements AutoCloseable {
                 throw new IllegalStateException(r.message());
             }
         }
+        LinkStack.overlap(LinkStack.SYS_CLASS_NET, settings.interfaces()).ifPresent(why -> {
+            throw new IllegalStateException("packet data plane cannot start: " + why);
+        });
         this.offloads = ReceiveOffloads.turnOff(settings.interfaces());
         try {
             this.rtnl = RtNetlink.open();

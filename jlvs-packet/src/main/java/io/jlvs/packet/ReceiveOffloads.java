@@ -2,15 +2,8 @@ package io.jlvs.packet;
 
 import io.jlvs.sys.LinkOffloads;
 import io.jlvs.sys.NativeIoException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * GRO and LRO off on the data plane's links while it runs, back on at {@link #close} (only what it turned
@@ -37,7 +30,7 @@ final class ReceiveOffloads implements AutoCloseable {
     /** Turns GRO and LRO off on {@code links} and the devices under them. */
     static ReceiveOffloads turnOff(List<String> links) {
         ReceiveOffloads r = new ReceiveOffloads();
-        for (String link : withLowerDevices(Path.of("/sys/class/net"), links)) {
+        for (String link : LinkStack.withLowerDevices(LinkStack.SYS_CLASS_NET, links)) {
             try {
                 if (LinkOffloads.gro(link)) {
                     LinkOffloads.gro(link, false);
@@ -57,32 +50,6 @@ final class ReceiveOffloads implements AutoCloseable {
             }
         }
         return r;
-    }
-
-    /**
-     * {@code links} and every device under each ({@code SYS/NAME/lower_DEVICE} entries, as sysfs lists the
-     * lower devices of a VLAN, macvlan, bond or bridge), depth first, each once.
-     */
-    static List<String> withLowerDevices(Path sysClassNet, List<String> links) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String link : links) {
-            addWithLower(sysClassNet, link, out);
-        }
-        return List.copyOf(out);
-    }
-
-    private static void addWithLower(Path sys, String link, Set<String> out) {
-        if (!out.add(link)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(sys.resolve(link))) {
-            for (String name : entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("lower_"))
-                    .sorted().toList()) {
-                addWithLower(sys, name.substring("lower_".length()), out);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // no such device in sysfs (or no sysfs): the link alone
-        }
     }
 
     @Override
