@@ -20,6 +20,22 @@ public final class EthernetHeader {
     private EthernetHeader() {
     }
 
+    /** VRRP virtual router MACs 00:00:5e:00:01:VRID (IPv4) and 00:00:5e:00:02:VRID (IPv6), RFC 5798. */
+    private static final long VRRP_V4_MACS = 0x0000_5e00_0100L;
+    private static final long VRRP_V6_MACS = 0x0000_5e00_0200L;
+
+    /**
+     * Whether the kernel would take this frame arriving on a link with MAC {@code linkMac} as its host's:
+     * addressed to that MAC, to a group (broadcast, multicast), or to a VRRP virtual MAC (keepalived's
+     * use_vmac puts one on a macvlan over the link). Any other destination is another host's
+     * (PACKET_OTHERHOST: seen on a promiscuous link or when a switch floods), which IP never handles.
+     */
+    public static boolean forThisHost(MemorySegment s, long off, long linkMac) {
+        long dst = dst(s, off);
+        long vrid = dst & 0xffff_ffff_ff00L;
+        return dst == linkMac || (dst & 0x0100_0000_0000L) != 0 || vrid == VRRP_V4_MACS || vrid == VRRP_V6_MACS;
+    }
+
     public static long dst(MemorySegment s, long off) {
         return Wire.mac(s, off + DST);
     }

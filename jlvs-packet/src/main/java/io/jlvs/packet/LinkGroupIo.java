@@ -57,6 +57,8 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private final LinkEgress egress;
     private int mtu;
     private BpfFilter filter;
+    private final long[] linkMacs;
+    private long otherHost;
     private long drainUntil;
     private FrameHandler handler;
     private int receivingLink;
@@ -90,6 +92,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
             throw e;
         }
         this.primaryMac = macs[0];
+        this.linkMacs = macs;
         this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
     }
@@ -164,6 +167,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         current[link].close();
         current[link] = fresh;
         egress.mac(link, fresh.macAddress());
+        linkMacs[link] = fresh.macAddress();
         int min = Integer.MAX_VALUE;
         for (AfPacketIo io : current) {
             min = Math.min(min, io.mtu());
@@ -235,7 +239,16 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public void onFrame(MemorySegment frame, long offset, int length) {
+        if (length >= EthernetHeader.LENGTH && !EthernetHeader.forThisHost(frame, offset, linkMacs[receivingLink])) {
+            otherHost++;
+            return;
+        }
         handler.onFrame(frame, offset, length);
+    }
+
+    @Override
+    public long otherHostFrames() {
+        return otherHost;
     }
 
     @Override

@@ -83,6 +83,7 @@ public final class PacketDirector implements AutoCloseable {
         final WorkerLinks io;
         final Thread thread;
         volatile long ringDrops;
+        volatile long otherHost;
         private boolean warnedOversized;
 
         Worker(int id, int fanoutBase) {
@@ -140,6 +141,7 @@ public final class PacketDirector implements AutoCloseable {
                     long now = System.nanoTime();
                     if (now - nextStats > 0) {
                         ringDrops = io.ringDrops();
+                        otherHost = io.otherHostFrames();
                         nextStats = now + TimeUnit.SECONDS.toNanos(1);
                         if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
                             warnedOversized = true;
@@ -463,7 +465,8 @@ public final class PacketDirector implements AutoCloseable {
      * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
-     * offloaded_connections, checksums_completed, and one {@code drop_<reason>} per {@link DropReason} (lower case). Values read
+     * offloaded_connections, checksums_completed, one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * and drop_other_host (frames addressed to another host's MAC, read from each worker once a second). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
      */
     public Map<String, Long> counters() {
@@ -507,6 +510,11 @@ public final class PacketDirector implements AutoCloseable {
             }
             out.put("drop_" + r.name().toLowerCase(java.util.Locale.ROOT), sum);
         }
+        long otherHost = 0;
+        for (Worker w : workers) {
+            otherHost += w.otherHost;
+        }
+        out.put("drop_other_host", otherHost);
         return out;
     }
 

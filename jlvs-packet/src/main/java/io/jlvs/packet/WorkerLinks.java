@@ -29,6 +29,9 @@ interface WorkerLinks extends PacketIo {
      */
     void relink(int link, int generation);
 
+    /** Frames addressed to another host's MAC, dropped ({@link EthernetHeader#forThisHost}), over the links. */
+    long otherHostFrames();
+
     /** Frames the kernel dropped because a ring was full, summed over the links. */
     long ringDrops();
 }

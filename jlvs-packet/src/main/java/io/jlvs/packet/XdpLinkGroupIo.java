@@ -52,6 +52,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     private final int[] ifindex;
     private FrameHandler handler;
     private int receivingLink;
+    private final long[] linkMacs;
+    private long otherHost;
     /** The link the last transmitted frame left by. */
     private int sendingLink;
 
@@ -115,6 +117,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
             throw e;
         }
         this.primaryMac = macs[0];
+        this.linkMacs = macs;
         this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
     }
@@ -199,7 +202,16 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public void onFrame(MemorySegment frame, long offset, int length) {
+        if (length >= EthernetHeader.LENGTH && !EthernetHeader.forThisHost(frame, offset, linkMacs[receivingLink])) {
+            otherHost++;
+            return;
+        }
         handler.onFrame(frame, offset, length);
+    }
+
+    @Override
+    public long otherHostFrames() {
+        return otherHost;
     }
 
     @Override

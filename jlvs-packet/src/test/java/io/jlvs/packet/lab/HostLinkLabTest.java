@@ -171,6 +171,31 @@ class HostLinkLabTest {
         }
     }
 
+    /**
+     * Frames to the VIP addressed to another host's MAC reach the director when the switch floods them (or its
+     * link is promiscuous: tcpdump). The kernel, and so IPVS, never handles those; before, jlvs forwarded them
+     * as its own. Frames to a VRRP virtual MAC (keepalived's use_vmac) are still served.
+     */
+    @ParameterizedTest(name = "AF_XDP: {0}")
+    @ValueSource(booleans = {false, true})
+    void framesAddressedToAnotherHostsMacAreDroppedAndCountedButAVrrpVirtualMacIsServed(boolean xdp)
+            throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", xdp ? Map.of("jlvs.lab.xdp", "true") : Map.of())) {
+            String[] request = {"curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://" + PacketLab.VIP + "/name"};
+            // an address no port of the switch has: the bridge floods each frame to every port
+            lab.client(10, "ip", "neigh", "replace", PacketLab.VIP, "lladdr", "02:00:00:00:00:99", "dev", "eth0")
+                    .orThrow("neigh");
+            assertThat(lab.client(10, request).output()).as("request to another host's MAC").endsWith("000");
+            assertThat(lab.counter("drop_other_host")).isPositive();
+            assertThat(lab.counter("forwarded")).isZero();
+
+            lab.client(10, "ip", "neigh", "replace", PacketLab.VIP, "lladdr", "00:00:5e:00:01:33", "dev", "eth0")
+                    .orThrow("neigh");
+            assertThat(lab.client(10, request).output()).as("request to a VRRP virtual MAC").isEqualTo("200");
+        }
+    }
+
     /** The {@code /proc} directory of the director's worker thread {@code jlvs-packet-0}. */
     private static Path workerThread(long pid) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
