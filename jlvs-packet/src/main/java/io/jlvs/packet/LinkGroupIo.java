@@ -9,6 +9,7 @@ import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.RingPoller;
 import io.jlvs.sys.RingVersion;
 import io.jlvs.sys.TxMode;
+import io.jlvs.sys.XdpSteering;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -176,7 +177,8 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     }
 
     @Override
-    public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter) {
+    public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
+                      BpfFilter filter) {
         replaceFilter(filter);
     }
 

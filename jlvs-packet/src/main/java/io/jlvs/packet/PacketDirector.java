@@ -10,6 +10,7 @@ import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.ServiceRuntime;
 import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.BpfLoadException;
+import io.jlvs.sys.XdpSteering;
 import io.jlvs.sys.XskSocket;
 import io.jlvs.sys.InterfaceAddress;
 import io.jlvs.sys.LinkInfo;
@@ -74,8 +75,8 @@ public final class PacketDirector implements AutoCloseable {
     private boolean closed;
 
     /** The addresses the packet filter and the kernel guard are built from. */
-    private record FilterState(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter bpf,
-                               String guardScript) {
+    private record FilterState(Set<IpAddress> destinations, Set<IpAddress> masqServers,
+                               Set<XdpSteering.ServerPort> masqPorts, BpfFilter bpf, String guardScript) {
     }
 
     private final class Worker {
@@ -92,7 +93,7 @@ public final class PacketDirector implements AutoCloseable {
                 xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
                         neighbours, settings.xdpMode(), settings.offloadAfter() >= 0 ? flowCapacity() : 0);
                 io = xdp;
-                io.steer(filter.destinations(), filter.masqServers(), filter.bpf());
+                io.steer(filter.destinations(), filter.masqServers(), filter.masqPorts(), filter.bpf());
             } else {
                 io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
                         settings.txMode(), settings.qdiscBypass(), filter.bpf(), neighbours,
@@ -125,7 +126,7 @@ public final class PacketDirector implements AutoCloseable {
                 while (running) {
                     FilterState f = filter;
                     if (f != applied) {
-                        io.steer(f.destinations(), f.masqServers(), f.bpf());
+                        io.steer(f.destinations(), f.masqServers(), f.masqPorts(), f.bpf());
                         applied = f;
                     }
                     int epoch = linkEpoch;
@@ -307,6 +308,7 @@ public final class PacketDirector implements AutoCloseable {
         Set<IpAddress> destinations = new TreeSet<>();
         Set<IpAddress> masq = new TreeSet<>();
         List<KernelGuard.Service> masqGuard = new ArrayList<>();
+        Set<XdpSteering.ServerPort> masqPorts = new java.util.HashSet<>();
         Set<Integer> realServers = new TreeSet<>();
         List<KernelGuard.Service> services = new ArrayList<>();
         boolean allIpv4 = !settings.fwmarkRules().isEmpty();
@@ -326,6 +328,12 @@ public final class PacketDirector implements AutoCloseable {
                     boolean inet = e.getKey() instanceof InetServiceKey;
                     masqGuard.add(new KernelGuard.Service(a, inet ? ((InetServiceKey) e.getKey()).protocol()
                             .lowerName() : "tcp", inet ? d.config().port() : 0));
+                    if (inet) {
+                        masqPorts.add(new XdpSteering.ServerPort(a, ((InetServiceKey) e.getKey()).protocol().number(),
+                                d.config().port()));
+                    } else {
+                        masqPorts.addAll(XdpSteering.ServerPort.everyPort(a));
+                    }
                 }
             }
         }
@@ -353,7 +361,7 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "kernel guard not updated: " + e.getMessage());
             }
         }
-        return new FilterState(destinations, masq, bpf, script);
+        return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script);
     }
 
     // ---------------------------------------------------------------- neighbours

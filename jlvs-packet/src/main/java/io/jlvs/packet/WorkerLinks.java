@@ -3,6 +3,7 @@ package io.jlvs.packet;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.io.PacketIo;
 import io.jlvs.sys.BpfFilter;
+import io.jlvs.sys.XdpSteering;
 import java.util.Set;
 
 /**
@@ -14,9 +15,11 @@ interface WorkerLinks extends PacketIo {
 
     /**
      * The frames user space must see changed: those to {@code destinations}, those from {@code masqServers}
-     * ({@code filter} is the same set as a classic BPF filter, null for every frame).
+     * ({@code filter} is the same set as a classic BPF filter, null for every frame; AF_XDP takes from the
+     * servers only their replies, from {@code masqPorts}, and ICMP errors, leaving the rest to the kernel).
      */
-    void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter);
+    void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
+               BpfFilter filter);
 
     /** Waits until a frame is ready on one of the links, at most the poll interval. */
     void awaitFrames();

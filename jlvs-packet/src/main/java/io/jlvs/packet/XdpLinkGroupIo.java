@@ -164,9 +164,10 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     }
 
     @Override
-    public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, BpfFilter filter) {
+    public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
+                      BpfFilter filter) {
         for (XdpSteering s : steering) {
-            s.steerExactly(destinations, masqServers, local);
+            s.steerExactly(destinations, masqServers, masqPorts, local);
         }
     }
 

@@ -34,7 +34,7 @@ class XdpLinkGroupIoLabTest {
             KernelNeighbours neighbours = new KernelNeighbours(new int[] {new Syscalls().ifNameToIndex(host)});
             try (XdpLinkGroupIo io = new XdpLinkGroupIo(List.of(host), 20, Set.of(IpAddress.parse(net + "1")),
                     neighbours)) {
-                io.steer(Set.of(vip), Set.of(), null);
+                io.steer(Set.of(vip), Set.of(), Set.of(), null);
                 // one socket per datagram: each its own source port, hence its own transmit-queue hash
                 Shell.Result sent = lab.exec(ns, python, "-c", """
                         import socket, sys

@@ -39,6 +39,7 @@ final class EbpfAssembler {
     private static final int X = 0x08;
     private static final int ADD = 0x00;
     private static final int SUB = 0x10;
+    private static final int LSH = 0x60;
     private static final int RSH = 0x70;
     private static final int XOR = 0xa0;
     private static final int ATOMIC = 0xc0;
@@ -87,6 +88,11 @@ final class EbpfAssembler {
 
     EbpfAssembler xorImm(int dst, int imm) {
         return emit(ALU64 | XOR | K, dst, 0, 0, imm);
+    }
+
+    /** dst <<= imm. */
+    EbpfAssembler lshImm(int dst, int imm) {
+        return emit(ALU64 | LSH | K, dst, 0, 0, imm);
     }
 
     /** dst >>= imm (logical). */

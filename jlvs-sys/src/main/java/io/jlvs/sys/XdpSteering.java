@@ -12,10 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An XDP program on one interface that redirects into AF_XDP sockets only the IPv4 frames whose destination
- * (or, for NAT replies, source) is in its address map; every other frame (ARP, IPv6, the host's own
- * traffic, and frames from a steered source to an address marked local, e.g. health-check answers from a
- * real server to the director) goes on with XDP_PASS. The address map can change while the program runs.
+ * An XDP program on one interface that redirects into AF_XDP sockets only the IPv4 frames the data plane
+ * must see: those whose destination is in its address map (virtual addresses); from a NAT real server (a
+ * steered source), its replies (source port in the server-port map, {@link ServerPort}), ICMP errors and
+ * fragments; and ICMP errors from a router behind the director about a packet sent to a NAT real server
+ * from an address that is not the director's. Every other frame (ARP, IPv6, the host's own traffic, what
+ * a real server starts itself, and frames from a steered source to an address marked local, e.g.
+ * health-check answers from a real server to the director) goes on with XDP_PASS. The maps can change
+ * while the program runs.
  *
  * <p>Attached through a BPF link (BPF_LINK_CREATE), not netlink: the link lives as long as its descriptor,
  * so the program leaves the interface when this object closes and, because the kernel closes a dead
@@ -37,6 +41,11 @@ public final class XdpSteering implements AutoCloseable {
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
     private static final int HELPER_REDIRECT_MAP = 51;
     private static final int MAX_ADDRESSES = 4096;
+    private static final int MAX_SERVER_PORTS = 16384;
+    private static final int PROTO_ICMP = 1;
+    private static final int[] PORT_PROTOCOLS = {6, 17, 132};
+    /** ICMP errors: destination unreachable, time exceeded, parameter problem. */
+    private static final int[] ICMP_ERRORS = {3, 11, 12};
     private static final int MAX_QUEUES = 256;
     private static final int LOG_SIZE = 1 << 16;
 
@@ -45,10 +54,13 @@ public final class XdpSteering implements AutoCloseable {
     private final Syscalls sys = new Syscalls();
     /** What the address map holds, as this side wrote it. */
     private final Map<IpAddress, Integer> contents = new HashMap<>();
+    /** What the server-port map holds. */
+    private final Set<ServerPort> portContents = new java.util.HashSet<>();
     private final Arena arena = Arena.ofShared();
     private final String interfaceName;
     private final int ifindex;
     private final int addressMap;
+    private final int portMap;
     private final int socketMap;
     private final int program;
     private final int link;
@@ -65,12 +77,14 @@ public final class XdpSteering implements AutoCloseable {
         this.key = arena.allocate(8, 8);
         this.value = arena.allocate(8, 8);
         int addresses = -1;
+        int ports = -1;
         int sockets = -1;
         int prog = -1;
         try {
             addresses = createMap(Abi.BPF_MAP_TYPE_HASH, MAX_ADDRESSES, "jlvs_addrs");
+            ports = BpfMaps.create(sys, attr, Abi.BPF_MAP_TYPE_HASH, 8, 4, MAX_SERVER_PORTS, "jlvs_ports");
             sockets = createMap(Abi.BPF_MAP_TYPE_XSKMAP, MAX_QUEUES, "jlvs_xsks");
-            prog = load(addresses, sockets, flows == null ? -1 : flows.fd());
+            prog = load(addresses, ports, sockets, flows == null ? -1 : flows.fd());
             int l;
             XdpMode m = preferred;
             if (preferred == XdpMode.NATIVE) {
@@ -89,7 +103,7 @@ public final class XdpSteering implements AutoCloseable {
             this.link = l;
             this.mode = m;
         } catch (RuntimeException e) {
-            for (int fd : new int[] {prog, sockets, addresses}) {
+            for (int fd : new int[] {prog, sockets, ports, addresses}) {
                 if (fd >= 0) {
                     sys.close(fd);
                 }
@@ -98,6 +112,7 @@ public final class XdpSteering implements AutoCloseable {
             throw e;
         }
         this.addressMap = addresses;
+        this.portMap = ports;
         this.socketMap = sockets;
         this.program = prog;
     }
@@ -155,44 +170,151 @@ public final class XdpSteering implements AutoCloseable {
     }
 
     /** The steering program; see the class comment. */
-    static EbpfAssembler program(int addressMap, int socketMap, int flowMap) {
+    static EbpfAssembler program(int addressMap, int portMap, int socketMap, int flowMap) {
+        final int r1 = EbpfAssembler.R1;
+        final int r2 = EbpfAssembler.R2;
+        final int r3 = EbpfAssembler.R3;
+        final int r4 = EbpfAssembler.R4;
+        final int r6 = EbpfAssembler.R6;
+        final int r7 = EbpfAssembler.R7;
+        final int r8 = EbpfAssembler.R8;
+        final int r10 = EbpfAssembler.R10;
+        final int w = EbpfAssembler.W;
+        final int h = EbpfAssembler.H;
+        final int b = EbpfAssembler.B;
         EbpfAssembler a = new EbpfAssembler();
-        a.movReg(EbpfAssembler.R6, EbpfAssembler.R1);
+        a.movReg(r6, r1);
         if (flowMap >= 0) {
             XdpFastPath.emit(a, flowMap, "steer");
         }
         a.label("steer")
-                .load(EbpfAssembler.W, EbpfAssembler.R2, EbpfAssembler.R6, 0) // xdp_md.data
-                .load(EbpfAssembler.W, EbpfAssembler.R3, EbpfAssembler.R6, 4) // xdp_md.data_end
-                .movReg(EbpfAssembler.R4, EbpfAssembler.R2)
-                .addImm(EbpfAssembler.R4, 34) // Ethernet + a minimal IPv4 header
-                .jumpIfGreater(EbpfAssembler.R4, EbpfAssembler.R3, "pass")
-                .load(EbpfAssembler.H, EbpfAssembler.R4, EbpfAssembler.R2, 12)
-                .jumpIfNotEqual(EbpfAssembler.R4, 0x0008, "pass") // ETH_P_IP as read little-endian
-                .load(EbpfAssembler.W, EbpfAssembler.R4, EbpfAssembler.R2, 30) // destination
-                .store(EbpfAssembler.W, EbpfAssembler.R10, -4, EbpfAssembler.R4)
-                .load(EbpfAssembler.W, EbpfAssembler.R4, EbpfAssembler.R2, 26) // source
-                .store(EbpfAssembler.W, EbpfAssembler.R10, -8, EbpfAssembler.R4);
+                .load(w, r2, r6, 0) // xdp_md.data
+                .load(w, r3, r6, 4) // xdp_md.data_end
+                .movReg(r4, r2)
+                .addImm(r4, 34) // Ethernet + a minimal IPv4 header
+                .jumpIfGreater(r4, r3, "pass")
+                .load(h, r4, r2, 12)
+                .jumpIfNotEqual(r4, 0x0008, "pass") // ETH_P_IP as read little-endian
+                .load(w, r4, r2, 30) // destination
+                .store(w, r10, -4, r4)
+                .load(w, r4, r2, 26) // source
+                .store(w, r10, -8, r4);
         lookupFlags(a, addressMap, -4, "source")
-                .movReg(EbpfAssembler.R2, EbpfAssembler.R1)
-                .andImm(EbpfAssembler.R1, MATCH_DESTINATION)
-                .jumpIfNotEqual(EbpfAssembler.R1, 0, "redirect")
-                .andImm(EbpfAssembler.R2, LOCAL_DESTINATION) // the director's own address: never by source
-                .jumpIfNotEqual(EbpfAssembler.R2, 0, "pass")
+                .movReg(r2, r1)
+                .andImm(r1, MATCH_DESTINATION)
+                .jumpIfNotEqual(r1, 0, "redirect")
+                .andImm(r2, LOCAL_DESTINATION) // the director's own address: never by source
+                .jumpIfNotEqual(r2, 0, "pass")
                 .label("source");
-        lookupFlags(a, addressMap, -8, "pass")
-                .andImm(EbpfAssembler.R1, MATCH_SOURCE)
-                .jumpIfEqual(EbpfAssembler.R1, 0, "pass");
+        lookupFlags(a, addressMap, -8, "routed")
+                .andImm(r1, MATCH_SOURCE)
+                .jumpIfEqual(r1, 0, "routed");
+
+        // From a NAT real server: replies from a service port, ICMP errors and fragments are ours; what the
+        // server starts itself (DNS, updates, pings) goes to the kernel, which routes it.
+        packetAndHeaderLength(a)
+                .load(b, r7, r2, 23) // protocol
+                .load(h, r1, r2, 20) // flags and fragment offset, read little-endian
+                .andImm(r1, 0xff1f)
+                .jumpIfNotEqual(r1, 0, "redirect") // a fragment: the worker drops it as IPVS does
+                .jumpIfEqual(r7, PROTO_ICMP, "server-icmp");
+        for (int p : PORT_PROTOCOLS) {
+            a.jumpIfEqual(r7, p, "server-port");
+        }
+        a.jump("pass");
+        a.label("server-port")
+                .movReg(r4, r2)
+                .addImm(r4, 14)
+                .addReg(r4, r8) // the transport header
+                .movReg(r1, r4)
+                .addImm(r1, 4)
+                .jumpIfGreater(r1, r3, "pass")
+                .load(h, r1, r4, 0) // source port, as on the wire
+                .load(w, r4, r10, -8)
+                .store(w, r10, -16, r4) // key: address, port, protocol, 0
+                .store(h, r10, -12, r1)
+                .store(b, r10, -10, r7)
+                .movImm(r1, 0)
+                .store(b, r10, -9, r1);
+        lookupPort(a, portMap, "redirect")
+                .movImm(r1, 0)
+                .store(h, r10, -12, r1); // port 0: every port of the server (fwmark services)
+        lookupPort(a, portMap, "redirect")
+                .jump("pass");
+        a.label("server-icmp")
+                .movReg(r4, r2)
+                .addImm(r4, 14)
+                .addReg(r4, r8)
+                .movReg(r1, r4)
+                .addImm(r1, 1)
+                .jumpIfGreater(r1, r3, "pass")
+                .load(b, r1, r4, 0);
+        for (int t : ICMP_ERRORS) {
+            a.jumpIfEqual(r1, t, "redirect");
+        }
+        a.jump("pass");
+
+        // Neither to a virtual address nor from a NAT real server: an ICMP error from a router between the
+        // director and the real servers, about a client's packet the director sent to a NAT real server (the
+        // quoted packet: to a steered source, from an address that is not the director's own), is ours.
+        a.label("routed");
+        packetAndHeaderLength(a)
+                .load(b, r1, r2, 23)
+                .jumpIfNotEqual(r1, PROTO_ICMP, "pass")
+                .movReg(r4, r2)
+                .addImm(r4, 14)
+                .addReg(r4, r8)
+                .movReg(r1, r4)
+                .addImm(r1, 8 + 20) // ICMP header and the quoted IPv4 header
+                .jumpIfGreater(r1, r3, "pass")
+                .load(b, r1, r4, 0);
+        for (int t : ICMP_ERRORS) {
+            a.jumpIfEqual(r1, t, "quoted");
+        }
+        a.jump("pass");
+        a.label("quoted")
+                .load(w, r1, r4, 8 + 16) // the quoted destination
+                .store(w, r10, -20, r1)
+                .load(w, r1, r4, 8 + 12) // the quoted source
+                .store(w, r10, -24, r1);
+        lookupFlags(a, addressMap, -20, "pass")
+                .andImm(r1, MATCH_SOURCE)
+                .jumpIfEqual(r1, 0, "pass");
+        lookupFlags(a, addressMap, -24, "redirect")
+                .andImm(r1, LOCAL_DESTINATION)
+                .jumpIfNotEqual(r1, 0, "pass");
+
         a.label("redirect")
-                .loadMap(EbpfAssembler.R1, socketMap)
-                .load(EbpfAssembler.W, EbpfAssembler.R2, EbpfAssembler.R6, 16) // xdp_md.rx_queue_index
-                .movImm(EbpfAssembler.R3, XDP_PASS) // no socket on this queue: the stack gets the frame
+                .loadMap(r1, socketMap)
+                .load(w, r2, r6, 16) // xdp_md.rx_queue_index
+                .movImm(r3, XDP_PASS) // no socket on this queue: the stack gets the frame
                 .call(HELPER_REDIRECT_MAP)
                 .exit()
                 .label("pass")
                 .movImm(EbpfAssembler.R0, XDP_PASS)
                 .exit();
         return a;
+    }
+
+    /** R2 = data, R3 = data_end (34 bytes are there: checked at "steer"), R8 = the IPv4 header's length. */
+    private static EbpfAssembler packetAndHeaderLength(EbpfAssembler a) {
+        return a.load(EbpfAssembler.W, EbpfAssembler.R2, EbpfAssembler.R6, 0)
+                .load(EbpfAssembler.W, EbpfAssembler.R3, EbpfAssembler.R6, 4)
+                .movReg(EbpfAssembler.R4, EbpfAssembler.R2)
+                .addImm(EbpfAssembler.R4, 34)
+                .jumpIfGreater(EbpfAssembler.R4, EbpfAssembler.R3, "pass")
+                .load(EbpfAssembler.B, EbpfAssembler.R8, EbpfAssembler.R2, 14)
+                .andImm(EbpfAssembler.R8, 0x0f)
+                .lshImm(EbpfAssembler.R8, 2);
+    }
+
+    /** Looks up the 8-byte server-port key at stack offset -16: jumps to {@code present} when it is there. */
+    private static EbpfAssembler lookupPort(EbpfAssembler a, int portMap, String present) {
+        return a.loadMap(EbpfAssembler.R1, portMap)
+                .movReg(EbpfAssembler.R2, EbpfAssembler.R10)
+                .addImm(EbpfAssembler.R2, -16)
+                .call(HELPER_MAP_LOOKUP_ELEM)
+                .jumpIfNotEqual(EbpfAssembler.R0, 0, present);
     }
 
     /**
@@ -208,8 +330,8 @@ public final class XdpSteering implements AutoCloseable {
                 .load(EbpfAssembler.W, EbpfAssembler.R1, EbpfAssembler.R0, 0);
     }
 
-    private int load(int addresses, int sockets, int flows) {
-        return load(sys, attr, program(addresses, sockets, flows), "jlvs_steer");
+    private int load(int addresses, int ports, int sockets, int flows) {
+        return load(sys, attr, program(addresses, ports, sockets, flows), "jlvs_steer");
     }
 
     /** BPF_PROG_LOAD of an XDP program; a refusal carries the verifier's log. */
@@ -252,9 +374,39 @@ public final class XdpSteering implements AutoCloseable {
         update(address, MATCH_DESTINATION);
     }
 
-    /** Steers frames sent from {@code address} (IPv4; a NAT real server) into the sockets. */
-    public void steerSource(IpAddress address) {
+    /**
+     * A NAT real server's service: frames from {@code address} with source port {@code port} (0: any port)
+     * and IP protocol {@code protocol} (6, 17 or 132) are replies of the data plane's connections.
+     */
+    public record ServerPort(IpAddress address, int protocol, int port) {
+        public ServerPort {
+            requireV4(address);
+            if (protocol != 6 && protocol != 17 && protocol != 132) {
+                throw new IllegalArgumentException("TCP, UDP or SCTP expected: protocol " + protocol);
+            }
+            if (port < 0 || port > 0xffff) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+        }
+
+        /** Every port of every transport protocol from {@code address} (a fwmark service's real server). */
+        public static Set<ServerPort> everyPort(IpAddress address) {
+            return Set.of(new ServerPort(address, 6, 0), new ServerPort(address, 17, 0),
+                    new ServerPort(address, 132, 0));
+        }
+    }
+
+    /**
+     * Steers frames sent from {@code address} (IPv4; a NAT real server) into the sockets: TCP, UDP and SCTP from
+     * any port, ICMP errors and fragments. Other ICMP (the server's own pings) goes to the kernel.
+     */
+    public synchronized void steerSource(IpAddress address) {
         update(address, MATCH_SOURCE);
+        for (ServerPort p : ServerPort.everyPort(address)) {
+            if (portContents.add(p)) {
+                writePort(p, true);
+            }
+        }
     }
 
     /**
@@ -268,6 +420,16 @@ public final class XdpSteering implements AutoCloseable {
     /** Stops steering frames to or from {@code address}. */
     public synchronized void release(IpAddress address) {
         requireV4(address);
+        for (ServerPort p : List.copyOf(portContents)) {
+            if (p.address().equals(address)) {
+                portContents.remove(p);
+                writePort(p, false);
+            }
+        }
+        releaseAddress(address);
+    }
+
+    private void releaseAddress(IpAddress address) {
         contents.remove(address);
         attr.fill((byte) 0);
         key.set(BE32, 0, address.v4());
@@ -293,6 +455,33 @@ public final class XdpSteering implements AutoCloseable {
      * in flight meanwhile sees either the old or the new entry of its address.
      */
     public synchronized void steerExactly(Set<IpAddress> destinations, Set<IpAddress> sources, Set<IpAddress> local) {
+        Set<ServerPort> every = new java.util.HashSet<>();
+        sources.forEach(a -> every.addAll(ServerPort.everyPort(a)));
+        steerExactly(destinations, sources, every, local);
+    }
+
+    /**
+     * As {@link #steerExactly(Set, Set, Set)}, frames from {@code sources} (NAT real servers) steered only from
+     * the {@code serverPorts} (replies), and as ICMP errors and fragments; what a real server starts itself
+     * reaches the kernel, which routes it as IPVS leaves it to.
+     */
+    public synchronized void steerExactly(Set<IpAddress> destinations, Set<IpAddress> sources,
+                                          Set<ServerPort> serverPorts, Set<IpAddress> local) {
+        for (ServerPort p : serverPorts) {
+            if (portContents.add(p)) {
+                writePort(p, true);
+            }
+        }
+        for (ServerPort p : List.copyOf(portContents)) {
+            if (!serverPorts.contains(p)) {
+                portContents.remove(p);
+                writePort(p, false);
+            }
+        }
+        steerAddresses(destinations, sources, local);
+    }
+
+    private void steerAddresses(Set<IpAddress> destinations, Set<IpAddress> sources, Set<IpAddress> local) {
         Map<IpAddress, Integer> next = new HashMap<>();
         destinations.forEach(a -> next.merge(a, MATCH_DESTINATION, (x, y) -> x | y));
         sources.forEach(a -> next.merge(a, MATCH_SOURCE, (x, y) -> x | y));
@@ -305,11 +494,35 @@ public final class XdpSteering implements AutoCloseable {
         }
         for (IpAddress gone : List.copyOf(contents.keySet())) {
             if (!next.containsKey(gone)) {
-                release(gone);
+                releaseAddress(gone);
             }
         }
         contents.clear();
         contents.putAll(next);
+    }
+
+    private void writePort(ServerPort p, boolean present) {
+        key.set(BE32, 0, p.address().v4());
+        key.set(ValueLayout.JAVA_BYTE, 4, (byte) (p.port() >>> 8));
+        key.set(ValueLayout.JAVA_BYTE, 5, (byte) p.port());
+        key.set(ValueLayout.JAVA_BYTE, 6, (byte) p.protocol());
+        key.set(ValueLayout.JAVA_BYTE, 7, (byte) 0);
+        value.set(ValueLayout.JAVA_INT, 0, 1);
+        attr.fill((byte) 0);
+        attr.set(ValueLayout.JAVA_INT, 0, portMap);
+        attr.set(ValueLayout.JAVA_LONG, 8, key.address());
+        if (present) {
+            attr.set(ValueLayout.JAVA_LONG, 16, value.address());
+            sys.bpf(Abi.BPF_MAP_UPDATE_ELEM, attr, "BPF_MAP_UPDATE_ELEM jlvs_ports");
+            return;
+        }
+        try {
+            sys.bpf(Abi.BPF_MAP_DELETE_ELEM, attr, "BPF_MAP_DELETE_ELEM jlvs_ports");
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.ENOENT)) {
+                throw e;
+            }
+        }
     }
 
     private void write(IpAddress address, int bits) {
@@ -363,6 +576,7 @@ public final class XdpSteering implements AutoCloseable {
         sys.close(link);
         sys.close(program);
         sys.close(socketMap);
+        sys.close(portMap);
         sys.close(addressMap);
         arena.close();
     }

@@ -99,9 +99,10 @@ class HostLinkLabTest {
         }
     }
 
-    @Test
-    void aNatRealServerReachesTheClientThroughTheDirectorAsItsGateway() throws IOException {
-        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+    @ParameterizedTest(name = "AF_XDP: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNatRealServerReachesTheClientThroughTheDirectorAsItsGateway(boolean xdp) throws IOException {
+        try (PacketLab lab = PacketLab.create("Masq", xdp ? Map.of("jlvs.lab.xdp", "true") : Map.of())) {
             assertThat(lab.client(30, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
                     "http://" + PacketLab.VIP + "/name").output()).isEqualTo("200");
             // what a real server starts itself (DNS, updates, ...) is routed by the director's kernel, as
