@@ -6,6 +6,7 @@ import io.jlvs.core.io.PacketIo;
 import io.jlvs.sys.AfPacketConfig;
 import io.jlvs.sys.AfPacketIo;
 import io.jlvs.sys.BpfFilter;
+import io.jlvs.sys.ClientFanout;
 import io.jlvs.sys.RingPoller;
 import io.jlvs.sys.RingVersion;
 import io.jlvs.sys.TxMode;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongSupplier;
 
 /**
  * One worker's AF_PACKET sockets, one per interface of the director, seen by its {@link Dataplane} as a
@@ -28,12 +28,12 @@ import java.util.function.LongSupplier;
  * the link where its destination MAC was resolved ({@link KernelNeighbours#linkOf}), else on the link the
  * frame being handled came in on (ARP replies, ICMP errors), with that link's MAC as Ethernet source.
  *
- * <p>Every socket joins a PACKET_FANOUT group per interface, even with one worker, so that a new packet
- * filter is put in place without losing or duplicating frames: a socket with the new filter joins the group,
- * the old one is drained and closed ({@link #replaceFilter}). Owner: the worker thread.
+ * <p>Every socket joins a PACKET_FANOUT group per interface, even with one worker. A new packet filter
+ * replaces the old one in place on each socket ({@link #replaceFilter}): the kernel swaps it atomically, so
+ * no frame is lost or duplicated and the fanout group keeps its members in the same order. Owner: the worker
+ * thread.
  */
 final class LinkGroupIo implements WorkerLinks, FrameHandler {
-    private static final long DRAIN_NANOS = 200_000_000L;
     /** Transmit ring slots per socket (TX_RING): 2 MiB of 2 KiB slots, a few receive batches' worth. */
     private static final int TX_FRAMES = 1024;
     /**
@@ -44,14 +44,13 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     private final List<String> interfaces;
     private final int fanoutBase;
+    private BpfFilter fanoutProgram;
     private final int pollMillis;
     private final RingVersion ringVersion;
     private final TxMode txMode;
     private final boolean qdiscBypass;
     private final RingPoller poller;
-    private final LongSupplier clock;
     private final AfPacketIo[] current;
-    private final AfPacketIo[] draining;
     /** Per link, how many times it was re-created (its fanout group changes each time). */
     private final int[] generations;
     private final long primaryMac;
@@ -60,25 +59,27 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private BpfFilter filter;
     private final long[] linkMacs;
     private long otherHost;
-    private long drainUntil;
     private FrameHandler handler;
     private int receivingLink;
     private long rxSwaps;
 
+    /**
+     * @param fanoutProgram with more than one worker, the program that keeps a NAT connection's two directions
+     *                      on one worker ({@link ClientFanout}); null: the kernel's flow hash
+     */
     LinkGroupIo(List<String> interfaces, int fanoutBase, int pollMillis, RingVersion ringVersion, TxMode txMode,
-                boolean qdiscBypass, BpfFilter filter, KernelNeighbours neighbours, LongSupplier clock) {
+                boolean qdiscBypass, BpfFilter filter, BpfFilter fanoutProgram, KernelNeighbours neighbours) {
         this.interfaces = List.copyOf(interfaces);
         this.fanoutBase = fanoutBase;
+        this.fanoutProgram = fanoutProgram;
         this.pollMillis = pollMillis;
         this.ringVersion = ringVersion;
         this.txMode = txMode;
         this.qdiscBypass = qdiscBypass;
-        this.poller = new RingPoller(2 * interfaces.size());
-        this.clock = clock;
+        this.poller = new RingPoller(interfaces.size());
         int n = interfaces.size();
         this.filter = filter;
         this.current = new AfPacketIo[n];
-        this.draining = new AfPacketIo[n];
         this.generations = new int[n];
         long[] macs = new long[n];
         int minMtu = Integer.MAX_VALUE;
@@ -122,6 +123,9 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         if (filter != null) {
             b.filter(filter);
         }
+        if (fanoutProgram != null) {
+            b.fanoutProgram(fanoutProgram);
+        }
         return AfPacketIo.open(b.build());
     }
 
@@ -143,17 +147,12 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         return current.length;
     }
 
-    /** Worker thread: new sockets with {@code filter} join the fanout groups; the old ones drain, then close. */
+    /** Worker thread: every socket gets {@code filter} in place (null: every frame). */
     void replaceFilter(BpfFilter filter) {
         this.filter = filter;
-        for (int i = 0; i < current.length; i++) {
-            if (draining[i] != null) {
-                draining[i].close();
-            }
-            draining[i] = current[i];
-            current[i] = open(i, filter);
+        for (AfPacketIo io : current) {
+            io.replaceFilter(filter);
         }
-        drainUntil = clock.getAsLong() + DRAIN_NANOS;
         rxSwaps++;
     }
 
@@ -161,10 +160,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     public void relink(int link, int generation) {
         generations[link] = generation & 0xf;
         AfPacketIo fresh = open(link, filter);
-        if (draining[link] != null) {
-            draining[link].close();
-            draining[link] = null;
-        }
         current[link].close();
         current[link] = fresh;
         egress.mac(link, fresh.macAddress());
@@ -180,6 +175,12 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
                       BpfFilter filter) {
         replaceFilter(filter);
+        if (fanoutProgram != null) {
+            fanoutProgram = ClientFanout.program(destinations);
+            for (AfPacketIo io : current) {
+                io.replaceFanoutProgram(fanoutProgram);
+            }
+        }
     }
 
     long filterSwaps() {
@@ -199,17 +200,10 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     @Override
     public int receive(FrameHandler h, int max) {
         this.handler = h;
-        int n = receiveReady(max);
-        if (drainUntil != 0 && clock.getAsLong() - drainUntil > 0) {
-            for (int i = 0; i < draining.length; i++) {
-                if (draining[i] != null) {
-                    receivingLink = i;
-                    draining[i].receiveReady(this, Integer.MAX_VALUE);
-                    draining[i].close();
-                    draining[i] = null;
-                }
-            }
-            drainUntil = 0;
+        int n = 0;
+        for (int i = 0; i < current.length; i++) {
+            receivingLink = i;
+            n += current[i].receiveReady(this, max);
         }
         return n;
     }
@@ -218,25 +212,10 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     @Override
     public void awaitFrames() {
         poller.clear();
-        for (int i = 0; i < current.length; i++) {
-            poller.add(current[i]);
-            if (draining[i] != null) {
-                poller.add(draining[i]);
-            }
+        for (AfPacketIo io : current) {
+            poller.add(io);
         }
         poller.await(pollMillis);
-    }
-
-    private int receiveReady(int max) {
-        int n = 0;
-        for (int i = 0; i < current.length; i++) {
-            receivingLink = i;
-            if (draining[i] != null) {
-                n += draining[i].receiveReady(this, max);
-            }
-            n += current[i].receiveReady(this, max);
-        }
-        return n;
     }
 
     @Override
@@ -284,10 +263,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     public void close() {
         poller.close();
         for (int i = 0; i < current.length; i++) {
-            if (draining[i] != null) {
-                draining[i].close();
-                draining[i] = null;
-            }
             if (current[i] != null) {
                 current[i].close();
                 current[i] = null;

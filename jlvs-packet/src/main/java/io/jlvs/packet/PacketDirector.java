@@ -10,6 +10,7 @@ import io.jlvs.engine.IpvsEngine;
 import io.jlvs.engine.ServiceRuntime;
 import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.BpfLoadException;
+import io.jlvs.sys.ClientFanout;
 import io.jlvs.sys.XdpSteering;
 import io.jlvs.sys.XskSocket;
 import io.jlvs.sys.InterfaceAddress;
@@ -31,6 +32,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -69,6 +71,8 @@ public final class PacketDirector implements AutoCloseable {
     private final boolean[] linkGone;
     /** Per link, how many times it was re-created; the workers reopen their sockets when theirs lags. */
     private final AtomicIntegerArray relinks;
+    /** Per link, whose turn it is to reopen: {@link #turn}(generation, worker). */
+    private final AtomicLongArray relinkTurns;
     private volatile int linkEpoch;
     private volatile boolean running = true;
     private volatile FilterState filter;
@@ -87,7 +91,10 @@ public final class PacketDirector implements AutoCloseable {
         volatile long otherHost;
         private boolean warnedOversized;
 
+        final int id;
+
         Worker(int id, int fanoutBase) {
+            this.id = id;
             XdpLinkGroupIo xdp = null;
             if (settings.afXdp()) {
                 xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
@@ -96,8 +103,8 @@ public final class PacketDirector implements AutoCloseable {
                 io.steer(filter.destinations(), filter.masqServers(), filter.masqPorts(), filter.bpf());
             } else {
                 io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
-                        settings.txMode(), settings.qdiscBypass(), filter.bpf(), neighbours,
-                        System::nanoTime);
+                        settings.txMode(), settings.qdiscBypass(), filter.bpf(),
+                        settings.workers() > 1 ? ClientFanout.program(filter.destinations()) : null, neighbours);
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
@@ -169,15 +176,34 @@ public final class PacketDirector implements AutoCloseable {
                     continue;
                 }
                 applied[i] = g;
+                awaitRelinkTurn(i, g);
                 try {
                     io.relink(i, g);
                 } catch (NativeIoException e) {
                     LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
                             + " could not reopen its socket on " + settings.interfaces().get(i) + ": "
                             + e.getMessage());
+                } finally {
+                    relinkTurns.compareAndSet(i, turn(g, id), turn(g, id + 1));
                 }
             }
         }
+
+        /**
+         * Workers join a re-created link's new fanout group in their order, as they joined the first groups at
+         * start: the group picks members by position, and a NAT connection's two directions, on two links,
+         * must pick the same worker. Waits at most a second for the previous worker.
+         */
+        private void awaitRelinkTurn(int link, int generation) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (relinkTurns.get(link) != turn(generation, id) && System.nanoTime() - end < 0 && running) {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    private static long turn(int generation, int worker) {
+        return (long) generation << 32 | worker;
     }
 
     /** Flow directions the XDP fast path holds: both directions of as many connections as fit, at most 128 Ki. */
@@ -191,6 +217,11 @@ public final class PacketDirector implements AutoCloseable {
             throw new IllegalStateException("packet data plane cannot start: the XDP fast path needs AF_XDP I/O");
         }
         this.classifier = new FwmarkClassifier(settings.fwmarkRules());
+        if (settings.workers() > 1 && !settings.fwmarkRules().isEmpty()) {
+            // the fanout program finds a connection's client by its virtual address; fwmark services have ranges
+            throw new IllegalStateException("packet data plane cannot start: more than one worker needs no fwmark "
+                    + "rules");
+        }
         if (settings.afXdp()) {
             String why = settings.workers() != 1 ? "one worker (it serves every receive queue)"
                     : !settings.fwmarkRules().isEmpty() ? "no fwmark rules"
@@ -233,6 +264,7 @@ public final class PacketDirector implements AutoCloseable {
             this.linkIndexes = indexes.clone();
             this.linkGone = new boolean[indexes.length];
             this.relinks = new AtomicIntegerArray(indexes.length);
+            this.relinkTurns = new AtomicLongArray(indexes.length);
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
@@ -420,6 +452,7 @@ public final class PacketDirector implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + index
                     + "): the packet data plane reopens its sockets on it");
             relinkedOffloads.add(ReceiveOffloads.turnOff(List.of(name)));
+            relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
             relinks.incrementAndGet(i);
             changed = true;
         }
@@ -474,7 +507,8 @@ public final class PacketDirector implements AutoCloseable {
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, one {@code drop_<reason>} per {@link DropReason} (lower case),
-     * and drop_other_host (frames addressed to another host's MAC, read from each worker once a second). Values read
+     * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
+     * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
      */
     public Map<String, Long> counters() {
@@ -523,6 +557,9 @@ public final class PacketDirector implements AutoCloseable {
             otherHost += w.otherHost;
         }
         out.put("drop_other_host", otherHost);
+        for (int i = 0; i < workers.size(); i++) {
+            out.put("frames_worker_" + i, workers.get(i).dataplane.frames());
+        }
         return out;
     }
 

@@ -19,6 +19,7 @@ final class Abi {
     static final int SO_RCVBUF = 8;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
+    static final int SO_DETACH_FILTER = 27;
 
     static final int SOL_IP = 0;
     static final int IP_HDRINCL = 3;
@@ -40,6 +41,8 @@ final class Abi {
     static final int PACKET_IGNORE_OUTGOING = 23;
     static final int TPACKET_V3 = 2;
     static final int PACKET_FANOUT_HASH = 0;
+    static final int PACKET_FANOUT_CBPF = 6;
+    static final int PACKET_FANOUT_DATA = 22;
     static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
     /** Linux 6.8+: the group's members do not see frames this host sends (per-socket IGNORE_OUTGOING is not used in a group). */
     static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param ringVersion         TPACKET_V2 (a slot per frame, woken per frame) or TPACKET_V3 (blocks)
  * @param qdiscBypass         PACKET_QDISC_BYPASS: transmitted frames go straight to the driver, past the
  *                            interface's qdisc and past other packet sockets (tcpdump does not see them)
+ * @param fanoutProgram       with a fanout group: the classic BPF program that picks the member
+ *                            (PACKET_FANOUT_CBPF, e.g. {@link ClientFanout}), or null for the flow hash
  */
 public record AfPacketConfig(
         String interfaceName,
@@ -35,7 +37,8 @@ public record AfPacketConfig(
         BpfFilter filter,
         TxMode txMode,
         RingVersion ringVersion,
-        boolean qdiscBypass) {
+        boolean qdiscBypass,
+        BpfFilter fanoutProgram) {
 
     public AfPacketConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -103,6 +106,7 @@ public record AfPacketConfig(
         private TxMode txMode = TxMode.SENDTO;
         private RingVersion ringVersion = RingVersion.TPACKET_V3;
         private boolean qdiscBypass;
+        private BpfFilter fanoutProgram;
 
         private Builder(String interfaceName) {
             this.interfaceName = interfaceName;
@@ -175,10 +179,16 @@ public record AfPacketConfig(
             return this;
         }
 
+        /** Members are picked by {@code program} (PACKET_FANOUT_CBPF) instead of the flow hash. */
+        public Builder fanoutProgram(BpfFilter program) {
+            this.fanoutProgram = program;
+            return this;
+        }
+
         public AfPacketConfig build() {
             return new AfPacketConfig(interfaceName, ethertype, blockSize, blockCount, frameSize, txFrames,
                     blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode, ringVersion,
-                    qdiscBypass);
+                    qdiscBypass, fanoutProgram);
         }
     }
 }

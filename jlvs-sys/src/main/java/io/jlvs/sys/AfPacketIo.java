@@ -186,21 +186,59 @@ public final class AfPacketIo implements PacketIo {
      * outgoing frames are ignored.
      */
     private boolean joinFanout(AfPacketConfig config) {
-        int mode = Abi.PACKET_FANOUT_HASH | Abi.PACKET_FANOUT_FLAG_DEFRAG;
+        int mode = (config.fanoutProgram() != null ? Abi.PACKET_FANOUT_CBPF : Abi.PACKET_FANOUT_HASH)
+                | Abi.PACKET_FANOUT_FLAG_DEFRAG;
         int group = config.fanoutGroup() & 0xffff;
-        if (config.ignoreOutgoing()) {
-            try {
-                setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT,
-                        group | ((mode | Abi.PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16), "PACKET_FANOUT");
-                return true;
-            } catch (NativeIoException e) {
-                if (e.errno() != Errno.EINVAL.number()) {
-                    throw e;
+        boolean ignored = false;
+        joined: {
+            if (config.ignoreOutgoing()) {
+                try {
+                    setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT,
+                            group | ((mode | Abi.PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16), "PACKET_FANOUT");
+                    ignored = true;
+                    break joined;
+                } catch (NativeIoException e) {
+                    if (e.errno() != Errno.EINVAL.number()) {
+                        throw e;
+                    }
                 }
             }
+            setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT, group | (mode << 16), "PACKET_FANOUT");
         }
-        setInt(Abi.SOL_PACKET, Abi.PACKET_FANOUT, group | (mode << 16), "PACKET_FANOUT");
-        return false;
+        if (config.fanoutProgram() != null) {
+            replaceFanoutProgram(config.fanoutProgram());
+        }
+        return ignored;
+    }
+
+    /**
+     * Gives the socket's PACKET_FANOUT_CBPF group a new program (PACKET_FANOUT_DATA): the whole group's, so
+     * every member may set it; the kernel swaps it atomically.
+     */
+    public void replaceFanoutProgram(BpfFilter program) {
+        try (Arena a = Arena.ofConfined()) {
+            sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_FANOUT_DATA, program.toSockFprog(a), "PACKET_FANOUT_DATA");
+        }
+    }
+
+    /**
+     * Replaces the socket filter in place ({@code null}: every frame), as the kernel swaps it atomically: each
+     * frame meets the old or the new one, none is lost, the socket keeps its ring and its fanout group.
+     */
+    public void replaceFilter(BpfFilter filter) {
+        if (filter != null) {
+            try (Arena a = Arena.ofConfined()) {
+                sys.setsockopt(fd, Abi.SOL_SOCKET, Abi.SO_ATTACH_FILTER, filter.toSockFprog(a), "SO_ATTACH_FILTER");
+            }
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            sys.setsockopt(fd, Abi.SOL_SOCKET, Abi.SO_DETACH_FILTER, a.allocate(4, 4), "SO_DETACH_FILTER");
+        } catch (NativeIoException e) {
+            if (!e.is(Errno.ENOENT)) { // no filter was attached
+                throw e;
+            }
+        }
     }
 
     /** Opens, configures and binds the socket; throws {@link NativeIoException} naming the refused call. */

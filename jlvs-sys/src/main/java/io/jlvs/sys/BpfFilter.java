@@ -48,6 +48,11 @@ public final class BpfFilter {
         }
     }
 
+    /** A program from raw instructions {code, jt, jf, k} (for {@link ClientFanout}). */
+    static BpfFilter of(List<int[]> insns) {
+        return new BpfFilter(insns);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

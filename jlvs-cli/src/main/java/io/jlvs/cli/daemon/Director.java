@@ -235,11 +235,12 @@ public final class Director implements IpvsControl, AutoCloseable {
      * {@code interfaces}; the first faces the clients. Needs CAP_NET_RAW and CAP_NET_ADMIN.
      *
      * @param offloadAfter with AF_XDP, packets of a connection before the XDP fast path takes it; -1: never
+     * @param workers      data-plane threads
      * @throws IllegalStateException with one line saying why it cannot start
      */
-    public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter) {
+    public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
-                .withOffloadAfter(offloadAfter);
+                .withOffloadAfter(offloadAfter).withWorkers(workers);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         counters.addDropSource(p::drops);

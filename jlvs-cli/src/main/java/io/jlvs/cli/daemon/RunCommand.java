@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Run the jlvs daemon in the foreground until SIGTERM or SIGINT; with -f, apply a "
                 + "keepalived.conf and reload it on SIGHUP.")
 public final class RunCommand implements Callable<Integer> {
+    private static final int MAX_PACKET_WORKERS = 64;
+
     @Spec
     CommandSpec spec;
 
@@ -87,6 +89,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "link) or af_xdp (an XDP program steers only the frames jlvs handles into AF_XDP sockets; one "
                     + "worker for all receive queues, no fwmark rules) (default: ${DEFAULT-VALUE}).")
     String packetIo;
+
+    @Option(names = "--packet-workers", paramLabel = "N", defaultValue = "1",
+            description = "Packet data plane (-I) threads, each with its own connection table; with more than one "
+                    + "the kernel keeps a connection's frames, both directions of NAT included, on one of them "
+                    + "(af_packet only, no fwmark rules) (default: ${DEFAULT-VALUE}).")
+    int packetWorkers;
 
     @Option(names = "--xdp-offload", paramLabel = "PACKETS", defaultValue = "off",
             description = "With --packet-io af_xdp: once an established TCP connection or a UDP flow has had PACKETS "
@@ -155,6 +163,11 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (packetWorkers < 1 || packetWorkers > MAX_PACKET_WORKERS) {
+            err.println("jlvs: --packet-workers takes 1 to " + MAX_PACKET_WORKERS + ": " + packetWorkers);
+            err.flush();
+            return 2;
+        }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
@@ -172,7 +185,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (interfaces != null && !interfaces.isEmpty()) {
             try {
-                director.startPacketDataPlane(interfaces, afXdp, offloadAfter);
+                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers);
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());

@@ -139,6 +139,15 @@ public final class LabDirectorMain {
                                 Integer.parseInt(w[2]), gue)));
                         out.println("OK");
                     }
+                    case "addvip" -> {
+                        // another TCP service on port 80 at w[1], same real servers: the packet filter changes
+                        InetServiceKey added = new InetServiceKey(Protocol.TCP, IpAddress.parse(w[1]), 80);
+                        engine.execute(new IpvsCommand.AddService(VirtualService.of(added, "rr")));
+                        for (String rs : servers) {
+                            engine.execute(new IpvsCommand.AddServer(added, server(rs, 80, method, 1, gue)));
+                        }
+                        out.println("OK");
+                    }
                     case "counters" -> {
                         for (Map.Entry<String, Long> e : director.counters().entrySet()) {
                             out.println(e.getKey() + "=" + e.getValue());

@@ -217,7 +217,8 @@ final class PacketLab implements AutoCloseable {
     private void startDirector() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", director, java,
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx" + 256 * Integer.parseInt(options.getOrDefault("jlvs.lab.workers", "1")) + "m"));
         // the data plane's variants (LabDirectorMain.settings), e.g. -Djlvs.lab.xdp=true on the test's command line
         options.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),

@@ -1,0 +1,100 @@
+package io.jlvs.sys;
+
+import io.jlvs.core.IpAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The classic BPF program of a PACKET_FANOUT_CBPF group that keeps both directions of a NAT connection on one
+ * worker: it returns a hash of the <em>client's</em> address and port (the kernel takes it modulo the number
+ * of members). A frame to a virtual address comes from the client (source address and port); any other
+ * frame goes to it (a real server's reply: destination address and port); an ICMP error is hashed by the
+ * packet it quotes, the same way (a quoted packet from a virtual address went to the client). Non-IPv4
+ * frames (ARP) go to the first member. Loads are relative to the network header ({@code SKF_NET_OFF}); the
+ * quoted header is taken to have no options.
+ */
+public final class ClientFanout {
+    private static final int SKF_AD_PROTOCOL = -0x1000;
+    private static final int NET = -0x100000;
+    private static final int LD_W_ABS = 0x20;
+    private static final int LD_H_ABS = 0x28;
+    private static final int LD_B_ABS = 0x30;
+    private static final int LD_W_IND = 0x40;
+    private static final int LD_H_IND = 0x48;
+    private static final int LDX_B_MSH = 0xb1;
+    private static final int LD_MEM = 0x60;
+    private static final int LDX_MEM = 0x61;
+    private static final int ST = 0x02;
+    private static final int ALU_MUL_K = 0x24;
+    private static final int ALU_RSH_K = 0x74;
+    private static final int ALU_XOR_X = 0xac;
+    private static final int TAX = 0x07;
+    private static final int JEQ_K = 0x15;
+    private static final int JA = 0x05;
+    private static final int RET_K = 0x06;
+    private static final int RET_A = 0x16;
+
+    private final List<int[]> code = new ArrayList<>();
+    private final Map<Integer, String> jumps = new HashMap<>();
+    private final Map<String, Integer> labels = new HashMap<>();
+
+    private ClientFanout() {
+    }
+
+    /** The program for these virtual addresses (IPv4; others are ignored). */
+    public static BpfFilter program(Collection<IpAddress> virtualAddresses) {
+        int[] vips = virtualAddresses.stream().filter(IpAddress::isV4).mapToInt(IpAddress::v4).distinct().toArray();
+        ClientFanout p = new ClientFanout();
+        p.op(LD_W_ABS, SKF_AD_PROTOCOL).ifEqual(0x0800, "ipv4").jump("first");
+        p.label("ipv4").op(LD_B_ABS, NET + 9).ifEqual(1, "icmp");
+        p.op(LD_W_ABS, NET + 16);
+        for (int vip : vips) {
+            p.ifEqual(vip, "from-client");
+        }
+        // to the client: destination address and port
+        p.op(LDX_B_MSH, NET).op(LD_H_IND, NET + 2).op(ST, 0).op(LD_W_ABS, NET + 16).jump("mix");
+        p.label("from-client").op(LDX_B_MSH, NET).op(LD_H_IND, NET).op(ST, 0).op(LD_W_ABS, NET + 12).jump("mix");
+        p.label("icmp").op(LDX_B_MSH, NET).op(LD_W_IND, NET + 8 + 12);
+        for (int vip : vips) {
+            p.ifEqual(vip, "quoted-to-client");
+        }
+        // the quoted packet came from the client: its source address and port
+        p.op(LD_H_IND, NET + 8 + 20).op(ST, 0).op(LD_W_IND, NET + 8 + 12).jump("quoted");
+        p.label("quoted-to-client").op(LD_H_IND, NET + 8 + 22).op(ST, 0).op(LD_W_IND, NET + 8 + 16);
+        p.label("quoted").op(ST, 1).op(LDX_MEM, 0).op(LD_MEM, 1).op(ALU_XOR_X, 0).jump("hash");
+        p.label("mix").op(LDX_MEM, 0).op(ALU_XOR_X, 0);
+        p.label("hash").op(ALU_MUL_K, 0x9e3779b1).op(TAX, 0).op(ALU_RSH_K, 16).op(ALU_XOR_X, 0).op(RET_A, 0);
+        p.label("first").op(RET_K, 0);
+        return BpfFilter.of(p.resolve());
+    }
+
+    private ClientFanout op(int opcode, int k) {
+        code.add(new int[] {opcode, 0, 0, k});
+        return this;
+    }
+
+    /** if (A == k) goto label: a JEQ that skips the JA after it when not equal (no 255-instruction limit). */
+    private ClientFanout ifEqual(int k, String label) {
+        code.add(new int[] {JEQ_K, 0, 1, k});
+        return jump(label);
+    }
+
+    private ClientFanout jump(String label) {
+        jumps.put(code.size(), label);
+        code.add(new int[] {JA, 0, 0, 0});
+        return this;
+    }
+
+    private ClientFanout label(String name) {
+        labels.put(name, code.size());
+        return this;
+    }
+
+    private List<int[]> resolve() {
+        jumps.forEach((at, label) -> code.get(at)[3] = labels.get(label) - at - 1);
+        return code;
+    }
+}
