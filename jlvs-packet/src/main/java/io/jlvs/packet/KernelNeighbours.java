@@ -1,6 +1,7 @@
 package io.jlvs.packet;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.sys.Errno;
 import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.Neighbour;
 import io.jlvs.sys.RouteInfo;
@@ -30,9 +31,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class KernelNeighbours implements NeighbourTable {
     static final int ROUTE_BUDGET = 256;
+    /** {@link #hopFor}: the lookup failed, ask again at the next pass. */
+    private static final int RETRY = -1;
     static final long AGE_NANOS = 60_000_000_000L;
     static final int MAX_ADDRESSES = 1 << 20;
-    static final int MISS_SLOTS = 256;
+    private static final int MISS_SLOT_BITS = 8;
+    static final int MISS_SLOTS = 1 << MISS_SLOT_BITS;
     private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
     /** A next hop: an address on one of the director's interfaces. */
@@ -63,7 +67,8 @@ final class KernelNeighbours implements NeighbourTable {
     public long nextHopMac(int ipv4) {
         long mac = view.mac(ipv4);
         if (mac == UNKNOWN && ipv4 != 0) {
-            misses.set(Integer.hashCode(ipv4 * 0x9e3779b1) & (MISS_SLOTS - 1), ipv4);
+            // the product's top bits depend on every bit of the address (its low bits only on the low ones)
+            misses.set((ipv4 * 0x9e3779b1) >>> (Integer.SIZE - MISS_SLOT_BITS), ipv4);
         }
         return mac;
     }
@@ -131,18 +136,25 @@ final class KernelNeighbours implements NeighbourTable {
         Map<Integer, Integer> updates = new HashMap<>();
         int budget = ROUTE_BUDGET;
         var it = fresh.iterator();
+        List<Integer> retry = new ArrayList<>();
         while (budget > 0 && it.hasNext()) {
             int a = it.next();
             it.remove();
-            updates.put(a, hopFor(kernel, a));
+            int hop = hopFor(kernel, a);
+            if (hop == RETRY) {
+                retry.add(a);
+            } else {
+                updates.put(a, hop);
+            }
             budget--;
         }
+        fresh.addAll(retry);
         AddressIndex index = current.index;
         for (int seen = 0; budget > 0 && index.size() > 0 && seen < index.capacity(); seen++) {
             int a = index.addressAt(cursor++);
             if (a != 0 && !updates.containsKey(a)) {
                 int hop = hopFor(kernel, a);
-                if (hop != index.peek(a)) {
+                if (hop != RETRY && hop != index.peek(a)) {
                     updates.put(a, hop);
                 }
                 budget--;
@@ -183,13 +195,18 @@ final class KernelNeighbours implements NeighbourTable {
         });
     }
 
-    /** The hop id of {@code address}'s route (a new id for a hop not seen before), or UNREACHABLE. */
+    /**
+     * The hop id of {@code address}'s route (a new id for a hop not seen before), UNREACHABLE when the kernel
+     * has no route, or RETRY when the lookup itself failed (a full socket buffer, an interrupted call).
+     */
     private int hopFor(KernelRoutes kernel, int address) {
         RouteInfo route;
         try {
             route = kernel.route(IpAddress.ofV4(address));
         } catch (NativeIoException e) {
-            return NextHopView.UNREACHABLE;
+            boolean noRoute = e.is(Errno.ENETUNREACH) || e.is(Errno.EHOSTUNREACH) || e.is(Errno.EACCES)
+                    || e.is(Errno.EINVAL);
+            return noRoute ? NextHopView.UNREACHABLE : RETRY;
         } finally {
             routeLookups++;
         }

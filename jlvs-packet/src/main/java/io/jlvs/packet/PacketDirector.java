@@ -330,7 +330,8 @@ public final class PacketDirector implements AutoCloseable {
         FilterState next = filterFor(snapshot);
         FilterState now = filter;
         if (now != null && next.destinations().equals(now.destinations())
-                && next.masqServers().equals(now.masqServers()) && next.guardScript().equals(now.guardScript())) {
+                && next.masqServers().equals(now.masqServers()) && next.masqPorts().equals(now.masqPorts())
+                && next.guardScript().equals(now.guardScript())) {
             return;
         }
         filter = next;

@@ -36,10 +36,15 @@ class KernelNeighboursTest {
         final List<Integer> resolveRequests = new ArrayList<>();
         int routeLookups;
         int dumps;
+        int transientFailures;
 
         @Override
         public RouteInfo route(IpAddress destination) {
             routeLookups++;
+            if (transientFailures > 0) {
+                transientFailures--;
+                throw new NativeIoException("RTM_GETROUTE " + destination, Errno.ENOBUFS.number());
+            }
             int a = destination.v4();
             if ((a >>> 24) == 192) {
                 throw new NativeIoException("RTM_GETROUTE " + destination, Errno.ENETUNREACH.number());
@@ -223,6 +228,44 @@ class KernelNeighboursTest {
         n.nextHopMac(client(1));
         n.refresh(kernel, now += SECOND / 20);
         assertThat(n.nextHopMac(realServer)).isEqualTo(0x02000000_0021L);
+        assertThat(n.nextHopMac(client(1))).isEqualTo(GATEWAY_MAC);
+    }
+
+    @Test
+    void newClientsThatDifferOnlyAboveTheLastOctetAreNotedTogether() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        List<Integer> routers = new ArrayList<>(); // every branch's router: 198.18.X.1
+        for (int i = 0; i < 200; i++) {
+            routers.add(ip("198.18.0.1") + (i << 8));
+        }
+        routers.forEach(n::nextHopMac);
+        n.refresh(kernel, SECOND);
+        long resolved = routers.stream().filter(a -> n.nextHopMac(a) == GATEWAY_MAC).count();
+        // one slot per last octet noted one address a pass: 20 new clients a second
+        assertThat(resolved).as("resolved after one pass").isGreaterThan(100);
+    }
+
+    @Test
+    void aRouteLookupThatFailsForAMomentIsAskedAgainAtTheNextPass() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        List<Integer> servers = new ArrayList<>(); // more addresses than a pass revisits
+        for (int i = 0; i < 2_000; i++) {
+            servers.add(client(10_000 + i));
+        }
+        n.want(servers);
+        long now = 0;
+        for (int p = 0; p < 10; p++) {
+            n.refresh(kernel, now += SECOND / 20);
+        }
+        n.nextHopMac(client(1));
+        kernel.transientFailures = 1; // ENOBUFS: the kernel could not answer now
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(client(1))).isEqualTo(NeighbourTable.UNKNOWN);
+        n.refresh(kernel, now + SECOND / 20);
         assertThat(n.nextHopMac(client(1))).isEqualTo(GATEWAY_MAC);
     }
 

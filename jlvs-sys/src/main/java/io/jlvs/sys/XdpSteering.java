@@ -15,8 +15,8 @@ import java.util.Set;
  * An XDP program on one interface that redirects into AF_XDP sockets only the IPv4 frames the data plane
  * must see: those whose destination is in its address map (virtual addresses); from a NAT real server (a
  * steered source), its replies (source port in the server-port map, {@link ServerPort}), ICMP errors and
- * fragments; and ICMP errors from a router behind the director about a packet sent to a NAT real server
- * from an address that is not the director's. Every other frame (ARP, IPv6, the host's own traffic, what
+ * fragments; and ICMP errors from a router behind the director about a packet sent to a NAT real server's
+ * service port from an address that is not the director's. Every other frame (ARP, IPv6, the host's own traffic, what
  * a real server starts itself, and frames from a steered source to an address marked local, e.g.
  * health-check answers from a real server to the director) goes on with XDP_PASS. The maps can change
  * while the program runs.
@@ -215,7 +215,7 @@ public final class XdpSteering implements AutoCloseable {
         packetAndHeaderLength(a)
                 .load(b, r7, r2, 23) // protocol
                 .load(h, r1, r2, 20) // flags and fragment offset, read little-endian
-                .andImm(r1, 0xff1f)
+                .andImm(r1, 0xff3f) // MF and the offset (MF is 0x20 of the first byte)
                 .jumpIfNotEqual(r1, 0, "redirect") // a fragment: the worker drops it as IPVS does
                 .jumpIfEqual(r7, PROTO_ICMP, "server-icmp");
         for (int p : PORT_PROTOCOLS) {
@@ -256,7 +256,9 @@ public final class XdpSteering implements AutoCloseable {
 
         // Neither to a virtual address nor from a NAT real server: an ICMP error from a router between the
         // director and the real servers, about a client's packet the director sent to a NAT real server (the
-        // quoted packet: to a steered source, from an address that is not the director's own), is ours.
+        // quoted packet: to a service port of a steered server, from an address that is not the director's
+        // own), is ours. One about a packet the kernel routed to a server (a reply to what the server started
+        // itself) goes to the kernel.
         a.label("routed");
         packetAndHeaderLength(a)
                 .load(b, r1, r2, 23)
@@ -265,7 +267,7 @@ public final class XdpSteering implements AutoCloseable {
                 .addImm(r4, 14)
                 .addReg(r4, r8)
                 .movReg(r1, r4)
-                .addImm(r1, 8 + 20) // ICMP header and the quoted IPv4 header
+                .addImm(r1, 8 + 20 + 4) // ICMP header, the quoted IPv4 header and its ports
                 .jumpIfGreater(r1, r3, "pass")
                 .load(b, r1, r4, 0);
         for (int t : ICMP_ERRORS) {
@@ -273,13 +275,22 @@ public final class XdpSteering implements AutoCloseable {
         }
         a.jump("pass");
         a.label("quoted")
-                .load(w, r1, r4, 8 + 16) // the quoted destination
-                .store(w, r10, -20, r1)
                 .load(w, r1, r4, 8 + 12) // the quoted source
-                .store(w, r10, -24, r1);
-        lookupFlags(a, addressMap, -20, "pass")
-                .andImm(r1, MATCH_SOURCE)
-                .jumpIfEqual(r1, 0, "pass");
+                .store(w, r10, -24, r1)
+                .load(w, r1, r4, 8 + 16) // the quoted destination
+                .store(w, r10, -16, r1)
+                .load(h, r1, r4, 8 + 22) // its destination port (a quoted header without options)
+                .store(h, r10, -12, r1)
+                .load(b, r1, r4, 8 + 9) // its protocol
+                .store(b, r10, -10, r1)
+                .movImm(r1, 0)
+                .store(b, r10, -9, r1);
+        lookupPort(a, portMap, "quoted-source")
+                .movImm(r1, 0)
+                .store(h, r10, -12, r1);
+        lookupPort(a, portMap, "quoted-source")
+                .jump("pass");
+        a.label("quoted-source");
         lookupFlags(a, addressMap, -24, "redirect")
                 .andImm(r1, LOCAL_DESTINATION)
                 .jumpIfNotEqual(r1, 0, "pass");

@@ -61,11 +61,16 @@ class XdpSteeringLabTest {
 
     /** An ICMP error of {@code type} quoting an IPv4 header from {@code quotedSrc} to {@code quotedDst}. */
     private static byte[] icmpError(int type, IpAddress quotedSrc, IpAddress quotedDst) {
+        return icmpError(type, quotedSrc, quotedDst, 8080);
+    }
+
+    /** As above, the quoted TCP segment to {@code quotedPort}. */
+    private static byte[] icmpError(int type, IpAddress quotedSrc, IpAddress quotedDst, int quotedPort) {
         ByteBuffer b = ByteBuffer.allocate(8 + 28);
         b.put((byte) type).put((byte) 4).putShort((short) 0).putInt(1400);
         b.put((byte) 0x45).put((byte) 0).putShort((short) 60).putInt(0).put((byte) 63).put((byte) 6)
                 .putShort((short) 0).put(quotedSrc.toBytes()).put(quotedDst.toBytes());
-        return b.put(ports(40000, 8080)).array();
+        return b.put(ports(40000, quotedPort)).array();
     }
 
     private static byte[] echoRequest() {
@@ -89,8 +94,12 @@ class XdpSteeringLabTest {
                     .isEqualTo(XDP_PASS);
             assertThat(p.testRun(frame(1, SERVER, CLIENT, 0, 0, icmpError(3, CLIENT, SERVER))))
                     .as("the server's ICMP error to a client").isEqualTo(XDP_REDIRECT);
-            assertThat(p.testRun(frame(17, SERVER, CLIENT, 0, 0x0020 + 185, ports(1, 2)))).as("a later fragment")
+            assertThat(p.testRun(frame(17, SERVER, CLIENT, 0, 185, ports(1, 2)))).as("the last fragment")
                     .isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(17, SERVER, CLIENT, 0, 0x2000, ports(41000, 53))))
+                    .as("the first fragment of a datagram the server starts").isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(17, SERVER, CLIENT, 0, 0x4000, ports(41000, 53))))
+                    .as("don't fragment alone is no fragment").isEqualTo(XDP_PASS);
             assertThat(p.testRun(frame(6, FWMARK_SERVER, CLIENT, 0, 0, ports(12345, 40000))))
                     .as("a fwmark service's server, any port").isEqualTo(XDP_REDIRECT);
             assertThat(p.testRun(frame(6, SERVER, DIRECTOR, 0, 0, ports(8080, 40000))))
@@ -112,6 +121,10 @@ class XdpSteeringLabTest {
                     .as("about the director's own health check").isEqualTo(XDP_PASS);
             assertThat(p.testRun(frame(1, ROUTER, CLIENT, 0, 0, icmpError(3, CLIENT, ROUTER))))
                     .as("about a packet to someone else").isEqualTo(XDP_PASS);
+            assertThat(p.testRun(frame(1, ROUTER, CLIENT, 0, 0, icmpError(3, CLIENT, SERVER, 443))))
+                    .as("about a reply the kernel routed to the server (its own download)").isEqualTo(XDP_PASS);
+            assertThat(p.testRun(frame(1, ROUTER, CLIENT, 0, 0, icmpError(3, CLIENT, FWMARK_SERVER, 1234))))
+                    .as("about a client's packet to a fwmark service's server, any port").isEqualTo(XDP_REDIRECT);
             assertThat(p.testRun(frame(1, ROUTER, CLIENT, 0, 0, echoRequest()))).as("not an error")
                     .isEqualTo(XDP_PASS);
             assertThat(p.testRun(frame(17, ROUTER, CLIENT, 0, 0, ports(1, 2)))).as("not ICMP")
