@@ -228,6 +228,16 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     }
 
     @Override
+    public void linkMacs(long[] macs) {
+        for (int i = 0; i < linkMacs.length && i < macs.length; i++) {
+            if (macs[i] != 0 && macs[i] != linkMacs[i]) {
+                linkMacs[i] = macs[i];
+                egress.mac(i, macs[i]);
+            }
+        }
+    }
+
+    @Override
     public long otherHostFrames() {
         return otherHost;
     }

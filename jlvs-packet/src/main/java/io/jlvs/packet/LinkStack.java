@@ -35,6 +35,12 @@ final class LinkStack {
      * to another MAC, a bridge port's), so each would be handled twice.
      */
     static Optional<String> overlap(Path sysClassNet, List<String> links) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (String link : links) {
+            if (!seen.add(link)) {
+                return Optional.of(link + " is given twice: each frame would be handled twice");
+            }
+        }
         for (String link : links) {
             List<String> under = withLowerDevices(sysClassNet, List.of(link));
             for (String lower : under.subList(1, under.size())) {

@@ -51,6 +51,7 @@ public final class PacketDirector implements AutoCloseable {
     private static final long REFRESH_NANOS = 50_000_000L;
     /** Links are checked every 20 refresher passes: once a second. */
     private static final int LINK_CHECK_PASSES = 20;
+    private static final int IFF_UP = 1;
     private static final int POLL_MILLIS = 2;
     private static final long JOIN_MILLIS = 5000;
 
@@ -74,6 +75,8 @@ public final class PacketDirector implements AutoCloseable {
     /** Per link, whose turn it is to reopen: {@link #turn}(generation, worker). */
     private final AtomicLongArray relinkTurns;
     private volatile int linkEpoch;
+    /** Each link's MAC as the refresher last saw it (a new array when one changes); 0 until first seen. */
+    private volatile long[] linkMacs;
     private volatile boolean running = true;
     private volatile FilterState filter;
     private boolean closed;
@@ -89,6 +92,9 @@ public final class PacketDirector implements AutoCloseable {
         final Thread thread;
         volatile long ringDrops;
         volatile long otherHost;
+        /** The generation of each link this worker's sockets are on (worker-owned). */
+        private int[] appliedRelinks;
+        private boolean relinkFailed;
         private boolean warnedOversized;
 
         final int id;
@@ -128,6 +134,8 @@ public final class PacketDirector implements AutoCloseable {
             FilterState applied = filter;
             int appliedEpoch = linkEpoch;
             int[] appliedRelinks = new int[relinks.length()];
+            this.appliedRelinks = appliedRelinks;
+            long[] appliedMacs = null;
             long nextStats = System.nanoTime();
             try {
                 while (running) {
@@ -150,6 +158,15 @@ public final class PacketDirector implements AutoCloseable {
                     if (now - nextStats > 0) {
                         ringDrops = io.ringDrops();
                         otherHost = io.otherHostFrames();
+                        long[] macs = linkMacs;
+                        if (macs != appliedMacs) {
+                            appliedMacs = macs;
+                            io.linkMacs(macs);
+                        }
+                        if (relinkFailed) {
+                            relinkFailed = false;
+                            retryRelinks();
+                        }
                         nextStats = now + TimeUnit.SECONDS.toNanos(1);
                         if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
                             warnedOversized = true;
@@ -175,16 +192,33 @@ public final class PacketDirector implements AutoCloseable {
                 if (g == applied[i]) {
                     continue;
                 }
-                applied[i] = g;
                 awaitRelinkTurn(i, g);
                 try {
                     io.relink(i, g);
+                    applied[i] = g;
                 } catch (NativeIoException e) {
+                    relinkFailed = true;
                     LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
-                            + " could not reopen its socket on " + settings.interfaces().get(i) + ": "
-                            + e.getMessage());
+                            + " could not reopen its socket on " + settings.interfaces().get(i) + " (tried "
+                            + "again every second): " + e.getMessage());
                 } finally {
                     relinkTurns.compareAndSet(i, turn(g, id), turn(g, id + 1));
+                }
+            }
+        }
+
+        /** Worker thread, once a second after a failed reopen: tries the links still behind once more. */
+        private void retryRelinks() {
+            for (int i = 0; i < appliedRelinks.length; i++) {
+                int g = relinks.get(i);
+                if (g == appliedRelinks[i]) {
+                    continue;
+                }
+                try {
+                    io.relink(i, g);
+                    appliedRelinks[i] = g;
+                } catch (NativeIoException e) {
+                    relinkFailed = true;
                 }
             }
         }
@@ -265,6 +299,7 @@ public final class PacketDirector implements AutoCloseable {
             this.linkGone = new boolean[indexes.length];
             this.relinks = new AtomicIntegerArray(indexes.length);
             this.relinkTurns = new AtomicLongArray(indexes.length);
+            this.linkMacs = new long[indexes.length];
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
@@ -424,15 +459,16 @@ public final class PacketDirector implements AutoCloseable {
      * sockets and the XDP program cannot follow, which is logged as an error.
      */
     private void checkLinks() {
-        Map<String, Integer> present = new HashMap<>();
+        Map<String, LinkInfo> present = new HashMap<>();
         for (LinkInfo l : rtnl.links()) {
-            present.put(l.name(), l.index());
+            present.put(l.name(), l);
         }
         boolean changed = false;
+        long[] macs = linkMacs.clone();
         for (int i = 0; i < linkIndexes.length; i++) {
             String name = settings.interfaces().get(i);
-            Integer index = present.get(name);
-            if (index == null) {
+            LinkInfo link = present.get(name);
+            if (link == null) {
                 if (!linkGone[i]) {
                     linkGone[i] = true;
                     LOG.log(System.Logger.Level.WARNING, "interface " + name
@@ -441,21 +477,31 @@ public final class PacketDirector implements AutoCloseable {
                 continue;
             }
             linkGone[i] = false;
-            if (index == linkIndexes[i]) {
+            if (link.index() == linkIndexes[i]) {
+                if (link.mac() != 0) {
+                    macs[i] = link.mac(); // a bridge that got a port, a bond that failed over
+                }
                 continue;
             }
-            linkIndexes[i] = index;
+            if ((link.flags() & IFF_UP) == 0) {
+                continue; // sockets cannot join a fanout group on a link that is down: once it is up
+            }
+            linkIndexes[i] = link.index();
             if (settings.afXdp()) {
-                LOG.log(System.Logger.Level.ERROR, "interface " + name + " was re-created (index " + index
+                LOG.log(System.Logger.Level.ERROR, "interface " + name + " was re-created (index " + link.index()
                         + "): AF_XDP sockets and the XDP program cannot follow it; restart jlvs");
                 continue;
             }
-            LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + index
+            LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + link.index()
                     + "): the packet data plane reopens its sockets on it");
             relinkedOffloads.add(ReceiveOffloads.turnOff(List.of(name)));
             relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
             relinks.incrementAndGet(i);
+            macs[i] = link.mac();
             changed = true;
+        }
+        if (!java.util.Arrays.equals(macs, linkMacs)) {
+            linkMacs = macs;
         }
         if (changed) {
             neighbours.relink(linkIndexes);

@@ -32,6 +32,12 @@ interface WorkerLinks extends PacketIo {
      */
     void relink(int link, int generation);
 
+    /**
+     * The links' MAC addresses now, in link order (0: unknown, keep the one in use): a bridge's changes when
+     * it gets a port, a bond's when it fails over. Frames to the new one are ours, and leave from it.
+     */
+    void linkMacs(long[] macs);
+
     /** Frames addressed to another host's MAC, dropped ({@link EthernetHeader#forThisHost}), over the links. */
     long otherHostFrames();
 

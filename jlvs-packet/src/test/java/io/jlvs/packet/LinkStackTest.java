@@ -44,6 +44,8 @@ class LinkStackTest {
                 .startsWith("bond0.7 is stacked on eth1"));
         assertThat(LinkStack.overlap(sys, List.of("eth0.100", "eth1"))).isEmpty();
         assertThat(LinkStack.overlap(sys, List.of("eth0", "eth1", "nosuch"))).isEmpty();
+        assertThat(LinkStack.overlap(sys, List.of("eth1", "eth0", "eth1"))).hasValue(
+                "eth1 is given twice: each frame would be handled twice");
     }
 
     private static void device(Path sys, String name, String... lower) throws IOException {
