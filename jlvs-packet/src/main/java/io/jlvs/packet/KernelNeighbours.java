@@ -38,6 +38,8 @@ final class KernelNeighbours implements NeighbourTable {
     private static final int MISS_SLOT_BITS = 8;
     static final int MISS_SLOTS = 1 << MISS_SLOT_BITS;
     private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+    /** Unresolved hops asked about per pass (1,280 a second): many dead on-link clients cost no storm. */
+    static final int PROBE_BUDGET = 64;
 
     /** A next hop: an address on one of the director's interfaces. */
     private record Hop(int ifindex, int address) { }
@@ -67,10 +69,26 @@ final class KernelNeighbours implements NeighbourTable {
     public long nextHopMac(int ipv4) {
         long mac = view.mac(ipv4);
         if (mac == UNKNOWN && ipv4 != 0) {
-            // the product's top bits depend on every bit of the address (its low bits only on the low ones)
-            misses.set((ipv4 * 0x9e3779b1) >>> (Integer.SIZE - MISS_SLOT_BITS), ipv4);
+            noteMiss(ipv4);
         }
         return mac;
+    }
+
+    /**
+     * Notes a miss for the refresher: in the address's slot or one of the next three free ones (addresses
+     * sharing a slot would otherwise take turns forever in the same order), else over the first. The slot
+     * comes from the product's top bits, which depend on every bit of the address.
+     */
+    private void noteMiss(int ipv4) {
+        int first = (ipv4 * 0x9e3779b1) >>> (Integer.SIZE - MISS_SLOT_BITS);
+        for (int k = 0; k < 4; k++) {
+            int slot = (first + k) & (MISS_SLOTS - 1);
+            int noted = misses.get(slot);
+            if (noted == ipv4 || (noted == 0 && misses.compareAndSet(slot, 0, ipv4))) {
+                return;
+            }
+        }
+        misses.set(first, ipv4);
     }
 
     /** The link (index in the director's interface list) where {@code mac} was learnt, or -1. */
@@ -230,11 +248,12 @@ final class KernelNeighbours implements NeighbourTable {
         }
         long[] macs = new long[hops.size()];
         macs[NextHopView.UNREACHABLE] = UNKNOWN;
+        int probeBudget = PROBE_BUDGET;
         for (int h = 1; h < macs.length; h++) {
             Long mac = known.get(hops.get(h));
             macs[h] = mac != null ? mac : UNKNOWN;
-            if (mac == null) {
-                probe(kernel, hops.get(h), nowNanos);
+            if (mac == null && probeBudget > 0 && probe(kernel, hops.get(h), nowNanos)) {
+                probeBudget--;
             }
         }
         return macs;
@@ -327,13 +346,15 @@ final class KernelNeighbours implements NeighbourTable {
         return -1;
     }
 
-    private void probe(KernelRoutes kernel, Hop hop, long nowNanos) {
+    /** Asks the kernel to resolve {@code hop} unless it was asked within the last second; true when asked. */
+    private boolean probe(KernelRoutes kernel, Hop hop, long nowNanos) {
         Long last = lastProbe.get(hop);
         if (last != null && nowNanos - last < PROBE_INTERVAL_NANOS) {
-            return;
+            return false;
         }
         lastProbe.put(hop, nowNanos);
         kernel.resolve(IpAddress.ofV4(hop.address()));
         probes++;
+        return true;
     }
 }

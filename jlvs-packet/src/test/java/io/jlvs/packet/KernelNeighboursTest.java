@@ -190,6 +190,22 @@ class KernelNeighboursTest {
     }
 
     @Test
+    void aPassAsksAboutAtMostItsBudgetOfUnresolvedNeighbours() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        long now = 0;
+        for (int p = 0; p < 20; p++) { // one second
+            for (int i = 2; i < 202; i++) {
+                n.nextHopMac(ip("10.0.0.0") + i); // replies to 200 on-link clients that have gone away
+            }
+            n.refresh(kernel, now += SECOND / 20);
+            assertThat(kernel.resolveRequests.size()).isLessThanOrEqualTo((p + 1) * KernelNeighbours.PROBE_BUDGET);
+        }
+        assertThat(kernel.resolveRequests).as("each asked about once in the second").hasSize(200)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
     void addressesRoutedElsewhereOrNowhereStayUnknownWithoutAProbe() {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.arp.put(ip("172.16.0.1"), 0x02000000_1601L);
