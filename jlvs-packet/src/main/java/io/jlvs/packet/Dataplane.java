@@ -71,7 +71,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final DataplaneConfig config;
     private final NeighbourTable neighbours;
     private final LongSupplier clock;
-    private final int mtu;
+    private int mtu;
     /** Owner: the worker thread. */
     private final ConnTable table;
     /** Per connection id: its service's counters, virtual address and forwarding method. */
@@ -89,7 +89,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private SyncEventRing sync;
     private long syncApplied;
     private final Egress egress;
-    private final NeighbourQueue unresolved;
+    private NeighbourQueue unresolved;
     private final NeighbourQueue.Sink resolved = new NeighbourQueue.Sink() {
         @Override
         public void send(MemorySegment frames, long offset, int length, long mac) {
@@ -317,6 +317,19 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     // ---------------------------------------------------------------- counters
+
+    /**
+     * Worker thread: the links' sockets were reopened (a link re-created, or its MTU changed): frames are
+     * checked against the MTU the I/O has now; a larger one gets a larger queue for frames waiting for a
+     * neighbour (the few waiting in the old one are dropped).
+     */
+    public void refreshMtu() {
+        int now = io.mtu();
+        if (now > mtu) {
+            unresolved = new NeighbourQueue(now + EthernetHeader.LENGTH + 4);
+        }
+        mtu = now;
+    }
 
     public long frames() {
         return frames;

@@ -70,6 +70,8 @@ public final class PacketDirector implements AutoCloseable {
     /** Each link's interface index as the refresher last saw it, and whether it is missing now (refresher-owned). */
     private final int[] linkIndexes;
     private final boolean[] linkGone;
+    /** Each link's MTU as the refresher last saw it (refresher-owned). */
+    private final int[] linkMtus;
     /** Per link, how many times it was re-created; the workers reopen their sockets when theirs lags. */
     private final AtomicIntegerArray relinks;
     /** Per link, whose turn it is to reopen: {@link #turn}(generation, worker). */
@@ -196,6 +198,7 @@ public final class PacketDirector implements AutoCloseable {
                 try {
                     io.relink(i, g);
                     applied[i] = g;
+                    dataplane.refreshMtu();
                 } catch (NativeIoException e) {
                     relinkFailed = true;
                     LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
@@ -217,6 +220,7 @@ public final class PacketDirector implements AutoCloseable {
                 try {
                     io.relink(i, g);
                     appliedRelinks[i] = g;
+                    dataplane.refreshMtu();
                 } catch (NativeIoException e) {
                     relinkFailed = true;
                 }
@@ -287,16 +291,20 @@ public final class PacketDirector implements AutoCloseable {
         }
         try {
             int[] indexes = new int[settings.interfaces().size()];
+            int[] mtus = new int[indexes.length];
             for (int i = 0; i < indexes.length; i++) {
                 String name = settings.interfaces().get(i);
-                indexes[i] = rtnl.link(name).orElseThrow(() -> new IllegalStateException(
-                        "packet data plane cannot start: no such interface: " + name)).index();
+                LinkInfo link = rtnl.link(name).orElseThrow(() -> new IllegalStateException(
+                        "packet data plane cannot start: no such interface: " + name));
+                indexes[i] = link.index();
+                mtus[i] = link.mtu();
             }
             this.localAddress = settings.localAddress() != null ? settings.localAddress().v4()
                     : firstAddress(rtnl, indexes[0], settings.interfaces().get(0));
             this.neighbours = new KernelNeighbours(indexes);
             this.linkIndexes = indexes.clone();
             this.linkGone = new boolean[indexes.length];
+            this.linkMtus = mtus;
             this.relinks = new AtomicIntegerArray(indexes.length);
             this.relinkTurns = new AtomicLongArray(indexes.length);
             this.linkMacs = new long[indexes.length];
@@ -464,6 +472,7 @@ public final class PacketDirector implements AutoCloseable {
             present.put(l.name(), l);
         }
         boolean changed = false;
+        boolean reopened = false;
         long[] macs = linkMacs.clone();
         for (int i = 0; i < linkIndexes.length; i++) {
             String name = settings.interfaces().get(i);
@@ -480,6 +489,19 @@ public final class PacketDirector implements AutoCloseable {
             if (link.index() == linkIndexes[i]) {
                 if (link.mac() != 0) {
                     macs[i] = link.mac(); // a bridge that got a port, a bond that failed over
+                }
+                if (link.mtu() != linkMtus[i] && (link.flags() & IFF_UP) != 0) {
+                    if (settings.afXdp()) {
+                        LOG.log(System.Logger.Level.ERROR, "interface " + name + " has a new MTU (" + link.mtu()
+                                + "): AF_XDP sockets cannot follow it; restart jlvs");
+                    } else {
+                        LOG.log(System.Logger.Level.INFO, "interface " + name + " has a new MTU (" + link.mtu()
+                                + "): the packet data plane reopens its sockets on it");
+                        relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
+                        relinks.incrementAndGet(i);
+                        reopened = true;
+                    }
+                    linkMtus[i] = link.mtu();
                 }
                 continue;
             }
@@ -498,6 +520,7 @@ public final class PacketDirector implements AutoCloseable {
             relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
             relinks.incrementAndGet(i);
             macs[i] = link.mac();
+            linkMtus[i] = link.mtu();
             changed = true;
         }
         if (!java.util.Arrays.equals(macs, linkMacs)) {
@@ -505,6 +528,8 @@ public final class PacketDirector implements AutoCloseable {
         }
         if (changed) {
             neighbours.relink(linkIndexes);
+        }
+        if (changed || reopened) {
             linkEpoch++;
         }
     }

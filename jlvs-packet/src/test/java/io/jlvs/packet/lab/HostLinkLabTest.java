@@ -271,6 +271,31 @@ class HostLinkLabTest {
         }
     }
 
+    /**
+     * The MTU raised to 9,000 on every link while the director runs: within a second or two it reopens its
+     * sockets with slots for the new frames and checks against the new MTU, and a 20 MB download arrives
+     * intact. Before, the rings kept their 2 KiB slots and the worker its MTU of 1,500 until a restart.
+     */
+    @Test
+    void anMtuRaisedWhileRunningIsFollowed() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+            downloadIsIntact(lab);
+            lab.mtu("9000");
+            try {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains(
+                        "interface eth0 has a new MTU (9000)") && lab.stderr().contains("interface eth1 has a new MTU (9000)"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the director did not reopen its sockets: " + lab.stderr() + "; links: "
+                        + lab.inDirector("ip", "-o", "link").output(), e);
+            }
+            await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).until(() -> lab.client(10,
+                    "curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://" + PacketLab.VIP + "/name").output().equals("200"));
+            downloadIsIntact(lab);
+            assertThat(lab.counter("drop_oversized")).as("frames too large for the rings").isZero();
+        }
+    }
+
     /** The {@code /proc} directory of the director's worker thread {@code jlvs-packet-0}. */
     private static Path workerThread(long pid) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {

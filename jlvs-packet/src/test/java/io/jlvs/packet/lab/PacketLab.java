@@ -277,8 +277,8 @@ final class PacketLab implements AutoCloseable {
         }
     }
 
-    /** Option {@code jlvs.lab.mtu=N}, before the director starts: every veth of the lab, both ends, at MTU N. */
-    private void mtu(String mtu) throws IOException {
+    /** Every veth of the lab, both ends, at MTU N: option {@code jlvs.lab.mtu=N} before the director starts. */
+    void mtu(String mtu) throws IOException {
         sh(cl, "ip", "link", "set", "eth0", "mtu", mtu);
         List<String> ports = new ArrayList<>(List.of("pcl", "pd0"));
         for (String link : directorLinks()) {
