@@ -15,6 +15,8 @@ import java.lang.invoke.VarHandle;
  * per frame ({@link TxMode}). One owning thread.
  */
 public final class AfPacketIo implements PacketIo {
+    /** {@link #send}: the interface is gone or down. */
+    private static final long GONE = -2;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT;
@@ -415,20 +417,22 @@ public final class AfPacketIo implements PacketIo {
         }
         int pending = txPending;
         txPending = 0;
-        if (send(MemorySegment.NULL, 0) < 0) {
+        if (send(MemorySegment.NULL, 0) == GONE) { // (when the kernel is only busy, the next flush sends them)
             txRejected += pending;
+            transmitted -= pending;
         }
     }
 
     /**
-     * sendto, -1 when the kernel cannot take it now (full) or any more: the interface was deleted (ENXIO,
-     * ENODEV) or is down (ENETDOWN). A worker keeps running and reopens its sockets when the link is back.
+     * sendto: -1 when the kernel cannot take it now (full), {@link #GONE} when it cannot any more: the
+     * interface was deleted (ENXIO, ENODEV) or is down (ENETDOWN). Never throws: a worker keeps running and
+     * reopens its sockets when the link is back.
      */
     private long send(MemorySegment data, int length) {
         try {
             return sys.sendto(fd, data, length, Abi.MSG_DONTWAIT, MemorySegment.NULL);
         } catch (NativeIoException e) {
-            return -1;
+            return GONE;
         }
     }
 

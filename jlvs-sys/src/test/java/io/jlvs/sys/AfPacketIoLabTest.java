@@ -97,6 +97,7 @@ class AfPacketIoLabTest {
                 io.flush();
             }
             assertThat(io.transmitRejected()).isEqualTo(3);
+            assertThat(io.framesTransmitted()).as("none counted as sent").isZero();
         }
     }
 
