@@ -54,6 +54,7 @@ final class KernelNeighbours implements NeighbourTable {
     private final Map<Hop, Integer> hopIds = new HashMap<>();
     private final Map<Hop, Long> lastProbe = new HashMap<>();
     private int cursor;
+    private int probeStart;
     private boolean started;
     private long nextAgeing;
     private long routeLookups;
@@ -67,11 +68,17 @@ final class KernelNeighbours implements NeighbourTable {
 
     @Override
     public long nextHopMac(int ipv4) {
-        long mac = view.mac(ipv4);
-        if (mac == UNKNOWN && ipv4 != 0) {
+        NextHopView v = view;
+        int hop = v.index.hop(ipv4);
+        if (hop >= 0) {
+            // indexed: its hop's MAC, UNKNOWN while the refresher resolves that hop (no miss to note: noting
+            // it would take a slot a new address needs)
+            return hop < v.hops() ? v.hopMac(hop) : UNKNOWN;
+        }
+        if (ipv4 != 0) {
             noteMiss(ipv4);
         }
-        return mac;
+        return UNKNOWN;
     }
 
     /**
@@ -223,7 +230,7 @@ final class KernelNeighbours implements NeighbourTable {
             route = kernel.route(IpAddress.ofV4(address));
         } catch (NativeIoException e) {
             boolean noRoute = e.is(Errno.ENETUNREACH) || e.is(Errno.EHOSTUNREACH) || e.is(Errno.EACCES)
-                    || e.is(Errno.EINVAL);
+                    || e.is(Errno.EINVAL) || e.is(Errno.ENETDOWN);
             return noRoute ? NextHopView.UNREACHABLE : RETRY;
         } finally {
             routeLookups++;
@@ -249,11 +256,16 @@ final class KernelNeighbours implements NeighbourTable {
         long[] macs = new long[hops.size()];
         macs[NextHopView.UNREACHABLE] = UNKNOWN;
         int probeBudget = PROBE_BUDGET;
-        for (int h = 1; h < macs.length; h++) {
+        int n = macs.length - 1;
+        for (int k = 0; k < n; k++) {
+            int h = 1 + (probeStart + k) % n; // each pass starts where the last one's probes stopped
             Long mac = known.get(hops.get(h));
             macs[h] = mac != null ? mac : UNKNOWN;
             if (mac == null && probeBudget > 0 && probe(kernel, hops.get(h), nowNanos)) {
                 probeBudget--;
+                if (probeBudget == 0) {
+                    probeStart = h % n;
+                }
             }
         }
         return macs;

@@ -6,7 +6,6 @@ import io.jlvs.core.io.PacketIo;
 import io.jlvs.sys.AfPacketConfig;
 import io.jlvs.sys.AfPacketIo;
 import io.jlvs.sys.BpfFilter;
-import io.jlvs.sys.ClientFanout;
 import io.jlvs.sys.RingPoller;
 import io.jlvs.sys.RingVersion;
 import io.jlvs.sys.TxMode;
@@ -65,7 +64,7 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     /**
      * @param fanoutProgram with more than one worker, the program that keeps a NAT connection's two directions
-     *                      on one worker ({@link ClientFanout}); null: the kernel's flow hash
+     *                      on one worker ({@link io.jlvs.sys.ClientFanout}); null: the kernel's flow hash
      */
     LinkGroupIo(List<String> interfaces, int fanoutBase, int pollMillis, RingVersion ringVersion, TxMode txMode,
                 boolean qdiscBypass, BpfFilter filter, BpfFilter fanoutProgram, KernelNeighbours neighbours) {
@@ -175,12 +174,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
                       BpfFilter filter) {
         replaceFilter(filter);
-        if (fanoutProgram != null) {
-            fanoutProgram = ClientFanout.program(destinations);
-            for (AfPacketIo io : current) {
-                io.replaceFanoutProgram(fanoutProgram);
-            }
-        }
     }
 
     long filterSwaps() {
@@ -225,6 +218,17 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
             return;
         }
         handler.onFrame(frame, offset, length);
+    }
+
+    @Override
+    public void fanoutProgram(BpfFilter program) {
+        if (fanoutProgram == null || program == null) {
+            return; // one worker: the kernel's flow hash, no program to replace
+        }
+        fanoutProgram = program;
+        for (AfPacketIo io : current) {
+            io.replaceFanoutProgram(program);
+        }
     }
 
     @Override

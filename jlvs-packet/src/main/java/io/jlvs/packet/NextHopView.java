@@ -51,12 +51,6 @@ final class NextHopView {
         return h ^ (h >>> 16);
     }
 
-    /** The next-hop MAC for {@code address}, or {@link NeighbourTable#UNKNOWN} (not indexed, unresolved, no route). */
-    long mac(int address) {
-        int h = index.hop(address);
-        return h < 0 || h >= macs.length ? NeighbourTable.UNKNOWN : macs[h];
-    }
-
     /** True when {@code address} is indexed under a hop this view knows (resolved or not). */
     boolean knows(int address) {
         int h = index.peek(address);

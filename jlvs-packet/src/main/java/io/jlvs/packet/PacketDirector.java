@@ -1,5 +1,6 @@
 package io.jlvs.packet;
 
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.model.InetServiceKey;
@@ -52,6 +53,8 @@ public final class PacketDirector implements AutoCloseable {
     /** Links are checked every 20 refresher passes: once a second. */
     private static final int LINK_CHECK_PASSES = 20;
     private static final int IFF_UP = 1;
+    /** A relink round a worker could not complete ({@link #relinkTurns}). */
+    private static final int FAILED_ROUND = 0xffff;
     private static final int POLL_MILLIS = 2;
     private static final long JOIN_MILLIS = 5000;
 
@@ -76,6 +79,8 @@ public final class PacketDirector implements AutoCloseable {
     private final AtomicIntegerArray relinks;
     /** Per link, whose turn it is to reopen: {@link #turn}(generation, worker). */
     private final AtomicLongArray relinkTurns;
+    /** Per link, 1 when a worker could not rejoin: the refresher starts a new round. */
+    private final AtomicIntegerArray relinkAgain;
     private volatile int linkEpoch;
     /** Each link's MAC as the refresher last saw it (a new array when one changes); 0 until first seen. */
     private volatile long[] linkMacs;
@@ -85,7 +90,8 @@ public final class PacketDirector implements AutoCloseable {
 
     /** The addresses the packet filter and the kernel guard are built from. */
     private record FilterState(Set<IpAddress> destinations, Set<IpAddress> masqServers,
-                               Set<XdpSteering.ServerPort> masqPorts, BpfFilter bpf, String guardScript) {
+                               Set<XdpSteering.ServerPort> masqPorts, BpfFilter bpf, String guardScript,
+                               BpfFilter fanout) {
     }
 
     private final class Worker {
@@ -94,15 +100,17 @@ public final class PacketDirector implements AutoCloseable {
         final Thread thread;
         volatile long ringDrops;
         volatile long otherHost;
-        /** The generation of each link this worker's sockets are on (worker-owned). */
-        private int[] appliedRelinks;
-        private boolean relinkFailed;
         private boolean warnedOversized;
 
         final int id;
 
+        /** The filter this worker's sockets were opened with. */
+        private final FilterState builtWith;
+
         Worker(int id, int fanoutBase) {
             this.id = id;
+            FilterState filter = PacketDirector.this.filter;
+            this.builtWith = filter;
             XdpLinkGroupIo xdp = null;
             if (settings.afXdp()) {
                 xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
@@ -111,8 +119,7 @@ public final class PacketDirector implements AutoCloseable {
                 io.steer(filter.destinations(), filter.masqServers(), filter.masqPorts(), filter.bpf());
             } else {
                 io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
-                        settings.txMode(), settings.qdiscBypass(), filter.bpf(),
-                        settings.workers() > 1 ? ClientFanout.program(filter.destinations()) : null, neighbours);
+                        settings.txMode(), settings.qdiscBypass(), filter.bpf(), filter.fanout(), neighbours);
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
@@ -133,10 +140,9 @@ public final class PacketDirector implements AutoCloseable {
                             + " keeps its priority: " + e.getMessage());
                 }
             }
-            FilterState applied = filter;
+            FilterState applied = builtWith;
             int appliedEpoch = linkEpoch;
             int[] appliedRelinks = new int[relinks.length()];
-            this.appliedRelinks = appliedRelinks;
             long[] appliedMacs = null;
             long nextStats = System.nanoTime();
             try {
@@ -144,6 +150,9 @@ public final class PacketDirector implements AutoCloseable {
                     FilterState f = filter;
                     if (f != applied) {
                         io.steer(f.destinations(), f.masqServers(), f.masqPorts(), f.bpf());
+                        if (id == 0 && f.fanout() != applied.fanout()) {
+                            newFanoutProgram(f.fanout());
+                        }
                         applied = f;
                     }
                     int epoch = linkEpoch;
@@ -165,10 +174,6 @@ public final class PacketDirector implements AutoCloseable {
                             appliedMacs = macs;
                             io.linkMacs(macs);
                         }
-                        if (relinkFailed) {
-                            relinkFailed = false;
-                            retryRelinks();
-                        }
                         nextStats = now + TimeUnit.SECONDS.toNanos(1);
                         if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
                             warnedOversized = true;
@@ -187,42 +192,47 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
 
-        /** Worker thread: new sockets on the links re-created since the last call. */
+        /**
+         * Worker 0: the fanout groups' new program (one per group is enough; the kernel waits for readers
+         * of the old one, so only one worker pays that).
+         */
+        private void newFanoutProgram(BpfFilter program) {
+            try {
+                io.fanoutProgram(program);
+            } catch (NativeIoException e) {
+                LOG.log(System.Logger.Level.ERROR, "fanout program not replaced (connections to new virtual "
+                        + "addresses may reach the wrong worker): " + e.getMessage());
+            }
+        }
+
+        /**
+         * Worker thread: new sockets on the links re-created (or with a new MTU) since the last call, joined in
+         * worker order. When this worker cannot (its turn never came, or the socket could not be opened), it
+         * does not pass the turn on but marks the round failed and asks the refresher for a new one, in which
+         * every worker joins a fresh group in order again: a group joined out of order would send a NAT
+         * connection's two directions to two workers.
+         */
         private void reopenRelinked(int[] applied) {
             for (int i = 0; i < applied.length; i++) {
                 int g = relinks.get(i);
                 if (g == applied[i]) {
                     continue;
                 }
-                awaitRelinkTurn(i, g);
-                try {
-                    io.relink(i, g);
-                    applied[i] = g;
-                    dataplane.refreshMtu();
-                } catch (NativeIoException e) {
-                    relinkFailed = true;
-                    LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
-                            + " could not reopen its socket on " + settings.interfaces().get(i) + " (tried "
-                            + "again every second): " + e.getMessage());
-                } finally {
-                    relinkTurns.compareAndSet(i, turn(g, id), turn(g, id + 1));
-                }
-            }
-        }
-
-        /** Worker thread, once a second after a failed reopen: tries the links still behind once more. */
-        private void retryRelinks() {
-            for (int i = 0; i < appliedRelinks.length; i++) {
-                int g = relinks.get(i);
-                if (g == appliedRelinks[i]) {
+                applied[i] = g;
+                if (!awaitRelinkTurn(i, g)) {
+                    relinkAgain.set(i, 1);
                     continue;
                 }
                 try {
                     io.relink(i, g);
-                    appliedRelinks[i] = g;
                     dataplane.refreshMtu();
+                    relinkTurns.compareAndSet(i, turn(g, id), turn(g, id + 1));
                 } catch (NativeIoException e) {
-                    relinkFailed = true;
+                    relinkTurns.set(i, turn(g, FAILED_ROUND));
+                    relinkAgain.set(i, 1);
+                    LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
+                            + " could not reopen its socket on " + settings.interfaces().get(i) + " (every worker "
+                            + "tries again in a second): " + e.getMessage());
                 }
             }
         }
@@ -230,13 +240,22 @@ public final class PacketDirector implements AutoCloseable {
         /**
          * Workers join a re-created link's new fanout group in their order, as they joined the first groups at
          * start: the group picks members by position, and a NAT connection's two directions, on two links,
-         * must pick the same worker. Waits at most a second for the previous worker.
+         * must pick the same worker. Waits at most a second for the previous worker; false when the round
+         * failed or the turn did not come.
          */
-        private void awaitRelinkTurn(int link, int generation) {
+        private boolean awaitRelinkTurn(int link, int generation) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            while (relinkTurns.get(link) != turn(generation, id) && System.nanoTime() - end < 0 && running) {
+            while (running && System.nanoTime() - end < 0) {
+                long t = relinkTurns.get(link);
+                if (t == turn(generation, id)) {
+                    return true;
+                }
+                if (t == turn(generation, FAILED_ROUND) || (t >>> 32) != generation) {
+                    return false;
+                }
                 LockSupport.parkNanos(100_000);
             }
+            return false;
         }
     }
 
@@ -307,6 +326,7 @@ public final class PacketDirector implements AutoCloseable {
             this.linkMtus = mtus;
             this.relinks = new AtomicIntegerArray(indexes.length);
             this.relinkTurns = new AtomicLongArray(indexes.length);
+            this.relinkAgain = new AtomicIntegerArray(indexes.length);
             this.linkMacs = new long[indexes.length];
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
@@ -374,6 +394,7 @@ public final class PacketDirector implements AutoCloseable {
         FilterState now = filter;
         if (now != null && next.destinations().equals(now.destinations())
                 && next.masqServers().equals(now.masqServers()) && next.masqPorts().equals(now.masqPorts())
+                && java.util.Objects.equals(next.fanout(), now.fanout())
                 && next.guardScript().equals(now.guardScript())) {
             return;
         }
@@ -388,7 +409,15 @@ public final class PacketDirector implements AutoCloseable {
         Set<Integer> realServers = new TreeSet<>();
         List<KernelGuard.Service> services = new ArrayList<>();
         boolean allIpv4 = !settings.fwmarkRules().isEmpty();
+        int clientMask = -1;
+        boolean persistent = false;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
+            if (e.getValue().config().persistent()) {
+                persistent = true;
+                if (e.getKey().family() == AddressFamily.INET) {
+                    clientMask &= e.getValue().config().netmask();
+                }
+            }
             if (e.getKey() instanceof InetServiceKey k && k.address().isV4()) {
                 destinations.add(k.address());
                 services.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
@@ -437,7 +466,30 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "kernel guard not updated: " + e.getMessage());
             }
         }
-        return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script);
+        return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script,
+                fanoutFor(destinations, clientMask, persistent));
+    }
+
+    /**
+     * With more than one AF_PACKET worker, the fanout program for these virtual addresses: by client address
+     * and port, or with persistent services by client address under their widest netmask (templates live in
+     * one worker). With more addresses than a program holds, the current one stays (logged).
+     */
+    private BpfFilter fanoutFor(Set<IpAddress> destinations, int clientMask, boolean persistent) {
+        if (settings.workers() == 1 || settings.afXdp()) {
+            return null;
+        }
+        if (destinations.size() > ClientFanout.MAX_ADDRESSES) {
+            FilterState now = filter;
+            if (now == null) {
+                throw new IllegalStateException("packet data plane cannot start: more than one worker takes at most "
+                        + ClientFanout.MAX_ADDRESSES + " virtual addresses, got " + destinations.size());
+            }
+            LOG.log(System.Logger.Level.ERROR, "more than " + ClientFanout.MAX_ADDRESSES + " virtual addresses: "
+                    + "connections to the new ones may reach the wrong worker; run with one worker");
+            return now.fanout();
+        }
+        return ClientFanout.program(destinations, persistent ? clientMask : -1, !persistent);
     }
 
     // ---------------------------------------------------------------- neighbours
@@ -486,6 +538,11 @@ public final class PacketDirector implements AutoCloseable {
                 continue;
             }
             linkGone[i] = false;
+            if (link.index() == linkIndexes[i] && (link.flags() & IFF_UP) != 0 && relinkAgain.getAndSet(i, 0) == 1) {
+                relinkTurns.set(i, turn(relinks.get(i) + 1, 0)); // a new round: every worker rejoins in order
+                relinks.incrementAndGet(i);
+                reopened = true;
+            }
             if (link.index() == linkIndexes[i]) {
                 if (link.mac() != 0) {
                     macs[i] = link.mac(); // a bridge that got a port, a bond that failed over

@@ -210,6 +210,11 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         handler.onFrame(frame, offset, length);
     }
 
+    /** AF_XDP runs one worker behind the XDP program: there is no fanout group to program. */
+    @Override
+    public void fanoutProgram(BpfFilter program) {
+    }
+
     @Override
     public void linkMacs(long[] macs) {
         for (int i = 0; i < linkMacs.length && i < macs.length; i++) {

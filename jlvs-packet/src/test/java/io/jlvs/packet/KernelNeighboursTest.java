@@ -28,7 +28,7 @@ class KernelNeighboursTest {
     private static final long GATEWAY_2_MAC = 0x02000000_00feL;
     private static final long SECOND = 1_000_000_000L;
 
-    /** 10.0.0.0/24 on link, 172.16.0.0/12 on another interface, everything else via the gateway. */
+    /** 10.0.0.0/16 on link, 172.16.0.0/12 on another interface, everything else via the gateway. */
     private static final class ScriptedKernel implements KernelRoutes {
         volatile int gateway = GATEWAY;
         volatile int link = LINK;
@@ -52,7 +52,7 @@ class KernelNeighboursTest {
             if ((a & 0xfff00000) == ip("172.16.0.0")) {
                 return new RouteInfo(destination, null, OTHER_LINK, null);
             }
-            if ((a & 0xffffff00) == ip("10.0.0.0")) {
+            if ((a & 0xffff0000) == ip("10.0.0.0")) {
                 return new RouteInfo(destination, null, link, null);
             }
             return new RouteInfo(destination, IpAddress.ofV4(gateway), link, null);
@@ -203,6 +203,21 @@ class KernelNeighboursTest {
         }
         assertThat(kernel.resolveRequests).as("each asked about once in the second").hasSize(200)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void withMoreUnresolvedNeighboursThanASecondsBudgetEveryOneIsAskedAboutInTurn() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        int clients = 2_000; // more than 20 passes x 64
+        long now = 0;
+        for (int p = 0; p < 60; p++) { // three seconds
+            for (int i = 0; i < clients; i++) {
+                n.nextHopMac(ip("10.0.8.0") + i);
+            }
+            n.refresh(kernel, now += SECOND / 20);
+        }
+        assertThat(new java.util.HashSet<>(kernel.resolveRequests)).as("on-link clients asked about").hasSize(clients);
     }
 
     @Test

@@ -53,6 +53,18 @@ public final class BpfFilter {
         return new BpfFilter(insns);
     }
 
+    /** Programs are equal when their instructions are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BpfFilter f && Arrays.equals(code, f.code) && Arrays.equals(jt, f.jt)
+                && Arrays.equals(jf, f.jf) && Arrays.equals(k, f.k);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(k) * 31 + Arrays.hashCode(code);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

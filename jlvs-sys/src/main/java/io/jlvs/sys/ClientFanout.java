@@ -13,12 +13,17 @@ import java.util.Map;
  * of members). A frame to a virtual address comes from the client (source address and port); any other
  * frame goes to it (a real server's reply: destination address and port); an ICMP error is hashed by the
  * packet it quotes, the same way (a quoted packet from a virtual address went to the client). Non-IPv4
- * frames (ARP) go to the first member. Loads are relative to the network header ({@code SKF_NET_OFF}); the
- * quoted header is taken to have no options.
+ * frames (ARP) go to the first member. With persistent services the port is left out and the address is
+ * masked to their granularity, since a worker's persistence templates must see all of a client's (or its
+ * network's) connections. At fanout time the kernel's data starts at the network header, so loads use
+ * offsets from it (positive ones, which also read a frame's paged part); the quoted header is taken to
+ * have no options. At most {@link #MAX_ADDRESSES} virtual addresses (the kernel takes 4,096 instructions).
  */
 public final class ClientFanout {
     private static final int SKF_AD_PROTOCOL = -0x1000;
-    private static final int NET = -0x100000;
+    private static final int NET = 0;
+    /** Virtual addresses one program can list: 40 + 4 per address instructions, within the kernel's 4,096. */
+    public static final int MAX_ADDRESSES = 1000;
     private static final int LD_W_ABS = 0x20;
     private static final int LD_H_ABS = 0x28;
     private static final int LD_B_ABS = 0x30;
@@ -29,6 +34,8 @@ public final class ClientFanout {
     private static final int LDX_MEM = 0x61;
     private static final int ST = 0x02;
     private static final int ALU_MUL_K = 0x24;
+    private static final int ALU_AND_K = 0x54;
+    private static final int LD_IMM = 0x00;
     private static final int ALU_RSH_K = 0x74;
     private static final int ALU_XOR_X = 0xac;
     private static final int TAX = 0x07;
@@ -44,9 +51,21 @@ public final class ClientFanout {
     private ClientFanout() {
     }
 
-    /** The program for these virtual addresses (IPv4; others are ignored). */
+    /** The program for these virtual addresses (IPv4; others are ignored), hashing client address and port. */
     public static BpfFilter program(Collection<IpAddress> virtualAddresses) {
+        return program(virtualAddresses, -1, true);
+    }
+
+    /**
+     * The program for these virtual addresses, hashing the client address masked with {@code clientMask}
+     * (an IPv4 netmask as 32 bits), and its port when {@code withPort}.
+     */
+    public static BpfFilter program(Collection<IpAddress> virtualAddresses, int clientMask, boolean withPort) {
         int[] vips = virtualAddresses.stream().filter(IpAddress::isV4).mapToInt(IpAddress::v4).distinct().toArray();
+        if (vips.length > MAX_ADDRESSES) {
+            throw new IllegalArgumentException("at most " + MAX_ADDRESSES + " virtual addresses fit a fanout program, got "
+                    + vips.length);
+        }
         ClientFanout p = new ClientFanout();
         p.op(LD_W_ABS, SKF_AD_PROTOCOL).ifEqual(0x0800, "ipv4").jump("first");
         p.label("ipv4").op(LD_B_ABS, NET + 9).ifEqual(1, "icmp");
@@ -55,20 +74,27 @@ public final class ClientFanout {
             p.ifEqual(vip, "from-client");
         }
         // to the client: destination address and port
-        p.op(LDX_B_MSH, NET).op(LD_H_IND, NET + 2).op(ST, 0).op(LD_W_ABS, NET + 16).jump("mix");
-        p.label("from-client").op(LDX_B_MSH, NET).op(LD_H_IND, NET).op(ST, 0).op(LD_W_ABS, NET + 12).jump("mix");
+        p.op(LDX_B_MSH, NET).port(withPort, LD_H_IND, NET + 2).op(ST, 0).op(LD_W_ABS, NET + 16).jump("mix");
+        p.label("from-client").op(LDX_B_MSH, NET).port(withPort, LD_H_IND, NET).op(ST, 0).op(LD_W_ABS, NET + 12)
+                .jump("mix");
         p.label("icmp").op(LDX_B_MSH, NET).op(LD_W_IND, NET + 8 + 12);
         for (int vip : vips) {
             p.ifEqual(vip, "quoted-to-client");
         }
         // the quoted packet came from the client: its source address and port
-        p.op(LD_H_IND, NET + 8 + 20).op(ST, 0).op(LD_W_IND, NET + 8 + 12).jump("quoted");
-        p.label("quoted-to-client").op(LD_H_IND, NET + 8 + 22).op(ST, 0).op(LD_W_IND, NET + 8 + 16);
-        p.label("quoted").op(ST, 1).op(LDX_MEM, 0).op(LD_MEM, 1).op(ALU_XOR_X, 0).jump("hash");
-        p.label("mix").op(LDX_MEM, 0).op(ALU_XOR_X, 0);
+        p.port(withPort, LD_H_IND, NET + 8 + 20).op(ST, 0).op(LD_W_IND, NET + 8 + 12).jump("quoted");
+        p.label("quoted-to-client").port(withPort, LD_H_IND, NET + 8 + 22).op(ST, 0).op(LD_W_IND, NET + 8 + 16);
+        p.label("quoted").op(ALU_AND_K, clientMask).op(ST, 1).op(LDX_MEM, 0).op(LD_MEM, 1).op(ALU_XOR_X, 0)
+                .jump("hash");
+        p.label("mix").op(ALU_AND_K, clientMask).op(LDX_MEM, 0).op(ALU_XOR_X, 0);
         p.label("hash").op(ALU_MUL_K, 0x9e3779b1).op(TAX, 0).op(ALU_RSH_K, 16).op(ALU_XOR_X, 0).op(RET_A, 0);
         p.label("first").op(RET_K, 0);
         return BpfFilter.of(p.resolve());
+    }
+
+    /** Loads the port ({@code opcode}, {@code k}), or 0 when the port is left out. */
+    private ClientFanout port(boolean withPort, int opcode, int k) {
+        return withPort ? op(opcode, k) : op(LD_IMM, 0);
     }
 
     private ClientFanout op(int opcode, int k) {
