@@ -56,8 +56,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private final LinkEgress egress;
     private int mtu;
     private BpfFilter filter;
-    private final long[] linkMacs;
-    private long otherHost;
     private FrameHandler handler;
     private int receivingLink;
     private long rxSwaps;
@@ -93,7 +91,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
             throw e;
         }
         this.primaryMac = macs[0];
-        this.linkMacs = macs;
         this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
     }
@@ -162,7 +159,6 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         current[link].close();
         current[link] = fresh;
         egress.mac(link, fresh.macAddress());
-        linkMacs[link] = fresh.macAddress();
         int min = Integer.MAX_VALUE;
         for (AfPacketIo io : current) {
             min = Math.min(min, io.mtu());
@@ -213,11 +209,9 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public void onFrame(MemorySegment frame, long offset, int length) {
-        if (length >= EthernetHeader.LENGTH && !EthernetHeader.forThisHost(frame, offset, linkMacs[receivingLink])) {
-            otherHost++;
-            return;
+        if (egress.accepts(frame, offset, length, receivingLink)) {
+            handler.onFrame(frame, offset, length);
         }
-        handler.onFrame(frame, offset, length);
     }
 
     @Override
@@ -233,17 +227,12 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public void linkMacs(long[] macs) {
-        for (int i = 0; i < linkMacs.length && i < macs.length; i++) {
-            if (macs[i] != 0 && macs[i] != linkMacs[i]) {
-                linkMacs[i] = macs[i];
-                egress.mac(i, macs[i]);
-            }
-        }
+        egress.macs(macs);
     }
 
     @Override
     public long otherHostFrames() {
-        return otherHost;
+        return egress.otherHostFrames();
     }
 
     @Override

@@ -52,8 +52,6 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     private final int[] ifindex;
     private FrameHandler handler;
     private int receivingLink;
-    private final long[] linkMacs;
-    private long otherHost;
     /** The link the last transmitted frame left by. */
     private int sendingLink;
 
@@ -117,7 +115,6 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
             throw e;
         }
         this.primaryMac = macs[0];
-        this.linkMacs = macs;
         this.egress = new LinkEgress(neighbours, macs);
         this.mtu = minMtu;
     }
@@ -203,11 +200,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public void onFrame(MemorySegment frame, long offset, int length) {
-        if (length >= EthernetHeader.LENGTH && !EthernetHeader.forThisHost(frame, offset, linkMacs[receivingLink])) {
-            otherHost++;
-            return;
+        if (egress.accepts(frame, offset, length, receivingLink)) {
+            handler.onFrame(frame, offset, length);
         }
-        handler.onFrame(frame, offset, length);
     }
 
     /** AF_XDP runs one worker behind the XDP program: there is no fanout group to program. */
@@ -217,17 +212,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public void linkMacs(long[] macs) {
-        for (int i = 0; i < linkMacs.length && i < macs.length; i++) {
-            if (macs[i] != 0 && macs[i] != linkMacs[i]) {
-                linkMacs[i] = macs[i];
-                egress.mac(i, macs[i]);
-            }
-        }
+        egress.macs(macs);
     }
 
     @Override
     public long otherHostFrames() {
-        return otherHost;
+        return egress.otherHostFrames();
     }
 
     @Override
