@@ -73,6 +73,8 @@ public final class PacketDirector implements AutoCloseable {
     /** Each link's interface index as the refresher last saw it, and whether it is missing now (refresher-owned). */
     private final int[] linkIndexes;
     private final boolean[] linkGone;
+    /** The index of a re-created link last reported as still down (refresher-owned). */
+    private final int[] downSeen;
     /** Each link's MTU as the refresher last saw it (refresher-owned). */
     private final int[] linkMtus;
     /** Per link, how many times it was re-created; the workers reopen their sockets when theirs lags. */
@@ -324,6 +326,7 @@ public final class PacketDirector implements AutoCloseable {
             this.linkIndexes = indexes.clone();
             this.linkGone = new boolean[indexes.length];
             this.linkMtus = mtus;
+            this.downSeen = new int[indexes.length];
             this.relinks = new AtomicIntegerArray(indexes.length);
             this.relinkTurns = new AtomicLongArray(indexes.length);
             this.relinkAgain = new AtomicIntegerArray(indexes.length);
@@ -563,7 +566,13 @@ public final class PacketDirector implements AutoCloseable {
                 continue;
             }
             if ((link.flags() & IFF_UP) == 0) {
-                continue; // sockets cannot join a fanout group on a link that is down: once it is up
+                // sockets cannot join a fanout group on a link that is down: once it is up
+                if (downSeen[i] != link.index()) {
+                    downSeen[i] = link.index();
+                    LOG.log(System.Logger.Level.INFO, "interface " + name + " is back (index " + link.index()
+                            + ") but down: the packet data plane reopens its sockets once it is up");
+                }
+                continue;
             }
             linkIndexes[i] = link.index();
             if (settings.afXdp()) {

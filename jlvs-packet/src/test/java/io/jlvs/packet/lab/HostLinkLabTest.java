@@ -160,9 +160,10 @@ class HostLinkLabTest {
             assertThat(lab.ask("addvip 10.77.0.102")).containsExactly("OK");
             lab.recreateDirectorLink(link);
             // back, but down for a while (networkd, slow scripts): no socket can join a group on a down link;
-            // before, the one attempt failed and the link stayed dead. A second lets the director see it down.
+            // before, the one attempt failed and the link stayed dead
             lab.inDirector("ip", "link", "set", link, "down").orThrow("down");
-            Thread.sleep(1500);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface " + link + " is back")
+                    || lab.stderr().contains("interface " + link + " was re-created"));
             lab.inDirector("ip", "link", "set", link, "up").orThrow("up");
             lab.client(10, "ip", "neigh", "flush", "dev", "eth0");
             try {
@@ -222,7 +223,7 @@ class HostLinkLabTest {
                             + "/big.bin | sha256sum > " + got);
             String added = "10.77.0.101";
             lab.inDirector("ip", "addr", "add", added + "/32", "dev", "eth0").orThrow("addr");
-            Thread.sleep(300); // the download is under way (20 MB at 20 MB/s: a second)
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.counter("forwarded") > 1000); // under way
             assertThat(lab.ask("addvip " + added)).containsExactly("OK");
             Shell.Result r = lab.client(10, "curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
                     "http://" + added + "/name");
