@@ -215,13 +215,15 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     }
 
     @Override
-    public void fanoutProgram(BpfFilter program) {
+    public void fanoutProgram(BpfFilter program, boolean install) {
         if (fanoutProgram == null || program == null) {
             return; // one worker: the kernel's flow hash, no program to replace
         }
         fanoutProgram = program;
-        for (AfPacketIo io : current) {
-            io.replaceFanoutProgram(program);
+        if (install) {
+            for (AfPacketIo io : current) {
+                io.replaceFanoutProgram(program);
+            }
         }
     }
 

@@ -83,6 +83,9 @@ public final class PacketDirector implements AutoCloseable {
     private final AtomicLongArray relinkTurns;
     /** Per link, 1 when a worker could not rejoin: the refresher starts a new round. */
     private final AtomicIntegerArray relinkAgain;
+    /** Per link, rounds in a row some worker could not complete, and when the next may start (refresher-owned). */
+    private final int[] failedRounds;
+    private final long[] nextRound;
     private volatile int linkEpoch;
     /** Each link's MAC as the refresher last saw it (a new array when one changes); 0 until first seen. */
     private volatile long[] linkMacs;
@@ -152,7 +155,7 @@ public final class PacketDirector implements AutoCloseable {
                     FilterState f = filter;
                     if (f != applied) {
                         io.steer(f.destinations(), f.masqServers(), f.masqPorts(), f.bpf());
-                        if (id == 0 && f.fanout() != applied.fanout()) {
+                        if (!java.util.Objects.equals(f.fanout(), applied.fanout())) {
                             newFanoutProgram(f.fanout());
                         }
                         applied = f;
@@ -195,12 +198,13 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         /**
-         * Worker 0: the fanout groups' new program (one per group is enough; the kernel waits for readers
-         * of the old one, so only one worker pays that).
+         * Every worker keeps the fanout groups' new program (its sockets install it when they join a group
+         * again); worker 0 installs it (one per group is enough; the kernel waits for readers of the old one,
+         * so only one worker pays that).
          */
         private void newFanoutProgram(BpfFilter program) {
             try {
-                io.fanoutProgram(program);
+                io.fanoutProgram(program, id == 0);
             } catch (NativeIoException e) {
                 LOG.log(System.Logger.Level.ERROR, "fanout program not replaced (connections to new virtual "
                         + "addresses may reach the wrong worker): " + e.getMessage());
@@ -222,19 +226,28 @@ public final class PacketDirector implements AutoCloseable {
                 }
                 applied[i] = g;
                 if (!awaitRelinkTurn(i, g)) {
-                    relinkAgain.set(i, 1);
+                    if ((relinkTurns.get(i) >>> 32) == g) { // not when a newer round has begun meanwhile
+                        relinkTurns.compareAndSet(i, relinkTurns.get(i), turn(g, FAILED_ROUND));
+                        relinkAgain.set(i, 1);
+                    }
                     continue;
                 }
                 try {
                     io.relink(i, g);
                     dataplane.refreshMtu();
+                    if (id == workers.size() - 1 && id > 0) {
+                        // the last to join installs the program of now, should the addresses have changed
+                        // while the workers rejoined (each join installs the joining worker's own)
+                        io.fanoutProgram(PacketDirector.this.filter.fanout(), true);
+                    }
                     relinkTurns.compareAndSet(i, turn(g, id), turn(g, id + 1));
                 } catch (NativeIoException e) {
-                    relinkTurns.set(i, turn(g, FAILED_ROUND));
-                    relinkAgain.set(i, 1);
+                    if (relinkTurns.compareAndSet(i, turn(g, id), turn(g, FAILED_ROUND))) {
+                        relinkAgain.set(i, 1);
+                    }
                     LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
                             + " could not reopen its socket on " + settings.interfaces().get(i) + " (every worker "
-                            + "tries again in a second): " + e.getMessage());
+                            + "tries again later): " + e.getMessage());
                 }
             }
         }
@@ -247,6 +260,7 @@ public final class PacketDirector implements AutoCloseable {
          */
         private boolean awaitRelinkTurn(int link, int generation) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            long seen = -1;
             while (running && System.nanoTime() - end < 0) {
                 long t = relinkTurns.get(link);
                 if (t == turn(generation, id)) {
@@ -254,6 +268,10 @@ public final class PacketDirector implements AutoCloseable {
                 }
                 if (t == turn(generation, FAILED_ROUND) || (t >>> 32) != generation) {
                     return false;
+                }
+                if (t != seen) { // the round moves on: a second for each worker, not for the whole round
+                    seen = t;
+                    end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 }
                 LockSupport.parkNanos(100_000);
             }
@@ -330,6 +348,8 @@ public final class PacketDirector implements AutoCloseable {
             this.relinks = new AtomicIntegerArray(indexes.length);
             this.relinkTurns = new AtomicLongArray(indexes.length);
             this.relinkAgain = new AtomicIntegerArray(indexes.length);
+            this.failedRounds = new int[indexes.length];
+            this.nextRound = new long[indexes.length];
             this.linkMacs = new long[indexes.length];
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
@@ -541,8 +561,20 @@ public final class PacketDirector implements AutoCloseable {
                 continue;
             }
             linkGone[i] = false;
-            if (link.index() == linkIndexes[i] && (link.flags() & IFF_UP) != 0 && relinkAgain.getAndSet(i, 0) == 1) {
-                relinkTurns.set(i, turn(relinks.get(i) + 1, 0)); // a new round: every worker rejoins in order
+            if (relinkTurns.get(i) == turn(relinks.get(i), workers.size())) {
+                failedRounds[i] = 0; // every worker rejoined
+            }
+            long now = System.nanoTime();
+            if (link.index() == linkIndexes[i] && (link.flags() & IFF_UP) != 0 && now - nextRound[i] >= 0
+                    && relinkAgain.getAndSet(i, 0) == 1) {
+                // a new round, every worker rejoins in order; after failed ones, 2, 4 ... 64 s later
+                failedRounds[i]++;
+                nextRound[i] = now + TimeUnit.SECONDS.toNanos(1L << Math.min(6, failedRounds[i]));
+                if (failedRounds[i] == 1 || Long.bitCount(failedRounds[i]) == 1) {
+                    LOG.log(System.Logger.Level.WARNING, "interface " + name + ": a packet worker could not rejoin "
+                            + "its fanout group; every worker rejoins again (" + failedRounds[i] + " failed rounds)");
+                }
+                relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
                 relinks.incrementAndGet(i);
                 reopened = true;
             }

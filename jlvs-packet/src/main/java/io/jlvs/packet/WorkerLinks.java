@@ -39,10 +39,11 @@ interface WorkerLinks extends PacketIo {
     void linkMacs(long[] macs);
 
     /**
-     * A new program for the fanout groups of this worker's sockets (PACKET_FANOUT_CBPF, with more than one
-     * AF_PACKET worker): the groups are shared, so one worker sets it for all. AF_XDP has no fanout groups.
+     * The program for the fanout groups of this worker's sockets (PACKET_FANOUT_CBPF, with more than one
+     * AF_PACKET worker): kept for the sockets it opens later, and set on the groups when {@code install}
+     * (the groups are shared, so one worker installs it for all). AF_XDP has no fanout groups.
      */
-    void fanoutProgram(BpfFilter program);
+    void fanoutProgram(BpfFilter program, boolean install);
 
     /** Frames addressed to another host's MAC, dropped ({@link EthernetHeader#forThisHost}), over the links. */
     long otherHostFrames();

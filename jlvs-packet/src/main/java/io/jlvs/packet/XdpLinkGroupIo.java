@@ -207,7 +207,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     /** AF_XDP runs one worker behind the XDP program: there is no fanout group to program. */
     @Override
-    public void fanoutProgram(BpfFilter program) {
+    public void fanoutProgram(BpfFilter program, boolean install) {
     }
 
     @Override

@@ -252,6 +252,34 @@ class HostLinkLabTest {
     }
 
     /**
+     * Two workers, a service added while the client-facing link is gone, then the link re-created: both
+     * workers rejoin its new fanout group in their order, with the fanout program that knows the new address
+     * (a request to an address the program does not know is hashed by the address, its reply by the client:
+     * two workers), so every connection to the old and to the new address keeps to one worker.
+     */
+    @Test
+    void twoWorkersRejoinARecreatedLinkInOrderAndKnowAServiceAddedMeanwhile() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.workers", "2"))) {
+            String added = "10.77.0.103";
+            lab.inDirector("ip", "link", "del", "eth0").orThrow("del eth0");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface eth0 is gone"));
+            assertThat(lab.ask("addvip " + added)).containsExactly("OK");
+            lab.recreateDirectorLink("eth0");
+            lab.inDirector("ip", "addr", "add", added + "/32", "dev", "eth0").orThrow("addr");
+            lab.client(10, "ip", "neigh", "flush", "dev", "eth0");
+            await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).until(() -> lab.client(10,
+                    "curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://" + PacketLab.VIP + "/name").output().equals("200"));
+            for (String vip : List.of(PacketLab.VIP, added)) {
+                Shell.Result r = lab.client(90, "curl", "-sS", "-o", "/dev/null", "--max-time", "2", "-w",
+                        "%{http_code}\\n", "-H", "Connection: close", "http://" + vip + "/name?i=[1-30]");
+                assertThat(r.output().strip().split("\n")).as("30 connections to %s after eth0 came back", vip)
+                        .hasSize(30).containsOnly("200");
+            }
+        }
+    }
+
+    /**
      * The client-facing link's MAC changes while the director runs (a bridge that gets a port, a bond that
      * fails over): within a second or two frames to the new MAC are served again, and leave from it.
      */
