@@ -228,13 +228,8 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     }
 
     @Override
-    public void linkMacs(long[] macs) {
-        egress.macs(macs);
-    }
-
-    @Override
-    public long otherHostFrames() {
-        return egress.otherHostFrames();
+    public LinkEgress egress() {
+        return egress;
     }
 
     @Override

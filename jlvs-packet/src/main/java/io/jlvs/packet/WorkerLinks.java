@@ -33,20 +33,27 @@ interface WorkerLinks extends PacketIo {
     void relink(int link, int generation);
 
     /**
-     * The links' MAC addresses now, in link order (0: unknown, keep the one in use): a bridge's changes when
-     * it gets a port, a bond's when it fails over. Frames to the new one are ours, and leave from it.
-     */
-    void linkMacs(long[] macs);
-
-    /**
      * The program for the fanout groups of this worker's sockets (PACKET_FANOUT_CBPF, with more than one
      * AF_PACKET worker): kept for the sockets it opens later, and set on the groups when {@code install}
      * (the groups are shared, so one worker installs it for all). AF_XDP has no fanout groups.
      */
     void fanoutProgram(BpfFilter program, boolean install);
 
+    /** Where frames leave, which received ones are ours, and the links' MACs for both. */
+    LinkEgress egress();
+
+    /**
+     * The links' MAC addresses now, in link order (0: unknown, keep the one in use): a bridge's changes when
+     * it gets a port, a bond's when it fails over. Frames to the new one are ours, and leave from it.
+     */
+    default void linkMacs(long[] macs) {
+        egress().macs(macs);
+    }
+
     /** Frames addressed to another host's MAC, dropped ({@link EthernetHeader#forThisHost}), over the links. */
-    long otherHostFrames();
+    default long otherHostFrames() {
+        return egress().otherHostFrames();
+    }
 
     /** Frames the kernel dropped because a ring was full, summed over the links. */
     long ringDrops();

@@ -211,13 +211,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     }
 
     @Override
-    public void linkMacs(long[] macs) {
-        egress.macs(macs);
-    }
-
-    @Override
-    public long otherHostFrames() {
-        return egress.otherHostFrames();
+    public LinkEgress egress() {
+        return egress;
     }
 
     @Override

@@ -27,6 +27,8 @@ class KernelNeighboursTest {
     private static final long GATEWAY_MAC = 0x02000000_0001L;
     private static final long GATEWAY_2_MAC = 0x02000000_00feL;
     private static final long SECOND = 1_000_000_000L;
+    private static final int REAL_SERVER = ip("10.0.0.21");
+    private static final long REAL_SERVER_MAC = 0x02000000_0021L;
 
     /** 10.0.0.0/16 on link, 172.16.0.0/12 on another interface, everything else via the gateway. */
     private static final class ScriptedKernel implements KernelRoutes {
@@ -72,6 +74,13 @@ class KernelNeighboursTest {
         }
     }
 
+    /** A kernel that knows the gateway's MAC. */
+    private static ScriptedKernel withGateway() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        return kernel;
+    }
+
     private static int ip(String s) {
         return IpAddress.parse(s).v4();
     }
@@ -84,8 +93,7 @@ class KernelNeighboursTest {
 
     @Test
     void tenThousandClientsBehindOneGatewayShareItsMacAndNoPassDoesMoreThanItsBudget() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        ScriptedKernel kernel = withGateway();
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
         int clients = 10_000;
         long now = 0;
@@ -114,8 +122,7 @@ class KernelNeighboursTest {
 
     @Test
     void aNewGatewayReachesEveryClientWithinSizeOverBudgetPasses() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        ScriptedKernel kernel = withGateway();
         kernel.arp.put(GATEWAY_2, GATEWAY_2_MAC);
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
         int clients = 2_000;
@@ -142,12 +149,10 @@ class KernelNeighboursTest {
 
     @Test
     void clientsNobodySendsToAreForgottenAfterAMinuteAndRealServersAreKept() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
-        int realServer = ip("10.0.0.21");
-        kernel.arp.put(realServer, 0x02000000_0021L);
+        ScriptedKernel kernel = withGateway();
+        kernel.arp.put(REAL_SERVER, REAL_SERVER_MAC);
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
-        n.want(List.of(realServer));
+        n.want(List.of(REAL_SERVER));
         int active = client(1);
         int gone = client(2);
         n.nextHopMac(active);
@@ -164,7 +169,7 @@ class KernelNeighboursTest {
         }
         assertThat(n.size()).as("the real server and the client still sending").isEqualTo(2);
         assertThat(n.nextHopMac(active)).isEqualTo(GATEWAY_MAC);
-        assertThat(n.nextHopMac(realServer)).isEqualTo(0x02000000_0021L);
+        assertThat(n.nextHopMac(REAL_SERVER)).isEqualTo(REAL_SERVER_MAC);
         // the forgotten client comes back as a miss, and is resolved again at the next pass
         assertThat(n.nextHopMac(gone)).isEqualTo(NeighbourTable.UNKNOWN);
         n.refresh(kernel, now += SECOND / 20);
@@ -240,12 +245,10 @@ class KernelNeighboursTest {
 
     @Test
     void afterALinkIsCreatedAgainUnderANewIndexItsNextHopsResolveThroughIt() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
-        int realServer = ip("10.0.0.21");
-        kernel.arp.put(realServer, 0x02000000_0021L);
+        ScriptedKernel kernel = withGateway();
+        kernel.arp.put(REAL_SERVER, REAL_SERVER_MAC);
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
-        n.want(List.of(realServer));
+        n.want(List.of(REAL_SERVER));
         n.nextHopMac(client(1));
         long now = 0;
         n.refresh(kernel, now += SECOND / 20);
@@ -253,19 +256,18 @@ class KernelNeighboursTest {
 
         kernel.link = 11; // deleted and created again: the kernel routes through the new index
         n.refresh(kernel, now += SECOND / 20);
-        assertThat(n.nextHopMac(realServer)).as("not one of our links any more").isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(n.nextHopMac(REAL_SERVER)).as("not one of our links any more").isEqualTo(NeighbourTable.UNKNOWN);
 
         n.relink(new int[] {11});
         n.nextHopMac(client(1));
         n.refresh(kernel, now += SECOND / 20);
-        assertThat(n.nextHopMac(realServer)).isEqualTo(0x02000000_0021L);
+        assertThat(n.nextHopMac(REAL_SERVER)).isEqualTo(REAL_SERVER_MAC);
         assertThat(n.nextHopMac(client(1))).isEqualTo(GATEWAY_MAC);
     }
 
     @Test
     void newClientsThatDifferOnlyAboveTheLastOctetAreNotedTogether() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        ScriptedKernel kernel = withGateway();
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
         List<Integer> routers = new ArrayList<>(); // every branch's router: 198.18.X.1
         for (int i = 0; i < 200; i++) {
@@ -280,8 +282,7 @@ class KernelNeighboursTest {
 
     @Test
     void aRouteLookupThatFailsForAMomentIsAskedAgainAtTheNextPass() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        ScriptedKernel kernel = withGateway();
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
         List<Integer> servers = new ArrayList<>(); // more addresses than a pass revisits
         for (int i = 0; i < 2_000; i++) {
@@ -302,8 +303,7 @@ class KernelNeighboursTest {
 
     @Test
     void aLookupAllocatesNothing() {
-        ScriptedKernel kernel = new ScriptedKernel();
-        kernel.arp.put(GATEWAY, GATEWAY_MAC);
+        ScriptedKernel kernel = withGateway();
         KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
         for (int i = 0; i < 100; i++) {
             n.nextHopMac(client(i));
