@@ -321,9 +321,18 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     /**
      * Worker thread: the links' sockets were reopened (a link re-created, or its MTU changed): frames are
      * checked against the MTU the I/O has now; a larger one gets a larger queue for frames waiting for a
-     * neighbour (the few waiting in the old one are dropped).
+     * neighbour (the few waiting in the old one are dropped). Every connection on the XDP fast path comes
+     * back to the worker (accounted first), to be offloaded again with the links as they are now.
      */
-    public void refreshMtu() {
+    public void linksReopened() {
+        refreshMtu();
+        if (offloaded != null) {
+            // the fast path's entries name the interfaces they leave by: a re-created link has a new index
+            offloaded.forgetAll();
+        }
+    }
+
+    private void refreshMtu() {
         int now = io.mtu();
         if (now > mtu) {
             unresolved = new NeighbourQueue(now + EthernetHeader.LENGTH + 4);
@@ -702,6 +711,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
         }
+        if (total > mtu && (method == M_MASQ || method == M_DROUTE)) {
+            // before the rewrite: fragmentation-needed must quote the packet as its sender sent it, or the
+            // sender finds no socket for it and keeps sending full-size packets (as IP forwarding checks the
+            // MTU before IPVS's hooks)
+            return tooBig(s, off, l2, mtu);
+        }
         switch (method) {
             case M_MASQ -> {
                 TransportNat.rewrite(s, l4, l4len, proto, dst, rsAddr, 2, rsPort);
@@ -797,6 +812,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
+        if (total > mtu) {
+            // before the rewrite: the real server must recognise its own packet in fragmentation-needed
+            return tooBig(s, off, l2, mtu);
+        }
         long mac = neighbours.nextHopMac(dst);
         int vip = connVirtual[id];
         TransportNat.rewrite(s, l4, l4len, proto, src, vip, 0, table.virtualPort(id));
@@ -804,9 +823,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.decrementTtl(s, ip);
         if (mac == NeighbourTable.UNKNOWN) {
             // a new client: wait for the refresher rather than drop the reply (TCP would resend it in 1 s)
-            if (total > mtu) {
-                return tooBig(s, off, l2, mtu);
-            }
             return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
         }
         return sendInPlace(s, off, l2, mac);

@@ -134,6 +134,15 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
         }
     }
 
+    /** The interface index of {@code name} now (its {@code /sys/class/net/NAME/ifindex}); 0 when it is gone. */
+    static int linkIndex(String name) {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", name, "ifindex")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The interface index of link {@code i} (to match neighbours). */
     int interfaceIndex(int i) {
         return current[i].interfaceIndex();

@@ -234,7 +234,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
                 try {
                     io.relink(i, g);
-                    dataplane.refreshMtu();
+                    dataplane.linksReopened();
                     if (id == workers.size() - 1 && id > 0) {
                         // the last to join installs the program of now, should the addresses have changed
                         // while the workers rejoined (each join installs the joining worker's own)
@@ -538,8 +538,8 @@ public final class PacketDirector implements AutoCloseable {
     /**
      * Refresher thread, once a second: a link that disappears is waited for; one that is back under a new
      * interface index (deleted and re-created: a VLAN or veth set up again, a driver reloaded) gets its
-     * receive offloads turned off again, fresh next hops, and new sockets in every worker. With AF_XDP the
-     * sockets and the XDP program cannot follow, which is logged as an error.
+     * receive offloads turned off again, fresh next hops, and new sockets (with AF_XDP, a new XDP program too)
+     * in every worker. With AF_XDP an MTU above what its frames hold is logged as an error and not followed.
      */
     private void checkLinks() {
         Map<String, LinkInfo> present = new HashMap<>();
@@ -583,9 +583,8 @@ public final class PacketDirector implements AutoCloseable {
                     macs[i] = link.mac(); // a bridge that got a port, a bond that failed over
                 }
                 if (link.mtu() != linkMtus[i] && (link.flags() & IFF_UP) != 0) {
-                    if (settings.afXdp()) {
-                        LOG.log(System.Logger.Level.ERROR, "interface " + name + " has a new MTU (" + link.mtu()
-                                + "): AF_XDP sockets cannot follow it; restart jlvs");
+                    if (settings.afXdp() && link.mtu() > XdpLinkGroupIo.MAX_MTU) {
+                        LOG.log(System.Logger.Level.ERROR, tooBigForAfXdp(name, link.mtu()));
                     } else {
                         LOG.log(System.Logger.Level.INFO, "interface " + name + " has a new MTU (" + link.mtu()
                                 + "): the packet data plane reopens its sockets on it");
@@ -607,9 +606,11 @@ public final class PacketDirector implements AutoCloseable {
                 continue;
             }
             linkIndexes[i] = link.index();
-            if (settings.afXdp()) {
-                LOG.log(System.Logger.Level.ERROR, "interface " + name + " was re-created (index " + link.index()
-                        + "): AF_XDP sockets and the XDP program cannot follow it; restart jlvs");
+            if (settings.afXdp() && link.mtu() > XdpLinkGroupIo.MAX_MTU) {
+                // followed once the MTU fits (above, as a new MTU on the same link)
+                LOG.log(System.Logger.Level.ERROR, tooBigForAfXdp(name, link.mtu()));
+                linkMtus[i] = link.mtu();
+                changed = true;
                 continue;
             }
             LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + link.index()
@@ -630,6 +631,12 @@ public final class PacketDirector implements AutoCloseable {
         if (changed || reopened) {
             linkEpoch++;
         }
+    }
+
+    private static String tooBigForAfXdp(String name, int mtu) {
+        return "interface " + name + " has MTU " + mtu + ": AF_XDP I/O takes frames of at most "
+                + XskSocket.FRAME_SIZE + " bytes (MTU " + XdpLinkGroupIo.MAX_MTU + "), so larger frames on it are "
+                + "dropped; lower the MTU or restart jlvs with --packet-io af_packet";
     }
 
     // ---------------------------------------------------------------- counters

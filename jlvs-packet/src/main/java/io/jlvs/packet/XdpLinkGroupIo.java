@@ -34,22 +34,28 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     /** Ring entries per socket: as many frames in flight as the AF_PACKET V2 ring holds. */
     static final int RING_SIZE = 4096;
 
+    /** The largest MTU a link may have: a frame and its Ethernet header (and a VLAN tag) fit a UMEM frame. */
+    static final int MAX_MTU = XskSocket.FRAME_SIZE - EthernetHeader.LENGTH - 4;
+
     private final List<String> interfaces;
     private final int pollMillis;
     private final Set<IpAddress> local;
+    private final XdpMode wantedMode;
     private final XdpSteering[] steering;
-    /** One socket per receive queue of each link, link by link. */
-    private final XskSocket[] sockets;
-    /** The link of each socket. */
-    private final int[] socketLink;
-    /** Per link: the socket frames leaving by that link are sent on (its queue 0's). */
-    private final XskSocket[] transmitting;
-    private final RingPoller poller;
+    /** Per link, one socket per receive queue; frames leaving by the link are sent on its queue 0's. */
+    private final XskSocket[][] sockets;
+    private RingPoller poller;
     private final long primaryMac;
     private final LinkEgress egress;
-    private final int mtu;
+    private int mtu;
     private final XdpFlowMap flows;
     private final int[] ifindex;
+    /** Ring drops of the sockets closed at a relink, so the sum never goes back. */
+    private long retiredDrops;
+    /** What the last {@link #steer} asked for, for the program of a re-created link. */
+    private Set<IpAddress> destinations = Set.of();
+    private Set<IpAddress> masqServers = Set.of();
+    private Set<XdpSteering.ServerPort> masqPorts = Set.of();
     private FrameHandler handler;
     private int receivingLink;
     /** The link the last transmitted frame left by. */
@@ -66,57 +72,99 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
      */
     XdpLinkGroupIo(List<String> interfaces, int pollMillis, Set<IpAddress> local, KernelNeighbours neighbours,
                    XdpMode mode, int flowCapacity) {
-        int maxMtu = XskSocket.FRAME_SIZE - EthernetHeader.LENGTH - 4;
         for (String name : interfaces) {
             int m = LinkGroupIo.linkMtu(name);
-            if (m > maxMtu) {
+            if (m > MAX_MTU) {
                 throw new IllegalStateException("packet data plane cannot start: AF_XDP I/O takes frames of at most "
-                        + XskSocket.FRAME_SIZE + " bytes, but " + name + " has MTU " + m + " (at most " + maxMtu
+                        + XskSocket.FRAME_SIZE + " bytes, but " + name + " has MTU " + m + " (at most " + MAX_MTU
                         + "); use --packet-io af_packet");
             }
         }
         this.interfaces = List.copyOf(interfaces);
         this.pollMillis = pollMillis;
         this.local = Set.copyOf(local);
+        this.wantedMode = mode;
         int n = interfaces.size();
         this.steering = new XdpSteering[n];
-        int[] queues = new int[n];
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            queues[i] = receiveQueues(interfaces.get(i));
-            total += queues[i];
-        }
-        this.sockets = new XskSocket[total];
-        this.socketLink = new int[total];
-        this.transmitting = new XskSocket[n];
+        this.sockets = new XskSocket[n][];
         long[] macs = new long[n];
-        this.poller = new RingPoller(total);
         this.ifindex = new int[n];
         this.flows = flowCapacity > 0 ? XdpFlowMap.create(flowCapacity) : null;
-        int minMtu = Integer.MAX_VALUE;
         try {
-            int k = 0;
             for (int i = 0; i < n; i++) {
-                String name = interfaces.get(i);
-                steering[i] = XdpSteering.attach(name, modeFor(name, mode), flows);
-                ifindex[i] = steering[i].ifindex();
-                int ring = ringSize(queues[i]);
-                for (int q = 0; q < queues[i]; q++, k++) {
-                    sockets[k] = XskSocket.open(name, q, ring, pollMillis);
-                    socketLink[k] = i;
-                    steering[i].register(q, sockets[k]);
-                }
-                transmitting[i] = sockets[k - queues[i]];
-                macs[i] = transmitting[i].macAddress();
-                minMtu = Math.min(minMtu, transmitting[i].mtu());
+                open(i);
+                macs[i] = sockets[i][0].macAddress();
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+        this.poller = new RingPoller(socketCount());
         this.primaryMac = macs[0];
         this.egress = new LinkEgress(neighbours, macs);
-        this.mtu = minMtu;
+        this.mtu = currentMtu();
+    }
+
+    /**
+     * The program and the sockets on link {@code i} as it is now: all or nothing (what was opened is closed
+     * again when a step fails); the link's old ones, if any, are closed after the new ones are in place.
+     */
+    private void open(int i) {
+        String name = interfaces.get(i);
+        int queues = receiveQueues(name);
+        int ring = ringSize(queues);
+        XskSocket[] fresh = new XskSocket[queues];
+        XdpSteering program = null;
+        try {
+            program = XdpSteering.attach(name, modeFor(name, wantedMode), flows);
+            for (int q = 0; q < queues; q++) {
+                fresh[q] = XskSocket.open(name, q, ring, pollMillis);
+                program.register(q, fresh[q]);
+            }
+            program.steerExactly(destinations, masqServers, masqPorts, local);
+        } catch (RuntimeException e) {
+            for (XskSocket s : fresh) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+            if (program != null) {
+                program.close();
+            }
+            throw e;
+        }
+        XdpSteering oldProgram = steering[i];
+        XskSocket[] oldSockets = sockets[i];
+        steering[i] = program;
+        sockets[i] = fresh;
+        ifindex[i] = program.ifindex();
+        if (oldProgram != null) {
+            oldProgram.close();
+        }
+        if (oldSockets != null) {
+            for (XskSocket s : oldSockets) {
+                var st = s.statistics();
+                retiredDrops += st.rxRingFull() + st.fillRingEmpty() + st.rxDropped();
+                s.close();
+            }
+        }
+    }
+
+    private int socketCount() {
+        int total = 0;
+        for (XskSocket[] link : sockets) {
+            total += link.length;
+        }
+        return total;
+    }
+
+    /** The smallest MTU of the links now (the sockets' frames fit {@link #MAX_MTU} at most). */
+    private int currentMtu() {
+        int min = Integer.MAX_VALUE;
+        for (String name : interfaces) {
+            min = Math.min(min, Math.min(MAX_MTU, LinkGroupIo.linkMtu(name)));
+        }
+        return min;
     }
 
     /** The receive queues of {@code name} (its {@code /sys/class/net/NAME/queues/rx-N}), at least 1. */
@@ -154,15 +202,33 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         return XdpMode.GENERIC;
     }
 
-    /** Not possible: the XDP program and the sockets' UMEM are tied to the old link (PacketDirector says so). */
+    /**
+     * Link {@code link} was deleted and created again: a new program and new sockets on it (the old ones
+     * went with the old link), steering what the last {@link #steer} asked for. With its interface index
+     * unchanged (a new MTU), only the MTU is taken: the UMEM frames already hold {@link #MAX_MTU}, which
+     * {@code PacketDirector} checks before it asks. Flows on the fast path that leave by the old link must
+     * be forgotten by the caller ({@code Dataplane.linksReopened}).
+     */
     @Override
     public void relink(int link, int generation) {
-        throw new UnsupportedOperationException("AF_XDP sockets cannot follow a re-created link");
+        if (LinkGroupIo.linkIndex(interfaces.get(link)) != ifindex[link]) {
+            open(link);
+            egress.mac(link, sockets[link][0].macAddress());
+            if (socketCount() > poller.capacity()) {
+                RingPoller larger = new RingPoller(socketCount());
+                poller.close();
+                poller = larger;
+            }
+        }
+        mtu = currentMtu();
     }
 
     @Override
     public void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
                       BpfFilter filter) {
+        this.destinations = Set.copyOf(destinations);
+        this.masqServers = Set.copyOf(masqServers);
+        this.masqPorts = Set.copyOf(masqPorts);
         for (XdpSteering s : steering) {
             s.steerExactly(destinations, masqServers, masqPorts, local);
         }
@@ -170,10 +236,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public long ringDrops() {
-        long sum = 0;
-        for (XskSocket s : sockets) {
-            var st = s.statistics();
-            sum += st.rxRingFull() + st.fillRingEmpty() + st.rxDropped();
+        long sum = retiredDrops;
+        for (XskSocket[] link : sockets) {
+            for (XskSocket s : link) {
+                var st = s.statistics();
+                sum += st.rxRingFull() + st.fillRingEmpty() + st.rxDropped();
+            }
         }
         return sum;
     }
@@ -182,9 +250,11 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     public int receive(FrameHandler h, int max) {
         this.handler = h;
         int n = 0;
-        for (int k = 0; k < sockets.length; k++) {
-            receivingLink = socketLink[k];
-            n += sockets[k].receiveReady(this, max);
+        for (int i = 0; i < sockets.length; i++) {
+            receivingLink = i;
+            for (XskSocket s : sockets[i]) {
+                n += s.receiveReady(this, max);
+            }
         }
         return n;
     }
@@ -192,8 +262,10 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public void awaitFrames() {
         poller.clear();
-        for (XskSocket s : sockets) {
-            poller.add(s);
+        for (XskSocket[] link : sockets) {
+            for (XskSocket s : link) {
+                poller.add(s);
+            }
         }
         poller.await(pollMillis);
     }
@@ -218,7 +290,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
         sendingLink = egress.route(frame, offset, length, receivingLink);
-        return transmitting[sendingLink].transmit(frame, offset, length);
+        return sockets[sendingLink][0].transmit(frame, offset, length);
     }
 
     /** The fast path, or null when there is none. */
@@ -252,8 +324,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public void flush() {
-        for (XskSocket s : transmitting) {
-            s.flush();
+        for (XskSocket[] link : sockets) {
+            link[0].flush();
         }
     }
 
@@ -274,17 +346,19 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     /** Closes the sockets and detaches the programs. */
     @Override
     public void close() {
-        poller.close();
+        if (poller != null) {
+            poller.close();
+        }
         for (int i = 0; i < steering.length; i++) {
             if (steering[i] != null) {
                 steering[i].close();
                 steering[i] = null;
             }
-        }
-        for (int k = 0; k < sockets.length; k++) {
-            if (sockets[k] != null) {
-                sockets[k].close();
-                sockets[k] = null;
+            if (sockets[i] != null) {
+                for (XskSocket s : sockets[i]) {
+                    s.close();
+                }
+                sockets[i] = null;
             }
         }
         if (flows != null) {

@@ -32,6 +32,11 @@ public final class RingPoller implements AutoCloseable {
         this.errorLength = arena.allocate(4, 4);
     }
 
+    /** How many sockets it can wait on. */
+    public int capacity() {
+        return capacity;
+    }
+
     /** Forgets the sockets added so far. */
     public void clear() {
         count = 0;

@@ -39,7 +39,8 @@ class HostLinkLabTest {
                 + lab.dir.resolve("www/big.bin") + " | sha256sum"), 30).output().split(" ")[0];
         Shell.Result got = lab.client(60, "sh", "-c", "curl -sS --max-time 40 -r 0-" + (DOWNLOAD - 1)
                 + " http://" + PacketLab.VIP + "/big.bin | sha256sum");
-        assertThat(got.output().split(" ")[0]).as("20 MB through the director, byte for byte").isEqualTo(want);
+        assertThat(got.output().split(" ")[0]).as("20 MB through the director, byte for byte (%s)", got.output())
+                .isEqualTo(want);
     }
 
     @ParameterizedTest(name = "AF_XDP: {0}")
@@ -322,6 +323,65 @@ class HostLinkLabTest {
                     "http://" + PacketLab.VIP + "/name").output().equals("200"));
             downloadIsIntact(lab);
             assertThat(lab.counter("drop_oversized")).as("frames too large for the rings").isZero();
+        }
+    }
+
+    /**
+     * AF_XDP with the fast path: the real-server link deleted and created again while a download runs on the
+     * fast path. The director puts its program and sockets on the new link and takes the connection back from
+     * the fast path (its client-to-server entries leave by the old link's index), so the download finishes
+     * intact; then new connections are answered and go to the fast path again. Before, the director logged
+     * "restart jlvs" and the link carried nothing.
+     */
+    @Test
+    void anAfXdpDirectorFollowsALinkDeletedAndCreatedAgainWhileADownloadIsOnTheFastPath() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.xdp", "true", "jlvs.lab.offload", "16"))) {
+            String want = Shell.run(List.of("sh", "-c", "head -c " + DOWNLOAD + " "
+                    + lab.dir.resolve("www/big.bin") + " | sha256sum"), 30).output().split(" ")[0];
+            Path got = lab.dir.resolve("download.sha");
+            Process download = lab.clientBackground(lab.dir.resolve("download.log"), "sh", "-c",
+                    "curl -sS --limit-rate 4M --max-time 50 -r 0-" + (DOWNLOAD - 1) + " http://" + PacketLab.VIP
+                            + "/big.bin | sha256sum > " + got);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.counter("fast_path_packets") > 500);
+            lab.inDirector("ip", "link", "del", "eth1").orThrow("del eth1");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface eth1 is gone"));
+            lab.recreateDirectorLink("eth1");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface eth1 was re-created"));
+            assertThat(download.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(got).split(" ")[0]).as("the download while eth1 was re-created; director: "
+                    + lab.stderr()).isEqualTo(want);
+            assertThat(lab.inDirector("ip", "-d", "link", "show", "eth1").output()).as("the new eth1")
+                    .contains("prog/xdp");
+            long before = lab.counter("fast_path_packets");
+            downloadIsIntact(lab);
+            assertThat(lab.counter("fast_path_packets") - before).as("packets of a new download on the fast path")
+                    .isGreaterThan(DOWNLOAD / 1500 / 2);
+            assertThat(lab.stderr()).doesNotContain("restart jlvs");
+        }
+    }
+
+    /**
+     * The client-facing link's MTU lowered to 1,400 while the director runs (its switch port too). The
+     * director checks frames against the new MTU: the real servers' full-size segments get
+     * fragmentation-needed quoting them as they were sent, they send smaller ones, and a download arrives
+     * intact. Before, AF_XDP kept 1,500 until a restart (full-size frames left and the switch port dropped
+     * them), and with either I/O the message quoted the translated reply and went to the VIP: downloads
+     * stalled.
+     */
+    @ParameterizedTest(name = "AF_XDP: {0}")
+    @ValueSource(booleans = {false, true})
+    void anMtuLoweredOnTheClientLinkIsFollowedAndTheRealServersLearnIt(boolean xdp) throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", xdp ? Map.of("jlvs.lab.xdp", "true") : Map.of())) {
+            downloadIsIntact(lab);
+            lab.directorLinkMtu("eth0", "1400");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface eth0 has a new MTU (1400)"));
+            try {
+                downloadIsIntact(lab);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; director: " + lab.stderr() + "\ncounters: "
+                        + lab.ask("counters"), e);
+            }
+            assertThat(lab.counter("icmp_sent")).as("fragmentation-needed to the real servers").isPositive();
         }
     }
 

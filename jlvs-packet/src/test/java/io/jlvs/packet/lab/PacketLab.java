@@ -296,6 +296,12 @@ final class PacketLab implements AutoCloseable {
         }
     }
 
+    /** The director's {@code link} and its switch port at MTU {@code mtu}, while the director runs. */
+    void directorLinkMtu(String link, String mtu) throws IOException {
+        sh(director, "ip", "link", "set", link, "mtu", mtu);
+        sh(sw, "ip", "link", "set", link.equals("eth0") ? "pd0" : "pd1", "mtu", mtu);
+    }
+
     /** The director JVM's process id ({@code ip netns exec} execs it). */
     long directorPid() {
         return child.pid();
