@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,12 @@ public final class PacketDirector implements AutoCloseable {
 
     private final PacketDirectorSettings settings;
     private final int localAddress;
+    /**
+     * Every IPv4 address of the director's (all interfaces, the virtual ones too), read once a second by the
+     * refresher: with AF_XDP, frames to these from a NAT real server are the director's own traffic (health
+     * checks, an operator's curl) and go to the kernel, not the worker.
+     */
+    private volatile Set<IpAddress> ownAddresses;
     private final KernelNeighbours neighbours;
     private final KernelGuard guard;
     private final List<Worker> workers = new ArrayList<>();
@@ -118,7 +125,7 @@ public final class PacketDirector implements AutoCloseable {
             this.builtWith = filter;
             XdpLinkGroupIo xdp = null;
             if (settings.afXdp()) {
-                xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, Set.of(IpAddress.ofV4(localAddress)),
+                xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, ownAddresses,
                         neighbours, settings.xdpMode(), settings.offloadAfter() >= 0 ? flowCapacity() : 0);
                 io = xdp;
                 io.steer(filter.destinations(), filter.masqServers(), filter.masqPorts(), filter.bpf());
@@ -146,6 +153,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             FilterState applied = builtWith;
+            Set<IpAddress> appliedOwn = ownAddresses;
             int appliedEpoch = linkEpoch;
             int[] appliedRelinks = new int[relinks.length()];
             long[] appliedMacs = null;
@@ -159,6 +167,17 @@ public final class PacketDirector implements AutoCloseable {
                             newFanoutProgram(f.fanout());
                         }
                         applied = f;
+                    }
+                    Set<IpAddress> own = ownAddresses;
+                    if (own != appliedOwn) {
+                        appliedOwn = own;
+                        try {
+                            io.ownAddresses(own);
+                        } catch (NativeIoException e) {
+                            LOG.log(System.Logger.Level.ERROR, "the XDP program does not know every address of the "
+                                    + "director (replies from NAT real servers to the others reach the worker and "
+                                    + "are lost): " + e.getMessage());
+                        }
                     }
                     int epoch = linkEpoch;
                     if (epoch != appliedEpoch) {
@@ -340,6 +359,7 @@ public final class PacketDirector implements AutoCloseable {
             }
             this.localAddress = settings.localAddress() != null ? settings.localAddress().v4()
                     : firstAddress(rtnl, indexes[0], settings.interfaces().get(0));
+            this.ownAddresses = ownAddresses(rtnl.addresses());
             this.neighbours = new KernelNeighbours(indexes);
             this.linkIndexes = indexes.clone();
             this.linkGone = new boolean[indexes.length];
@@ -395,6 +415,18 @@ public final class PacketDirector implements AutoCloseable {
             w.thread.start();
         }
         return d;
+    }
+
+    /** The IPv4 ones among {@code addresses}, and the director's address. */
+    private Set<IpAddress> ownAddresses(List<InterfaceAddress> addresses) {
+        Set<IpAddress> own = new HashSet<>();
+        own.add(IpAddress.ofV4(localAddress));
+        for (InterfaceAddress a : addresses) {
+            if (a.address().isV4()) {
+                own.add(a.address());
+            }
+        }
+        return Set.copyOf(own);
     }
 
     private static int firstAddress(RtNetlink rtnl, int index, String name) {
@@ -523,6 +555,10 @@ public final class PacketDirector implements AutoCloseable {
                 try {
                     if (pass % LINK_CHECK_PASSES == LINK_CHECK_PASSES - 1) {
                         checkLinks();
+                        Set<IpAddress> own = ownAddresses(rtnl.addresses());
+                        if (!own.equals(ownAddresses)) {
+                            ownAddresses = own;
+                        }
                     }
                     neighbours.refresh(kernel, System.nanoTime());
                 } catch (NativeIoException e) {

@@ -21,6 +21,13 @@ interface WorkerLinks extends PacketIo {
     void steer(Set<IpAddress> destinations, Set<IpAddress> masqServers, Set<XdpSteering.ServerPort> masqPorts,
                BpfFilter filter);
 
+    /**
+     * The director's own addresses now: frames to them are the kernel's (AF_XDP steers them there even from
+     * a NAT real server); AF_PACKET leaves every frame to the kernel anyway.
+     */
+    default void ownAddresses(Set<IpAddress> addresses) {
+    }
+
     /** Waits until a frame is ready on one of the links, at most the poll interval. */
     void awaitFrames();
 

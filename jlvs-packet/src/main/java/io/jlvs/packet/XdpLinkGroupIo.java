@@ -39,7 +39,7 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     private final List<String> interfaces;
     private final int pollMillis;
-    private final Set<IpAddress> local;
+    private Set<IpAddress> local;
     private final XdpMode wantedMode;
     private final XdpSteering[] steering;
     /** Per link, one socket per receive queue; frames leaving by the link are sent on its queue 0's. */
@@ -229,6 +229,14 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         this.destinations = Set.copyOf(destinations);
         this.masqServers = Set.copyOf(masqServers);
         this.masqPorts = Set.copyOf(masqPorts);
+        for (XdpSteering s : steering) {
+            s.steerExactly(destinations, masqServers, masqPorts, local);
+        }
+    }
+
+    @Override
+    public void ownAddresses(Set<IpAddress> addresses) {
+        local = Set.copyOf(addresses);
         for (XdpSteering s : steering) {
             s.steerExactly(destinations, masqServers, masqPorts, local);
         }

@@ -385,6 +385,30 @@ class HostLinkLabTest {
         }
     }
 
+    /**
+     * The director's own connections to its NAT real servers on their service port (HTTP health checks, an
+     * operator's curl), from its address on the real servers' link and from one added while it runs, are
+     * answered. With AF_XDP the program knew only the first address of the first link as the director's:
+     * the answers to the others were taken from the kernel into the worker and lost, so every HTTP check of a
+     * NAT real server failed.
+     */
+    @ParameterizedTest(name = "AF_XDP: {0}")
+    @ValueSource(booleans = {false, true})
+    void theDirectorItselfReachesItsNatRealServersFromEachOfItsAddresses(boolean xdp) throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", xdp ? Map.of("jlvs.lab.xdp", "true") : Map.of())) {
+            String[] fromDirector = {"curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://10.77.1.11/name"};
+            assertThat(lab.inDirector(fromDirector).output()).as("from 10.77.1.1, the link's address")
+                    .isEqualTo("200");
+            lab.inDirector("ip", "addr", "add", "10.77.1.5/24", "dev", "eth1").orThrow("addr");
+            await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).until(() -> lab.inDirector(
+                    "curl", "-sS", "--max-time", "2", "--interface", "10.77.1.5", "-o", "/dev/null", "-w",
+                    "%{http_code}", "http://10.77.1.12/name").output().equals("200"));
+            assertThat(lab.client(10, "curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://" + PacketLab.VIP + "/name").output()).as("the VIP, still served").isEqualTo("200");
+        }
+    }
+
     /** The {@code /proc} directory of the director's worker thread {@code jlvs-packet-0}. */
     private static Path workerThread(long pid) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
