@@ -120,6 +120,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long now;
     private long frames;
     private long forwarded;
+    private long routed;
+    private volatile int[] publishedOwn = new int[0];
+    private int[] ownAddresses = new int[0];
     private long replied;
     private long passed;
     private long fastPathPackets;
@@ -283,6 +286,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             table.timeouts(p.timeouts());
         }
         marks = publishedMarks;
+        ownAddresses = publishedOwn;
         sync = publishedSync;
         if (changed && offloaded != null) {
             // a removed real server's connections: expire_nodest_conn (or the drop without it) is the
@@ -795,7 +799,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         int id = table.lookupOut(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport);
         if (id < 0 || connMethod[id] != M_MASQ) {
-            return Verdict.PASS;
+            return services.fromMasqService(proto, src, sport) ? routeUnclaimed(s, off, l2) : Verdict.PASS;
         }
         table.onPacket(id, ConnTable.OUTPUT, info, now);
         connService[id].outbound(1, total);
@@ -805,6 +809,51 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             afterWorker(id, ConnTable.OUTPUT, sent, s, off, l2);
         }
         return sent;
+    }
+
+    /**
+     * A frame from a MASQ real server that belongs to no connection (a host that reaches the real server
+     * directly, through the director as its router; an ICMP error about such traffic): IPVS accepts it and
+     * the kernel routes it, but here the kernel guard or the XDP program took it from the kernel, so the
+     * worker routes it, unchanged but for the TTL, unless it is for the director itself (then the kernel
+     * has it: the guard and the program leave those).
+     */
+    private Verdict routeUnclaimed(MemorySegment s, long off, int l2) {
+        if (isOwnAddress(dst)) {
+            return Verdict.PASS;
+        }
+        if (Ipv4Header.ttl(s, ip) <= 1) {
+            return ttlExpired(s, off, l2);
+        }
+        if (total > mtu) {
+            return tooBig(s, off, l2, mtu);
+        }
+        routed++;
+        long mac = neighbours.nextHopMac(dst);
+        Ipv4Header.decrementTtl(s, ip);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
+        }
+        return sendInPlace(s, off, l2, mac);
+    }
+
+    private boolean isOwnAddress(int address) {
+        return address == config.localAddress() || java.util.Arrays.binarySearch(ownAddresses, address) >= 0;
+    }
+
+    /**
+     * Any thread: the director's own IPv4 addresses now (frames from real servers to them are the kernel's);
+     * the worker takes them at its next poll.
+     */
+    public void ownAddresses(int[] addresses) {
+        int[] sorted = addresses.clone();
+        java.util.Arrays.sort(sorted);
+        publishedOwn = sorted;
+    }
+
+    /** Frames from MASQ real servers that belonged to no connection, routed by the worker. */
+    public long routed() {
+        return routed;
     }
 
     /** A MASQ reply of connection {@code id}, made to come from the virtual service. */
@@ -971,7 +1020,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int id = table.lookupOut(innerProto, false, 0, innerDst & 0xffffffffL, Wire.u16(s, innerL4 + 2),
                 0, innerSrc & 0xffffffffL, Wire.u16(s, innerL4));
         if (id < 0 || connMethod[id] != M_MASQ) {
-            return Verdict.PASS;
+            return services.isMasqServer(src) ? routeUnclaimed(s, off, l2) : Verdict.PASS;
         }
         connService[id].outbound(1, total);
         table.destination(id).counters().outbound(1, total);

@@ -153,7 +153,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             FilterState applied = builtWith;
-            Set<IpAddress> appliedOwn = ownAddresses;
+            Set<IpAddress> appliedOwn = null;
             int appliedEpoch = linkEpoch;
             int[] appliedRelinks = new int[relinks.length()];
             long[] appliedMacs = null;
@@ -171,6 +171,7 @@ public final class PacketDirector implements AutoCloseable {
                     Set<IpAddress> own = ownAddresses;
                     if (own != appliedOwn) {
                         appliedOwn = own;
+                        dataplane.ownAddresses(own.stream().mapToInt(IpAddress::v4).toArray());
                         try {
                             io.ownAddresses(own);
                         } catch (NativeIoException e) {
@@ -690,7 +691,8 @@ public final class PacketDirector implements AutoCloseable {
 
     /**
      * Frames the workers handled, by event: {@code received}, {@code forwarded}, {@code replied} (ARP),
-     * {@code passed} (left to the kernel), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
+     * {@code passed} (left to the kernel), {@code routed} (frames from NAT real servers that belonged to no
+     * connection, routed by the worker as the kernel would), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
      * path, accounted once a second), {@code neighbour_probes}, {@code checksum_completed} (TCP/UDP
      * checksums a sender on this host left for the network card, finished by the worker).
      */
@@ -698,7 +700,7 @@ public final class PacketDirector implements AutoCloseable {
         Map<String, Long> all = counters();
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("received", all.get("frames"));
-        for (String name : List.of("forwarded", "replied", "passed", "icmp_sent", "neighbour_probes")) {
+        for (String name : List.of("forwarded", "replied", "passed", "routed", "icmp_sent", "neighbour_probes")) {
             out.put(name, all.get(name));
         }
         out.put("fast_path", all.get("fast_path_packets"));
@@ -735,7 +737,9 @@ public final class PacketDirector implements AutoCloseable {
         long fastPath = 0;
         long offloaded = 0;
         long completed = 0;
+        long routed = 0;
         for (Worker w : workers) {
+            routed += w.dataplane.routed();
             completed += w.dataplane.checksumsCompleted();
             fastPath += w.dataplane.fastPathPackets();
             offloaded += w.dataplane.offloadedConnections();
@@ -750,6 +754,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("forwarded", forwarded);
         out.put("replied", replied);
         out.put("passed", passed);
+        out.put("routed", routed);
         out.put("icmp_sent", icmp);
         out.put("ring_drops", ring);
         out.put("fast_path_packets", fastPath);

@@ -1,9 +1,11 @@
 package io.jlvs.packet;
 
 import io.jlvs.core.AddressFamily;
+import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.model.FwmarkServiceKey;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.core.state.DestinationState;
 import io.jlvs.engine.ForwardingSnapshot;
 import io.jlvs.engine.ServiceRuntime;
 import io.jlvs.core.view.Timeouts;
@@ -18,6 +20,8 @@ public final class ServiceTable {
     public static final ServiceTable EMPTY = new ServiceTable(ForwardingSnapshot.EMPTY);
 
     private static final long FWMARK_TAG = 1L << 60;
+    /** The protocol number of a {@link #masqSources} entry that only says: this host is a MASQ real server. */
+    private static final int HOST = 255;
 
     private final long version;
     private final Timeouts timeouts;
@@ -28,6 +32,13 @@ public final class ServiceTable {
     private final int[] vips;
     private final int vipMask;
     private final boolean zeroVip;
+    /**
+     * What a MASQ real server sends from a service's port, (protocol, address, port), and (0, address, 0)
+     * for one whose replies come from any port (port-0 and fwmark services): the frames the kernel guard
+     * and the XDP program take from the kernel for the worker. 0 marks a free slot.
+     */
+    private final long[] masqSources;
+    private final int masqMask;
 
     public ServiceTable(ForwardingSnapshot snapshot) {
         this.version = snapshot.version();
@@ -59,6 +70,59 @@ public final class ServiceTable {
             }
         }
         zeroVip = zero;
+        java.util.Set<Long> masq = new java.util.HashSet<>();
+        for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
+            for (DestinationState d : e.getValue().destinations().asList()) {
+                if (d.config().method() != ForwardingMethod.MASQ || !d.config().address().isV4()) {
+                    continue;
+                }
+                int a = d.config().address().v4();
+                masq.add(key(HOST, a, 0));
+                if (e.getKey() instanceof InetServiceKey k && d.config().port() != 0) {
+                    masq.add(key(k.protocol().number(), a, d.config().port()));
+                } else {
+                    masq.add(key(0, a, 0));
+                }
+            }
+        }
+        int m = Integer.highestOneBit(Math.max(1, masq.size()) * 4 - 1) << 1;
+        masqSources = new long[m];
+        masqMask = m - 1;
+        for (long k : masq) {
+            int i = (int) mix64(k) & masqMask;
+            while (masqSources[i] != 0 && masqSources[i] != k) {
+                i = (i + 1) & masqMask;
+            }
+            masqSources[i] = k;
+        }
+    }
+
+    /**
+     * True when the kernel does not route this frame, as it comes from a MASQ real server's service port
+     * (or any port of one serving a port-0 or fwmark service): the guard or the XDP program gave it to the
+     * worker, which must route it itself when it belongs to no connection.
+     */
+    public boolean fromMasqService(int protocol, int address, int port) {
+        return hasMasq(key(protocol, address, port)) || hasMasq(key(0, address, 0));
+    }
+
+    /** True when {@code address} is a MASQ real server: the guard and the XDP program take its ICMP errors. */
+    public boolean isMasqServer(int address) {
+        return hasMasq(key(HOST, address, 0));
+    }
+
+    private boolean hasMasq(long key) {
+        int i = (int) mix64(key) & masqMask;
+        while (true) {
+            long k = masqSources[i];
+            if (k == key) {
+                return true;
+            }
+            if (k == 0) {
+                return false;
+            }
+            i = (i + 1) & masqMask;
+        }
     }
 
     public long version() {

@@ -409,6 +409,27 @@ class HostLinkLabTest {
         }
     }
 
+    /**
+     * A host that reaches a NAT real server directly, through the director as its router (a monitoring
+     * system scraping the real server on its service port): the answers, which the kernel guard and the XDP
+     * program keep from the kernel, are routed by the worker. Before, they were lost with either I/O (IPVS
+     * lets the kernel route them).
+     */
+    @ParameterizedTest(name = "AF_XDP: {0}")
+    @ValueSource(booleans = {false, true})
+    void aHostReachesANatRealServerDirectlyThroughTheDirector(boolean xdp) throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", xdp ? Map.of("jlvs.lab.xdp", "true") : Map.of())) {
+            lab.client(10, "ip", "route", "add", "10.77.1.0/24", "via", PacketLab.DIRECTOR).orThrow("route");
+            Shell.Result r = lab.client(30, "curl", "-sS", "-o", "/dev/null", "--max-time", "2", "-w",
+                    "%{http_code}\n", "http://10.77.1.11/name?i=[1-5]");
+            assertThat(r.output().strip().split("\n")).as("requests to a real server's own address; director: "
+                    + lab.stderr()).hasSize(5).containsOnly("200");
+            assertThat(lab.counter("routed")).as("answers the worker routed").isGreaterThanOrEqualTo(5);
+            assertThat(lab.client(10, "curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://" + PacketLab.VIP + "/name").output()).as("the VIP, still served").isEqualTo("200");
+        }
+    }
+
     /** The {@code /proc} directory of the director's worker thread {@code jlvs-packet-0}. */
     private static Path workerThread(long pid) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
