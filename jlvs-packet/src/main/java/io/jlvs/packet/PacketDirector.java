@@ -184,6 +184,8 @@ public final class PacketDirector implements AutoCloseable {
                     if (epoch != appliedEpoch) {
                         appliedEpoch = epoch;
                         reopenRelinked(appliedRelinks);
+                        // a link gone or back: fast-path entries may leave by an interface that is no more
+                        dataplane.linksReopened();
                     }
                     if (dataplane.runOnce() == 0) {
                         // wait outside runOnce: the next runOnce picks up a snapshot published meanwhile
@@ -254,14 +256,15 @@ public final class PacketDirector implements AutoCloseable {
                 }
                 try {
                     io.relink(i, g);
-                    dataplane.linksReopened();
                     if (id == workers.size() - 1 && id > 0) {
                         // the last to join installs the program of now, should the addresses have changed
                         // while the workers rejoined (each join installs the joining worker's own)
                         io.fanoutProgram(PacketDirector.this.filter.fanout(), true);
                     }
                     relinkTurns.compareAndSet(i, turn(g, id), turn(g, id + 1));
-                } catch (NativeIoException e) {
+                } catch (RuntimeException e) {
+                    // NativeIoException, BpfLoadException (a program the kernel will not load just now): the
+                    // worker goes on with its other links and tries again in the next round
                     if (relinkTurns.compareAndSet(i, turn(g, id), turn(g, FAILED_ROUND))) {
                         relinkAgain.set(i, 1);
                     }
@@ -585,6 +588,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         boolean changed = false;
         boolean reopened = false;
+        boolean gone = false;
         long[] macs = linkMacs.clone();
         for (int i = 0; i < linkIndexes.length; i++) {
             String name = settings.interfaces().get(i);
@@ -592,6 +596,7 @@ public final class PacketDirector implements AutoCloseable {
             if (link == null) {
                 if (!linkGone[i]) {
                     linkGone[i] = true;
+                    gone = true;
                     LOG.log(System.Logger.Level.WARNING, "interface " + name
                             + " is gone: the packet data plane waits for it to come back");
                 }
@@ -643,6 +648,7 @@ public final class PacketDirector implements AutoCloseable {
                 continue;
             }
             linkIndexes[i] = link.index();
+            relinkedOffloads.add(ReceiveOffloads.turnOff(List.of(name)));
             if (settings.afXdp() && link.mtu() > XdpLinkGroupIo.MAX_MTU) {
                 // followed once the MTU fits (above, as a new MTU on the same link)
                 LOG.log(System.Logger.Level.ERROR, tooBigForAfXdp(name, link.mtu()));
@@ -652,7 +658,6 @@ public final class PacketDirector implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + link.index()
                     + "): the packet data plane reopens its sockets on it");
-            relinkedOffloads.add(ReceiveOffloads.turnOff(List.of(name)));
             relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
             relinks.incrementAndGet(i);
             macs[i] = link.mac();
@@ -665,7 +670,7 @@ public final class PacketDirector implements AutoCloseable {
         if (changed) {
             neighbours.relink(linkIndexes);
         }
-        if (changed || reopened) {
+        if (changed || reopened || gone) {
             linkEpoch++;
         }
     }

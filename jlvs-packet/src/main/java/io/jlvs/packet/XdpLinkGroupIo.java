@@ -111,6 +111,11 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
      */
     private void open(int i) {
         String name = interfaces.get(i);
+        if (sockets[i] != null && LinkGroupIo.linkIndex(name) != ifindex[i]) {
+            // the old link is gone: its program and UMEMs go first (UMEM registration counts against the
+            // locked-memory limit; the new sockets might not fit beside the old ones)
+            retire(i);
+        }
         int queues = receiveQueues(name);
         int ring = ringSize(queues);
         XskSocket[] fresh = new XskSocket[queues];
@@ -133,18 +138,33 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
             }
             throw e;
         }
-        XdpSteering oldProgram = steering[i];
-        XskSocket[] oldSockets = sockets[i];
+        retire(i);
         steering[i] = program;
         sockets[i] = fresh;
         ifindex[i] = program.ifindex();
+    }
+
+    /** Closes link {@code i}'s program and sockets, keeping their ring drops; the link has none after. */
+    private void retire(int i) {
+        XdpSteering oldProgram = steering[i];
+        XskSocket[] oldSockets = sockets[i];
+        steering[i] = null;
+        sockets[i] = new XskSocket[0];
         if (oldProgram != null) {
-            oldProgram.close();
+            try {
+                oldProgram.close();
+            } catch (RuntimeException e) {
+                // its link is gone with it; nothing else to release
+            }
         }
         if (oldSockets != null) {
             for (XskSocket s : oldSockets) {
-                var st = s.statistics();
-                retiredDrops += st.rxRingFull() + st.fillRingEmpty() + st.rxDropped();
+                try {
+                    var st = s.statistics();
+                    retiredDrops += st.rxRingFull() + st.fillRingEmpty() + st.rxDropped();
+                } catch (RuntimeException e) {
+                    // a socket of a deleted link may not answer: its drops are lost, it is closed all the same
+                }
                 s.close();
             }
         }
@@ -211,14 +231,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
      */
     @Override
     public void relink(int link, int generation) {
-        if (LinkGroupIo.linkIndex(interfaces.get(link)) != ifindex[link]) {
+        if (LinkGroupIo.linkIndex(interfaces.get(link)) != ifindex[link] || sockets[link].length == 0) {
             open(link);
             egress.mac(link, sockets[link][0].macAddress());
-            if (socketCount() > poller.capacity()) {
-                RingPoller larger = new RingPoller(socketCount());
-                poller.close();
-                poller = larger;
-            }
         }
         mtu = currentMtu();
     }
@@ -230,7 +245,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         this.masqServers = Set.copyOf(masqServers);
         this.masqPorts = Set.copyOf(masqPorts);
         for (XdpSteering s : steering) {
-            s.steerExactly(destinations, masqServers, masqPorts, local);
+            if (s != null) {
+                s.steerExactly(destinations, masqServers, masqPorts, local);
+            }
         }
     }
 
@@ -238,7 +255,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     public void ownAddresses(Set<IpAddress> addresses) {
         local = Set.copyOf(addresses);
         for (XdpSteering s : steering) {
-            s.steerExactly(destinations, masqServers, masqPorts, local);
+            if (s != null) {
+                s.steerExactly(destinations, masqServers, masqPorts, local);
+            }
         }
     }
 
@@ -269,6 +288,12 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public void awaitFrames() {
+        if (socketCount() > poller.capacity()) {
+            // a re-created link with more receive queues
+            RingPoller larger = new RingPoller(socketCount());
+            poller.close();
+            poller = larger;
+        }
         poller.clear();
         for (XskSocket[] link : sockets) {
             for (XskSocket s : link) {
@@ -298,7 +323,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
         sendingLink = egress.route(frame, offset, length, receivingLink);
-        return sockets[sendingLink][0].transmit(frame, offset, length);
+        XskSocket[] out = sockets[sendingLink];
+        return out.length > 0 && out[0].transmit(frame, offset, length);
     }
 
     /** The fast path, or null when there is none. */
@@ -317,7 +343,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         long l4 = ip + Ipv4Header.MIN_LENGTH;
         return flows.put(protocol, src, sport, dst, dport, Ipv4Header.src(frame, ip), Wire.u16(frame, l4),
                 Ipv4Header.dst(frame, ip), Wire.u16(frame, l4 + 2), ifindex[sendingLink],
-                EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner);
+                EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner,
+                mtu + EthernetHeader.LENGTH);
     }
 
     @Override
@@ -333,7 +360,9 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public void flush() {
         for (XskSocket[] link : sockets) {
-            link[0].flush();
+            if (link.length > 0) {
+                link[0].flush();
+            }
         }
     }
 

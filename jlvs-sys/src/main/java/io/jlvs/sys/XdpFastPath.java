@@ -22,7 +22,8 @@ import static io.jlvs.sys.EbpfAssembler.W;
  * IPv4 addresses, TTL less one, ports, the IPv4 and transport checksums adjusted incrementally; a UDP
  * checksum of 0 stays 0), counted, and redirected to the entry's interface. Every other frame goes on to
  * the steering part at {@code miss}. The bytes counted are the IPv4 total length plus 14 (padding after the
- * datagram is not counted); a datagram longer than its frame goes to the worker. Expects the context in
+ * datagram is not counted); a datagram longer than its frame, or a frame longer than its entry's largest
+ * (the leaving link's MTU), goes to the worker. Expects the context in
  * R6; uses R7, R8 and R9.
  */
 final class XdpFastPath {
@@ -97,6 +98,10 @@ final class XdpFastPath {
                 .addImm(R9, ETH)
                 .movReg(R4, R3)
                 .subReg(R4, R2)
+                .jumpIfGreater(R9, R4, miss)
+                // larger than the leaving link takes (its MTU lowered since): the worker answers
+                // fragmentation-needed, where a redirect would be dropped without a word
+                .load(W, R4, R7, XdpFlowMap.V_MAX_FRAME)
                 .jumpIfGreater(R9, R4, miss)
                 .load(B, R4, R2, IP_PROTO)
                 .jumpIfEqual(R4, 17, "fp_rewrite");

@@ -34,6 +34,10 @@ public final class XdpFlowMap implements AutoCloseable {
     static final int V_FRAMES = 32;
     static final int V_BYTES = 40;
     static final int V_OWNER = 48;
+    /** The largest frame the entry forwards (the leaving link's MTU plus 14); a larger one goes to the worker. */
+    static final int V_MAX_FRAME = 52;
+    /** No limit: an IPv4 datagram of 65,535 bytes and its Ethernet header. */
+    public static final int ANY_FRAME = 65_535 + 14;
     /** Entries {@link #readAll} asks for per call at first (it doubles this when a hash bucket holds more). */
     private static final int FIRST_BATCH = 256;
     /** A TTL decrement as a change of the TTL/protocol word: one's-complement minus 0x0100. */
@@ -130,6 +134,17 @@ public final class XdpFlowMap implements AutoCloseable {
      */
     public boolean put(int protocol, int src, int sport, int dst, int dport, int newSrc, int newSport, int newDst,
                        int newDport, int ifindex, long dstMac, long srcMac, int owner) {
+        return put(protocol, src, sport, dst, dport, newSrc, newSport, newDst, newDport, ifindex, dstMac, srcMac, owner,
+                ANY_FRAME);
+    }
+
+    /**
+     * As {@link #put(int, int, int, int, int, int, int, int, int, int, long, long, int)}, forwarding frames of
+     * at most {@code maxFrame} bytes (Ethernet header included): a larger one goes to the worker, which
+     * answers fragmentation-needed; redirected, the kernel would drop it without a word.
+     */
+    public boolean put(int protocol, int src, int sport, int dst, int dport, int newSrc, int newSport, int newDst,
+                       int newDport, int ifindex, long dstMac, long srcMac, int owner, int maxFrame) {
         key(protocol, src, sport, dst, dport);
         value.fill((byte) 0);
         value.set(BE32, V_SRC, newSrc);
@@ -143,6 +158,7 @@ public final class XdpFlowMap implements AutoCloseable {
         value.set(BE16, V_IP_DELTA, (short) fold(addresses + TTL_DECREMENT));
         value.set(BE16, V_L4_DELTA, (short) fold(addresses + word(sport, newSport) + word(dport, newDport)));
         value.set(ValueLayout.JAVA_INT, V_OWNER, owner);
+        value.set(ValueLayout.JAVA_INT, V_MAX_FRAME, maxFrame);
         attr(true, 0);
         try {
             sys.bpf(Abi.BPF_MAP_UPDATE_ELEM, attr, "BPF_MAP_UPDATE_ELEM jlvs_flows");

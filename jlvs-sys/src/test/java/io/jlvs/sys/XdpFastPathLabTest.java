@@ -211,6 +211,32 @@ class XdpFastPathLabTest {
         });
     }
 
+    /**
+     * A frame longer than its entry's largest (the leaving link's MTU, lowered since the flow was offloaded)
+     * goes to the worker untouched and uncounted, which answers fragmentation-needed; a redirect would be
+     * dropped by the kernel without a word and the connection would stall. One of exactly that size is
+     * forwarded.
+     */
+    @Test
+    void aFrameLargerThanTheLeavingLinkTakesGoesToTheWorker() throws Exception {
+        withProgram(64, (flows, program, ifindex) -> {
+            byte[] fits = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 100, 1);
+            flows.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 80, ifindex, SERVER_MAC, DIRECTOR_MAC, 1,
+                    fits.length);
+            byte[] larger = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 101, 1);
+            byte[] before = larger.clone();
+            assertThat(program.testRun(larger)).isEqualTo(XDP_PASS);
+            assertThat(larger).isEqualTo(before);
+            long[] counts = new long[2];
+            flows.counters(TCP, CLIENT, 40000, VIP, 80, counts);
+            assertThat(counts).containsExactly(0, 0);
+
+            assertThat(program.testRun(fits)).isEqualTo(XDP_REDIRECT);
+            flows.counters(TCP, CLIENT, 40000, VIP, 80, counts);
+            assertThat(counts).containsExactly(1, fits.length);
+        });
+    }
+
     @Test
     void framesTheWorkerMustSeePassUntouched() throws Exception {
         withProgram(64, (flows, program, ifindex) -> {
