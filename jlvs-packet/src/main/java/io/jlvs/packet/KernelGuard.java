@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * frame before netfilter, so the kernel still receives the frames jlvs forwards: it would answer a
  * virtual address it holds with a TCP RST or an ICMP port unreachable, and forward NAT replies
  * untranslated when ip_forward is on. jlvs therefore owns an nftables table {@code ip jlvs} with one
- * prerouting chain at priority raw that drops, after AF_PACKET has taken its copy:
+ * prerouting chain at priority raw that drops, after AF_PACKET has taken its copy, what arrives on the data
+ * plane's links (the director's own processes, through lo, and hosts behind its other interfaces reach the
+ * kernel, which serves them through the FULLNAT proxy's listeners for local clients, as IPVS serves them):
  * <ul>
  *   <li>TCP/UDP/SCTP to a virtual service (address . protocol . port),</li>
  *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service or in a fwmark rule's range,</li>
@@ -46,15 +48,19 @@ final class KernelGuard {
     }
 
     /** The nft script that replaces table {@code ip jlvs} with these sets. */
-    static String script(List<Service> services, List<Range> ranges, Set<IpAddress> masqServers) {
-        return script(services, ranges, masqServers.stream().map(a -> new Service(a, "tcp", 0)).toList());
+    static String script(List<String> links, List<Service> services, List<Range> ranges, Set<IpAddress> masqServers) {
+        return script(links, services, ranges, masqServers.stream().map(a -> new Service(a, "tcp", 0)).toList());
     }
 
     /**
      * The nft script that replaces table {@code ip jlvs} with these sets; {@code masqServers}: each MASQ
      * real server as (address, protocol of its service, its port), port 0 for every port.
      */
-    static String script(List<Service> services, List<Range> ranges, List<Service> masqServers) {
+    static String script(List<String> links, List<Service> services, List<Range> ranges, List<Service> masqServers) {
+        // only what arrives on the data plane's links: the director's own processes (through lo) and hosts
+        // behind its other interfaces reach the kernel, as with IPVS, which serves them too
+        String on = links.isEmpty() ? "" : "iifname { " + String.join(", ", links.stream()
+                .map(l -> '"' + l + '"').toList()) + " } ";
         StringBuilder sb = new StringBuilder();
         sb.append("table ip ").append(TABLE).append('\n');
         sb.append("delete table ip ").append(TABLE).append('\n');
@@ -94,19 +100,19 @@ final class KernelGuard {
         }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
         if (!ported.isEmpty()) {
-            sb.append("    ip daddr . meta l4proto . th dport @services counter drop\n");
+            sb.append("    ").append(on).append("ip daddr . meta l4proto . th dport @services counter drop\n");
         }
         if (!whole.isEmpty()) {
-            sb.append("    ip daddr @addresses meta l4proto { tcp, udp, sctp } counter drop\n");
+            sb.append("    ").append(on).append("ip daddr @addresses meta l4proto { tcp, udp, sctp } counter drop\n");
         }
         if (!masqPorts.isEmpty()) {
-            sb.append("    ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+            sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
         }
         if (!masqWhole.isEmpty()) {
-            sb.append("    ip saddr @masq meta l4proto { tcp, udp, sctp } fib daddr type != local counter drop\n");
+            sb.append("    ").append(on).append("ip saddr @masq meta l4proto { tcp, udp, sctp } fib daddr type != local counter drop\n");
         }
         if (!masqHosts.isEmpty()) {
-            sb.append("    ip saddr @masqhosts icmp type { destination-unreachable, source-quench, time-exceeded, "
+            sb.append("    ").append(on).append("ip saddr @masqhosts icmp type { destination-unreachable, source-quench, time-exceeded, "
                     + "parameter-problem } fib daddr type != local counter drop\n");
         }
         sb.append("  }\n}\n");

@@ -378,7 +378,7 @@ public final class PacketDirector implements AutoCloseable {
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
-                    guard.install(KernelGuard.script(List.of(), List.of(), Set.of()));
+                    guard.install(KernelGuard.script(settings.interfaces(), List.of(), List.of(), Set.of()));
                 } catch (IOException e) {
                     throw new IllegalStateException("packet data plane cannot start: " + e.getMessage()
                             + " (is nftables installed? apt-get install nftables)");
@@ -517,7 +517,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         List<KernelGuard.Range> ranges = settings.fwmarkRules().stream()
                 .map(r -> new KernelGuard.Range(r.from(), r.to())).distinct().toList();
-        String script = KernelGuard.script(services, ranges, masqGuard);
+        String script = KernelGuard.script(settings.interfaces(), services, ranges, masqGuard);
         if (guard != null) {
             try {
                 guard.install(script);

@@ -15,7 +15,7 @@ class KernelGuardTest {
 
     @Test
     void dropsServicesWholeAddressesAndMasqRepliesNotForUs() {
-        String s = KernelGuard.script(
+        String s = KernelGuard.script(List.of("eth0", "eth1"),
                 List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80),
                         new KernelGuard.Service(a("10.0.0.101"), "udp", 0)),
                 List.of(new KernelGuard.Range(a("10.0.1.0"), a("10.0.1.255"))),
@@ -24,13 +24,14 @@ class KernelGuardTest {
                 .contains("elements = { 10.0.0.100 . tcp . 80 }")
                 .contains("elements = { 10.0.0.101, 10.0.1.0-10.0.1.255 }")
                 .contains("elements = { 10.1.0.11, 10.1.0.12 }")
-                .contains("ip daddr . meta l4proto . th dport @services counter drop")
+                .contains("iifname { \"eth0\", \"eth1\" } ip daddr . meta l4proto . th dport @services counter drop")
                 .contains("ip saddr @masq meta l4proto { tcp, udp, sctp } fib daddr type != local counter drop");
     }
 
     @Test
     void masqRepliesAreMatchedByTheRealServersPortSoWhatTheyStartThemselvesIsRouted() {
-        String s = KernelGuard.script(List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80)), List.of(),
+        String s = KernelGuard.script(List.of("eth0"), List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80)),
+                List.of(),
                 List.of(new KernelGuard.Service(a("10.1.0.11"), "tcp", 8080),
                         new KernelGuard.Service(a("10.1.0.12"), "udp", 53),
                         new KernelGuard.Service(a("10.1.0.13"), "tcp", 0)));
@@ -45,7 +46,7 @@ class KernelGuardTest {
 
     @Test
     void anEmptyServiceSetLeavesAnEmptyChain() {
-        String s = KernelGuard.script(List.of(), List.of(), Set.of());
+        String s = KernelGuard.script(List.of("eth0"), List.of(), List.of(), Set.of());
         assertThat(s).doesNotContain("drop").doesNotContain("set ").contains("chain prerouting");
     }
 }

@@ -55,6 +55,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     /** Services with FULLNAT real servers the proxy cannot serve (port 0, SCTP), warned about once. */
     private final Set<InetServiceKey> refused = new HashSet<>();
     private boolean closed;
+    /** Also listen for the host's own clients of the services the packet data plane forwards. */
+    private boolean localClients;
 
     /** Starts the event loops and begins following {@code engine}'s services. */
     public FullNatProxy(IpvsEngine engine, ProxySettings settings) {
@@ -73,6 +75,20 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         this.sweeper = group.next().scheduleAtFixedRate(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         engine.addConnectionSource(this);
         engine.addSnapshotListener(this::follow);
+    }
+
+    /**
+     * With {@code on}, the proxy also listens on VIP:port of every TCP and UDP service whose real servers the
+     * packet data plane forwards (NAT, DR, TUN), for the clients the data plane never sees: the director's
+     * own processes (through lo) and hosts behind interfaces it does not serve. IPVS serves those through
+     * its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
+     * (its own address, the real server's port), counted in the service's statistics. Remote clients never
+     * reach these sockets: the data plane takes their frames first (the kernel guard drops the kernel's
+     * copy, or the XDP program keeps it from the kernel).
+     */
+    public synchronized void serveLocalClients(boolean on) {
+        localClients = on;
+        follow(ctx.snapshot());
     }
 
     /** "relay", "epoll", "io_uring" or "nio". */
@@ -158,9 +174,10 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
                 continue;
             }
             boolean listening = listeners.containsKey(key);
-            boolean wanted = wanted(key, e.getValue(), listening);
+            boolean fullnat = wanted(key, e.getValue(), listening);
+            boolean wanted = fullnat || (localClients && forwardedByPackets(e.getValue()));
             if (key.protocol() == Protocol.SCTP || key.port() == 0) {
-                if (wanted && refused.add(key)) {
+                if (fullnat && refused.add(key)) {
                     LOG.warn("FULLNAT cannot serve {}: {}", key, key.port() == 0
                             ? "a socket listens on one port, not all (port 0); give each port its own service"
                             : "the proxy relays TCP and UDP only");
@@ -168,9 +185,10 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
                 continue;
             }
             if (wanted && !listening) {
-                open(key);
+                open(key, fullnat ? "" : "local clients of ");
             } else if (!wanted && listening) {
-                stop(key, "its real servers are no longer FULLNAT");
+                stop(key, localClients ? "it has no FULLNAT, NAT, DR or TUN real servers any more"
+                        : "its real servers are no longer FULLNAT");
             }
         }
         refused.removeIf(key -> !services.containsKey(key));
@@ -197,7 +215,18 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         return (o != null && o.sorryServer() != null) || (listening && dests.isEmpty());
     }
 
-    private void open(InetServiceKey key) {
+    /** True when some real server of the service is one the packet data plane forwards to (NAT, DR, TUN). */
+    private static boolean forwardedByPackets(ServiceRuntime rt) {
+        for (DestinationState d : rt.destinations().asList()) {
+            ForwardingMethod m = d.config().method();
+            if (m == ForwardingMethod.MASQ || m == ForwardingMethod.DROUTE || m == ForwardingMethod.TUNNEL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void open(InetServiceKey key, String whom) {
         ServiceListener l = key.protocol() == Protocol.UDP
                 ? new UdpServiceListener(ctx, group.next(), key)
                 : ctx.transport.relayTcp() ? new RelayServiceListener(relayLoops, key)
@@ -205,9 +234,9 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         listeners.put(key, l);
         l.bound().whenComplete((addr, err) -> {
             if (err != null) {
-                LOG.warn("FULLNAT cannot listen for {}: {}", key, err.toString());
+                LOG.warn("FULLNAT cannot listen for {}{}: {}", whom, key, err.toString());
             } else {
-                LOG.info("FULLNAT listening for {} on {} ({})", key, addr, ctx.transport.name());
+                LOG.info("FULLNAT listening for {}{} on {} ({})", whom, key, addr, ctx.transport.name());
             }
         });
     }

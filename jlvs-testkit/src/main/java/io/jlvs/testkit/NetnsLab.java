@@ -57,6 +57,23 @@ public final class NetnsLab implements AutoCloseable {
         return host;
     }
 
+    /**
+     * Links two of this lab's namespaces with a veth pair: {@code cidrA} on {@code a}'s end, {@code cidrB} on
+     * {@code b}'s, both up (the pair goes with the namespaces). Returns the two interface names, a's first.
+     */
+    public String[] vethBetween(String a, String cidrA, String b, String cidrB) throws IOException {
+        int n = rootLinks.size() + namespaces.size() * 16 + SEQ.incrementAndGet();
+        String endA = "va" + n;
+        String endB = "vb" + n;
+        Shell.run("ip", "link", "add", endA, "netns", a, "type", "veth", "peer", "name", endB, "netns", b)
+                .orThrow("veth " + endA);
+        exec(a, "ip", "addr", "add", cidrA, "dev", endA).orThrow("addr " + cidrA);
+        exec(a, "ip", "link", "set", endA, "up").orThrow("up " + endA);
+        exec(b, "ip", "addr", "add", cidrB, "dev", endB).orThrow("addr " + cidrB);
+        exec(b, "ip", "link", "set", endB, "up").orThrow("up " + endB);
+        return new String[] {endA, endB};
+    }
+
     public Shell.Result exec(String ns, String... argv) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(List.of(argv));

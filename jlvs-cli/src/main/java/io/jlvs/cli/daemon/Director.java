@@ -243,6 +243,8 @@ public final class Director implements IpvsControl, AutoCloseable {
                 .withOffloadAfter(offloadAfter).withWorkers(workers);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
+        // the director's own processes, which the data plane never sees, are served as IPVS serves them
+        proxy.serveLocalClients(true);
         counters.addDropSource(p::drops);
         counters.addPacketSource(p::packets);
         if (offloadAfter >= 0) {

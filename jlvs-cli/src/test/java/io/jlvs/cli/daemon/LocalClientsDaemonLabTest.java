@@ -1,0 +1,96 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.cli.JlvsMain;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.view.VirtualServiceView;
+import io.jlvs.engine.control.ControlClient;
+import io.jlvs.testkit.Lab;
+import io.jlvs.testkit.NetnsLab;
+import io.jlvs.testkit.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Lab tier, end to end: `jlvs run --interface` with a NAT service, and a process on the director itself
+ * (an operator's curl, a local health probe) connecting to the VIP. IPVS serves those through its
+ * LOCAL_OUT hook; the packet data plane never sees them (they do not cross its links), so the FULLNAT
+ * proxy listens on VIP:port for them and the kernel guard only drops what arrives on the data plane's
+ * links. Before, the guard dropped the director's own SYNs (they come in through lo) and curl timed out.
+ */
+class LocalClientsDaemonLabTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"af_packet", "af_xdp"})
+    void aProcessOnTheDirectorReachesTheVirtualServiceAndIsCounted(String packetIo) throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        Lab.requireCommand("curl", "curl");
+        String python = Lab.requireCommand("python3", "python3");
+        String net = "10.216." + (ProcessHandle.current().pid() % 250) + ".";
+        String vip = "10.217." + (ProcessHandle.current().pid() % 250) + ".100";
+        String rs = net + "11";
+        Path socket = dir.resolve("jlvs.sock");
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.writeString(www.resolve("name"), "rs1\n");
+        try (NetnsLab lab = new NetnsLab()) {
+            String director = lab.namespace("dir");
+            String server = lab.namespace("rs");
+            String[] link = lab.vethBetween(director, net + "1/24", server, rs + "/24");
+            lab.exec(director, "ip", "addr", "add", vip + "/32", "dev", link[0]).orThrow("vip");
+            lab.exec(server, "ip", "route", "add", "default", "via", net + "1").orThrow("route");
+            lab.start(server, List.of(python, "-m", "http.server", "8080", "--bind", rs, "--directory",
+                    www.toString()), dir.resolve("rs.log"));
+            lab.start(director, List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
+                    "run", "--interface", link[0], "--packet-io", packetIo,
+                    "--socket", socket.toString(), "--no-admin"),
+                    dir.resolve("daemon.log"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> {
+                        try (ControlClient c = ControlClient.connect(socket)) {
+                            return c.ping() > 0;
+                        }
+                    });
+            InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
+            try (ControlClient c = ControlClient.connect(socket)) {
+                c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));
+                c.execute(new IpvsCommand.AddServer(web, RealServer.of(IpAddress.parse(rs), 8080,
+                        ForwardingMethod.MASQ, 1)));
+            }
+            String[] curl = {"curl", "-sS", "--max-time", "3", "http://" + vip + "/name"};
+            try {
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> lab.exec(director, curl).output().strip().equals("rs1"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no answer from the VIP on the director: "
+                        + lab.exec(director, curl).output() + "\ndaemon: " + Files.readString(dir.resolve("daemon.log"))
+                        + "\nguard: " + lab.exec(director, "nft", "list", "table", "ip", "jlvs").output(), e);
+            }
+            Shell.Result five = lab.exec(director, "sh", "-c", "for i in 1 2 3 4 5; do curl -sS --max-time 3 "
+                    + "http://" + vip + "/name; done");
+            assertThat(five.output().strip().split("\n")).hasSize(5).containsOnly("rs1");
+            try (ControlClient c = ControlClient.connect(socket)) {
+                VirtualServiceView v = c.table().services().getFirst();
+                assertThat(v.stats().conns()).as("connections counted in the service").isGreaterThanOrEqualTo(5);
+            }
+        }
+    }
+}
