@@ -162,7 +162,15 @@ public final class PacketDirector implements AutoCloseable {
                 while (running) {
                     FilterState f = filter;
                     if (f != applied) {
-                        io.steer(f.destinations(), f.masqServers(), f.masqPorts(), f.bpf());
+                        try {
+                            io.steer(f.destinations(), f.masqServers(), f.masqPorts(), f.bpf());
+                        } catch (NativeIoException e) {
+                            // a full map of the XDP program: the worker goes on with what it holds
+                            LOG.log(System.Logger.Level.ERROR, "the XDP program does not steer every virtual "
+                                    + "address and NAT real server (it holds at most " + XdpSteering.MAX_ADDRESSES
+                                    + " addresses and " + XdpSteering.MAX_SERVER_PORTS + " real-server ports); "
+                                    + "traffic of the others reaches the kernel: " + e.getMessage());
+                        }
                         if (!java.util.Objects.equals(f.fanout(), applied.fanout())) {
                             newFanoutProgram(f.fanout());
                         }

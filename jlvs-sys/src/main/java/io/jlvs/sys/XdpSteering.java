@@ -40,8 +40,10 @@ public final class XdpSteering implements AutoCloseable {
     private static final int XDP_PASS = 2;
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
     private static final int HELPER_REDIRECT_MAP = 51;
-    private static final int MAX_ADDRESSES = 4096;
-    private static final int MAX_SERVER_PORTS = 16384;
+    /** Entries of the address map: virtual addresses, NAT real servers and the director's own addresses. */
+    public static final int MAX_ADDRESSES = 4096;
+    /** Entries of the real-server port map. */
+    public static final int MAX_SERVER_PORTS = 16384;
     private static final int PROTO_ICMP = 1;
     private static final int[] PORT_PROTOCOLS = {6, 17, 132};
     /** ICMP errors: destination unreachable, time exceeded, parameter problem. */
@@ -478,15 +480,18 @@ public final class XdpSteering implements AutoCloseable {
      */
     public synchronized void steerExactly(Set<IpAddress> destinations, Set<IpAddress> sources,
                                           Set<ServerPort> serverPorts, Set<IpAddress> local) {
-        for (ServerPort p : serverPorts) {
-            if (portContents.add(p)) {
-                writePort(p, true);
-            }
-        }
+        // what the maps hold is recorded write by write, so that after a refused write (a full map) the next
+        // call still knows the maps exactly
         for (ServerPort p : List.copyOf(portContents)) {
             if (!serverPorts.contains(p)) {
-                portContents.remove(p);
                 writePort(p, false);
+                portContents.remove(p);
+            }
+        }
+        for (ServerPort p : serverPorts) {
+            if (!portContents.contains(p)) {
+                writePort(p, true);
+                portContents.add(p);
             }
         }
         steerAddresses(destinations, sources, local);
@@ -498,18 +503,18 @@ public final class XdpSteering implements AutoCloseable {
         sources.forEach(a -> next.merge(a, MATCH_SOURCE, (x, y) -> x | y));
         local.forEach(a -> next.merge(a, LOCAL_DESTINATION, (x, y) -> x | y));
         next.keySet().forEach(XdpSteering::requireV4);
-        for (Map.Entry<IpAddress, Integer> e : next.entrySet()) {
-            if (!e.getValue().equals(contents.get(e.getKey()))) {
-                write(e.getKey(), e.getValue());
-            }
-        }
         for (IpAddress gone : List.copyOf(contents.keySet())) {
             if (!next.containsKey(gone)) {
                 releaseAddress(gone);
+                contents.remove(gone);
             }
         }
-        contents.clear();
-        contents.putAll(next);
+        for (Map.Entry<IpAddress, Integer> e : next.entrySet()) {
+            if (!e.getValue().equals(contents.get(e.getKey()))) {
+                write(e.getKey(), e.getValue());
+                contents.put(e.getKey(), e.getValue());
+            }
+        }
     }
 
     private void writePort(ServerPort p, boolean present) {

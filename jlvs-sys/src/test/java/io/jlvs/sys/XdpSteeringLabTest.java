@@ -132,6 +132,33 @@ class XdpSteeringLabTest {
         });
     }
 
+    /**
+     * More addresses than the map holds: the call throws (the worker logs it and goes on), and the maps
+     * still say exactly what was written, so a later, smaller set steers exactly that set. Before, a refused
+     * write left the program's record out of step with the map: addresses no longer wanted stayed steered.
+     */
+    @Test
+    void aFullAddressMapRefusesButTheNextSmallerSetIsSteeredExactly() throws Exception {
+        withProgram(p -> {
+            java.util.Set<IpAddress> many = new java.util.HashSet<>();
+            for (int i = 0; i <= XdpSteering.MAX_ADDRESSES; i++) {
+                many.add(IpAddress.ofV4(0x0a5c0000 + i)); // 10.92.x.y
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.steerExactly(many, Set.of(), Set.of(),
+                    Set.of(DIRECTOR))).isInstanceOf(NativeIoException.class);
+            IpAddress kept = IpAddress.ofV4(0x0a5c0001);
+            p.steerExactly(Set.of(kept), Set.of(SERVER), Set.of(new XdpSteering.ServerPort(SERVER, 6, 8080)),
+                    Set.of(DIRECTOR));
+            assertThat(p.testRun(frame(6, CLIENT, kept, 0, 0, ports(40000, 80)))).as("the one kept")
+                    .isEqualTo(XDP_REDIRECT);
+            for (int i : new int[] {0, 2, 1000, XdpSteering.MAX_ADDRESSES - 1}) {
+                assertThat(p.testRun(frame(6, CLIENT, IpAddress.ofV4(0x0a5c0000 + i), 0, 0, ports(40000, 80))))
+                        .as("10.92 address %d, no longer wanted", i).isEqualTo(XDP_PASS);
+            }
+            assertThat(p.testRun(frame(6, CLIENT, VIP, 0, 0, ports(40000, 80)))).as("the old VIP").isEqualTo(XDP_PASS);
+        });
+    }
+
     @Test
     void aServerPortNoLongerSteeredGoesToTheKernel() throws Exception {
         withProgram(p -> {
