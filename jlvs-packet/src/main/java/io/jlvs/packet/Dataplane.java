@@ -121,6 +121,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long frames;
     private long forwarded;
     private long routed;
+    private volatile boolean routeUnclaimed;
+    private volatile boolean routeFragments;
+    private static final long MULTICAST_BIT = 1L << 40;
     private volatile int[] publishedOwn = new int[0];
     private int[] ownAddresses = new int[0];
     private long replied;
@@ -488,7 +491,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return proto == Ipv4Header.PROTO_ICMP ? inboundIcmp(s, off, l2) : inbound(s, off, l2, mark);
         }
         if (fragment) {
-            return Verdict.PASS;
+            return services.isMasqServer(src) ? unclaimedFragment(s, off, l2) : Verdict.PASS;
         }
         return proto == Ipv4Header.PROTO_ICMP ? outboundIcmp(s, off, l2) : outbound(s, off, l2);
     }
@@ -819,8 +822,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * has it: the guard and the program leave those).
      */
     private Verdict routeUnclaimed(MemorySegment s, long off, int l2) {
-        if (isOwnAddress(dst)) {
+        if (!routeUnclaimed || isOwnAddress(dst)) {
+            // without the guard and the XDP program the kernel has the frame and routes it
             return Verdict.PASS;
+        }
+        if (!routable(dst) || (EthernetHeader.dst(s, off) & MULTICAST_BIT) != 0
+                || EthernetHeader.src(s, off) != neighbours.nextHopMac(src)) {
+            // a router forwards unicast only, and a real server's frames come from it (or its gateway): a
+            // frame claiming a real server's address from elsewhere is not forwarded on its word
+            return drop(DropReason.NOT_ROUTED);
         }
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
@@ -828,13 +838,70 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (total > mtu) {
             return tooBig(s, off, l2, mtu);
         }
-        routed++;
         long mac = neighbours.nextHopMac(dst);
+        if (mac == NeighbourTable.UNKNOWN && neighbours.unreachable(dst)) {
+            // no route through the data plane's links (a host behind another interface): nothing to wait for
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
         Ipv4Header.decrementTtl(s, ip);
+        routed++;
         if (mac == NeighbourTable.UNKNOWN) {
             return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
         }
         return sendInPlace(s, off, l2, mac);
+    }
+
+    /** Unicast and routable: not 0/8, 127/8, multicast (224/4) or 240/4 (the limited broadcast among them). */
+    private static boolean routable(int address) {
+        int first = address >>> 24;
+        return first != 0 && first != 127 && first < 224;
+    }
+
+    /**
+     * Whether frames the guard or the XDP program keep from the kernel (a NAT real server's answers outside
+     * any connection) are routed by the worker: on when either runs, off (the default) when the kernel sees
+     * them and routes them itself.
+     */
+    public void routeUnclaimed(boolean on, boolean allFragments) {
+        routeUnclaimed = on;
+        routeFragments = on && allFragments;
+    }
+
+    /**
+     * A fragment from a MASQ real server. One of a connection's replies is dropped (we do not reassemble, and
+     * its later fragments cannot be translated). Otherwise it is routed when it was kept from the kernel: a
+     * first fragment from a service port (the guard reads its ports), and with AF_XDP ({@code allFragments})
+     * every fragment, as the XDP program takes them all.
+     */
+    private Verdict unclaimedFragment(MemorySegment s, long off, int l2) {
+        boolean first = (Ipv4Header.flagsAndFragment(s, ip) & Ipv4Header.FRAGMENT_OFFSET_MASK) == 0;
+        if (!first || !isTransport(proto) || l4len < 4) {
+            return routeFragments ? routeUnclaimed(s, off, l2) : Verdict.PASS;
+        }
+        int from = Wire.u16(s, l4);
+        int to = Wire.u16(s, l4 + 2);
+        int id = table.lookupOut(proto, false, 0, src & 0xffffffffL, from, 0, dst & 0xffffffffL, to);
+        if (id >= 0 && connMethod[id] == M_MASQ) {
+            return drop(DropReason.FRAGMENT);
+        }
+        return routeFragments || services.fromMasqService(proto, src, from) ? routeUnclaimed(s, off, l2)
+                : Verdict.PASS;
+    }
+
+    /**
+     * An ICMP message about no connection of ours: an error from a MASQ real server is one the guard (types
+     * 3, 4, 11, 12) or the XDP program keeps from the kernel, so it is routed; anything else is the kernel's.
+     */
+    private Verdict unclaimedIcmp(MemorySegment s, long off, int l2) {
+        if (l4len >= 1 && guardedIcmpError(IcmpHeader.type(s, l4)) && services.isMasqServer(src)) {
+            return routeUnclaimed(s, off, l2);
+        }
+        return Verdict.PASS;
+    }
+
+    private static boolean guardedIcmpError(int type) {
+        return type == IcmpHeader.TYPE_DEST_UNREACH || type == IcmpHeader.TYPE_SOURCE_QUENCH
+                || type == IcmpHeader.TYPE_TIME_EXCEEDED || type == IcmpHeader.TYPE_PARAMETER_PROBLEM;
     }
 
     private boolean isOwnAddress(int address) {
@@ -1011,7 +1078,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private Verdict outboundIcmp(MemorySegment s, long off, int l2) {
         long innerL4 = quotedTransport(s);
         if (innerL4 < 0) {
-            return Verdict.PASS;
+            return unclaimedIcmp(s, off, l2);
         }
         long inner = l4 + IcmpHeader.LENGTH;
         int innerProto = Ipv4Header.protocol(s, inner);
@@ -1020,7 +1087,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int id = table.lookupOut(innerProto, false, 0, innerDst & 0xffffffffL, Wire.u16(s, innerL4 + 2),
                 0, innerSrc & 0xffffffffL, Wire.u16(s, innerL4));
         if (id < 0 || connMethod[id] != M_MASQ) {
-            return services.isMasqServer(src) ? routeUnclaimed(s, off, l2) : Verdict.PASS;
+            return unclaimedIcmp(s, off, l2);
         }
         connService[id].outbound(1, total);
         table.destination(id).counters().outbound(1, total);

@@ -54,5 +54,11 @@ public enum DropReason {
     /** An ICMP message to a virtual address that is not an error about a known connection. */
     ICMP_UNRELATED,
     /** The transmit queue was full. */
-    TX_FULL
+    TX_FULL,
+    /**
+     * From a NAT real server's service port, outside any connection, but not routable as a router would: to
+     * a broadcast, multicast or reserved address, to a multicast MAC, or not from the real server's (or its
+     * gateway's) MAC.
+     */
+    NOT_ROUTED
 }

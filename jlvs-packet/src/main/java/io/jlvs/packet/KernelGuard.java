@@ -13,14 +13,15 @@ import java.util.concurrent.TimeUnit;
  * frame before netfilter, so the kernel still receives the frames jlvs forwards: it would answer a
  * virtual address it holds with a TCP RST or an ICMP port unreachable, and forward NAT replies
  * untranslated when ip_forward is on. jlvs therefore owns an nftables table {@code ip jlvs} with one
- * prerouting chain at priority raw that drops, after AF_PACKET has taken its copy, what arrives on the data
- * plane's links (the director's own processes, through lo, and hosts behind its other interfaces reach the
- * kernel, which serves them through the FULLNAT proxy's listeners for local clients, as IPVS serves them):
+ * prerouting chain at priority raw that drops, after AF_PACKET has taken its copy, what does not come from
+ * the director itself (its own processes' packets come back in through lo; the FULLNAT proxy's listeners
+ * for local clients serve them, as IPVS serves them):
  * <ul>
  *   <li>TCP/UDP/SCTP to a virtual service (address . protocol . port),</li>
  *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service or in a fwmark rule's range,</li>
  *   <li>replies of a MASQ real server: TCP/UDP/SCTP from its (address . protocol . port), or from any port
- *       of a real server whose port is 0 or that serves a fwmark service, and ICMP errors from any MASQ
+ *       of a real server whose port is 0 (of its service's protocol) or that serves a fwmark service (of
+ *       any), and ICMP errors from any MASQ
  *       real server, unless addressed to the director itself (health checks and other local traffic
  *       keep working). What a real server starts itself (DNS, NTP, updates through the director as its
  *       gateway) is routed by the kernel as by a director running IPVS.</li>
@@ -48,19 +49,19 @@ final class KernelGuard {
     }
 
     /** The nft script that replaces table {@code ip jlvs} with these sets. */
-    static String script(List<String> links, List<Service> services, List<Range> ranges, Set<IpAddress> masqServers) {
-        return script(links, services, ranges, masqServers.stream().map(a -> new Service(a, "tcp", 0)).toList());
+    static String script(List<Service> services, List<Range> ranges, Set<IpAddress> masqServers) {
+        return script(services, ranges, masqServers.stream().map(a -> new Service(a, "tcp", 0)).toList());
     }
 
     /**
      * The nft script that replaces table {@code ip jlvs} with these sets; {@code masqServers}: each MASQ
      * real server as (address, protocol of its service, its port), port 0 for every port.
      */
-    static String script(List<String> links, List<Service> services, List<Range> ranges, List<Service> masqServers) {
-        // only what arrives on the data plane's links: the director's own processes (through lo) and hosts
-        // behind its other interfaces reach the kernel, as with IPVS, which serves them too
-        String on = links.isEmpty() ? "" : "iifname { " + String.join(", ", links.stream()
-                .map(l -> '"' + l + '"').toList()) + " } ";
+    static String script(List<Service> services, List<Range> ranges, List<Service> masqServers) {
+        // not what the director's own processes send (it comes back in through lo): IPVS serves those too.
+        // Every other interface is matched, not only the data plane's: frames for a VLAN or macvlan device
+        // on a data-plane link (keepalived's use_vmac) reach the kernel through that device
+        String on = "iifname != \"lo\" ";
         StringBuilder sb = new StringBuilder();
         sb.append("table ip ").append(TABLE).append('\n');
         sb.append("delete table ip ").append(TABLE).append('\n');
@@ -83,7 +84,11 @@ final class KernelGuard {
         }
         List<String> masqPorts = masqServers.stream().filter(m -> m.port() != 0)
                 .map(m -> m.address() + " . " + m.protocol() + " . " + m.port()).distinct().sorted().toList();
-        List<String> masqWhole = masqServers.stream().filter(m -> m.port() == 0).map(m -> m.address().toString())
+        // a real server of a port-0 service answers from any port of its service's protocol; one of a fwmark
+        // service ("*") from any port of any
+        List<String> masqWhole = masqServers.stream().filter(m -> m.port() == 0)
+                .flatMap(m -> (m.protocol().equals("*") ? List.of("tcp", "udp", "sctp") : List.of(m.protocol()))
+                        .stream().map(p -> m.address() + " . " + p))
                 .distinct().sorted().toList();
         List<String> masqHosts = masqServers.stream().map(m -> m.address().toString()).distinct().sorted().toList();
         if (!masqPorts.isEmpty()) {
@@ -91,7 +96,7 @@ final class KernelGuard {
             sb.append(String.join(", ", masqPorts)).append(" }\n  }\n");
         }
         if (!masqWhole.isEmpty()) {
-            sb.append("  set masq {\n    type ipv4_addr\n    elements = { ");
+            sb.append("  set masq {\n    type ipv4_addr . inet_proto\n    elements = { ");
             sb.append(String.join(", ", masqWhole)).append(" }\n  }\n");
         }
         if (!masqHosts.isEmpty()) {
@@ -109,7 +114,7 @@ final class KernelGuard {
             sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
         }
         if (!masqWhole.isEmpty()) {
-            sb.append("    ").append(on).append("ip saddr @masq meta l4proto { tcp, udp, sctp } fib daddr type != local counter drop\n");
+            sb.append("    ").append(on).append("ip saddr . meta l4proto @masq fib daddr type != local counter drop\n");
         }
         if (!masqHosts.isEmpty()) {
             sb.append("    ").append(on).append("ip saddr @masqhosts icmp type { destination-unreachable, source-quench, time-exceeded, "

@@ -81,6 +81,11 @@ final class KernelNeighbours implements NeighbourTable {
         return UNKNOWN;
     }
 
+    @Override
+    public boolean unreachable(int ipv4) {
+        return view.index.hop(ipv4) == NextHopView.UNREACHABLE;
+    }
+
     /**
      * Notes a miss for the refresher: in the address's slot or one of the next three free ones (addresses
      * sharing a slot would otherwise take turns forever in the same order), else over the first. The slot

@@ -12,4 +12,12 @@ public interface NeighbourTable {
 
     /** The next hop's MAC (low 48 bits) for {@code ipv4}, or {@link #UNKNOWN}. */
     long nextHopMac(int ipv4);
+
+    /**
+     * True when {@code ipv4} is known to have no route through the data plane's links (waiting for it to
+     * resolve is pointless); false when it resolves or is still being looked up.
+     */
+    default boolean unreachable(int ipv4) {
+        return false;
+    }
 }

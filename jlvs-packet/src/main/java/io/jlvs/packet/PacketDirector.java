@@ -140,6 +140,9 @@ public final class PacketDirector implements AutoCloseable {
                 dataplane.offloadTo(xdp.flowOffload(), settings.offloadAfter());
             }
             dataplane.fwmarkClassifier(classifier);
+            // the guard drops the kernel's copy of a NAT real server's answers, the XDP program keeps them all
+            // (and every fragment of such a server) from the kernel: the worker routes what has no connection
+            dataplane.routeUnclaimed(settings.kernelGuard() || settings.afXdp(), settings.afXdp());
             thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
         }
 
@@ -386,7 +389,7 @@ public final class PacketDirector implements AutoCloseable {
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
-                    guard.install(KernelGuard.script(settings.interfaces(), List.of(), List.of(), Set.of()));
+                    guard.install(KernelGuard.script(List.of(), List.of(), Set.of()));
                 } catch (IOException e) {
                     throw new IllegalStateException("packet data plane cannot start: " + e.getMessage()
                             + " (is nftables installed? apt-get install nftables)");
@@ -499,7 +502,7 @@ public final class PacketDirector implements AutoCloseable {
                     masq.add(a);
                     boolean inet = e.getKey() instanceof InetServiceKey;
                     masqGuard.add(new KernelGuard.Service(a, inet ? ((InetServiceKey) e.getKey()).protocol()
-                            .lowerName() : "tcp", inet ? d.config().port() : 0));
+                            .lowerName() : "*", inet ? d.config().port() : 0));
                     if (inet) {
                         masqPorts.add(new XdpSteering.ServerPort(a, ((InetServiceKey) e.getKey()).protocol().number(),
                                 d.config().port()));
@@ -525,7 +528,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         List<KernelGuard.Range> ranges = settings.fwmarkRules().stream()
                 .map(r -> new KernelGuard.Range(r.from(), r.to())).distinct().toList();
-        String script = KernelGuard.script(settings.interfaces(), services, ranges, masqGuard);
+        String script = KernelGuard.script(services, ranges, masqGuard);
         if (guard != null) {
             try {
                 guard.install(script);

@@ -33,9 +33,10 @@ public final class ServiceTable {
     private final int vipMask;
     private final boolean zeroVip;
     /**
-     * What a MASQ real server sends from a service's port, (protocol, address, port), and (0, address, 0)
-     * for one whose replies come from any port (port-0 and fwmark services): the frames the kernel guard
-     * and the XDP program take from the kernel for the worker. 0 marks a free slot.
+     * What a MASQ real server sends from a service's port, (protocol, address, port); (protocol, address, 0)
+     * for one of a port-0 service (any port of that protocol), (0, address, 0) for one of a fwmark service
+     * (any port of any protocol): the frames the kernel guard and the XDP program take from the kernel for
+     * the worker. 0 marks a free slot.
      */
     private final long[] masqSources;
     private final int masqMask;
@@ -78,10 +79,10 @@ public final class ServiceTable {
                 }
                 int a = d.config().address().v4();
                 masq.add(key(HOST, a, 0));
-                if (e.getKey() instanceof InetServiceKey k && d.config().port() != 0) {
-                    masq.add(key(k.protocol().number(), a, d.config().port()));
+                if (e.getKey() instanceof InetServiceKey k) {
+                    masq.add(key(k.protocol().number(), a, d.config().port())); // port 0: every port of it
                 } else {
-                    masq.add(key(0, a, 0));
+                    masq.add(key(0, a, 0)); // fwmark: every port of every protocol
                 }
             }
         }
@@ -103,7 +104,8 @@ public final class ServiceTable {
      * worker, which must route it itself when it belongs to no connection.
      */
     public boolean fromMasqService(int protocol, int address, int port) {
-        return hasMasq(key(protocol, address, port)) || hasMasq(key(0, address, 0));
+        return hasMasq(key(protocol, address, port)) || hasMasq(key(protocol, address, 0))
+                || hasMasq(key(0, address, 0));
     }
 
     /** True when {@code address} is a MASQ real server: the guard and the XDP program take its ICMP errors. */

@@ -38,6 +38,8 @@ final class Director implements AutoCloseable {
     final IpvsEngine engine = new IpvsEngine();
     final MemoryPacketIo io = new MemoryPacketIo(OUR_MAC, MTU, 64, 9216);
     final Map<Integer, Long> neighbours = new HashMap<>();
+    /** Addresses with no route through the director's links. */
+    final java.util.Set<Integer> unreachable = new java.util.HashSet<>();
     final long[] clock = {1_000 * SECOND};
     final Dataplane dataplane;
 
@@ -53,8 +55,17 @@ final class Director implements AutoCloseable {
         neighbours.put(PacketBuilder.addr(CLIENT), CLIENT_MAC);
         neighbours.put(PacketBuilder.addr(RS1), RS1_MAC);
         neighbours.put(PacketBuilder.addr(RS2), RS2_MAC);
-        dataplane = new Dataplane(io, config, ip -> neighbours.getOrDefault(ip, NeighbourTable.UNKNOWN),
-                () -> clock[0]);
+        dataplane = new Dataplane(io, config, new NeighbourTable() {
+            @Override
+            public long nextHopMac(int ip) {
+                return neighbours.getOrDefault(ip, NeighbourTable.UNKNOWN);
+            }
+
+            @Override
+            public boolean unreachable(int ip) {
+                return unreachable.contains(ip);
+            }
+        }, () -> clock[0]);
         dataplane.attachTo(engine);
     }
 

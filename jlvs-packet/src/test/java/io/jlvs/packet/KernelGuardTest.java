@@ -15,7 +15,7 @@ class KernelGuardTest {
 
     @Test
     void dropsServicesWholeAddressesAndMasqRepliesNotForUs() {
-        String s = KernelGuard.script(List.of("eth0", "eth1"),
+        String s = KernelGuard.script(
                 List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80),
                         new KernelGuard.Service(a("10.0.0.101"), "udp", 0)),
                 List.of(new KernelGuard.Range(a("10.0.1.0"), a("10.0.1.255"))),
@@ -24,21 +24,23 @@ class KernelGuardTest {
                 .contains("elements = { 10.0.0.100 . tcp . 80 }")
                 .contains("elements = { 10.0.0.101, 10.0.1.0-10.0.1.255 }")
                 .contains("elements = { 10.1.0.11, 10.1.0.12 }")
-                .contains("iifname { \"eth0\", \"eth1\" } ip daddr . meta l4proto . th dport @services counter drop")
-                .contains("ip saddr @masq meta l4proto { tcp, udp, sctp } fib daddr type != local counter drop");
+                .contains("iifname != \"lo\" ip daddr . meta l4proto . th dport @services counter drop")
+                .contains("ip saddr . meta l4proto @masq fib daddr type != local counter drop");
     }
 
     @Test
     void masqRepliesAreMatchedByTheRealServersPortSoWhatTheyStartThemselvesIsRouted() {
-        String s = KernelGuard.script(List.of("eth0"), List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80)),
-                List.of(),
+        String s = KernelGuard.script(List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80)), List.of(),
                 List.of(new KernelGuard.Service(a("10.1.0.11"), "tcp", 8080),
                         new KernelGuard.Service(a("10.1.0.12"), "udp", 53),
-                        new KernelGuard.Service(a("10.1.0.13"), "tcp", 0)));
+                        new KernelGuard.Service(a("10.1.0.13"), "tcp", 0),
+                        new KernelGuard.Service(a("10.1.0.14"), "*", 0)));
         assertThat(s).contains("elements = { 10.1.0.11 . tcp . 8080, 10.1.0.12 . udp . 53 }")
                 .contains("ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop")
-                .contains("set masq {\n    type ipv4_addr\n    elements = { 10.1.0.13 }")
-                .contains("set masqhosts {\n    type ipv4_addr\n    elements = { 10.1.0.11, 10.1.0.12, 10.1.0.13 }")
+                .contains("set masq {\n    type ipv4_addr . inet_proto\n    elements = { 10.1.0.13 . tcp, "
+                        + "10.1.0.14 . sctp, 10.1.0.14 . tcp, 10.1.0.14 . udp }")
+                .contains("set masqhosts {\n    type ipv4_addr\n    elements = { 10.1.0.11, 10.1.0.12, 10.1.0.13, "
+                        + "10.1.0.14 }")
                 .contains("ip saddr @masqhosts icmp type { destination-unreachable, source-quench, time-exceeded, "
                         + "parameter-problem } fib daddr type != local counter drop")
                 .doesNotContain("ip saddr @masq fib");
@@ -46,7 +48,7 @@ class KernelGuardTest {
 
     @Test
     void anEmptyServiceSetLeavesAnEmptyChain() {
-        String s = KernelGuard.script(List.of("eth0"), List.of(), List.of(), Set.of());
+        String s = KernelGuard.script(List.of(), List.of(), Set.of());
         assertThat(s).doesNotContain("drop").doesNotContain("set ").contains("chain prerouting");
     }
 }

@@ -36,6 +36,7 @@ class RoutedTest {
     void aNatRealServersAnswerToAHostThatReachedItDirectlyIsRoutedUnchangedButForTheTtl() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
+            d.dataplane.routeUnclaimed(true, false);
             byte[] in = fromServer(8080, CLIENT);
             List<byte[]> out = d.send(in);
             assertThat(out).singleElement().satisfies(f -> {
@@ -62,10 +63,75 @@ class RoutedTest {
         }
     }
 
+    /**
+     * Only what a router forwards: unicast destinations, frames to our unicast MAC, and from the real server's
+     * own MAC (not a host elsewhere claiming its address); nothing when the kernel sees the frames (no guard,
+     * no XDP program); and a destination known to have no route through our links is dropped at once
+     * instead of waiting a second in the queue that new clients' first replies need.
+     */
+    @Test
+    void onlyWhatARouterWouldForwardIsRouted() throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
+            assertThat(d.send(fromServer(8080, CLIENT))).as("guard off: the kernel routes it").isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
+
+            d.dataplane.routeUnclaimed(true, false);
+            for (String to : List.of("255.255.255.255", "224.0.0.251", "127.0.0.1", "0.0.0.1", "240.0.0.1")) {
+                assertThat(d.send(fromServer(8080, to))).as(to).isEmpty();
+                assertThat(d.dataplane.lastDropReason()).as(to).isEqualTo(DropReason.NOT_ROUTED);
+            }
+            byte[] multicastMac = PacketBuilder.tcp(RS1, 8080, CLIENT, 5555).flags(0x10)
+                    .macs(RS1_MAC, 0x01_00_5e_00_00_fbL).build();
+            assertThat(d.send(multicastMac)).as("to a multicast MAC").isEmpty();
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NOT_ROUTED);
+            byte[] spoofed = PacketBuilder.tcp(RS1, 8080, "10.0.0.12", 5555).flags(0x10)
+                    .macs(CLIENT_MAC, OUR_MAC).build();
+            assertThat(d.send(spoofed)).as("the real server's address from the client's MAC").isEmpty();
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NOT_ROUTED);
+            assertThat(d.dataplane.routed()).isZero();
+
+            d.unreachable.add(PacketBuilder.addr(ELSEWHERE));
+            assertThat(d.send(fromServer(8080, ELSEWHERE))).isEmpty();
+            assertThat(d.verdict()).as("no route through our links: not queued").isEqualTo(Verdict.DROP);
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NO_NEIGHBOUR);
+        }
+    }
+
+    /**
+     * Fragments from a NAT real server: one of a connection's replies is dropped (not translated, never
+     * leaked untranslated); a first fragment from a service port outside any connection is routed; later
+     * fragments are the kernel's with AF_PACKET, routed with AF_XDP (which takes them all).
+     */
+    @Test
+    void fragmentsFromANatRealServer() throws Exception {
+        try (Director d = new Director()) {
+            InetServiceKey dns = Director.key(Protocol.UDP, VIP, 53);
+            d.service(Protocol.UDP, 53, "rr").server(dns, RS1, 5353, ForwardingMethod.MASQ, 1);
+            d.dataplane.routeUnclaimed(true, false);
+            assertThat(d.send(PacketBuilder.udp(CLIENT, 3333, VIP, 53).payload(10).macs(CLIENT_MAC, OUR_MAC)
+                    .build())).hasSize(1);
+            byte[] reply = PacketBuilder.udp(RS1, 5353, CLIENT, 3333).payload(100).fragment(true, 0)
+                    .macs(RS1_MAC, OUR_MAC).build();
+            assertThat(d.send(reply)).as("a connection's first fragment").isEmpty();
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAGMENT);
+            byte[] other = PacketBuilder.udp(RS1, 5353, CLIENT, 4444).payload(100).fragment(true, 0)
+                    .macs(RS1_MAC, OUR_MAC).build();
+            assertThat(d.send(other)).as("outside any connection: routed").hasSize(1);
+            byte[] later = PacketBuilder.udp(RS1, 5353, CLIENT, 4444).payload(100).fragment(false, 10)
+                    .macs(RS1_MAC, OUR_MAC).build();
+            assertThat(d.send(later)).as("a later fragment: the kernel's with AF_PACKET").isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
+            d.dataplane.routeUnclaimed(true, true);
+            assertThat(d.send(later)).as("with AF_XDP, routed").hasSize(1);
+        }
+    }
+
     @Test
     void anIcmpErrorFromANatRealServerAboutNoConnectionIsRoutedAndAnUnknownNextHopWaits() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
+            d.dataplane.routeUnclaimed(true, false);
             byte[] quoted = PacketBuilder.udp(CLIENT, 4000, RS1, 53).build();
             byte[] icmp = PacketBuilder.icmp(RS1, CLIENT, 3, 3, 0, java.util.Arrays.copyOfRange(quoted, 14, 14 + 28))
                     .macs(RS1_MAC, OUR_MAC).build();

@@ -78,10 +78,9 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     }
 
     /**
-     * With {@code on}, the proxy also listens on VIP:port of every TCP and UDP service whose real servers the
-     * packet data plane forwards (NAT, DR, TUN), for the clients the data plane never sees: the director's
-     * own processes (through lo) and hosts behind interfaces it does not serve. IPVS serves those through
-     * its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
+     * With {@code on}, the proxy also listens on VIP:port of every IPv4 TCP and UDP service whose real
+     * servers the packet data plane forwards (NAT, DR, TUN), for the clients the data plane never sees: the
+     * director's own processes (through lo). IPVS serves those through its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
      * (its own address, the real server's port), counted in the service's statistics. Remote clients never
      * reach these sockets: the data plane takes their frames first (the kernel guard drops the kernel's
      * copy, or the XDP program keeps it from the kernel).
@@ -175,7 +174,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             }
             boolean listening = listeners.containsKey(key);
             boolean fullnat = wanted(key, e.getValue(), listening);
-            boolean wanted = fullnat || (localClients && forwardedByPackets(e.getValue()));
+            // the packet data plane (and its guard) is IPv4: IPv6 services are not its to lend a listener
+            boolean wanted = fullnat || (localClients && key.address().isV4() && forwardedByPackets(e.getValue()));
             if (key.protocol() == Protocol.SCTP || key.port() == 0) {
                 if (fullnat && refused.add(key)) {
                     LOG.warn("FULLNAT cannot serve {}: {}", key, key.port() == 0

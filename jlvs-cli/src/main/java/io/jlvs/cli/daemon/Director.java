@@ -236,15 +236,18 @@ public final class Director implements IpvsControl, AutoCloseable {
      *
      * @param offloadAfter with AF_XDP, packets of a connection before the XDP fast path takes it; -1: never
      * @param workers      data-plane threads
+     * @param localClients the FULLNAT proxy listens on VIP:port of the data plane's TCP and UDP services for
+     *                     processes on this host, which the data plane never sees
      * @throws IllegalStateException with one line saying why it cannot start
      */
-    public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers) {
+    public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
+                                     boolean localClients) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
                 .withOffloadAfter(offloadAfter).withWorkers(workers);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // the director's own processes, which the data plane never sees, are served as IPVS serves them
-        proxy.serveLocalClients(true);
+        proxy.serveLocalClients(localClients);
         counters.addDropSource(p::drops);
         counters.addPacketSource(p::packets);
         if (offloadAfter >= 0) {
@@ -266,6 +269,8 @@ public final class Director implements IpvsControl, AutoCloseable {
         }
         sync.close();
         if (packet != null) {
+            // no local-client listener outlives the guard that keeps remote clients' frames from it
+            proxy.serveLocalClients(false);
             packet.close();
         }
         KeepalivedRuntime k = keepalived;

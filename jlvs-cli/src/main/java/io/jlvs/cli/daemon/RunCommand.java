@@ -102,6 +102,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "(statistics and timers still follow them, once a second); off: never (default: ${DEFAULT-VALUE}).")
     String xdpOffload;
 
+    @Option(names = "--no-local-clients", description = "Processes on this host do not reach the packet data "
+            + "plane's (-I) services: the FULLNAT proxy does not listen on VIP:port of its TCP and UDP services for "
+            + "them (it does by default, as IPVS serves local clients), and their connections get a RST.")
+    boolean noLocalClients;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -185,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (interfaces != null && !interfaces.isEmpty()) {
             try {
-                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers);
+                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients);
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());
