@@ -9,10 +9,20 @@ package io.jlvs.conn;
  *                                weight 0 is invalidated when looked up
  * @param connReuseMode           conn_reuse_mode bitmap: 0 off; bit 1 reschedule a new SYN (or SCTP INIT)
  *                                that hits a TIME_WAIT/CLOSE entry; bit 2 also FIN_WAIT of DR/TUN entries
+ * @param sloppyTcp               sloppy_tcp: any TCP segment but a RST opens a connection, not only a SYN
+ *                                (a director that took over without connection sync keeps serving the
+ *                                established connections it never saw open)
+ * @param sloppySctp              sloppy_sctp: any SCTP packet but an ABORT opens an association, not only INIT
  */
-public record ConnTableSettings(boolean expireNodestConn, boolean expireQuiescentTemplate, int connReuseMode) {
-    /** The kernel's defaults: 0, 0, 1. */
+public record ConnTableSettings(boolean expireNodestConn, boolean expireQuiescentTemplate, int connReuseMode,
+                                boolean sloppyTcp, boolean sloppySctp) {
+    /** The kernel's defaults: 0, 0, 1, 0, 0. */
     public static final ConnTableSettings DEFAULTS = new ConnTableSettings(false, false, 1);
+
+    /** Without the sloppy modes. */
+    public ConnTableSettings(boolean expireNodestConn, boolean expireQuiescentTemplate, int connReuseMode) {
+        this(expireNodestConn, expireQuiescentTemplate, connReuseMode, false, false);
+    }
 
     public ConnTableSettings {
         if (connReuseMode < 0 || connReuseMode > 3) {

@@ -1,6 +1,7 @@
 package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTable;
+import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.conn.InboundVerdict;
 import io.jlvs.conn.PersistenceKeys;
 import io.jlvs.conn.SctpState;
@@ -124,6 +125,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private volatile boolean routeUnclaimed;
     private volatile boolean routeFragments;
     private static final long MULTICAST_BIT = 1L << 40;
+    /** The SCTP ABORT chunk type. */
+    private static final int SCTP_ABORT = 6;
     private volatile int[] publishedOwn = new int[0];
     private int[] ownAddresses = new int[0];
     private long replied;
@@ -609,11 +612,25 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (svc == null) {
             return drop(DropReason.NO_SERVICE);
         }
-        if (proto == Ipv4Header.PROTO_TCP && (info & TcpState.FLAG_SYN) == 0
-                || proto == Ipv4Header.PROTO_SCTP && info != SctpState.CHUNK_INIT) {
+        if (!opensConnection()) {
             return drop(DropReason.NO_CONNECTION);
         }
         return schedule(s, off, l2, svc, mark);
+    }
+
+    /**
+     * Whether the current packet may open a connection: a TCP SYN, an SCTP INIT, any UDP datagram; with
+     * sloppy_tcp any TCP segment but a RST, with sloppy_sctp any SCTP packet but an ABORT (as IPVS).
+     */
+    private boolean opensConnection() {
+        ConnTableSettings cs = config.connSettings();
+        if (proto == Ipv4Header.PROTO_TCP) {
+            return cs.sloppyTcp() ? (info & TcpState.FLAG_RST) == 0 : (info & TcpState.FLAG_SYN) != 0;
+        }
+        if (proto == Ipv4Header.PROTO_SCTP) {
+            return cs.sloppySctp() ? info != SCTP_ABORT : info == SctpState.CHUNK_INIT;
+        }
+        return true;
     }
 
     private Verdict schedule(MemorySegment s, long off, int l2, ServiceRuntime svc, int mark) {

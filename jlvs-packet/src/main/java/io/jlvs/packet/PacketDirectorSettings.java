@@ -96,6 +96,12 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
     }
 
+    /** The IPVS sysctls of the connection table (expire_nodest_conn, conn_reuse_mode, sloppy_tcp, ...). */
+    public PacketDirectorSettings withConnSettings(ConnTableSettings settings) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, settings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+    }
+
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);

@@ -18,6 +18,7 @@ import io.jlvs.engine.keepalived.KeepalivedEvents;
 import io.jlvs.engine.keepalived.KeepalivedRuntime;
 import io.jlvs.engine.keepalived.ReloadResult;
 import io.jlvs.cli.vrrp.VrrpService;
+import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.packet.PacketDirector;
 import io.jlvs.packet.PacketDirectorSettings;
 import io.jlvs.packet.sync.SyncDaemons;
@@ -238,12 +239,13 @@ public final class Director implements IpvsControl, AutoCloseable {
      * @param workers      data-plane threads
      * @param localClients the FULLNAT proxy listens on VIP:port of the data plane's TCP and UDP services for
      *                     processes on this host, which the data plane never sees
+     * @param connSettings the IPVS sysctls of the connection table (expire_nodest_conn, sloppy_tcp, ...)
      * @throws IllegalStateException with one line saying why it cannot start
      */
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
-                                     boolean localClients) {
+                                     boolean localClients, ConnTableSettings connSettings) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
-                .withOffloadAfter(offloadAfter).withWorkers(workers);
+                .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // the director's own processes, which the data plane never sees, are served as IPVS serves them

@@ -102,6 +102,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "(statistics and timers still follow them, once a second); off: never (default: ${DEFAULT-VALUE}).")
     String xdpOffload;
 
+    @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
+            description = "An IPVS sysctl for the packet data plane (-I), after those in /usr/lib/sysctl.d, "
+                    + "/run/sysctl.d, /etc/sysctl.d and /etc/sysctl.conf: net.ipv4.vs.expire_nodest_conn, "
+                    + "expire_quiescent_template, conn_reuse_mode, sloppy_tcp or sloppy_sctp (repeatable).")
+    List<String> sysctls;
+
     @Option(names = "--no-local-clients", description = "Processes on this host do not reach the packet data "
             + "plane's (-I) services: the FULLNAT proxy does not listen on VIP:port of its TCP and UDP services for "
             + "them (it does by default, as IPVS serves local clients), and their connections get a RST.")
@@ -173,6 +179,16 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        VsSysctls vs = VsSysctls.fromSystemFiles();
+        try {
+            for (String a : sysctls != null ? sysctls : List.<String>of()) {
+                vs.set(a);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("jlvs: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
@@ -190,7 +206,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (interfaces != null && !interfaces.isEmpty()) {
             try {
-                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients);
+                org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
+                vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
+                vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
+                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
+                        vs.connSettings());
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());

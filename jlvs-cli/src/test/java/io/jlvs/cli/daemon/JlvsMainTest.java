@@ -74,6 +74,19 @@ class JlvsMainTest {
     }
 
     @Test
+    void anIpvsSysctlJlvsDoesNotApplyOrABadValueIsAUsageErrorAndLeavesNothing() {
+        assertThat(jlvs("run", "--sysctl", "net.ipv4.vs.conn_reuse_mode=7", "--no-admin",
+                "--socket", dir.resolve("s.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --sysctl net.ipv4.vs.conn_reuse_mode: conn_reuse_mode takes 0 "
+                + "to 3, not 7\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "--sysctl", "net.ipv4.vs.secure_tcp=1", "--no-admin",
+                "--socket", dir.resolve("s.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("jlvs: --sysctl net.ipv4.vs.secure_tcp: jlvs applies only ");
+        assertThat(dir.resolve("s.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);

@@ -1,0 +1,92 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.cli.JlvsMain;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.engine.control.ControlClient;
+import io.jlvs.testkit.Lab;
+import io.jlvs.testkit.NetnsLab;
+import io.jlvs.testkit.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lab tier, end to end: `jlvs run --sysctl net.ipv4.vs.sloppy_tcp=1` (a director taking over without
+ * connection sync). A client's mid-stream ACK, with no SYN seen, opens an ESTABLISHED connection to a real
+ * server; without the setting the data plane drops it (SloppyTest). The setting in force is logged.
+ */
+class SysctlDaemonLabTest {
+    private static final String CLIENT = "192.0.2.56";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sloppyTcpFromTheCommandLineOpensAConnectionOnAMidStreamAck() throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        String python = Lab.requireCommand("python3", "python3");
+        String net = "10.218." + (ProcessHandle.current().pid() % 250) + ".";
+        String vip = net + "100";
+        Path socket = dir.resolve("jlvs.sock");
+        Path log = dir.resolve("daemon.log");
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("sy");
+            String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
+            String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
+                    .output().strip().replaceAll("@.*", "");
+            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
+                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            lab.start(ns, List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
+                    "run", "--interface", nsIf, "--sysctl", "net.ipv4.vs.sloppy_tcp=1",
+                    "--socket", socket.toString(), "--no-admin"), log);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> {
+                        try (ControlClient c = ControlClient.connect(socket)) {
+                            return c.ping() > 0;
+                        }
+                    });
+            assertThat(Files.readString(log)).contains("IPVS setting net.ipv4.vs.sloppy_tcp = 1 (from --sysctl)");
+            InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
+            try (ControlClient c = ControlClient.connect(socket)) {
+                c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));
+                c.execute(new IpvsCommand.AddServer(web,
+                        RealServer.of(IpAddress.parse(net + "1"), 8080, ForwardingMethod.MASQ, 1)));
+            }
+            Shell.run(List.of(python, "-c", """
+                    import socket, sys
+                    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                    s.bind((sys.argv[1], 0))
+                    s.send(bytes.fromhex(sys.argv[2]))
+                    """, hostIf, HexFormat.of().formatHex(
+                    SyncMasterDaemonLabTest.frame(nsMac, CLIENT, 45679, vip, 80, 0x10))), 30).orThrow("send");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                try (ControlClient c = ControlClient.connect(socket)) {
+                    List<ConnectionView> conns = c.connections();
+                    assertThat(conns).as("connections after one ACK").anySatisfy(v -> {
+                        assertThat(v.client()).isEqualTo(IpAddress.parse(CLIENT));
+                        assertThat(v.clientPort()).isEqualTo(45679);
+                        assertThat(v.state()).isEqualTo("ESTABLISHED");
+                    });
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jlvs.conn.ConnTableSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The IPVS sysctls an SRE already keeps in sysctl.d reach the packet data plane: read in systemd-sysctl's
+ * order (file names across the directories, /etc replacing /usr/lib, /etc/sysctl.conf last; later wins),
+ * then {@code --sysctl}. Bad values in files are reported and the default kept; keys jlvs does not apply are
+ * reported; nothing else in the files matters.
+ */
+class VsSysctlsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFilesAreReadInSystemdOrderAndTheLaterAssignmentWins() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("usr/lib/sysctl.d"));
+        Path etc = Files.createDirectories(dir.resolve("etc/sysctl.d"));
+        Files.writeString(lib.resolve("50-lvs.conf"), "net.ipv4.vs.sloppy_tcp = 1\nnet.ipv4.vs.conn_reuse_mode=0\n");
+        Files.writeString(lib.resolve("60-other.conf"), "net.ipv4.vs.expire_quiescent_template = 1\n");
+        // the same name in /etc replaces the /usr/lib file as a whole
+        Files.writeString(etc.resolve("60-other.conf"), "# local\nnet.ipv4.ip_forward = 1\n");
+        Files.writeString(etc.resolve("90-lvs.conf"), """
+                ; comment
+                net/ipv4/vs/expire_nodest_conn=1
+                -net.ipv4.vs.conn_reuse_mode = 2
+                net.ipv4.vs.sloppy_sctp = yes
+                net.ipv4.vs.secure_tcp = 3
+                """);
+        Path conf = dir.resolve("etc/sysctl.conf");
+        Files.writeString(conf, "net.ipv4.vs.sloppy_tcp = 0\n");
+
+        VsSysctls s = VsSysctls.fromFiles(List.of(lib, dir.resolve("run/sysctl.d"), etc), conf);
+        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(true, false, 2, false, false));
+        assertThat(s.appliedLines()).contains("net.ipv4.vs.expire_nodest_conn = 1 (from " + etc.resolve("90-lvs.conf")
+                + ":2)", "net.ipv4.vs.sloppy_tcp = 0 (from " + conf + ":1)");
+        assertThat(s.problems()).containsExactly(
+                etc.resolve("90-lvs.conf") + ":4: 'yes' is not an integer; the default is kept",
+                etc.resolve("90-lvs.conf") + ":5: net.ipv4.vs.secure_tcp is not applied: the packet data plane has no "
+                        + "such setting");
+
+        s.set("net.ipv4.vs.sloppy_tcp=1");
+        s.set("expire_nodest_conn=0");
+        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(false, false, 2, true, false));
+        assertThatThrownBy(() -> s.set("sloppy_tcp")).hasMessageStartingWith("--sysctl takes KEY=VALUE");
+    }
+
+    @Test
+    void withoutFilesTheKernelsDefaultsApply() {
+        VsSysctls s = VsSysctls.fromFiles(List.of(dir.resolve("none")), dir.resolve("sysctl.conf"));
+        assertThat(s.connSettings()).isEqualTo(ConnTableSettings.DEFAULTS);
+        assertThat(s.problems()).isEmpty();
+        assertThat(s.appliedLines()).isEmpty();
+    }
+}
