@@ -3,7 +3,6 @@ package io.jlvs.cli.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jlvs.cli.JlvsMain;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
@@ -56,19 +55,8 @@ class LocalClientsDaemonLabTest {
             lab.exec(server, "ip", "route", "add", "default", "via", net + "1").orThrow("route");
             lab.start(server, List.of(python, "-m", "http.server", "8080", "--bind", rs, "--directory",
                     www.toString()), dir.resolve("rs.log"));
-            lab.start(director, List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
-                    "run", "--interface", link[0], "--packet-io", packetIo,
-                    "--socket", socket.toString(), "--no-admin"),
-                    dir.resolve("daemon.log"));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> {
-                        try (ControlClient c = ControlClient.connect(socket)) {
-                            return c.ping() > 0;
-                        }
-                    });
+            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), "--interface", link[0],
+                    "--packet-io", packetIo);
             InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
             try (ControlClient c = ControlClient.connect(socket)) {
                 c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));

@@ -3,7 +3,6 @@ package io.jlvs.cli.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jlvs.cli.JlvsMain;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
@@ -24,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,20 +48,8 @@ class SyncBackupDaemonLabTest {
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("bk");
             String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
-            String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
-                    .output().strip().replaceAll("@.*", "");
-            lab.start(ns, List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
-                    "run", "--interface", nsIf, "--socket", socket.toString(), "--no-admin"),
-                    dir.resolve("daemon.log"));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> {
-                        try (ControlClient c = ControlClient.connect(socket)) {
-                            return c.ping() > 0;
-                        }
-                    });
+            String nsIf = NamespaceDaemon.link(lab, ns);
+            NamespaceDaemon.start(lab, ns, socket, dir.resolve("daemon.log"), "--interface", nsIf);
             InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
             try (ControlClient c = ControlClient.connect(socket)) {
                 c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));

@@ -3,7 +3,6 @@ package io.jlvs.cli.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jlvs.cli.JlvsMain;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
@@ -96,24 +95,12 @@ class SyncMasterDaemonLabTest {
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("ms");
             String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
-            String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
-                    .output().strip().replaceAll("@.*", "");
+            String nsIf = NamespaceDaemon.link(lab, ns);
             byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
                     lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
-            lab.start(ns, List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
-                    "run", "--interface", nsIf, "--packet-io", packetIo.split(" ")[0],
-                    "--xdp-offload", packetIo.contains("--xdp-offload") ? packetIo.split(" ")[2] : "off",
-                    "--socket", socket.toString(), "--no-admin"),
-                    dir.resolve("daemon.log"));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> {
-                        try (ControlClient c = ControlClient.connect(socket)) {
-                            return c.ping() > 0;
-                        }
-                    });
+            NamespaceDaemon.start(lab, ns, socket, dir.resolve("daemon.log"), "--interface", nsIf, "--packet-io",
+                    packetIo.split(" ")[0], "--xdp-offload",
+                    packetIo.contains("--xdp-offload") ? packetIo.split(" ")[2] : "off");
 
             // with af_xdp the daemon's interface carries the steering program, with af_packet none
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

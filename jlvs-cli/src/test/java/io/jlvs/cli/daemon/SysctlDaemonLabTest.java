@@ -3,7 +3,6 @@ package io.jlvs.cli.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jlvs.cli.JlvsMain;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
@@ -47,22 +46,10 @@ class SysctlDaemonLabTest {
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("sy");
             String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
-            String nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
-                    .output().strip().replaceAll("@.*", "");
+            String nsIf = NamespaceDaemon.link(lab, ns);
             byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
                     lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
-            lab.start(ns, List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
-                    "run", "--interface", nsIf, "--sysctl", "net.ipv4.vs.sloppy_tcp=1",
-                    "--socket", socket.toString(), "--no-admin"), log);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> {
-                        try (ControlClient c = ControlClient.connect(socket)) {
-                            return c.ping() > 0;
-                        }
-                    });
+            NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--sysctl", "net.ipv4.vs.sloppy_tcp=1");
             assertThat(Files.readString(log)).contains("IPVS setting net.ipv4.vs.sloppy_tcp = 1 (from --sysctl)");
             InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
             try (ControlClient c = ControlClient.connect(socket)) {

@@ -1,0 +1,43 @@
+package io.jlvs.cli.daemon;
+
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.cli.JlvsMain;
+import io.jlvs.engine.control.ControlClient;
+import io.jlvs.testkit.NetnsLab;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** `jlvs run` in one of a lab's namespaces, for the daemon lab tests: started, then awaited on its socket. */
+final class NamespaceDaemon {
+    private NamespaceDaemon() {
+    }
+
+    /**
+     * Starts {@code jlvs run ARGS --socket SOCKET --no-admin} in {@code ns} (killed with the lab), logging to
+     * {@code log}, and waits up to a minute until its control socket answers.
+     */
+    static void start(NetnsLab lab, String ns, Path socket, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(), "run"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--socket", socket.toString(), "--no-admin"));
+        lab.start(ns, cmd, log);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    try (ControlClient c = ControlClient.connect(socket)) {
+                        return c.ping() > 0;
+                    }
+                });
+    }
+
+    /** The name of the one link of {@code ns} besides lo. */
+    static String link(NetnsLab lab, String ns) throws IOException {
+        return lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
+                .output().strip().replaceAll("@.*", "");
+    }
+}
