@@ -128,6 +128,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     /** The SCTP ABORT chunk type. */
     private static final int SCTP_ABORT = 6;
     private volatile int[] publishedOwn = new int[0];
+    /** IPVS sysctls changed while running, taken by the worker at its next poll; null: the config's. */
+    private volatile ConnTableSettings publishedSettings;
     private int[] ownAddresses = new int[0];
     private long replied;
     private long passed;
@@ -293,6 +295,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         marks = publishedMarks;
         ownAddresses = publishedOwn;
+        ConnTableSettings cs = publishedSettings;
+        if (cs != null && cs != table.settings()) {
+            table.settings(cs);
+        }
         sync = publishedSync;
         if (changed && offloaded != null) {
             // a removed real server's connections: expire_nodest_conn (or the drop without it) is the
@@ -623,7 +629,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * sloppy_tcp any TCP segment but a RST, with sloppy_sctp any SCTP packet but an ABORT (as IPVS).
      */
     private boolean opensConnection() {
-        ConnTableSettings cs = config.connSettings();
+        ConnTableSettings cs = table.settings();
         if (proto == Ipv4Header.PROTO_TCP) {
             return cs.sloppyTcp() ? (info & TcpState.FLAG_RST) == 0 : (info & TcpState.FLAG_SYN) != 0;
         }
@@ -933,6 +939,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int[] sorted = addresses.clone();
         java.util.Arrays.sort(sorted);
         publishedOwn = sorted;
+    }
+
+    /** Any thread: new IPVS sysctls (expire_nodest_conn, sloppy_tcp, ...), taken at the worker's next poll. */
+    public void connSettings(ConnTableSettings s) {
+        publishedSettings = s;
     }
 
     /** Frames from MASQ real servers that belonged to no connection, routed by the worker. */

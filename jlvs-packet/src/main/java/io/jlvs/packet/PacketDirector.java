@@ -1,5 +1,6 @@
 package io.jlvs.packet;
 
+import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
@@ -67,6 +68,8 @@ public final class PacketDirector implements AutoCloseable {
      * checks, an operator's curl) and go to the kernel, not the worker.
      */
     private volatile Set<IpAddress> ownAddresses;
+    /** The IPVS sysctls in force (guarded by this). */
+    private ConnTableSettings connSettings;
     private final KernelNeighbours neighbours;
     private final KernelGuard guard;
     private final List<Worker> workers = new ArrayList<>();
@@ -328,6 +331,7 @@ public final class PacketDirector implements AutoCloseable {
             throw new IllegalStateException("packet data plane cannot start: the XDP fast path needs AF_XDP I/O");
         }
         this.classifier = new FwmarkClassifier(settings.fwmarkRules());
+        this.connSettings = settings.connSettings();
         if (settings.workers() > 1 && !settings.fwmarkRules().isEmpty()) {
             // the fanout program finds a connection's client by its virtual address; fwmark services have ranges
             throw new IllegalStateException("packet data plane cannot start: more than one worker needs no fwmark "
@@ -690,6 +694,22 @@ public final class PacketDirector implements AutoCloseable {
         return "interface " + name + " has MTU " + mtu + ": AF_XDP I/O takes frames of at most "
                 + XskSocket.FRAME_SIZE + " bytes (MTU " + XdpLinkGroupIo.MAX_MTU + "), so larger frames on it are "
                 + "dropped; lower the MTU or restart jlvs with --packet-io af_packet";
+    }
+
+    /**
+     * New IPVS sysctls (expire_nodest_conn, conn_reuse_mode, sloppy_tcp, ...) for every worker, taken at its
+     * next poll; false when they are the ones in force.
+     */
+    public synchronized boolean connSettings(ConnTableSettings s) {
+        if (s.equals(connSettings)) {
+            return false;
+        }
+        connSettings = s;
+        for (Worker w : workers) {
+            w.dataplane.connSettings(s);
+        }
+        LOG.log(System.Logger.Level.INFO, "IPVS settings now " + s);
+        return true;
     }
 
     // ---------------------------------------------------------------- counters

@@ -56,6 +56,21 @@ class SloppyTest {
         }
     }
 
+    /** Settings changed while running (SIGHUP after editing sysctl.d) apply from the worker's next poll. */
+    @Test
+    void sloppyTcpTurnedOnWhileRunningAppliesToTheNextSegment() throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.TCP, 80, "rr").server(Director.key(Protocol.TCP, VIP, 80), RS1, 8080,
+                    ForwardingMethod.MASQ, 1);
+            assertThat(d.send(segment(ACK))).isEmpty();
+            d.dataplane.connSettings(new ConnTableSettings(false, false, 1, true, false));
+            assertThat(d.send(segment(ACK))).as("after the change").hasSize(1);
+            d.dataplane.connSettings(ConnTableSettings.DEFAULTS);
+            assertThat(d.send(PacketBuilder.tcp(CLIENT, 40002, VIP, 80).flags(ACK).macs(CLIENT_MAC, OUR_MAC).build()))
+                    .as("and back").isEmpty();
+        }
+    }
+
     @Test
     void withSloppySctpAnyChunkButAbortOpensAnAssociation() throws Exception {
         try (Director d = new Director(new ConnTableSettings(false, false, 1, false, true))) {

@@ -259,6 +259,20 @@ public final class Director implements IpvsControl, AutoCloseable {
         counters.addConnectionCapacity(() -> capacity);
     }
 
+    /** True while the packet data plane runs. */
+    public boolean packetDataPlaneRuns() {
+        return packet != null;
+    }
+
+    /**
+     * New IPVS sysctls for the running packet data plane (SIGHUP); false when they are the ones in force (or no
+     * packet data plane runs).
+     */
+    public boolean packetConnSettings(ConnTableSettings settings) {
+        PacketDirector p = packet;
+        return p != null && p.connSettings(settings);
+    }
+
     /** Stops the data planes; established FULLNAT connections are closed. */
     @Override
     public void close() {

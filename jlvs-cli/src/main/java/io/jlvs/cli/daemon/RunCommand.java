@@ -179,11 +179,9 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        VsSysctls vs = VsSysctls.fromSystemFiles();
+        VsSysctls vs;
         try {
-            for (String a : sysctls != null ? sysctls : List.<String>of()) {
-                vs.set(a);
-            }
+            vs = readSysctls();
         } catch (IllegalArgumentException e) {
             err.println("jlvs: " + e.getMessage());
             err.flush();
@@ -222,7 +220,7 @@ public final class RunCommand implements Callable<Integer> {
             LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding carry no "
                     + "traffic without the packet data plane: run with -I IFNAME (FULLNAT needs nothing)");
         }
-        installReloadSignal(director);
+        installReloadSignal(director, this::readSysctls);
         new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
                 () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();
@@ -252,6 +250,15 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The sysctl files' IPVS settings, then --sysctl's; throws IllegalArgumentException for a bad --sysctl. */
+    private VsSysctls readSysctls() {
+        VsSysctls vs = VsSysctls.fromSystemFiles();
+        for (String a : sysctls != null ? sysctls : List.<String>of()) {
+            vs.set(a);
+        }
+        return vs;
+    }
+
     private static boolean hasPacketForwardedServers(Director director) {
         return director.table().services().stream().flatMap(v -> v.realServers().stream())
                 .anyMatch(r -> r.server().method() != io.jlvs.core.ForwardingMethod.FULLNAT);
@@ -263,12 +270,26 @@ public final class RunCommand implements Callable<Integer> {
      * one way to catch HUP without native code. Without a file the signal is logged and ignored (the JVM's
      * default for HUP would stop the daemon).
      */
-    private static void installReloadSignal(Director director) {
+    private static void installReloadSignal(Director director, java.util.function.Supplier<VsSysctls> sysctls) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                if (director.packetDataPlaneRuns()) {
+                    // the IPVS sysctls of the sysctl files again (as an SRE edits /etc/sysctl.d and runs sysctl)
+                    org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
+                    try {
+                        VsSysctls vs = sysctls.get();
+                        vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
+                        if (director.packetConnSettings(vs.connSettings())) {
+                            vs.appliedLines().forEach(line -> log.info("SIGHUP: IPVS setting {}", line));
+                        }
+                    } catch (RuntimeException e) {
+                        // the keepalived.conf reload below goes on
+                        log.error("SIGHUP: IPVS settings not re-read: {}", e.toString());
+                    }
+                }
                 if (director.keepalived() != null) {
                     director.reloadKeepalived();
-                } else {
+                } else if (!director.packetDataPlaneRuns()) {
                     LoggerFactory.getLogger(RunCommand.class).warn("SIGHUP: no keepalived.conf (run -f FILE); "
                             + "nothing to reload");
                 }

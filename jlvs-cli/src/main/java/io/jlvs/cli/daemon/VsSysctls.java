@@ -15,9 +15,11 @@ import java.util.TreeMap;
 /**
  * The IPVS sysctls ({@code net.ipv4.vs.*}) of the packet data plane. An SRE sets them with {@code sysctl}
  * and keeps them in {@code /etc/sysctl.d}; without the IPVS module the kernel has no such keys, so jlvs reads
- * them from the same files, in systemd-sysctl's order ({@code *.conf} of {@code /usr/lib/sysctl.d},
- * {@code /run/sysctl.d} and {@code /etc/sysctl.d} by file name, a name in a later directory replacing the
- * same name in an earlier one, then {@code /etc/sysctl.conf}; a later assignment wins), and then from
+ * them from the same files, in systemd-sysctl's order ({@code *.conf} of {@code /lib}, {@code /usr/lib},
+ * {@code /usr/local/lib}, {@code /run} and {@code /etc/sysctl.d} by file name, a name in a later directory
+ * replacing the same name in an earlier one, then {@code /etc/sysctl.conf} unless one of those is it; a
+ * later assignment wins; key globs such as {@code net.ipv4.vs.sloppy_*}; values read as the kernel reads
+ * them), and then from
  * {@code jlvs run --sysctl KEY=VALUE}. Applied: expire_nodest_conn, expire_quiescent_template,
  * conn_reuse_mode, sloppy_tcp, sloppy_sctp. Other {@code net.ipv4.vs} keys are reported as not applied.
  * A bad value in a file is reported and the default kept (as {@code sysctl -p} goes on past a bad line); a
@@ -25,8 +27,11 @@ import java.util.TreeMap;
  */
 final class VsSysctls {
     static final String PREFIX = "net.ipv4.vs.";
-    static final List<Path> DIRECTORIES = List.of(Path.of("/usr/lib/sysctl.d"), Path.of("/run/sysctl.d"),
-            Path.of("/etc/sysctl.d"));
+    /** From the least to the most important: a file name in a later one replaces it in an earlier one. */
+    static final List<Path> DIRECTORIES = List.of(Path.of("/lib/sysctl.d"), Path.of("/usr/lib/sysctl.d"),
+            Path.of("/usr/local/lib/sysctl.d"), Path.of("/run/sysctl.d"), Path.of("/etc/sysctl.d"));
+    private static final List<String> APPLIED = List.of("expire_nodest_conn", "expire_quiescent_template",
+            "conn_reuse_mode", "sloppy_tcp", "sloppy_sctp");
     static final Path SYSCTL_CONF = Path.of("/etc/sysctl.conf");
 
     /** One assignment: the key without {@link #PREFIX}, its value, and where it was made. */
@@ -36,9 +41,18 @@ final class VsSysctls {
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
-    /** The assignments of the system's sysctl files. */
+    /**
+     * The assignments of the system's sysctl files, under {@code $JLVS_SYSCTL_ROOT} when set (a container
+     * that mounts the host's /etc elsewhere; tests).
+     */
     static VsSysctls fromSystemFiles() {
-        return fromFiles(DIRECTORIES, SYSCTL_CONF);
+        String root = System.getenv("JLVS_SYSCTL_ROOT");
+        if (root == null || root.isEmpty()) {
+            return fromFiles(DIRECTORIES, SYSCTL_CONF);
+        }
+        Path r = Path.of(root);
+        return fromFiles(DIRECTORIES.stream().map(d -> r.resolve(d.toString().substring(1))).toList(),
+                r.resolve(SYSCTL_CONF.toString().substring(1)));
     }
 
     static VsSysctls fromFiles(List<Path> directories, Path sysctlConf) {
@@ -57,7 +71,8 @@ final class VsSysctls {
             }
         }
         List<Path> order = new ArrayList<>(byName.values());
-        if (Files.isRegularFile(sysctlConf)) {
+        // Debian links /etc/sysctl.d/99-sysctl.conf to it: read once, in that place
+        if (Files.isRegularFile(sysctlConf) && order.stream().noneMatch(f -> sameFile(f, sysctlConf))) {
             order.add(sysctlConf);
         }
         for (Path f : order) {
@@ -66,10 +81,19 @@ final class VsSysctls {
         return s;
     }
 
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void read(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // bytes, not UTF-8: a Latin-1 comment must not cost the file's settings
+            lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             problems.add(file + ": " + e.getMessage());
             return;
@@ -83,19 +107,27 @@ final class VsSysctls {
                 line = line.substring(1).strip(); // "ignore errors" marker of sysctl.d
             }
             int eq = line.indexOf('=');
+            String origin = file + ":" + (i + 1);
             if (eq < 0) {
+                if (line.replace('/', '.').startsWith(PREFIX)) {
+                    problems.add(origin + ": '" + line + "' has no '='; ignored");
+                }
                 continue;
             }
             String key = line.substring(0, eq).strip().replace('/', '.');
-            if (key.startsWith(PREFIX)) {
-                String origin = file + ":" + (i + 1);
-                String value = line.substring(eq + 1).strip();
-                String why = check(key.substring(PREFIX.length()), value);
+            if (!key.startsWith(PREFIX)) {
+                continue;
+            }
+            String value = line.substring(eq + 1).strip();
+            String name = key.substring(PREFIX.length());
+            List<String> keys = name.contains("*") || name.contains("?")
+                    ? APPLIED.stream().filter(k -> k.matches(glob(name))).toList() : List.of(name);
+            for (String k : keys) {
+                String why = check(k, value);
                 if (why != null) {
-                    problems.add(origin + ": " + why + "; the default is kept");
+                    problems.add(origin + ": " + PREFIX + k + ": " + why + "; the default is kept");
                 } else {
-                    assignments.put(key.substring(PREFIX.length()), new Assignment(key.substring(PREFIX.length()),
-                            value, origin));
+                    assignments.put(k, new Assignment(k, value, origin));
                 }
             }
         }
@@ -126,11 +158,16 @@ final class VsSysctls {
     }
 
     private static boolean applied(String key) {
-        return switch (key) {
-            case "expire_nodest_conn", "expire_quiescent_template", "conn_reuse_mode", "sloppy_tcp", "sloppy_sctp" ->
-                    true;
-            default -> false;
-        };
+        return APPLIED.contains(key);
+    }
+
+    /** A sysctl key glob ({@code *}, {@code ?}) as a regular expression. */
+    private static String glob(String pattern) {
+        StringBuilder re = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return re.toString();
     }
 
     /** Why {@code value} is not one for {@code key}, or null (keys jlvs does not apply take any value). */
@@ -138,31 +175,60 @@ final class VsSysctls {
         if (!applied(key)) {
             return null;
         }
-        int n;
+        return integer(value) == null ? "'" + value + "' is not an integer" : null;
+    }
+
+    /**
+     * The integer the kernel's proc_dointvec reads from {@code value}: leading blanks, an optional minus, then
+     * decimal, or hex after 0x (octal after a leading 0); what follows a blank is not read. Null when there is
+     * no number.
+     */
+    static Long integer(String value) {
+        String v = value.strip();
+        int end = 0;
+        while (end < v.length() && !Character.isWhitespace(v.charAt(end))) {
+            end++;
+        }
+        v = v.substring(0, end);
+        boolean negative = v.startsWith("-");
+        String digits = negative ? v.substring(1) : v;
+        int radix = 10;
+        if (digits.startsWith("0x") || digits.startsWith("0X")) {
+            radix = 16;
+            digits = digits.substring(2);
+        } else if (digits.length() > 1 && digits.startsWith("0")) {
+            radix = 8;
+            digits = digits.substring(1);
+        }
+        if (digits.isEmpty() || digits.startsWith("+") || digits.startsWith("-")) {
+            return null;
+        }
         try {
-            n = Integer.parseInt(value);
+            long n = Long.parseLong(digits, radix);
+            return negative ? -n : n;
         } catch (NumberFormatException e) {
-            return "'" + value + "' is not an integer";
+            return null;
         }
-        if (key.equals("conn_reuse_mode") && (n < 0 || n > 3)) {
-            return "conn_reuse_mode takes 0 to 3, not " + n;
-        }
-        return null;
     }
 
     /** The connection table settings: the kernel's defaults, with what was assigned. */
     ConnTableSettings connSettings() {
         ConnTableSettings d = ConnTableSettings.DEFAULTS;
+        int reuse = d.connReuseMode();
+        Assignment r = assignments.get("conn_reuse_mode");
+        if (r != null) {
+            // as IPVS reads it: any non-zero value is on, bit 2 adds FIN_WAIT of DR/TUN entries
+            long n = integer(r.value());
+            reuse = n == 0 ? 0 : (n & 2) != 0 ? 3 : 1;
+        }
         return new ConnTableSettings(flag("expire_nodest_conn", d.expireNodestConn()),
-                flag("expire_quiescent_template", d.expireQuiescentTemplate()),
-                assignments.containsKey("conn_reuse_mode")
-                        ? Integer.parseInt(assignments.get("conn_reuse_mode").value()) : d.connReuseMode(),
+                flag("expire_quiescent_template", d.expireQuiescentTemplate()), reuse,
                 flag("sloppy_tcp", d.sloppyTcp()), flag("sloppy_sctp", d.sloppySctp()));
     }
 
     private boolean flag(String key, boolean otherwise) {
         Assignment a = assignments.get(key);
-        return a == null ? otherwise : Integer.parseInt(a.value()) != 0;
+        return a == null ? otherwise : integer(a.value()) != 0;
     }
 
     /** One line per assignment applied ({@code net.ipv4.vs.sloppy_tcp = 1 (from /etc/sysctl.d/lvs.conf:3)}). */

@@ -20,19 +20,32 @@ final class NamespaceDaemon {
      * Starts {@code jlvs run ARGS --socket SOCKET --no-admin} in {@code ns} (killed with the lab), logging to
      * {@code log}, and waits up to a minute until its control socket answers.
      */
-    static void start(NetnsLab lab, String ns, Path socket, Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    static Process start(NetnsLab lab, String ns, Path socket, Path log, String... args) throws IOException {
+        return start(lab, ns, socket, log, List.of(), args);
+    }
+
+    /** As above, with {@code env} ({@code NAME=VALUE}) in the daemon's environment. */
+    static Process start(NetnsLab lab, String ns, Path socket, Path log, List<String> env, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        if (env.stream().noneMatch(e -> e.startsWith("JLVS_SYSCTL_ROOT="))) {
+            // not the host's sysctl files: a test host that is itself a director must not change the test
+            cmd.add("JLVS_SYSCTL_ROOT=" + log.toAbsolutePath().getParent().resolve("no-sysctl-files"));
+        }
+        cmd.addAll(env);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(), "run"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--socket", socket.toString(), "--no-admin"));
-        lab.start(ns, cmd, log);
+        Process p = lab.start(ns, cmd, log);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> {
                     try (ControlClient c = ControlClient.connect(socket)) {
                         return c.ping() > 0;
                     }
                 });
+        return p;
     }
 
     /** The name of the one link of {@code ns} besides lo. */

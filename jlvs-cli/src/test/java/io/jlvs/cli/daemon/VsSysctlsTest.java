@@ -39,18 +39,41 @@ class VsSysctlsTest {
         Files.writeString(conf, "net.ipv4.vs.sloppy_tcp = 0\n");
 
         VsSysctls s = VsSysctls.fromFiles(List.of(lib, dir.resolve("run/sysctl.d"), etc), conf);
-        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(true, false, 2, false, false));
+        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(true, false, 3, false, false));
         assertThat(s.appliedLines()).contains("net.ipv4.vs.expire_nodest_conn = 1 (from " + etc.resolve("90-lvs.conf")
                 + ":2)", "net.ipv4.vs.sloppy_tcp = 0 (from " + conf + ":1)");
         assertThat(s.problems()).containsExactly(
-                etc.resolve("90-lvs.conf") + ":4: 'yes' is not an integer; the default is kept",
+                etc.resolve("90-lvs.conf") + ":4: net.ipv4.vs.sloppy_sctp: 'yes' is not an integer; the default is kept",
                 etc.resolve("90-lvs.conf") + ":5: net.ipv4.vs.secure_tcp is not applied: the packet data plane has no "
                         + "such setting");
 
         s.set("net.ipv4.vs.sloppy_tcp=1");
         s.set("expire_nodest_conn=0");
-        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(false, false, 2, true, false));
+        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(false, false, 3, true, false));
         assertThatThrownBy(() -> s.set("sloppy_tcp")).hasMessageStartingWith("--sysctl takes KEY=VALUE");
+    }
+
+    /**
+     * As the kernel and systemd-sysctl read them: a value with a comment after it, hex, any non-zero
+     * conn_reuse_mode (bit 2 adds FIN_WAIT), key globs, Latin-1 bytes in a comment; and /etc/sysctl.conf,
+     * which Debian links as /etc/sysctl.d/99-sysctl.conf, read once, in that place (a later file wins over it).
+     */
+    @Test
+    void valuesGlobsAndTheDebianSysctlConfLinkAreReadAsSystemdAndTheKernelDo() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc/sysctl.d"));
+        Path conf = dir.resolve("etc/sysctl.conf");
+        Files.writeString(conf, "net.ipv4.vs.expire_nodest_conn = 0\n");
+        Files.createSymbolicLink(etc.resolve("99-sysctl.conf"), conf);
+        Files.write(etc.resolve("zz-lvs.conf"), ("# r\u00e9glages\nnet.ipv4.vs.expire_nodest_conn = 1   # drain\n"
+                + "net.ipv4.vs.sloppy_* = 0x1\nnet.ipv4.vs.conn_reuse_mode = 2\nnet.ipv4.vs.expire_quiescent_template\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        VsSysctls s = VsSysctls.fromFiles(List.of(etc), conf);
+        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(true, false, 3, true, true));
+        assertThat(s.problems()).containsExactly(etc.resolve("zz-lvs.conf") + ":5: "
+                + "'net.ipv4.vs.expire_quiescent_template' has no '='; ignored");
+        assertThat(VsSysctls.integer(" -1 ")).isEqualTo(-1);
+        assertThat(VsSysctls.integer("+1")).isNull();
+        assertThat(VsSysctls.integer("010")).isEqualTo(8);
     }
 
     @Test
