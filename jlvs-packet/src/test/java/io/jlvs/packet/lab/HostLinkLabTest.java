@@ -430,6 +430,42 @@ class HostLinkLabTest {
         }
     }
 
+    /**
+     * AF_XDP: a re-created link that another XDP program holds when it comes up (a filter a script attached
+     * first). The director's relink is refused, the round fails and is tried again with back-off (1, 2, 4 ...
+     * 64 s), logged; once the other program is gone, the next round takes the link and traffic flows. Before
+     * session 7 a failed relink stopped the worker for good; the retry path had no test.
+     */
+    @Test
+    void aRelinkRefusedWhileAnotherXdpProgramHoldsTheLinkIsTriedAgainUntilItSucceeds() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.xdp", "true"))) {
+            String[] request = {"curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://" + PacketLab.VIP + "/name"};
+            assertThat(lab.client(30, request).output()).isEqualTo("200");
+            lab.inDirector("ip", "link", "del", "eth1").orThrow("del eth1");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface eth1 is gone"));
+            lab.recreateDirectorLink("eth1", false);
+            Process holder = lab.holdXdp("eth1");
+            try {
+                lab.inDirector("ip", "link", "set", "eth1", "up").orThrow("up");
+                await().atMost(15, TimeUnit.SECONDS).until(() -> lab.stderr().contains(
+                        "could not reopen its socket on eth1"));
+                await().atMost(15, TimeUnit.SECONDS).until(() -> lab.stderr().contains(
+                        "every worker rejoins again"));
+            } finally {
+                holder.getOutputStream().close();
+                assertThat(holder.waitFor(10, TimeUnit.SECONDS)).as("the other program let go").isTrue();
+            }
+            try {
+                await().atMost(40, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                        .until(() -> lab.client(10, request).output().equals("200"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no answer after the other program let go; director: " + lab.stderr(), e);
+            }
+            assertThat(lab.inDirector("ip", "-d", "link", "show", "eth1").output()).contains("prog/xdp");
+        }
+    }
+
     /** The {@code /proc} directory of the director's worker thread {@code jlvs-packet-0}. */
     private static Path workerThread(long pid) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {

@@ -102,10 +102,16 @@ final class PacketLab implements AutoCloseable {
     }
 
     private void link(String ns, String dev, String swPort, String bridge) throws IOException {
+        link(ns, dev, swPort, bridge, true);
+    }
+
+    private void link(String ns, String dev, String swPort, String bridge, boolean up) throws IOException {
         Shell.run(List.of("ip", "link", "add", dev, "netns", ns, "type", "veth", "peer", "name", swPort,
                 "netns", sw), 30).orThrow("veth " + ns + "/" + dev);
         sh(sw, "ip", "link", "set", swPort, "master", bridge, "up");
-        sh(ns, "ip", "link", "set", dev, "up");
+        if (up) {
+            sh(ns, "ip", "link", "set", dev, "up");
+        }
         lab.exec(ns, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
         lab.exec(sw, "ethtool", "-K", swPort, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
     }
@@ -302,6 +308,23 @@ final class PacketLab implements AutoCloseable {
         sh(sw, "ip", "link", "set", link.equals("eth0") ? "pd0" : "pd1", "mtu", mtu);
     }
 
+    /**
+     * Another XDP program on the director's {@code dev} ({@link XdpHolderMain}), held until the returned
+     * process's input is closed; returns once it holds it.
+     */
+    Process holdXdp(String dev) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("ip", "netns", "exec", director, java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), XdpHolderMain.class.getName(), dev)
+                .redirectError(dir.resolve("xdp-holder.err").toFile()).start();
+        String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (first == null || !first.startsWith("attached")) {
+            p.destroyForcibly();
+            throw new IOException("no XDP program held on " + dev + ": " + Files.readString(dir.resolve("xdp-holder.err")));
+        }
+        return p;
+    }
+
     /** The director JVM's process id ({@code ip netns exec} execs it). */
     long directorPid() {
         return child.pid();
@@ -317,8 +340,13 @@ final class PacketLab implements AutoCloseable {
      * it): the same name, a new interface index, a new MAC and the same addresses.
      */
     void recreateDirectorLink(String dev) throws IOException {
+        recreateDirectorLink(dev, true);
+    }
+
+    /** As {@link #recreateDirectorLink(String)}, left down when not {@code up}. */
+    void recreateDirectorLink(String dev, boolean up) throws IOException {
         boolean first = dev.equals("eth0");
-        link(director, dev, first ? "pd0" : "pd1", first ? "br0" : "br1");
+        link(director, dev, first ? "pd0" : "pd1", first ? "br0" : "br1", up);
         if (first) {
             sh(director, "ip", "addr", "add", DIRECTOR + "/24", "dev", dev);
             sh(director, "ip", "addr", "add", VIP + "/32", "dev", dev);
