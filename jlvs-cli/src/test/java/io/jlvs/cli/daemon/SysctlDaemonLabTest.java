@@ -10,7 +10,6 @@ import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
-import io.jlvs.core.view.ConnectionView;
 import io.jlvs.engine.control.ControlClient;
 import io.jlvs.testkit.Lab;
 import io.jlvs.testkit.NetnsLab;
@@ -24,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Lab tier, end to end: `jlvs run --sysctl net.ipv4.vs.sloppy_tcp=1` (a director taking over without
- * connection sync). A client's mid-stream ACK, with no SYN seen, opens an ESTABLISHED connection to a real
- * server; without the setting the data plane drops it (SloppyTest). The setting in force is logged.
+ * Lab tier, end to end: the IPVS sysctls of `jlvs run`. sloppy_tcp (a director taking over without
+ * connection sync): a client's mid-stream ACK, with no SYN seen, opens an ESTABLISHED connection to a real
+ * server; without it the data plane drops it (SloppyTest). From `--sysctl`, and from a sysctl file edited
+ * while running, then SIGHUP. The settings in force are logged.
  */
 class SysctlDaemonLabTest {
     private static final String CLIENT = "192.0.2.56";
@@ -34,79 +34,40 @@ class SysctlDaemonLabTest {
     @TempDir
     Path dir;
 
-    /**
-     * The sysctl files (under JLVS_SYSCTL_ROOT here) at start, and again at SIGHUP (`jlvs reload`), as an SRE
-     * edits /etc/sysctl.d: sloppy_tcp off at start (a mid-stream ACK opens nothing), on after the reload.
-     */
-    @Test
-    void aSysctlFileEditedWhileRunningAppliesAtSighup() throws Exception {
-        Lab.requireNetns();
-        Lab.requireCommand("nft", "nftables");
-        String python = Lab.requireCommand("python3", "python3");
-        String net = "10.219." + (ProcessHandle.current().pid() % 250) + ".";
-        String vip = net + "100";
-        Path socket = dir.resolve("jlvs.sock");
-        Path log = dir.resolve("daemon.log");
-        Path etc = Files.createDirectories(dir.resolve("root/etc/sysctl.d"));
-        Files.writeString(etc.resolve("90-lvs.conf"), "net.ipv4.vs.sloppy_tcp = 0\n");
-        try (NetnsLab lab = new NetnsLab()) {
-            String ns = lab.namespace("sh");
-            String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
-            String nsIf = NamespaceDaemon.link(lab, ns);
-            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
-                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
-            Process daemon = NamespaceDaemon.start(lab, ns, socket, log, List.of("JLVS_SYSCTL_ROOT=" + dir.resolve("root")),
-                    "--interface", nsIf);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
-                    "IPVS setting net.ipv4.vs.sloppy_tcp = 0 (from " + etc));
-            InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
+    /** A daemon in a namespace with a veth to the root namespace, a NAT service on its VIP, and its log. */
+    private record Rig(NetnsLab lab, String hostIf, byte[] nsMac, String vip, Path socket, Path log, Process daemon,
+                       String python) {
+        /** A client's TCP ACK from port {@code port} to the VIP, written onto the link. */
+        void sendAck(int port) throws Exception {
+            Shell.run(List.of(python, "-c", """
+                    import socket, sys
+                    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                    s.bind((sys.argv[1], 0))
+                    s.send(bytes.fromhex(sys.argv[2]))
+                    """, hostIf, HexFormat.of().formatHex(
+                    SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, 80, 0x10))), 30).orThrow("send");
+        }
+
+        void awaitLog(String line) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(line));
+        }
+
+        List<io.jlvs.core.view.ConnectionView> connections() throws Exception {
             try (ControlClient c = ControlClient.connect(socket)) {
-                c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));
-                c.execute(new IpvsCommand.AddServer(web,
-                        RealServer.of(IpAddress.parse(net + "1"), 8080, ForwardingMethod.MASQ, 1)));
+                return c.connections();
             }
-            sendAck(python, hostIf, nsMac, vip, 45680);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
-                try (ControlClient c = ControlClient.connect(socket)) {
-                    assertThat(c.connections()).as("sloppy_tcp off").isEmpty();
-                }
-            });
-            Files.writeString(etc.resolve("90-lvs.conf"), "net.ipv4.vs.sloppy_tcp = 1\n");
-            Shell.run(List.of("kill", "-HUP", Long.toString(daemonPid(daemon))), 10).orThrow("SIGHUP");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
-                    "SIGHUP: IPVS setting net.ipv4.vs.sloppy_tcp = 1"));
-            sendAck(python, hostIf, nsMac, vip, 45681);
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                try (ControlClient c = ControlClient.connect(socket)) {
-                    assertThat(c.connections()).as("sloppy_tcp on after SIGHUP")
-                            .anySatisfy(v -> assertThat(v.clientPort()).isEqualTo(45681));
-                }
-            });
         }
     }
 
-    /** The JVM of `ip netns exec ... java`: ip execs it, so the started process is the JVM. */
-    private static long daemonPid(Process p) {
-        return p.pid();
+    private interface Body {
+        void run(Rig rig) throws Exception;
     }
 
-    private static void sendAck(String python, String hostIf, byte[] nsMac, String vip, int port) throws Exception {
-        Shell.run(List.of(python, "-c", """
-                import socket, sys
-                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-                s.bind((sys.argv[1], 0))
-                s.send(bytes.fromhex(sys.argv[2]))
-                """, hostIf, HexFormat.of().formatHex(
-                SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, 80, 0x10))), 30).orThrow("send");
-    }
-
-    @Test
-    void sloppyTcpFromTheCommandLineOpensAConnectionOnAMidStreamAck() throws Exception {
+    private void withDaemon(int subnet, List<String> env, List<String> args, Body body) throws Exception {
         Lab.requireNetns();
         Lab.requireCommand("nft", "nftables");
         String python = Lab.requireCommand("python3", "python3");
-        String net = "10.218." + (ProcessHandle.current().pid() % 250) + ".";
-        String vip = net + "100";
+        String net = "10." + subnet + "." + (ProcessHandle.current().pid() % 250) + ".";
         Path socket = dir.resolve("jlvs.sock");
         Path log = dir.resolve("daemon.log");
         try (NetnsLab lab = new NetnsLab()) {
@@ -115,26 +76,54 @@ class SysctlDaemonLabTest {
             String nsIf = NamespaceDaemon.link(lab, ns);
             byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
                     lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
-            NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--sysctl", "net.ipv4.vs.sloppy_tcp=1");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
-                    "IPVS setting net.ipv4.vs.sloppy_tcp = 1 (from --sysctl)"));
-            InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
+            List<String> all = new java.util.ArrayList<>(List.of("--interface", nsIf));
+            all.addAll(args);
+            Process daemon = NamespaceDaemon.start(lab, ns, socket, log, env, all.toArray(String[]::new));
+            InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(net + "100"), 80);
             try (ControlClient c = ControlClient.connect(socket)) {
                 c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));
                 c.execute(new IpvsCommand.AddServer(web,
                         RealServer.of(IpAddress.parse(net + "1"), 8080, ForwardingMethod.MASQ, 1)));
             }
-            sendAck(python, hostIf, nsMac, vip, 45679);
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                try (ControlClient c = ControlClient.connect(socket)) {
-                    List<ConnectionView> conns = c.connections();
-                    assertThat(conns).as("connections after one ACK").anySatisfy(v -> {
+            body.run(new Rig(lab, hostIf, nsMac, net + "100", socket, log, daemon, python));
+        }
+    }
+
+    @Test
+    void sloppyTcpFromTheCommandLineOpensAConnectionOnAMidStreamAck() throws Exception {
+        withDaemon(218, List.of(), List.of("--sysctl", "net.ipv4.vs.sloppy_tcp=1"), rig -> {
+            rig.awaitLog("IPVS setting net.ipv4.vs.sloppy_tcp = 1 (from --sysctl)");
+            rig.sendAck(45679);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(rig.connections()).as("connections after one ACK").anySatisfy(v -> {
                         assertThat(v.client()).isEqualTo(IpAddress.parse(CLIENT));
                         assertThat(v.clientPort()).isEqualTo(45679);
                         assertThat(v.state()).isEqualTo("ESTABLISHED");
-                    });
-                }
-            });
-        }
+                    }));
+        });
+    }
+
+    /**
+     * The sysctl files (under JLVS_SYSCTL_ROOT here) at start, and again at SIGHUP (`jlvs reload`), as an SRE
+     * edits /etc/sysctl.d: sloppy_tcp off at start (a mid-stream ACK opens nothing), on after the reload.
+     */
+    @Test
+    void aSysctlFileEditedWhileRunningAppliesAtSighup() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("root/etc/sysctl.d"));
+        Files.writeString(etc.resolve("90-lvs.conf"), "net.ipv4.vs.sloppy_tcp = 0\n");
+        withDaemon(219, List.of("JLVS_SYSCTL_ROOT=" + dir.resolve("root")), List.of(), rig -> {
+            rig.awaitLog("IPVS setting net.ipv4.vs.sloppy_tcp = 0 (from " + etc);
+            rig.sendAck(45680);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                    assertThat(rig.connections()).as("sloppy_tcp off").isEmpty());
+            Files.writeString(etc.resolve("90-lvs.conf"), "net.ipv4.vs.sloppy_tcp = 1\n");
+            // ip netns exec execs env, which execs the JVM: the started process is the daemon
+            Shell.run(List.of("kill", "-HUP", Long.toString(rig.daemon().pid())), 10).orThrow("SIGHUP");
+            rig.awaitLog("SIGHUP: IPVS setting net.ipv4.vs.sloppy_tcp = 1");
+            rig.sendAck(45681);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(rig.connections()).as("sloppy_tcp on after SIGHUP")
+                            .anySatisfy(v -> assertThat(v.clientPort()).isEqualTo(45681)));
+        });
     }
 }
