@@ -34,9 +34,50 @@ class LocalClientsDaemonLabTest {
     @TempDir
     Path dir;
 
+    /**
+     * With --no-local-clients nothing listens for them: the director's own connection to the VIP is refused
+     * at once (the kernel's RST; the guard no longer drops what comes in through lo, which used to leave it
+     * hanging), and remote clients are the data plane's as ever.
+     */
+    @org.junit.jupiter.api.Test
+    void withNoLocalClientsTheDirectorsOwnConnectionIsRefusedAtOnce() throws Exception {
+        serve("af_packet", List.of("--no-local-clients"), (lab, director, vip) -> {
+            Shell.Result r = lab.exec(director, "curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w",
+                    "%{http_code}", "http://" + vip + "/name");
+            // curl exit 7: refused (a drop would be 28, timed out)
+            assertThat(r.output()).as("curl on the director").contains("curl: (7) Failed to connect");
+        });
+    }
+
+    private interface Body {
+        void run(NetnsLab lab, String director, String vip) throws Exception;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"af_packet", "af_xdp"})
     void aProcessOnTheDirectorReachesTheVirtualServiceAndIsCounted(String packetIo) throws Exception {
+        serve(packetIo, List.of(), (lab, director, vip) -> {
+            String[] curl = {"curl", "-sS", "--max-time", "3", "http://" + vip + "/name"};
+            try {
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> lab.exec(director, curl).output().strip().equals("rs1"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no answer from the VIP on the director: "
+                        + lab.exec(director, curl).output() + "\ndaemon: " + Files.readString(dir.resolve("daemon.log"))
+                        + "\nguard: " + lab.exec(director, "nft", "list", "table", "ip", "jlvs").output(), e);
+            }
+            Shell.Result five = lab.exec(director, "sh", "-c", "for i in 1 2 3 4 5; do curl -sS --max-time 3 "
+                    + "http://" + vip + "/name; done");
+            assertThat(five.output().strip().split("\n")).hasSize(5).containsOnly("rs1");
+            try (ControlClient c = ControlClient.connect(dir.resolve("jlvs.sock"))) {
+                VirtualServiceView v = c.table().services().getFirst();
+                assertThat(v.stats().conns()).as("connections counted in the service").isGreaterThanOrEqualTo(5);
+            }
+        });
+    }
+
+    /** A director with a NAT service on a VIP of its own, a real server behind it; runs {@code body}. */
+    private void serve(String packetIo, List<String> extra, Body body) throws Exception {
         Lab.requireNetns();
         Lab.requireCommand("nft", "nftables");
         Lab.requireCommand("curl", "curl");
@@ -55,30 +96,16 @@ class LocalClientsDaemonLabTest {
             lab.exec(server, "ip", "route", "add", "default", "via", net + "1").orThrow("route");
             lab.start(server, List.of(python, "-m", "http.server", "8080", "--bind", rs, "--directory",
                     www.toString()), dir.resolve("rs.log"));
-            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), "--interface", link[0],
-                    "--packet-io", packetIo);
+            List<String> args = new java.util.ArrayList<>(List.of("--interface", link[0], "--packet-io", packetIo));
+            args.addAll(extra);
+            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), args.toArray(String[]::new));
             InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
             try (ControlClient c = ControlClient.connect(socket)) {
                 c.execute(new IpvsCommand.AddService(VirtualService.of(web, "rr")));
                 c.execute(new IpvsCommand.AddServer(web, RealServer.of(IpAddress.parse(rs), 8080,
                         ForwardingMethod.MASQ, 1)));
             }
-            String[] curl = {"curl", "-sS", "--max-time", "3", "http://" + vip + "/name"};
-            try {
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> lab.exec(director, curl).output().strip().equals("rs1"));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("no answer from the VIP on the director: "
-                        + lab.exec(director, curl).output() + "\ndaemon: " + Files.readString(dir.resolve("daemon.log"))
-                        + "\nguard: " + lab.exec(director, "nft", "list", "table", "ip", "jlvs").output(), e);
-            }
-            Shell.Result five = lab.exec(director, "sh", "-c", "for i in 1 2 3 4 5; do curl -sS --max-time 3 "
-                    + "http://" + vip + "/name; done");
-            assertThat(five.output().strip().split("\n")).hasSize(5).containsOnly("rs1");
-            try (ControlClient c = ControlClient.connect(socket)) {
-                VirtualServiceView v = c.table().services().getFirst();
-                assertThat(v.stats().conns()).as("connections counted in the service").isGreaterThanOrEqualTo(5);
-            }
+            body.run(lab, director, vip);
         }
     }
 }
