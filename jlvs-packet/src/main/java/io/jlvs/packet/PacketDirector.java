@@ -144,8 +144,12 @@ public final class PacketDirector implements AutoCloseable {
             }
             dataplane.fwmarkClassifier(classifier);
             // the guard drops the kernel's copy of a NAT real server's answers, the XDP program keeps them all
-            // (and every fragment of such a server) from the kernel: the worker routes what has no connection
-            dataplane.routeUnclaimed(settings.kernelGuard() || settings.afXdp(), settings.afXdp());
+            // (and every fragment of such a server) from the kernel: the worker routes what has no connection.
+            // Not with several workers: a reply can reach one that lacks its connection while the workers
+            // rejoin a re-created link or a fanout program changes; routed, it would reach the client
+            // untranslated and be answered with a RST that ends the connection, where a drop is retransmitted
+            dataplane.routeUnclaimed(settings.workers() == 1 && (settings.kernelGuard() || settings.afXdp()),
+                    settings.afXdp());
             thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
         }
 
