@@ -26,11 +26,16 @@ class SloppyTest {
         return PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(flags).payload(20).macs(CLIENT_MAC, OUR_MAC).build();
     }
 
+    /** TCP VIP:80, rr, one NAT real server. */
+    private static void web(Director d) throws Exception {
+        d.service(Protocol.TCP, 80, "rr").server(Director.key(Protocol.TCP, VIP, 80), RS1, 8080,
+                ForwardingMethod.MASQ, 1);
+    }
+
     @Test
     void withoutSloppyTcpAMidStreamSegmentFindsNoConnection() throws Exception {
         try (Director d = new Director()) {
-            d.service(Protocol.TCP, 80, "rr").server(Director.key(Protocol.TCP, VIP, 80), RS1, 8080,
-                    ForwardingMethod.MASQ, 1);
+            web(d);
             assertThat(d.send(segment(ACK))).isEmpty();
             assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NO_CONNECTION);
             assertThat(d.connections()).isEmpty();
@@ -40,8 +45,7 @@ class SloppyTest {
     @Test
     void withSloppyTcpAMidStreamSegmentOpensAnEstablishedConnectionButARstDoesNot() throws Exception {
         try (Director d = new Director(new ConnTableSettings(false, false, 1, true, false))) {
-            d.service(Protocol.TCP, 80, "rr").server(Director.key(Protocol.TCP, VIP, 80), RS1, 8080,
-                    ForwardingMethod.MASQ, 1);
+            web(d);
             assertThat(d.send(PacketBuilder.tcp(CLIENT, 40001, VIP, 80).flags(RST).macs(CLIENT_MAC, OUR_MAC)
                     .build())).as("a RST opens nothing").isEmpty();
             assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NO_CONNECTION);
@@ -60,8 +64,7 @@ class SloppyTest {
     @Test
     void sloppyTcpTurnedOnWhileRunningAppliesToTheNextSegment() throws Exception {
         try (Director d = new Director()) {
-            d.service(Protocol.TCP, 80, "rr").server(Director.key(Protocol.TCP, VIP, 80), RS1, 8080,
-                    ForwardingMethod.MASQ, 1);
+            web(d);
             assertThat(d.send(segment(ACK))).isEmpty();
             d.dataplane.connSettings(new ConnTableSettings(false, false, 1, true, false));
             assertThat(d.send(segment(ACK))).as("after the change").hasSize(1);

@@ -34,9 +34,24 @@ class HostLinkLabTest {
     private static final int REQUESTS = 20;
     private static final long DOWNLOAD = 20L * 1024 * 1024;
 
-    private static void downloadIsIntact(PacketLab lab) throws IOException {
-        String want = Shell.run(List.of("sh", "-c", "head -c " + DOWNLOAD + " "
+    /** The SHA-256 of the first {@link #DOWNLOAD} bytes of the real servers' big file. */
+    private static String wantedSha(PacketLab lab) throws IOException {
+        return Shell.run(List.of("sh", "-c", "head -c " + DOWNLOAD + " "
                 + lab.dir.resolve("www/big.bin") + " | sha256sum"), 30).output().split(" ")[0];
+    }
+
+    /**
+     * A {@link #DOWNLOAD}-byte download through the VIP in the background, at {@code rate}; its SHA-256 lands
+     * in {@code sha} when the process ends.
+     */
+    private static Process backgroundDownload(PacketLab lab, String rate, int maxSeconds, Path sha) throws IOException {
+        return lab.clientBackground(lab.dir.resolve("download.log"), "sh", "-c",
+                "curl -sS --limit-rate " + rate + " --max-time " + maxSeconds + " -r 0-" + (DOWNLOAD - 1) + " http://"
+                        + PacketLab.VIP + "/big.bin | sha256sum > " + sha);
+    }
+
+    private static void downloadIsIntact(PacketLab lab) throws IOException {
+        String want = wantedSha(lab);
         Shell.Result got = lab.client(60, "sh", "-c", "curl -sS --max-time 40 -r 0-" + (DOWNLOAD - 1)
                 + " http://" + PacketLab.VIP + "/big.bin | sha256sum");
         assertThat(got.output().split(" ")[0]).as("20 MB through the director, byte for byte (%s)", got.output())
@@ -216,12 +231,9 @@ class HostLinkLabTest {
     @Test
     void aServiceAddedWhileADownloadRunsLosesNothingAndAnswersAtOnce() throws Exception {
         try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
-            String want = Shell.run(List.of("sh", "-c", "head -c " + DOWNLOAD + " "
-                    + lab.dir.resolve("www/big.bin") + " | sha256sum"), 30).output().split(" ")[0];
+            String want = wantedSha(lab);
             Path got = lab.dir.resolve("download.sha");
-            Process download = lab.clientBackground(lab.dir.resolve("download.log"), "sh", "-c",
-                    "curl -sS --limit-rate 20M --max-time 40 -r 0-" + (DOWNLOAD - 1) + " http://" + PacketLab.VIP
-                            + "/big.bin | sha256sum > " + got);
+            Process download = backgroundDownload(lab, "20M", 40, got);
             String added = "10.77.0.101";
             lab.inDirector("ip", "addr", "add", added + "/32", "dev", "eth0").orThrow("addr");
             await().atMost(10, TimeUnit.SECONDS).until(() -> lab.counter("forwarded") > 1000); // under way
@@ -336,12 +348,9 @@ class HostLinkLabTest {
     @Test
     void anAfXdpDirectorFollowsALinkDeletedAndCreatedAgainWhileADownloadIsOnTheFastPath() throws Exception {
         try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.xdp", "true", "jlvs.lab.offload", "16"))) {
-            String want = Shell.run(List.of("sh", "-c", "head -c " + DOWNLOAD + " "
-                    + lab.dir.resolve("www/big.bin") + " | sha256sum"), 30).output().split(" ")[0];
+            String want = wantedSha(lab);
             Path got = lab.dir.resolve("download.sha");
-            Process download = lab.clientBackground(lab.dir.resolve("download.log"), "sh", "-c",
-                    "curl -sS --limit-rate 4M --max-time 50 -r 0-" + (DOWNLOAD - 1) + " http://" + PacketLab.VIP
-                            + "/big.bin | sha256sum > " + got);
+            Process download = backgroundDownload(lab, "4M", 50, got);
             await().atMost(10, TimeUnit.SECONDS).until(() -> lab.counter("fast_path_packets") > 500);
             lab.inDirector("ip", "link", "del", "eth1").orThrow("del eth1");
             await().atMost(10, TimeUnit.SECONDS).until(() -> lab.stderr().contains("interface eth1 is gone"));
