@@ -996,12 +996,16 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return;
         }
         byte method = connMethod[id];
-        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame
-        if (sent != Verdict.FORWARD || method != M_MASQ && method != M_DROUTE || l2 != EthernetHeader.LENGTH
-                || !o.mayOffload(id, direction)) {
+        int encap = method == M_TUNNEL ? FlowOffload.IPIP : method == M_GUE ? FlowOffload.GUE : FlowOffload.IN_PLACE;
+        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame; GUE with a UDP
+        // checksum (over the whole datagram) stays with the worker
+        if (sent != Verdict.FORWARD || method != M_MASQ && method != M_DROUTE && encap == FlowOffload.IN_PLACE
+                || l2 != EthernetHeader.LENGTH || !o.mayOffload(id, direction)) {
             return;
         }
-        o.offload(id, direction, proto, src, sport, dst, dport, s, off, EthernetHeader.dst(s, off));
+        MemorySegment out = encap == FlowOffload.IN_PLACE ? s : egress.built();
+        long at = encap == FlowOffload.IN_PLACE ? off : 0;
+        o.offload(id, direction, proto, src, sport, dst, dport, out, at, EthernetHeader.dst(out, at), encap);
     }
 
     /** Accounts packets the fast path forwarded as the worker would have, had they come through it. */

@@ -12,19 +12,27 @@ import java.lang.foreign.MemorySegment;
  * every other frame of an offloaded flow still comes to the worker. Owner: the worker thread.
  */
 interface FlowOffload {
+    /** {@link #offload}'s {@code encap}: the frame was rewritten in place (MASQ, DROUTE). */
+    int IN_PLACE = 0;
+    /** {@link #offload}'s {@code encap}: the frame left inside IPIP (TUNNEL). */
+    int IPIP = XdpFlowMap.ENCAP_IPIP;
+    /** {@link #offload}'s {@code encap}: the frame left inside GUE without UDP checksum (TUNNEL, --tun-type gue). */
+    int GUE = XdpFlowMap.ENCAP_GUE;
 
     /**
      * From now on rewrites the frames matching the key exactly as the frame at {@code offset} of {@code frame}
      * was rewritten (Ethernet addresses, IPv4 addresses, transport ports, TTL less one, checksums adjusted)
      * and sends them out of the link it left by. Call right after {@link io.jlvs.core.io.PacketIo#transmit}
      * of that frame returned true. Replacing an offloaded key restarts its counters. {@link #readAll} names
-     * the key by {@code owner}.
+     * the key by {@code owner}. With {@code encap} {@link #IPIP} or {@link #GUE} the frame at {@code offset}
+     * is the one sent, with its outer headers: later frames get the same ones (the inner datagram only
+     * losing one from its TTL).
      *
      * @return false when the fast path cannot take the flow (its table is full, the frame is not eligible);
      *     nothing changed then
      */
     boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
-                    long offset);
+                    long offset, int encap);
 
     /**
      * Hands {@code sink}, for every offloaded key, its owner and the frames and bytes (whole Ethernet frames,

@@ -114,8 +114,8 @@ final class OffloadedFlows {
      * as it was just transmitted (towards {@code mac}). A refusal marks the connection: it is not asked again.
      */
     void offload(int id, int direction, int protocol, int src, int sport, int dst, int dport,
-                 MemorySegment frame, long offset, long mac) {
-        if (!offload.offload(id << 1 | direction, protocol, src, sport, dst, dport, frame, offset)) {
+                 MemorySegment frame, long offset, long mac, int encap) {
+        if (!offload.offload(id << 1 | direction, protocol, src, sport, dst, dport, frame, offset, encap)) {
             word[id] |= REFUSED;
             return;
         }

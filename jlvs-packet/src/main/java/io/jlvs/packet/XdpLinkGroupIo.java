@@ -334,13 +334,22 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
 
     @Override
     public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
-                           long offset) {
+                           long offset, int encap) {
         long ip = offset + EthernetHeader.LENGTH;
         if (flows == null || EthernetHeader.type(frame, offset) != EthernetHeader.TYPE_IPV4
                 || Ipv4Header.headerLength(frame, ip) != Ipv4Header.MIN_LENGTH) {
             return false;
         }
         long l4 = ip + Ipv4Header.MIN_LENGTH;
+        if (encap != IN_PLACE) {
+            // the outer headers as sent; the frames arriving are that much shorter
+            int overhead = Ipv4Header.MIN_LENGTH + (encap == IPIP ? 0 : UdpHeader.LENGTH + Egress.GUE_HEADER);
+            boolean gue = encap == GUE;
+            return flows.putTunnel(protocol, src, sport, dst, dport, encap, Ipv4Header.src(frame, ip),
+                    Ipv4Header.dst(frame, ip), gue ? Wire.u16(frame, l4) : 0, gue ? Wire.u16(frame, l4 + 2) : 0,
+                    ifindex[sendingLink], EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner,
+                    mtu + EthernetHeader.LENGTH - overhead);
+        }
         return flows.put(protocol, src, sport, dst, dport, Ipv4Header.src(frame, ip), Wire.u16(frame, l4),
                 Ipv4Header.dst(frame, ip), Wire.u16(frame, l4 + 2), ifindex[sendingLink],
                 EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner,

@@ -34,13 +34,15 @@ final class FakeFlowOffload implements FlowOffload {
     final List<Key> forgotten = new ArrayList<>();
     private final Map<Key, long[]> counters = new HashMap<>();
     private final Map<Key, Integer> owners = new HashMap<>();
+    /** Per offloaded key, how its frame left ({@link FlowOffload#IN_PLACE}, {@code IPIP}, {@code GUE}). */
+    final Map<Key, Integer> encaps = new HashMap<>();
     boolean accept = true;
     int offloadCalls;
     int readAllCalls;
 
     @Override
     public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
-                           long offset) {
+                           long offset, int encap) {
         offloadCalls++;
         if (!accept) {
             return false;
@@ -53,6 +55,7 @@ final class FakeFlowOffload implements FlowOffload {
                 EthernetHeader.dst(frame, offset)));
         counters.put(key, new long[2]);
         owners.put(key, owner);
+        encaps.put(key, encap);
         return true;
     }
 

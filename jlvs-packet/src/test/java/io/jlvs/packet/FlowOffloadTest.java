@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.model.RealServer;
@@ -33,6 +34,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The worker's side of the flow fast path, against a fake fast path: what it offloads, counts and forgets. */
 class FlowOffloadTest {
@@ -271,11 +274,40 @@ class FlowOffloadTest {
         }
     }
 
-    @Test
-    void tunnelledAndSctpConnectionsAreNeverOffloaded() throws Exception {
+    /**
+     * A TUN real server's connection is offloaded with the frame as sent, outer headers and all (IPIP, or GUE
+     * without a UDP checksum), so the fast path can put its later frames behind the same ones. GUE with a
+     * checksum (over the whole datagram) and SCTP stay with the worker.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"IPIP", "GUE"})
+    void tunnelledConnectionsAreOffloadedWithTheirOuterHeaders(String type) throws Exception {
         try (Director d = new Director()) {
             d.dataplane.offloadTo(fast, 1);
-            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.IPIP);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.valueOf(type));
+            d.send(client(1000, 0x02));
+            assertThat(fast.offloadCalls).as("nothing during the handshake").isZero();
+            d.send(client(1000, 0x10));
+            assertThat(ScenarioTest.state(d)).isEqualTo("ESTABLISHED");
+
+            assertThat(fast.offloaded).containsOnlyKeys(IN);
+            assertThat(fast.encaps.get(IN)).isEqualTo(type.equals("IPIP") ? FlowOffload.IPIP : FlowOffload.GUE);
+            Rewrite outer = fast.offloaded.get(IN);
+            assertThat(outer.src()).as("outer source").isEqualTo(Director.LOCAL);
+            assertThat(outer.dst()).as("outer destination").isEqualTo(RS1);
+            assertThat(outer.dstMac()).isEqualTo(RS1_MAC);
+            assertThat(outer.ttl()).as("the outer TTL, the inner one's after the decrement").isEqualTo(63);
+            if (type.equals("GUE")) {
+                assertThat(outer.dport()).as("GUE port").isEqualTo(6080);
+            }
+        }
+    }
+
+    @Test
+    void gueWithAChecksumAndSctpConnectionsAreNeverOffloaded() throws Exception {
+        try (Director d = new Director()) {
+            d.dataplane.offloadTo(fast, 1);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE, TunnelChecksum.CSUM);
             d.send(client(1000, 0x02));
             d.send(client(1000, 0x10));
             assertThat(ScenarioTest.state(d)).isEqualTo("ESTABLISHED");
@@ -530,7 +562,7 @@ class FlowOffloadTest {
 
             @Override
             public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport,
-                                   MemorySegment frame, long offset) {
+                                   MemorySegment frame, long offset, int encap) {
                 calls++;
                 if (owned < owners.length) {
                     owners[owned++] = owner;

@@ -20,7 +20,8 @@ import static io.jlvs.sys.EbpfAssembler.W;
  * a 20-byte header, not a fragment, TTL above 1, carrying TCP without SYN, FIN or RST or carrying UDP, whose
  * (protocol, addresses, ports) is in the flow map, is rewritten as its entry says (Ethernet addresses,
  * IPv4 addresses, TTL less one, ports, the IPv4 and transport checksums adjusted incrementally; a UDP
- * checksum of 0 stays 0), counted, and redirected to the entry's interface. Every other frame goes on to
+ * checksum of 0 stays 0), counted, and redirected to the entry's interface; or, for a flow to a TUN real
+ * server, put behind new outer headers (IPIP or GUE; {@link #tunnel}). Every other frame goes on to
  * the steering part at {@code miss}. The bytes counted are the IPv4 total length plus 14 (padding after the
  * datagram is not counted); a datagram longer than its frame, or a frame longer than its entry's largest
  * (the leaving link's MTU), goes to the worker. Expects the context in
@@ -29,6 +30,13 @@ import static io.jlvs.sys.EbpfAssembler.W;
 final class XdpFastPath {
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
     private static final int HELPER_REDIRECT = 23;
+    private static final int HELPER_XDP_ADJUST_HEAD = 44;
+    private static final int XDP_ABORTED = 0;
+    /** Outer IPv4 header (IPIP); GUE adds UDP (8) and its own 4-byte header. */
+    private static final int IPIP_OVERHEAD = 20;
+    private static final int GUE_OVERHEAD = 20 + 8 + 4;
+    /** DF, as a little-endian 16-bit load of the flags and fragment offset reads it. */
+    private static final int DF_LE = 0x0040;
     private static final int ETH = 14;
     /** Ethernet, IPv4 without options and a UDP header. */
     private static final int UDP_HEADERS = ETH + 20 + 8;
@@ -103,6 +111,9 @@ final class XdpFastPath {
                 // fragmentation-needed, where a redirect would be dropped without a word
                 .load(W, R4, R7, XdpFlowMap.V_MAX_FRAME)
                 .jumpIfGreater(R9, R4, miss)
+                .load(W, R4, R7, XdpFlowMap.V_ENCAP)
+                .jumpIfEqual(R4, XdpFlowMap.ENCAP_IPIP, "fp_ipip")
+                .jumpIfEqual(R4, XdpFlowMap.ENCAP_GUE, "fp_gue")
                 .load(B, R4, R2, IP_PROTO)
                 .jumpIfEqual(R4, 17, "fp_rewrite");
         headers(a, TCP_HEADERS, miss)
@@ -138,6 +149,16 @@ final class XdpFastPath {
                 .store(H, R2, UDP_CSUM, R4)
                 .label("fp_ports");
         copy(a, W, XdpFlowMap.V_PORTS, L4);
+        countAndRedirect(a);
+        tunnel(a, "fp_ipip", IPIP_OVERHEAD, miss);
+        tunnel(a, "fp_gue", GUE_OVERHEAD, miss);
+        a.label("fp_aborted")
+                .movImm(R0, XDP_ABORTED)
+                .exit();
+    }
+
+    /** Counts the frame (R9: its datagram's bytes plus 14) in the entry (R7) and sends it out of the entry's link. */
+    private static void countAndRedirect(EbpfAssembler a) {
         a.movImm(R4, 1)
                 .atomicAdd64(R7, XdpFlowMap.V_FRAMES, R4)
                 .atomicAdd64(R7, XdpFlowMap.V_BYTES, R9)
@@ -145,6 +166,96 @@ final class XdpFastPath {
                 .movImm(R2, 0)
                 .call(HELPER_REDIRECT)
                 .exit();
+    }
+
+    /**
+     * At {@code label}: the frame (R2 to R3, checked to hold an Ethernet, IPv4 and UDP header's worth; R7 the
+     * entry, R9 the datagram's length plus 14) gets {@code overhead} bytes of outer headers in front of its
+     * IPv4 datagram, as the worker's {@code Egress.ipip} and {@code gue} build them: Ethernet from the entry,
+     * outer IPv4 with the inner TOS, DF, identification 0 and the inner TTL after its decrement, protocol 4
+     * (IPIP) or 17 (GUE: UDP with the entry's ports and checksum 0, then a GUE header for IPv4), the entry's
+     * addresses, its checksum computed. A datagram without DF goes to {@code miss} (the worker numbers its
+     * outer identification), as does a frame the kernel will not give the room.
+     */
+    private static void tunnel(EbpfAssembler a, String label, int overhead, String miss) {
+        boolean gue = overhead == GUE_OVERHEAD;
+        int inner = ETH + overhead;
+        a.label(label)
+                .load(H, R4, R2, IP_FRAG)
+                .andImm(R4, DF_LE)
+                .jumpIfEqual(R4, 0, miss)
+                .movReg(R1, R6)
+                .movImm(R2, -overhead)
+                .call(HELPER_XDP_ADJUST_HEAD)
+                .jumpIfNotEqual(R0, 0, miss) // refused: the frame is as it was
+                .load(W, R2, R6, 0)
+                .load(W, R3, R6, 4)
+                .movReg(R4, R2)
+                .addImm(R4, inner + 20 + 8)
+                .jumpIfGreater(R4, R3, "fp_aborted") // cannot be: the frame held that much before
+                // the inner datagram: TTL less one, its checksum adjusted
+                .load(B, R4, R2, inner + 8)
+                .addImm(R4, -1)
+                .store(B, R2, inner + 8, R4)
+                .load(H, R4, R2, inner + 10)
+                .load(H, R5, R7, XdpFlowMap.V_IP_DELTA);
+        adjust(a);
+        a.store(H, R2, inner + 10, R4);
+        copy(a, H, XdpFlowMap.V_DST_MAC, 0);
+        copy(a, W, XdpFlowMap.V_DST_MAC + 2, 2);
+        copy(a, H, XdpFlowMap.V_SRC_MAC, 6);
+        copy(a, W, XdpFlowMap.V_SRC_MAC + 2, 8);
+        a.movImm(R4, 0x0008) // ETH_P_IP as stored little-endian
+                .store(H, R2, 12, R4)
+                .movImm(R4, 0x45)
+                .store(B, R2, ETH, R4)
+                .load(B, R4, R2, inner + 1) // TOS
+                .store(B, R2, ETH + 1, R4)
+                .load(H, R4, R2, inner + 2)
+                .toBigEndian(R4, 16)
+                .addImm(R4, overhead)
+                .toBigEndian(R4, 16)
+                .store(H, R2, IP_TOTAL_LENGTH, R4)
+                .movImm(R4, 0)
+                .store(H, R2, ETH + 4, R4) // identification
+                .movImm(R4, DF_LE)
+                .store(H, R2, IP_FRAG, R4)
+                .load(B, R4, R2, inner + 8)
+                .store(B, R2, IP_TTL, R4)
+                .movImm(R4, gue ? 17 : 4)
+                .store(B, R2, IP_PROTO, R4)
+                .movImm(R4, 0)
+                .store(H, R2, IP_CSUM, R4);
+        copy(a, W, XdpFlowMap.V_SRC, IP_SRC);
+        copy(a, W, XdpFlowMap.V_DST, IP_DST);
+        if (gue) {
+            copy(a, W, XdpFlowMap.V_PORTS, L4);
+            a.load(H, R4, R2, inner + 2)
+                    .toBigEndian(R4, 16)
+                    .addImm(R4, 8 + 4)
+                    .toBigEndian(R4, 16)
+                    .store(H, R2, L4 + 4, R4) // UDP length
+                    .movImm(R4, 0)
+                    .store(H, R2, UDP_CSUM, R4)
+                    .movImm(R4, 0x0400) // GUE version 0, no options, protocol 4, as stored little-endian
+                    .store(W, R2, L4 + 8, R4);
+        }
+        // the outer header's checksum: the one's-complement sum of its ten words, folded, inverted
+        a.movImm(R4, 0);
+        for (int k = 0; k < 10; k++) {
+            a.load(H, R5, R2, ETH + 2 * k).addReg(R4, R5);
+        }
+        a.movReg(R8, R4)
+                .rshImm(R8, 16)
+                .andImm(R4, 0xffff)
+                .addReg(R4, R8)
+                .movReg(R8, R4)
+                .rshImm(R8, 16)
+                .andImm(R4, 0xffff)
+                .addReg(R4, R8)
+                .xorImm(R4, 0xffff)
+                .store(H, R2, IP_CSUM, R4);
+        countAndRedirect(a);
     }
 
     /** Goes to {@code miss} unless the packet (R2 to R3) holds {@code length} bytes; uses R4. */

@@ -15,14 +15,16 @@ import java.nio.ByteOrder;
  * all of them in a few calls ({@link #readAll}). Owner: one worker thread.
  *
  * <p>Layout (little-endian host). Key, 16 bytes: source address, destination address, source port,
- * destination port (all as on the wire), protocol, 3 zero bytes. Value, 56 bytes: new source address, new
+ * destination port (all as on the wire), protocol, 3 zero bytes. Value, 64 bytes: new source address, new
  * destination address, new ports (as on the wire), egress ifindex, destination MAC, source MAC, IPv4 and
  * transport checksum adjustments (RFC 1624 one's-complement sums, stored so that the program's
- * little-endian 16-bit loads of both field and adjustment add up right), frames, bytes, owner, 4 zero bytes.
+ * little-endian 16-bit loads of both field and adjustment add up right), frames, bytes, owner, the largest
+ * frame, the encapsulation ({@link #V_ENCAP}: for a tunnel the addresses and ports are the outer headers'),
+ * 4 zero bytes.
  */
 public final class XdpFlowMap implements AutoCloseable {
     static final int KEY_SIZE = 16;
-    static final int VALUE_SIZE = 56;
+    static final int VALUE_SIZE = 64;
     static final int V_SRC = 0;
     static final int V_DST = 4;
     static final int V_PORTS = 8;
@@ -36,6 +38,16 @@ public final class XdpFlowMap implements AutoCloseable {
     static final int V_OWNER = 48;
     /** The largest frame the entry forwards (the leaving link's MTU plus 14); a larger one goes to the worker. */
     static final int V_MAX_FRAME = 52;
+    /**
+     * How the frame leaves ({@link #putTunnel}): 0, rewritten in place; {@link #ENCAP_IPIP} or
+     * {@link #ENCAP_GUE}, inside a new outer IPv4 header (and UDP and GUE headers) from {@link #V_SRC} to
+     * {@link #V_DST} ({@link #V_PORTS}: the UDP ports), the inner datagram only losing one from its TTL.
+     */
+    static final int V_ENCAP = 56;
+    /** {@link #V_ENCAP}: IPv4 in IPv4 (protocol 4). */
+    public static final int ENCAP_IPIP = 4;
+    /** {@link #V_ENCAP}: GUE (UDP, a 4-byte GUE header, then IPv4), UDP checksum 0. */
+    public static final int ENCAP_GUE = 17;
     /** No limit: an IPv4 datagram of 65,535 bytes and its Ethernet header. */
     public static final int ANY_FRAME = 65_535 + 14;
     /** Entries {@link #readAll} asks for per call at first (it doubles this when a hash bucket holds more). */
@@ -159,6 +171,10 @@ public final class XdpFlowMap implements AutoCloseable {
         value.set(BE16, V_L4_DELTA, (short) fold(addresses + word(sport, newSport) + word(dport, newDport)));
         value.set(ValueLayout.JAVA_INT, V_OWNER, owner);
         value.set(ValueLayout.JAVA_INT, V_MAX_FRAME, maxFrame);
+        return update();
+    }
+
+    private boolean update() {
         attr(true, 0);
         try {
             sys.bpf(Abi.BPF_MAP_UPDATE_ELEM, attr, "BPF_MAP_UPDATE_ELEM jlvs_flows");
@@ -169,6 +185,36 @@ public final class XdpFlowMap implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Tunnels the later frames of a flow direction to a TUN real server: with {@code encap}
+     * {@link #ENCAP_IPIP}, a new outer IPv4 header from {@code outerSrc} to {@code outerDst}; with
+     * {@link #ENCAP_GUE}, that header, UDP from {@code gueSport} to {@code guePort} (checksum 0) and a GUE
+     * header for IPv4. The outer header takes the inner one's TOS and TTL (after the decrement) and DF, with
+     * identification 0; only datagrams with DF set are tunnelled, the others go to the worker. Frames of at
+     * most {@code maxFrame} bytes as they arrive (the leaving link's MTU plus 14, less the headers added).
+     */
+    public boolean putTunnel(int protocol, int src, int sport, int dst, int dport, int encap, int outerSrc,
+                             int outerDst, int gueSport, int guePort, int ifindex, long dstMac, long srcMac, int owner,
+                             int maxFrame) {
+        if (encap != ENCAP_IPIP && encap != ENCAP_GUE) {
+            throw new IllegalArgumentException("encapsulation must be IPIP (4) or GUE (17): " + encap);
+        }
+        key(protocol, src, sport, dst, dport);
+        value.fill((byte) 0);
+        value.set(BE32, V_SRC, outerSrc);
+        value.set(BE32, V_DST, outerDst);
+        value.set(BE16, V_PORTS, (short) gueSport);
+        value.set(BE16, V_PORTS + 2, (short) guePort);
+        value.set(ValueLayout.JAVA_INT, V_IFINDEX, ifindex);
+        mac(V_DST_MAC, dstMac);
+        mac(V_SRC_MAC, srcMac);
+        value.set(BE16, V_IP_DELTA, (short) fold(TTL_DECREMENT));
+        value.set(ValueLayout.JAVA_INT, V_OWNER, owner);
+        value.set(ValueLayout.JAVA_INT, V_MAX_FRAME, maxFrame);
+        value.set(ValueLayout.JAVA_INT, V_ENCAP, encap);
+        return update();
     }
 
     private void mac(int at, long mac) {

@@ -144,9 +144,22 @@ public final class XdpSteering implements AutoCloseable {
     /**
      * Runs the program once on {@code frame} (BPF_PROG_TEST_RUN: nothing is sent, a redirect is only
      * reported) and returns the XDP action; the frame as the program left it is copied back into
-     * {@code frame}.
+     * {@code frame}, which must keep its length.
      */
     int testRun(byte[] frame) {
+        TestRun r = testRunResizing(frame);
+        if (r.frame().length != frame.length) {
+            throw new IllegalStateException("the program changed the frame's length to " + r.frame().length);
+        }
+        System.arraycopy(r.frame(), 0, frame, 0, frame.length);
+        return r.action();
+    }
+
+    /** What one {@link #testRunResizing} returned: the XDP action and the frame as the program left it. */
+    record TestRun(int action, byte[] frame) { }
+
+    /** As {@link #testRun}, for a program that may grow or shrink the frame (encapsulation). */
+    TestRun testRunResizing(byte[] frame) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment in = a.allocateFrom(ValueLayout.JAVA_BYTE, frame);
             MemorySegment out = a.allocate(frame.length + 256L);
@@ -159,11 +172,9 @@ public final class XdpSteering implements AutoCloseable {
             run.set(ValueLayout.JAVA_INT, 32, 1);
             sys.bpf(Abi.BPF_PROG_TEST_RUN, run, "BPF_PROG_TEST_RUN");
             int length = run.get(ValueLayout.JAVA_INT, 12);
-            if (length != frame.length) {
-                throw new IllegalStateException("the program changed the frame's length to " + length);
-            }
-            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, frame, 0, frame.length);
-            return run.get(ValueLayout.JAVA_INT, 4);
+            byte[] left = new byte[length];
+            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, left, 0, length);
+            return new TestRun(run.get(ValueLayout.JAVA_INT, 4), left);
         }
     }
 

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The XDP fast path run by the kernel on frames built here (BPF_PROG_TEST_RUN: the real verifier and
@@ -25,6 +27,7 @@ class XdpFastPathLabTest {
     private static final int CLIENT = 0x0a4d000a;
     private static final int VIP = 0x0a4d0064;
     private static final int SERVER = 0x0a4d010b;
+    private static final int DIRECTOR = 0x0a4d0002;
 
     /** Ethernet + IPv4 (TTL 64, DF) + TCP or UDP with {@code payload} bytes, checksums right. */
     static byte[] frame(int protocol, int src, int sport, int dst, int dport, int tcpFlags, int payload,
@@ -234,6 +237,95 @@ class XdpFastPathLabTest {
             assertThat(program.testRun(fits)).isEqualTo(XDP_REDIRECT);
             flows.counters(TCP, CLIENT, 40000, VIP, 80, counts);
             assertThat(counts).containsExactly(1, fits.length);
+        });
+    }
+
+    /**
+     * The frame a TUN real server gets for {@code in}: Ethernet to it, an outer IPv4 header (TOS, DF and TTL
+     * of the inner datagram after its TTL decrement, identification 0, protocol 4 or 17), for GUE a UDP
+     * header (checksum 0) and the 4-byte GUE header for IPv4, then the datagram with TTL less one; every
+     * checksum computed from scratch.
+     */
+    private static byte[] tunnelled(byte[] in, boolean gue, int sport, int dport) {
+        int datagram = in.length - 14;
+        int overhead = gue ? 32 : 20;
+        byte[] inner = Arrays.copyOfRange(in, 14, in.length);
+        inner[8]--;
+        inner[10] = 0;
+        inner[11] = 0;
+        int c = Frames.checksum(inner, 0, 20);
+        inner[10] = (byte) (c >>> 8);
+        inner[11] = (byte) c;
+        ByteBuffer b = ByteBuffer.allocate(14 + overhead + datagram);
+        Frames.putMac(b, SERVER_MAC);
+        Frames.putMac(b, DIRECTOR_MAC2);
+        b.putShort((short) 0x0800);
+        b.put((byte) 0x45).put(inner[1]).putShort((short) (overhead + datagram)).putShort((short) 0)
+                .putShort((short) 0x4000).put(inner[8]).put((byte) (gue ? UDP : 4)).putShort((short) 0)
+                .putInt(DIRECTOR).putInt(SERVER);
+        if (gue) {
+            b.putShort((short) sport).putShort((short) dport).putShort((short) (12 + datagram)).putShort((short) 0)
+                    .putInt(0x00040000);
+        }
+        b.put(inner);
+        byte[] f = b.array();
+        int outer = Frames.checksum(f, 14, 20);
+        f[24] = (byte) (outer >>> 8);
+        f[25] = (byte) outer;
+        return f;
+    }
+
+    /**
+     * A flow to a TUN real server: its later frames leave behind outer headers, byte for byte as the worker
+     * builds them (IPIP; GUE without a UDP checksum), for TCP and UDP, a TOS and TTLs other than the usual;
+     * counted with the datagram's length. A datagram without DF (the worker numbers its outer
+     * identification), or one that would no longer fit the link with the headers, goes to the worker
+     * untouched.
+     */
+    @ParameterizedTest(name = "GUE: {0}")
+    @ValueSource(booleans = {false, true})
+    void aTunnelledFlowLeavesBehindTheOuterHeadersTheWorkerWouldPut(boolean gue) throws Exception {
+        int encap = gue ? XdpFlowMap.ENCAP_GUE : XdpFlowMap.ENCAP_IPIP;
+        int overhead = gue ? 32 : 20;
+        withProgram(64, (flows, program, ifindex) -> {
+            SplittableRandom r = new SplittableRandom(11);
+            for (int i = 0; i < 40; i++) {
+                int protocol = i % 2 == 0 ? TCP : UDP;
+                int sport = 1024 + r.nextInt(60000);
+                int gueSport = 32768 + r.nextInt(28000);
+                assertThat(flows.putTunnel(protocol, CLIENT, sport, VIP, 80, encap, DIRECTOR, SERVER, gueSport, 6080,
+                        ifindex, SERVER_MAC, DIRECTOR_MAC2, i, 1514 - overhead)).isTrue();
+                byte[] in = frame(protocol, CLIENT, sport, VIP, 80, ACK, r.nextInt(1400), i);
+                in[15] = (byte) r.nextInt(256); // TOS, ECN bits included
+                in[22] = (byte) (2 + r.nextInt(254));
+                seal(in);
+
+                XdpSteering.TestRun run = program.testRunResizing(in.clone());
+
+                String what = "case " + i;
+                assertThat(run.action()).as(what).isEqualTo(XDP_REDIRECT);
+                assertThat(run.frame()).as(what).isEqualTo(tunnelled(in, gue, gueSport, 6080));
+                long[] counts = new long[2];
+                flows.counters(protocol, CLIENT, sport, VIP, 80, counts);
+                assertThat(counts).as(what).containsExactly(1, in.length);
+                flows.remove(protocol, CLIENT, sport, VIP, 80);
+            }
+
+            flows.putTunnel(TCP, CLIENT, 40000, VIP, 80, encap, DIRECTOR, SERVER, 40001, 6080, ifindex, SERVER_MAC,
+                    DIRECTOR_MAC2, 1, 1514 - overhead);
+            byte[] noDf = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 100, 1);
+            noDf[20] = 0;
+            seal(noDf);
+            byte[] tooBig = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 1500 - 40 - overhead + 1, 1);
+            for (byte[] f : new byte[][] {noDf, tooBig}) {
+                byte[] before = f.clone();
+                assertThat(program.testRun(f)).isEqualTo(XDP_PASS);
+                assertThat(f).isEqualTo(before);
+            }
+            byte[] fits = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 1500 - 40 - overhead, 1);
+            XdpSteering.TestRun run = program.testRunResizing(fits.clone());
+            assertThat(run.action()).isEqualTo(XDP_REDIRECT);
+            assertThat(run.frame()).hasSize(1514);
         });
     }
 
