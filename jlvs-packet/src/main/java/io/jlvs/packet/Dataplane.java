@@ -44,8 +44,8 @@ import java.util.function.LongSupplier;
  * connection's reply, and forwarded by the real server's method (MASQ, DROUTE, TUNNEL with IPIP), or
  * dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
  * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
- * Given a {@link FlowOffload} ({@link #offloadTo}), the later packets of established MASQ and DROUTE flows
- * may be forwarded below user space; the worker accounts for them and keeps every IPVS decision.
+ * Given a {@link FlowOffload} ({@link #offloadTo}), the later packets of established MASQ, DROUTE and
+ * TUNNEL flows may be forwarded below user space; the worker accounts for them and keeps every IPVS decision.
  *
  * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
  * Other threads may call {@link #publish}, {@link #fwmarkClassifier}, {@link #syncTo}, {@link #offerSynced}
@@ -216,12 +216,13 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     /**
-     * Before the worker runs: lets {@code offload} forward the later packets of an established MASQ or
-     * DROUTE connection direction (TCP ESTABLISHED or UDP) once {@code afterPackets} packets of the
-     * connection passed this worker; null (the default) for none. What the fast path forwarded is added
+     * Before the worker runs: lets {@code offload} forward the later packets of an established MASQ,
+     * DROUTE or TUNNEL (IPIP, GUE without checksum) connection direction (TCP ESTABLISHED or UDP) once
+     * {@code afterPackets} packets of the connection passed this worker; null (the default) for none. What the fast path forwarded is added
      * to the statistics and refreshes the connection's timer every second. Every decision stays the
      * worker's: a FIN or RST it sees, the connection's removal, a new snapshot of the services and a
-     * drop for a removed real server forget the connection's directions.
+     * drop for a removed real server (or a TUN real server's new tunnel port, type or checksum) forget the
+     * connection's directions.
      */
     void offloadTo(FlowOffload offload, int afterPackets) {
         if (offloaded != null) {
@@ -996,7 +997,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return;
         }
         byte method = connMethod[id];
-        int encap = method == M_TUNNEL ? FlowOffload.IPIP : method == M_GUE ? FlowOffload.GUE : FlowOffload.IN_PLACE;
+        int encap = method == M_TUNNEL ? FlowOffload.IPIP
+                : method == M_GUE ? FlowOffload.GUE : FlowOffload.IN_PLACE;
         // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame; GUE with a UDP
         // checksum (over the whole datagram) stays with the worker
         if (sent != Verdict.FORWARD || method != M_MASQ && method != M_DROUTE && encap == FlowOffload.IN_PLACE

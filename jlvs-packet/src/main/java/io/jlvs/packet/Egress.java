@@ -49,15 +49,15 @@ final class Egress {
         return io.transmit(s, off, length);
     }
 
-    /**
-     * IPIP (RFC 2003): the datagram at {@code ip} behind a new outer header from {@code localAddress} to
-     * {@code rsAddr}, TOS, DF and TTL copied; identification 0 with DF (as Linux), else the next id.
-     */
     /** The frame {@link #ipip} or {@link #gue} built last, at offset 0 (until the next frame built here). */
     MemorySegment built() {
         return scratch;
     }
 
+    /**
+     * IPIP (RFC 2003): the datagram at {@code ip} behind a new outer header from {@code localAddress} to
+     * {@code rsAddr}, TOS, DF and TTL copied; identification 0 with DF (as Linux), else the next id.
+     */
     boolean ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress) {
         int total = Ipv4Header.totalLength(s, ip);
         boolean df = Ipv4Header.dontFragment(s, ip);

@@ -1,6 +1,8 @@
 package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTable;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.model.RealServer;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.sys.XdpFlowMap;
 import java.lang.foreign.MemorySegment;
@@ -57,6 +59,8 @@ final class OffloadedFlows {
     private long[] macs = new long[0];
     /** Per slot and direction: the sweep that last found the direction in the fast path. */
     private int[] seen = new int[0];
+    /** Per slot: the tunnel its real server had when offloaded ({@link #tunnelOf}; 0: none). */
+    private int[] tunnels = new int[0];
     private int sweeps;
     private final XdpFlowMap.CountSink reader = this::counted;
     private int count;
@@ -124,6 +128,7 @@ final class OffloadedFlows {
             slot = list(id);
         }
         word[id] |= 1 << direction;
+        tunnels[slot] = tunnelOf(table.destination(id));
         last[slot * 4 + direction * 2] = 0;
         last[slot * 4 + direction * 2 + 1] = 0;
         macs[slot * 2 + direction] = mac;
@@ -160,10 +165,21 @@ final class OffloadedFlows {
         for (int slot = count - 1; slot >= 0; slot--) {
             int id = ids[slot];
             DestinationState d = table.destination(id);
-            if (d == null || d.removed()) {
+            if (d == null || d.removed() || tunnelOf(d) != tunnels[slot]) {
+                // a TUN real server edited to another tunnel port, type or checksum: the fast path's
+                // entries still put the old headers in front, the worker the new ones
                 forget(id, true);
             }
         }
+    }
+
+    /** A TUN real server's tunnel (type, checksum, port) as one number; 0 for other methods. */
+    private static int tunnelOf(DestinationState d) {
+        if (d == null || d.config().method() != ForwardingMethod.TUNNEL) {
+            return 0;
+        }
+        RealServer r = d.config();
+        return 1 << 30 | r.tunnelType().ordinal() << 24 | r.tunnelChecksum().ordinal() << 20 | r.tunnelPort();
     }
 
     /** The table is removing entry {@code id}: account and forget it, and start its id afresh. */
@@ -268,6 +284,7 @@ final class OffloadedFlows {
             last = Arrays.copyOf(last, n * 4);
             macs = Arrays.copyOf(macs, n * 2);
             seen = Arrays.copyOf(seen, n * 2);
+            tunnels = Arrays.copyOf(tunnels, n);
         }
         int slot = count++;
         ids[slot] = id;
@@ -284,6 +301,7 @@ final class OffloadedFlows {
             System.arraycopy(last, end * 4, last, slot * 4, 4);
             System.arraycopy(macs, end * 2, macs, slot * 2, 2);
             System.arraycopy(seen, end * 2, seen, slot * 2, 2);
+            tunnels[slot] = tunnels[end];
         }
         slotOf[id] = 0;
     }

@@ -303,6 +303,35 @@ class FlowOffloadTest {
         }
     }
 
+    /**
+     * A GUE real server edited to another tunnel port ({@code jlvsadm -e ... --tun-port}): the worker sends
+     * the connection's next packets to the new port at once, so the fast path gives the connection back and
+     * takes it again with the new outer headers. A weight change leaves it alone.
+     */
+    @Test
+    void aTunnelledConnectionIsTakenBackWhenItsRealServersTunnelPortChanges() throws Exception {
+        try (Director d = new Director()) {
+            d.dataplane.offloadTo(fast, 1);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE);
+            d.send(client(1000, 0x02));
+            d.send(client(1000, 0x10));
+            assertThat(fast.offloaded.get(IN).dport()).isEqualTo(6080);
+
+            d.engine.execute(new IpvsCommand.EditServer(WEB, new RealServer(IpAddress.parse(RS1), 80,
+                    ForwardingMethod.TUNNEL, 2, 0, 0, TunnelType.GUE, 6080, TunnelChecksum.NOCSUM)));
+            d.dataplane.runOnce();
+            assertThat(fast.forgotten).as("after a weight change").isEmpty();
+
+            d.engine.execute(new IpvsCommand.EditServer(WEB, new RealServer(IpAddress.parse(RS1), 80,
+                    ForwardingMethod.TUNNEL, 2, 0, 0, TunnelType.GUE, 6081, TunnelChecksum.NOCSUM)));
+            d.dataplane.runOnce();
+            assertThat(fast.forgotten).containsExactly(IN);
+
+            d.send(data(1000));
+            assertThat(fast.offloaded.get(IN).dport()).as("offloaded again, to the new port").isEqualTo(6081);
+        }
+    }
+
     @Test
     void gueWithAChecksumAndSctpConnectionsAreNeverOffloaded() throws Exception {
         try (Director d = new Director()) {

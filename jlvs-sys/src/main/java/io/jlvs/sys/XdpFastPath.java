@@ -31,6 +31,7 @@ final class XdpFastPath {
     private static final int HELPER_MAP_LOOKUP_ELEM = 1;
     private static final int HELPER_REDIRECT = 23;
     private static final int HELPER_XDP_ADJUST_HEAD = 44;
+    private static final int HELPER_XDP_ADJUST_TAIL = 65;
     private static final int XDP_ABORTED = 0;
     /** Outer IPv4 header (IPIP); GUE adds UDP (8) and its own 4-byte header. */
     private static final int IPIP_OVERHEAD = 20;
@@ -174,7 +175,8 @@ final class XdpFastPath {
      * IPv4 datagram, as the worker's {@code Egress.ipip} and {@code gue} build them: Ethernet from the entry,
      * outer IPv4 with the inner TOS, DF, identification 0 and the inner TTL after its decrement, protocol 4
      * (IPIP) or 17 (GUE: UDP with the entry's ports and checksum 0, then a GUE header for IPv4), the entry's
-     * addresses, its checksum computed. A datagram without DF goes to {@code miss} (the worker numbers its
+     * addresses, its checksum computed; Ethernet padding after the datagram is cut off first. A datagram
+     * without DF goes to {@code miss} (the worker numbers its
      * outer identification), as does a frame the kernel will not give the room.
      */
     private static void tunnel(EbpfAssembler a, String label, int overhead, String miss) {
@@ -184,6 +186,16 @@ final class XdpFastPath {
                 .load(H, R4, R2, IP_FRAG)
                 .andImm(R4, DF_LE)
                 .jumpIfEqual(R4, 0, miss)
+                // Ethernet padding after the datagram is left out, as the worker leaves it out
+                .movReg(R4, R3)
+                .subReg(R4, R2)
+                .movReg(R2, R9)
+                .subReg(R2, R4)
+                .jumpIfEqual(R2, 0, label + "_fits")
+                .movReg(R1, R6)
+                .call(HELPER_XDP_ADJUST_TAIL)
+                .jumpIfNotEqual(R0, 0, miss) // refused: the frame is as it was
+                .label(label + "_fits")
                 .movReg(R1, R6)
                 .movImm(R2, -overhead)
                 .call(HELPER_XDP_ADJUST_HEAD)

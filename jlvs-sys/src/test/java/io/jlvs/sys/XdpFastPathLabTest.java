@@ -322,6 +322,11 @@ class XdpFastPathLabTest {
                 assertThat(program.testRun(f)).isEqualTo(XDP_PASS);
                 assertThat(f).isEqualTo(before);
             }
+            // a bare ACK padded to Ethernet's 60 bytes: the padding stays out of the tunnel
+            byte[] ack = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 0, 1);
+            XdpSteering.TestRun padded = program.testRunResizing(Arrays.copyOf(ack, 60));
+            assertThat(padded.action()).isEqualTo(XDP_REDIRECT);
+            assertThat(padded.frame()).isEqualTo(tunnelled(ack, gue, 40001, 6080));
             byte[] fits = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 1500 - 40 - overhead, 1);
             XdpSteering.TestRun run = program.testRunResizing(fits.clone());
             assertThat(run.action()).isEqualTo(XDP_REDIRECT);
