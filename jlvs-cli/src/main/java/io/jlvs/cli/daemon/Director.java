@@ -243,9 +243,11 @@ public final class Director implements IpvsControl, AutoCloseable {
      * @throws IllegalStateException with one line saying why it cannot start
      */
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
-                                     boolean localClients, ConnTableSettings connSettings) {
+                                     boolean localClients, ConnTableSettings connSettings,
+                                     List<io.jlvs.packet.FwmarkRule> fwmarkRules) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
-                .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings);
+                .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings)
+                .withFwmarkRules(fwmarkRules);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // the director's own processes, which the data plane never sees, are served as IPVS serves them

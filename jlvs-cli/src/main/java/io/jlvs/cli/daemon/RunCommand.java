@@ -102,6 +102,14 @@ public final class RunCommand implements Callable<Integer> {
                     + "(statistics and timers still follow them, once a second); off: never (default: ${DEFAULT-VALUE}).")
     String xdpOffload;
 
+    @Option(names = "--fwmark-rule", paramLabel = "MARK:PROTO:ADDRESSES[:PORTS]",
+            description = "For the packet data plane (-I), which sees no netfilter mark: packets of PROTO (tcp, udp, "
+                    + "sctp or all) to ADDRESSES (A, A-B or A/N) and a destination port in PORTS (P, P-Q, a comma "
+                    + "list; default every port) carry firewall mark MARK, as the iptables MARK rule beside an "
+                    + "ipvsadm -f service says, e.g. 1:tcp:192.0.2.10:80,443 (repeatable; first match wins; one "
+                    + "worker, af_packet).")
+    List<String> fwmarkRules;
+
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
             description = "An IPVS sysctl for the packet data plane (-I), after those in /usr/lib/sysctl.d, "
                     + "/run/sysctl.d, /etc/sysctl.d and /etc/sysctl.conf: net.ipv4.vs.expire_nodest_conn, "
@@ -179,6 +187,21 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        List<io.jlvs.packet.FwmarkRule> marks = new java.util.ArrayList<>();
+        try {
+            for (String spec : fwmarkRules == null ? List.<String>of() : fwmarkRules) {
+                marks.addAll(FwmarkRules.parse(spec));
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("jlvs: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        if (!marks.isEmpty() && (interfaces == null || interfaces.isEmpty())) {
+            err.println("jlvs: --fwmark-rule is for the packet data plane: give it -I IFNAME");
+            err.flush();
+            return 2;
+        }
         VsSysctls vs;
         try {
             vs = readSysctls();
@@ -208,7 +231,8 @@ public final class RunCommand implements Callable<Integer> {
                 vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
                 vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
                 director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
-                        vs.connSettings());
+                        vs.connSettings(), marks);
+                warnUnmarkedFwmarkServices(director, marks, log);
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());
@@ -257,6 +281,24 @@ public final class RunCommand implements Callable<Integer> {
             vs.set(a);
         }
         return vs;
+    }
+
+    /**
+     * A fwmark service (keepalived's {@code virtual_server fwmark N}) gets packets only through a
+     * --fwmark-rule giving its mark: say so at start for each one that has none.
+     */
+    private static void warnUnmarkedFwmarkServices(Director director, List<io.jlvs.packet.FwmarkRule> rules,
+                                                   org.slf4j.Logger log) {
+        java.util.Set<Integer> given = new java.util.HashSet<>();
+        rules.forEach(r -> given.add(r.mark()));
+        director.table().services().stream()
+                .map(v -> v.service().key())
+                .filter(k -> k instanceof io.jlvs.core.model.FwmarkServiceKey)
+                .map(k -> (io.jlvs.core.model.FwmarkServiceKey) k)
+                .filter(k -> k.family() == io.jlvs.core.AddressFamily.INET && !given.contains(k.fwmark()))
+                .forEach(k -> log.warn("fwmark service {} gets no packets from the packet data plane, which sees "
+                        + "no netfilter mark: give its addresses and ports with --fwmark-rule {}:PROTO:ADDRESSES"
+                        + "[:PORTS]", Integer.toUnsignedString(k.fwmark()), Integer.toUnsignedString(k.fwmark())));
     }
 
     private static boolean hasPacketForwardedServers(Director director) {

@@ -86,6 +86,19 @@ class JlvsMainTest {
     }
 
     @Test
+    void aBadFwmarkRuleOrOneWithoutThePacketDataPlaneIsAUsageErrorAndLeavesNothing() {
+        assertThat(jlvs("run", "-I", "eth0", "--fwmark-rule", "1:tcp:192.0.2.10:http", "--no-admin",
+                "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: bad --fwmark-rule '1:tcp:192.0.2.10:http': port 'http' is not a "
+                + "number\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "--fwmark-rule", "1:tcp:192.0.2.10:80", "--no-admin",
+                "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --fwmark-rule is for the packet data plane: give it -I IFNAME\n");
+        assertThat(dir.resolve("f.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);

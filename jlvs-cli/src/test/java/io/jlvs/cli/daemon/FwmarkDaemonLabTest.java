@@ -1,0 +1,98 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.view.ConnectionView;
+import io.jlvs.engine.control.ControlClient;
+import io.jlvs.testkit.Lab;
+import io.jlvs.testkit.NetnsLab;
+import io.jlvs.testkit.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lab tier, end to end: a keepalived.conf with {@code virtual_server fwmark N} under `jlvs run -I`, whose
+ * packet data plane sees no netfilter mark. {@code --fwmark-rule} says which packets carry the mark, as the
+ * iptables MARK rule beside the service does: a client's SYN to the marked address and port opens a
+ * connection of the fwmark service, one to another port does not. A fwmark service no rule marks is named
+ * at start. Before, `jlvs run` had no way to give marks: fwmark services got no packets, without a word.
+ */
+class FwmarkDaemonLabTest {
+    private static final String CLIENT = "192.0.2.57";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFwmarkRuleSendsTheMarkedPacketsToTheFwmarkServiceAndAnUnmarkedServiceIsNamed() throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        String python = Lab.requireCommand("python3", "python3");
+        String net = "10.220." + (ProcessHandle.current().pid() % 250) + ".";
+        String vip = net + "100";
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, """
+                virtual_server fwmark 7 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server %1$s1 8080 {
+                        weight 1
+                    }
+                }
+                virtual_server fwmark 8 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server %1$s1 8081 {
+                        weight 1
+                    }
+                }
+                """.formatted(net));
+        Path socket = dir.resolve("jlvs.sock");
+        Path log = dir.resolve("daemon.log");
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("fm");
+            String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
+            String nsIf = NamespaceDaemon.link(lab, ns);
+            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
+                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--use-file", conf.toString(),
+                    "--fwmark-rule", "7:tcp:" + vip + ":80,443");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
+                    "fwmark service 8 gets no packets from the packet data plane"));
+            assertThat(Files.readString(log)).doesNotContain("fwmark service 7 gets no packets");
+
+            for (int[] syn : new int[][] {{45700, 80}, {45701, 443}, {45702, 8443}}) {
+                Shell.run(List.of(python, "-c", """
+                        import socket, sys
+                        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                        s.bind((sys.argv[1], 0))
+                        s.send(bytes.fromhex(sys.argv[2]))
+                        """, hostIf, HexFormat.of().formatHex(
+                        SyncMasterDaemonLabTest.frame(nsMac, CLIENT, syn[0], vip, syn[1], 0x02))), 30).orThrow("SYN");
+            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(connections(socket)).as("connections after SYNs to ports 80, 443 and 8443")
+                            .extracting(ConnectionView::clientPort).containsExactlyInAnyOrder(45700, 45701));
+            assertThat(connections(socket)).allSatisfy(v -> {
+                assertThat(v.client()).isEqualTo(IpAddress.parse(CLIENT));
+                assertThat(v.destination()).isEqualTo(IpAddress.parse(net + "1"));
+                assertThat(v.destinationPort()).as("fwmark 7's real server").isEqualTo(8080);
+            });
+        }
+    }
+
+    private static List<ConnectionView> connections(Path socket) throws Exception {
+        try (ControlClient c = ControlClient.connect(socket)) {
+            return c.connections();
+        }
+    }
+}
