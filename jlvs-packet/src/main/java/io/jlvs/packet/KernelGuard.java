@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * for local clients serve them, as IPVS serves them):
  * <ul>
  *   <li>TCP/UDP/SCTP to a virtual service (address . protocol . port),</li>
- *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service or in a fwmark rule's range,</li>
+ *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service,</li>
+ *   <li>what a fwmark rule marks for an existing fwmark service: its protocol to its address range and
+ *       port range (not the rest of the range's traffic, which the data plane leaves to the kernel),</li>
  *   <li>replies of a MASQ real server: TCP/UDP/SCTP from its (address . protocol . port), or from any port
  *       of a real server whose port is 0 (of its service's protocol) or that serves a fwmark service (of
  *       any), and ICMP errors from any MASQ
@@ -44,8 +46,11 @@ final class KernelGuard {
     record Service(IpAddress address, String protocol, int port) {
     }
 
-    /** An IPv4 range (inclusive) whose TCP/UDP/SCTP traffic belongs to jlvs (fwmark rules). */
-    record Range(IpAddress from, IpAddress to) {
+    /**
+     * What a fwmark rule hands to jlvs: {@code protocol} (as nft spells it) to an IPv4 address in
+     * [{@code from}, {@code to}] and a destination port in [{@code portFrom}, {@code portTo}].
+     */
+    record Range(IpAddress from, IpAddress to, String protocol, int portFrom, int portTo) {
     }
 
     /** The nft script that replaces table {@code ip jlvs} with these sets. */
@@ -69,14 +74,20 @@ final class KernelGuard {
         List<Service> ported = services.stream().filter(s -> s.port() != 0).toList();
         List<String> whole = new java.util.ArrayList<>();
         services.stream().filter(s -> s.port() == 0).map(s -> s.address().toString()).distinct().forEach(whole::add);
-        for (Range r : ranges) {
-            whole.add(r.from().equals(r.to()) ? r.from().toString() : r.from() + "-" + r.to());
-        }
+        List<String> marked = ranges.stream().map(r -> (r.from().equals(r.to()) ? r.from().toString()
+                : r.from() + "-" + r.to()) + " . " + r.protocol() + " . "
+                + (r.portFrom() == r.portTo() ? Integer.toString(r.portFrom()) : r.portFrom() + "-" + r.portTo()))
+                .distinct().toList();
         if (!ported.isEmpty()) {
             sb.append("  set services {\n    type ipv4_addr . inet_proto . inet_service\n    elements = { ");
             sb.append(String.join(", ", ported.stream().distinct()
                     .map(s -> s.address() + " . " + s.protocol() + " . " + s.port()).toList()));
             sb.append(" }\n  }\n");
+        }
+        if (!marked.isEmpty()) {
+            sb.append("  set marked {\n    type ipv4_addr . inet_proto . inet_service\n    flags interval\n"
+                    + "    elements = { ");
+            sb.append(String.join(", ", marked)).append(" }\n  }\n");
         }
         if (!whole.isEmpty()) {
             sb.append("  set addresses {\n    type ipv4_addr\n    flags interval\n    auto-merge\n    elements = { ");
@@ -109,6 +120,9 @@ final class KernelGuard {
         }
         if (!whole.isEmpty()) {
             sb.append("    ").append(on).append("ip daddr @addresses meta l4proto { tcp, udp, sctp } counter drop\n");
+        }
+        if (!marked.isEmpty()) {
+            sb.append("    ").append(on).append("ip daddr . meta l4proto . th dport @marked counter drop\n");
         }
         if (!masqPorts.isEmpty()) {
             sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");

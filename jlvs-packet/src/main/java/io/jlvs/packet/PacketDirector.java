@@ -2,6 +2,8 @@ package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.core.AddressFamily;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.model.FwmarkServiceKey;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.model.InetServiceKey;
@@ -534,8 +536,16 @@ public final class PacketDirector implements AutoCloseable {
             }
             bpf = destinations.isEmpty() && masq.isEmpty() && !settings.answerArp() ? null : b.build();
         }
-        List<KernelGuard.Range> ranges = settings.fwmarkRules().stream()
-                .map(r -> new KernelGuard.Range(r.from(), r.to())).distinct().toList();
+        // what the rules mark for a fwmark service that exists; the rest of their ranges' traffic (another
+        // port, a mark no service has) the data plane leaves to the kernel, so the guard leaves it too
+        Set<Integer> marks = new java.util.HashSet<>();
+        snapshot.services().keySet().stream().filter(k -> k instanceof FwmarkServiceKey f
+                && f.family() == AddressFamily.INET).forEach(k -> marks.add(((FwmarkServiceKey) k).fwmark()));
+        List<KernelGuard.Range> ranges = settings.fwmarkRules().stream().filter(r -> marks.contains(r.mark()))
+                .flatMap(r -> (r.protocol() == null ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+                        : List.of(r.protocol())).stream()
+                        .map(p -> new KernelGuard.Range(r.from(), r.to(), p.lowerName(), r.portFrom(), r.portTo())))
+                .distinct().toList();
         String script = KernelGuard.script(services, ranges, masqGuard);
         if (guard != null) {
             try {

@@ -18,11 +18,15 @@ class KernelGuardTest {
         String s = KernelGuard.script(
                 List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80),
                         new KernelGuard.Service(a("10.0.0.101"), "udp", 0)),
-                List.of(new KernelGuard.Range(a("10.0.1.0"), a("10.0.1.255"))),
+                List.of(new KernelGuard.Range(a("10.0.1.0"), a("10.0.1.255"), "tcp", 80, 80),
+                        new KernelGuard.Range(a("10.0.2.5"), a("10.0.2.5"), "udp", 5000, 5100)),
                 Set.of(a("10.1.0.12"), a("10.1.0.11")));
         assertThat(s).startsWith("table ip jlvs\ndelete table ip jlvs\n")
                 .contains("elements = { 10.0.0.100 . tcp . 80 }")
-                .contains("elements = { 10.0.0.101, 10.0.1.0-10.0.1.255 }")
+                .contains("elements = { 10.0.0.101 }")
+                .contains("set marked {\n    type ipv4_addr . inet_proto . inet_service\n    flags interval\n"
+                        + "    elements = { 10.0.1.0-10.0.1.255 . tcp . 80, 10.0.2.5 . udp . 5000-5100 }")
+                .contains("iifname != \"lo\" ip daddr . meta l4proto . th dport @marked counter drop")
                 .contains("elements = { 10.1.0.11, 10.1.0.12 }")
                 .contains("iifname != \"lo\" ip daddr . meta l4proto . th dport @services counter drop")
                 .contains("ip saddr . meta l4proto @masq fib daddr type != local counter drop");

@@ -106,8 +106,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "For the packet data plane (-I), which sees no netfilter mark: packets of PROTO (tcp, udp, "
                     + "sctp or all) to ADDRESSES (A, A-B or A/N) and a destination port in PORTS (P, P-Q, a comma "
                     + "list; default every port) carry firewall mark MARK, as the iptables MARK rule beside an "
-                    + "ipvsadm -f service says, e.g. 1:tcp:192.0.2.10:80,443 (repeatable; first match wins; one "
-                    + "worker, af_packet).")
+                    + "ipvsadm -f service says, e.g. 1:tcp:192.0.2.10:80,443 (repeatable; as with iptables, the "
+                    + "last rule that matches gives the mark; all = TCP, UDP and SCTP; one worker, af_packet).")
     List<String> fwmarkRules;
 
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
@@ -197,10 +197,19 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        if (!marks.isEmpty() && (interfaces == null || interfaces.isEmpty())) {
-            err.println("jlvs: --fwmark-rule is for the packet data plane: give it -I IFNAME");
-            err.flush();
-            return 2;
+        if (!marks.isEmpty()) {
+            String why = interfaces == null || interfaces.isEmpty() ? "is for the packet data plane: give it -I IFNAME"
+                    : afXdp ? "needs --packet-io af_packet (the XDP program steers by address only)"
+                    : packetWorkers > 1 ? "needs one packet worker (the fanout program hashes by virtual address)"
+                    : null;
+            if (why != null) {
+                err.println("jlvs: --fwmark-rule " + why);
+                err.flush();
+                return 2;
+            }
+            // MARK does not end iptables' chain: the last matching rule's mark is the one a packet keeps; the
+            // classifier takes the first match, so it gets the rules last first
+            java.util.Collections.reverse(marks);
         }
         VsSysctls vs;
         try {
@@ -285,7 +294,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * A fwmark service (keepalived's {@code virtual_server fwmark N}) gets packets only through a
-     * --fwmark-rule giving its mark: say so at start for each one that has none.
+     * --fwmark-rule giving its mark: say so at start for each one that has none, and for each rule's mark
+     * that no fwmark service has (a typo; what it marks is left to the kernel).
      */
     private static void warnUnmarkedFwmarkServices(Director director, List<io.jlvs.packet.FwmarkRule> rules,
                                                    org.slf4j.Logger log) {
@@ -299,6 +309,13 @@ public final class RunCommand implements Callable<Integer> {
                 .forEach(k -> log.warn("fwmark service {} gets no packets from the packet data plane, which sees "
                         + "no netfilter mark: give its addresses and ports with --fwmark-rule {}:PROTO:ADDRESSES"
                         + "[:PORTS]", Integer.toUnsignedString(k.fwmark()), Integer.toUnsignedString(k.fwmark())));
+        java.util.Set<Integer> served = new java.util.HashSet<>();
+        director.table().services().stream().map(v -> v.service().key())
+                .filter(k -> k instanceof io.jlvs.core.model.FwmarkServiceKey)
+                .forEach(k -> served.add(((io.jlvs.core.model.FwmarkServiceKey) k).fwmark()));
+        given.stream().filter(m -> !served.contains(m)).sorted()
+                .forEach(m -> log.warn("--fwmark-rule mark {}: no fwmark service {} (yet); the packets it marks are "
+                        + "left to the kernel", Integer.toUnsignedString(m), Integer.toUnsignedString(m)));
     }
 
     private static boolean hasPacketForwardedServers(Director director) {

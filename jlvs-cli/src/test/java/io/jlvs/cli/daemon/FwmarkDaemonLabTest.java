@@ -20,9 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Lab tier, end to end: a keepalived.conf with {@code virtual_server fwmark N} under `jlvs run -I`, whose
  * packet data plane sees no netfilter mark. {@code --fwmark-rule} says which packets carry the mark, as the
- * iptables MARK rule beside the service does: a client's SYN to the marked address and port opens a
- * connection of the fwmark service, one to another port does not. A fwmark service no rule marks is named
- * at start. Before, `jlvs run` had no way to give marks: fwmark services got no packets, without a word.
+ * iptables MARK rules beside the service do, the last matching one giving the mark: a client's SYN to the
+ * marked address and port opens a connection of the fwmark service, one to another port does not, and the
+ * director's kernel still answers that other port (the nftables guard drops only what the rules hand to a
+ * fwmark service). A fwmark service no rule marks, and a rule's mark no service has, are named at start.
+ * Before, `jlvs run` had no way to give marks: fwmark services got no packets, without a word.
  */
 class FwmarkDaemonLabTest {
     private static final String CLIENT = "192.0.2.57";
@@ -31,7 +33,7 @@ class FwmarkDaemonLabTest {
     Path dir;
 
     @Test
-    void aFwmarkRuleSendsTheMarkedPacketsToTheFwmarkServiceAndAnUnmarkedServiceIsNamed() throws Exception {
+    void fwmarkRulesSendWhatTheyMarkToTheFwmarkServiceAndLeaveTheRestToTheKernel() throws Exception {
         Lab.requireNetns();
         Lab.requireCommand("nft", "nftables");
         String python = Lab.requireCommand("python3", "python3");
@@ -64,11 +66,14 @@ class FwmarkDaemonLabTest {
             String nsIf = NamespaceDaemon.link(lab, ns);
             byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
                     lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            // every TCP port of the VIP gets mark 9 (no service has it), then 80 and 443 mark 7: the later rule wins
             NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--use-file", conf.toString(),
-                    "--fwmark-rule", "7:tcp:" + vip + ":80,443");
+                    "--fwmark-rule", "9:tcp:" + vip, "--fwmark-rule", "7:tcp:" + vip + ":80,443");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
                     "fwmark service 8 gets no packets from the packet data plane"));
-            assertThat(Files.readString(log)).doesNotContain("fwmark service 7 gets no packets");
+            assertThat(Files.readString(log)).doesNotContain("fwmark service 7 gets no packets")
+                    .contains("--fwmark-rule mark 9: no fwmark service 9 (yet); the packets it marks are left to "
+                            + "the kernel");
 
             for (int[] syn : new int[][] {{45700, 80}, {45701, 443}, {45702, 8443}}) {
                 Shell.run(List.of(python, "-c", """
@@ -87,6 +92,22 @@ class FwmarkDaemonLabTest {
                 assertThat(v.destination()).isEqualTo(IpAddress.parse(net + "1"));
                 assertThat(v.destinationPort()).as("fwmark 7's real server").isEqualTo(8080);
             });
+
+            // a port the rules hand to no service stays the kernel's: a connection to it is refused at once
+            // (RST from the director's kernel), not dropped by the guard
+            lab.exec(ns, "ip", "addr", "add", vip + "/32", "dev", nsIf).orThrow("VIP on the director");
+            Shell.run(List.of("ip", "route", "add", vip + "/32", "dev", hostIf), 10).orThrow("route to the VIP");
+            Shell.Result r = Shell.run(List.of(python, "-c", """
+                    import socket, sys
+                    try:
+                        socket.create_connection((sys.argv[1], 8443), timeout=3)
+                        print("open")
+                    except ConnectionRefusedError:
+                        print("refused")
+                    except OSError as e:
+                        print("no answer:", e)
+                    """, vip), 20);
+            assertThat(r.output().strip()).as("TCP to VIP:8443").isEqualTo("refused");
         }
     }
 

@@ -95,6 +95,16 @@ class JlvsMainTest {
         assertThat(jlvs("run", "--fwmark-rule", "1:tcp:192.0.2.10:80", "--no-admin",
                 "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("jlvs: --fwmark-rule is for the packet data plane: give it -I IFNAME\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "-I", "eth0", "--packet-workers", "2", "--fwmark-rule", "1:tcp:192.0.2.10:80",
+                "--no-admin", "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --fwmark-rule needs one packet worker (the fanout program hashes "
+                + "by virtual address)\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "-I", "eth0", "--packet-io", "af_xdp", "--fwmark-rule", "1:tcp:192.0.2.10:80",
+                "--no-admin", "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --fwmark-rule needs --packet-io af_packet (the XDP program steers "
+                + "by address only)\n");
         assertThat(dir.resolve("f.sock")).doesNotExist();
     }
 
