@@ -431,7 +431,8 @@ class HostLinkLabTest {
     void aHostReachesANatRealServerDirectlyThroughTheDirector(boolean xdp) throws Exception {
         try (PacketLab lab = PacketLab.create("Masq", xdp ? Map.of("jlvs.lab.xdp", "true") : Map.of())) {
             lab.client(10, "ip", "route", "add", "10.77.1.0/24", "via", PacketLab.DIRECTOR).orThrow("route");
-            Shell.Result r = lab.client(30, "curl", "-sS", "-o", "/dev/null", "--max-time", "2", "-w",
+            // 5 s each: the first answer waits for the client's MAC (the refresher, up to a second)
+            Shell.Result r = lab.client(40, "curl", "-sS", "-o", "/dev/null", "--max-time", "5", "-w",
                     "%{http_code}\n", "http://10.77.1.11/name?i=[1-5]");
             assertThat(r.output().strip().split("\n")).as("requests to a real server's own address; director: "
                     + lab.stderr()).hasSize(5).containsOnly("200");
