@@ -72,6 +72,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
     private final IpvsEngine engine;
     private final Path file;
     private final Function<Path, ParseResult> parser;
+    /** The ERROR problems' messages of the configuration running now: a reload may keep them (applier thread). */
+    private java.util.Set<String> acceptedErrors = java.util.Set.of();
     private final HealthTimer timer;
     private final SorryServerSink sorrySink;
     private final KeepalivedEvents events;
@@ -207,8 +209,14 @@ public final class KeepalivedRuntime implements AutoCloseable {
     private ReloadResult load(boolean initial) {
         ParseResult parsed = parser.apply(file);
         List<String> lines = ConfigCheck.lines(parsed);
-        boolean refused = parsed.problems().stream().anyMatch(p -> initial ? p.severity() == Severity.FATAL
-                : p.severity() == Severity.ERROR || p.severity() == Severity.FATAL);
+        // a reload is refused for a syntax error the running configuration did not have (a typo in the edit,
+        // a lost brace). Not for what keepalived corrects and goes on with (its CONFIG_GENERAL_ERROR: "protocol
+        // specified for fwmark - protocol will be ignored", "no scheduler set, setting default"), which the
+        // daemon starts with too, nor for one the running configuration was accepted with: either would
+        // refuse every later reload of a file the daemon runs
+        boolean refused = parsed.problems().stream().anyMatch(p -> p.severity() == Severity.FATAL
+                || !initial && p.severity() == Severity.ERROR && p.kind() != io.jlvs.config.ProblemKind.GENERAL_ERROR
+                && !acceptedErrors.contains(p.message()));
         for (String line : lines) {
             log.warn("{}: {}", file, line);
             events.config(line);
@@ -229,6 +237,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
             log.error("applying {} failed part way", file, e);
         }
         config = parsed.config();
+        acceptedErrors = parsed.problems().stream().filter(p -> p.severity() == Severity.ERROR)
+                .map(io.jlvs.config.ConfigProblem::message).collect(java.util.stream.Collectors.toUnmodifiableSet());
         long n = initial ? reloads.get() : reloads.incrementAndGet();
         String summary = (initial ? "Loaded " : "Reloaded ") + file + ": " + blocks.size() + " virtual server(s); "
                 + changes + (initial ? "" : " (reload " + n + ")");

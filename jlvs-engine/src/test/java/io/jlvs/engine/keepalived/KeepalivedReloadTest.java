@@ -114,6 +114,45 @@ class KeepalivedReloadTest {
         }
     }
 
+    /**
+     * keepalived corrects some configuration errors and goes on (a fwmark block with {@code protocol TCP}:
+     * "protocol will be ignored", as in keepalived's own examples). The daemon starts with them, and a reload
+     * with them applies, a new such block included; a syntax error (an unknown keyword) still refuses it.
+     * Before, every reload of such a file was refused.
+     */
+    @Test
+    void anErrorTheRunningConfigurationWasAcceptedWithDoesNotRefuseAReload() {
+        String fwmark = """
+                virtual_server fwmark 7 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 10.0.0.41 80 {
+                    }
+                }
+                """;
+        try (Conf c = new Conf(dir, conf(rs("10.0.0.11", 1), fwmark))) {
+            c.runtime.start();
+            assertThat(c.table()).hasSize(2);
+
+            c.write(conf(rs("10.0.0.11", 5), fwmark));
+            ReloadResult r = c.runtime.reload();
+
+            assertThat(r.problems()).extracting(io.jlvs.config.ConfigProblem::message)
+                    .contains("Warning: Virtual server FWM 7: protocol specified for fwmark - protocol will be ignored");
+            assertThat(r.applied()).as(r.summary()).isTrue();
+            assertThat(c.table()).contains(Conf.row("[192.168.0.10]:tcp:80 wlc", "[10.0.0.11]:80 Masq w=5"));
+
+            c.write(conf(rs("10.0.0.11", 5), fwmark + fwmark.replace("fwmark 7", "fwmark 8")));
+            assertThat(c.runtime.reload().applied()).as("a new fwmark block with protocol TCP").isTrue();
+            assertThat(c.table()).hasSize(3);
+
+            c.write(conf(rs("10.0.0.11", 6), fwmark.replace("lb_algo rr", "lb_algo rr\n    lb_algoo wlc")));
+            assertThat(c.runtime.reload().applied()).as("a new error (an unknown keyword)").isFalse();
+            assertThat(c.table()).contains(Conf.row("[192.168.0.10]:tcp:80 wlc", "[10.0.0.11]:80 Masq w=5"));
+        }
+    }
+
     @Test
     void aFailedServerStaysOutWhenItsBlockIsReloadedForAnotherChange() throws Exception {
         try (LoopbackServer up = LoopbackServer.start(); LoopbackServer down = LoopbackServer.start()) {
