@@ -253,7 +253,9 @@ public final class RunCommand implements Callable<Integer> {
             LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding carry no "
                     + "traffic without the packet data plane: run with -I IFNAME (FULLNAT needs nothing)");
         }
-        installReloadSignal(director, this::readSysctls);
+        List<io.jlvs.packet.FwmarkRule> rulesGiven = List.copyOf(marks);
+        installReloadSignal(director, this::readSysctls, () -> warnUnmarkedFwmarkServices(director, rulesGiven,
+                LoggerFactory.getLogger(RunCommand.class)));
         new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
                 () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();
@@ -329,7 +331,8 @@ public final class RunCommand implements Callable<Integer> {
      * one way to catch HUP without native code. Without a file the signal is logged and ignored (the JVM's
      * default for HUP would stop the daemon).
      */
-    private static void installReloadSignal(Director director, java.util.function.Supplier<VsSysctls> sysctls) {
+    private static void installReloadSignal(Director director, java.util.function.Supplier<VsSysctls> sysctls,
+                                            Runnable afterPacketReload) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 if (director.packetDataPlaneRuns()) {
@@ -347,7 +350,12 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 }
                 if (director.keepalived() != null) {
-                    director.reloadKeepalived();
+                    director.reloadKeepalived().thenRun(() -> {
+                        if (director.packetDataPlaneRuns()) {
+                            // fwmark services the new file added, and rules whose service it removed
+                            afterPacketReload.run();
+                        }
+                    });
                 } else if (!director.packetDataPlaneRuns()) {
                     LoggerFactory.getLogger(RunCommand.class).warn("SIGHUP: no keepalived.conf (run -f FILE); "
                             + "nothing to reload");

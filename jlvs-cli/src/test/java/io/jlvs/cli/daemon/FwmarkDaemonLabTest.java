@@ -40,6 +40,16 @@ class FwmarkDaemonLabTest {
         String net = "10.220." + (ProcessHandle.current().pid() % 250) + ".";
         String vip = net + "100";
         Path conf = dir.resolve("keepalived.conf");
+        String fwmark8 = """
+                virtual_server fwmark 8 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server %1$s1 8081 {
+                        weight 1
+                    }
+                }
+                """.formatted(net);
         Files.writeString(conf, """
                 virtual_server fwmark 7 {
                     lb_algo rr
@@ -49,15 +59,7 @@ class FwmarkDaemonLabTest {
                         weight 1
                     }
                 }
-                virtual_server fwmark 8 {
-                    lb_algo rr
-                    lb_kind NAT
-                    protocol TCP
-                    real_server %1$s1 8081 {
-                        weight 1
-                    }
-                }
-                """.formatted(net));
+                """.formatted(net) + fwmark8);
         Path socket = dir.resolve("jlvs.sock");
         Path log = dir.resolve("daemon.log");
         try (NetnsLab lab = new NetnsLab()) {
@@ -67,7 +69,7 @@ class FwmarkDaemonLabTest {
             byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
                     lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
             // every TCP port of the VIP gets mark 9 (no service has it), then 80 and 443 mark 7: the later rule wins
-            NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--use-file", conf.toString(),
+            Process daemon = NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--use-file", conf.toString(),
                     "--fwmark-rule", "9:tcp:" + vip, "--fwmark-rule", "7:tcp:" + vip + ":80,443");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
                     "fwmark service 8 gets no packets from the packet data plane"));
@@ -76,13 +78,7 @@ class FwmarkDaemonLabTest {
                             + "the kernel");
 
             for (int[] syn : new int[][] {{45700, 80}, {45701, 443}, {45702, 8443}}) {
-                Shell.run(List.of(python, "-c", """
-                        import socket, sys
-                        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-                        s.bind((sys.argv[1], 0))
-                        s.send(bytes.fromhex(sys.argv[2]))
-                        """, hostIf, HexFormat.of().formatHex(
-                        SyncMasterDaemonLabTest.frame(nsMac, CLIENT, syn[0], vip, syn[1], 0x02))), 30).orThrow("SYN");
+                send(python, hostIf, nsMac, syn[0], vip, syn[1]);
             }
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                     assertThat(connections(socket)).as("connections after SYNs to ports 80, 443 and 8443")
@@ -108,7 +104,38 @@ class FwmarkDaemonLabTest {
                         print("no answer:", e)
                     """, vip), 20);
             assertThat(r.output().strip()).as("TCP to VIP:8443").isEqualTo("refused");
+
+            // SIGHUP with fwmark 9 in the file: mark 9's packets (VIP:8443) go to it now; the new fwmark 10,
+            // which no rule marks, is named
+            Files.writeString(conf, Files.readString(conf) + fwmark8.replace("fwmark 8", "fwmark 9")
+                    .replace("8081", "8089") + fwmark8.replace("fwmark 8", "fwmark 10"));
+            Shell.run(List.of("kill", "-HUP", Long.toString(daemon.pid())), 10).orThrow("SIGHUP");
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
+                        "fwmark service 10 gets no packets from the packet data plane"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no warning about fwmark 10 after SIGHUP; log: " + Files.readString(log), e);
+            }
+            send(python, hostIf, nsMac, 45703, vip, 8443);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(connections(socket)).as("a SYN to VIP:8443 after the reload")
+                            .anySatisfy(v -> {
+                                assertThat(v.clientPort()).isEqualTo(45703);
+                                assertThat(v.destinationPort()).as("fwmark 9's real server").isEqualTo(8089);
+                            }));
         }
+    }
+
+    /** A client's SYN from {@code port} to {@code vip}:{@code dport}, written onto the link. */
+    private static void send(String python, String hostIf, byte[] nsMac, int port, String vip, int dport)
+            throws Exception {
+        Shell.run(List.of(python, "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                s.bind((sys.argv[1], 0))
+                s.send(bytes.fromhex(sys.argv[2]))
+                """, hostIf, HexFormat.of().formatHex(
+                SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, dport, 0x02))), 30).orThrow("SYN");
     }
 
     private static List<ConnectionView> connections(Path socket) throws Exception {
