@@ -257,16 +257,8 @@ final class XdpFastPath {
         for (int k = 0; k < 10; k++) {
             a.load(H, R5, R2, ETH + 2 * k).addReg(R4, R5);
         }
-        a.movReg(R8, R4)
-                .rshImm(R8, 16)
-                .andImm(R4, 0xffff)
-                .addReg(R4, R8)
-                .movReg(R8, R4)
-                .rshImm(R8, 16)
-                .andImm(R4, 0xffff)
-                .addReg(R4, R8)
-                .xorImm(R4, 0xffff)
-                .store(H, R2, IP_CSUM, R4);
+        foldAndInvert(a);
+        a.store(H, R2, IP_CSUM, R4);
         countAndRedirect(a);
     }
 
@@ -283,8 +275,13 @@ final class XdpFastPath {
     /** R4 = ~(~R4 + R5) in one's-complement 16-bit arithmetic (RFC 1624, eqn. 3); uses R8. */
     private static void adjust(EbpfAssembler a) {
         a.xorImm(R4, 0xffff)
-                .addReg(R4, R5)
-                .movReg(R8, R4)
+                .addReg(R4, R5);
+        foldAndInvert(a);
+    }
+
+    /** R4 = the one's complement of R4's 16-bit one's-complement fold (two carries are enough); uses R8. */
+    private static void foldAndInvert(EbpfAssembler a) {
+        a.movReg(R8, R4)
                 .rshImm(R8, 16)
                 .andImm(R4, 0xffff)
                 .addReg(R4, R8)

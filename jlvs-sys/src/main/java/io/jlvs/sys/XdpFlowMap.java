@@ -157,15 +157,7 @@ public final class XdpFlowMap implements AutoCloseable {
      */
     public boolean put(int protocol, int src, int sport, int dst, int dport, int newSrc, int newSport, int newDst,
                        int newDport, int ifindex, long dstMac, long srcMac, int owner, int maxFrame) {
-        key(protocol, src, sport, dst, dport);
-        value.fill((byte) 0);
-        value.set(BE32, V_SRC, newSrc);
-        value.set(BE32, V_DST, newDst);
-        value.set(BE16, V_PORTS, (short) newSport);
-        value.set(BE16, V_PORTS + 2, (short) newDport);
-        value.set(ValueLayout.JAVA_INT, V_IFINDEX, ifindex);
-        mac(V_DST_MAC, dstMac);
-        mac(V_SRC_MAC, srcMac);
+        entry(protocol, src, sport, dst, dport, newSrc, newSport, newDst, newDport, ifindex, dstMac, srcMac);
         int addresses = change(src, newSrc) + change(dst, newDst);
         value.set(BE16, V_IP_DELTA, (short) fold(addresses + TTL_DECREMENT));
         value.set(BE16, V_L4_DELTA, (short) fold(addresses + word(sport, newSport) + word(dport, newDport)));
@@ -201,20 +193,26 @@ public final class XdpFlowMap implements AutoCloseable {
         if (encap != ENCAP_IPIP && encap != ENCAP_GUE) {
             throw new IllegalArgumentException("encapsulation must be IPIP (4) or GUE (17): " + encap);
         }
-        key(protocol, src, sport, dst, dport);
-        value.fill((byte) 0);
-        value.set(BE32, V_SRC, outerSrc);
-        value.set(BE32, V_DST, outerDst);
-        value.set(BE16, V_PORTS, (short) gueSport);
-        value.set(BE16, V_PORTS + 2, (short) guePort);
-        value.set(ValueLayout.JAVA_INT, V_IFINDEX, ifindex);
-        mac(V_DST_MAC, dstMac);
-        mac(V_SRC_MAC, srcMac);
+        entry(protocol, src, sport, dst, dport, outerSrc, gueSport, outerDst, guePort, ifindex, dstMac, srcMac);
         value.set(BE16, V_IP_DELTA, (short) fold(TTL_DECREMENT));
         value.set(ValueLayout.JAVA_INT, V_OWNER, owner);
         value.set(ValueLayout.JAVA_INT, V_MAX_FRAME, maxFrame);
         value.set(ValueLayout.JAVA_INT, V_ENCAP, encap);
         return update();
+    }
+
+    /** The key, and a zeroed value with the addresses, ports, link and MACs the frames leave with. */
+    private void entry(int protocol, int src, int sport, int dst, int dport, int newSrc, int newSport, int newDst,
+                       int newDport, int ifindex, long dstMac, long srcMac) {
+        key(protocol, src, sport, dst, dport);
+        value.fill((byte) 0);
+        value.set(BE32, V_SRC, newSrc);
+        value.set(BE32, V_DST, newDst);
+        value.set(BE16, V_PORTS, (short) newSport);
+        value.set(BE16, V_PORTS + 2, (short) newDport);
+        value.set(ValueLayout.JAVA_INT, V_IFINDEX, ifindex);
+        mac(V_DST_MAC, dstMac);
+        mac(V_SRC_MAC, srcMac);
     }
 
     private void mac(int at, long mac) {
