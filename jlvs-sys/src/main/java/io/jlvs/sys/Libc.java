@@ -52,6 +52,7 @@ final class Libc {
     static final MethodHandle GETTID = LINKER.downcallHandle(find("gettid"), FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle SETPRIORITY = errno("setpriority",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SIGACTION = errno("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     /** What a downcall threw, as an unchecked exception (errors are rethrown as they are). */
     static RuntimeException rethrow(Throwable t) {

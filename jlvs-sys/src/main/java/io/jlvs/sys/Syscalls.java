@@ -280,6 +280,38 @@ public final class Syscalls {
      * Sets the calling thread's nice value (setpriority(PRIO_PROCESS, gettid(), nice): on Linux it applies to
      * that one thread). Below the current value needs CAP_SYS_NICE (EACCES/EPERM otherwise).
      */
+    /**
+     * When signal {@code signal} is ignored (SIG_IGN, as {@code nohup} leaves SIGHUP for what it starts), sets
+     * its default action, so that a handler can be installed for it: the JVM installs none for a signal it
+     * found ignored, and {@code sun.misc.Signal.handle} then succeeds without effect. A signal not ignored is
+     * left as it is.
+     *
+     * @return true when it was ignored
+     */
+    public boolean unignoreSignal(int signal) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            // struct sigaction: the handler first (8 bytes), 152 bytes in all on Linux x86-64 and aarch64
+            MemorySegment old = a.allocate(256, 8);
+            int rc = (int) Libc.SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
+            if (rc < 0) {
+                throw fail("sigaction(" + signal + ")");
+            }
+            if (old.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) != 1L) { // SIG_IGN
+                return false;
+            }
+            MemorySegment dfl = a.allocate(256, 8); // SIG_DFL (0), no flags, an empty mask
+            rc = (int) Libc.SIGACTION.invokeExact(state, signal, dfl, MemorySegment.NULL);
+            if (rc < 0) {
+                throw fail("sigaction(" + signal + ", SIG_DFL)");
+            }
+            return true;
+        } catch (NativeIoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     public void setThreadNice(int nice) {
         int rc;
         try {

@@ -334,6 +334,17 @@ public final class RunCommand implements Callable<Integer> {
     private static void installReloadSignal(Director director, java.util.function.Supplier<VsSysctls> sysctls,
                                             Runnable afterPacketReload) {
         try {
+            // started by nohup (or anything else that leaves SIGHUP ignored), the JVM would install no handler
+            // and every reload would be ignored without a word; keepalived handles SIGHUP however it started
+            if (new io.jlvs.sys.Syscalls().unignoreSignal(1)) {
+                LoggerFactory.getLogger(RunCommand.class).info("SIGHUP was ignored when jlvs started (nohup?): "
+                        + "it is handled, for reloads");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LoggerFactory.getLogger(RunCommand.class).warn("cannot tell whether SIGHUP is ignored ({}): if jlvs was "
+                    + "started with nohup, reloads may be ignored", e.toString());
+        }
+        try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 if (director.packetDataPlaneRuns()) {
                     // the IPVS sysctls of the sysctl files again (as an SRE edits /etc/sysctl.d and runs sysctl)

@@ -32,7 +32,13 @@ class LauncherProcessTest {
     private Process child;
 
     private Process jlvs(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return jlvs(List.of(), args);
+    }
+
+    /** {@code jlvs ARGS} behind {@code prefix} (e.g. nohup, which execs it with SIGHUP ignored). */
+    private Process jlvs(List<String> prefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
@@ -92,6 +98,44 @@ class LauncherProcessTest {
         assertThat(stderr()).contains("ready: control socket " + socket + ", pid " + process.pid())
                 .contains("jlvs stopped")
                 .doesNotContain("Exception");
+    }
+
+    /**
+     * Started with nohup, as SREs start daemons by hand: SIGHUP (`jlvs reload`) still reloads the
+     * keepalived.conf, as it does for keepalived. Before, the JVM found SIGHUP ignored and installed no handler:
+     * every reload was ignored without a word.
+     */
+    @Test
+    void startedWithNohupSighupStillReloads() throws Exception {
+        Path conf = dir.resolve("keepalived.conf");
+        String block = """
+                virtual_server 10.0.0.1 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 10.0.1.1 80 {
+                        weight %d
+                    }
+                }
+                """;
+        Files.writeString(conf, block.formatted(1));
+        Path socket = dir.resolve("jlvs.sock");
+        Process process = jlvs(List.of("nohup"), "run", "--no-admin", "--socket", socket.toString(), "--use-file",
+                conf.toString());
+        awaitReady(socket, process);
+        Files.writeString(conf, block.formatted(7));
+
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(process.isAlive()).as("the daemon after SIGHUP: %s", stderr()).isTrue();
+            try (ControlClient client = ControlClient.connect(socket)) {
+                assertThat(client.table().services().get(0).realServers().get(0).server().weight())
+                        .as("the real server's weight after the reload; log: %s", stderr()).isEqualTo(7);
+            }
+        });
+        assertThat(stderr()).contains("SIGHUP was ignored when jlvs started (nohup?): it is handled, for reloads");
     }
 
     @Test
