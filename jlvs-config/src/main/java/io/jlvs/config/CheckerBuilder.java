@@ -91,10 +91,12 @@ final class CheckerBuilder extends BlockBuilder {
                     if (c.name().equals("nb_get_retry")) {
                         error("nb_get_retry is deprecated - please use 'retry'");
                     }
-                    Long v = values.unsigned(word(c), 1, 0xffffffffL);
+                    // a checker's retry may be 0 (down at the first failure), unlike a real server's or a
+                    // virtual server's (keepalived 2.2.7's ranges and messages)
+                    Long v = values.unsigned(word(c), 0, 0xffffffffL);
                     retry = v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
                     if (v == null) {
-                        error("retry value invalid - " + word(c));
+                        error("Invalid retry connection value '" + word(c) + "'");
                     }
                 }
                 case "delay_before_retry" -> delayBeforeRetry = timer(c, 0, "Invalid delay_before_retry " + word(c));

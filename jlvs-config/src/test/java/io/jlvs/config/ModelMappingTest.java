@@ -112,6 +112,14 @@ class ModelMappingTest {
         assertThat(vs.realServers().getFirst().notifyDown()).isEqualTo("/bin/true rs-down");
     }
 
+    /** keepalived 2.2.7 takes a checker's retry 0 (down at the first failure); before, jlvs refused it. */
+    @Test
+    void aCheckersRetryMayBeZero() {
+        RealServerDef rs = config("valid/v47-checker-retry-zero.conf").virtualServers().getFirst().realServers()
+                .getFirst();
+        assertThat(((TcpCheck) rs.checkers().getFirst()).options().retry()).isZero();
+    }
+
     @Test
     void checkersAreRecords() {
         RealServerDef http = config("valid/v06-http-ssl.conf").virtualServers().getFirst().realServers().getFirst();

@@ -5,6 +5,7 @@ import io.jlvs.config.model.RealServerDef;
 import io.jlvs.config.model.SorryServerDef;
 import io.jlvs.config.model.VirtualServerDef;
 import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.model.FwmarkServiceKey;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
@@ -61,10 +62,18 @@ record ServiceBlock(String id, VirtualServerDef def, List<VirtualService> servic
                 : def.forwarding() != null ? def.forwarding() : Forwarding.of(ForwardingMethod.MASQ);
     }
 
-    /** DR and TUN destinations take the service's port, as IPVS stores them. */
-    private static RealServer stored(VirtualServiceKey key, RealServer r) {
-        if (r.method().keepsServicePort() && key instanceof InetServiceKey k && k.port() != r.port()) {
-            return new RealServer(r.address(), k.port(), r.method(), r.weight(), r.upperThreshold(),
+    /**
+     * DR and TUN destinations take the service's port, as IPVS stores them; in a {@code virtual_server
+     * fwmark N} block, port 0, as keepalived clears it ("has port specified - clearing"; not in a group's
+     * fwmark member, whose real servers keepalived hands to IPVS with their port).
+     */
+    private RealServer stored(VirtualServiceKey key, RealServer r) {
+        boolean fwmarkBlock = def.address() instanceof io.jlvs.config.model.ServiceAddress.Fwmark;
+        int port = !r.method().keepsServicePort() ? r.port()
+                : key instanceof InetServiceKey k ? k.port() : key instanceof FwmarkServiceKey && fwmarkBlock ? 0
+                : r.port();
+        if (port != r.port()) {
+            return new RealServer(r.address(), port, r.method(), r.weight(), r.upperThreshold(),
                     r.lowerThreshold(), r.tunnelType(), r.tunnelPort(), r.tunnelChecksum());
         }
         return r;

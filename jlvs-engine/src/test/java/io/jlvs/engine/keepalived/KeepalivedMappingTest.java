@@ -88,6 +88,12 @@ class KeepalivedMappingTest {
                     real_server 10.0.0.31 0 {
                     }
                 }
+                virtual_server fwmark 6 {
+                    lb_algo rr
+                    lb_kind DR
+                    real_server 10.0.0.32 80 {
+                    }
+                }
                 virtual_server 192.168.0.20 443 {
                     lb_algo rr
                     lb_kind DR
@@ -110,6 +116,8 @@ class KeepalivedMappingTest {
             c.runtime.start();
             assertThat(c.table()).containsExactlyInAnyOrder(
                     "FWM 5 lc | [10.0.0.31]:0 Tunnel w=1 GUE:6080 CSUM",
+                    // a DR real server's port in a fwmark service is cleared, as keepalived clears it
+                    "FWM 6 rr | [10.0.0.32]:0 Route w=1",
                     // DR and TUN keep the service port, as IPVS stores them
                     "[192.168.0.20]:tcp:443 rr | [10.0.0.41]:443 Route w=1 | [10.0.0.42]:443 Tunnel w=1 IPIP NOCSUM",
                     "[127.0.0.1]:tcp:8080 wrr | [127.0.0.1]:9001 FullNat w=5");
