@@ -26,7 +26,7 @@ final class CheckValidator {
         log.global();
         List<VirtualServerDef> out = new ArrayList<>();
         for (VirtualServerDef vs : servers) {
-            String name = vs.address().toString();
+            String name = label(vs.address(), vs.protocol());
             if (vs.address() instanceof ServiceAddress.Group g && !groups.containsKey(g.name())) {
                 // keepalived -t accepts a reference to an undefined group without a word; so does jlvs
                 out.add(vs);
@@ -47,6 +47,7 @@ final class CheckValidator {
             if (byAddress) {
                 if (vs.protocol() == null) {
                     error("Virtual server " + name + ": no protocol set - defaulting to UDP");
+                    name = label(vs.address(), Protocol.UDP);
                 }
                 if (vs.onePacket() && vs.protocol() != Protocol.UDP) {
                     error("Virtual server " + name + ": one packet scheduling requires UDP - resetting");
@@ -76,7 +77,8 @@ final class CheckValidator {
         long weightSum = 0;
         boolean reportedNoMethod = false;
         for (RealServerDef rs : vs.realServers()) {
-            String id = rs.address().withPort(rs.port());
+            String id = "[" + rs.address() + "]:" + protocolName(vs.address() instanceof ServiceAddress.Fwmark ? null
+                    : vs.protocol() != null ? vs.protocol() : Protocol.UDP) + ":" + rs.port();
             if (!seen.add(id)) {
                 error("VS " + name + ": real server " + id + " is duplicated - removing second rs");
                 continue;
@@ -114,6 +116,22 @@ final class CheckValidator {
             error("Virtual server " + name + ": hysteresis " + vs.hysteresis() + " >= quorum " + quorum
                     + "; setting hysteresis to " + (quorum - 1));
         }
+    }
+
+    /**
+     * A virtual server as keepalived names it in these messages: {@code [ADDRESS]:PROTOCOL:PORT} ("none"
+     * before a protocol is set), {@code FWM N}, or {@code [GROUP]:0} (keepalived 2.2.7, `keepalived -t`).
+     */
+    private static String label(ServiceAddress address, Protocol protocol) {
+        return switch (address) {
+            case ServiceAddress.Inet a -> "[" + a.address() + "]:" + protocolName(protocol) + ":" + a.port();
+            case ServiceAddress.Fwmark f -> f.toString();
+            case ServiceAddress.Group g -> "[" + g.name() + "]:0";
+        };
+    }
+
+    private static String protocolName(Protocol protocol) {
+        return protocol == null ? "none" : protocol.lowerName();
     }
 
     private void error(String message) {

@@ -51,8 +51,8 @@ public final class ConfigCheck {
 
     /** The lines keepalived would print: {@code (FILE: Line N) message}, the file named when several were read. */
     public static List<String> lines(ParseResult result) {
-        boolean named = result.files().size() > 1;
-        return result.problems().stream().map(p -> p.format(named)).toList();
+        // keepalived 2.2.7 names the file even when it read only one: "(keepalived.conf: Line 12) ..."
+        return result.problems().stream().map(p -> p.format(true)).toList();
     }
 
     /**

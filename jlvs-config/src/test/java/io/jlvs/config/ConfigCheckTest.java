@@ -36,9 +36,10 @@ class ConfigCheckTest {
         int rc = ConfigCheck.run(Corpus.ROOT.resolve("invalid/i05-bad-lb-algo.conf"), "testhost",
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertThat(rc).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG_TEST);
-        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("""
-                (Line 2) Invalid lvs_scheduler 'roundrobin' - ignoring
-                Virtual server 192.0.2.10:80: no scheduler set, setting default 'wlc'
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("(" + Corpus.ROOT.resolve(
+                "invalid/i05-bad-lb-algo.conf") + """
+                : Line 2) Invalid lvs_scheduler 'roundrobin' - ignoring
+                Virtual server [192.0.2.10]:tcp:80: no scheduler set, setting default 'wlc'
                 """);
     }
 

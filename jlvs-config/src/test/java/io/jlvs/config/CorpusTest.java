@@ -37,7 +37,9 @@ class CorpusTest {
     @Test
     void rejectedFilesSayWhyWithFileAndLine() {
         ParseResult r = Corpus.parse("invalid/i02-unknown-in-vs.conf");
-        assertThat(ConfigCheck.lines(r)).containsExactly("(Line 5) Unknown keyword 'lb_algorithm'");
+        // keepalived 2.2.7 names the file as it was given, even when it read only that one
+        assertThat(ConfigCheck.lines(r)).containsExactly("(" + Corpus.ROOT.resolve("invalid/i02-unknown-in-vs.conf")
+                + ": Line 5) Unknown keyword 'lb_algorithm'");
         assertThat(r.problems().getFirst().keyword()).isEqualTo("lb_algorithm");
         assertThat(r.problems().getFirst().file()).endsWith("i02-unknown-in-vs.conf");
     }

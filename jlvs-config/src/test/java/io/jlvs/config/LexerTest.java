@@ -51,8 +51,8 @@ class LexerTest {
     @Test
     void unknownKeywordIsReportedAndParsingContinues() {
         ParseResult r = parse("bogus 1\nglobal_defs {\n nonsense\n router_id R\n}\nmore_bogus\n");
-        assertThat(ConfigCheck.lines(r)).containsExactly("(Line 1) Unknown keyword 'bogus'",
-                "(Line 3) Unknown keyword 'nonsense'", "(Line 6) Unknown keyword 'more_bogus'");
+        assertThat(ConfigCheck.lines(r)).containsExactly("(main.conf: Line 1) Unknown keyword 'bogus'",
+                "(main.conf: Line 3) Unknown keyword 'nonsense'", "(main.conf: Line 6) Unknown keyword 'more_bogus'");
         assertThat(r.config().globalDefs().routerId()).isEqualTo("R");
     }
 
@@ -61,7 +61,7 @@ class LexerTest {
         assertThat(ConfigCheck.lines(parse("global_defs {\n router_id R\n"))).containsExactly(
                 "There are 1 missing '}'s or extra '{'s");
         assertThat(ConfigCheck.lines(parse("global_defs {\n}\n}\n"))).containsExactly(
-                "(Line 3) Extra '}' found", "(Line 3) Unknown keyword '}'");
+                "(main.conf: Line 3) Extra '}' found", "(main.conf: Line 3) Unknown keyword '}'");
     }
 
     @Test
@@ -103,7 +103,7 @@ class LexerTest {
     void missingPlainIncludeIsOnlyANoticeButIncludemFails() {
         ParseResult plain = parse("include nothing-here.conf\n");
         assertThat(plain.accepted()).isTrue();
-        assertThat(ConfigCheck.lines(plain)).containsExactly("(Line 1) Config files missing 'nothing-here.conf'.");
+        assertThat(ConfigCheck.lines(plain)).containsExactly("(main.conf: Line 1) Config files missing 'nothing-here.conf'.");
         ParseResult strict = parse("includem nothing-here.conf\n");
         assertThat(strict.accepted()).isFalse();
         assertThat(ConfigCheck.exitCode(strict.problems())).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG);
@@ -177,18 +177,18 @@ class LexerTest {
     void malformedLstIsReportedLikeKeepalived() {
         String tooMany = "~LST({ip, w}, {10.0.0.1, 3, 9}) real_server $ip 80 { weight $w }";
         assertThat(ConfigCheck.lines(parse(tooMany + "\n"))).containsExactly(
-                "(Line 1) ~LST specification has too many values '" + tooMany + "'",
-                "(Line 1) Invalid ~LST specification '" + tooMany + "'");
+                "(main.conf: Line 1) ~LST specification has too many values '" + tooMany + "'",
+                "(main.conf: Line 1) Invalid ~LST specification '" + tooMany + "'");
         for (String bad : new String[] {"~LST ip, 1) x", "~LST(ip 1) x", "~LST({a, b}, {1, 2) x", "~LST(a, 1"}) {
             assertThat(ConfigCheck.lines(parse(bad + "\n"))).as(bad)
-                    .containsExactly("(Line 1) Invalid ~LST specification '" + bad + "'");
+                    .containsExactly("(main.conf: Line 1) Invalid ~LST specification '" + bad + "'");
         }
     }
 
     @Test
     void unmatchedQuoteIsReported() {
         assertThat(ConfigCheck.lines(parse("global_defs {\n router_id \"abc\n}\n"))).contains(
-                "(Line 2) Unterminated quote 'router_id \"abc'", "(Line 2) Unmatched quote: 'router_id \"abc'");
+                "(main.conf: Line 2) Unterminated quote 'router_id \"abc'", "(main.conf: Line 2) Unmatched quote: 'router_id \"abc'");
     }
 
     @Test

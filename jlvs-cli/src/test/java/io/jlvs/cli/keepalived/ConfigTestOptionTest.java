@@ -61,7 +61,7 @@ class ConfigTestOptionTest {
     void anUnknownKeywordExitsFiveWithTheLine() throws Exception {
         Path f = file(VALID.replace("weight 2", "weight 2\n        wieght 3"));
         assertThat(jlvs("--config-test", "--use-file", f.toString(), "-i", "lb1")).isEqualTo(5);
-        assertThat(err.toString()).isEqualTo("(Line 10) Unknown keyword 'wieght'" + System.lineSeparator());
+        assertThat(err.toString()).isEqualTo("(" + f + ": Line 10) Unknown keyword 'wieght'" + System.lineSeparator());
     }
 
     @Test
