@@ -12,7 +12,6 @@ import io.jlvs.testkit.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +65,7 @@ class FwmarkDaemonLabTest {
             String ns = lab.namespace("fm");
             String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
             String nsIf = NamespaceDaemon.link(lab, ns);
-            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
-                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            byte[] nsMac = NamespaceDaemon.mac(lab, ns, nsIf);
             // every TCP port of the VIP gets mark 9 (no service has it), then 80 and 443 mark 7: the later rule wins
             Process daemon = NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--use-file", conf.toString(),
                     "--fwmark-rule", "9:tcp:" + vip, "--fwmark-rule", "7:tcp:" + vip + ":80,443");
@@ -129,13 +127,7 @@ class FwmarkDaemonLabTest {
     /** A client's SYN from {@code port} to {@code vip}:{@code dport}, written onto the link. */
     private static void send(String python, String hostIf, byte[] nsMac, int port, String vip, int dport)
             throws Exception {
-        Shell.run(List.of(python, "-c", """
-                import socket, sys
-                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-                s.bind((sys.argv[1], 0))
-                s.send(bytes.fromhex(sys.argv[2]))
-                """, hostIf, HexFormat.of().formatHex(
-                SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, dport, 0x02))), 30).orThrow("SYN");
+        NamespaceDaemon.sendFrames(python, hostIf, SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, dport, 0x02));
     }
 
     private static List<ConnectionView> connections(Path socket) throws Exception {

@@ -48,6 +48,27 @@ final class NamespaceDaemon {
         return p;
     }
 
+    /** The MAC address of {@code ns}'s link {@code dev}, as 6 bytes. */
+    static byte[] mac(NetnsLab lab, String ns, String dev) throws IOException {
+        return java.util.HexFormat.ofDelimiter(":").parseHex(
+                lab.exec(ns, "cat", "/sys/class/net/" + dev + "/address").output().strip());
+    }
+
+    /** Writes {@code frames} (whole Ethernet frames) onto the root namespace's link {@code rootIf}, in order. */
+    static void sendFrames(String python, String rootIf, byte[]... frames) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(python, "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                s.bind((sys.argv[1], 0))
+                for h in sys.argv[2:]:
+                    s.send(bytes.fromhex(h))
+                """, rootIf));
+        for (byte[] f : frames) {
+            argv.add(java.util.HexFormat.of().formatHex(f));
+        }
+        io.jlvs.testkit.Shell.run(argv, 30).orThrow("send frames");
+    }
+
     /** The name of the one link of {@code ns} besides lo. */
     static String link(NetnsLab lab, String ns) throws IOException {
         return lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")

@@ -21,7 +21,6 @@ import io.jlvs.testkit.Shell;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,17 +68,11 @@ class SyncFailoverLabTest {
 
     private static void sendFrames(String python, String rootIf, byte[] dstMac, String vip, int port, int... flags)
             throws IOException {
-        List<String> argv = new ArrayList<>(List.of(python, "-c", """
-                import socket, sys
-                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-                s.bind((sys.argv[1], 0))
-                for h in sys.argv[2:]:
-                    s.send(bytes.fromhex(h))
-                """, rootIf));
-        for (int f : flags) {
-            argv.add(HexFormat.of().formatHex(SyncMasterDaemonLabTest.frame(dstMac, CLIENT, port, vip, 80, f)));
+        byte[][] frames = new byte[flags.length][];
+        for (int i = 0; i < flags.length; i++) {
+            frames[i] = SyncMasterDaemonLabTest.frame(dstMac, CLIENT, port, vip, 80, flags[i]);
         }
-        Shell.run(argv, 30).orThrow("send frames");
+        NamespaceDaemon.sendFrames(python, rootIf, frames);
     }
 
     private static RealServerView server(Path socket, String address) throws IOException {

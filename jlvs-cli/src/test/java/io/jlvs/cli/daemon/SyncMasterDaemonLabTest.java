@@ -18,7 +18,6 @@ import io.jlvs.packet.sync.SyncMessageReader;
 import io.jlvs.packet.sync.SyncProtocol;
 import io.jlvs.testkit.Lab;
 import io.jlvs.testkit.NetnsLab;
-import io.jlvs.testkit.Shell;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -28,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,8 +94,7 @@ class SyncMasterDaemonLabTest {
             String ns = lab.namespace("ms");
             String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
             String nsIf = NamespaceDaemon.link(lab, ns);
-            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
-                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            byte[] nsMac = NamespaceDaemon.mac(lab, ns, nsIf);
             NamespaceDaemon.start(lab, ns, socket, dir.resolve("daemon.log"), "--interface", nsIf, "--packet-io",
                     packetIo.split(" ")[0], "--xdp-offload",
                     packetIo.contains("--xdp-offload") ? packetIo.split(" ")[2] : "off");
@@ -124,17 +121,8 @@ class SyncMasterDaemonLabTest {
                             RealServer.of(IpAddress.parse(rs1), 8080, ForwardingMethod.MASQ, 1)));
                     c.execute(new IpvsCommand.StartDaemon(new SyncDaemonView("master", nsIf, 9, 0, null, 0, 0)));
                 }
-                List<String> send = new java.util.ArrayList<>(List.of(python, "-c", """
-                        import socket, sys
-                        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-                        s.bind((sys.argv[1], 0))
-                        for h in sys.argv[2:]:
-                            s.send(bytes.fromhex(h))
-                        """, hostIf));
-                for (int flags : new int[] {0x02, 0x10, 0x18}) {        // SYN, ACK, ACK+PSH
-                    send.add(HexFormat.of().formatHex(frame(nsMac, CLIENT, 45678, vip, 80, flags)));
-                }
-                Shell.run(send, 30).orThrow("send frames");
+                NamespaceDaemon.sendFrames(python, hostIf, frame(nsMac, CLIENT, 45678, vip, 80, 0x02), // SYN, ACK,
+                        frame(nsMac, CLIENT, 45678, vip, 80, 0x10), frame(nsMac, CLIENT, 45678, vip, 80, 0x18)); // ACK+PSH
 
                 ByteBuffer buf = ByteBuffer.allocate(65535);
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).pollInSameThread()

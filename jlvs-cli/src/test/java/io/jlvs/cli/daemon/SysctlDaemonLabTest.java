@@ -17,7 +17,6 @@ import io.jlvs.testkit.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +38,7 @@ class SysctlDaemonLabTest {
                        String python) {
         /** A client's TCP ACK from port {@code port} to the VIP, written onto the link. */
         void sendAck(int port) throws Exception {
-            Shell.run(List.of(python, "-c", """
-                    import socket, sys
-                    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-                    s.bind((sys.argv[1], 0))
-                    s.send(bytes.fromhex(sys.argv[2]))
-                    """, hostIf, HexFormat.of().formatHex(
-                    SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, 80, 0x10))), 30).orThrow("send");
+            NamespaceDaemon.sendFrames(python, hostIf, SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, 80, 0x10));
         }
 
         void awaitLog(String line) {
@@ -74,8 +67,7 @@ class SysctlDaemonLabTest {
             String ns = lab.namespace("sy");
             String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
             String nsIf = NamespaceDaemon.link(lab, ns);
-            byte[] nsMac = HexFormat.ofDelimiter(":").parseHex(
-                    lab.exec(ns, "cat", "/sys/class/net/" + nsIf + "/address").output().strip());
+            byte[] nsMac = NamespaceDaemon.mac(lab, ns, nsIf);
             List<String> all = new java.util.ArrayList<>(List.of("--interface", nsIf));
             all.addAll(args);
             Process daemon = NamespaceDaemon.start(lab, ns, socket, log, env, all.toArray(String[]::new));
