@@ -218,7 +218,12 @@ public final class KeepalivedRuntime implements AutoCloseable {
                 || !initial && p.severity() == Severity.ERROR && p.kind() != io.jlvs.config.ProblemKind.GENERAL_ERROR
                 && !acceptedErrors.contains(p.message()));
         for (String line : lines) {
-            log.warn("{}: {}", file, line);
+            // a located line names its file already ("(keepalived.conf: Line 5) ..."), as keepalived logs it
+            if (line.startsWith("(")) {
+                log.warn("{}", line);
+            } else {
+                log.warn("{}: {}", file, line);
+            }
             events.config(line);
         }
         if (refused) {
