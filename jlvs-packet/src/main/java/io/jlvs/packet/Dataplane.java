@@ -793,11 +793,17 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (total > room) {
             return tooBig(s, off, l2, room);
         }
+        // the outer source: what the kernel's route to the real server picks, as IPVS asks the route for it
+        // (the address of the link it leaves by, on a director with several); else the data plane's own
+        int source = neighbours.preferredSource(rsAddr);
+        if (source == 0) {
+            source = config.localAddress();
+        }
         boolean sent;
         if (method == M_TUNNEL) {
-            sent = egress.ipip(s, off, l2, ip, rsAddr, mac, config.localAddress());
+            sent = egress.ipip(s, off, l2, ip, rsAddr, mac, source);
         } else {
-            sent = egress.gue(s, off, l2, ip, rsAddr, mac, config.localAddress(), guePort, method == M_GUE_CSUM);
+            sent = egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM);
         }
         return sent ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }

@@ -53,6 +53,8 @@ final class KernelNeighbours implements NeighbourTable {
     private final List<Hop> hops = new ArrayList<>(List.of(new Hop(0, 0)));
     private final Map<Hop, Integer> hopIds = new HashMap<>();
     private final Map<Hop, Long> lastProbe = new HashMap<>();
+    /** Per hop, the preferred source of the last route that led to it (0: none). */
+    private final Map<Hop, Integer> hopSources = new HashMap<>();
     private int cursor;
     private int probeStart;
     private boolean started;
@@ -84,6 +86,13 @@ final class KernelNeighbours implements NeighbourTable {
     @Override
     public boolean unreachable(int ipv4) {
         return view.index.hop(ipv4) == NextHopView.UNREACHABLE;
+    }
+
+    @Override
+    public int preferredSource(int ipv4) {
+        NextHopView v = view;
+        int hop = v.index.hop(ipv4);
+        return hop > NextHopView.UNREACHABLE && hop < v.hops() ? v.hopSource(hop) : 0;
     }
 
     /**
@@ -127,6 +136,7 @@ final class KernelNeighbours implements NeighbourTable {
         hops.subList(1, hops.size()).clear();
         hopIds.clear();
         lastProbe.clear();
+        hopSources.clear();
         fresh.clear();
         view = NextHopView.empty();
     }
@@ -213,8 +223,10 @@ final class KernelNeighbours implements NeighbourTable {
             publishRebuilt(index, updates, macs, links, ageing);
             return;
         }
-        if (!Arrays.equals(macs, hopMacs(current)) || !Arrays.equals(links, hopLinks(current))) {
-            view = new NextHopView(index, macs, links);
+        int[] sources = sources(hops);
+        if (!Arrays.equals(macs, hopMacs(current)) || !Arrays.equals(links, hopLinks(current))
+                || !Arrays.equals(sources, hopSources(current))) {
+            view = new NextHopView(index, macs, links, sources);
         }
         updates.forEach((address, hop) -> {
             if (index.size() < MAX_ADDRESSES || pinned.contains(address) || index.peek(address) >= 0) {
@@ -244,7 +256,10 @@ final class KernelNeighbours implements NeighbourTable {
             return NextHopView.UNREACHABLE;
         }
         int next = route.gateway() != null ? route.gateway().v4() : address;
-        return hopIds.computeIfAbsent(new Hop(route.interfaceIndex(), next), h -> {
+        Hop hop = new Hop(route.interfaceIndex(), next);
+        IpAddress source = route.preferredSource();
+        hopSources.put(hop, source != null && source.isV4() ? source.v4() : 0);
+        return hopIds.computeIfAbsent(hop, h -> {
             hops.add(h);
             return hops.size() - 1;
         });
@@ -319,6 +334,7 @@ final class KernelNeighbours implements NeighbourTable {
             hopIds.put(hops.get(h), h);
         }
         lastProbe.keySet().retainAll(hopIds.keySet());
+        hopSources.keySet().retainAll(hopIds.keySet());
         int allowed = Math.min(entries.size(), MAX_ADDRESSES);
         if (entries.size() > allowed) {
             overflows += entries.size() - allowed;
@@ -335,13 +351,29 @@ final class KernelNeighbours implements NeighbourTable {
         if (!ageing) {
             usedSince.forEach(next::hop);
         }
-        view = new NextHopView(next, keptMacs, keptLinks);
+        view = new NextHopView(next, keptMacs, keptLinks, sources(kept));
     }
 
     private static long[] hopMacs(NextHopView v) {
         long[] out = new long[v.hops()];
         for (int h = 0; h < out.length; h++) {
             out[h] = v.hopMac(h);
+        }
+        return out;
+    }
+
+    private int[] sources(List<Hop> list) {
+        int[] out = new int[list.size()];
+        for (int h = 1; h < out.length; h++) {
+            out[h] = hopSources.getOrDefault(list.get(h), 0);
+        }
+        return out;
+    }
+
+    private static int[] hopSources(NextHopView v) {
+        int[] out = new int[v.hops()];
+        for (int h = 0; h < out.length; h++) {
+            out[h] = v.hopSource(h);
         }
         return out;
     }

@@ -20,4 +20,12 @@ public interface NeighbourTable {
     default boolean unreachable(int ipv4) {
         return false;
     }
+
+    /**
+     * The source address the kernel's route towards {@code ipv4} picks (its preferred source), what IPVS puts
+     * in a tunnel's outer header; 0 when not known (yet).
+     */
+    default int preferredSource(int ipv4) {
+        return 0;
+    }
 }

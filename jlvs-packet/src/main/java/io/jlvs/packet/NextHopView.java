@@ -14,19 +14,22 @@ final class NextHopView {
     final AddressIndex index;
     private final long[] macs;
     private final int[] links;
+    private final int[] sources;
     private final long[] macKeys;
     private final int[] macLinks;
     private final int macMask;
 
     /** A view with a new, empty index of its own (the index is filled in place: never share one). */
     static NextHopView empty() {
-        return new NextHopView(new AddressIndex(8), new long[] {NeighbourTable.UNKNOWN}, new int[] {-1});
+        return new NextHopView(new AddressIndex(8), new long[] {NeighbourTable.UNKNOWN}, new int[] {-1}, new int[1]);
     }
 
-    NextHopView(AddressIndex index, long[] macs, int[] links) {
+    /** @param sources per hop, the source address the kernel's route picks (its preferred source; 0: none) */
+    NextHopView(AddressIndex index, long[] macs, int[] links, int[] sources) {
         this.index = index;
         this.macs = macs;
         this.links = links;
+        this.sources = sources;
         int size = Integer.highestOneBit(Math.max(4, macs.length * 4));
         macMask = size - 1;
         macKeys = new long[size];
@@ -79,5 +82,9 @@ final class NextHopView {
 
     int hopLink(int hop) {
         return links[hop];
+    }
+
+    int hopSource(int hop) {
+        return sources[hop];
     }
 }

@@ -40,6 +40,8 @@ final class Director implements AutoCloseable {
     final Map<Integer, Long> neighbours = new HashMap<>();
     /** Addresses with no route through the director's links. */
     final java.util.Set<Integer> unreachable = new java.util.HashSet<>();
+    /** Per address, the preferred source of the route to it ({@link NeighbourTable#preferredSource}). */
+    final Map<Integer, Integer> sources = new HashMap<>();
     final long[] clock = {1_000 * SECOND};
     final Dataplane dataplane;
 
@@ -64,6 +66,11 @@ final class Director implements AutoCloseable {
             @Override
             public boolean unreachable(int ip) {
                 return unreachable.contains(ip);
+            }
+
+            @Override
+            public int preferredSource(int ip) {
+                return sources.getOrDefault(ip, 0);
             }
         }, () -> clock[0]);
         dataplane.attachTo(engine);

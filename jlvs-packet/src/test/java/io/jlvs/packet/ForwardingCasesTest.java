@@ -123,6 +123,16 @@ class ForwardingCasesTest {
                         List.of(forward(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(9).tos(0x10)),
                                 PacketBuilder.ipip(LOCAL, RS1, PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(9).tos(0x10).ttl(63).datagram())
                                         .tos(0x10).ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN: the outer source is what the route to the real server picks (another link's address)",
+                        d -> {
+                            d.sources.put(PacketBuilder.addr(RS1), PacketBuilder.addr("10.77.9.2"));
+                            d.service(Protocol.TCP, 80, "rr").tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80,
+                                    TunnelType.IPIP);
+                        },
+                        List.of(forward(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(9)),
+                                PacketBuilder.ipip("10.77.9.2", RS1, PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN)
+                                                .payload(9).ttl(63).datagram())
+                                        .ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
                 new Case("TUN: without DF the outer header takes our next IP id",
                         d -> d.service(Protocol.TCP, 80, "rr").tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.IPIP),
                         List.of(forward(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).df(false)),

@@ -34,6 +34,8 @@ class KernelNeighboursTest {
     private static final class ScriptedKernel implements KernelRoutes {
         volatile int gateway = GATEWAY;
         volatile int link = LINK;
+        /** The preferred source of the on-link route (0: none). */
+        volatile int source;
         final Map<Integer, Long> arp = new ConcurrentHashMap<>();
         final List<Integer> resolveRequests = new ArrayList<>();
         int routeLookups;
@@ -55,7 +57,7 @@ class KernelNeighboursTest {
                 return new RouteInfo(destination, null, OTHER_LINK, null);
             }
             if ((a & 0xffff0000) == ip("10.0.0.0")) {
-                return new RouteInfo(destination, null, link, null);
+                return new RouteInfo(destination, null, link, source == 0 ? null : IpAddress.ofV4(source));
             }
             return new RouteInfo(destination, IpAddress.ofV4(gateway), link, null);
         }
@@ -89,6 +91,33 @@ class KernelNeighboursTest {
 
     private static int client(int i) {
         return CLIENTS + i + 1;
+    }
+
+    /**
+     * The route's preferred source towards a real server (what IPVS puts in a tunnel's outer header) is known
+     * once the real server is resolved, and follows a change of the route within a pass; 0 for an address
+     * not looked up, or a route without one.
+     */
+    @Test
+    void theRoutesPreferredSourceTowardsAnAddressIsKnownAndFollowed() {
+        ScriptedKernel kernel = withGateway();
+        kernel.arp.put(REAL_SERVER, REAL_SERVER_MAC);
+        kernel.source = ip("10.0.0.2");
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        n.want(List.of(REAL_SERVER));
+        assertThat(n.preferredSource(REAL_SERVER)).as("before any lookup").isZero();
+        long now = 0;
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.nextHopMac(REAL_SERVER)).isEqualTo(REAL_SERVER_MAC);
+        assertThat(n.preferredSource(REAL_SERVER)).isEqualTo(ip("10.0.0.2"));
+        assertThat(n.preferredSource(client(1))).as("an address never looked up").isZero();
+
+        kernel.source = ip("10.0.0.3");
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.preferredSource(REAL_SERVER)).as("after the route's source changed").isEqualTo(ip("10.0.0.3"));
+        kernel.source = 0;
+        n.refresh(kernel, now += SECOND / 20);
+        assertThat(n.preferredSource(REAL_SERVER)).as("a route without a preferred source").isZero();
     }
 
     @Test
