@@ -49,7 +49,7 @@ public final class ConfigCheck {
         return exitCode(result.problems());
     }
 
-    /** The lines keepalived would print: {@code (FILE: Line N) message}, the file named when several were read. */
+    /** The lines keepalived 2.2.7 would print: {@code (FILE: Line N) message}, FILE as it was given. */
     public static List<String> lines(ParseResult result) {
         // keepalived 2.2.7 names the file even when it read only one: "(keepalived.conf: Line 12) ..."
         return result.problems().stream().map(p -> p.format(true)).toList();

@@ -42,7 +42,12 @@ final class KernelNeighbours implements NeighbourTable {
     static final int PROBE_BUDGET = 64;
 
     /** A next hop: an address on one of the director's interfaces. */
-    private record Hop(int ifindex, int address) { }
+    /**
+     * A next hop: an address on one of the director's interfaces, and the source address the route to it
+     * picks (its preferred source, 0: none; two routes through one gateway with different sources are two
+     * hops with the same MAC, so a real server's tunnel source is its own route's, not a client's).
+     */
+    private record Hop(int ifindex, int address, int source) { }
 
     private int[] interfaceIndexes;
     private final AtomicIntegerArray misses = new AtomicIntegerArray(MISS_SLOTS);
@@ -50,11 +55,9 @@ final class KernelNeighbours implements NeighbourTable {
     // refresher-owned
     private final Set<Integer> pinned = new HashSet<>();
     private final Set<Integer> fresh = new LinkedHashSet<>();
-    private final List<Hop> hops = new ArrayList<>(List.of(new Hop(0, 0)));
+    private final List<Hop> hops = new ArrayList<>(List.of(new Hop(0, 0, 0)));
     private final Map<Hop, Integer> hopIds = new HashMap<>();
     private final Map<Hop, Long> lastProbe = new HashMap<>();
-    /** Per hop, the preferred source of the last route that led to it (0: none). */
-    private final Map<Hop, Integer> hopSources = new HashMap<>();
     private int cursor;
     private int probeStart;
     private boolean started;
@@ -136,7 +139,6 @@ final class KernelNeighbours implements NeighbourTable {
         hops.subList(1, hops.size()).clear();
         hopIds.clear();
         lastProbe.clear();
-        hopSources.clear();
         fresh.clear();
         view = NextHopView.empty();
     }
@@ -256,9 +258,8 @@ final class KernelNeighbours implements NeighbourTable {
             return NextHopView.UNREACHABLE;
         }
         int next = route.gateway() != null ? route.gateway().v4() : address;
-        Hop hop = new Hop(route.interfaceIndex(), next);
         IpAddress source = route.preferredSource();
-        hopSources.put(hop, source != null && source.isV4() ? source.v4() : 0);
+        Hop hop = new Hop(route.interfaceIndex(), next, source != null && source.isV4() ? source.v4() : 0);
         return hopIds.computeIfAbsent(hop, h -> {
             hops.add(h);
             return hops.size() - 1;
@@ -267,10 +268,10 @@ final class KernelNeighbours implements NeighbourTable {
 
     /** Each hop's MAC from the ARP table (UNKNOWN when unusable), probing the unresolved ones. */
     private long[] resolve(KernelRoutes kernel, long nowNanos) {
-        Map<Hop, Long> known = new HashMap<>();
+        Map<Long, Long> known = new HashMap<>(); // (ifindex, address) -> MAC
         for (Neighbour n : kernel.neighbours()) {
             if (n.usable() && n.mac() != 0 && n.address().isV4()) {
-                known.put(new Hop(n.interfaceIndex(), n.address().v4()), n.mac());
+                known.put(neighbourKey(n.interfaceIndex(), n.address().v4()), n.mac());
             }
         }
         long[] macs = new long[hops.size()];
@@ -279,7 +280,7 @@ final class KernelNeighbours implements NeighbourTable {
         int n = macs.length - 1;
         for (int k = 0; k < n; k++) {
             int h = 1 + (probeStart + k) % n; // each pass starts where the last one's probes stopped
-            Long mac = known.get(hops.get(h));
+            Long mac = known.get(neighbourKey(hops.get(h).ifindex(), hops.get(h).address()));
             macs[h] = mac != null ? mac : UNKNOWN;
             if (mac == null && probeBudget > 0 && probe(kernel, hops.get(h), nowNanos)) {
                 probeBudget--;
@@ -334,7 +335,6 @@ final class KernelNeighbours implements NeighbourTable {
             hopIds.put(hops.get(h), h);
         }
         lastProbe.keySet().retainAll(hopIds.keySet());
-        hopSources.keySet().retainAll(hopIds.keySet());
         int allowed = Math.min(entries.size(), MAX_ADDRESSES);
         if (entries.size() > allowed) {
             overflows += entries.size() - allowed;
@@ -365,9 +365,13 @@ final class KernelNeighbours implements NeighbourTable {
     private int[] sources(List<Hop> list) {
         int[] out = new int[list.size()];
         for (int h = 1; h < out.length; h++) {
-            out[h] = hopSources.getOrDefault(list.get(h), 0);
+            out[h] = list.get(h).source();
         }
         return out;
+    }
+
+    private static long neighbourKey(int ifindex, int address) {
+        return (long) ifindex << 32 | (address & 0xffffffffL);
     }
 
     private static int[] hopSources(NextHopView v) {

@@ -36,6 +36,8 @@ class KernelNeighboursTest {
         volatile int link = LINK;
         /** The preferred source of the on-link route (0: none). */
         volatile int source;
+        /** Per destination, the preferred source of its route (policy routing), before the rules above. */
+        final Map<Integer, Integer> routeSources = new ConcurrentHashMap<>();
         final Map<Integer, Long> arp = new ConcurrentHashMap<>();
         final List<Integer> resolveRequests = new ArrayList<>();
         int routeLookups;
@@ -59,7 +61,8 @@ class KernelNeighboursTest {
             if ((a & 0xffff0000) == ip("10.0.0.0")) {
                 return new RouteInfo(destination, null, link, source == 0 ? null : IpAddress.ofV4(source));
             }
-            return new RouteInfo(destination, IpAddress.ofV4(gateway), link, null);
+            Integer via = routeSources.get(a);
+            return new RouteInfo(destination, IpAddress.ofV4(gateway), link, via == null ? null : IpAddress.ofV4(via));
         }
 
         @Override
@@ -118,6 +121,35 @@ class KernelNeighboursTest {
         kernel.source = 0;
         n.refresh(kernel, now += SECOND / 20);
         assertThat(n.preferredSource(REAL_SERVER)).as("a route without a preferred source").isZero();
+    }
+
+    /**
+     * A real server behind the clients' gateway whose route has its own source (policy routing): its tunnel
+     * source stays its route's however many clients are looked up through the same gateway afterwards, and
+     * all of them share the gateway's MAC.
+     */
+    @Test
+    void aRealServerBehindTheClientsGatewayKeepsItsOwnRoutesSource() {
+        ScriptedKernel kernel = withGateway();
+        int farServer = ip("203.0.113.5");
+        kernel.routeSources.put(farServer, ip("10.0.0.9"));
+        for (int i = 0; i < 50; i++) {
+            kernel.routeSources.put(client(i), ip("10.0.0.2"));
+        }
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        n.want(List.of(farServer));
+        long now = 0;
+        n.refresh(kernel, now += SECOND / 20);
+        for (int pass = 0; pass < 3; pass++) {
+            for (int i = 0; i < 50; i++) {
+                n.nextHopMac(client(i));
+            }
+            n.refresh(kernel, now += SECOND / 20);
+        }
+        assertThat(n.preferredSource(farServer)).isEqualTo(ip("10.0.0.9"));
+        assertThat(n.preferredSource(client(7))).isEqualTo(ip("10.0.0.2"));
+        assertThat(n.nextHopMac(farServer)).isEqualTo(GATEWAY_MAC);
+        assertThat(n.nextHopMac(client(7))).isEqualTo(GATEWAY_MAC);
     }
 
     @Test

@@ -277,10 +277,6 @@ public final class Syscalls {
     }
 
     /**
-     * Sets the calling thread's nice value (setpriority(PRIO_PROCESS, gettid(), nice): on Linux it applies to
-     * that one thread). Below the current value needs CAP_SYS_NICE (EACCES/EPERM otherwise).
-     */
-    /**
      * When signal {@code signal} is ignored (SIG_IGN, as {@code nohup} leaves SIGHUP for what it starts), sets
      * its default action, so that a handler can be installed for it: the JVM installs none for a signal it
      * found ignored, and {@code sun.misc.Signal.handle} then succeeds without effect. A signal not ignored is
@@ -289,22 +285,31 @@ public final class Syscalls {
      * @return true when it was ignored
      */
     public boolean unignoreSignal(int signal) {
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            // struct sigaction: the handler first (8 bytes), 152 bytes in all on Linux x86-64 and aarch64
-            MemorySegment old = a.allocate(256, 8);
+        if (signalHandler(signal) != SIG_IGN) {
+            return false;
+        }
+        setSignalHandler(signal, SIG_DFL);
+        return true;
+    }
+
+    /** Ignores signal {@code signal} (SIG_IGN), as {@link #unignoreSignal} found it. */
+    public void ignoreSignal(int signal) {
+        setSignalHandler(signal, SIG_IGN);
+    }
+
+    private static final long SIG_DFL = 0;
+    private static final long SIG_IGN = 1;
+    /** struct sigaction: the handler first (8 bytes), 152 bytes in all on Linux x86-64 and aarch64 (glibc). */
+    private static final long SIGACTION_SIZE = 256;
+
+    private long signalHandler(int signal) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment old = a.allocate(SIGACTION_SIZE, 8);
             int rc = (int) Libc.SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
             if (rc < 0) {
                 throw fail("sigaction(" + signal + ")");
             }
-            if (old.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) != 1L) { // SIG_IGN
-                return false;
-            }
-            MemorySegment dfl = a.allocate(256, 8); // SIG_DFL (0), no flags, an empty mask
-            rc = (int) Libc.SIGACTION.invokeExact(state, signal, dfl, MemorySegment.NULL);
-            if (rc < 0) {
-                throw fail("sigaction(" + signal + ", SIG_DFL)");
-            }
-            return true;
+            return old.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
         } catch (NativeIoException e) {
             throw e;
         } catch (Throwable t) {
@@ -312,6 +317,26 @@ public final class Syscalls {
         }
     }
 
+    /** SIG_DFL or SIG_IGN for {@code signal}, no flags, an empty mask. */
+    private void setSignalHandler(int signal, long handler) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment act = a.allocate(SIGACTION_SIZE, 8);
+            act.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, handler);
+            int rc = (int) Libc.SIGACTION.invokeExact(state, signal, act, MemorySegment.NULL);
+            if (rc < 0) {
+                throw fail("sigaction(" + signal + ", " + (handler == SIG_IGN ? "SIG_IGN" : "SIG_DFL") + ")");
+            }
+        } catch (NativeIoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Sets the calling thread's nice value (setpriority(PRIO_PROCESS, gettid(), nice): on Linux it applies to
+     * that one thread). Below the current value needs CAP_SYS_NICE (EACCES/EPERM otherwise).
+     */
     public void setThreadNice(int nice) {
         int rc;
         try {

@@ -333,13 +333,11 @@ public final class RunCommand implements Callable<Integer> {
      */
     private static void installReloadSignal(Director director, java.util.function.Supplier<VsSysctls> sysctls,
                                             Runnable afterPacketReload) {
+        boolean wasIgnored = false;
         try {
             // started by nohup (or anything else that leaves SIGHUP ignored), the JVM would install no handler
             // and every reload would be ignored without a word; keepalived handles SIGHUP however it started
-            if (new io.jlvs.sys.Syscalls().unignoreSignal(1)) {
-                LoggerFactory.getLogger(RunCommand.class).info("SIGHUP was ignored when jlvs started (nohup?): "
-                        + "it is handled, for reloads");
-            }
+            wasIgnored = new io.jlvs.sys.Syscalls().unignoreSignal(1);
         } catch (RuntimeException | LinkageError e) {
             LoggerFactory.getLogger(RunCommand.class).warn("cannot tell whether SIGHUP is ignored ({}): if jlvs was "
                     + "started with nohup, reloads may be ignored", e.toString());
@@ -372,7 +370,15 @@ public final class RunCommand implements Callable<Integer> {
                             + "nothing to reload");
                 }
             });
+            if (wasIgnored) {
+                LoggerFactory.getLogger(RunCommand.class).info("SIGHUP was ignored when jlvs started (nohup?): it is "
+                        + "handled, for reloads");
+            }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            if (wasIgnored) {
+                // no handler after all: ignored again, as it was, rather than stopping the daemon on a hangup
+                new io.jlvs.sys.Syscalls().ignoreSignal(1);
+            }
             LoggerFactory.getLogger(RunCommand.class).warn("cannot handle SIGHUP ({}); use 'jlvs reload'", e.toString());
         }
     }

@@ -206,17 +206,25 @@ public final class KeepalivedRuntime implements AutoCloseable {
         }
     }
 
+    /** keepalived's corrections that keep what the file means: they never refuse a reload. */
+    static boolean harmlessCorrection(String message) {
+        return message.startsWith("Warning: Virtual server ")
+                && message.endsWith(": protocol specified for fwmark - protocol will be ignored")
+                || message.startsWith("WARNING - fwmark virtual server ") && message.endsWith(" has port specified - clearing")
+                || message.startsWith("WARNING - virtual server ") && message.endsWith(" ports don't match - resetting");
+    }
+
     private ReloadResult load(boolean initial) {
         ParseResult parsed = parser.apply(file);
         List<String> lines = ConfigCheck.lines(parsed);
-        // a reload is refused for a syntax error the running configuration did not have (a typo in the edit,
-        // a lost brace). Not for what keepalived corrects and goes on with (its CONFIG_GENERAL_ERROR: "protocol
-        // specified for fwmark - protocol will be ignored", "no scheduler set, setting default"), which the
-        // daemon starts with too, nor for one the running configuration was accepted with: either would
-        // refuse every later reload of a file the daemon runs
+        // a reload is refused for an error the running configuration did not have (a typo in the edit, a lost
+        // brace, an unknown protocol that would turn a TCP service into a UDP one). Not for one it was accepted
+        // with, nor for the corrections keepalived makes that leave what the file means as it is (a fwmark
+        // block's protocol ignored, a DR real server's port cleared or reset): either would refuse every later
+        // reload of a file the daemon runs, as keepalived's own examples are written
         boolean refused = parsed.problems().stream().anyMatch(p -> p.severity() == Severity.FATAL
-                || !initial && p.severity() == Severity.ERROR && p.kind() != io.jlvs.config.ProblemKind.GENERAL_ERROR
-                && !acceptedErrors.contains(p.message()));
+                || !initial && p.severity() == Severity.ERROR && !acceptedErrors.contains(p.message())
+                && !harmlessCorrection(p.message()));
         for (String line : lines) {
             // a located line names its file already ("(keepalived.conf: Line 5) ..."), as keepalived logs it
             if (line.startsWith("(")) {
@@ -333,9 +341,12 @@ public final class KeepalivedRuntime implements AutoCloseable {
                         setup.notify(def.quorumDown())),
                 sorry == null ? null : new SorryServer(sorry.address(), sorry.port(), sorry.inhibit()),
                 def.omega(), event -> onHealthEvent(br), setup.notifier, checkLog);
+        Set<Endpoint> stored = new HashSet<>();
         for (RealServerDef rs : def.realServers()) {
             Endpoint id = new Endpoint(rs.address(), rs.port());
-            if (br.member(id) != null) {
+            // DR/TUN real servers are stored with the service's port (0 in a fwmark block): two that differ only
+            // in their configured port are one table entry, which two health states must not both drive
+            if (br.member(id) != null || !stored.add(b.endpoint(first, rs))) {
                 warn("real server " + CheckSubject.pair(rs.address(), rs.port()) + " listed twice in virtual server "
                         + b.id() + " - ignoring the second one");
                 continue;

@@ -24,6 +24,7 @@ final class Conf implements AutoCloseable {
     final IpvsEngine engine = new IpvsEngine();
     final List<String> checkerLines = new CopyOnWriteArrayList<>();
     final List<String> reloadLines = new CopyOnWriteArrayList<>();
+    final List<String> configLines = new CopyOnWriteArrayList<>();
     final KeepalivedRuntime runtime;
 
     Conf(Path dir, String text) {
@@ -40,6 +41,11 @@ final class Conf implements AutoCloseable {
                     @Override
                     public void reload(String line) {
                         reloadLines.add(line);
+                    }
+
+                    @Override
+                    public void config(String line) {
+                        configLines.add(line);
                     }
                 });
     }

@@ -79,6 +79,29 @@ class KeepalivedMappingTest {
         }
     }
 
+    /**
+     * A DR real server listed with two ports in a fwmark block is one table entry once its port is cleared:
+     * the second is ignored with a warning, so two health states never drive one entry.
+     */
+    @Test
+    void aDrRealServerListedWithTwoPortsInAFwmarkBlockIsOneEntry() {
+        try (Conf c = new Conf(dir, """
+                virtual_server fwmark 6 {
+                    lb_algo rr
+                    lb_kind DR
+                    real_server 10.0.0.32 80 {
+                    }
+                    real_server 10.0.0.32 443 {
+                    }
+                }
+                """)) {
+            c.runtime.start();
+            assertThat(c.table()).containsExactly("FWM 6 rr | [10.0.0.32]:0 Route w=1");
+            assertThat(c.configLines).anyMatch(l -> l.contains("listed twice in virtual server")
+                    && l.contains("ignoring the second one"));
+        }
+    }
+
     @Test
     void fwmarkTunnelAndFullNatServices() {
         try (Conf c = new Conf(dir, """

@@ -117,7 +117,8 @@ class KeepalivedReloadTest {
     /**
      * keepalived corrects some configuration errors and goes on (a fwmark block with {@code protocol TCP}:
      * "protocol will be ignored", as in keepalived's own examples). The daemon starts with them, and a reload
-     * with them applies, a new such block included; a syntax error (an unknown keyword) still refuses it.
+     * with them applies, a new such block included; a new error (an unknown keyword, an unknown protocol that
+     * would make the TCP service a UDP one) still refuses it.
      * Before, every reload of such a file was refused.
      */
     @Test
@@ -149,6 +150,11 @@ class KeepalivedReloadTest {
 
             c.write(conf(rs("10.0.0.11", 6), fwmark.replace("lb_algo rr", "lb_algo rr\n    lb_algoo wlc")));
             assertThat(c.runtime.reload().applied()).as("a new error (an unknown keyword)").isFalse();
+            // an unknown protocol: keepalived ignores it and the block would become a UDP service, dropping the
+            // running TCP one
+            c.write(conf(rs("10.0.0.11", 6), fwmark).replace("protocol TCP\n    real_server 10.0.0.11",
+                    "protocol TPC\n    real_server 10.0.0.11"));
+            assertThat(c.runtime.reload().applied()).as("a new error (an unknown protocol)").isFalse();
             assertThat(c.table()).contains(Conf.row("[192.168.0.10]:tcp:80 wlc", "[10.0.0.11]:80 Masq w=5"));
         }
     }
