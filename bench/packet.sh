@@ -13,9 +13,10 @@
 #   modes (default "route dnat nat dr"): route, dnat, nat, dr; a jlvs mode may carry variants after '+':
 #   v3 (TPACKET_V3 receive ring), v2, txring (TX_RING transmit), sendto, qdisc (transmit through the qdisc,
 #   no PACKET_QDISC_BYPASS), bypass, niceN (workers at nice -N), w2 (2 workers), xdp (AF_XDP sockets behind an
-#   XDP steering program instead of AF_PACKET rings), offN (with xdp: the XDP fast path takes a connection
-#   after N of its packets), generic / native (XDP programs in that mode; default: native, generic
-#   with the fast path on veth), e.g. "nat nat+v3 nat+xdp nat+xdp+off0".
+#   XDP steering program instead of AF_PACKET rings), offN (the XDP fast path takes a connection after N
+#   of its packets: with xdp in the steering program, else in a program of its own beside the AF_PACKET
+#   rings), generic / native (XDP programs in that mode; default: native, generic with the fast path on
+#   veth), e.g. "nat nat+v3 nat+off16 nat+xdp nat+xdp+off0".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"; rounds="${4:-1}"

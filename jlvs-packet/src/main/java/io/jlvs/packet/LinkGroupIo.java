@@ -32,7 +32,7 @@ import java.util.Set;
  * no frame is lost or duplicated and the fanout group keeps its members in the same order. Owner: the worker
  * thread.
  */
-final class LinkGroupIo implements WorkerLinks, FrameHandler {
+final class LinkGroupIo implements WorkerLinks, FrameHandler, FastPathLinks.SendingLink {
     /** Transmit ring slots per socket (TX_RING): 2 MiB of 2 KiB slots, a few receive batches' worth. */
     private static final int TX_FRAMES = 1024;
     /**
@@ -58,6 +58,8 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
     private BpfFilter filter;
     private FrameHandler handler;
     private int receivingLink;
+    /** The link the last transmitted frame left by. */
+    private int sendingLink;
     private long rxSwaps;
 
     /**
@@ -243,7 +245,14 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler {
 
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
-        return current[egress.route(frame, offset, length, receivingLink)].transmit(frame, offset, length);
+        sendingLink = egress.route(frame, offset, length, receivingLink);
+        return current[sendingLink].transmit(frame, offset, length);
+    }
+
+    /** The interface index of the link the last transmitted frame left by. */
+    @Override
+    public int sendingIfindex() {
+        return current[sendingLink].interfaceIndex();
     }
 
     @Override

@@ -80,6 +80,8 @@ public final class PacketDirector implements AutoCloseable {
     private final KernelRoutes kernel;
     private final FwmarkClassifier classifier;
     private final ReceiveOffloads offloads;
+    /** The XDP fast path of AF_PACKET workers ({@code offloadAfter} without AF_XDP), else null. */
+    private FastPathLinks fastPath;
     /** Turned off on links re-created while running; refresher-owned until close. */
     private final List<ReceiveOffloads> relinkedOffloads = new CopyOnWriteArrayList<>();
     /** Each link's interface index as the refresher last saw it, and whether it is missing now (refresher-owned). */
@@ -129,20 +131,24 @@ public final class PacketDirector implements AutoCloseable {
             FilterState filter = PacketDirector.this.filter;
             this.builtWith = filter;
             XdpLinkGroupIo xdp = null;
+            LinkGroupIo afPacket = null;
             if (settings.afXdp()) {
                 xdp = new XdpLinkGroupIo(settings.interfaces(), POLL_MILLIS, ownAddresses,
                         neighbours, settings.xdpMode(), settings.offloadAfter() >= 0 ? flowCapacity() : 0);
                 io = xdp;
                 io.steer(filter.destinations(), filter.masqServers(), filter.masqPorts(), filter.bpf());
             } else {
-                io = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
+                afPacket = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
                         settings.txMode(), settings.qdiscBypass(), filter.bpf(), filter.fanout(), neighbours);
+                io = afPacket;
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
             dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
             if (xdp != null && xdp.flowOffload() != null) {
                 dataplane.offloadTo(xdp.flowOffload(), settings.offloadAfter());
+            } else if (afPacket != null && fastPath != null) {
+                dataplane.offloadTo(fastPath.forWorker(id, afPacket), settings.offloadAfter());
             }
             dataplane.fwmarkClassifier(classifier);
             // the guard drops the kernel's copy of a NAT real server's answers, the XDP program keeps them all
@@ -333,9 +339,6 @@ public final class PacketDirector implements AutoCloseable {
 
     private PacketDirector(IpvsEngine engine, PacketDirectorSettings settings) {
         this.settings = settings;
-        if (settings.offloadAfter() >= 0 && !settings.afXdp()) {
-            throw new IllegalStateException("packet data plane cannot start: the XDP fast path needs AF_XDP I/O");
-        }
         this.classifier = new FwmarkClassifier(settings.fwmarkRules());
         this.connSettings = settings.connSettings();
         if (settings.workers() > 1 && !settings.fwmarkRules().isEmpty()) {
@@ -406,6 +409,14 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             this.filter = filterFor(engine.snapshot());
+            if (!settings.afXdp() && settings.offloadAfter() >= 0) {
+                try {
+                    fastPath = new FastPathLinks(settings.interfaces(), settings.xdpMode(), flowCapacity());
+                } catch (NativeIoException | BpfLoadException e) {
+                    throw new IllegalStateException("packet data plane cannot start: the XDP fast path: "
+                            + e.getMessage());
+                }
+            }
             int fanoutBase = (int) ((ProcessHandle.current().pid() * 7) & 0x7f00);
             try {
                 for (int i = 0; i < settings.workers(); i++) {
@@ -416,6 +427,9 @@ public final class PacketDirector implements AutoCloseable {
                 throw new IllegalStateException("packet data plane cannot start: " + e.getMessage());
             }
         } catch (RuntimeException e) {
+            if (fastPath != null) {
+                fastPath.close();
+            }
             removeGuardQuietly();
             rtnl.close();
             offloads.close();
@@ -687,6 +701,12 @@ public final class PacketDirector implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.INFO, "interface " + name + " was re-created (index " + link.index()
                     + "): the packet data plane reopens its sockets on it");
+            if (fastPath != null) {
+                String why = fastPath.relink(i);
+                if (why != null) {
+                    LOG.log(System.Logger.Level.ERROR, "interface " + name + " has no XDP fast path now: " + why);
+                }
+            }
             relinkTurns.set(i, turn(relinks.get(i) + 1, 0));
             relinks.incrementAndGet(i);
             macs[i] = link.mac();
@@ -863,6 +883,9 @@ public final class PacketDirector implements AutoCloseable {
             join(w.thread);
         }
         join(refresher);
+        if (fastPath != null) {
+            fastPath.close();
+        }
         removeGuardQuietly();
         offloads.close();
         relinkedOffloads.forEach(ReceiveOffloads::close);

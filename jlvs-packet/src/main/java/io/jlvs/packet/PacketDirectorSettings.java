@@ -42,9 +42,10 @@ import java.util.List;
  *                      Off by default (docs/benchmarks.md, the AF_XDP run)
  * @param xdpMode       where the XDP programs run; null (the default) chooses: natively when the driver
  *                      can, except generic with the fast path on a link with no device behind it (veth)
- * @param offloadAfter  with AF_XDP: hand a connection's later frames to the XDP fast path once this many of
- *                      its packets passed the worker and it is established (docs/packet-dataplane.md,
- *                      "Fast path"); -1: no fast path (the default)
+ * @param offloadAfter  hand a connection's later frames to the XDP fast path once this many of its packets
+ *                      passed the worker and it is established (docs/packet-dataplane.md, "Fast path"): with
+ *                      AF_XDP in the steering program, with AF_PACKET in a program of its own
+ *                      ({@link FastPathLinks}); -1: no fast path (the default)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,

@@ -216,10 +216,15 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         if (wanted != null) {
             return wanted;
         }
-        if (flows == null || Files.exists(Path.of("/sys/class/net", name, "device"))) {
-            return XdpMode.NATIVE;
-        }
-        return XdpMode.GENERIC;
+        return flows == null ? XdpMode.NATIVE : fastPathMode(name);
+    }
+
+    /**
+     * Where a program with the fast path runs on {@code name}: natively on a link with a device behind it,
+     * generic on one without ({@link #modeFor} says why).
+     */
+    static XdpMode fastPathMode(String name) {
+        return Files.exists(Path.of("/sys/class/net", name, "device")) ? XdpMode.NATIVE : XdpMode.GENERIC;
     }
 
     /**
@@ -335,25 +340,8 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
     @Override
     public boolean offload(int owner, int protocol, int src, int sport, int dst, int dport, MemorySegment frame,
                            long offset, int encap) {
-        long ip = offset + EthernetHeader.LENGTH;
-        if (flows == null || EthernetHeader.type(frame, offset) != EthernetHeader.TYPE_IPV4
-                || Ipv4Header.headerLength(frame, ip) != Ipv4Header.MIN_LENGTH) {
-            return false;
-        }
-        long l4 = ip + Ipv4Header.MIN_LENGTH;
-        if (encap != IN_PLACE) {
-            // the outer headers as sent; the frames arriving are that much shorter
-            int overhead = Ipv4Header.MIN_LENGTH + (encap == IPIP ? 0 : UdpHeader.LENGTH + Egress.GUE_HEADER);
-            boolean gue = encap == GUE;
-            return flows.putTunnel(protocol, src, sport, dst, dport, encap, Ipv4Header.src(frame, ip),
-                    Ipv4Header.dst(frame, ip), gue ? Wire.u16(frame, l4) : 0, gue ? Wire.u16(frame, l4 + 2) : 0,
-                    ifindex[sendingLink], EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner,
-                    mtu + EthernetHeader.LENGTH - overhead);
-        }
-        return flows.put(protocol, src, sport, dst, dport, Ipv4Header.src(frame, ip), Wire.u16(frame, l4),
-                Ipv4Header.dst(frame, ip), Wire.u16(frame, l4 + 2), ifindex[sendingLink],
-                EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner,
-                mtu + EthernetHeader.LENGTH);
+        return flows != null && FastPathEntry.put(flows, owner, protocol, src, sport, dst, dport, frame, offset,
+                encap, ifindex[sendingLink], mtu);
     }
 
     @Override

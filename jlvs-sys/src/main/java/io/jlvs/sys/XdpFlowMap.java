@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * leave by) with the two checksum adjustments computed here once, plus the frames and bytes the program
  * forwarded, and an owner number the program ignores (the worker's name for the connection direction). The
  * program adds the counts; this side writes and removes entries and reads the counts, one key at a time or
- * all of them in a few calls ({@link #readAll}). Owner: one worker thread.
+ * all of them in a few calls ({@link #readAll}). Owner: one thread; other threads use a {@link #handle}.
  *
  * <p>Layout (little-endian host). Key, 16 bytes: source address, destination address, source port,
  * destination port (all as on the wire), protocol, 3 zero bytes. Value, 64 bytes: new source address, new
@@ -69,6 +69,8 @@ public final class XdpFlowMap implements AutoCloseable {
     private final MemorySegment value;
     private final int fd;
     private final int capacity;
+    /** False for a {@link #handle}: the table is the creator's to close. */
+    private final boolean owner;
     private boolean closed;
     /** False once the kernel refused BPF_MAP_LOOKUP_AND_DELETE_ELEM on a hash map (before 5.14). */
     private boolean takeSupported = true;
@@ -86,14 +88,19 @@ public final class XdpFlowMap implements AutoCloseable {
         void counted(int owner, long frames, long bytes);
     }
 
-    private XdpFlowMap(int capacity) {
+    private XdpFlowMap(int capacity, int sharedFd) {
         this.capacity = capacity;
+        this.owner = sharedFd < 0;
         this.attr = arena.allocate(128, 8);
         this.key = arena.allocate(KEY_SIZE, 8);
         this.value = arena.allocate(VALUE_SIZE, 8);
         this.batchIn = arena.allocate(8, 8);
         this.batchOut = arena.allocate(8, 8);
         batchBuffers(Math.min(FIRST_BATCH, capacity));
+        if (sharedFd >= 0) {
+            this.fd = sharedFd;
+            return;
+        }
         try {
             this.fd = BpfMaps.create(sys, attr, Abi.BPF_MAP_TYPE_HASH, KEY_SIZE, VALUE_SIZE, capacity, "jlvs_flows");
         } catch (RuntimeException e) {
@@ -107,7 +114,18 @@ public final class XdpFlowMap implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        return new XdpFlowMap(capacity);
+        return new XdpFlowMap(capacity, -1);
+    }
+
+    /**
+     * Another view of the same table for another thread, with buffers of its own (this class is not safe for
+     * concurrent use). Valid while this one is open; closing it leaves the table alone.
+     */
+    public XdpFlowMap handle() {
+        if (closed) {
+            throw new IllegalStateException("jlvs_flows is closed");
+        }
+        return new XdpFlowMap(capacity, fd);
     }
 
     int fd() {
@@ -364,7 +382,9 @@ public final class XdpFlowMap implements AutoCloseable {
             return;
         }
         closed = true;
-        sys.close(fd);
+        if (owner) {
+            sys.close(fd);
+        }
         arena.close();
     }
 }

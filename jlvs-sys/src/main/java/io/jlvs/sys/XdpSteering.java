@@ -87,23 +87,9 @@ public final class XdpSteering implements AutoCloseable {
             ports = BpfMaps.create(sys, attr, Abi.BPF_MAP_TYPE_HASH, 8, 4, MAX_SERVER_PORTS, "jlvs_ports");
             sockets = createMap(Abi.BPF_MAP_TYPE_XSKMAP, MAX_QUEUES, "jlvs_xsks");
             prog = load(addresses, ports, sockets, flows == null ? -1 : flows.fd());
-            int l;
-            XdpMode m = preferred;
-            if (preferred == XdpMode.NATIVE) {
-                try {
-                    l = attach(prog, Abi.XDP_FLAGS_DRV_MODE);
-                } catch (NativeIoException e) {
-                    if (!e.is(Errno.EOPNOTSUPP) && !e.is(Errno.EINVAL)) {
-                        throw e;
-                    }
-                    l = attach(prog, Abi.XDP_FLAGS_SKB_MODE);
-                    m = XdpMode.GENERIC;
-                }
-            } else {
-                l = attach(prog, Abi.XDP_FLAGS_SKB_MODE);
-            }
-            this.link = l;
-            this.mode = m;
+            XdpAttachment at = XdpAttachment.attach(sys, attr, prog, ifindex, interfaceName, preferred);
+            this.link = at.link();
+            this.mode = at.mode();
         } catch (RuntimeException e) {
             for (int fd : new int[] {prog, sockets, ports, addresses}) {
                 if (fd >= 0) {
@@ -160,6 +146,11 @@ public final class XdpSteering implements AutoCloseable {
 
     /** As {@link #testRun}, for a program that may grow or shrink the frame (encapsulation). */
     TestRun testRunResizing(byte[] frame) {
+        return testRun(sys, program, frame);
+    }
+
+    /** One BPF_PROG_TEST_RUN of XDP program {@code program} on {@code frame}. */
+    static TestRun testRun(Syscalls sys, int program, byte[] frame) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment in = a.allocateFrom(ValueLayout.JAVA_BYTE, frame);
             MemorySegment out = a.allocate(frame.length + 256L);
@@ -381,16 +372,6 @@ public final class XdpSteering implements AutoCloseable {
                 throw new BpfLoadException(name, e.errno(), log.getString(0).strip());
             }
         }
-    }
-
-    private int attach(int prog, int flags) {
-        attr.fill((byte) 0);
-        attr.set(ValueLayout.JAVA_INT, 0, prog);
-        attr.set(ValueLayout.JAVA_INT, 4, ifindex);
-        attr.set(ValueLayout.JAVA_INT, 8, Abi.BPF_XDP);
-        attr.set(ValueLayout.JAVA_INT, 12, flags);
-        return sys.bpf(Abi.BPF_LINK_CREATE, attr, "BPF_LINK_CREATE " + interfaceName
-                + (flags == Abi.XDP_FLAGS_DRV_MODE ? " native" : " generic"));
     }
 
     /** Steers frames sent to {@code address} (IPv4) into the sockets. */

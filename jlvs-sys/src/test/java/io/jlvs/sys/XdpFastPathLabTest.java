@@ -405,6 +405,68 @@ class XdpFastPathLabTest {
         })).isZero());
     }
 
+    /**
+     * The program AF_PACKET workers use: the fast path alone, everything else passed on to the kernel (and
+     * the workers' sockets) untouched; entries written through another thread's handle of the table count.
+     */
+    @Test
+    void theForwarderAloneRewritesOffloadedFlowsAndPassesEveryOtherFrameOn() throws Exception {
+        try (VethLab lab = VethLab.create();
+                XdpFlowMap flows = XdpFlowMap.create(16);
+                XdpForwarder program = XdpForwarder.attach(lab.host, XdpMode.GENERIC, flows)) {
+            int ifindex = new Syscalls().ifNameToIndex(lab.host);
+            assertThat(program.ifindex()).isEqualTo(ifindex);
+            assertThat(program.mode()).isEqualTo(XdpMode.GENERIC);
+            try (XdpFlowMap worker = flows.handle()) {
+                assertThat(worker.put(TCP, CLIENT, 40000, VIP, 80, CLIENT, 40000, SERVER, 8080, ifindex, SERVER_MAC,
+                        DIRECTOR_MAC2, 5)).isTrue();
+                byte[] f = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 200, 3);
+                assertThat(program.testRun(f).action()).isEqualTo(XDP_REDIRECT);
+                byte[] out = program.testRun(frame(TCP, CLIENT, 40000, VIP, 80, ACK, 200, 3)).frame();
+                assertThat(u32(out, 30)).isEqualTo(SERVER);
+                assertThat(u16(out, 36)).isEqualTo(8080);
+                assertThat(mac(out, 0)).isEqualTo(SERVER_MAC);
+                assertThat(transportChecksum(out)).as("TCP checksum verifies").isZero();
+                int[] owners = {0};
+                assertThat(worker.readAll((owner, frames, bytes) -> {
+                    assertThat(owner).isEqualTo(5);
+                    assertThat(frames).isEqualTo(2);
+                    owners[0]++;
+                })).isEqualTo(1);
+                assertThat(owners[0]).isEqualTo(1);
+            }
+            // the handle closed, the table and the program go on
+            long[] counts = new long[2];
+            assertThat(flows.counters(TCP, CLIENT, 40000, VIP, 80, counts)).isTrue();
+            assertThat(counts[0]).isEqualTo(2);
+            byte[][] others = {
+                frame(TCP, CLIENT, 40000, VIP, 80, 0x02, 0, 1), // SYN
+                frame(TCP, CLIENT, 40001, VIP, 80, ACK, 10, 1), // another flow
+                arp(),
+            };
+            for (byte[] o : others) {
+                byte[] before = o.clone();
+                XdpSteering.TestRun r = program.testRun(o);
+                assertThat(r.action()).isEqualTo(XDP_PASS);
+                assertThat(r.frame()).isEqualTo(before);
+            }
+        }
+    }
+
+    private static byte[] arp() {
+        byte[] f = new byte[60];
+        ByteBuffer b = ByteBuffer.wrap(f);
+        Frames.putMac(b, 0xffff_ffff_ffffL);
+        Frames.putMac(b, CLIENT_MAC);
+        b.putShort((short) 0x0806).putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4)
+                .putShort((short) 1);
+        Frames.putMac(b, CLIENT_MAC);
+        b.putInt(CLIENT);
+        Frames.putMac(b, 0);
+        b.putInt(VIP);
+        return f;
+    }
+
     @Test
     void aFullTableRefusesMoreFlows() throws Exception {
         withProgram(2, (flows, program, ifindex) -> {

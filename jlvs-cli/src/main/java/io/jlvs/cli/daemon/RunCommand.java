@@ -97,9 +97,10 @@ public final class RunCommand implements Callable<Integer> {
     int packetWorkers;
 
     @Option(names = "--xdp-offload", paramLabel = "PACKETS", defaultValue = "off",
-            description = "With --packet-io af_xdp: once an established TCP connection or a UDP flow has had PACKETS "
-                    + "packets through the worker, the XDP program rewrites and forwards its later packets itself "
-                    + "(statistics and timers still follow them, once a second); off: never (default: ${DEFAULT-VALUE}).")
+            description = "Once an established TCP connection or a UDP flow of the packet data plane (-I) has had "
+                    + "PACKETS packets through the worker, an XDP program on the interfaces rewrites and forwards its "
+                    + "later packets itself (statistics and timers still follow them, once a second; tcpdump on the "
+                    + "director no longer sees them); off: never (default: ${DEFAULT-VALUE}).")
     String xdpOffload;
 
     @Option(names = "--fwmark-rule", paramLabel = "MARK:PROTO:ADDRESSES[:PORTS]",
@@ -176,8 +177,8 @@ public final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 2;
             }
-            if (!afXdp) {
-                err.println("jlvs: --xdp-offload needs --packet-io af_xdp");
+            if (interfaces == null || interfaces.isEmpty()) {
+                err.println("jlvs: --xdp-offload is for the packet data plane: give it -I IFNAME");
                 err.flush();
                 return 2;
             }

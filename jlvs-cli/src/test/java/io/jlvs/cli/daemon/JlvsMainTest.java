@@ -67,9 +67,9 @@ class JlvsMainTest {
         assertThat(err.toString()).isEqualTo(
                 "jlvs: --xdp-offload takes a number of packets (0 or more) or off: 'soon'\n");
         err.getBuffer().setLength(0);
-        assertThat(jlvs("run", "-I", "eth0", "--xdp-offload", "4", "--no-admin",
+        assertThat(jlvs("run", "--xdp-offload", "4", "--no-admin",
                 "--socket", dir.resolve("o.sock").toString())).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("jlvs: --xdp-offload needs --packet-io af_xdp\n");
+        assertThat(err.toString()).isEqualTo("jlvs: --xdp-offload is for the packet data plane: give it -I IFNAME\n");
         assertThat(dir.resolve("o.sock")).doesNotExist();
     }
 
