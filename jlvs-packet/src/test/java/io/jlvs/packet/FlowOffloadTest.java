@@ -108,6 +108,30 @@ class FlowOffloadTest {
         }
     }
 
+    /**
+     * A fwmark service (what --fwmark-rule marks): its connections are offloaded under the addresses and ports
+     * their frames carry, and taken back under the same key when the FIN comes, so a later connection with
+     * the same ports is scheduled afresh rather than sent on by a stale entry.
+     */
+    @Test
+    void aFwmarkServicesConnectionIsOffloadedAndTakenBackUnderItsFramesKey() throws Exception {
+        try (Director d = new Director()) {
+            d.dataplane.offloadTo(fast, 1);
+            io.jlvs.core.model.FwmarkServiceKey fw = new io.jlvs.core.model.FwmarkServiceKey(7,
+                    io.jlvs.core.AddressFamily.INET);
+            d.service(new VirtualService(fw, "rr", java.util.Set.of(), 0, VirtualService.IPV4_FULL_MASK, false, null));
+            d.server(fw, RS1, 8080, ForwardingMethod.MASQ, 1);
+            d.dataplane.fwmarkClassifier(new FwmarkClassifier(List.of(new FwmarkRule(null, IpAddress.parse(VIP),
+                    IpAddress.parse(VIP), 80, 80, 7))));
+            establish(d, 1000);
+            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT);
+            assertThat(fast.offloaded.get(IN)).isEqualTo(new Rewrite(CLIENT, 1000, RS1, 8080, 63, RS1_MAC));
+            d.send(client(1000, 0x11));
+            assertThat(fast.forgotten).contains(IN, OUT);
+            assertThat(fast.offloaded).isEmpty();
+        }
+    }
+
     @Test
     void fastPathCountsShowInTheServiceAndRealServerStatsAfterASweep() throws Exception {
         try (Director d = masq(1)) {
