@@ -59,6 +59,8 @@ final class OffloadedFlows {
     private long[] macs = new long[0];
     /** Per slot and direction: the sweep that last found the direction in the fast path. */
     private int[] seen = new int[0];
+    /** Per slot: the outer source address of a tunnelled client direction when offloaded; 0: none. */
+    private int[] sources = new int[0];
     /** Per slot: the tunnel its real server had when offloaded ({@link #tunnelOf}; 0: none). */
     private int[] tunnels = new int[0];
     private int sweeps;
@@ -129,6 +131,9 @@ final class OffloadedFlows {
         }
         word[id] |= 1 << direction;
         tunnels[slot] = tunnelOf(table.destination(id));
+        if (direction == ConnTable.INPUT) {
+            sources[slot] = encap != FlowOffload.IN_PLACE ? Ipv4Header.src(frame, offset + EthernetHeader.LENGTH) : 0;
+        }
         last[slot * 4 + direction * 2] = 0;
         last[slot * 4 + direction * 2 + 1] = 0;
         macs[slot * 2 + direction] = mac;
@@ -173,6 +178,15 @@ final class OffloadedFlows {
         }
     }
 
+    /**
+     * The route to a TUN real server now has another preferred source than the fast path's outer headers
+     * carry (0, not known: the worker would use the director's address, but that is a gap in the
+     * refresher's knowledge, not a new route).
+     */
+    private static boolean movedSource(int now, int offloaded) {
+        return now != 0 && now != offloaded;
+    }
+
     /** A TUN real server's tunnel (type, checksum, port) as one number; 0 for other methods. */
     private static int tunnelOf(DestinationState d) {
         if (d == null || d.config().method() != ForwardingMethod.TUNNEL) {
@@ -193,7 +207,8 @@ final class OffloadedFlows {
     /**
      * At most once a second: accounts what the fast path forwarded since the last read (every direction's
      * counts in a few calls, {@link FlowOffload#readAll}), and forgets a direction whose next hop's MAC
-     * changed (or that the fast path no longer has).
+     * changed, a tunnelled one whose route to the real server has another source address now (the worker
+     * puts the new one in its outer headers), and one that the fast path no longer has.
      */
     void sweep(long nowNanos, NeighbourTable neighbours) {
         if (nowNanos - lastSweep < SECOND) {
@@ -217,7 +232,8 @@ final class OffloadedFlows {
                     continue;
                 }
                 int nextHop = (int) (dir == ConnTable.INPUT ? table.destinationLo(id) : table.clientLo(id));
-                if (neighbours.nextHopMac(nextHop) != macs[slot * 2 + dir]) {
+                if (neighbours.nextHopMac(nextHop) != macs[slot * 2 + dir] || dir == ConnTable.INPUT
+                        && sources[slot] != 0 && movedSource(neighbours.preferredSource(nextHop), sources[slot])) {
                     forgetKey(id, slot, dir, true);
                     word[id] &= ~(1 << dir);
                 }
@@ -285,6 +301,7 @@ final class OffloadedFlows {
             macs = Arrays.copyOf(macs, n * 2);
             seen = Arrays.copyOf(seen, n * 2);
             tunnels = Arrays.copyOf(tunnels, n);
+            sources = Arrays.copyOf(sources, n);
         }
         int slot = count++;
         ids[slot] = id;
@@ -302,6 +319,7 @@ final class OffloadedFlows {
             System.arraycopy(macs, end * 2, macs, slot * 2, 2);
             System.arraycopy(seen, end * 2, seen, slot * 2, 2);
             tunnels[slot] = tunnels[end];
+            sources[slot] = sources[end];
         }
         slotOf[id] = 0;
     }

@@ -328,6 +328,37 @@ class FlowOffloadTest {
     }
 
     /**
+     * The route to a TUN real server gets another preferred source while its connection is on the fast path
+     * (an address added to the leaving link, a route with another src): the worker puts the new source in
+     * the outer headers at once, so the sweep takes the connection back from the fast path, whose entry still
+     * carries the old one, and the next packet offloads it again with the new source. Before, the fast path
+     * kept the old source for the connection's life.
+     */
+    @Test
+    void aTunnelledConnectionIsTakenBackWhenTheRoutesSourceAddressChanges() throws Exception {
+        try (Director d = new Director()) {
+            d.dataplane.offloadTo(fast, 1);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.IPIP);
+            d.send(client(1000, 0x02));
+            d.send(client(1000, 0x10));
+            assertThat(fast.offloaded.get(IN).src()).isEqualTo(Director.LOCAL);
+
+            d.advance(1);
+            assertThat(fast.forgotten).as("the same route: the connection stays on the fast path").isEmpty();
+
+            d.sources.put(PacketBuilder.addr(RS1), PacketBuilder.addr("10.77.9.2"));
+            d.advance(1);
+            assertThat(fast.forgotten).containsExactly(IN);
+            assertThat(fast.offloaded).isEmpty();
+
+            assertThat(d.send(data(1000))).hasSize(1);
+            assertThat(fast.offloaded.get(IN).src()).as("offloaded again, with the new source").isEqualTo("10.77.9.2");
+            d.advance(1);
+            assertThat(fast.forgotten).containsExactly(IN);
+        }
+    }
+
+    /**
      * A GUE real server edited to another tunnel port ({@code jlvsadm -e ... --tun-port}): the worker sends
      * the connection's next packets to the new port at once, so the fast path gives the connection back and
      * takes it again with the new outer headers. A weight change leaves it alone.
