@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The FULLNAT data plane: a socket-level TCP and UDP proxy that serves the engine's virtual services
  * whose real servers use {@link ForwardingMethod#FULLNAT}. It follows the engine's snapshots: a service
- * gets a listening socket on VIP:port when it has FULLNAT real servers (or a sorry server), keeps it as
+ * gets a listening socket on VIP:port when it has FULLNAT real servers, keeps it as
  * long as it exists, and loses it when deleted; open connections are never cut by a table change.
  * Each client connection ends here and a new one goes to the real server chosen by the service's
  * scheduler, with IPVS's persistence, thresholds, connection counts and counters.
@@ -201,8 +201,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     }
 
     /**
-     * FULLNAT serves a service that has a FULLNAT real server or a sorry server; one it already serves
-     * keeps its socket while it has no real servers at all (they may come back).
+     * FULLNAT serves a service that has a FULLNAT real server; one it already serves keeps its socket while it
+     * has no real servers at all (they may come back, or keepalived's sorry server stand in for them).
      */
     private boolean wanted(InetServiceKey key, ServiceRuntime rt, boolean listening) {
         List<DestinationState> dests = rt.destinations().asList();
@@ -211,8 +211,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
                 return true;
             }
         }
-        FullNatServiceOptions o = ctx.options.get(key);
-        return (o != null && o.sorryServer() != null) || (listening && dests.isEmpty());
+        return listening && dests.isEmpty();
     }
 
     /** True when some real server of the service is one the packet data plane forwards to (NAT, DR, TUN). */

@@ -4,10 +4,9 @@ package io.jlvs.proxy;
  * What the FULLNAT proxy counts beyond the IPVS counters: why connections or datagrams were dropped,
  * and how much data waited in its write buffers.
  *
- * @param noDestination          new flows dropped because no real server (and no sorry server) could take them
+ * @param noDestination          new flows dropped because no real server could take them
  * @param connectFailures        connects to a real server that were refused or timed out
  * @param connectRetries         of those, the ones retried on another real server
- * @param sorryConnections       flows sent to a sorry server
  * @param udpDatagramsDropped    datagrams dropped (backend not yet connected and queue full, or client side unwritable)
  * @param maxPendingWriteBytes   the most bytes seen waiting in one channel's write buffer when reading paused
  * @param openFlows              proxied TCP connections and UDP flows now open
@@ -18,7 +17,6 @@ public record FullNatProxyMetrics(
         long noDestination,
         long connectFailures,
         long connectRetries,
-        long sorryConnections,
         long udpDatagramsDropped,
         long maxPendingWriteBytes,
         int openFlows,

@@ -1,25 +1,22 @@
 package io.jlvs.proxy;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
  * Settings of one FULLNAT virtual service that IPVS itself has no field for.
  *
- * @param sorryServer           where connections go when no real server can take them; null = refuse them
  * @param proxyProtocol         PROXY protocol header sent to real servers (TCP services)
  * @param connectTimeout        how long a connect to a real server may take
  * @param retryOnConnectFailure on a refused or timed-out connect, try once more on another real server
  */
 public record FullNatServiceOptions(
-        InetSocketAddress sorryServer,
         ProxyProtocol proxyProtocol,
         Duration connectTimeout,
         boolean retryOnConnectFailure) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final FullNatServiceOptions DEFAULTS =
-            new FullNatServiceOptions(null, ProxyProtocol.NONE, DEFAULT_CONNECT_TIMEOUT, true);
+            new FullNatServiceOptions(ProxyProtocol.NONE, DEFAULT_CONNECT_TIMEOUT, true);
 
     public FullNatServiceOptions {
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
@@ -29,19 +26,15 @@ public record FullNatServiceOptions(
         }
     }
 
-    public FullNatServiceOptions withSorryServer(InetSocketAddress server) {
-        return new FullNatServiceOptions(server, proxyProtocol, connectTimeout, retryOnConnectFailure);
-    }
-
     public FullNatServiceOptions withProxyProtocol(ProxyProtocol protocol) {
-        return new FullNatServiceOptions(sorryServer, protocol, connectTimeout, retryOnConnectFailure);
+        return new FullNatServiceOptions(protocol, connectTimeout, retryOnConnectFailure);
     }
 
     public FullNatServiceOptions withConnectTimeout(Duration timeout) {
-        return new FullNatServiceOptions(sorryServer, proxyProtocol, timeout, retryOnConnectFailure);
+        return new FullNatServiceOptions(proxyProtocol, timeout, retryOnConnectFailure);
     }
 
     public FullNatServiceOptions withRetryOnConnectFailure(boolean retry) {
-        return new FullNatServiceOptions(sorryServer, proxyProtocol, connectTimeout, retry);
+        return new FullNatServiceOptions(proxyProtocol, connectTimeout, retry);
     }
 }

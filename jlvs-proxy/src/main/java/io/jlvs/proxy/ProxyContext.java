@@ -31,7 +31,6 @@ final class ProxyContext {
     final LongAdder connectRetries = new LongAdder();
     /** accept() failures other than "nothing to accept" (EMFILE, ENFILE, ENOBUFS, ENOMEM), relay only. */
     final LongAdder acceptFailures = new LongAdder();
-    final LongAdder sorryConnections = new LongAdder();
     final LongAdder udpDatagramsDropped = new LongAdder();
     final LongAccumulator maxPendingWriteBytes = new LongAccumulator(Math::max, 0);
     private final Map<DestinationState, InetSocketAddress> socketAddresses = new ConcurrentHashMap<>();
@@ -85,7 +84,7 @@ final class ProxyContext {
             }
         }
         return new FullNatProxyMetrics(noDestination.sum(), connectFailures.sum(), connectRetries.sum(),
-                sorryConnections.sum(), udpDatagramsDropped.sum(), maxPendingWriteBytes.get(), open,
+                udpDatagramsDropped.sum(), maxPendingWriteBytes.get(), open,
                 acceptFailures.sum());
     }
 }

@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
 /**
- * Where one proxied TCP connection goes (a real server, or the sorry server) and its IPVS accounting:
+ * Where one proxied TCP connection goes (a real server) and its IPVS accounting:
  * bound inactive when placed, active once the real server accepted, inactive again at the first FIN,
  * unbound when the connection has closed, or kept a while as a {@link TcpLinger}. Shared by both TCP
  * paths ({@link RelayFlow}, {@link TcpFlow}); owned by the connection's thread, except {@link #target()},
@@ -40,8 +40,8 @@ final class TcpPlacement {
     }
 
     /**
-     * Chooses a real server through the service's persistence and scheduler, excluding {@code exclude},
-     * else the sorry server. False, counted as no destination, when nothing can take the connection.
+     * Chooses a real server through the service's persistence and scheduler, excluding {@code exclude}.
+     * False, counted as no destination, when none can take the connection.
      */
     boolean place(long now, DestinationState exclude) {
         FlowKey flowKey = new FlowKey().set(Protocol.TCP.number(), client, clientPort, key.address(), key.port(), now);
@@ -56,21 +56,16 @@ final class TcpPlacement {
         }
         destination = null;
         template = null;
-        if (options.sorryServer() != null) {
-            ctx.sorryConnections.increment();
-            target = options.sorryServer();
-            return true;
-        }
         ctx.noDestination.increment();
         return false;
     }
 
-    /** The real server (or sorry server) to connect to; null before the first placement. */
+    /** The real server to connect to; null before the first placement. */
     InetSocketAddress target() {
         return target;
     }
 
-    /** The real server, or null when the sorry server (or nothing) took the connection. */
+    /** The real server, or null when none took the connection. */
     DestinationState destination() {
         return destination;
     }

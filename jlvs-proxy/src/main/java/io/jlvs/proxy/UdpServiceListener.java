@@ -114,23 +114,15 @@ final class UdpServiceListener implements ServiceListener {
             IpAddress client = IpAddress.of(sender.getAddress());
             flowKey.set(Protocol.UDP.number(), client, sender.getPort(), key.address(), key.port(), now);
             Placement p = ctx.placer.place(service, flowKey, client, now, null);
-            InetSocketAddress target;
-            if (p != null) {
-                target = new InetSocketAddress(p.destination().config().address().toInetAddress(),
-                        p.destination().config().port());
-            } else {
-                target = ctx.options(key).sorryServer();
-                if (target == null) {
-                    ctx.noDestination.increment();
-                    ctx.udpDatagramsDropped.increment();
-                    return null;
-                }
-                ctx.sorryConnections.increment();
+            if (p == null) {
+                ctx.noDestination.increment();
+                ctx.udpDatagramsDropped.increment();
+                return null;
             }
+            InetSocketAddress target = new InetSocketAddress(p.destination().config().address().toInetAddress(),
+                    p.destination().config().port());
             service.counters().connection();
-            if (p != null) {
-                p.destination().counters().connection();
-            }
+            p.destination().counters().connection();
             if (onePacket) {
                 if (p != null && p.template() != null) {
                     p.template().release();

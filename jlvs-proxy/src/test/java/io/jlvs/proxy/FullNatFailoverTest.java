@@ -7,7 +7,6 @@ import io.jlvs.core.model.InetServiceKey;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,23 +46,7 @@ class FullNatFailoverTest {
     }
 
     @Test
-    void sorryServerTakesConnectionsWhenEveryRealServerIsQuiescent() throws Exception {
-        InetServiceKey key = f.tcpService("rr");
-        TcpBackend rs = backend(TcpBackend.greeter("rs1"));
-        TcpBackend sorry = backend(TcpBackend.greeter("sorry"));
-        f.addServer(key, rs.port(), 0);
-        f.proxy.setServiceOptions(key, FullNatServiceOptions.DEFAULTS
-                .withSorryServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), sorry.port())));
-        f.awaitListening(key);
-
-        assertThat(f.firstLine(key)).isEqualTo("sorry");
-        f.setWeight(key, rs.port(), 1);
-        assertThat(f.firstLine(key)).isEqualTo("rs1");
-        assertThat(f.proxy.metrics().sorryConnections()).isEqualTo(1);
-    }
-
-    @Test
-    void withoutSorryServerAConnectionNoServerCanTakeIsClosed() throws Exception {
+    void aConnectionNoServerCanTakeIsClosedAndCounted() throws Exception {
         InetServiceKey key = f.tcpService("rr");
         f.addServer(key, backend(TcpBackend.greeter("rs1")).port(), 0);
         f.awaitListening(key);

@@ -112,31 +112,29 @@ public final class Director implements IpvsControl, AutoCloseable {
     }
 
     /**
-     * Applies keepalived.conf to the table and keeps it applied: health checkers run, FULLNAT services get
-     * their sorry_server, checker transitions and reloads go to {@link #events()}, reloads are counted for
+     * Applies keepalived.conf to the table and keeps it applied: health checkers run, sorry servers stand in
+     * while the quorum is lost, checker transitions and reloads go to {@link #events()}, reloads are counted for
      * /metrics. Call once; when the result is not applied (the file is missing or unreadable) nothing runs.
      *
      * @param configId keepalived's {@code -i}; null = the host name
      */
     public ReloadResult loadKeepalived(Path file, String configId) {
-        KeepalivedRuntime runtime = KeepalivedRuntime.create(engine, file, configId,
-                (key, sorry) -> proxy.setServiceOptions(key, proxy.serviceOptions(key).withSorryServer(sorry)),
-                new KeepalivedEvents() {
-                    @Override
-                    public void checker(String line) {
-                        events.record(EventLog.CHECKER, line);
-                    }
+        KeepalivedRuntime runtime = KeepalivedRuntime.create(engine, file, configId, new KeepalivedEvents() {
+            @Override
+            public void checker(String line) {
+                events.record(EventLog.CHECKER, line);
+            }
 
-                    @Override
-                    public void reload(String line) {
-                        events.record(EventLog.RELOAD, line);
-                    }
+            @Override
+            public void reload(String line) {
+                events.record(EventLog.RELOAD, line);
+            }
 
-                    @Override
-                    public void config(String line) {
-                        events.record(EventLog.CONFIG, line);
-                    }
-                });
+            @Override
+            public void config(String line) {
+                events.record(EventLog.CONFIG, line);
+            }
+        });
         ReloadResult result = runtime.start();
         if (!result.applied()) {
             runtime.close();

@@ -12,11 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A FULLNAT service's sorry_server takes the connections while every real server is down. */
+/**
+ * A FULLNAT service's sorry_server takes the connections while every real server is down, listed in the
+ * table (-Ln) in their place as keepalived lists it in IPVS.
+ */
 @Timeout(60)
 class FullNatSorryServerTest {
     @TempDir
     Path dir;
+
+    private static java.util.List<io.jlvs.core.view.RealServerView> realServers(Director director) {
+        return director.table().services().getFirst().realServers();
+    }
 
     @Test
     void connectionsGoToTheSorryServerWhileTheOnlyRealServerIsDown() throws Exception {
@@ -45,14 +52,19 @@ class FullNatSorryServerTest {
             await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> Backend.get(vip).equals("ok " + real.port));
 
             real.stop();
-            await().atMost(Duration.ofSeconds(3)).until(() -> director.table().services().getFirst().realServers().isEmpty());
+            // as keepalived does with IPVS: the real server leaves the table and the sorry server takes its
+            // place with weight 1, so -Ln shows where the connections go and counts them
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(realServers(director))
+                    .extracting(r -> r.server().port() + " " + r.server().weight() + " " + r.server().method())
+                    .containsExactly(sorry.port + " 1 FULLNAT"));
             for (int i = 0; i < 3; i++) {
                 assertThat(Backend.get(vip)).isEqualTo("ok " + sorry.port);
             }
-            assertThat(director.proxy().metrics().sorryConnections()).isGreaterThanOrEqualTo(3);
+            assertThat(realServers(director).getFirst().stats().conns()).isGreaterThanOrEqualTo(3);
 
             real.listenAgain();
             await().atMost(Duration.ofSeconds(3)).until(() -> Backend.get(vip).equals("ok " + real.port));
+            assertThat(realServers(director)).extracting(r -> r.server().port()).containsExactly(real.port);
         }
     }
 }

@@ -32,7 +32,6 @@ import io.jlvs.health.ScriptRunner;
 import io.jlvs.health.SorryServer;
 import io.jlvs.health.SystemHealthTimer;
 import io.jlvs.health.VirtualServerHealth;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +74,6 @@ public final class KeepalivedRuntime implements AutoCloseable {
     /** The ERROR problems' messages of the configuration running now: a reload may keep them (applier thread). */
     private java.util.Set<String> acceptedErrors = java.util.Set.of();
     private final HealthTimer timer;
-    private final SorryServerSink sorrySink;
     private final KeepalivedEvents events;
     private final RandomGenerator random;
     private final CheckLog checkLog;
@@ -100,13 +98,12 @@ public final class KeepalivedRuntime implements AutoCloseable {
      * @param random seeds warmup delays, DNS ids, UDP payloads
      */
     public KeepalivedRuntime(IpvsEngine engine, Path file, Function<Path, ParseResult> parser, HealthTimer timer,
-                             RandomGenerator random, SorryServerSink sorrySink, KeepalivedEvents events) {
+                             RandomGenerator random, KeepalivedEvents events) {
         this.engine = engine;
         this.file = file;
         this.parser = parser;
         this.timer = timer;
         this.random = random;
-        this.sorrySink = sorrySink;
         this.events = events;
         this.checkLog = new CheckLog(line -> {
             checkLogger.info(line);
@@ -121,12 +118,11 @@ public final class KeepalivedRuntime implements AutoCloseable {
     }
 
     /** The production runtime: this host's parser ({@code configId} null = the host name), the system clock. */
-    public static KeepalivedRuntime create(IpvsEngine engine, Path file, String configId, SorryServerSink sorrySink,
-                                           KeepalivedEvents events) {
+    public static KeepalivedRuntime create(IpvsEngine engine, Path file, String configId, KeepalivedEvents events) {
         KeepalivedParser parser = configId == null ? KeepalivedParser.forHost()
                 : new KeepalivedParser(configId, HostInterfaces.system(), System.nanoTime());
         return new KeepalivedRuntime(engine, file, parser::parse, new SystemHealthTimer(),
-                new SplittableRandom(), sorrySink, events);
+                new SplittableRandom(), events);
     }
 
     public Path file() {
@@ -293,7 +289,6 @@ public final class KeepalivedRuntime implements AutoCloseable {
             }
             for (VirtualService vs : b.services()) {
                 ensureService(vs);
-                sorrySink.set(vs.key(), b.fullNatSorry() ? sorryAddress(b.def().sorryServer()) : null);
             }
             BlockRuntime br = build(b, old, setup, sameHealth);
             running.put(b.id(), br);
@@ -313,13 +308,13 @@ public final class KeepalivedRuntime implements AutoCloseable {
             }
             Set<Endpoint> keep = new HashSet<>();
             next.def().realServers().forEach(rs -> keep.add(next.endpoint(key, rs)));
-            RealServer nextSorry = next.fullNatSorry() ? null : next.sorryServer(key, 0);
+            RealServer nextSorry = next.sorryServer(key, 0);
             if (nextSorry != null) {
                 keep.add(new Endpoint(nextSorry.address(), nextSorry.port()));
             }
             List<Endpoint> managed = new ArrayList<>();
             old.block.def().realServers().forEach(rs -> managed.add(old.block.endpoint(key, rs)));
-            RealServer oldSorry = old.block.fullNatSorry() ? null : old.block.sorryServer(key, 0);
+            RealServer oldSorry = old.block.sorryServer(key, 0);
             if (oldSorry != null) {
                 managed.add(new Endpoint(oldSorry.address(), oldSorry.port()));
             }
@@ -388,7 +383,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
     /**
      * Makes the engine's pool of every service of the block what its health state says: live real servers
      * with their current weight, failed ones absent (weight 0 with inhibit_on_failure), the sorry server while
-     * it stands in for them (for FULLNAT services the proxy holds the sorry server instead).
+     * it stands in for them (weight 1; with sorry_server_inhibit, weight 0 while it does not), as keepalived puts
+     * it in IPVS, whatever the method (FULLNAT too: the proxy then sends new connections there).
      */
     private void reconcile(BlockRuntime br, boolean logChanges) {
         ServiceBlock b = br.block;
@@ -404,7 +400,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
                 place(key, b.endpoint(key, m.def()), want, logChanges);
             }
             SorryServerDef sorry = b.def().sorryServer();
-            if (sorry != null && !b.fullNatSorry()) {
+            if (sorry != null) {
                 RealServer want = sorryMode ? b.sorryServer(key, 1) : sorry.inhibit() ? b.sorryServer(key, 0) : null;
                 RealServer any = b.sorryServer(key, 0);
                 place(key, new Endpoint(any.address(), any.port()), want, logChanges);
@@ -466,7 +462,6 @@ public final class KeepalivedRuntime implements AutoCloseable {
     }
 
     private void deleteService(VirtualServiceKey key) {
-        sorrySink.set(key, null);
         if (owned.remove(key) && engine.snapshot().service(key) != null
                 && execute(new IpvsCommand.DeleteService(key))) {
             changes.servicesRemoved++;
@@ -487,10 +482,6 @@ public final class KeepalivedRuntime implements AutoCloseable {
     private void warn(String message) {
         log.warn(message);
         events.config(message);
-    }
-
-    private static InetSocketAddress sorryAddress(SorryServerDef s) {
-        return new InetSocketAddress(s.address().toInetAddress(), s.port());
     }
 
     /** Stops the checkers (omega notify scripts run) and the apply thread. The table is left as it is. */

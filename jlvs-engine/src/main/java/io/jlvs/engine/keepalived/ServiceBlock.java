@@ -51,11 +51,6 @@ record ServiceBlock(String id, VirtualServerDef def, List<VirtualService> servic
                 f.tunnelPort(), f.tunnelChecksum()));
     }
 
-    /** The sorry server is FULLNAT: the proxy serves it, it never enters the table. */
-    boolean fullNatSorry() {
-        return def.sorryServer() != null && sorryForwarding().method() == ForwardingMethod.FULLNAT;
-    }
-
     private Forwarding sorryForwarding() {
         SorryServerDef s = def.sorryServer();
         return s.forwarding() != null ? s.forwarding()

@@ -32,7 +32,7 @@ final class Conf implements AutoCloseable {
         write(text);
         KeepalivedParser parser = new KeepalivedParser("testhost", HostInterfaces.of(Set.of("eth0")), 1);
         runtime = new KeepalivedRuntime(engine, file, parser::parse, new SystemHealthTimer(), new SplittableRandom(7),
-                SorryServerSink.NONE, new KeepalivedEvents() {
+                new KeepalivedEvents() {
                     @Override
                     public void checker(String line) {
                         checkerLines.add(line);
