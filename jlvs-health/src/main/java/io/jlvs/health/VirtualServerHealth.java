@@ -31,8 +31,17 @@ public final class VirtualServerHealth {
 
     public VirtualServerHealth(VirtualServiceKey key, QuorumSettings quorum, SorryServer sorry, boolean omega,
                                HealthListener listener, NotifyRunner notifier, CheckLog log) {
+        this(key, CheckSubject.label(key), quorum, sorry, omega, listener, notifier, log);
+    }
+
+    /**
+     * @param label how log lines name the virtual server (keepalived's FMT_VS: {@code [G1]:0} for a
+     *              virtual_server_group, whose services {@code key} is the first of)
+     */
+    public VirtualServerHealth(VirtualServiceKey key, String label, QuorumSettings quorum, SorryServer sorry,
+                               boolean omega, HealthListener listener, NotifyRunner notifier, CheckLog log) {
         this.key = key;
-        this.label = CheckSubject.label(key);
+        this.label = label;
         this.quorum = quorum == null ? QuorumSettings.DEFAULT : quorum;
         this.sorry = sorry;
         this.omega = omega;

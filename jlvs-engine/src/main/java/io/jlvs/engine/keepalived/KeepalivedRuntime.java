@@ -302,10 +302,13 @@ public final class KeepalivedRuntime implements AutoCloseable {
 
     /** Real servers (and a sorry server) the old block managed that the new one no longer has. */
     private void removeDropped(BlockRuntime old, ServiceBlock next) {
+        boolean first = true;
         for (VirtualServiceKey key : old.block.keys()) {
             if (!next.keys().contains(key)) {
                 continue;
             }
+            boolean log = first;
+            first = false;
             Set<Endpoint> keep = new HashSet<>();
             next.def().realServers().forEach(rs -> keep.add(next.endpoint(key, rs)));
             RealServer nextSorry = next.sorryServer(key, 0);
@@ -320,7 +323,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
             }
             for (Endpoint e : managed) {
                 if (!keep.contains(e)) {
-                    place(key, e, null, true);
+                    place(key, e, null, log, next.label());
                 }
             }
         }
@@ -331,7 +334,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
         VirtualServiceKey first = b.keys().getFirst();
         BlockRuntime br = new BlockRuntime(b);
         SorryServerDef sorry = def.sorryServer();
-        br.health = new VirtualServerHealth(first,
+        br.health = new VirtualServerHealth(first, b.label(),
                 new QuorumSettings(def.quorum(), def.hysteresis(), setup.notify(def.quorumUp()),
                         setup.notify(def.quorumDown())),
                 sorry == null ? null : new SorryServer(sorry.address(), sorry.port(), sorry.inhibit()),
@@ -389,27 +392,32 @@ public final class KeepalivedRuntime implements AutoCloseable {
     private void reconcile(BlockRuntime br, boolean logChanges) {
         ServiceBlock b = br.block;
         boolean sorryMode = br.health.isSorryServerActive();
+        String vsLabel = b.label();
+        boolean first = true;
         for (VirtualServiceKey key : b.keys()) {
             if (engine.snapshot().service(key) == null) {
                 continue;
             }
+            // one line per block, as keepalived logs a group's change once, under the group's name
+            boolean log = logChanges && first;
+            first = false;
             for (BlockRuntime.Member m : br.members) {
                 RealServerHealth h = m.health();
                 RealServer want = !sorryMode && h.isAlive() ? b.realServer(key, m.def(), h.weight())
                         : m.def().inhibitOnFailure() ? b.realServer(key, m.def(), 0) : null;
-                place(key, b.endpoint(key, m.def()), want, logChanges);
+                place(key, b.endpoint(key, m.def()), want, log, vsLabel);
             }
             SorryServerDef sorry = b.def().sorryServer();
             if (sorry != null) {
                 RealServer want = sorryMode ? b.sorryServer(key, 1) : sorry.inhibit() ? b.sorryServer(key, 0) : null;
                 RealServer any = b.sorryServer(key, 0);
-                place(key, new Endpoint(any.address(), any.port()), want, logChanges);
+                place(key, new Endpoint(any.address(), any.port()), want, log, vsLabel);
             }
         }
     }
 
     /** Puts {@code want} in the service (add or edit), or takes the endpoint out when {@code want} is null. */
-    private void place(VirtualServiceKey key, Endpoint e, RealServer want, boolean logChanges) {
+    private void place(VirtualServiceKey key, Endpoint e, RealServer want, boolean logChanges, String vsLabel) {
         ServiceRuntime rt = engine.snapshot().service(key);
         if (rt == null) {
             return;
@@ -417,7 +425,6 @@ public final class KeepalivedRuntime implements AutoCloseable {
         int i = rt.destinations().indexOf(e.address(), e.port());
         DestinationState current = i < 0 ? null : rt.destinations().get(i);
         String rsLabel = new CheckSubject(key, e.address(), e.port()).realServerLabel();
-        String vsLabel = CheckSubject.label(key);
         if (want == null) {
             if (current != null && execute(new IpvsCommand.DeleteServer(key, e.address(), e.port()))) {
                 changes.serversRemoved++;

@@ -2,6 +2,7 @@ package io.jlvs.engine.keepalived;
 
 import io.jlvs.config.model.Forwarding;
 import io.jlvs.config.model.RealServerDef;
+import io.jlvs.config.model.ServiceAddress;
 import io.jlvs.config.model.SorryServerDef;
 import io.jlvs.config.model.VirtualServerDef;
 import io.jlvs.core.ForwardingMethod;
@@ -10,6 +11,7 @@ import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.health.CheckSubject;
 import java.util.List;
 
 /**
@@ -24,6 +26,15 @@ record ServiceBlock(String id, VirtualServerDef def, List<VirtualService> servic
 
     ServiceBlock {
         services = List.copyOf(services);
+    }
+
+    /**
+     * How keepalived's log lines name the block (FMT_VS): {@code [NAME]:0} for a virtual_server_group (the
+     * block has no address of its own), else its service as {@code [ADDR]:proto:PORT} or {@code FWM N}.
+     */
+    String label() {
+        return def.address() instanceof ServiceAddress.Group g ? "[" + g.name() + "]:0"
+                : CheckSubject.label(keys().getFirst());
     }
 
     List<VirtualServiceKey> keys() {

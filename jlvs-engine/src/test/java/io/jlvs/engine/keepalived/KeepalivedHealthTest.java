@@ -138,6 +138,42 @@ class KeepalivedHealthTest {
         }
     }
 
+    /**
+     * A virtual_server_group's block: a failing real server leaves every member service, and the check log
+     * says so once, naming the group as keepalived 2.2.7 does ({@code [G1]:0}), as do the quorum and sorry
+     * server lines; before, they named the group's first address.
+     */
+    @Test
+    void aGroupsChangesAreLoggedOnceUnderTheGroupsName() throws Exception {
+        try (LoopbackServer a = LoopbackServer.start()) {
+            String conf = """
+                    virtual_server_group G1 {
+                        127.0.0.1 18080
+                        127.0.0.2 18080
+                    }
+                    virtual_server group G1 {
+                        lb_algo rr
+                        lb_kind NAT
+                        protocol TCP
+                    """ + TIMING + "    sorry_server 10.0.0.99 80\n" + tcpServer(a.port, "") + "}\n";
+            try (Conf c = new Conf(dir, conf)) {
+                assertThat(c.runtime.start().applied()).isTrue();
+                a.stop();
+                await().atMost(REMOVAL_BOUND.plus(SLACK)).until(() -> c.table().equals(List.of(
+                        "[127.0.0.1]:tcp:18080 rr | [10.0.0.99]:80 Masq w=1",
+                        "[127.0.0.2]:tcp:18080 rr | [10.0.0.99]:80 Masq w=1")));
+                String rs = "[127.0.0.1]:tcp:" + a.port;
+                await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(c.checkerLines)
+                        .filteredOn(l -> l.contains(" VS ")).containsExactly(
+                                "Adding service " + rs + " to VS [G1]:0",
+                                "Removing service " + rs + " from VS [G1]:0",
+                                "Lost quorum 1-0=1 > 0 for VS [G1]:0",
+                                "Adding sorry server [10.0.0.99]:tcp:80 to VS [G1]:0",
+                                "Removing alive servers from the pool for VS [G1]:0"));
+            }
+        }
+    }
+
     @Test
     void miscDynamicWeightIsAppliedByEditAndAFailingScriptRemovesTheServer() throws Exception {
         Path exit = dir.resolve("exit-code");
