@@ -55,8 +55,9 @@ final class ServiceValidator {
         if (r.upperThreshold() < 0 || r.lowerThreshold() < 0) {
             throw new IpvsException(IpvsError.INVALID, "Connection thresholds must not be negative");
         }
-        if (r.lowerThreshold() > r.upperThreshold() && r.upperThreshold() != 0) {
-            throw new IpvsException(IpvsError.INVALID, "Lower threshold is higher than the upper threshold");
+        if (r.lowerThreshold() > r.upperThreshold()) {
+            // the kernel's check (ip_vs_add_dest, ip_vs_edit_dest), with an upper threshold of 0 too
+            throw new IpvsException(IpvsError.OUT_OF_RANGE, "Lower threshold is higher than the upper threshold");
         }
         if (r.address().family() != s.key().family() && r.method() != ForwardingMethod.TUNNEL) {
             throw new IpvsException(IpvsError.INVALID,

@@ -151,6 +151,10 @@ class CommandLineRefusalTest {
                 refused("-d -f 99 -r 10.0.0.1", 255, "Service not defined"),
                 refused("-a -t 192.168.0.10:80 -r 10.0.0.11", 255, "Destination already exists"),
                 refused("-e -t 192.168.0.10:80 -r 10.0.0.99", 255, "No such destination"),
+                // the kernel's ERANGE, which ipvsadm prints as strerror: lower above upper, whatever the upper
+                refused("-a -t 192.168.0.10:80 -r 10.0.0.77 -x 5 -y 10", 255, "Numerical result out of range"),
+                refused("-a -t 192.168.0.10:80 -r 10.0.0.77 -y 10", 255, "Numerical result out of range"),
+                refused("-e -t 192.168.0.10:80 -r 10.0.0.11 -x 5 -y 10", 255, "Numerical result out of range"),
                 refused("-d -t 192.168.0.10:80 -r 10.0.0.99", 255, "No such destination"),
                 refused("--start-daemon master", 255, "Daemon has already run"),
                 refused("-L -t 10.9.9.9:80", 1, "No such service"),

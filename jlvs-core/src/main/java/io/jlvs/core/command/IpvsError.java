@@ -15,7 +15,9 @@ public enum IpvsError {
     /** EINVAL: a value the table will not take. */
     INVALID(22),
     /** ENOMEM: the table is full. */
-    NO_MEMORY(12);
+    NO_MEMORY(12),
+    /** ERANGE: a real server's lower connection threshold above its upper one, as the kernel refuses it. */
+    OUT_OF_RANGE(34);
 
     private final int errno;
 
