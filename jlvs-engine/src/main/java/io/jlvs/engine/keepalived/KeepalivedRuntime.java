@@ -218,15 +218,19 @@ public final class KeepalivedRuntime implements AutoCloseable {
         // with, nor for the corrections keepalived makes that leave what the file means as it is (a fwmark
         // block's protocol ignored, a DR real server's port cleared or reset): either would refuse every later
         // reload of a file the daemon runs, as keepalived's own examples are written
-        boolean refused = parsed.problems().stream().anyMatch(p -> p.severity() == Severity.FATAL
+        java.util.function.Predicate<io.jlvs.config.ConfigProblem> refuses = p -> p.severity() == Severity.FATAL
                 || !initial && p.severity() == Severity.ERROR && !acceptedErrors.contains(p.message())
-                && !harmlessCorrection(p.message()));
-        for (String line : lines) {
+                && !harmlessCorrection(p.message());
+        boolean refused = parsed.problems().stream().anyMatch(refuses);
+        for (io.jlvs.config.ConfigProblem p : parsed.problems()) {
+            String line = p.format(true);
             // a located line names its file already ("(keepalived.conf: Line 5) ..."), as keepalived logs it
-            if (line.startsWith("(")) {
-                log.warn("{}", line);
+            String text = line.startsWith("(") ? line : file + ": " + line;
+            if (refused && refuses.test(p)) {
+                // why the file is refused, at the level of the refusal, so that filtering on errors shows it
+                log.error("{}", text);
             } else {
-                log.warn("{}: {}", file, line);
+                log.warn("{}", text);
             }
             events.config(line);
         }
