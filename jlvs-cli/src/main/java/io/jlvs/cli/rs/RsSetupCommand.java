@@ -30,9 +30,29 @@ public final class RsSetupCommand implements Callable<Integer> {
     @Option(names = "--undo", description = "Revert what an earlier rs-setup of this VIP changed.")
     boolean undo;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/run/jlvs",
-            description = "Where the prior values are remembered (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the prior values are remembered (default: /run/jlvs, or /run/jlvs/netns-INODE "
+                    + "inside a network namespace other than the host's, so that real servers sharing one host in "
+                    + "namespaces keep apart).")
     Path stateDir;
+
+    /** The default state directory: {@code base}, or a subdirectory for a network namespace that is not init's. */
+    static Path defaultStateDir(Path base, String ownNetns, String initNetns) {
+        if (ownNetns == null || initNetns == null || ownNetns.equals(initNetns)) {
+            return base;
+        }
+        // "net:[4026532281]"
+        String inode = ownNetns.replaceAll("[^0-9]", "");
+        return inode.isEmpty() ? base : base.resolve("netns-" + inode);
+    }
+
+    private static String netns(String pid) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(Path.of("/proc", pid, "ns", "net")).toString();
+        } catch (java.io.IOException | SecurityException e) {
+            return null;
+        }
+    }
 
     private final PrintStream out;
     private final PrintStream err;
@@ -65,7 +85,8 @@ public final class RsSetupCommand implements Callable<Integer> {
             err.println("jlvs rs-setup: must be run as root (it changes addresses and sysctls)");
             return 1;
         }
-        RealServerSetup setup = new RealServerSetup(procSys, stateDir);
+        Path dir = stateDir != null ? stateDir : defaultStateDir(Path.of("/run/jlvs"), netns("self"), netns("1"));
+        RealServerSetup setup = new RealServerSetup(procSys, dir);
         try {
             if (undo) {
                 setup.undo(address).forEach(out::println);

@@ -57,6 +57,23 @@ class RsCommandsTest {
                 + dir.resolve("rs-setup-10.0.0.100") + ")\n");
     }
 
+    /**
+     * Real servers in network namespaces of one host (containers, a lab) share /run: each namespace other
+     * than the host's keeps its rs-setup state apart, so undoing a VIP in one does not claim the VIP of
+     * another was never set up.
+     */
+    @Test
+    void eachNetworkNamespaceKeepsItsOwnStateByDefault() {
+        Path base = Path.of("/run/jlvs");
+        assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026531840]", "net:[4026531840]")).isEqualTo(base);
+        assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026532281]", "net:[4026531840]"))
+                .isEqualTo(base.resolve("netns-4026532281"));
+        assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026532290]", "net:[4026531840]"))
+                .isNotEqualTo(RsSetupCommand.defaultStateDir(base, "net:[4026532281]", "net:[4026531840]"));
+        // init's namespace unreadable (not root): the one directory, as before
+        assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026532281]", null)).isEqualTo(base);
+    }
+
     @Test
     void rsTunnelChecksItsArgumentsAndRoot() {
         assertThat(tunnel(0, "10.0.0.100", "vip2")).isEqualTo(2);
