@@ -515,6 +515,8 @@ public final class PacketDirector implements AutoCloseable {
             if (e.getKey() instanceof InetServiceKey k && k.address().isV4()) {
                 destinations.add(k.address());
                 services.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
+                // with AF_XDP, what the program steers to the virtual address: the service's port (0: all)
+                masqPorts.add(new XdpSteering.ServerPort(k.address(), k.protocol().number(), k.port()));
             }
             for (DestinationState d : e.getValue().destinations().asList()) {
                 IpAddress a = d.config().address();

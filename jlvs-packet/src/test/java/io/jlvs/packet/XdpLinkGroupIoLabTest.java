@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.core.IpAddress;
 import io.jlvs.sys.Syscalls;
+import io.jlvs.sys.XdpSteering;
 import io.jlvs.testkit.Lab;
 import io.jlvs.testkit.NetnsLab;
 import io.jlvs.testkit.Shell;
@@ -34,7 +35,7 @@ class XdpLinkGroupIoLabTest {
             KernelNeighbours neighbours = new KernelNeighbours(new int[] {new Syscalls().ifNameToIndex(host)});
             try (XdpLinkGroupIo io = new XdpLinkGroupIo(List.of(host), 20, Set.of(IpAddress.parse(net + "1")),
                     neighbours)) {
-                io.steer(Set.of(vip), Set.of(), Set.of(), null);
+                io.steer(Set.of(vip), Set.of(), Set.of(new XdpSteering.ServerPort(vip, 17, 9999)), null);
                 // one socket per datagram: each its own source port, hence its own transmit-queue hash
                 Shell.Result sent = lab.exec(ns, python, "-c", """
                         import socket, sys

@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * An XDP program on one interface that redirects into AF_XDP sockets only the IPv4 frames the data plane
- * must see: those whose destination is in its address map (virtual addresses); from a NAT real server (a
+ * must see: to a virtual address (in its address map), those to one of its services' ports (the port map,
+ * port 0 for a port-0 service), ICMP errors and fragments, while a ping or another port reaches the
+ * kernel, as with AF_PACKET and the guard; from a NAT real server (a
  * steered source), its replies (source port in the server-port map, {@link ServerPort}), ICMP errors and
  * fragments; and ICMP errors from a router behind the director about a packet sent to a NAT real server's
  * service port from an address that is not the director's. Every other frame (ARP, IPv6, the host's own traffic, what
@@ -206,7 +208,7 @@ public final class XdpSteering implements AutoCloseable {
         lookupFlags(a, addressMap, -4, "source")
                 .movReg(r2, r1)
                 .andImm(r1, MATCH_DESTINATION)
-                .jumpIfNotEqual(r1, 0, "redirect")
+                .jumpIfNotEqual(r1, 0, "virtual")
                 .andImm(r2, LOCAL_DESTINATION) // the director's own address: never by source
                 .jumpIfNotEqual(r2, 0, "pass")
                 .label("source");
@@ -257,6 +259,40 @@ public final class XdpSteering implements AutoCloseable {
             a.jumpIfEqual(r1, t, "redirect");
         }
         a.jump("pass");
+
+        // To a virtual address: what its services take (protocol and port in the port map, or port 0 for a
+        // port-0 service), ICMP errors about their connections, and fragments; the rest (a ping, a port no
+        // service has) goes to the kernel, which holds the address and answers as it would without jlvs.
+        a.label("virtual");
+        packetAndHeaderLength(a)
+                .load(b, r7, r2, 23) // protocol
+                .load(h, r1, r2, 20) // flags and fragment offset, read little-endian
+                .andImm(r1, 0xff3f)
+                .jumpIfNotEqual(r1, 0, "redirect") // a fragment: the worker's (it drops it, as before)
+                .jumpIfEqual(r7, PROTO_ICMP, "server-icmp"); // errors ours, the rest the kernel's
+        for (int p : PORT_PROTOCOLS) {
+            a.jumpIfEqual(r7, p, "virtual-port");
+        }
+        a.jump("pass");
+        a.label("virtual-port")
+                .movReg(r4, r2)
+                .addImm(r4, 14)
+                .addReg(r4, r8) // the transport header
+                .movReg(r1, r4)
+                .addImm(r1, 4)
+                .jumpIfGreater(r1, r3, "pass")
+                .load(h, r1, r4, 2) // destination port, as on the wire
+                .load(w, r4, r10, -4)
+                .store(w, r10, -16, r4) // key: address, port, protocol, 0
+                .store(h, r10, -12, r1)
+                .store(b, r10, -10, r7)
+                .movImm(r1, 0)
+                .store(b, r10, -9, r1);
+        lookupPort(a, portMap, "redirect")
+                .movImm(r1, 0)
+                .store(h, r10, -12, r1); // port 0: a port-0 service takes every port
+        lookupPort(a, portMap, "redirect")
+                .jump("pass");
 
         // Neither to a virtual address nor from a NAT real server: an ICMP error from a router between the
         // director and the real servers, about a client's packet the director sent to a NAT real server (the
@@ -374,9 +410,17 @@ public final class XdpSteering implements AutoCloseable {
         }
     }
 
-    /** Steers frames sent to {@code address} (IPv4) into the sockets. */
-    public void steerDestination(IpAddress address) {
+    /**
+     * Steers frames sent to {@code address} (IPv4) into the sockets: TCP, UDP and SCTP to any port (as if a
+     * port-0 service of each held it), ICMP errors and fragments; other ICMP (a ping) goes to the kernel.
+     */
+    public synchronized void steerDestination(IpAddress address) {
         update(address, MATCH_DESTINATION);
+        for (ServerPort p : ServerPort.everyPort(address)) {
+            if (portContents.add(p)) {
+                writePort(p, true);
+            }
+        }
     }
 
     /**
@@ -462,13 +506,16 @@ public final class XdpSteering implements AutoCloseable {
     public synchronized void steerExactly(Set<IpAddress> destinations, Set<IpAddress> sources, Set<IpAddress> local) {
         Set<ServerPort> every = new java.util.HashSet<>();
         sources.forEach(a -> every.addAll(ServerPort.everyPort(a)));
+        destinations.forEach(a -> every.addAll(ServerPort.everyPort(a)));
         steerExactly(destinations, sources, every, local);
     }
 
     /**
      * As {@link #steerExactly(Set, Set, Set)}, frames from {@code sources} (NAT real servers) steered only from
      * the {@code serverPorts} (replies), and as ICMP errors and fragments; what a real server starts itself
-     * reaches the kernel, which routes it as IPVS leaves it to.
+     * reaches the kernel, which routes it as IPVS leaves it to. Frames to {@code destinations} are steered
+     * only to the ports {@code serverPorts} names for them (their services'; port 0 for every port), and as
+     * ICMP errors and fragments: a ping, or a port no service has, reaches the kernel.
      */
     public synchronized void steerExactly(Set<IpAddress> destinations, Set<IpAddress> sources,
                                           Set<ServerPort> serverPorts, Set<IpAddress> local) {

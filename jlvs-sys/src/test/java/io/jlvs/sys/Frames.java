@@ -87,6 +87,24 @@ final class Frames {
         return f;
     }
 
+    /** An Ethernet + IPv4 + UDP frame with 16 bytes of payload, IPv4 checksum right, UDP checksum 0 (none). */
+    static byte[] udp(long srcMac, long dstMac, IpAddress src, int sport, IpAddress dst, int dport, int id) {
+        byte[] f = new byte[14 + 20 + 8 + 16];
+        ByteBuffer b = ByteBuffer.wrap(f);
+        putMac(b, dstMac);
+        putMac(b, srcMac);
+        b.putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + 8 + 16));
+        b.putShort((short) id).putShort((short) 0x4000);
+        b.put((byte) 64).put((byte) 17).putShort((short) 0);
+        b.putInt(src.v4()).putInt(dst.v4());
+        int ipSum = checksum(f, 14, 20);
+        f[24] = (byte) (ipSum >>> 8);
+        f[25] = (byte) ipSum;
+        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + 16)).putShort((short) 0);
+        return f;
+    }
+
     /** A minimum-size frame with the local experimental ethertype 0x88b5, which a Linux peer counts and drops. */
     static byte[] experimental(long srcMac, long dstMac, int seq) {
         byte[] f = new byte[60];

@@ -35,7 +35,8 @@ class XdpSteeringLabTest {
             program.register(0, socket);
             program.steerExactly(Set.of(VIP), Set.of(SERVER, FWMARK_SERVER),
                     Set.of(new XdpSteering.ServerPort(SERVER, 6, 8080), new XdpSteering.ServerPort(SERVER, 17, 53),
-                            new XdpSteering.ServerPort(FWMARK_SERVER, 6, 0)), Set.of(DIRECTOR));
+                            new XdpSteering.ServerPort(FWMARK_SERVER, 6, 0), new XdpSteering.ServerPort(VIP, 6, 80),
+                            new XdpSteering.ServerPort(VIP, 17, 0)), Set.of(DIRECTOR));
             body.run(program);
         }
     }
@@ -137,6 +138,35 @@ class XdpSteeringLabTest {
      * still say exactly what was written, so a later, smaller set steers exactly that set. Before, a refused
      * write left the program's record out of step with the map: addresses no longer wanted stayed steered.
      */
+    /**
+     * To a virtual address, only what its services take comes to the data plane: their ports (TCP 80, and
+     * every UDP port of a port-0 service here), ICMP errors about their connections and fragments. A ping,
+     * or a TCP port no service has, goes to the kernel, which holds the address and answers (an echo reply,
+     * a RST) as it does with AF_PACKET and the guard. Before, the program took everything to the address and
+     * the worker, which cannot hand a frame back, dropped it: pings to the VIP went unanswered.
+     */
+    @Test
+    void toAVirtualAddressOnlyWhatItsServicesTakeIsOursAndAPingIsTheKernels() throws Exception {
+        withProgram(p -> {
+            assertThat(p.testRun(frame(6, CLIENT, VIP, 0, 0, ports(40000, 80)))).as("TCP to the service port")
+                    .isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(6, CLIENT, VIP, 2, 0, ports(40000, 80)))).as("with IP options")
+                    .isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(17, CLIENT, VIP, 0, 0, ports(40000, 5353)))).as("UDP, a port-0 service")
+                    .isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(6, CLIENT, VIP, 0, 0, ports(40000, 22)))).as("TCP to a port no service has")
+                    .isEqualTo(XDP_PASS);
+            assertThat(p.testRun(frame(132, CLIENT, VIP, 0, 0, ports(40000, 80)))).as("SCTP, no SCTP service")
+                    .isEqualTo(XDP_PASS);
+            assertThat(p.testRun(frame(1, CLIENT, VIP, 0, 0, echoRequest()))).as("a ping").isEqualTo(XDP_PASS);
+            assertThat(p.testRun(frame(1, ROUTER, VIP, 0, 0, icmpError(3, VIP, CLIENT, 40000))))
+                    .as("an ICMP error about a reply the VIP sent").isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(6, CLIENT, VIP, 0, 185, ports(1, 2)))).as("a later fragment")
+                    .isEqualTo(XDP_REDIRECT);
+            assertThat(p.testRun(frame(47, CLIENT, VIP, 0, 0, ports(0, 0)))).as("GRE").isEqualTo(XDP_PASS);
+        });
+    }
+
     @Test
     void aFullAddressMapRefusesButTheNextSmallerSetIsSteeredExactly() throws Exception {
         withProgram(p -> {
@@ -147,8 +177,8 @@ class XdpSteeringLabTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.steerExactly(many, Set.of(), Set.of(),
                     Set.of(DIRECTOR))).isInstanceOf(NativeIoException.class);
             IpAddress kept = IpAddress.ofV4(0x0a5c0001);
-            p.steerExactly(Set.of(kept), Set.of(SERVER), Set.of(new XdpSteering.ServerPort(SERVER, 6, 8080)),
-                    Set.of(DIRECTOR));
+            p.steerExactly(Set.of(kept), Set.of(SERVER), Set.of(new XdpSteering.ServerPort(SERVER, 6, 8080),
+                    new XdpSteering.ServerPort(kept, 6, 80)), Set.of(DIRECTOR));
             assertThat(p.testRun(frame(6, CLIENT, kept, 0, 0, ports(40000, 80)))).as("the one kept")
                     .isEqualTo(XDP_REDIRECT);
             for (int i : new int[] {0, 2, 1000, XdpSteering.MAX_ADDRESSES - 1}) {
