@@ -337,10 +337,30 @@ public final class PacketDirector implements AutoCloseable {
         return (int) Math.min(2L * settings.connCapacity(), 1 << 17);
     }
 
-    private PacketDirector(IpvsEngine engine, PacketDirectorSettings settings) {
-        this.settings = settings;
-        this.classifier = new FwmarkClassifier(settings.fwmarkRules());
-        this.connSettings = settings.connSettings();
+    /**
+     * What {@link #start} checks before it changes anything, on its own, so that a daemon can say in one line
+     * why its packet data plane cannot start before it loads a configuration or starts checkers: the
+     * settings fit together, the process may open the sockets, every interface exists, none is stacked on
+     * another, and the first has an IPv4 address (unless the settings give one).
+     *
+     * @throws IllegalStateException with that line
+     */
+    public static void check(PacketDirectorSettings settings) {
+        checkSettings(settings);
+        if (settings.localAddress() != null) {
+            return;
+        }
+        String first = settings.interfaces().getFirst();
+        try (RtNetlink rtnl = RtNetlink.open()) {
+            LinkInfo link = rtnl.link(first).orElseThrow(() -> new IllegalStateException(
+                    "packet data plane cannot start: no such interface: " + first));
+            firstAddress(rtnl, link.index(), first);
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("packet data plane cannot start: rtnetlink refused: " + e.getMessage());
+        }
+    }
+
+    private static void checkSettings(PacketDirectorSettings settings) {
         if (settings.workers() > 1 && !settings.fwmarkRules().isEmpty()) {
             // the fanout program finds a connection's client by its virtual address; fwmark services have ranges
             throw new IllegalStateException("packet data plane cannot start: more than one worker needs no fwmark "
@@ -367,6 +387,13 @@ public final class PacketDirector implements AutoCloseable {
         LinkStack.overlap(LinkStack.SYS_CLASS_NET, settings.interfaces()).ifPresent(why -> {
             throw new IllegalStateException("packet data plane cannot start: " + why);
         });
+    }
+
+    private PacketDirector(IpvsEngine engine, PacketDirectorSettings settings) {
+        this.settings = settings;
+        this.classifier = new FwmarkClassifier(settings.fwmarkRules());
+        this.connSettings = settings.connSettings();
+        checkSettings(settings);
         this.offloads = ReceiveOffloads.turnOff(settings.interfaces());
         try {
             this.rtnl = RtNetlink.open();
@@ -402,6 +429,7 @@ public final class PacketDirector implements AutoCloseable {
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
+                    guard.claim();
                     guard.install(KernelGuard.script(List.of(), List.of(), Set.of()));
                 } catch (IOException e) {
                     throw new IllegalStateException("packet data plane cannot start: " + e.getMessage()
@@ -474,8 +502,9 @@ public final class PacketDirector implements AutoCloseable {
                 return a.address().v4();
             }
         }
-        throw new IllegalStateException("packet data plane cannot start: " + name
-                + " has no IPv4 address; give the director's address");
+        throw new IllegalStateException("packet data plane cannot start: " + name + " has no IPv4 address (the "
+                + "director's own, which its ICMP errors and tunnels come from): add one, e.g. ip addr add "
+                + "192.0.2.2/24 dev " + name);
     }
 
     // ---------------------------------------------------------------- snapshots
@@ -906,7 +935,9 @@ public final class PacketDirector implements AutoCloseable {
             return;
         }
         try {
-            guard.remove();
+            if (!guard.remove()) {
+                LOG.log(System.Logger.Level.WARNING, "nftables table ip jlvs belongs to another jlvs now: left to it");
+            }
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, "could not remove nftables table ip jlvs: " + e.getMessage());
         }

@@ -188,6 +188,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
                 open(key, fullnat ? "" : "local clients of ");
             } else if (!wanted && listening) {
                 stop(key, localClients ? "it has no FULLNAT, NAT, DR or TUN real servers any more"
+                        : forwardedByPackets(e.getValue()) ? "the packet data plane stopped, so this host's own "
+                        + "clients of its NAT, DR or TUN real servers are no longer served"
                         : "its real servers are no longer FULLNAT");
             }
         }

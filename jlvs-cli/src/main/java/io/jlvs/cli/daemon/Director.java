@@ -240,6 +240,17 @@ public final class Director implements IpvsControl, AutoCloseable {
      * @param connSettings the IPVS sysctls of the connection table (expire_nodest_conn, sloppy_tcp, ...)
      * @throws IllegalStateException with one line saying why it cannot start
      */
+    /**
+     * Whether {@link #startPacketDataPlane} with these could start, checked without changing anything.
+     *
+     * @throws IllegalStateException with one line saying why not
+     */
+    public static void checkPacketDataPlane(List<String> interfaces, boolean afXdp, int workers,
+                                            List<io.jlvs.packet.FwmarkRule> fwmarkRules) {
+        PacketDirector.check(PacketDirectorSettings.of(interfaces).withAfXdp(afXdp).withWorkers(workers)
+                .withFwmarkRules(fwmarkRules));
+    }
+
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
                                      boolean localClients, ConnTableSettings connSettings,
                                      List<io.jlvs.packet.FwmarkRule> fwmarkRules) {

@@ -222,6 +222,19 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path socketPath = SocketPaths.current().socket(socket);
         Path pid = pidFile != null ? pidFile.toAbsolutePath() : SocketPaths.pidFileFor(socketPath);
+        try {
+            // before anything starts: a second daemon must not bind listeners, run checkers or touch the
+            // packet data plane of the one that runs (DaemonProcess checks again when it writes the file)
+            PidFile.checkNotRunning(pid, ProcessHandle.current().pid());
+            if (interfaces != null && !interfaces.isEmpty()) {
+                // a missing interface, or one without an address, said before the config is even read
+                Director.checkPacketDataPlane(interfaces, afXdp, packetWorkers, marks);
+            }
+        } catch (DaemonStartException | IllegalStateException e) {
+            err.println("jlvs: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
         if (useFile != null) {
             ReloadResult loaded = director.loadKeepalived(useFile, configId);
