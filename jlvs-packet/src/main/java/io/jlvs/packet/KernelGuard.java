@@ -72,23 +72,11 @@ final class KernelGuard {
 
     /** The pid named by the table's comment; 0 when there is no table or it names none. */
     long owner() throws IOException {
-        Process p = new ProcessBuilder(nft, "list", "table", "ip", TABLE).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("nft did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted waiting for nft", e);
-        }
-        if (p.exitValue() != 0) {
+        Nft r = nft(null, "list", "table", "ip", TABLE);
+        if (r.exit() != 0) {
             return 0;
         }
-        java.util.regex.Matcher m = OWNER.matcher(out);
+        java.util.regex.Matcher m = OWNER.matcher(r.output());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
@@ -217,23 +205,47 @@ final class KernelGuard {
     }
 
     private void run(String script) throws IOException {
-        Process p = new ProcessBuilder(nft, "-f", "-").redirectErrorStream(true).start();
+        Nft r = nft(script, "-f", "-");
+        if (r.exit() != 0) {
+            throw new IOException("nft refused the jlvs table: " + r.output().strip().lines().findFirst()
+                    .orElse("exit " + r.exit()));
+        }
+    }
+
+    private record Nft(int exit, String output) {
+    }
+
+    /** Runs nft with {@code args}, {@code input} on its standard input (none when null), within the timeout. */
+    private Nft nft(String input, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(nft));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // read while nft runs: a listing of large sets fills the pipe, and nft would wait for it forever
+        java.util.concurrent.CompletableFuture<byte[]> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }, r -> Thread.ofVirtual().start(r));
         try (OutputStream in = p.getOutputStream()) {
-            in.write(script.getBytes(StandardCharsets.UTF_8));
+            if (input != null) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
         }
         try {
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("nft did not finish in " + TIMEOUT_SECONDS + " s");
             }
+            return new Nft(p.exitValue(), new String(output.get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new IOException("interrupted waiting for nft", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.exitValue() != 0) {
-            throw new IOException("nft refused the jlvs table: " + out.lines().findFirst().orElse("exit " + p.exitValue()));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("nft's output could not be read: " + e, e);
         }
     }
 }

@@ -218,81 +218,11 @@ public final class XdpSteering implements AutoCloseable {
 
         // From a NAT real server: replies from a service port, ICMP errors and fragments are ours; what the
         // server starts itself (DNS, updates, pings) goes to the kernel, which routes it.
-        packetAndHeaderLength(a)
-                .load(b, r7, r2, 23) // protocol
-                .load(h, r1, r2, 20) // flags and fragment offset, read little-endian
-                .andImm(r1, 0xff3f) // MF and the offset (MF is 0x20 of the first byte)
-                .jumpIfNotEqual(r1, 0, "redirect") // a fragment: the worker drops it as IPVS does
-                .jumpIfEqual(r7, PROTO_ICMP, "server-icmp");
-        for (int p : PORT_PROTOCOLS) {
-            a.jumpIfEqual(r7, p, "server-port");
-        }
-        a.jump("pass");
-        a.label("server-port")
-                .movReg(r4, r2)
-                .addImm(r4, 14)
-                .addReg(r4, r8) // the transport header
-                .movReg(r1, r4)
-                .addImm(r1, 4)
-                .jumpIfGreater(r1, r3, "pass")
-                .load(h, r1, r4, 0) // source port, as on the wire
-                .load(w, r4, r10, -8)
-                .store(w, r10, -16, r4) // key: address, port, protocol, 0
-                .store(h, r10, -12, r1)
-                .store(b, r10, -10, r7)
-                .movImm(r1, 0)
-                .store(b, r10, -9, r1);
-        lookupPort(a, portMap, "redirect")
-                .movImm(r1, 0)
-                .store(h, r10, -12, r1); // port 0: every port of the server (fwmark services)
-        lookupPort(a, portMap, "redirect")
-                .jump("pass");
-        a.label("server-icmp")
-                .movReg(r4, r2)
-                .addImm(r4, 14)
-                .addReg(r4, r8)
-                .movReg(r1, r4)
-                .addImm(r1, 1)
-                .jumpIfGreater(r1, r3, "pass")
-                .load(b, r1, r4, 0);
-        for (int t : ICMP_ERRORS) {
-            a.jumpIfEqual(r1, t, "redirect");
-        }
-        a.jump("pass");
-
+        byPort(a, portMap, "server", -8, 0);
         // To a virtual address: what its services take (protocol and port in the port map, or port 0 for a
         // port-0 service), ICMP errors about their connections, and fragments; the rest (a ping, a port no
         // service has) goes to the kernel, which holds the address and answers as it would without jlvs.
-        a.label("virtual");
-        packetAndHeaderLength(a)
-                .load(b, r7, r2, 23) // protocol
-                .load(h, r1, r2, 20) // flags and fragment offset, read little-endian
-                .andImm(r1, 0xff3f)
-                .jumpIfNotEqual(r1, 0, "redirect") // a fragment: the worker's (it drops it, as before)
-                .jumpIfEqual(r7, PROTO_ICMP, "server-icmp"); // errors ours, the rest the kernel's
-        for (int p : PORT_PROTOCOLS) {
-            a.jumpIfEqual(r7, p, "virtual-port");
-        }
-        a.jump("pass");
-        a.label("virtual-port")
-                .movReg(r4, r2)
-                .addImm(r4, 14)
-                .addReg(r4, r8) // the transport header
-                .movReg(r1, r4)
-                .addImm(r1, 4)
-                .jumpIfGreater(r1, r3, "pass")
-                .load(h, r1, r4, 2) // destination port, as on the wire
-                .load(w, r4, r10, -4)
-                .store(w, r10, -16, r4) // key: address, port, protocol, 0
-                .store(h, r10, -12, r1)
-                .store(b, r10, -10, r7)
-                .movImm(r1, 0)
-                .store(b, r10, -9, r1);
-        lookupPort(a, portMap, "redirect")
-                .movImm(r1, 0)
-                .store(h, r10, -12, r1); // port 0: a port-0 service takes every port
-        lookupPort(a, portMap, "redirect")
-                .jump("pass");
+        byPort(a, portMap, "virtual", -4, 2);
 
         // Neither to a virtual address nor from a NAT real server: an ICMP error from a router between the
         // director and the real servers, about a client's packet the director sent to a NAT real server (the
@@ -345,6 +275,64 @@ public final class XdpSteering implements AutoCloseable {
                 .movImm(EbpfAssembler.R0, XDP_PASS)
                 .exit();
         return a;
+    }
+
+    /**
+     * At {@code label}: a fragment or an ICMP error is redirected; TCP, UDP or SCTP is redirected when the
+     * address stored at stack offset {@code addressSlot} with the port at {@code portOffset} of the transport
+     * header (0: source, 2: destination) and the protocol, or with port 0, is in the port map; anything else
+     * passes.
+     */
+    private static void byPort(EbpfAssembler a, int portMap, String label, int addressSlot, int portOffset) {
+        final int r1 = EbpfAssembler.R1;
+        final int r2 = EbpfAssembler.R2;
+        final int r3 = EbpfAssembler.R3;
+        final int r4 = EbpfAssembler.R4;
+        final int r7 = EbpfAssembler.R7;
+        final int r8 = EbpfAssembler.R8;
+        final int r10 = EbpfAssembler.R10;
+        a.label(label);
+        packetAndHeaderLength(a)
+                .load(EbpfAssembler.B, r7, r2, 23) // protocol
+                .load(EbpfAssembler.H, r1, r2, 20) // flags and fragment offset, read little-endian
+                .andImm(r1, 0xff3f) // MF and the offset (MF is 0x20 of the first byte)
+                .jumpIfNotEqual(r1, 0, "redirect") // a fragment: the worker drops it as IPVS does
+                .jumpIfEqual(r7, PROTO_ICMP, label + "-icmp");
+        for (int p : PORT_PROTOCOLS) {
+            a.jumpIfEqual(r7, p, label + "-port");
+        }
+        a.jump("pass");
+        a.label(label + "-port")
+                .movReg(r4, r2)
+                .addImm(r4, 14)
+                .addReg(r4, r8) // the transport header
+                .movReg(r1, r4)
+                .addImm(r1, 4)
+                .jumpIfGreater(r1, r3, "pass")
+                .load(EbpfAssembler.H, r1, r4, portOffset) // the port, as on the wire
+                .load(EbpfAssembler.W, r4, r10, addressSlot)
+                .store(EbpfAssembler.W, r10, -16, r4) // key: address, port, protocol, 0
+                .store(EbpfAssembler.H, r10, -12, r1)
+                .store(EbpfAssembler.B, r10, -10, r7)
+                .movImm(r1, 0)
+                .store(EbpfAssembler.B, r10, -9, r1);
+        lookupPort(a, portMap, "redirect")
+                .movImm(r1, 0)
+                .store(EbpfAssembler.H, r10, -12, r1); // port 0: every port (fwmark's servers, port-0 services)
+        lookupPort(a, portMap, "redirect")
+                .jump("pass");
+        a.label(label + "-icmp")
+                .movReg(r4, r2)
+                .addImm(r4, 14)
+                .addReg(r4, r8)
+                .movReg(r1, r4)
+                .addImm(r1, 1)
+                .jumpIfGreater(r1, r3, "pass")
+                .load(EbpfAssembler.B, r1, r4, 0);
+        for (int t : ICMP_ERRORS) {
+            a.jumpIfEqual(r1, t, "redirect");
+        }
+        a.jump("pass");
     }
 
     /** R2 = data, R3 = data_end (34 bytes are there: checked at "steer"), R8 = the IPv4 header's length. */
