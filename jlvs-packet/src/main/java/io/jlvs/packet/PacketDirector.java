@@ -61,6 +61,8 @@ public final class PacketDirector implements AutoCloseable {
     private static final int FAILED_ROUND = 0xffff;
     private static final int POLL_MILLIS = 2;
     private static final long JOIN_MILLIS = 5000;
+    /** How long several workers drop unclaimed NAT real-server frames after their fanout changed. */
+    private static final long UNCLAIMED_HOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PacketDirectorSettings settings;
     private final int localAddress;
@@ -108,9 +110,10 @@ public final class PacketDirector implements AutoCloseable {
     private boolean closed;
 
     /** The addresses the packet filter and the kernel guard are built from. */
+    /** @param fanoutHash how the fanout program hashes a client: its netmask, and whether ports count (-1: none) */
     private record FilterState(Set<IpAddress> destinations, Set<IpAddress> masqServers,
                                Set<XdpSteering.ServerPort> masqPorts, BpfFilter bpf, String guardScript,
-                               BpfFilter fanout) {
+                               BpfFilter fanout, long fanoutHash) {
     }
 
     private final class Worker {
@@ -120,6 +123,8 @@ public final class PacketDirector implements AutoCloseable {
         volatile long ringDrops;
         volatile long otherHost;
         private boolean warnedOversized;
+        /** Until when unclaimed frames are dropped rather than routed ({@link #holdUnclaimed}); 0: not held. */
+        private long unclaimedHeldUntil;
 
         final int id;
 
@@ -153,11 +158,11 @@ public final class PacketDirector implements AutoCloseable {
             dataplane.fwmarkClassifier(classifier);
             // the guard drops the kernel's copy of a NAT real server's answers, the XDP program keeps them all
             // (and every fragment of such a server) from the kernel: the worker routes what has no connection.
-            // Not with several workers: a reply can reach one that lacks its connection while the workers
-            // rejoin a re-created link or a fanout program changes; routed, it would reach the client
-            // untranslated and be answered with a RST that ends the connection, where a drop is retransmitted
-            dataplane.routeUnclaimed(settings.workers() == 1 && (settings.kernelGuard() || settings.afXdp()),
-                    settings.afXdp());
+            // With several workers the fanout program hands a frame to the worker of its client, so a reply
+            // meets its connection; only while the workers rejoin a re-created link or a fanout program changes
+            // can one reach a worker that lacks it, and routed it would reach the client untranslated and draw
+            // a RST that ends the connection, where a drop is retransmitted: routing pauses then (holdUnclaimed)
+            dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
             thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
         }
 
@@ -190,6 +195,11 @@ public final class PacketDirector implements AutoCloseable {
                                     + "traffic of the others reaches the kernel: " + e.getMessage());
                         }
                         if (!java.util.Objects.equals(f.fanout(), applied.fanout())) {
+                            if (f.fanoutHash() != applied.fanoutHash()) {
+                                // every client hashed anew (a persistent service's netmask, ports no longer
+                                // counted); a new virtual address changes only the frames sent to it
+                                holdUnclaimed(System.nanoTime());
+                            }
                             newFanoutProgram(f.fanout());
                         }
                         applied = f;
@@ -209,6 +219,7 @@ public final class PacketDirector implements AutoCloseable {
                     int epoch = linkEpoch;
                     if (epoch != appliedEpoch) {
                         appliedEpoch = epoch;
+                        holdUnclaimed(System.nanoTime());
                         reopenRelinked(appliedRelinks);
                         // a link gone or back: fast-path entries may leave by an interface that is no more
                         dataplane.linksReopened();
@@ -228,6 +239,10 @@ public final class PacketDirector implements AutoCloseable {
                             io.linkMacs(macs);
                         }
                         nextStats = now + TimeUnit.SECONDS.toNanos(1);
+                        if (unclaimedHeldUntil != 0 && now - unclaimedHeldUntil > 0) {
+                            unclaimedHeldUntil = 0;
+                            dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
+                        }
                         if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
                             warnedOversized = true;
                             LOG.log(System.Logger.Level.WARNING, "frames longer than the MTU reach the packet "
@@ -250,6 +265,23 @@ public final class PacketDirector implements AutoCloseable {
          * again); worker 0 installs it (one per group is enough; the kernel waits for readers of the old one,
          * so only one worker pays that).
          */
+        /** Whether this worker routes NAT real servers' frames that belong to no connection of its. */
+        private boolean routesUnclaimed() {
+            return settings.kernelGuard() || settings.afXdp();
+        }
+
+        /**
+         * With several workers: stops routing unclaimed frames for {@link #UNCLAIMED_HOLD_NANOS} (a relink round,
+         * a new fanout program), so that a reply whose connection another worker holds until the workers
+         * agree again is dropped (and retransmitted), not sent on untranslated.
+         */
+        private void holdUnclaimed(long now) {
+            if (settings.workers() > 1 && routesUnclaimed()) {
+                dataplane.routeUnclaimed(false, settings.afXdp());
+                unclaimedHeldUntil = now + UNCLAIMED_HOLD_NANOS;
+            }
+        }
+
         private void newFanoutProgram(BpfFilter program) {
             try {
                 io.fanoutProgram(program, id == 0);
@@ -600,7 +632,8 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
         return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script,
-                fanoutFor(destinations, clientMask, persistent));
+                fanoutFor(destinations, clientMask, persistent),
+                (clientMask & 0xffffffffL) << 1 | (persistent ? 1 : 0));
     }
 
     /**
