@@ -23,10 +23,16 @@ final class FastPathLinks implements AutoCloseable {
     private final XdpFlowMap flows;
     private final XdpForwarder[] forwarders;
     private final List<XdpFlowMap> handles = new ArrayList<>();
+    private long nextRetry;
+    private static final long RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private static final System.Logger LOG = System.getLogger(FastPathLinks.class.getName());
 
     /**
-     * Attaches the program to every link, natively where there is a device behind it (else generic, as
-     * {@link XdpLinkGroupIo#fastPathMode}) unless {@code mode} says; all or nothing.
+     * Attaches the program to every link, on the generic path unless {@code mode} says otherwise; all or
+     * nothing. Generic, not native: the AF_PACKET workers need a socket buffer for every frame anyway, and a
+     * native redirect into a link that cannot take one (a VLAN, a bond, a bridge, a veth whose peer runs no
+     * NAPI, a driver without ndo_xdp_xmit, or a link whose driver fell back to generic) drops the frame
+     * without a word, where a generic redirect goes through the link's queue and always arrives.
      */
     FastPathLinks(List<String> interfaces, XdpMode mode, int capacity) {
         this.interfaces = List.copyOf(interfaces);
@@ -45,7 +51,7 @@ final class FastPathLinks implements AutoCloseable {
 
     private XdpForwarder attach(int link) {
         String name = interfaces.get(link);
-        return XdpForwarder.attach(name, wantedMode != null ? wantedMode : XdpLinkGroupIo.fastPathMode(name), flows);
+        return XdpForwarder.attach(name, wantedMode != null ? wantedMode : XdpMode.GENERIC, flows);
     }
 
     /**
@@ -53,7 +59,8 @@ final class FastPathLinks implements AutoCloseable {
      * attached. The workers forget the flows they offloaded ({@code Dataplane.linksReopened}): those name
      * the old link's index.
      *
-     * @return null when attached, else why not (the link then has no fast path)
+     * @return null when attached, else why not (the link then has no fast path until {@link #retryMissing}
+     *     succeeds)
      */
     synchronized String relink(int link) {
         XdpForwarder old = forwarders[link];
@@ -66,6 +73,27 @@ final class FastPathLinks implements AutoCloseable {
             return null;
         } catch (NativeIoException | io.jlvs.sys.BpfLoadException e) {
             return e.getMessage();
+        }
+    }
+
+    /**
+     * Attaches the program again to each link that has none (a relink that failed), at most every few
+     * seconds; refresher thread.
+     */
+    synchronized void retryMissing(long nowNanos) {
+        if (nowNanos - nextRetry < 0) {
+            return;
+        }
+        nextRetry = nowNanos + RETRY_NANOS;
+        for (int i = 0; i < forwarders.length; i++) {
+            if (forwarders[i] == null) {
+                try {
+                    forwarders[i] = attach(i);
+                    LOG.log(System.Logger.Level.INFO, "interface " + interfaces.get(i) + " has its XDP fast path again");
+                } catch (NativeIoException | io.jlvs.sys.BpfLoadException e) {
+                    // still refused (another program holds the link): the next try comes later
+                }
+            }
         }
     }
 

@@ -29,55 +29,18 @@ import java.util.concurrent.TimeUnit;
  *       gateway) is routed by the kernel as by a director running IPVS.</li>
  * </ul>
  * The table is replaced as a whole, atomically ({@code nft -f -}), whenever these sets change, and
- * deleted by {@link #remove}. ICMP echo to a virtual address is left to the kernel. The table's comment
- * names the daemon that installed it ({@code jlvs pid N}): a second jlvs on the host refuses to start its
- * packet data plane rather than replace or delete the running one's guard ({@link #claim}).
+ * deleted by {@link #remove}. ICMP echo to a virtual address is left to the kernel. One director per
+ * network namespace owns it ({@link PacketDirector} holds a {@link io.jlvs.sys.NetnsLock} for it).
  */
 final class KernelGuard {
     static final String TABLE = "jlvs";
     private static final long TIMEOUT_SECONDS = 10;
 
-    /** The table's comment naming the daemon that owns it. */
-    private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("comment \"jlvs pid (\\d+)\"");
-
     private final String nft;
-    private final long self;
     private String installed;
 
     KernelGuard(String nftCommand) {
-        this(nftCommand, ProcessHandle.current().pid());
-    }
-
-    /** @param self the pid the table is installed under (its comment), this process's in production */
-    KernelGuard(String nftCommand, long self) {
         this.nft = nftCommand;
-        this.self = self;
-    }
-
-    /**
-     * Before the first {@link #install}: refuses when another live jlvs owns the table (a second director on
-     * this host, whose guard would replace the running one's and whose stop would delete it). A table left by
-     * a jlvs that is gone (a crash) or with no owner is taken over.
-     *
-     * @throws IllegalStateException naming the owner
-     */
-    synchronized void claim() throws IOException {
-        long owner = owner();
-        if (owner > 0 && owner != self && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-            throw new IllegalStateException("packet data plane cannot start: another jlvs (pid " + owner
-                    + ") runs the packet data plane on this "
-                    + "host (nftables table ip " + TABLE + " is its guard); stop it first");
-        }
-    }
-
-    /** The pid named by the table's comment; 0 when there is no table or it names none. */
-    long owner() throws IOException {
-        Nft r = nft(null, "list", "table", "ip", TABLE);
-        if (r.exit() != 0) {
-            return 0;
-        }
-        java.util.regex.Matcher m = OWNER.matcher(r.output());
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     /** One virtual service the kernel must not answer: protocol name as nft spells it, 0 = every port. */
@@ -181,27 +144,14 @@ final class KernelGuard {
         if (script.equals(installed)) {
             return;
         }
-        String head = "table ip " + TABLE + " {\n";
-        int at = script.indexOf(head);
-        run(at < 0 ? script : script.substring(0, at + head.length()) + "  comment \"jlvs pid " + self + "\"\n"
-                + script.substring(at + head.length()));
+        run(script);
         installed = script;
     }
 
-    /**
-     * Deletes the table (nothing when it is not there), unless another jlvs owns it now: then it is that
-     * daemon's guard and stays.
-     *
-     * @return false when the table was left to its owner
-     */
-    synchronized boolean remove() throws IOException {
+    /** Deletes the table (nothing when it is not there). */
+    synchronized void remove() throws IOException {
         installed = null;
-        long owner = owner();
-        if (owner > 0 && owner != self) {
-            return false;
-        }
         run("table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
-        return true;
     }
 
     private void run(String script) throws IOException {

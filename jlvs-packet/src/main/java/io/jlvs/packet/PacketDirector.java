@@ -20,6 +20,7 @@ import io.jlvs.sys.XskSocket;
 import io.jlvs.sys.InterfaceAddress;
 import io.jlvs.sys.LinkInfo;
 import io.jlvs.sys.NativeIoException;
+import io.jlvs.sys.NetnsLock;
 import io.jlvs.sys.ProbeResult;
 import io.jlvs.sys.RtNetlink;
 import io.jlvs.sys.SysProbe;
@@ -61,6 +62,10 @@ public final class PacketDirector implements AutoCloseable {
     private static final int FAILED_ROUND = 0xffff;
     private static final int POLL_MILLIS = 2;
     private static final long JOIN_MILLIS = 5000;
+    /** The {@link NetnsLock} of the network namespace's packet data plane ({@code ss -xlp} shows its holder). */
+    static final String LOCK = "jlvs-packet-data-plane";
+    private static final String ANOTHER_DIRECTOR = "packet data plane cannot start: another jlvs runs the packet "
+            + "data plane in this network namespace (ss -xlp | grep " + LOCK + " names it); stop it first";
     /** How long several workers drop unclaimed NAT real-server frames after their fanout changed. */
     private static final long UNCLAIMED_HOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -82,6 +87,8 @@ public final class PacketDirector implements AutoCloseable {
     private final KernelRoutes kernel;
     private final FwmarkClassifier classifier;
     private final ReceiveOffloads offloads;
+    /** Held while this director owns the network namespace's packet data plane (with the guard); else null. */
+    private NetnsLock lock;
     /** The XDP fast path of AF_PACKET workers ({@code offloadAfter} without AF_XDP), else null. */
     private FastPathLinks fastPath;
     /** Turned off on links re-created while running; refresher-owned until close. */
@@ -256,15 +263,18 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "packet worker " + Thread.currentThread().getName()
                         + " stopped: " + e.getMessage(), e);
             } finally {
+                try {
+                    // its connections leave the fast path with it: an entry nobody sweeps would send a later
+                    // connection with the same addresses and ports to the old real server
+                    dataplane.offloadTo(null, 0);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "packet worker " + Thread.currentThread().getName()
+                            + " could not take its connections back from the XDP fast path: " + e.getMessage());
+                }
                 io.close();
             }
         }
 
-        /**
-         * Every worker keeps the fanout groups' new program (its sockets install it when they join a group
-         * again); worker 0 installs it (one per group is enough; the kernel waits for readers of the old one,
-         * so only one worker pays that).
-         */
         /** Whether this worker routes NAT real servers' frames that belong to no connection of its. */
         private boolean routesUnclaimed() {
             return settings.kernelGuard() || settings.afXdp();
@@ -282,6 +292,11 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
 
+        /**
+         * Every worker keeps the fanout groups' new program (its sockets install it when they join a group
+         * again); worker 0 installs it (one per group is enough; the kernel waits for readers of the old one,
+         * so only one worker pays that).
+         */
         private void newFanoutProgram(BpfFilter program) {
             try {
                 io.fanoutProgram(program, id == 0);
@@ -379,6 +394,9 @@ public final class PacketDirector implements AutoCloseable {
      */
     public static void check(PacketDirectorSettings settings) {
         checkSettings(settings);
+        if (settings.kernelGuard() && NetnsLock.heldElsewhere(LOCK)) {
+            throw new IllegalStateException(ANOTHER_DIRECTOR);
+        }
         if (settings.localAddress() != null) {
             return;
         }
@@ -458,10 +476,14 @@ public final class PacketDirector implements AutoCloseable {
             this.failedRounds = new int[indexes.length];
             this.nextRound = new long[indexes.length];
             this.linkMacs = new long[indexes.length];
+            if (settings.kernelGuard()) {
+                // one director per network namespace: a second one would replace the guard of the first, and
+                // delete it when it stops, after which every virtual address answers with a RST
+                lock = NetnsLock.tryAcquire(LOCK).orElseThrow(() -> new IllegalStateException(ANOTHER_DIRECTOR));
+            }
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {
                 try {
-                    guard.claim();
                     guard.install(KernelGuard.script(List.of(), List.of(), Set.of()));
                 } catch (IOException e) {
                     throw new IllegalStateException("packet data plane cannot start: " + e.getMessage()
@@ -491,6 +513,9 @@ public final class PacketDirector implements AutoCloseable {
                 fastPath.close();
             }
             removeGuardQuietly();
+            if (lock != null) {
+                lock.close();
+            }
             rtnl.close();
             offloads.close();
             throw e;
@@ -666,6 +691,9 @@ public final class PacketDirector implements AutoCloseable {
                 try {
                     if (pass % LINK_CHECK_PASSES == LINK_CHECK_PASSES - 1) {
                         checkLinks();
+                        if (fastPath != null) {
+                            fastPath.retryMissing(System.nanoTime());
+                        }
                         Set<IpAddress> own = ownAddresses(rtnl.addresses());
                         if (!own.equals(ownAddresses)) {
                             ownAddresses = own;
@@ -943,14 +971,25 @@ public final class PacketDirector implements AutoCloseable {
             closed = true;
         }
         running = false;
+        boolean stopped = true;
         for (Worker w : workers) {
             join(w.thread);
+            stopped &= !w.thread.isAlive();
         }
         join(refresher);
         if (fastPath != null) {
-            fastPath.close();
+            if (stopped && !refresher.isAlive()) {
+                fastPath.close();
+            } else {
+                // a worker still in a system call would use the table's buffers after they are freed
+                LOG.log(System.Logger.Level.WARNING, "a packet worker did not stop within "
+                        + JOIN_MILLIS / 1000 + " s: the XDP fast path is left to the process's exit");
+            }
         }
         removeGuardQuietly();
+        if (lock != null) {
+            lock.close();
+        }
         offloads.close();
         relinkedOffloads.forEach(ReceiveOffloads::close);
     }
@@ -964,13 +1003,11 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     private void removeGuardQuietly() {
-        if (guard == null) {
+        if (guard == null || lock == null) {
             return;
         }
         try {
-            if (!guard.remove()) {
-                LOG.log(System.Logger.Level.WARNING, "nftables table ip jlvs belongs to another jlvs now: left to it");
-            }
+            guard.remove();
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, "could not remove nftables table ip jlvs: " + e.getMessage());
         }

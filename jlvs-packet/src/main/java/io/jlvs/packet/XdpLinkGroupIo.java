@@ -216,15 +216,10 @@ final class XdpLinkGroupIo implements WorkerLinks, FrameHandler, FlowOffload {
         if (wanted != null) {
             return wanted;
         }
-        return flows == null ? XdpMode.NATIVE : fastPathMode(name);
-    }
-
-    /**
-     * Where a program with the fast path runs on {@code name}: natively on a link with a device behind it,
-     * generic on one without ({@link #modeFor} says why).
-     */
-    static XdpMode fastPathMode(String name) {
-        return Files.exists(Path.of("/sys/class/net", name, "device")) ? XdpMode.NATIVE : XdpMode.GENERIC;
+        // with the fast path, native only when every link has a device behind it: a native redirect into a
+        // link running generic (or a VLAN, bond, bridge) would be dropped without a word
+        return flows == null || interfaces.stream().allMatch(i -> Files.exists(Path.of("/sys/class/net", i, "device")))
+                ? XdpMode.NATIVE : XdpMode.GENERIC;
     }
 
     /**

@@ -213,7 +213,8 @@ class ThroughputLabTest {
             this.base = base;
             this.tx = tx;
             this.rx = rx;
-            this.frame = Frames.icmpEcho(tx.macAddress(), rx.macAddress(), from, to, 1, 0);
+            // UDP: the steering program takes a virtual address's TCP, UDP and SCTP (pings are the kernel's)
+            this.frame = Frames.udp(tx.macAddress(), rx.macAddress(), from, 40000, to, 9, 1);
             this.count = count;
         }
 

@@ -85,7 +85,16 @@ public final class RsSetupCommand implements Callable<Integer> {
             err.println("jlvs rs-setup: must be run as root (it changes addresses and sysctls)");
             return 1;
         }
-        Path dir = stateDir != null ? stateDir : defaultStateDir(Path.of("/run/jlvs"), netns("self"), netns("1"));
+        Path base = Path.of("/run/jlvs");
+        Path dir = stateDir != null ? stateDir : defaultStateDir(base, netns("self"), netns("1"));
+        if (undo && !dir.equals(base) && !java.nio.file.Files.exists(dir.resolve("rs-setup-" + address))
+                && java.nio.file.Files.exists(base.resolve("rs-setup-" + address))) {
+            // set up by a jlvs from before the per-namespace state, which kept it in /run/jlvs
+            err.println("jlvs rs-setup: " + address + " has no state for this network namespace in " + dir
+                    + ", but " + base + " has one (written by an older jlvs?): if it is this namespace's, undo with "
+                    + "--state-dir " + base);
+            return 1;
+        }
         RealServerSetup setup = new RealServerSetup(procSys, dir);
         try {
             if (undo) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A second `jlvs run` on a host where one runs the packet data plane, started by mistake: it refuses in one
- * line and leaves the running director's nftables guard alone. Before, it deleted the guard on its way out
+ * line and leaves the running director's nftables guard alone (one director per network namespace holds
+ * an abstract UNIX socket as its lock, which `ss -xlp` shows with its pid). Before, it deleted the guard on its way out
  * (with the same pid file after loading the config and starting its checkers; with another, after running
  * beside the first), and the running director's virtual addresses answered every client with a RST.
  */
@@ -48,17 +49,20 @@ class SecondDaemonLabTest {
             Path socket = dir.resolve("first.sock");
             NamespaceDaemon.start(lab, ns, socket, dir.resolve("first.log"), "--interface", nsIf);
             long first = Long.parseLong(Files.readString(SocketPaths.pidFileFor(socket)).strip());
-            assertThat(guard(lab, ns)).contains("comment \"jlvs pid " + first + "\"");
+            assertThat(guard(lab, ns)).contains("chain prerouting");
 
             // another socket and pid file: the packet data plane is what the two would share
             List<String> other = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             other.addAll(jlvsRun("--interface", nsIf, "--no-admin", "--socket", dir.resolve("second.sock").toString()));
             Shell.Result r = Shell.run(other, 60);
             assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
-            assertThat(r.output()).contains("jlvs: packet data plane cannot start: another jlvs (pid " + first
-                    + ") runs the packet data plane on this host");
-            assertThat(guard(lab, ns)).as("the first director's guard").contains("comment \"jlvs pid " + first + "\"")
-                    .contains("chain prerouting");
+            // said before the configuration is read: the one line
+            assertThat(r.output().lines().filter(l -> !l.startsWith("WARNING:")).toList()).containsExactly(
+                    "jlvs: packet data plane cannot start: another jlvs runs the packet data plane in this network "
+                            + "namespace (ss -xlp | grep jlvs-packet-data-plane names it); stop it first");
+            assertThat(guard(lab, ns)).as("the first director's guard").contains("chain prerouting");
+            assertThat(lab.exec(ns, "ss", "-xlp").output()).as("the lock's holder").contains("jlvs-packet-data-plane")
+                    .contains("pid=" + first);
 
             // the same pid file: refused before anything starts
             List<String> same = new ArrayList<>(List.of("ip", "netns", "exec", ns));
@@ -70,7 +74,7 @@ class SecondDaemonLabTest {
             assertThat(r.output().lines().filter(l -> !l.startsWith("WARNING:")).toList()).containsExactly(
                     "jlvs: jlvs is already running as pid " + first + " (pid file " + SocketPaths.pidFileFor(socket)
                             + "); stop it first, or remove the file if that process is not jlvs");
-            assertThat(guard(lab, ns)).contains("comment \"jlvs pid " + first + "\"");
+            assertThat(guard(lab, ns)).contains("chain prerouting");
 
             // the packet data plane's lines come out in the daemon's one-line format, not java.util.logging's
             // two lines with a timestamp

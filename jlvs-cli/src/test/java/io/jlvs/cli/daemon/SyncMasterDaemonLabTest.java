@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +156,91 @@ class SyncMasterDaemonLabTest {
             assertThat(s.destinationPort()).isEqualTo(8080);
             assertThat(s.state()).isEqualTo(1);                // ESTABLISHED
             assertThat(s.timeoutSeconds()).isEqualTo(900);
+        }
+    }
+    /**
+     * A keepalived.conf whose vrrp_instance is MASTER at once (priority 255, the address owner) and which
+     * names it in {@code lvs_sync_daemon}: the master sync daemon starts with the daemon, and the data
+     * plane's connections reach it. Before, the sync daemon started while the configuration loaded, before
+     * the packet data plane had workers, and never saw a connection (a backup started that way applied
+     * none: a failover lost every connection).
+     */
+    @Test
+    void aSyncDaemonStartedByKeepalivedConfAtStartSeesTheDataPlanesConnections() throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        String python = Lab.requireCommand("python3", "python3");
+        String net = "10.217." + (ProcessHandle.current().pid() % 250) + ".";
+        String vip = net + "100";
+        String rs1 = net + "11";
+        Path socket = dir.resolve("jlvs.sock");
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("ka");
+            String hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
+            String nsIf = NamespaceDaemon.link(lab, ns);
+            byte[] nsMac = NamespaceDaemon.mac(lab, ns, nsIf);
+            Path conf = dir.resolve("keepalived.conf");
+            java.nio.file.Files.writeString(conf, """
+                    global_defs {
+                        lvs_sync_daemon %2$s VI_1
+                    }
+                    vrrp_instance VI_1 {
+                        state MASTER
+                        interface %2$s
+                        virtual_router_id 51
+                        priority 255
+                        advert_int 1
+                        virtual_ipaddress {
+                            %1$s/32
+                        }
+                    }
+                    virtual_server %1$s 80 {
+                        lb_algo rr
+                        lb_kind NAT
+                        protocol TCP
+                        real_server %3$s 8080 {
+                            weight 1
+                        }
+                    }
+                    """.formatted(vip, nsIf, rs1));
+            List<SyncConn> received = new CopyOnWriteArrayList<>();
+            InetAddress group = InetAddress.getByName(SyncProtocol.DEFAULT_GROUP);
+            try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(new InetSocketAddress(group, SyncProtocol.DEFAULT_PORT));
+                ch.join(group, NetworkInterface.getByName(hostIf));
+                ch.configureBlocking(false);
+                NamespaceDaemon.start(lab, ns, socket, dir.resolve("daemon.log"), "--interface", nsIf,
+                        "--use-file", conf.toString());
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        lab.exec(ns, "ip", "-4", "addr", "show", "dev", nsIf).output()).contains(vip + "/32"));
+                NamespaceDaemon.sendFrames(python, hostIf, frame(nsMac, CLIENT, 45679, vip, 80, 0x02),
+                        frame(nsMac, CLIENT, 45679, vip, 80, 0x10), frame(nsMac, CLIENT, 45679, vip, 80, 0x18));
+                ByteBuffer buf = ByteBuffer.allocate(65535);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).pollInSameThread()
+                        .until(() -> {
+                            buf.clear();
+                            if (ch.receive(buf) != null) {
+                                buf.flip();
+                                SyncMessageReader.read(buf, 51, new SyncMessageReader.Sink() {
+                                    @Override
+                                    public void accept(SyncConn conn) {
+                                        received.add(conn);
+                                    }
+
+                                    @Override
+                                    public void dropped(SyncDropReason reason) {
+                                        // a message of another sync id: not ours
+                                    }
+                                });
+                            }
+                            return !received.isEmpty();
+                        });
+            }
+            SyncConn s = received.getFirst();
+            assertThat(s.clientPort()).isEqualTo(45679);
+            assertThat(s.virtualAddress()).isEqualTo(IpAddress.parse(vip));
+            assertThat(s.destination()).isEqualTo(IpAddress.parse(rs1));
         }
     }
 }
