@@ -95,6 +95,28 @@ public final class VrrpService implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The new configured priority of each instance when {@code next} differs from {@code now} in nothing
+     * else, and no priority goes to or from 255 (an address owner starts and preempts otherwise) and no
+     * instance has a track_file (which moves the base priority itself); else null (a restart).
+     */
+    private static Map<String, Integer> priorityChanges(UnitSpec now, UnitSpec next) {
+        if (now.equals(next) || !now.groups().equals(next.groups()) || now.instances().size() != next.instances().size()) {
+            return null;
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (int i = 0; i < now.instances().size(); i++) {
+            VrrpInstanceSettings a = now.instances().get(i);
+            VrrpInstanceSettings b = next.instances().get(i);
+            if (!a.withPriority(b.priority()).equals(b) || !a.trackFiles().isEmpty() || a.priority() == 255
+                    || b.priority() == 255) {
+                return null;
+            }
+            out.put(b.name(), b.priority());
+        }
+        return out;
+    }
+
     /** Applies a new configuration; returns when every stop and start is done. */
     public synchronized void reload(KeepalivedConfig config) {
         if (closed) {
@@ -111,7 +133,13 @@ public final class VrrpService implements AutoCloseable {
         List<String> stopped = new ArrayList<>();
         for (Map.Entry<String, Unit> e : List.copyOf(units.entrySet())) {
             UnitSpec next = wanted.get(e.getKey());
-            if (!e.getValue().spec().equals(next)) {
+            Map<String, Integer> priorities = next == null ? null : priorityChanges(e.getValue().spec(), next);
+            if (priorities != null) {
+                // as keepalived reloads it: the running unit takes the new priorities, no stop, no failover
+                LOG.info("VRRP: {}: new priority, applied without a restart", e.getKey());
+                e.getValue().router().setPriorities(priorities);
+                units.put(e.getKey(), new Unit(next, e.getValue().router()));
+            } else if (!e.getValue().spec().equals(next)) {
                 LOG.info("VRRP: stopping {} ({})", e.getKey(), next == null ? "removed" : "changed");
                 e.getValue().router().close();
                 units.remove(e.getKey());

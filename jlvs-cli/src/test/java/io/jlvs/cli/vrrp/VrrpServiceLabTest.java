@@ -124,7 +124,10 @@ class VrrpServiceLabTest {
                         .until(() -> owns(b, net + "200") && !owns(a, net + "200"));
                 assertThat(owns(a, net + "100")).as("VI_1 stays on A").isTrue();
                 String afterReload = ca.output().substring(before);
-                assertThat(afterReload).contains("RELOADED", "EVENT (VI_2) Stopped").doesNotContain("(VI_1)");
+                // as keepalived: the new priority is applied to the running instance (no stop, no priority 0),
+                // and B, now higher, preempts it
+                assertThat(afterReload).contains("RELOADED", "(VI_2) Changing effective priority from 150 to 50",
+                        "EVENT (VI_2) Entering BACKUP STATE").doesNotContain("(VI_1)").doesNotContain("Stopped");
 
                 long t0 = System.nanoTime();
                 ca.send("stop");

@@ -110,7 +110,8 @@ class VrrpServiceTest {
         VrrpInstanceStatus before = status(a, "VI_1");
         long bTransitions = status(b, "VI_1").counters().transitions();
 
-        a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100"), instance("VI_2", 52, 50, "10.0.0.200"),
+        // VI_2: another address too (a priority alone is applied in place, see below), so it restarts
+        a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100"), instance("VI_2", 52, 50, "10.0.0.201"),
                 instance("VI_4", 54, 150, "10.0.0.44")));
 
         assertThat(a.statuses()).extracting(VrrpInstanceStatus::name).containsExactly("VI_1", "VI_2", "VI_4");
@@ -127,6 +128,38 @@ class VrrpServiceTest {
         assertThat(status(b, "VI_1").counters().transitions()).isEqualTo(bTransitions);
         assertThat(hostA.vips).containsExactlyInAnyOrder(ip("10.0.0.100"), ip("10.0.0.44"));
         assertThat(hostB.vips).containsExactlyInAnyOrder(ip("10.0.0.200"), ip("10.0.0.250"));
+    }
+
+    /**
+     * A reload that changes only a priority is applied to the running instance, as keepalived applies it: a
+     * MASTER whose priority rises stays MASTER without a transition, a stop or a priority-0 advert; one whose
+     * priority falls below a peer's hands over as the peer preempts it, again without a stop. Before, every
+     * change restarted the instance: a MASTER sent priority 0, dropped its addresses and failed over twice.
+     */
+    @Test
+    void aPriorityOnlyReloadIsAppliedWithoutARestart() {
+        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100")), hostB, eventsB);
+        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100")), hostA, eventsA);
+        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
+                && state(b, "VI_1") == VrrpState.BACKUP);
+        VrrpInstanceStatus before = status(a, "VI_1");
+        long bTransitions = status(b, "VI_1").counters().transitions();
+
+        a.reload(conf(instance("VI_1", 51, 160, "10.0.0.100")));
+        Awaitility.await().atMost(BOUND).until(() -> status(a, "VI_1").basePriority() == 160);
+        VrrpInstanceStatus raised = status(a, "VI_1");
+        assertThat(raised.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(raised.lastTransition()).as("no flap").isEqualTo(before.lastTransition());
+        assertThat(raised.counters().priorityZeroSent()).isEqualTo(before.counters().priorityZeroSent());
+        assertThat(status(b, "VI_1").counters().transitions()).isEqualTo(bTransitions);
+        assertThat(eventsA).doesNotContain("(VI_1) Stopped");
+        assertThat(hostA.vips).containsExactly(ip("10.0.0.100"));
+
+        a.reload(conf(instance("VI_1", 51, 50, "10.0.0.100")));
+        Awaitility.await().atMost(BOUND).until(() -> state(b, "VI_1") == VrrpState.MASTER
+                && state(a, "VI_1") == VrrpState.BACKUP);
+        assertThat(eventsA).doesNotContain("(VI_1) Stopped");
+        assertThat(hostB.vips).containsExactly(ip("10.0.0.100"));
     }
 
     @Test

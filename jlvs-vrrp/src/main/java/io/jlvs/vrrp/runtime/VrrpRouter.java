@@ -123,6 +123,25 @@ public final class VrrpRouter implements AutoCloseable {
         }
     }
 
+    /**
+     * A reload that changed only these instances' configured priorities (none to or from 255, the address
+     * owner's; none with a track_file, which moves the base priority itself): applied on the loop within its
+     * next step, as keepalived applies it, without a stop: a MASTER stays MASTER unless a peer now outranks
+     * it, and adverts carry the new priority. Any thread.
+     */
+    public void setPriorities(Map<String, Integer> priorities) {
+        inbox.add(() -> {
+            long now = clock.getAsLong();
+            priorities.forEach((name, p) -> {
+                InstanceRuntime rt = instances.get(name);
+                if (rt != null && rt.machine.basePriority() != p) {
+                    // the machine logs "Changing effective priority from X to Y"
+                    execute(rt, rt.machine.setBasePriority(now, p));
+                }
+            });
+        });
+    }
+
     /** Every instance's status, in configuration order (empty before start). Any thread. */
     public List<VrrpInstanceStatus> status() {
         return published.values().stream().map(InstanceRuntime::status).toList();

@@ -200,4 +200,13 @@ public record VrrpInstanceSettings(
         }
         return out;
     }
+
+    /** These settings with another configured priority. */
+    public VrrpInstanceSettings withPriority(int p) {
+        return new VrrpInstanceSettings(name, interfaceName, vrid, p, advertIntervalCentis, version, initialState,
+                nopreempt, preemptDelayMillis, authPass, virtualAddresses, unicastSource, unicastPeers,
+                garpMasterDelayMillis, garpMasterRepeat, garpMasterRefreshMillis, garpMasterRefreshRepeat,
+                dontTrackPrimary, trackInterfaces, trackScripts, trackFiles, notifySettings, election, virtualRoutes,
+                virtualRules);
+    }
 }
