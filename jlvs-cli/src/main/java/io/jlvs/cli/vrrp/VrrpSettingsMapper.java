@@ -102,6 +102,11 @@ public final class VrrpSettingsMapper {
             }
         }
         List<SyncGroupSettings> groups = syncGroups(config.syncGroups(), instances.keySet());
+        // as keepalived logs it when its VRRP process starts: a script nobody tracks never runs
+        Set<String> tracked = new java.util.HashSet<>();
+        config.vrrpInstances().forEach(d -> d.trackScripts().forEach(l -> tracked.add(l.trim().split("\\s+")[0])));
+        config.vrrpScripts().stream().map(VrrpScriptDef::name).filter(n -> !tracked.contains(n)).distinct()
+                .forEach(n -> warn("Warning - script " + n + " is not used"));
         return new VrrpMapping(List.copyOf(instances.values()), groups, warnings);
     }
 

@@ -309,6 +309,21 @@ class VrrpSettingsMapperTest {
         assertThat(s.trackFiles().getFirst().weight()).as("the block's own weight").isEqualTo(7);
     }
 
+    /** A vrrp_script no instance tracks never runs: said as keepalived says it; a tracked one is not named. */
+    @Test
+    void aScriptNoInstanceTracksIsWarnedAsKeepalivedWarns() {
+        VrrpMapping m = map("""
+                vrrp_script chk {
+                  script /bin/true
+                }
+                vrrp_script spare {
+                  script /bin/true
+                }
+                """ + instance("track_script {\n chk\n}\n"));
+        assertThat(m.warnings()).contains("Warning - script spare is not used")
+                .noneMatch(w -> w.contains("script chk is not used"));
+    }
+
     @Test
     void authenticationOnV3IsWarned() {
         VrrpMapping m = map(instance("version 3\nauthentication {\n auth_type PASS\n auth_pass x\n}\n"));
