@@ -62,10 +62,7 @@ public final class IpvsMetrics implements MultiCollector {
     // ---- node_exporter compatible -------------------------------------------------------------------
 
     private static void nodeTotals(IpvsTableView table, List<MetricSnapshot> out) {
-        StatsSample total = StatsSample.ZERO;
-        for (VirtualServiceView s : table.services()) {
-            total = total.plus(s.stats());
-        }
+        StatsSample total = table.totals();
         out.add(counter("node_ipvs_connections", "The total number of connections made.", total.conns()));
         out.add(counter("node_ipvs_incoming_packets", "The total number of incoming packets.", total.inPackets()));
         out.add(counter("node_ipvs_outgoing_packets", "The total number of outgoing packets.", total.outPackets()));

@@ -25,7 +25,6 @@ final class StatsResource implements ApiResource {
         }
         ex.allow("GET");
         IpvsTableView table = control.table();
-        StatsSample total = StatsSample.ZERO;
         long cps = 0;
         long inPps = 0;
         long outPps = 0;
@@ -35,7 +34,6 @@ final class StatsResource implements ApiResource {
         o.put("connTableSize", table.connTableSize());
         ArrayNode services = ex.mapper().createArrayNode();
         for (VirtualServiceView v : table.services()) {
-            total = total.plus(v.stats());
             RateSample r = v.rates();
             cps += r.cps();
             inPps += r.inPps();
@@ -47,7 +45,8 @@ final class StatsResource implements ApiResource {
             s.set("stats", IpvsJson.write(v.stats()));
             s.set("rates", IpvsJson.write(r));
         }
-        o.set("stats", IpvsJson.write(total));
+        // the global counters: deleted and individually zeroed services' counts stay in them
+        o.set("stats", IpvsJson.write(table.totals()));
         o.set("rates", IpvsJson.write(new RateSample(cps, inPps, outPps, inBps, outBps)));
         o.set("services", services);
         ex.json(200, o);

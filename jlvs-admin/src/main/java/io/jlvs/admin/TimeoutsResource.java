@@ -9,6 +9,8 @@ import java.io.IOException;
 
 /** GET /timeouts and PUT /timeouts (--set tcp tcpfin udp; 0 keeps a value). */
 final class TimeoutsResource implements ApiResource {
+    /** ipvsadm's MAX_TIMEOUT for --set. */
+    static final int MAX_TIMEOUT = 86400 * 31;
     private final IpvsControl control;
     private final EventLog events;
 
@@ -25,6 +27,13 @@ final class TimeoutsResource implements ApiResource {
         ex.allow("GET", "PUT");
         if (ex.method().equals("PUT")) {
             Timeouts set = IpvsJson.readTimeouts(ex.body());
+            for (int v : new int[] {set.tcp(), set.tcpFin(), set.udp()}) {
+                if (v > MAX_TIMEOUT) {
+                    // ipvsadm's (and jlvsadm's) limit for --set: 31 days
+                    throw ApiException.badRequest("invalid timeout value `" + v + "' specified (at most "
+                            + MAX_TIMEOUT + " seconds)");
+                }
+            }
             control.execute(new IpvsCommand.SetTimeouts(set));
             Timeouts now = control.table().timeouts();
             events.record(EventLog.CONFIG, "API: timeouts set to tcp " + now.tcp() + " tcpfin " + now.tcpFin()

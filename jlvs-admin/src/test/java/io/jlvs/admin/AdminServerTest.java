@@ -302,6 +302,14 @@ class AdminServerTest {
         assertThat(set.status()).isEqualTo(200);
         assertThat(set.body().toString()).isEqualTo("{\"tcp\":3600,\"tcpFin\":120,\"udp\":60}");
         assertThat(engine.timeouts().tcp()).isEqualTo(3600);
+
+        // refused as jlvsadm --set refuses it (ipvsadm's 31 days), the values in force kept
+        Reply tooLong = call("PUT", "/api/v1/timeouts", "{\"tcp\":2147483647,\"tcpFin\":0,\"udp\":0}");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body().path("message").asText()).startsWith("invalid timeout value `2147483647'");
+        assertThat(engine.timeouts().tcp()).isEqualTo(3600);
+        assertThat(call("PUT", "/api/v1/timeouts", "{\"tcp\":2678400,\"tcpFin\":0,\"udp\":0}").status())
+                .isEqualTo(200);
     }
 
     @Test

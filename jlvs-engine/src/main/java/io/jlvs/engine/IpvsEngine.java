@@ -12,6 +12,7 @@ import io.jlvs.core.sched.Scheduler;
 import io.jlvs.core.sched.SchedulerFactory;
 import io.jlvs.core.sched.SchedulerOptions;
 import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.stats.StatsSample;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.IpvsTableView;
 import io.jlvs.core.view.RealServerView;
@@ -49,6 +50,11 @@ public final class IpvsEngine implements IpvsControl {
     private final Map<String, SyncDaemonView> syncDaemons = new LinkedHashMap<>();
     private volatile ForwardingSnapshot snapshot = ForwardingSnapshot.EMPTY;
     private Timeouts timeouts = Timeouts.DEFAULTS;
+    /**
+     * What deleted and individually zeroed services had counted: the global counters keep it, as the
+     * kernel's, which only ipvsadm -Z of the whole table resets (guarded by this).
+     */
+    private StatsSample retired = StatsSample.ZERO;
     private long version;
     private long seedSequence;
 
@@ -138,6 +144,7 @@ public final class IpvsEngine implements IpvsControl {
     private void deleteService(VirtualServiceKey key) throws IpvsException {
         ServiceRuntime rt = requireService(key, "No such service");
         services.remove(key);
+        retired = retired.plus(rt.counters().sample());
         for (DestinationState d : rt.destinations().asList()) {
             retire(key, d);
         }
@@ -146,6 +153,7 @@ public final class IpvsEngine implements IpvsControl {
 
     private void clear() {
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : services.entrySet()) {
+            retired = retired.plus(e.getValue().counters().sample());
             for (DestinationState d : e.getValue().destinations().asList()) {
                 retire(e.getKey(), d);
             }
@@ -201,12 +209,17 @@ public final class IpvsEngine implements IpvsControl {
 
     private void zero(VirtualServiceKey key) throws IpvsException {
         if (key == null) {
+            // ipvsadm -Z: the global counters too, as the kernel's ip_vs_zero_all
+            retired = StatsSample.ZERO;
             for (ServiceRuntime rt : services.values()) {
                 zero(rt);
             }
             return;
         }
-        zero(requireService(key, "No such service"));
+        ServiceRuntime rt = requireService(key, "No such service");
+        // ipvsadm -Z -t ...: that service only; the global counters keep what it counted
+        retired = retired.plus(rt.counters().sample());
+        zero(rt);
     }
 
     private void zero(ServiceRuntime rt) {
@@ -283,7 +296,11 @@ public final class IpvsEngine implements IpvsControl {
             }
             out.add(new VirtualServiceView(rt.config(), rt.counters().sample(), rates.rate(rt.counters()), rs));
         }
-        return new IpvsTableView(settings.connTableSize(), out, timeouts);
+        StatsSample totals = retired;
+        for (VirtualServiceView v : out) {
+            totals = totals.plus(v.stats());
+        }
+        return new IpvsTableView(settings.connTableSize(), out, timeouts, totals);
     }
 
     @Override

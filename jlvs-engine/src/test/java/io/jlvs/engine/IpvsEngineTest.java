@@ -17,6 +17,7 @@ import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.model.VirtualServiceKey;
 import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.stats.StatsSample;
 import io.jlvs.core.view.IpvsTableView;
 import io.jlvs.core.view.Timeouts;
 import io.jlvs.core.AddressFamily;
@@ -188,6 +189,39 @@ class IpvsEngineTest {
         engine.execute(new IpvsCommand.Zero(null));
         assertThat(engine.table().services().getFirst().stats().inBytes()).isZero();
         assertThat(engine.table().services().getFirst().realServers().getFirst().stats().inPackets()).isZero();
+    }
+
+    /**
+     * The global counters (node_ipvs_*_total, /proc/net/ip_vs_stats) never go down but for ipvsadm -Z of the
+     * whole table: zeroing one service, deleting one, or clearing the table keeps what they counted, as the
+     * kernel's separate global counters do; Prometheus would read every drop as a counter reset.
+     */
+    @Test
+    void theGlobalCountersKeepWhatDeletedAndIndividuallyZeroedServicesCounted() throws Exception {
+        InetServiceKey dns = new InetServiceKey(Protocol.UDP, VIP, 53);
+        add(HTTP);
+        add(dns);
+        engine.snapshot().service(HTTP).counters().connection();
+        engine.snapshot().service(HTTP).counters().connection();
+        engine.snapshot().service(HTTP).counters().inbound(4, 400);
+        engine.snapshot().service(dns).counters().connection();
+        assertThat(engine.table().totals().conns()).isEqualTo(3);
+
+        engine.execute(new IpvsCommand.Zero(HTTP));
+        assertThat(engine.table().services()).filteredOn(v -> v.service().key().equals(HTTP)).singleElement()
+                .satisfies(v -> assertThat(v.stats().conns()).isZero());
+        assertThat(engine.table().totals().conns()).as("after -Z of one service").isEqualTo(3);
+        assertThat(engine.table().totals().inBytes()).isEqualTo(400);
+
+        engine.execute(new IpvsCommand.DeleteService(dns));
+        assertThat(engine.table().totals().conns()).as("after -D").isEqualTo(3);
+        engine.snapshot().service(HTTP).counters().connection();
+        engine.execute(new IpvsCommand.Clear());
+        assertThat(engine.table().totals().conns()).as("after -C").isEqualTo(4);
+
+        add(HTTP);
+        engine.execute(new IpvsCommand.Zero(null));
+        assertThat(engine.table().totals()).as("-Z of the whole table").isEqualTo(StatsSample.ZERO);
     }
 
     @Test

@@ -103,6 +103,9 @@ final class TcpPlacement {
         unbind();
         if (place(now, failed)) {
             ctx.connectRetries.increment();
+            // a second scheduling decision: the service counts it as its second server does, so that, as in
+            // IPVS, a service's Conns stays the sum of its real servers' (the failed one counted its attempt)
+            service.counters().connection();
             return true;
         }
         return false;

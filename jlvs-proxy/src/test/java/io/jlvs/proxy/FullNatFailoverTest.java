@@ -73,6 +73,9 @@ class FullNatFailoverTest {
         assertThat(f.proxy.metrics().connectRetries()).isEqualTo(failures);
         assertThat(f.server(key, dead).stats().conns()).isEqualTo(failures);
         assertThat(f.server(key, dead).inactiveConns()).isZero();
+        // as in IPVS, a service's Conns is the sum of its real servers': a retry is a scheduling decision too
+        assertThat(f.view(key).stats().conns()).isEqualTo(f.view(key).realServers().stream()
+                .mapToLong(r -> r.stats().conns()).sum()).isEqualTo(10 + failures);
     }
 
     /**

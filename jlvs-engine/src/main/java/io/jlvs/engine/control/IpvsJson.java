@@ -317,6 +317,7 @@ public final class IpvsJson {
         ArrayNode services = o.putArray("services");
         t.services().forEach(s -> services.add(write(s)));
         o.set("timeouts", write(t.timeouts()));
+        o.set("totals", write(t.totals()));
         return o;
     }
 
@@ -328,7 +329,8 @@ public final class IpvsJson {
         object(n, w);
         return new IpvsTableView((int) integer(n, "connTableSize", w, 0, Integer.MAX_VALUE),
                 list(n, "services", w, IpvsJson::serviceView),
-                timeouts(object(n, "timeouts", w), path(w, "timeouts")));
+                timeouts(object(n, "timeouts", w), path(w, "timeouts")),
+                n.has("totals") ? stats(object(n, "totals", w), path(w, "totals")) : null);
     }
 
     public static ObjectNode write(SyncDaemonView d) {
