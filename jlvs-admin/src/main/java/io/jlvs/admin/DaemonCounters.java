@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  */
 public final class DaemonCounters {
     private volatile LongSupplier reloads = () -> 0;
+    private volatile LongSupplier refusedReloads = () -> 0;
+    private volatile java.util.function.BooleanSupplier lastReloadSuccessful = () -> true;
     private final List<Supplier<Map<String, Long>>> dropSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> capacitySources = new CopyOnWriteArrayList<>();
     private final List<Supplier<Map<String, Long>>> packetSources = new CopyOnWriteArrayList<>();
@@ -96,6 +98,20 @@ public final class DaemonCounters {
 
     public long reloads() {
         return reloads.getAsLong();
+    }
+
+    /** Where the refused reloads, and whether the last one succeeded, come from. */
+    public void refusedReloads(LongSupplier refused, java.util.function.BooleanSupplier lastSuccessful) {
+        this.refusedReloads = refused;
+        this.lastReloadSuccessful = lastSuccessful;
+    }
+
+    public long refusedReloads() {
+        return refusedReloads.getAsLong();
+    }
+
+    public boolean lastReloadSuccessful() {
+        return lastReloadSuccessful.getAsBoolean();
     }
 
     /** Drops by reason, summed over every registered source, in reason order. */

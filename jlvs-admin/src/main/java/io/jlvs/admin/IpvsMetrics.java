@@ -218,6 +218,11 @@ public final class IpvsMetrics implements MultiCollector {
                 "Connection-table entries (connections and persistence templates) held by listed real servers.",
                 entries));
         out.add(counter("jlvs_reloads", "Configuration reloads completed.", counters.reloads()));
+        out.add(counter("jlvs_reload_failures", "Configuration reloads refused; the running configuration was kept.",
+                counters.refusedReloads()));
+        out.add(gauge("jlvs_config_last_reload_successful",
+                "1 when the last configuration reload was applied (or none was tried), 0 when it was refused.",
+                counters.lastReloadSuccessful() ? 1 : 0));
         CounterSnapshot.Builder drops = CounterSnapshot.builder().name("jlvs_drops")
                 .help("Packets the data planes dropped, by reason.");
         counters.drops().forEach((reason, n) -> drops.dataPoint(counterPoint(Labels.of("reason", reason), n)));

@@ -153,6 +153,35 @@ class IpvsMetricsTest {
         assertThat(samples.keySet()).noneMatch(k -> k.startsWith("node_ipvs_backend"));
     }
 
+    /** A refused reload is something to alert on: counted, and the last-reload gauge says 0 until one applies. */
+    @Test
+    void refusedReloadsAndTheLastReloadAreExported() throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        DaemonCounters counters = new DaemonCounters();
+        long[] refused = {2};
+        boolean[] last = {false};
+        counters.refusedReloads(() -> refused[0], () -> last[0]);
+        registry.register(new IpvsMetrics(new FixedTable(new IpvsTableView(4096, List.of(), Timeouts.DEFAULTS)),
+                counters));
+        assertThat(samples(MetricsHandler.scrape(registry))).containsEntry("jlvs_reload_failures_total", "2.0")
+                .containsEntry("jlvs_config_last_reload_successful", "0.0");
+        last[0] = true;
+        assertThat(samples(MetricsHandler.scrape(registry))).containsEntry("jlvs_config_last_reload_successful", "1.0");
+    }
+
+    /**
+     * node_ipvs_*_total are the table's global counters (IpvsTableView.totals), not the sum of the services
+     * listed now: what a deleted service counted stays in them.
+     */
+    @Test
+    void theNodeTotalsAreTheGlobalCounters() throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new IpvsMetrics(new FixedTable(new IpvsTableView(4096, List.of(), Timeouts.DEFAULTS,
+                new io.jlvs.core.stats.StatsSample(7, 70, 60, 7000, 6000))), new DaemonCounters()));
+        assertThat(samples(MetricsHandler.scrape(registry))).containsEntry("node_ipvs_connections_total", "7.0")
+                .containsEntry("node_ipvs_outgoing_bytes_total", "6000.0");
+    }
+
     static Map<String, String> samples(String text) {
         Map<String, String> out = new TreeMap<>();
         for (String line : text.split("\n")) {

@@ -108,6 +108,20 @@ class IpvsEngineTest {
         assertThat(engine.table().services()).extracting(s -> s.realServers().size()).containsExactly(1, 1, 0);
     }
 
+    /** The kernel's ERANGE: a lower connection threshold above the upper, an upper of 0 (none) too. */
+    @Test
+    void aLowerThresholdAboveTheUpperIsOutOfRange() throws Exception {
+        add(HTTP);
+        assertError(new IpvsCommand.AddServer(HTTP, new RealServer(IpAddress.parse("10.0.0.11"), 80,
+                ForwardingMethod.MASQ, 1, 5, 10, null, 0, null)), IpvsError.OUT_OF_RANGE,
+                "Lower threshold is higher than the upper threshold");
+        assertError(new IpvsCommand.AddServer(HTTP, new RealServer(IpAddress.parse("10.0.0.11"), 80,
+                ForwardingMethod.MASQ, 1, 0, 10, null, 0, null)), IpvsError.OUT_OF_RANGE,
+                "Lower threshold is higher than the upper threshold");
+        engine.execute(new IpvsCommand.AddServer(HTTP, new RealServer(IpAddress.parse("10.0.0.11"), 80,
+                ForwardingMethod.MASQ, 1, 10, 5, null, 0, null)));
+    }
+
     private void assertError(IpvsCommand c, IpvsError error, String text) {
         assertThatThrownBy(() -> engine.execute(c)).isInstanceOf(IpvsException.class)
                 .hasMessageContaining(text)

@@ -141,6 +141,7 @@ public final class Director implements IpvsControl, AutoCloseable {
             return result;
         }
         counters.reloads(runtime::reloads);
+        counters.refusedReloads(runtime::refusedReloads, runtime::lastReloadSuccessful);
         keepalived = runtime;
         vrrp = VrrpService.start(runtime.config(), line -> events.record(EventLog.FAILOVER, line), this);
         return result;

@@ -2,7 +2,9 @@ package io.jlvs.cli.adm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -151,10 +153,6 @@ class CommandLineRefusalTest {
                 refused("-d -f 99 -r 10.0.0.1", 255, "Service not defined"),
                 refused("-a -t 192.168.0.10:80 -r 10.0.0.11", 255, "Destination already exists"),
                 refused("-e -t 192.168.0.10:80 -r 10.0.0.99", 255, "No such destination"),
-                // the kernel's ERANGE, which ipvsadm prints as strerror: lower above upper, whatever the upper
-                refused("-a -t 192.168.0.10:80 -r 10.0.0.77 -x 5 -y 10", 255, "Numerical result out of range"),
-                refused("-a -t 192.168.0.10:80 -r 10.0.0.77 -y 10", 255, "Numerical result out of range"),
-                refused("-e -t 192.168.0.10:80 -r 10.0.0.11 -x 5 -y 10", 255, "Numerical result out of range"),
                 refused("-d -t 192.168.0.10:80 -r 10.0.0.99", 255, "No such destination"),
                 refused("--start-daemon master", 255, "Daemon has already run"),
                 refused("-L -t 10.9.9.9:80", 1, "No such service"),
@@ -168,5 +166,23 @@ class CommandLineRefusalTest {
 
         assertThat(run.err()).isEqualTo(message + "\n");
         assertThat(run.status()).isEqualTo(status);
+    }
+
+    /**
+     * The kernel's ERANGE from ip_vs_add_dest/ip_vs_edit_dest, which ipvsadm prints as strerror: a lower
+     * threshold above the upper, an upper of 0 (none) too. Against the daemon's own engine.
+     */
+    @Test
+    void aLowerThresholdAboveTheUpperIsOutOfRangeAsTheKernelSays() throws Exception {
+        io.jlvs.engine.IpvsEngine engine = io.jlvs.cli.daemon.EngineFactory.create();
+        assertThat(Run.line(engine, "-A -t 192.168.0.10:80").status()).isZero();
+        assertThat(Run.line(engine, "-a -t 192.168.0.10:80 -r 10.0.0.11 -m").status()).isZero();
+        for (String line : List.of("-a -t 192.168.0.10:80 -r 10.0.0.77 -m -x 5 -y 10",
+                "-a -t 192.168.0.10:80 -r 10.0.0.77 -m -y 10", "-e -t 192.168.0.10:80 -r 10.0.0.11 -m -x 5 -y 10")) {
+            Run run = Run.line(engine, line);
+            assertThat(run.err()).as(line).isEqualTo("Numerical result out of range\n");
+            assertThat(run.status()).as(line).isEqualTo(255);
+        }
+        assertThat(Run.line(engine, "-a -t 192.168.0.10:80 -r 10.0.0.77 -m -x 10 -y 5").status()).isZero();
     }
 }

@@ -63,6 +63,13 @@ class RefusedReloadLogTest {
                     .anyMatch(l -> l.startsWith("Reload of " + file + " refused"));
             assertThat(warnings).anyMatch(l -> l.contains("protocol specified for fwmark - protocol will be ignored"))
                     .noneMatch(l -> l.contains("rrr"));
+            // and /metrics can tell: jlvs_reload_failures_total, jlvs_config_last_reload_successful
+            assertThat(director.keepalived().refusedReloads()).isEqualTo(1);
+            assertThat(director.keepalived().lastReloadSuccessful()).isFalse();
+            Files.writeString(file, FWMARK);
+            assertThat(director.reloadKeepalived().get().applied()).isTrue();
+            assertThat(director.keepalived().lastReloadSuccessful()).isTrue();
+            assertThat(director.keepalived().refusedReloads()).isEqualTo(1);
         } finally {
             logger.detachAppender(seen);
         }

@@ -83,6 +83,9 @@ public final class KeepalivedRuntime implements AutoCloseable {
     /** Written by the checkers' threads, read by /metrics. */
     private final CheckerStats checkerStats = new CheckerStats();
     private final AtomicLong reloads = new AtomicLong();
+    /** Reloads refused (the running configuration kept), and whether the last load or reload was. */
+    private final AtomicLong refusedReloads = new AtomicLong();
+    private volatile boolean lastReloadRefused;
     private final BfdWiring bfd;
 
     // Owner: the apply thread (replaced whole, never changed in place: volatile for checkedRealServers()).
@@ -165,6 +168,16 @@ public final class KeepalivedRuntime implements AutoCloseable {
         return out;
     }
 
+    /** Reloads refused since start: the file had a problem, the running configuration was kept. */
+    public long refusedReloads() {
+        return refusedReloads.get();
+    }
+
+    /** False when the last reload was refused (an alert: the file on disk is not what runs). */
+    public boolean lastReloadSuccessful() {
+        return !lastReloadRefused;
+    }
+
     public long reloads() {
         return reloads.get();
     }
@@ -241,6 +254,10 @@ public final class KeepalivedRuntime implements AutoCloseable {
                     + " problem(s)); keeping the running configuration";
             log.error(summary);
             events.reload(summary);
+            if (!initial) {
+                refusedReloads.incrementAndGet();
+                lastReloadRefused = true;
+            }
             return new ReloadResult(false, parsed.problems(), summary);
         }
         changes = new Changes();
@@ -253,6 +270,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
         acceptedErrors = parsed.problems().stream().filter(p -> p.severity() == Severity.ERROR)
                 .map(io.jlvs.config.ConfigProblem::message).collect(java.util.stream.Collectors.toUnmodifiableSet());
         long n = initial ? reloads.get() : reloads.incrementAndGet();
+        lastReloadRefused = false;
         String summary = (initial ? "Loaded " : "Reloaded ") + file + ": " + blocks.size() + " virtual server(s); "
                 + changes + (initial ? "" : " (reload " + n + ")");
         log.info(summary);
