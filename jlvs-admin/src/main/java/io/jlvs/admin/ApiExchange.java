@@ -119,7 +119,10 @@ final class ApiExchange {
         try {
             node = mapper.readTree(bytes);
         } catch (JacksonException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            // the parser's own words, without its notes on where the source is kept
+            String why = e.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\[Source:.*$", "");
+            throw ApiException.badRequest("malformed JSON: " + why + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("the body must be one JSON object");

@@ -116,8 +116,10 @@ final class ServersResource {
         JsonNode p = o.get("port");
         boolean otherPort = p != null && !p.isNull() && !(p.isIntegralNumber() && p.longValue() == ep.port());
         if (otherAddress || otherPort) {
-            throw ApiException.badRequest("the body names real server " + a + " port " + p + " but the URL names "
-                    + ep + "; a real server's address and port cannot change (delete it and add the new one)");
+            String named = otherAddress && otherPort ? "real server " + a + " port " + p
+                    : otherAddress ? "address " + a : "port " + p;
+            throw ApiException.badRequest("the body names " + named + " but the URL names " + ep
+                    + "; a real server's address and port cannot change (delete it and add the new one)");
         }
         o.set("address", IpvsJson.write(ep.address()));
         o.set("port", IntNode.valueOf(ep.port()));

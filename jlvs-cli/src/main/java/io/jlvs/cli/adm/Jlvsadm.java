@@ -71,6 +71,11 @@ public final class Jlvsadm {
 
     /** The no-daemon line for a place and a reason. */
     public static String noDaemonMessage(String where, String reason) {
+        if (reason != null && reason.contains("Permission denied")) {
+            // the daemon runs, its socket is not ours to use: as ipvsadm says when not root
+            return "jlvsadm: cannot use the jlvs daemon's socket " + where + ": Permission denied (you must be root, "
+                    + "or the daemon's user)";
+        }
         return String.format(NO_DAEMON, where, reason);
     }
 

@@ -268,8 +268,10 @@ public final class RunCommand implements Callable<Integer> {
             warnUnmarkedFwmarkServices(director, marks, LoggerFactory.getLogger(RunCommand.class));
         }
         if ((interfaces == null || interfaces.isEmpty()) && hasPacketForwardedServers(director)) {
-            LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding carry no "
-                    + "traffic without the packet data plane: run with -I IFNAME (FULLNAT needs nothing)");
+            LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding get no "
+                    + "traffic from other hosts without the packet data plane: run with -I IFNAME (FULLNAT needs "
+                    + "nothing; this host's own clients reach them through the FULLNAT proxy, as IPVS serves local "
+                    + "clients)");
         }
         List<io.jlvs.packet.FwmarkRule> rulesGiven = List.copyOf(marks);
         installReloadSignal(director, this::readSysctls, () -> warnUnmarkedFwmarkServices(director, rulesGiven,

@@ -42,6 +42,14 @@ class ProgramTest {
         assertThat(run.out()).isEmpty();
     }
 
+    /** A daemon whose socket this user may not use runs all the same: say that, as ipvsadm says "you must be root". */
+    @Test
+    void aSocketWeMayNotUseIsNoMissingDaemon() {
+        assertThat(Jlvsadm.noDaemonMessage("/run/jlvs/jlvs.sock", "Permission denied")).isEqualTo(
+                "jlvsadm: cannot use the jlvs daemon's socket /run/jlvs/jlvs.sock: Permission denied (you must be "
+                        + "root, or the daemon's user)");
+    }
+
     @Test
     void noConnectorInstalledSaysSo() {
         Run run = Run.of(new LazyControl(Jlvsadm.missingConnector()), "-A", "-t", "10.1.1.1:80");
