@@ -247,8 +247,13 @@ public final class PacketDirector implements AutoCloseable {
                         }
                         nextStats = now + TimeUnit.SECONDS.toNanos(1);
                         if (unclaimedHeldUntil != 0 && now - unclaimedHeldUntil > 0) {
-                            unclaimedHeldUntil = 0;
-                            dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
+                            if (relinksSettled()) {
+                                unclaimedHeldUntil = 0;
+                                dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
+                            } else {
+                                // a round still failing (backing off up to 64 s): the workers do not agree yet
+                                unclaimedHeldUntil = now + UNCLAIMED_HOLD_NANOS;
+                            }
                         }
                         if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
                             warnedOversized = true;
@@ -275,7 +280,18 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
 
-        /** Whether this worker routes NAT real servers' frames that belong to no connection of its. */
+        /** True when every worker has rejoined every re-created link (no relink round open or failing). */
+    private boolean relinksSettled() {
+        for (int i = 0; i < relinks.length(); i++) {
+            int generation = relinks.get(i);
+            if (generation != 0 && relinkTurns.get(i) != turn(generation, workers.size())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether this worker routes NAT real servers' frames that belong to no connection of its. */
         private boolean routesUnclaimed() {
             return settings.kernelGuard() || settings.afXdp();
         }
@@ -394,8 +410,12 @@ public final class PacketDirector implements AutoCloseable {
      */
     public static void check(PacketDirectorSettings settings) {
         checkSettings(settings);
-        if (settings.kernelGuard() && NetnsLock.heldElsewhere(LOCK)) {
-            throw new IllegalStateException(ANOTHER_DIRECTOR);
+        try {
+            if (settings.kernelGuard() && NetnsLock.heldElsewhere(LOCK)) {
+                throw new IllegalStateException(ANOTHER_DIRECTOR);
+            }
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("packet data plane cannot start: its lock: " + e.getMessage());
         }
         if (settings.localAddress() != null) {
             return;
@@ -479,7 +499,11 @@ public final class PacketDirector implements AutoCloseable {
             if (settings.kernelGuard()) {
                 // one director per network namespace: a second one would replace the guard of the first, and
                 // delete it when it stops, after which every virtual address answers with a RST
-                lock = NetnsLock.tryAcquire(LOCK).orElseThrow(() -> new IllegalStateException(ANOTHER_DIRECTOR));
+                try {
+                    lock = NetnsLock.tryAcquire(LOCK).orElseThrow(() -> new IllegalStateException(ANOTHER_DIRECTOR));
+                } catch (NativeIoException e) {
+                    throw new IllegalStateException("packet data plane cannot start: its lock: " + e.getMessage());
+                }
             }
             this.guard = settings.kernelGuard() ? new KernelGuard(settings.nftCommand()) : null;
             if (guard != null) {

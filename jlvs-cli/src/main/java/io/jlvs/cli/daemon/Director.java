@@ -260,6 +260,13 @@ public final class Director implements IpvsControl, AutoCloseable {
                 .withFwmarkRules(fwmarkRules);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
+        // a sync daemon keepalived.conf started already (lvs_sync_daemon: an address owner's master, every
+        // backup) took the workers when there were none: it starts again over these
+        try {
+            sync.dataPlaneStarted();
+        } catch (java.io.UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(Director.class).error("{}", e.getMessage());
+        }
         // the director's own processes, which the data plane never sees, are served as IPVS serves them
         proxy.serveLocalClients(localClients);
         counters.addDropSource(p::drops);

@@ -236,22 +236,6 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
-        if (interfaces != null && !interfaces.isEmpty()) {
-            // before keepalived.conf: its VRRP instances may take the virtual addresses, and its
-            // lvs_sync_daemon start a sync daemon, at once; both need the workers forwarding already
-            try {
-                org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
-                vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
-                vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
-                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
-                        vs.connSettings(), marks);
-            } catch (IllegalStateException e) {
-                director.close();
-                err.println("jlvs: " + e.getMessage());
-                err.flush();
-                return 1;
-            }
-        }
         if (useFile != null) {
             ReloadResult loaded = director.loadKeepalived(useFile, configId);
             if (!loaded.applied()) {
@@ -265,7 +249,21 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         if (interfaces != null && !interfaces.isEmpty()) {
-            warnUnmarkedFwmarkServices(director, marks, LoggerFactory.getLogger(RunCommand.class));
+            // after keepalived.conf: the data plane starts on the whole table (a configuration it cannot hold
+            // is refused here, at once); sync daemons the file started already are moved onto its workers
+            try {
+                org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
+                vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
+                vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
+                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
+                        vs.connSettings(), marks);
+                warnUnmarkedFwmarkServices(director, marks, log);
+            } catch (IllegalStateException e) {
+                director.close();
+                err.println("jlvs: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
         }
         if ((interfaces == null || interfaces.isEmpty()) && hasPacketForwardedServers(director)) {
             LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding get no "

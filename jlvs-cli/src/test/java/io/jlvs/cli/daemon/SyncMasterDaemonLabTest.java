@@ -142,9 +142,9 @@ class SyncMasterDaemonLabTest {
     /**
      * A keepalived.conf whose vrrp_instance is MASTER at once (priority 255, the address owner) and which
      * names it in {@code lvs_sync_daemon}: the master sync daemon starts with the daemon, and the data
-     * plane's connections reach it. Before, the sync daemon started while the configuration loaded, before
-     * the packet data plane had workers, and never saw a connection (a backup started that way applied
-     * none: a failover lost every connection).
+     * plane's connections reach it: it started while the configuration loaded, before the packet data plane,
+     * and is started again over the workers once they run. Before, it kept the empty list it found and never
+     * saw a connection (a backup started that way applied none: a failover lost every connection).
      */
     @Test
     void aSyncDaemonStartedByKeepalivedConfAtStartSeesTheDataPlanesConnections() throws Exception {

@@ -23,6 +23,9 @@ public final class SyncDaemons implements AutoCloseable {
     private final boolean multicastLoop;
     private SyncMaster master;
     private SyncBackup backup;
+    /** What the running daemons were started with, to start them again over new workers. */
+    private SyncDaemonView masterView;
+    private SyncDaemonView backupView;
 
     /**
      * @param dataplanes    the packet data plane's workers at the time a daemon starts (may be empty)
@@ -53,12 +56,32 @@ public final class SyncDaemons implements AutoCloseable {
             MulticastOutput out = new MulticastOutput(group, nif, ttl, multicastLoop);
             master = new SyncMaster(dataplanes.get(), d.syncId(), maxLength, out, stats, System::nanoTime,
                     SyncProtocol.FLUSH_NANOS).start();
+            masterView = d;
         } else {
             if (backup != null) {
                 throw new IOException("a backup sync daemon is already running");
             }
             int maxLength = SyncProtocol.maxLength(false, d.maxLen(), nif.getMTU(), v6);
             backup = new SyncBackup(dataplanes.get(), d.syncId(), stats).start(group, nif, maxLength);
+            backupView = d;
+        }
+    }
+
+    /**
+     * The packet data plane started (or its workers changed): running daemons took the workers they found
+     * when they started, none before the data plane ran, so each starts again over the workers there are now.
+     */
+    public synchronized void dataPlaneStarted() throws java.io.UncheckedIOException {
+        for (SyncDaemonView d : new SyncDaemonView[] {masterView, backupView}) {
+            if (d != null) {
+                stop(d.state());
+                try {
+                    start(d);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("sync daemon " + d.state() + " not restarted: "
+                            + e.getMessage(), e);
+                }
+            }
         }
     }
 
@@ -67,9 +90,11 @@ public final class SyncDaemons implements AutoCloseable {
         if ("master".equals(state) && master != null) {
             master.close();
             master = null;
+            masterView = null;
         } else if ("backup".equals(state) && backup != null) {
             backup.close();
             backup = null;
+            backupView = null;
         }
     }
 
