@@ -119,4 +119,40 @@ class SecondDaemonLabTest {
                             + "ICMP errors and tunnels come from): add one, e.g. ip addr add 192.0.2.2/24 dev d0");
         }
     }
+
+    /**
+     * A keepalived.conf asking more than the packet data plane can hold (here more virtual addresses than the
+     * fanout program of several workers takes) is refused at start in one line, not run half-broken, and
+     * leaves no guard behind. The data plane starts once the file is applied, on the whole table: started
+     * first, it would rebuild its filter and guard for each of the 1,001 services as they came, and take
+     * minutes.
+     */
+    @Test
+    void aConfigurationBeyondTheDataPlanesCapacityIsRefusedAtStart() throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        StringBuilder conf = new StringBuilder();
+        for (int i = 0; i < 1001; i++) {
+            conf.append("virtual_server 10.90.").append(i / 250).append('.').append(i % 250 + 1).append(" 80 {\n")
+                    .append("    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n    real_server 10.91.0.11 80 {\n")
+                    .append("    }\n}\n");
+        }
+        Path file = dir.resolve("many.conf");
+        Files.writeString(file, conf);
+        String net = "10.218." + (ProcessHandle.current().pid() % 250) + ".";
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("many");
+            lab.vethToRoot(ns, net + "1/24", net + "2/24");
+            String nsIf = NamespaceDaemon.link(lab, ns);
+            // warnings only: 2,000 lines of checker log would fill the pipe Shell reads once the process ended
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env", "JLVS_LOG_LEVEL=WARN"));
+            cmd.addAll(jlvsRun("--interface", nsIf, "--packet-workers", "2", "-f", file.toString(), "--no-admin",
+                    "--socket", dir.resolve("many.sock").toString()));
+            Shell.Result r = Shell.run(cmd, 60);
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+            assertThat(r.output()).contains("jlvs: packet data plane cannot start: more than one worker takes at most "
+                    + "1000 virtual addresses, got 1001");
+            assertThat(lab.exec(ns, "nft", "list", "tables").output()).as("no guard left").doesNotContain("jlvs");
+        }
+    }
 }
