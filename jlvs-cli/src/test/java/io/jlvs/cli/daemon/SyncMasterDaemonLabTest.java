@@ -109,12 +109,7 @@ class SyncMasterDaemonLabTest {
 
             // listen as a backup at the root end of the link
             List<SyncConn> received = new CopyOnWriteArrayList<>();
-            InetAddress group = InetAddress.getByName(SyncProtocol.DEFAULT_GROUP);
-            try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                ch.bind(new InetSocketAddress(group, SyncProtocol.DEFAULT_PORT));
-                ch.join(group, NetworkInterface.getByName(hostIf));
-                ch.configureBlocking(false);
+            try (DatagramChannel ch = syncListener(hostIf)) {
 
                 InetServiceKey web = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip), 80);
                 try (ControlClient c = ControlClient.connect(socket)) {
@@ -185,12 +180,7 @@ class SyncMasterDaemonLabTest {
                     }
                     """.formatted(vip, nsIf, rs1));
             List<SyncConn> received = new CopyOnWriteArrayList<>();
-            InetAddress group = InetAddress.getByName(SyncProtocol.DEFAULT_GROUP);
-            try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                ch.bind(new InetSocketAddress(group, SyncProtocol.DEFAULT_PORT));
-                ch.join(group, NetworkInterface.getByName(hostIf));
-                ch.configureBlocking(false);
+            try (DatagramChannel ch = syncListener(hostIf)) {
                 NamespaceDaemon.start(lab, ns, socket, dir.resolve("daemon.log"), "--interface", nsIf,
                         "--use-file", conf.toString());
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
@@ -233,5 +223,16 @@ class SyncMasterDaemonLabTest {
                     }
                     return !received.isEmpty();
                 });
+    }
+
+    /** A non-blocking socket in the sync group 224.0.0.81:8848 on {@code hostIf}, as a backup listens. */
+    private static DatagramChannel syncListener(String hostIf) throws java.io.IOException {
+        InetAddress group = InetAddress.getByName(SyncProtocol.DEFAULT_GROUP);
+        DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        ch.bind(new InetSocketAddress(group, SyncProtocol.DEFAULT_PORT));
+        ch.join(group, NetworkInterface.getByName(hostIf));
+        ch.configureBlocking(false);
+        return ch;
     }
 }
