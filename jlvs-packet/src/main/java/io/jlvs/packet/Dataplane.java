@@ -63,6 +63,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final int IPIP_OVERHEAD = Ipv4Header.MIN_LENGTH;
     private static final int GUE_OVERHEAD = Ipv4Header.MIN_LENGTH + UdpHeader.LENGTH + Egress.GUE_HEADER;
     private static final int SYNC_QUEUE = 4096;
+    /** The largest frame a segment of a super-packet can need: an IPv4 packet of 64 KiB, tagged. */
+    private static final int MAX_SUPER_PACKET = 65536 + 18;
     private static final int TCP_SYNC_STATES = 1 << TcpState.ESTABLISHED | 1 << TcpState.FIN_WAIT
             | 1 << TcpState.CLOSE | 1 << TcpState.CLOSE_WAIT | 1 << TcpState.TIME_WAIT;
     private static final int SCTP_SYNC_STATES = 1 << SctpState.ESTABLISHED | 1 << SctpState.SHUTDOWN_SENT
@@ -137,6 +139,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     /** The frame being handled came with a transport checksum left for the card, finished here. */
     private boolean partialChecksum;
     private long checksumsCompleted;
+    /** Cuts TCP super-packets from senders on this host into their segments. */
+    private final TcpSegmenter segmenter = new TcpSegmenter(MAX_SUPER_PACKET);
+    /** The frame being handled is a segment of a super-packet. */
+    private boolean superPacket;
+    private long segmentedPackets;
     private Verdict lastVerdict;
     private DropReason lastDrop;
 
@@ -378,6 +385,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return checksumsCompleted;
     }
 
+    /**
+     * TCP super-packets (GSO: a sender on this host over veth with TSO/GSO on) cut into the segments their
+     * sender meant, each then handled as a frame.
+     */
+    public long segmentedPackets() {
+        return segmentedPackets;
+    }
+
     /** Connections with a direction on the fast path now. */
     public int offloadedConnections() {
         OffloadedFlows o = offloaded;
@@ -427,6 +442,20 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     @Override
     public void onFrame(MemorySegment s, long off, int len) {
+        int segmentSize = io.receivedSegmentSize();
+        if (segmentSize > 0 && segmenter.start(s, off, len, segmentSize)) {
+            segmentedPackets++;
+            superPacket = true;
+            while (segmenter.next()) {
+                one(segmenter.buffer(), 0, segmenter.length());
+            }
+            superPacket = false;
+            return;
+        }
+        one(s, off, len);
+    }
+
+    private void one(MemorySegment s, long off, int len) {
         frames++;
         Verdict v = handle(s, off, len);
         lastVerdict = v;
@@ -997,8 +1026,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         } else if (proto != Ipv4Header.PROTO_UDP) {
             return;
         }
-        if (partialChecksum) {
-            // the fast path adjusts full checksums only; this sender's stay with the worker
+        if (partialChecksum || superPacket) {
+            // the fast path adjusts full checksums only, and forwards frame by frame: this sender's
+            // connections stay with the worker
             o.refuse(id);
             return;
         }

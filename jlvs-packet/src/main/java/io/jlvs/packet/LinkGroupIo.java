@@ -114,7 +114,8 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler, FastPathLinks.Send
                 .txMode(txMode)
                 .qdiscBypass(qdiscBypass)
                 .txFrames(TX_FRAMES)
-                .blockTimeoutMillis(1);
+                .blockTimeoutMillis(1)
+                .segmentationOffload(true);
         if (ringVersion == RingVersion.TPACKET_V2) {
             b.ring(1 << 18, V2_BLOCKS);
         }
@@ -223,6 +224,11 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler, FastPathLinks.Send
         if (egress.accepts(frame, offset, length, receivingLink)) {
             handler.onFrame(frame, offset, length);
         }
+    }
+
+    @Override
+    public int receivedSegmentSize() {
+        return current[receivingLink].receivedSegmentSize();
     }
 
     @Override

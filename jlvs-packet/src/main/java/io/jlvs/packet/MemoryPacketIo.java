@@ -20,6 +20,8 @@ public final class MemoryPacketIo implements PacketIo {
     private final MemorySegment rx;
     private final MemorySegment tx;
     private final int[] rxLength;
+    private final int[] rxSegmentSize;
+    private int receiving;
     private final int[] txLength;
     private final long mac;
     private final int mtu;
@@ -40,6 +42,7 @@ public final class MemoryPacketIo implements PacketIo {
         this.rx = arena.allocate((long) slots * slotSize, 64);
         this.tx = arena.allocate((long) slots * slotSize, 64);
         this.rxLength = new int[slots];
+        this.rxSegmentSize = new int[slots];
         this.txLength = new int[slots];
     }
 
@@ -51,7 +54,20 @@ public final class MemoryPacketIo implements PacketIo {
         int slot = (rxHead + rxCount) % slots;
         MemorySegment.copy(frame, offset, rx, (long) slot * slotSize, length);
         rxLength[slot] = length;
+        rxSegmentSize[slot] = 0;
         rxCount++;
+        return true;
+    }
+
+    /**
+     * Queues a TCP super-packet that is to be cut into {@code segmentSize}-byte segments, as a sender on the
+     * director's host with TSO/GSO on hands it over (allocates; tests only).
+     */
+    public boolean injectSuperPacket(byte[] frame, int segmentSize) {
+        if (!inject(frame)) {
+            return false;
+        }
+        rxSegmentSize[(rxHead + rxCount - 1) % slots] = segmentSize;
         return true;
     }
 
@@ -67,10 +83,17 @@ public final class MemoryPacketIo implements PacketIo {
             int slot = rxHead;
             rxHead = (rxHead + 1) % slots;
             rxCount--;
+            receiving = rxSegmentSize[slot];
             handler.onFrame(rx, (long) slot * slotSize, rxLength[slot]);
+            receiving = 0;
             n++;
         }
         return n;
+    }
+
+    @Override
+    public int receivedSegmentSize() {
+        return receiving;
     }
 
     @Override

@@ -258,9 +258,10 @@ public final class PacketDirector implements AutoCloseable {
                         if (!warnedOversized && dataplane.drops(DropReason.OVERSIZED) > 0) {
                             warnedOversized = true;
                             LOG.log(System.Logger.Level.WARNING, "frames longer than the MTU reach the packet "
-                                    + "data plane and are dropped (drop_oversized): merged segments, from GRO/LRO "
-                                    + "on a link or GSO from a sender on this host over veth; turn tso and gso "
-                                    + "off on the sending side (ethtool -K DEV tso off gso off)");
+                                    + "data plane cut short and are dropped (drop_oversized): merged segments "
+                                    + "from GRO/LRO left on a link, or UDP super-packets (UDP_SEGMENT) from a "
+                                    + "sender on this host; turn gro/lro off on the link or gso off on the "
+                                    + "sender (ethtool -K DEV gro off lro off gso off)");
                         }
                     }
                 }
@@ -880,7 +881,8 @@ public final class PacketDirector implements AutoCloseable {
      * {@code passed} (left to the kernel), {@code routed} (frames from NAT real servers that belonged to no
      * connection, routed by the worker as the kernel would), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
      * path, accounted once a second), {@code neighbour_probes}, {@code checksum_completed} (TCP/UDP
-     * checksums a sender on this host left for the network card, finished by the worker).
+     * checksums a sender on this host left for the network card, finished by the worker), {@code segmented}
+     * (TCP super-packets from a sender on this host with TSO/GSO on, cut into segments by the worker).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -891,6 +893,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         out.put("fast_path", all.get("fast_path_packets"));
         out.put("checksum_completed", all.get("checksums_completed"));
+        out.put("segmented", all.get("segmented_packets"));
         return out;
     }
 
@@ -907,7 +910,7 @@ public final class PacketDirector implements AutoCloseable {
      * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
-     * offloaded_connections, checksums_completed, one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * offloaded_connections, checksums_completed, segmented_packets, one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -923,10 +926,12 @@ public final class PacketDirector implements AutoCloseable {
         long fastPath = 0;
         long offloaded = 0;
         long completed = 0;
+        long segmented = 0;
         long routed = 0;
         for (Worker w : workers) {
             routed += w.dataplane.routed();
             completed += w.dataplane.checksumsCompleted();
+            segmented += w.dataplane.segmentedPackets();
             fastPath += w.dataplane.fastPathPackets();
             offloaded += w.dataplane.offloadedConnections();
             frames += w.dataplane.frames();
@@ -946,6 +951,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("fast_path_packets", fastPath);
         out.put("offloaded_connections", offloaded);
         out.put("checksums_completed", completed);
+        out.put("segmented_packets", segmented);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

@@ -17,6 +17,7 @@ final class Abi {
     static final int SO_ERROR = 4;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
     static final int SO_DETACH_FILTER = 27;
@@ -36,6 +37,8 @@ final class Abi {
     static final int PACKET_VERSION = 10;
     static final int PACKET_TX_RING = 13;
     static final int PACKET_LOSS = 14;
+    static final int PACKET_VNET_HDR = 15;
+    static final int PACKET_COPY_THRESH = 7;
     static final int PACKET_FANOUT = 18;
     static final int PACKET_QDISC_BYPASS = 20;
     static final int PACKET_IGNORE_OUTGOING = 23;
@@ -54,6 +57,8 @@ final class Abi {
     static final int TP_STATUS_SEND_REQUEST = 1;
     static final int TP_STATUS_SENDING = 2;
     static final int TP_STATUS_WRONG_FORMAT = 4;
+    /** A V1/V2 slot holds the frame cut short; the whole frame waits in the socket's queue. */
+    static final int TP_STATUS_COPY = 1 << 1;
     static final int TP_STATUS_VLAN_VALID = 1 << 4;
     static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
 

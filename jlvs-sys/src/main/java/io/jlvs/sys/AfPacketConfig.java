@@ -22,6 +22,11 @@ import java.util.Objects;
  *                            interface's qdisc and past other packet sockets (tcpdump does not see them)
  * @param fanoutProgram       with a fanout group: the classic BPF program that picks the member
  *                            (PACKET_FANOUT_CBPF, e.g. {@link ClientFanout}), or null for the flow hash
+ * @param segmentationOffload PACKET_VNET_HDR: each received frame comes with its virtio-net header, which
+ *                            gives a TCP super-packet's segment size (GSO, from a sender on this host), and
+ *                            a super-packet longer than a TPACKET_V2 slot is read whole from the socket
+ *                            (PACKET_COPY_THRESH) instead of cut short; {@link AfPacketIo} writes the
+ *                            header of every frame it transmits
  */
 public record AfPacketConfig(
         String interfaceName,
@@ -38,7 +43,8 @@ public record AfPacketConfig(
         TxMode txMode,
         RingVersion ringVersion,
         boolean qdiscBypass,
-        BpfFilter fanoutProgram) {
+        BpfFilter fanoutProgram,
+        boolean segmentationOffload) {
 
     public AfPacketConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -107,6 +113,7 @@ public record AfPacketConfig(
         private RingVersion ringVersion = RingVersion.TPACKET_V3;
         private boolean qdiscBypass;
         private BpfFilter fanoutProgram;
+        private boolean segmentationOffload;
 
         private Builder(String interfaceName) {
             this.interfaceName = interfaceName;
@@ -185,10 +192,16 @@ public record AfPacketConfig(
             return this;
         }
 
+        /** Receive TCP super-packets whole, with their segment size (PACKET_VNET_HDR). */
+        public Builder segmentationOffload(boolean value) {
+            this.segmentationOffload = value;
+            return this;
+        }
+
         public AfPacketConfig build() {
             return new AfPacketConfig(interfaceName, ethertype, blockSize, blockCount, frameSize, txFrames,
                     blockTimeoutMillis, pollTimeoutMillis, fanoutGroup, ignoreOutgoing, filter, txMode, ringVersion,
-                    qdiscBypass, fanoutProgram);
+                    qdiscBypass, fanoutProgram, segmentationOffload);
         }
     }
 }

@@ -47,6 +47,18 @@ public final class AfPacketIo implements PacketIo {
     /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where transmit data starts in a V2 slot. */
     private static final int TX2_DATA = 32;
     private static final int TX_BLOCK = 1 << 16;
+    /** struct virtio_net_hdr: before each frame with PACKET_VNET_HDR. */
+    private static final int VNET_HDR = 10;
+    private static final int VNET_GSO_TYPE = 1;
+    private static final int VNET_GSO_SIZE = 4;
+    private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Where a whole super-packet is read to in {@link #superPacket}: room to put a VLAN tag back before it. */
+    private static final int SUPER_AT = VLAN_TAG;
+    /** The largest super-packet: 64 KiB of IPv4 and an Ethernet header. */
+    private static final int SUPER_MAX = VNET_HDR + 65536 + 64;
+    /** The receive buffer a socket asks for, so that a few whole super-packets can wait in it. */
+    private static final int SUPER_RCVBUF = 4 << 20;
 
     private final AfPacketConfig config;
     private final Syscalls sys = new Syscalls();
@@ -69,7 +81,14 @@ public final class AfPacketIo implements PacketIo {
     private final int txStatus;
     private final int txData;
     private final boolean outgoingSeen;
+    /** PACKET_VNET_HDR: the header's length before each frame, received and transmitted (0 without). */
+    private final int vnet;
+    /** TPACKET_V2 with PACKET_VNET_HDR: a super-packet too long for its slot is read whole into this. */
+    private final MemorySegment superPacket;
+    private final MemorySegment superPacketTail;
     private boolean closed;
+    /** The segment size of the frame being handed to the handler (a TCP super-packet), else 0. */
+    private int segmentSize;
 
     /** V2: the next frame slot; V3: the current block. */
     private int rxIndex;
@@ -89,6 +108,7 @@ public final class AfPacketIo implements PacketIo {
         this.v2 = config.ringVersion() == RingVersion.TPACKET_V2;
         this.txStatus = v2 ? H2_STATUS : H_STATUS;
         this.txData = v2 ? TX2_DATA : TX_DATA;
+        this.vnet = config.segmentationOffload() ? VNET_HDR : 0;
         this.ifindex = sys.ifNameToIndex(config.interfaceName());
         // protocol 0: nothing is queued until bind, so the filter and ring are in place before the first frame
         this.fd = sys.socket(Abi.AF_PACKET, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, 0);
@@ -104,6 +124,20 @@ public final class AfPacketIo implements PacketIo {
             }
             if (config.ignoreOutgoing()) {
                 setInt(Abi.SOL_PACKET, Abi.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+            }
+            if (vnet > 0) {
+                // before the rings (the kernel says EBUSY after): every frame in and out gets the header
+                setInt(Abi.SOL_PACKET, Abi.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
+                if (v2) {
+                    // a frame longer than its slot: the slot gets it cut short and marked, and the whole
+                    // frame waits in the socket's queue, which must hold a few of 64 KiB
+                    setInt(Abi.SOL_PACKET, Abi.PACKET_COPY_THRESH, 1, "PACKET_COPY_THRESH");
+                    try {
+                        setInt(Abi.SOL_SOCKET, Abi.SO_RCVBUFFORCE, SUPER_RCVBUF, "SO_RCVBUFFORCE");
+                    } catch (NativeIoException e) {
+                        setInt(Abi.SOL_SOCKET, Abi.SO_RCVBUF, SUPER_RCVBUF, "SO_RCVBUF");
+                    }
+                }
             }
             if (config.filter() != null) {
                 try (Arena a = Arena.ofConfined()) {
@@ -167,7 +201,14 @@ public final class AfPacketIo implements PacketIo {
             }
             this.pollfd = arena.allocate(8, 4);
             pollfd.set(U32, 0, fd);
-            this.txBuffer = arena.allocate(Math.max(config.frameSize(), 65536), 16);
+            this.txBuffer = arena.allocate(Math.max(config.frameSize(), 65536) + vnet, 16);
+            if (vnet > 0 && v2) {
+                this.superPacket = arena.allocate(SUPER_AT + SUPER_MAX, 16);
+                this.superPacketTail = superPacket.asSlice(SUPER_AT);
+            } else {
+                this.superPacket = null;
+                this.superPacketTail = null;
+            }
             this.statsBuf = arena.allocate(12, 4);
             this.statsLen = arena.allocate(4, 4);
         } catch (RuntimeException e) {
@@ -285,6 +326,19 @@ public final class AfPacketIo implements PacketIo {
             }
             int snap = ring.get(U32, slot + H2_SNAPLEN);
             int macOff = ring.get(U16, slot + H2_MAC) & 0xffff;
+            if (vnet > 0) {
+                segmentSize = segmentSize(ring, slot + macOff - VNET_HDR);
+                if ((status & Abi.TP_STATUS_COPY) != 0) {
+                    int tci = (status & Abi.TP_STATUS_VLAN_VALID) != 0 ? ring.get(U16, slot + H2_VLAN_TCI) & 0xffff : -1;
+                    int tpid = (status & Abi.TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, slot + H2_VLAN_TPID) & 0xffff : 0;
+                    INT.setRelease(ring, slot + H2_STATUS, Abi.TP_STATUS_KERNEL);
+                    rxIndex = rxIndex + 1 == rxFrames ? 0 : rxIndex + 1;
+                    receiveWhole(handler, tci, tpid);
+                    n++;
+                    received++;
+                    continue;
+                }
+            }
             if ((status & Abi.TP_STATUS_VLAN_VALID) != 0) {
                 int tagged = retag(slot, macOff, snap, ring.get(U16, slot + H2_VLAN_TCI) & 0xffff,
                         (status & Abi.TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, slot + H2_VLAN_TPID) & 0xffff : 0);
@@ -320,6 +374,9 @@ public final class AfPacketIo implements PacketIo {
             int macOff = ring.get(U16, framePos + H_MAC) & 0xffff;
             int next = ring.get(U32, framePos + H_NEXT);
             int status = ring.get(U32, framePos + H_STATUS);
+            if (vnet > 0) {
+                segmentSize = segmentSize(ring, framePos + macOff - VNET_HDR);
+            }
             if ((status & Abi.TP_STATUS_VLAN_VALID) != 0) {
                 int tagged = retag(framePos, macOff, snap, ring.get(U32, framePos + H_VLAN_TCI) & 0xffff,
                         (status & Abi.TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, framePos + H_VLAN_TPID) & 0xffff : 0);
@@ -336,6 +393,51 @@ public final class AfPacketIo implements PacketIo {
             }
         }
         return n;
+    }
+
+    /**
+     * A TCP super-packet's segment size from the virtio-net header at {@code at}, 0 for any other frame
+     * (the kernel reports TCP over IPv4 and IPv6 and UFO; only the first is ours to cut).
+     */
+    private static int segmentSize(MemorySegment s, long at) {
+        if ((s.get(ValueLayout.JAVA_BYTE, at + VNET_GSO_TYPE) & 0x7f) != VIRTIO_NET_HDR_GSO_TCPV4) {
+            return 0;
+        }
+        return s.get(LE16, at + VNET_GSO_SIZE) & 0xffff;
+    }
+
+    /**
+     * A frame whose slot holds it cut short: reads it whole from the socket's queue (virtio-net header
+     * first), puts back a VLAN tag ({@code tci} -1: none) and hands it over. (The kernel queues the whole
+     * frame before it marks the slot, so it is there.)
+     */
+    private void receiveWhole(FrameHandler handler, int tci, int tpid) {
+        long n = sys.recvfrom(fd, superPacketTail, Abi.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+        if (n < VNET_HDR + 14) {
+            segmentSize = 0;
+            return;
+        }
+        segmentSize = segmentSize(superPacket, SUPER_AT);
+        long frame = SUPER_AT + VNET_HDR;
+        int length = (int) n - VNET_HDR;
+        if (tci >= 0) {
+            MemorySegment.copy(superPacket, frame, superPacket, frame - VLAN_TAG, 12);
+            frame -= VLAN_TAG;
+            length += VLAN_TAG;
+            superPacket.set(BE16, frame + 12, (short) (tpid != 0 ? tpid : 0x8100));
+            superPacket.set(BE16, frame + 14, (short) tci);
+        }
+        handler.onFrame(superPacket, frame, length);
+        segmentSize = 0;
+    }
+
+    /**
+     * During {@link FrameHandler#onFrame}: the segment size of the frame handed over when it is a TCP
+     * super-packet (with {@link AfPacketConfig#segmentationOffload}), else 0.
+     */
+    @Override
+    public int receivedSegmentSize() {
+        return segmentSize;
     }
 
     /**
@@ -370,14 +472,15 @@ public final class AfPacketIo implements PacketIo {
 
     @Override
     public boolean transmit(MemorySegment frame, long offset, int length) {
-        if (length > config.frameSize() - txData || length < 14) {
+        if (length > config.frameSize() - txData - vnet || length < 14) {
             // the caller checks the MTU; a frame that still does not fit is refused, never sent cut short
             txRejected++;
             return false;
         }
         if (config.txMode() == TxMode.SENDTO) {
-            MemorySegment.copy(frame, offset, txBuffer, 0, length);
-            if (send(txBuffer, length) < 0) {
+            // with PACKET_VNET_HDR the buffer starts with a header of zeros (no offload asked), never written
+            MemorySegment.copy(frame, offset, txBuffer, vnet, length);
+            if (send(txBuffer, length + vnet) < 0) {
                 txRejected++;
                 return false;
             }
@@ -394,14 +497,19 @@ public final class AfPacketIo implements PacketIo {
             txRejected++;
             return false;
         }
-        MemorySegment.copy(frame, offset, ring, slot + txData, length);
+        if (vnet > 0) {
+            ring.set(ValueLayout.JAVA_LONG_UNALIGNED, slot + txData, 0L);
+            ring.set(ValueLayout.JAVA_SHORT_UNALIGNED, slot + txData + 8, (short) 0);
+        }
+        MemorySegment.copy(frame, offset, ring, slot + txData + vnet, length);
+        int sent = length + vnet;
         if (v2) {
-            ring.set(U32, slot + H2_SNAPLEN, length);
-            ring.set(U32, slot + H2_LEN, length);
+            ring.set(U32, slot + H2_SNAPLEN, sent);
+            ring.set(U32, slot + H2_LEN, sent);
         } else {
             ring.set(U32, slot + H_NEXT, 0);
-            ring.set(U32, slot + H_SNAPLEN, length);
-            ring.set(U32, slot + H_LEN, length);
+            ring.set(U32, slot + H_SNAPLEN, sent);
+            ring.set(U32, slot + H_LEN, sent);
         }
         INT.setRelease(ring, slot + txStatus, Abi.TP_STATUS_SEND_REQUEST);
         txIndex = txIndex + 1 == txSlots ? 0 : txIndex + 1;

@@ -18,6 +18,15 @@ public interface PacketIo extends AutoCloseable {
      */
     boolean transmit(MemorySegment frame, long offset, int length);
 
+    /**
+     * During {@link FrameHandler#onFrame}: the segment size of the frame being handed over when it is a TCP
+     * super-packet (Linux GSO: a sender on this host over veth with TSO/GSO on passes up to 64 KiB at once,
+     * to be cut into segments of this size), 0 for an ordinary frame or an I/O that cannot tell.
+     */
+    default int receivedSegmentSize() {
+        return 0;
+    }
+
     /** Sends everything queued. */
     void flush();
 

@@ -151,7 +151,8 @@ final class PacketLab implements AutoCloseable {
         }
         Path big = dir.resolve("www/big.bin");
         Shell.run(List.of("sh", "-c", "head -c " + BIG_BYTES + " /dev/urandom > " + big), 60).orThrow("big file");
-        if (Boolean.parseBoolean(options.get("jlvs.lab.hostOffloads"))) {
+        if (Boolean.parseBoolean(options.get("jlvs.lab.hostOffloads"))
+                || Boolean.parseBoolean(options.get("jlvs.lab.segmentationOffloads"))) {
             hostOffloadsOn();
         }
         if (options.containsKey("jlvs.lab.mtu")) {
@@ -263,7 +264,8 @@ final class PacketLab implements AutoCloseable {
      * every veth of the lab, both ends (the links are built with it off), so the client's and real servers'
      * segments reach the director with their checksums left for the card (CHECKSUM_PARTIAL), as from
      * containers on the director's own host; and GRO on the director's links, as on a NIC by default (the
-     * peers keep segmenting, as frames from a wire arrive one by one).
+     * peers keep segmenting, as frames from a wire arrive one by one). Option
+     * {@code jlvs.lab.segmentationOffloads=true}: that, and TSO/GSO on for the senders too (below).
      */
     private void hostOffloadsOn() throws IOException {
         sh(cl, "ethtool", "-K", "eth0", "tx", "on");
@@ -280,6 +282,18 @@ final class PacketLab implements AutoCloseable {
         }
         for (String link : directorLinks()) {
             sh(director, "ethtool", "-K", link, "gro", "on");
+        }
+        if (Boolean.parseBoolean(options.get("jlvs.lab.segmentationOffloads"))) {
+            // TSO and GSO on along every path (veth's defaults): a sender's TCP hands the link super-packets
+            // of up to 64 KiB and veth, the bridge and veth again pass them on whole, so the director's
+            // sockets receive them unsegmented, as from containers on the director's own host
+            sh(cl, "ethtool", "-K", "eth0", "sg", "on", "tso", "on", "gso", "on");
+            for (String ns : rs) {
+                sh(ns, "ethtool", "-K", "eth0", "sg", "on", "tso", "on", "gso", "on");
+            }
+            for (String p : ports) {
+                sh(sw, "ethtool", "-K", p, "sg", "on", "tso", "on", "gso", "on");
+            }
         }
     }
 
@@ -447,6 +461,11 @@ final class PacketLab implements AutoCloseable {
 
     Process clientBackground(Path log, String... argv) throws IOException {
         return lab.start(cl, List.of(argv), log);
+    }
+
+    /** Runs a command in real server {@code n}'s namespace (1..3) in the background. */
+    Process realServerBackground(int n, Path log, String... argv) throws IOException {
+        return lab.start(rs.get(n - 1), List.of(argv), log);
     }
 
     /** Stops the capture and returns its packets as tcpdump prints them. */
