@@ -5,6 +5,7 @@
 #   nat:   jlvs NAT (child JVM in jlab-dir); dr: jlvs DR (real servers on the client link, VIP on lo).
 # nginx on :80 and iperf3 on :5201 (TCP and UDP) in each real server. Tear down with lab/down.sh.
 # JLVS_LAB_PEER_NAPI=1: GRO (hence NAPI) on the switch ports facing the director (see below).
+# JLVS_LAB_SENDER_TSO=1: TSO/GSO on at the client and the real servers (see link below).
 # JLVS_LAB_OPTS: extra JVM options for the director, e.g. -Djlvs.lab.ring=TPACKET_V3 -Djlvs.lab.tx=TX_RING
 # (see LabDirectorMain.settings).
 set -euo pipefail
@@ -15,9 +16,18 @@ VIP=10.77.0.100
 x() { ip netns exec "jlab-$1" "${@:2}"; }
 for n in sw cl dir rs1 rs2 rs3; do ip netns add "jlab-$n"; x "$n" ip link set lo up; done
 for b in br0 br1; do x sw ip link add "$b" type bridge; x sw ip link set "$b" up; done
+# JLVS_LAB_SENDER_TSO=1: the client's and real servers' links and the switch ports keep checksum offload,
+# TSO and GSO (veth's defaults, as containers on the director's own host): their TCP super-packets reach
+# the director whole (the director's own links keep them off either way)
 link() { # ns dev swport bridge
   ip link add "$2" netns "jlab-$1" type veth peer name "$3" netns jlab-sw
   x sw ip link set "$3" master "$4" up; x "$1" ip link set "$2" up
+  if [[ "${JLVS_LAB_SENDER_TSO:-0}" == 1 ]]; then
+    [[ "$1" != dir ]] && x "$1" ethtool -K "$2" tx on sg on tso on gso on gro off >/dev/null 2>&1
+    [[ "$1" == dir ]] && x "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1
+    x sw ethtool -K "$3" tx on sg on tso on gso on gro off >/dev/null 2>&1 || true
+    return 0
+  fi
   x "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
   x sw ethtool -K "$3" tx off tso off gso off gro off >/dev/null 2>&1 || true
 }
