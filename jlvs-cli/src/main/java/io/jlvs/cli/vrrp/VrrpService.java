@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's VRRP: the {@code vrrp_instance} blocks of keepalived.conf run by {@link VrrpRouter}s. Each sync
  * group, and each instance in no group, is one unit with a router (and thread) of its own, so that a reload
- * restarts only what changed: an unchanged unit keeps running in its state, a changed one is stopped gracefully
- * and started again, a removed one is stopped gracefully (a MASTER sends priority 0), an added one is started.
+ * restarts only what changed: an unchanged unit keeps running in its state, one whose priorities, virtual
+ * addresses, routes or rules changed takes them while running (as keepalived), any other changed one is stopped
+ * gracefully and started again, a removed one is stopped gracefully (a MASTER sends priority 0), an added one is started.
  * State changes go to the event sink in keepalived's words ({@code (VI_1) Entering MASTER STATE}); what the
  * runtime cannot honour is logged once as a warning. A unit that fails to start is logged and left out; the
  * others run. With a sync-daemon control, global_defs {@code lvs_sync_daemon} drives the IPVS sync daemons from
@@ -96,25 +97,20 @@ public final class VrrpService implements AutoCloseable {
     }
 
     /**
-     * The new configured priority of each instance when {@code next} differs from {@code now} in nothing
-     * else, and no priority goes to or from 255 (an address owner starts and preempts otherwise) and no
-     * instance has a track_file (which moves the base priority itself); else null (a restart).
+     * Whether {@code next} may be applied to the running unit {@code now}: the same groups and instances, in
+     * order, each changed in its priority, virtual addresses, routes or rules only
+     * ({@link VrrpInstanceSettings#inPlaceChangeOf}); anything else restarts the unit.
      */
-    private static Map<String, Integer> priorityChanges(UnitSpec now, UnitSpec next) {
-        if (now.equals(next) || !now.groups().equals(next.groups()) || now.instances().size() != next.instances().size()) {
-            return null;
+    private static boolean inPlace(UnitSpec now, UnitSpec next) {
+        if (!now.groups().equals(next.groups()) || now.instances().size() != next.instances().size()) {
+            return false;
         }
-        Map<String, Integer> out = new LinkedHashMap<>();
         for (int i = 0; i < now.instances().size(); i++) {
-            VrrpInstanceSettings a = now.instances().get(i);
-            VrrpInstanceSettings b = next.instances().get(i);
-            if (!a.withPriority(b.priority()).equals(b) || !a.trackFiles().isEmpty() || a.priority() == 255
-                    || b.priority() == 255) {
-                return null;
+            if (!now.instances().get(i).inPlaceChangeOf(next.instances().get(i))) {
+                return false;
             }
-            out.put(b.name(), b.priority());
         }
-        return out;
+        return true;
     }
 
     /** Applies a new configuration; returns when every stop and start is done. */
@@ -133,11 +129,11 @@ public final class VrrpService implements AutoCloseable {
         List<String> stopped = new ArrayList<>();
         for (Map.Entry<String, Unit> e : List.copyOf(units.entrySet())) {
             UnitSpec next = wanted.get(e.getKey());
-            Map<String, Integer> priorities = next == null ? null : priorityChanges(e.getValue().spec(), next);
-            if (priorities != null) {
-                // as keepalived reloads it: the running unit takes the new priorities, no stop, no failover
-                LOG.info("VRRP: {}: new priority, applied without a restart", e.getKey());
-                e.getValue().router().setPriorities(priorities);
+            if (next != null && !e.getValue().spec().equals(next) && inPlace(e.getValue().spec(), next)) {
+                // as keepalived reloads it: the running unit takes the new priorities and addresses, no stop,
+                // no priority 0, no failover
+                LOG.info("VRRP: {}: new priority or addresses, applied without a restart", e.getKey());
+                e.getValue().router().reconfigure(next.instances());
                 units.put(e.getKey(), new Unit(next, e.getValue().router()));
             } else if (!e.getValue().spec().equals(next)) {
                 LOG.info("VRRP: stopping {} ({})", e.getKey(), next == null ? "removed" : "changed");

@@ -129,6 +129,26 @@ class VrrpServiceLabTest {
                 assertThat(afterReload).contains("RELOADED", "(VI_2) Changing effective priority from 150 to 50",
                         "EVENT (VI_2) Entering BACKUP STATE").doesNotContain("(VI_1)").doesNotContain("Stopped");
 
+                // a second address for VI_1 on both sides: A, the MASTER, adds it and keeps the first, with no
+                // transition on either side (keepalived applies it so; before, VI_1 restarted and failed over)
+                before = ca.output().length();
+                int beforeB = cb.output().length();
+                String more = "%s100/24\n                        %s101/24".formatted(net, net);
+                Path moreA = dir.resolve("a3.conf");
+                Files.writeString(moreA, conf(net, 150, 50).replace(net + "100/24", more));
+                Path moreB = dir.resolve("b3.conf");
+                Files.writeString(moreB, conf(net, 100, 100).replace(net + "100/24", more));
+                ca.send("reload " + moreA);
+                cb.send("reload " + moreB);
+                Awaitility.await("A adds the second VIP").atMost(BOUND).pollInterval(Duration.ofMillis(50))
+                        .until(() -> owns(a, net + "101"));
+                Thread.sleep(2_000); // four adverts: B would have taken over by now had it refused A's
+                assertThat(owns(a, net + "100")).as("the first VIP stays on A").isTrue();
+                assertThat(owns(b, net + "100") || owns(b, net + "101")).as("B stays BACKUP").isFalse();
+                assertThat(ca.output().substring(before)).contains("RELOADED").doesNotContain("Entering")
+                        .doesNotContain("Stopped");
+                assertThat(cb.output().substring(beforeB)).contains("RELOADED").doesNotContain("Entering");
+
                 long t0 = System.nanoTime();
                 ca.send("stop");
                 assertThat(ca.process().waitFor(10, TimeUnit.SECONDS)).isTrue();

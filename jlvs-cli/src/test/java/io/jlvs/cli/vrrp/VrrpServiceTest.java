@@ -110,8 +110,10 @@ class VrrpServiceTest {
         VrrpInstanceStatus before = status(a, "VI_1");
         long bTransitions = status(b, "VI_1").counters().transitions();
 
-        // VI_2: another address too (a priority alone is applied in place, see below), so it restarts
-        a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100"), instance("VI_2", 52, 50, "10.0.0.201"),
+        // VI_2: another advert_int too (a priority or addresses alone are applied in place, see below), so it
+        // restarts
+        a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100"),
+                instance("VI_2", 52, 50, "10.0.0.200").replace("advert_int 0.3", "advert_int 0.4"),
                 instance("VI_4", 54, 150, "10.0.0.44")));
 
         assertThat(a.statuses()).extracting(VrrpInstanceStatus::name).containsExactly("VI_1", "VI_2", "VI_4");
@@ -160,6 +162,47 @@ class VrrpServiceTest {
                 && state(a, "VI_1") == VrrpState.BACKUP);
         assertThat(eventsA).doesNotContain("(VI_1) Stopped");
         assertThat(hostB.vips).containsExactly(ip("10.0.0.100"));
+    }
+
+    /**
+     * A reload that adds and removes virtual addresses is applied to the running instance, as keepalived
+     * applies it: the MASTER adds the new address and drops the removed one while the others stay, with no
+     * transition, stop or priority-0 advert, and the peer, reloaded with the same list, keeps accepting its
+     * adverts. Before, the instance restarted: the MASTER sent priority 0 and the VIPs moved to the peer and
+     * back.
+     */
+    @Test
+    void anAddressChangeIsAppliedWithoutARestart() {
+        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100")), hostB, eventsB);
+        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100")), hostA, eventsA);
+        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
+                && state(b, "VI_1") == VrrpState.BACKUP);
+        VrrpInstanceStatus before = status(a, "VI_1");
+        long bTransitions = status(b, "VI_1").counters().transitions();
+
+        String two = instance("VI_1", 51, 150, "10.0.0.100").replace("10.0.0.100/24", "10.0.0.100/24\n10.0.0.101/24");
+        a.reload(conf(two));
+        b.reload(conf(two.replace("priority 150", "priority 100")));
+        Awaitility.await().atMost(BOUND).until(() -> hostA.vips.contains(ip("10.0.0.101")));
+        assertThat(hostA.vips).containsExactlyInAnyOrder(ip("10.0.0.100"), ip("10.0.0.101"));
+        assertThat(a.views().getFirst().virtualAddresses()).extracting(v -> v.address())
+                .containsExactly(ip("10.0.0.100"), ip("10.0.0.101"));
+
+        String moved = instance("VI_1", 51, 150, "10.0.0.101");
+        a.reload(conf(moved));
+        b.reload(conf(moved.replace("priority 150", "priority 100")));
+        Awaitility.await().atMost(BOUND).until(() -> !hostA.vips.contains(ip("10.0.0.100")));
+        assertThat(hostA.vips).containsExactly(ip("10.0.0.101"));
+        // a few adverts later: nobody flapped
+        long sent = status(a, "VI_1").counters().advertsSent();
+        Awaitility.await().atMost(BOUND).until(() -> status(a, "VI_1").counters().advertsSent() >= sent + 5);
+        VrrpInstanceStatus after = status(a, "VI_1");
+        assertThat(after.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(after.lastTransition()).as("no flap").isEqualTo(before.lastTransition());
+        assertThat(after.counters().priorityZeroSent()).isEqualTo(before.counters().priorityZeroSent());
+        assertThat(status(b, "VI_1").counters().transitions()).as("the peer stayed BACKUP").isEqualTo(bTransitions);
+        assertThat(hostB.vips).isEmpty();
+        assertThat(eventsA).doesNotContain("(VI_1) Stopped");
     }
 
     @Test

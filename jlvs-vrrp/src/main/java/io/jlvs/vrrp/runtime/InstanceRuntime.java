@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * router's thread; {@link #status()} may be read from any thread.
  */
 final class InstanceRuntime {
-    final VrrpInstanceSettings settings;
+    /** Replaced by a reload applied in place ({@link #reconfigure}); written by the router's thread only. */
+    volatile VrrpInstanceSettings settings;
     final VrrpStateMachine machine;
     final VrrpTransport transport;
     final IpAddress primary;
-    private final VrrpAdvertisement template;
-    private final VrrpReceiveConfig receiveConfig;
+    private final VrrpInstanceConfig config;
+    private VrrpAdvertisement template;
+    private VrrpReceiveConfig receiveConfig;
     private final VrrpPacketDecoder decoder = new VrrpPacketDecoder(new VrrpDropCounters());
     private final List<IpAddress> destinations;
     /** Weighted track files: name to {@code value * weight}. */
@@ -53,23 +55,39 @@ final class InstanceRuntime {
         this.machine = new VrrpStateMachine(config);
         this.primary = primary;
         this.transport = transport;
-        List<IpAddress> vips = config.virtualAddresses();
-        this.template = config.version() == VrrpVersion.V2
-                ? VrrpAdvertisement.v2(config.vrid(), config.priority(), config.advertIntervalCentis() / 100,
-                        settings.authPass() == null ? VrrpAuthType.NONE : VrrpAuthType.PASS, settings.authPass(), vips)
-                : VrrpAdvertisement.v3(config.vrid(), config.priority(), config.advertIntervalCentis(), vips);
-        VrrpReceiveConfig multicast = VrrpReceiveConfig.of(config.name(), template);
-        this.receiveConfig = settings.unicast()
-                ? new VrrpReceiveConfig(config.name(), multicast.version(), multicast.family(), multicast.vrid(),
-                        multicast.authType(), multicast.authData(), multicast.advertIntervalCentis(),
-                        multicast.addresses(), true, true)
-                : multicast;
+        this.config = config;
+        advertise(config.virtualAddresses());
         this.destinations = settings.unicast() ? settings.unicastPeers() : List.of(primary.isV4() ? VrrpPacketEncoder.MCAST_GROUP4 : VrrpPacketEncoder.MCAST_GROUP6);
         refresh();
     }
 
     String name() {
         return settings.name();
+    }
+
+    /** The advert template and what received adverts are checked against, for these virtual addresses. */
+    private void advertise(List<IpAddress> vips) {
+        VrrpInstanceSettings s = settings;
+        this.template = config.version() == VrrpVersion.V2
+                ? VrrpAdvertisement.v2(config.vrid(), config.priority(), config.advertIntervalCentis() / 100,
+                        s.authPass() == null ? VrrpAuthType.NONE : VrrpAuthType.PASS, s.authPass(), vips)
+                : VrrpAdvertisement.v3(config.vrid(), config.priority(), config.advertIntervalCentis(), vips);
+        VrrpReceiveConfig multicast = VrrpReceiveConfig.of(config.name(), template);
+        this.receiveConfig = s.unicast()
+                ? new VrrpReceiveConfig(config.name(), multicast.version(), multicast.family(), multicast.vrid(),
+                        multicast.authType(), multicast.authData(), multicast.advertIntervalCentis(),
+                        multicast.addresses(), true, true)
+                : multicast;
+    }
+
+    /**
+     * A reload applied in place: {@code next} differs from the settings in its priority, virtual addresses,
+     * routes or rules only ({@link VrrpInstanceSettings#inPlaceChangeOf}). Adverts carry the new addresses
+     * from now on, and received ones are checked against them. Router thread.
+     */
+    void reconfigure(VrrpInstanceSettings next) {
+        settings = next;
+        advertise(next.virtualAddresses().stream().map(io.jlvs.vrrp.settings.VirtualIpAddress::address).toList());
     }
 
     /** Sends one advert with {@code priority} to the group or to every unicast peer. */

@@ -124,22 +124,83 @@ public final class VrrpRouter implements AutoCloseable {
     }
 
     /**
-     * A reload that changed only these instances' configured priorities (none to or from 255, the address
-     * owner's; none with a track_file, which moves the base priority itself): applied on the loop within its
-     * next step, as keepalived applies it, without a stop: a MASTER stays MASTER unless a peer now outranks
-     * it, and adverts carry the new priority. Any thread.
+     * A reload that changed only these instances' priorities, virtual addresses, routes or rules
+     * ({@link VrrpInstanceSettings#inPlaceChangeOf}): applied on the loop within its next step, as keepalived
+     * applies it, without a stop. A MASTER removes the rules, routes and addresses that are gone, adds the new
+     * ones and sends gratuitous ARPs (or unsolicited NAs) for the new addresses, keeping the others in place;
+     * adverts carry the new address list and priority. A MASTER stays MASTER unless a peer now outranks it.
+     * Any thread.
      */
-    public void setPriorities(Map<String, Integer> priorities) {
+    public void reconfigure(List<VrrpInstanceSettings> next) {
         inbox.add(() -> {
             long now = clock.getAsLong();
-            priorities.forEach((name, p) -> {
-                InstanceRuntime rt = instances.get(name);
-                if (rt != null && rt.machine.basePriority() != p) {
-                    // the machine logs "Changing effective priority from X to Y"
-                    execute(rt, rt.machine.setBasePriority(now, p));
+            for (VrrpInstanceSettings s : next) {
+                InstanceRuntime rt = instances.get(s.name());
+                if (rt != null) {
+                    reconfigure(rt, s, now);
                 }
-            });
+            }
         });
+    }
+
+    private void reconfigure(InstanceRuntime rt, VrrpInstanceSettings next, long now) {
+        VrrpInstanceSettings old = rt.settings;
+        boolean master = rt.machine.state() == VrrpState.MASTER;
+        if (master) {
+            for (VirtualRule r : old.virtualRules()) {
+                if (!next.virtualRules().contains(r)) {
+                    hostCall(old, "removing rule " + r, () -> host.removeRule(r));
+                }
+            }
+            for (VirtualRoute r : old.virtualRoutes()) {
+                if (!next.virtualRoutes().contains(r)) {
+                    hostCall(old, "removing route " + r, () -> host.removeRoute(old.interfaceName(), r));
+                }
+            }
+            for (VirtualIpAddress v : old.virtualAddresses()) {
+                if (!next.virtualAddresses().contains(v)) {
+                    hostCall(old, "removing " + v.address(), () -> host.removeAddress(v.deviceOr(old.interfaceName()), v));
+                    LOG.info("({}) virtual address {} removed by the reload", old.name(), v.address());
+                }
+            }
+        }
+        rt.reconfigure(next);
+        if (master) {
+            for (VirtualIpAddress v : next.virtualAddresses()) {
+                if (!old.virtualAddresses().contains(v)) {
+                    String dev = v.deviceOr(next.interfaceName());
+                    hostCall(next, "adding " + v.address(), () -> host.addAddress(dev, v));
+                    LOG.info("({}) virtual address {} added by the reload", next.name(), v.address());
+                    int repeat = next.garpMasterRepeat();
+                    hostCall(next, "gratuitous ARP for " + v.address(),
+                            () -> host.sendGratuitousArp(dev, v.address(), repeat > 0 ? repeat : 1));
+                }
+            }
+            for (VirtualRoute r : next.virtualRoutes()) {
+                if (!old.virtualRoutes().contains(r)) {
+                    hostCall(next, "adding route " + r, () -> host.addRoute(next.interfaceName(), r));
+                }
+            }
+            for (VirtualRule r : next.virtualRules()) {
+                if (!old.virtualRules().contains(r)) {
+                    hostCall(next, "adding rule " + r, () -> host.addRule(r));
+                }
+            }
+        }
+        if (old.configuredPriority() != next.configuredPriority()) {
+            // the machine logs "Changing effective priority from X to Y"
+            execute(rt, rt.machine.setBasePriority(now, next.configuredPriority()));
+        }
+        rt.refresh();
+    }
+
+    /** One change to the host; a failure is logged and stops none of the others. */
+    private static void hostCall(VrrpInstanceSettings s, String what, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.error("({}) {} failed: {}", s.name(), what, e.toString());
+        }
     }
 
     /** Every instance's status, in configuration order (empty before start). Any thread. */

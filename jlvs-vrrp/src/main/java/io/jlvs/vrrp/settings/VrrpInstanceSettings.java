@@ -201,6 +201,35 @@ public record VrrpInstanceSettings(
         return out;
     }
 
+    /**
+     * Whether {@code next} is these settings with only a new priority, new virtual addresses, routes or rules:
+     * what a reload applies to the running instance, as keepalived does, rather than restarting it. Not when a
+     * priority goes to or from 255 (the address owner starts and preempts otherwise), when a priority changes
+     * with a track_file (which moves the base priority itself), or when either has no virtual address.
+     */
+    public boolean inPlaceChangeOf(VrrpInstanceSettings next) {
+        int from = configuredPriority();
+        int to = next.configuredPriority();
+        if (from == VrrpInstanceConfig.PRIORITY_OWNER || to == VrrpInstanceConfig.PRIORITY_OWNER
+                || from != to && !trackFiles.isEmpty()) {
+            return false;
+        }
+        if (virtualAddresses.isEmpty() || next.virtualAddresses().isEmpty() || family() != next.family()) {
+            return false;
+        }
+        return new VrrpInstanceSettings(name, interfaceName, vrid, next.priority(), advertIntervalCentis, version,
+                initialState, nopreempt, preemptDelayMillis, authPass, next.virtualAddresses(), unicastSource,
+                unicastPeers, garpMasterDelayMillis, garpMasterRepeat, garpMasterRefreshMillis,
+                garpMasterRefreshRepeat, dontTrackPrimary, trackInterfaces, trackScripts, trackFiles, notifySettings,
+                election, next.virtualRoutes(), next.virtualRules()).equals(next);
+    }
+
+    /** The priority the instance runs with: {@code priority}, or keepalived's default (255 with state MASTER, else 100). */
+    public int configuredPriority() {
+        return priority != 0 ? priority
+                : initialState == VrrpState.MASTER ? VrrpInstanceConfig.PRIORITY_OWNER : VrrpInstanceConfig.PRIORITY_DEFAULT;
+    }
+
     /** These settings with another configured priority. */
     public VrrpInstanceSettings withPriority(int p) {
         return new VrrpInstanceSettings(name, interfaceName, vrid, p, advertIntervalCentis, version, initialState,
