@@ -70,6 +70,18 @@ class VrrpServiceTest {
         return st == null ? null : st.state();
     }
 
+    record Pair(VrrpService a, VrrpService b) {
+    }
+
+    /** VI_1 on both hosts for 10.0.0.100: A at 150 MASTER, B at 100 BACKUP. */
+    Pair masterAndBackup() {
+        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100")), hostB, eventsB);
+        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100")), hostA, eventsA);
+        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
+                && state(b, "VI_1") == VrrpState.BACKUP);
+        return new Pair(a, b);
+    }
+
     static IpAddress ip(String s) {
         return IpAddress.parse(s);
     }
@@ -140,10 +152,9 @@ class VrrpServiceTest {
      */
     @Test
     void aPriorityOnlyReloadIsAppliedWithoutARestart() {
-        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100")), hostB, eventsB);
-        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100")), hostA, eventsA);
-        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
-                && state(b, "VI_1") == VrrpState.BACKUP);
+        Pair p = masterAndBackup();
+        VrrpService a = p.a();
+        VrrpService b = p.b();
         VrrpInstanceStatus before = status(a, "VI_1");
         long bTransitions = status(b, "VI_1").counters().transitions();
 
@@ -173,10 +184,9 @@ class VrrpServiceTest {
      */
     @Test
     void anAddressChangeIsAppliedWithoutARestart() {
-        VrrpService b = start(conf(instance("VI_1", 51, 100, "10.0.0.100")), hostB, eventsB);
-        VrrpService a = start(conf(instance("VI_1", 51, 150, "10.0.0.100")), hostA, eventsA);
-        Awaitility.await().atMost(BOUND).until(() -> state(a, "VI_1") == VrrpState.MASTER
-                && state(b, "VI_1") == VrrpState.BACKUP);
+        Pair p = masterAndBackup();
+        VrrpService a = p.a();
+        VrrpService b = p.b();
         VrrpInstanceStatus before = status(a, "VI_1");
         long bTransitions = status(b, "VI_1").counters().transitions();
 
