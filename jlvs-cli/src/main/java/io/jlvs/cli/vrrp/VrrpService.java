@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The daemon's VRRP: the {@code vrrp_instance} blocks of keepalived.conf run by {@link VrrpRouter}s. Each sync
  * group, and each instance in no group, is one unit with a router (and thread) of its own, so that a reload
  * restarts only what changed: an unchanged unit keeps running in its state, one whose priorities, virtual
- * addresses, routes or rules changed takes them while running (as keepalived), any other changed one is stopped
+ * addresses, routes, rules or notify scripts changed takes them while running (as keepalived), any other changed one is stopped
  * gracefully and started again, a removed one is stopped gracefully (a MASTER sends priority 0), an added one is started.
  * State changes go to the event sink in keepalived's words ({@code (VI_1) Entering MASTER STATE}); what the
  * runtime cannot honour is logged once as a warning. A unit that fails to start is logged and left out; the
@@ -98,7 +98,7 @@ public final class VrrpService implements AutoCloseable {
 
     /**
      * Whether {@code next} may be applied to the running unit {@code now}: the same groups and instances, in
-     * order, each changed in its priority, virtual addresses, routes or rules only
+     * order, each changed in its priority, virtual addresses, routes, rules or notify scripts only
      * ({@link VrrpInstanceSettings#inPlaceChangeOf}); anything else restarts the unit.
      */
     private static boolean inPlace(UnitSpec now, UnitSpec next) {

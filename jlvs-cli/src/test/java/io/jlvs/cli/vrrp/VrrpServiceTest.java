@@ -8,6 +8,10 @@ import io.jlvs.vrrp.runtime.ScriptRunner;
 import io.jlvs.vrrp.runtime.VrrpInstanceStatus;
 import io.jlvs.vrrp.state.VrrpState;
 import io.jlvs.vrrp.transport.InMemoryVrrpLan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two daemons' VrrpServices on one in-memory segment, from keepalived.conf text, on the real clock with short
@@ -213,6 +218,28 @@ class VrrpServiceTest {
         assertThat(status(b, "VI_1").counters().transitions()).as("the peer stayed BACKUP").isEqualTo(bTransitions);
         assertThat(hostB.vips).isEmpty();
         assertThat(eventsA).doesNotContain("(VI_1) Stopped");
+    }
+
+    /**
+     * A reload that sets a notify script (with a lower priority in the same reload) is applied in place: no
+     * stop, and the transition the priority causes runs the new script, as keepalived would.
+     */
+    @Test
+    void aNotifyScriptChangeIsAppliedWithoutARestart(@TempDir Path dir) throws IOException {
+        Pair p = masterAndBackup();
+        Path marker = dir.resolve("backup.marker");
+        Path script = dir.resolve("backup.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$@\" > " + marker + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        long priorityZero = status(p.a(), "VI_1").counters().priorityZeroSent();
+
+        p.a().reload(conf(instance("VI_1", 51, 50, "10.0.0.100").replace("advert_int 0.3",
+                "advert_int 0.3\n    notify_backup \"" + script + "\"")));
+        Awaitility.await().atMost(BOUND).until(() -> Files.exists(marker));
+        assertThat(state(p.a(), "VI_1")).isEqualTo(VrrpState.BACKUP);
+        assertThat(eventsA).doesNotContain("(VI_1) Stopped");
+        assertThat(status(p.a(), "VI_1").counters().priorityZeroSent()).as("no resignation")
+                .isEqualTo(priorityZero);
     }
 
     @Test

@@ -82,7 +82,7 @@ final class InstanceRuntime {
 
     /**
      * A reload applied in place: {@code next} differs from the settings in its priority, virtual addresses,
-     * routes or rules only ({@link VrrpInstanceSettings#inPlaceChangeOf}). Adverts carry the new addresses
+     * routes, rules or notify scripts only ({@link VrrpInstanceSettings#inPlaceChangeOf}). Adverts carry the new addresses
      * from now on, and received ones are checked against them. Router thread.
      */
     void reconfigure(VrrpInstanceSettings next) {

@@ -124,9 +124,9 @@ public final class VrrpRouter implements AutoCloseable {
     }
 
     /**
-     * A reload that changed only these instances' priorities, virtual addresses, routes or rules
-     * ({@link VrrpInstanceSettings#inPlaceChangeOf}): applied on the loop within its next step, as keepalived
-     * applies it, without a stop. A MASTER removes the rules, routes and addresses that are gone, adds the new
+     * A reload that changed only these instances' priorities, virtual addresses, routes, rules or notify
+     * scripts ({@link VrrpInstanceSettings#inPlaceChangeOf}): applied on the loop within its next step, as
+     * keepalived applies it, without a stop; the next notification runs the new scripts. A MASTER removes the rules, routes and addresses that are gone, adds the new
      * ones and sends gratuitous ARPs (or unsolicited NAs) for the new addresses, keeping the others in place;
      * adverts carry the new address list and priority. A MASTER stays MASTER unless a peer now outranks it.
      * Any thread.

@@ -202,7 +202,8 @@ public record VrrpInstanceSettings(
     }
 
     /**
-     * Whether {@code next} is these settings with only a new priority, new virtual addresses, routes or rules:
+     * Whether {@code next} is these settings with only a new priority, new virtual addresses, routes, rules or
+     * notify scripts:
      * what a reload applies to the running instance, as keepalived does, rather than restarting it. Not when a
      * priority goes to or from 255 (the address owner starts and preempts otherwise), when a priority changes
      * with a track_file (which moves the base priority itself), or when either has no virtual address.
@@ -220,8 +221,8 @@ public record VrrpInstanceSettings(
         return new VrrpInstanceSettings(name, interfaceName, vrid, next.priority(), advertIntervalCentis, version,
                 initialState, nopreempt, preemptDelayMillis, authPass, next.virtualAddresses(), unicastSource,
                 unicastPeers, garpMasterDelayMillis, garpMasterRepeat, garpMasterRefreshMillis,
-                garpMasterRefreshRepeat, dontTrackPrimary, trackInterfaces, trackScripts, trackFiles, notifySettings,
-                election, next.virtualRoutes(), next.virtualRules()).equals(next);
+                garpMasterRefreshRepeat, dontTrackPrimary, trackInterfaces, trackScripts, trackFiles,
+                next.notifySettings(), election, next.virtualRoutes(), next.virtualRules()).equals(next);
     }
 
     /** The priority the instance runs with: {@code priority}, or keepalived's default (255 with state MASTER, else 100). */
