@@ -432,11 +432,6 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     private static void checkSettings(PacketDirectorSettings settings) {
-        if (settings.workers() > 1 && !settings.fwmarkRules().isEmpty()) {
-            // the fanout program finds a connection's client by its virtual address; fwmark services have ranges
-            throw new IllegalStateException("packet data plane cannot start: more than one worker needs no fwmark "
-                    + "rules");
-        }
         if (settings.afXdp()) {
             String why = settings.workers() != 1 ? "one worker (it serves every receive queue)"
                     : !settings.fwmarkRules().isEmpty() ? "no fwmark rules"
@@ -681,31 +676,35 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "kernel guard not updated: " + e.getMessage());
             }
         }
+        List<ClientFanout.AddressRange> marked = ranges.stream()
+                .map(r -> new ClientFanout.AddressRange(r.from(), r.to())).distinct().toList();
         return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script,
-                fanoutFor(destinations, clientMask, persistent),
+                fanoutFor(destinations, marked, clientMask, persistent),
                 (clientMask & 0xffffffffL) << 1 | (persistent ? 1 : 0));
     }
 
     /**
-     * With more than one AF_PACKET worker, the fanout program for these virtual addresses: by client address
-     * and port, or with persistent services by client address under their widest netmask (templates live in
-     * one worker). With more addresses than a program holds, the current one stays (logged).
+     * With more than one AF_PACKET worker, the fanout program for these virtual addresses and the address
+     * ranges of the fwmark rules that mark a service's packets: by client address and port, or with persistent
+     * services by client address under their widest netmask (templates live in one worker). With more
+     * addresses than a program holds, the current one stays (logged).
      */
-    private BpfFilter fanoutFor(Set<IpAddress> destinations, int clientMask, boolean persistent) {
+    private BpfFilter fanoutFor(Set<IpAddress> destinations, List<ClientFanout.AddressRange> marked, int clientMask,
+                                boolean persistent) {
         if (settings.workers() == 1 || settings.afXdp()) {
             return null;
         }
-        if (destinations.size() > ClientFanout.MAX_ADDRESSES) {
+        if (destinations.size() + marked.size() > ClientFanout.MAX_ADDRESSES) {
             FilterState now = filter;
             if (now == null) {
                 throw new IllegalStateException("packet data plane cannot start: more than one worker takes at most "
-                        + ClientFanout.MAX_ADDRESSES + " virtual addresses, got " + destinations.size());
+                        + ClientFanout.MAX_ADDRESSES + " virtual addresses, got " + (destinations.size() + marked.size()));
             }
             LOG.log(System.Logger.Level.ERROR, "more than " + ClientFanout.MAX_ADDRESSES + " virtual addresses: "
                     + "connections to the new ones may reach the wrong worker; run with one worker");
             return now.fanout();
         }
-        return ClientFanout.program(destinations, persistent ? clientMask : -1, !persistent);
+        return ClientFanout.program(destinations, marked, persistent ? clientMask : -1, !persistent);
     }
 
     // ---------------------------------------------------------------- neighbours

@@ -17,7 +17,9 @@ import java.util.Map;
  * masked to their granularity, since a worker's persistence templates must see all of a client's (or its
  * network's) connections. At fanout time the kernel's data starts at the network header, so loads use
  * offsets from it (positive ones, which also read a frame's paged part); the quoted header is taken to
- * have no options. At most {@link #MAX_ADDRESSES} virtual addresses (the kernel takes 4,096 instructions).
+ * have no options. A fwmark service's virtual addresses are ranges (those of the rules that mark its
+ * packets): a frame to an address in one is from the client too. At most {@link #MAX_ADDRESSES} virtual
+ * addresses and ranges together (the kernel takes 4,096 instructions).
  */
 public final class ClientFanout {
     private static final int SKF_AD_PROTOCOL = -0x1000;
@@ -40,6 +42,8 @@ public final class ClientFanout {
     private static final int ALU_XOR_X = 0xac;
     private static final int TAX = 0x07;
     private static final int JEQ_K = 0x15;
+    private static final int JGE_K = 0x35;
+    private static final int JGT_K = 0x25;
     private static final int JA = 0x05;
     private static final int RET_K = 0x06;
     private static final int RET_A = 0x16;
@@ -51,9 +55,18 @@ public final class ClientFanout {
     private ClientFanout() {
     }
 
+    /** An inclusive range of IPv4 virtual addresses (a fwmark rule's). */
+    public record AddressRange(IpAddress from, IpAddress to) {
+        public AddressRange {
+            if (!from.isV4() || !to.isV4() || Integer.compareUnsigned(from.v4(), to.v4()) > 0) {
+                throw new IllegalArgumentException("not an IPv4 address range: " + from + "-" + to);
+            }
+        }
+    }
+
     /** The program for these virtual addresses (IPv4; others are ignored), hashing client address and port. */
     public static BpfFilter program(Collection<IpAddress> virtualAddresses) {
-        return program(virtualAddresses, -1, true);
+        return program(virtualAddresses, List.of(), -1, true);
     }
 
     /**
@@ -61,10 +74,17 @@ public final class ClientFanout {
      * (an IPv4 netmask as 32 bits), and its port when {@code withPort}.
      */
     public static BpfFilter program(Collection<IpAddress> virtualAddresses, int clientMask, boolean withPort) {
+        return program(virtualAddresses, List.of(), clientMask, withPort);
+    }
+
+    /** As above, a frame to an address in one of {@code ranges} (fwmark services) also coming from the client. */
+    public static BpfFilter program(Collection<IpAddress> virtualAddresses, Collection<AddressRange> ranges,
+                                    int clientMask, boolean withPort) {
         int[] vips = virtualAddresses.stream().filter(IpAddress::isV4).mapToInt(IpAddress::v4).distinct().toArray();
-        if (vips.length > MAX_ADDRESSES) {
+        List<AddressRange> spans = ranges.stream().distinct().toList();
+        if (vips.length + spans.size() > MAX_ADDRESSES) {
             throw new IllegalArgumentException("at most " + MAX_ADDRESSES + " virtual addresses fit a fanout program, got "
-                    + vips.length);
+                    + (vips.length + spans.size()));
         }
         ClientFanout p = new ClientFanout();
         p.op(LD_W_ABS, SKF_AD_PROTOCOL).ifEqual(0x0800, "ipv4").jump("first");
@@ -73,6 +93,9 @@ public final class ClientFanout {
         for (int vip : vips) {
             p.ifEqual(vip, "from-client");
         }
+        for (AddressRange r : spans) {
+            p.ifWithin(r, "from-client");
+        }
         // to the client: destination address and port
         p.op(LDX_B_MSH, NET).port(withPort, LD_H_IND, NET + 2).op(ST, 0).op(LD_W_ABS, NET + 16).jump("mix");
         p.label("from-client").op(LDX_B_MSH, NET).port(withPort, LD_H_IND, NET).op(ST, 0).op(LD_W_ABS, NET + 12)
@@ -80,6 +103,9 @@ public final class ClientFanout {
         p.label("icmp").op(LDX_B_MSH, NET).op(LD_W_IND, NET + 8 + 12);
         for (int vip : vips) {
             p.ifEqual(vip, "quoted-to-client");
+        }
+        for (AddressRange r : spans) {
+            p.ifWithin(r, "quoted-to-client");
         }
         // the quoted packet came from the client: its source address and port
         p.port(withPort, LD_H_IND, NET + 8 + 20).op(ST, 0).op(LD_W_IND, NET + 8 + 12).jump("quoted");
@@ -105,6 +131,13 @@ public final class ClientFanout {
     /** if (A == k) goto label: a JEQ that skips the JA after it when not equal (no 255-instruction limit). */
     private ClientFanout ifEqual(int k, String label) {
         code.add(new int[] {JEQ_K, 0, 1, k});
+        return jump(label);
+    }
+
+    /** if (from <= A <= to), unsigned, goto label: A below skips 2, A above skips 1. */
+    private ClientFanout ifWithin(AddressRange r, String label) {
+        code.add(new int[] {JGE_K, 0, 2, r.from().v4()});
+        code.add(new int[] {JGT_K, 1, 0, r.to().v4()});
         return jump(label);
     }
 

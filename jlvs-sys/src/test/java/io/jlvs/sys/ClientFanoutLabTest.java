@@ -64,6 +64,22 @@ class ClientFanoutLabTest {
     }
 
     /**
+     * A fwmark service's virtual address is known by the rules' address range only: frames to an address in
+     * the range come from the client, so a connection's frames still reach one member. Before, more than one
+     * worker refused fwmark rules.
+     */
+    @Test
+    void aVirtualAddressGivenAsARangeKeepsEachConnectionOnOneMember() throws Exception {
+        ClientFanout.AddressRange range = new ClientFanout.AddressRange(IpAddress.ofV4(VIP.v4() - 4),
+                IpAddress.ofV4(VIP.v4() + 3));
+        Map<Integer, Set<String>> membersByFlow = run(ClientFanout.program(Set.of(), List.of(range), -1, true), 3);
+        assertThat(membersByFlow).hasSize(FLOWS);
+        assertThat(membersByFlow.values()).as("each connection's frames on one member").allMatch(m -> m.size() == 1);
+        assertThat(membersByFlow.values().stream().flatMap(Set::stream).distinct())
+                .as("connections spread over both members").containsExactlyInAnyOrder("a", "b");
+    }
+
+    /**
      * With persistent services a client's connections from any port, and with a /24 persistence netmask its
      * whole network's, share a worker: persistence templates live in one.
      */

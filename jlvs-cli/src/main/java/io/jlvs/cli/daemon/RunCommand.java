@@ -93,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--packet-workers", paramLabel = "N", defaultValue = "1",
             description = "Packet data plane (-I) threads, each with its own connection table; with more than one "
                     + "the kernel keeps a connection's frames, both directions of NAT included, on one of them "
-                    + "(af_packet only, no fwmark rules) (default: ${DEFAULT-VALUE}).")
+                    + "(af_packet only) (default: ${DEFAULT-VALUE}).")
     int packetWorkers;
 
     @Option(names = "--xdp-offload", paramLabel = "PACKETS", defaultValue = "off",

@@ -346,11 +346,15 @@ class HostLinkLabTest {
     /**
      * NAT with two workers: each connection's request and reply (on two links) reach the worker that has it,
      * so every request is answered and a download arrives intact, and both workers carry connections. With
-     * the kernel's flow hash, about half the replies went to the other worker, which had no connection.
+     * the kernel's flow hash, about half the replies went to the other worker, which had no connection. Also
+     * for a fwmark service, whose virtual address the fanout program knows by its rule's address range
+     * (before, two workers refused fwmark rules at start).
      */
-    @Test
-    void aNatDirectorWithTwoWorkersAnswersEveryConnectionAndUsesBoth() throws Exception {
-        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.workers", "2"))) {
+    @ParameterizedTest(name = "fwmark service: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNatDirectorWithTwoWorkersAnswersEveryConnectionAndUsesBoth(boolean fwmark) throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.workers", "2", "jlvs.lab.fwmark",
+                String.valueOf(fwmark)))) {
             Shell.Result r = lab.client(60, "curl", "-sS", "-o", "/dev/null", "--max-time", "3", "-w",
                     "%{http_code}\\n", "-H", "Connection: close", "http://" + PacketLab.VIP + "/name?i=[1-40]");
             assertThat(r.output().strip().split("\n")).as("40 connections from as many client ports")

@@ -1,16 +1,20 @@
 package io.jlvs.packet.lab;
 
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.FwmarkServiceKey;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.model.VirtualServiceKey;
 import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.VirtualServiceView;
 import io.jlvs.engine.IpvsEngine;
+import io.jlvs.packet.FwmarkRule;
 import io.jlvs.packet.PacketDirector;
 import io.jlvs.packet.PacketDirectorSettings;
 import io.jlvs.sys.RingVersion;
@@ -81,11 +85,18 @@ public final class LabDirectorMain {
         List<String> interfaces = Arrays.asList(args[1].split(","));
         IpAddress vip = IpAddress.parse(args[2]);
         List<String> servers = Arrays.asList(args[3].split(","));
-        InetServiceKey key = new InetServiceKey(Protocol.TCP, vip, 80);
+        // jlvs.lab.fwmark=true: the web service is fwmark service 1, its packets marked by a rule (TCP to VIP:80)
+        boolean fwmark = Boolean.getBoolean("jlvs.lab.fwmark");
+        VirtualServiceKey key = fwmark ? new FwmarkServiceKey(1, AddressFamily.INET)
+                : new InetServiceKey(Protocol.TCP, vip, 80);
         IpvsEngine engine = new IpvsEngine();
         PacketDirector director;
+        PacketDirectorSettings settings = settings(interfaces);
+        if (fwmark) {
+            settings = settings.withFwmarkRules(List.of(new FwmarkRule(Protocol.TCP, vip, vip, 80, 80, 1)));
+        }
         try {
-            director = PacketDirector.start(engine, settings(interfaces));
+            director = PacketDirector.start(engine, settings);
         } catch (IllegalStateException e) {
             out.println("FAILED " + e.getMessage());
             return;
