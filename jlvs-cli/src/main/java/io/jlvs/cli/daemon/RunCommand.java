@@ -128,6 +128,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        Ipv6ServiceWarnings ipv6Warnings = new Ipv6ServiceWarnings();
         AdminOptions adminOptions = null;
         if (!noAdmin) {
             try {
@@ -258,6 +259,7 @@ public final class RunCommand implements Callable<Integer> {
                 director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
                         vs.connSettings(), marks);
                 warnUnmarkedFwmarkServices(director, marks, log);
+                ipv6Warnings.warn(director.table().services(), log);
             } catch (IllegalStateException e) {
                 director.close();
                 err.println("jlvs: " + e.getMessage());
@@ -272,8 +274,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "clients)");
         }
         List<io.jlvs.packet.FwmarkRule> rulesGiven = List.copyOf(marks);
-        installReloadSignal(director, this::readSysctls, () -> warnUnmarkedFwmarkServices(director, rulesGiven,
-                LoggerFactory.getLogger(RunCommand.class)));
+        installReloadSignal(director, this::readSysctls, () -> {
+            org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
+            warnUnmarkedFwmarkServices(director, rulesGiven, log);
+            ipv6Warnings.warn(director.table().services(), log);
+        });
         new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
                 () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();

@@ -47,9 +47,31 @@ class SecondDaemonLabTest {
             lab.vethToRoot(ns, net + "1/24", net + "2/24");
             String nsIf = NamespaceDaemon.link(lab, ns);
             Path socket = dir.resolve("first.sock");
-            NamespaceDaemon.start(lab, ns, socket, dir.resolve("first.log"), "--interface", nsIf);
+            // a dual-stack file: the IPv6 DR service is named at start, as the data plane forwards IPv4 only
+            Path conf = dir.resolve("dual.conf");
+            Files.writeString(conf, """
+                    virtual_server %1$s100 80 {
+                        lb_algo rr
+                        lb_kind DR
+                        protocol TCP
+                        real_server %1$s21 80 {
+                        }
+                    }
+                    virtual_server 2001:db8::100 80 {
+                        lb_algo rr
+                        lb_kind DR
+                        protocol TCP
+                        real_server 2001:db8::21 80 {
+                        }
+                    }
+                    """.formatted(net));
+            NamespaceDaemon.start(lab, ns, socket, dir.resolve("first.log"), "--interface", nsIf, "-f",
+                    conf.toString());
             long first = Long.parseLong(Files.readString(SocketPaths.pidFileFor(socket)).strip());
             assertThat(guard(lab, ns)).contains("chain prerouting");
+            assertThat(Files.readAllLines(dir.resolve("first.log"))).contains("WARN RunCommand - IPv6 virtual service "
+                    + "tcp:[2001:db8::100]:80: the packet data plane forwards IPv4 only, so its Masq/Route/Tunnel real "
+                    + "servers get no traffic (FULLNAT real servers work)");
 
             // another socket and pid file: the packet data plane is what the two would share
             List<String> other = new ArrayList<>(List.of("ip", "netns", "exec", ns));

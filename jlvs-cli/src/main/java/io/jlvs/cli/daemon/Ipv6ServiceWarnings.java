@@ -1,0 +1,38 @@
+package io.jlvs.cli.daemon;
+
+import io.jlvs.core.AddressFamily;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.model.VirtualServiceKey;
+import io.jlvs.core.view.VirtualServiceView;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/**
+ * The packet data plane forwards IPv4 only: an IPv6 virtual service whose real servers are reached by Masq,
+ * Route or Tunnel gets no traffic from it (the director's kernel answers its clients instead). Says so once per
+ * such service, at start and after each reload that adds one, rather than leaving it to silence. FULLNAT real
+ * servers of an IPv6 service work (the proxy). Owner: the daemon's start and reload threads, one at a time.
+ */
+final class Ipv6ServiceWarnings {
+    private final Set<VirtualServiceKey> warned = new HashSet<>();
+
+    /** Logs one line for each such service not named before; returns how many lines it logged. */
+    int warn(Iterable<VirtualServiceView> services, Logger log) {
+        int n = 0;
+        for (VirtualServiceView v : services) {
+            VirtualServiceKey key = v.service().key();
+            if (key.family() != AddressFamily.INET6 || warned.contains(key)) {
+                continue;
+            }
+            boolean forwarded = v.realServers().stream().anyMatch(r -> r.server().method() != ForwardingMethod.FULLNAT);
+            if (forwarded) {
+                warned.add(key);
+                n++;
+                log.warn("IPv6 virtual service {}: the packet data plane forwards IPv4 only, so its Masq/Route/"
+                        + "Tunnel real servers get no traffic (FULLNAT real servers work)", key);
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,66 @@
+package io.jlvs.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.jlvs.engine.IpvsEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dual-stack keepalived.conf under `jlvs run -I`: the IPv6 DR service is named in one warning, once, as the
+ * packet data plane forwards IPv4 only; the IPv4 one and an IPv6 FULLNAT one are not. A reload that adds
+ * another IPv6 service names only that one. Before, such a service was listed by -Ln and silently got nothing.
+ */
+class Ipv6ServiceWarningsTest {
+    @TempDir
+    Path dir;
+
+    private static String service(String address, String kind) {
+        return """
+                virtual_server %s 80 {
+                    lb_algo rr
+                    lb_kind %s
+                    protocol TCP
+                    real_server %s 80 {
+                    }
+                }
+                """.formatted(address, kind, address.contains(":") ? "2001:db8::21" : "10.0.0.21");
+    }
+
+    @Test
+    void eachIpv6ServiceWithPacketForwardedRealServersIsNamedOnce() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6");
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        Path file = dir.resolve("keepalived.conf");
+        Ipv6ServiceWarnings warnings = new Ipv6ServiceWarnings();
+        try (Director director = Director.start(new IpvsEngine())) {
+            Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
+                    + service("2001:db8::11", "FNAT"));
+            assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+            assertThat(warnings.warn(director.table().services(), logger)).as("once").isZero();
+
+            Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
+                    + service("2001:db8::12", "NAT"));
+            assertThat(director.reloadKeepalived().get().applied()).isTrue();
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+        } finally {
+            logger.detachAppender(seen);
+        }
+        List<String> lines = seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).containsExactly(
+                "IPv6 virtual service tcp:[2001:db8::10]:80: the packet data plane forwards IPv4 only, so its "
+                        + "Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)",
+                "IPv6 virtual service tcp:[2001:db8::12]:80: the packet data plane forwards IPv4 only, so its "
+                        + "Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)");
+    }
+}
