@@ -10,7 +10,10 @@ import io.jlvs.engine.control.IpvsJson;
 import java.io.IOException;
 import java.util.Optional;
 
-/** The JSON of services and servers as the API returns them: IpvsJson's form plus each one's {@code id}. */
+/**
+ * The JSON of services and servers as the API returns them: IpvsJson's form plus each one's {@code id}, real
+ * servers in the order {@code jlvsadm -Ln} lists them ({@link RealServerView#LISTING_ORDER}).
+ */
 final class ApiViews {
     private ApiViews() {
     }
@@ -21,7 +24,7 @@ final class ApiViews {
         out.put("id", ServiceId.of(v.service().key()));
         out.setAll(o);
         ArrayNode servers = out.putArray("realServers");
-        v.realServers().forEach(rs -> servers.add(server(rs)));
+        v.realServersInListingOrder().forEach(rs -> servers.add(server(rs)));
         return out;
     }
 

@@ -55,7 +55,7 @@ final class ServersResource {
             VirtualServiceView v = ApiViews.require(control, key);
             ObjectNode o = ex.mapper().createObjectNode();
             ArrayNode list = o.putArray("servers");
-            v.realServers().forEach(r -> list.add(ApiViews.server(r)));
+            v.realServersInListingOrder().forEach(r -> list.add(ApiViews.server(r)));
             ex.json(200, o);
             return;
         }

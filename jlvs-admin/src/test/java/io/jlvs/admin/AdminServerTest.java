@@ -159,6 +159,24 @@ class AdminServerTest {
     }
 
     @Test
+    void realServersAreListedInJlvsadmLnOrderNotTheOrderTheyWereAdded() throws Exception {
+        call("POST", "/api/v1/services", WEB_JSON);
+        for (String rs : new String[] {"192.168.1.12:80", "192.168.1.10:8080", "192.168.1.9:80", "192.168.1.10:80"}) {
+            String[] ap = rs.split(":");
+            assertThat(call("POST", "/api/v1/services/" + WEB + "/servers", "{\"address\":\"" + ap[0]
+                    + "\",\"port\":" + ap[1] + ",\"method\":\"MASQ\"}").status()).isEqualTo(201);
+        }
+        // ipvsadm -Ln: by address (numerically, .9 before .10), then port
+        String[] lnOrder = {"192.168.1.9-80", "192.168.1.10-80", "192.168.1.10-8080", "192.168.1.12-80"};
+        assertThat(get("/api/v1/services").body().path("services").get(0).path("realServers"))
+                .extracting(n -> n.path("id").asText()).containsExactly(lnOrder);
+        assertThat(get("/api/v1/services/" + WEB).body().path("realServers"))
+                .extracting(n -> n.path("id").asText()).containsExactly(lnOrder);
+        assertThat(get("/api/v1/services/" + WEB + "/servers").body().path("servers"))
+                .extracting(n -> n.path("id").asText()).containsExactly(lnOrder);
+    }
+
+    @Test
     void tableRefusalsMapToHttpStatusesWithIpvsadmsWords() throws Exception {
         call("POST", "/api/v1/services", WEB_JSON);
         Reply dup = call("POST", "/api/v1/services", WEB_JSON);

@@ -14,7 +14,6 @@ import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.SyncDaemonView;
 import io.jlvs.core.view.Timeouts;
 import io.jlvs.core.view.VirtualServiceView;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,11 +64,7 @@ final class JsonListing {
         stats(j, v.stats());
         rates(j, v.rates());
         j.name("realServers").beginArray();
-        List<RealServerView> dests = v.realServers();
-        if (sort) {
-            dests = new ArrayList<>(dests);
-            dests.sort(TableListing.DEST_ORDER);
-        }
+        List<RealServerView> dests = sort ? v.realServersInListingOrder() : v.realServers();
         for (RealServerView d : dests) {
             RealServer r = d.server();
             j.beginObject().field("address", r.address().toString()).field("port", r.port())

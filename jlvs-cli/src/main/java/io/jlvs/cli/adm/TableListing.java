@@ -169,11 +169,7 @@ final class TableListing {
         }
         out.append('\n');
 
-        List<RealServerView> dests = view.realServers();
-        if (sort) {
-            dests = new ArrayList<>(dests);
-            dests.sort(DEST_ORDER);
-        }
+        List<RealServerView> dests = sort ? view.realServersInListingOrder() : view.realServers();
         for (RealServerView d : dests) {
             dest(name, proto, d, out);
         }
@@ -318,14 +314,6 @@ final class TableListing {
         @Override
         public int compare(VirtualServiceView a, VirtualServiceView b) {
             return a.service().key().compareTo(b.service().key());
-        }
-    };
-
-    static final Comparator<RealServerView> DEST_ORDER = new Comparator<>() {
-        @Override
-        public int compare(RealServerView a, RealServerView b) {
-            int c = a.server().address().compareTo(b.server().address());
-            return c != 0 ? c : Integer.compare(a.server().port(), b.server().port());
         }
     };
 }

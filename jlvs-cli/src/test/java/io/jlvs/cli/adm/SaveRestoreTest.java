@@ -17,7 +17,7 @@ class SaveRestoreTest {
                         .map(r -> new io.jlvs.core.view.RealServerView(r.server(), 0, 0, 0, null, null)).toList()))
                 .sorted(TableListing.SERVICE_ORDER)
                 .map(v -> new VirtualServiceView(v.service(), null, null,
-                        v.realServers().stream().sorted(TableListing.DEST_ORDER).toList()))
+                        v.realServersInListingOrder()))
                 .toList();
     }
 

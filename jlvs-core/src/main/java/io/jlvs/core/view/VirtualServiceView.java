@@ -3,9 +3,13 @@ package io.jlvs.core.view;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.stats.RateSample;
 import io.jlvs.core.stats.StatsSample;
+import java.util.ArrayList;
 import java.util.List;
 
-/** One virtual service as listed, with its real servers sorted by address then port. */
+/**
+ * One virtual service as listed, with its real servers in the daemon's order (newest first, as IPVS keeps them:
+ * what {@code jlvsadm -L --nosort} shows); {@link #realServersInListingOrder()} gives ipvsadm's sorted order.
+ */
 public record VirtualServiceView(
         VirtualService service,
         StatsSample stats,
@@ -14,5 +18,12 @@ public record VirtualServiceView(
 
     public VirtualServiceView {
         realServers = List.copyOf(realServers);
+    }
+
+    /** The real servers as {@code ipvsadm -L} lists them: {@link RealServerView#LISTING_ORDER}. */
+    public List<RealServerView> realServersInListingOrder() {
+        List<RealServerView> sorted = new ArrayList<>(realServers);
+        sorted.sort(RealServerView.LISTING_ORDER);
+        return sorted;
     }
 }
