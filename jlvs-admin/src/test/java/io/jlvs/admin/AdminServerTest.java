@@ -351,6 +351,40 @@ class AdminServerTest {
     }
 
     @Test
+    void metricsAreGzippedForAScraperThatAcceptsGzipAndPlainOtherwise() throws Exception {
+        call("POST", "/api/v1/services", WEB_JSON);
+        call("POST", "/api/v1/services/" + WEB + "/servers", "{\"address\":\"192.168.1.11\",\"port\":8080,\"method\":\"MASQ\",\"weight\":4}");
+        URI metrics = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body()).contains("jlvs_virtual_services 1.0\n");
+
+        // what Prometheus sends
+        HttpResponse<byte[]> gzipped = http.send(HttpRequest.newBuilder(metrics).header("Accept-Encoding", "gzip")
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(gzipped.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        String unzipped;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            unzipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(typeLines(unzipped)).isNotEmpty().isEqualTo(typeLines(plain.body()));
+        assertThat(unzipped).contains("node_ipvs_backend_weight{local_address=\"10.0.0.1\",local_mark=\"\","
+                + "local_port=\"80\",proto=\"TCP\",remote_address=\"192.168.1.11\",remote_port=\"8080\"} 4.0\n");
+
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(metrics)
+                .header("Accept-Encoding", "gzip;q=0, identity").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refused.body()).contains("jlvs_virtual_services 1.0\n");
+    }
+
+    private static java.util.List<String> typeLines(String exposition) {
+        return exposition.lines().filter(l -> l.startsWith("# TYPE ")).toList();
+    }
+
+    @Test
     void theStatusPageAndItsScriptAreServed() throws Exception {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
