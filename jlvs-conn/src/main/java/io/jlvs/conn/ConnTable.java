@@ -135,10 +135,8 @@ public final class ConnTable {
     public void timeouts(Timeouts t) {
         this.timeouts = t;
         for (int i = 0; i < TcpState.COUNT; i++) {
-            tcpTimeout[i] = TcpState.DEFAULT_TIMEOUTS[i] * SECOND;
+            tcpTimeout[i] = TcpState.timeoutSeconds(i, t) * SECOND;
         }
-        tcpTimeout[TcpState.ESTABLISHED] = t.tcp() * SECOND;
-        tcpTimeout[TcpState.FIN_WAIT] = t.tcpFin() * SECOND;
         udpTimeout = t.udp() * SECOND;
     }
 

@@ -1,5 +1,7 @@
 package io.jlvs.conn;
 
+import io.jlvs.core.view.Timeouts;
+
 /**
  * IPVS's TCP connection states, their default timeouts and the three transition tables (packets
  * from the client, replies from the real server, and client packets of a connection whose replies
@@ -69,6 +71,18 @@ public final class TcpState {
     /** As ipvsadm -Lc prints it. */
     public static String name(int state) {
         return state >= 0 && state < COUNT ? NAMES[state] : "ERR!";
+    }
+
+    /**
+     * How long a connection may stay in {@code state}, in seconds: the kernel's tcp_timeouts, where
+     * {@code --set tcp tcpfin udp} changes only ESTABLISHED and FIN_WAIT (CLOSE_WAIT keeps its 60 s).
+     */
+    public static int timeoutSeconds(int state, Timeouts t) {
+        return switch (state) {
+            case ESTABLISHED -> t.tcp();
+            case FIN_WAIT -> t.tcpFin();
+            default -> DEFAULT_TIMEOUTS[state];
+        };
     }
 
     /** True for the states the kernel counts as ActiveConn. */

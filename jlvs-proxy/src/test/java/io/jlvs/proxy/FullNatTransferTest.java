@@ -279,6 +279,40 @@ class FullNatTransferTest {
     }
 
     @Test
+    void aConnectionTheRealServerClosedFirstIsListedInCloseWaitWithIpvssSixtySecondsWhateverTcpfinSays()
+            throws Exception {
+        InetServiceKey key = f.tcpService("rr");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TcpBackend rs = backend(new TcpBackend(s -> {
+            s.getOutputStream().write("rs1\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();   // the real server closes first: CLOSE_WAIT
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        f.addServer(key, rs.port(), 1);
+        f.awaitListening(key);
+        // jlvsadm --set 0 300 0: FIN_WAIT's timeout only, as in IPVS
+        f.engine.execute(new IpvsCommand.SetTimeouts(new io.jlvs.core.view.Timeouts(0, 300, 0)));
+
+        try (Socket s = f.connect(key)) {
+            InputStream in = s.getInputStream();
+            assertThat(FullNatSchedulingTest.readLine(in)).isEqualTo("rs1");
+            assertThat(in.read()).isEqualTo(-1);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(f.engine.connections()).singleElement().satisfies(c -> {
+                        assertThat(c.state()).isEqualTo("CLOSE_WAIT");
+                        // jlvsadm -Lnc: CLOSE_WAIT 00:59 or 01:00, not tcpfin's 05:00
+                        assertThat(c.expiresMillis()).isBetween(50_000L, 60_000L);
+                    }));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void idleConnectionIsClosedOnceTheTcpTimeoutHasPassed() throws Exception {
         InetServiceKey key = f.tcpService("rr");
         TcpBackend rs = backend(TcpBackend.echo("rs1"));
