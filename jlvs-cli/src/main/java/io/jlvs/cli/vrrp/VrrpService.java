@@ -4,6 +4,7 @@ import io.jlvs.admin.VrrpInstanceView;
 import io.jlvs.config.model.KeepalivedConfig;
 import io.jlvs.core.command.IpvsControl;
 import io.jlvs.vrrp.runtime.LinuxVrrpHost;
+import io.jlvs.vrrp.runtime.ReportedLinks;
 import io.jlvs.vrrp.runtime.ScriptExecutor;
 import io.jlvs.vrrp.runtime.ScriptRunner;
 import io.jlvs.vrrp.runtime.VrrpHost;
@@ -45,6 +46,8 @@ public final class VrrpService implements AutoCloseable {
     private final ScriptExecutor scripts;
     /** null: lvs_sync_daemon is not acted on (no control given). */
     private final LvsSyncDaemons syncDaemons;
+    /** Shared by the units' routers, so that a link change is logged once however many of them track it. */
+    private final ReportedLinks reportedLinks = new ReportedLinks();
     /** Guarded by {@code this}. */
     private final Map<String, Unit> units = new LinkedHashMap<>();
     private final Set<String> warned = new HashSet<>();
@@ -181,7 +184,7 @@ public final class VrrpService implements AutoCloseable {
     private Unit startUnit(UnitSpec spec, boolean restart) {
         try {
             VrrpRouter router = new VrrpRouter(spec.instances(), spec.groups(), hosts.get(), clock, listener(),
-                    scripts);
+                    scripts, reportedLinks);
             router.start();
             LOG.info("VRRP: {} {}", restart ? "restarted" : "started", spec.key());
             return new Unit(spec, router);

@@ -38,6 +38,8 @@ final class InstanceRuntime {
     /** Weighted track files: name to {@code value * weight}. */
     final Map<String, Integer> fileContributions = new HashMap<>();
     private int ipId;
+    /** The last advert could not be sent (its failure was logged). Router thread. */
+    boolean advertsFailing;
 
     private final AtomicLong advertsSent = new AtomicLong();
     private final AtomicLong priorityZeroSent = new AtomicLong();

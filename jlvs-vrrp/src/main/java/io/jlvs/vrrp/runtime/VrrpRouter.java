@@ -57,6 +57,9 @@ public final class VrrpRouter implements AutoCloseable {
     private final VrrpRouterListener listener;
     private final ScriptExecutor scripts;
     private final Notifier notifier;
+    private final ReportedLinks reportedLinks;
+    /** The tracked interfaces' links as last heard (up or not), to act on changes only. Router thread. */
+    private final Map<String, Boolean> links = new HashMap<>();
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
     private final Map<String, SyncGroup> groupOf = new HashMap<>();
@@ -81,6 +84,16 @@ public final class VrrpRouter implements AutoCloseable {
     /** As above, with another way of running track and notify scripts. */
     public VrrpRouter(List<VrrpInstanceSettings> settings, List<SyncGroupSettings> groups, VrrpHost host,
                LongSupplier clock, VrrpRouterListener listener, ScriptExecutor scripts) {
+        this(settings, groups, host, clock, listener, scripts, new ReportedLinks());
+    }
+
+    /**
+     * As above; a link change is logged once for all the routers that share {@code reportedLinks} (the
+     * daemon's, one router per unit).
+     */
+    public VrrpRouter(List<VrrpInstanceSettings> settings, List<SyncGroupSettings> groups, VrrpHost host,
+               LongSupplier clock, VrrpRouterListener listener, ScriptExecutor scripts, ReportedLinks reportedLinks) {
+        this.reportedLinks = reportedLinks;
         this.settings = List.copyOf(settings);
         this.groupSettings = List.copyOf(groups);
         this.host = host;
@@ -313,7 +326,16 @@ public final class VrrpRouter implements AutoCloseable {
                     groupOf.put(m, group);
                 }
             }
-            if (settings.stream().anyMatch(s -> !s.dontTrackPrimary() || !s.trackInterfaces().isEmpty())) {
+            for (VrrpInstanceSettings s : settings) {
+                if (!s.dontTrackPrimary()) {
+                    links.put(s.interfaceName(), host.linkUp(s.interfaceName()));
+                }
+                for (TrackInterface t : s.trackInterfaces()) {
+                    links.put(t.name(), host.linkUp(t.name()));
+                }
+            }
+            links.forEach(reportedLinks::current);
+            if (!links.isEmpty()) {
                 linkWatch = host.watchLinks((name, up) -> inbox.add(() -> linkChanged(name, up)));
             }
             for (SyncGroup g : groups) {
@@ -429,17 +451,25 @@ public final class VrrpRouter implements AutoCloseable {
         }
     }
 
+    /**
+     * A netlink message about a link. The kernel sends several for one change (flags, then carrier or operstate:
+     * {@code ip link set eth0 up} first reports the link up without carrier, which is down here), and other
+     * routers of the daemon hear them too: only a change is acted on, and logged once for all of them.
+     */
     private void linkChanged(String ifname, boolean up) {
-        boolean tracked = false;
+        Boolean known = links.get(ifname);
+        if (known == null || known == up) {
+            return;
+        }
+        links.put(ifname, up);
+        if (reportedLinks.report(ifname, up)) {
+            log("Netlink reports " + ifname + (up ? " up" : " down"));
+        }
         for (InstanceRuntime rt : instances.values()) {
             VrrpInstanceSettings s = rt.settings;
             boolean mine = (!s.dontTrackPrimary() && s.interfaceName().equals(ifname))
                     || s.trackInterfaces().stream().map(TrackInterface::name).anyMatch(ifname::equals);
             if (mine) {
-                if (!tracked) {
-                    log("Netlink reports " + ifname + (up ? " up" : " down"));
-                    tracked = true;
-                }
                 tracker(rt.name(), VrrpInstanceSettings.interfaceTracker(ifname), up);
             }
         }
@@ -540,7 +570,7 @@ public final class VrrpRouter implements AutoCloseable {
         for (Action a : t.actions()) {
             try {
                 switch (a) {
-                    case Action.SendAdvert adv -> rt.sendAdvert(adv.priority());
+                    case Action.SendAdvert adv -> advert(rt, adv.priority());
                     case Action.AddVips ignored -> {
                         for (VirtualIpAddress v : s.virtualAddresses()) {
                             try {
@@ -580,6 +610,27 @@ public final class VrrpRouter implements AutoCloseable {
         if (t.changed()) {
             rt.transitioned(t.state());
             listener.transition(t.instance(), t.from(), t.state());
+        }
+    }
+
+    /**
+     * Sends one advert. One that cannot go out (sendto's ENETUNREACH while the link is down) is not an error
+     * per advert: a WARN line, once until an advert goes out again, and only a DEBUG line while the link is
+     * known to be down (the instance is entering FAULT, which keepalived does quietly).
+     */
+    private void advert(InstanceRuntime rt, int priority) {
+        try {
+            rt.sendAdvert(priority);
+            rt.advertsFailing = false;
+        } catch (RuntimeException e) {
+            String ifname = rt.settings.interfaceName();
+            if (rt.advertsFailing || Boolean.FALSE.equals(links.get(ifname))) {
+                LOG.debug("({}) advert not sent on {}: {}", rt.name(), ifname, e.getMessage());
+            } else {
+                LOG.warn("({}) cannot send adverts on {}: {}; not logged again until one goes out", rt.name(),
+                        ifname, e.getMessage());
+            }
+            rt.advertsFailing = true;
         }
     }
 

@@ -228,6 +228,27 @@ class VrrpRouterTest {
     }
 
     @Test
+    void aLinkChangeIsLoggedOnceHoweverManyNetlinkMessagesTellOfIt() {
+        FakeHost a = new FakeHost(lan, "10.0.0.1");
+        VrrpRouter ra = router(a, settings(200), new ScriptRunner());
+        runUntil(5000, () -> ra.status("VI_1").state() == VrrpState.MASTER);
+
+        // ip link set eth0 down: the flags change, then the carrier
+        a.link("eth0", false);
+        a.link("eth0", false);
+        runUntil(100, () -> ra.status("VI_1").state() == VrrpState.FAULT);
+        // ip link set eth0 up: first up without carrier (not up for VRRP), then with it
+        a.link("eth0", false);
+        a.link("eth0", true);
+        a.link("eth0", true);
+        runUntil(100, () -> ra.status("VI_1").state() == VrrpState.BACKUP);
+
+        assertThat(log).filteredOn(l -> l.contains("Netlink reports"))
+                .containsExactly("10.0.0.1 Netlink reports eth0 down", "10.0.0.1 Netlink reports eth0 up");
+        assertThat(log).filteredOn(l -> l.contains("Entering FAULT STATE")).hasSize(1);
+    }
+
+    @Test
     void aWeightedTrackScriptRaisesThePriorityAfterRiseSuccesses() {
         FakeHost a = new FakeHost(lan, "10.0.0.1");
         FakeHost b = new FakeHost(lan, "10.0.0.2");
