@@ -143,6 +143,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final TcpSegmenter segmenter = new TcpSegmenter(MAX_SUPER_PACKET);
     /** The frame being handled is a segment of a super-packet. */
     private boolean superPacket;
+    /** The frame being handled is a whole super-packet of segments of this size (0: it is not). */
+    private int superSize;
+    /** Its IP and TCP header bytes. */
+    private int superOverhead;
+    private long superPacketsWhole;
     private long segmentedPackets;
     private Verdict lastVerdict;
     private DropReason lastDrop;
@@ -393,6 +398,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return segmentedPackets;
     }
 
+    /** TCP super-packets (as {@link #segmentedPackets}) rewritten and handed to the kernel whole. */
+    public long superPacketsWhole() {
+        return superPacketsWhole;
+    }
+
     /** Connections with a direction on the fast path now. */
     public int offloadedConnections() {
         OffloadedFlows o = offloaded;
@@ -444,6 +454,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     public void onFrame(MemorySegment s, long off, int len) {
         int segmentSize = io.receivedSegmentSize();
         if (segmentSize > 0 && segmenter.start(s, off, len, segmentSize)) {
+            if (forwardedInPlace()) {
+                // NAT or DR of a known connection: rewritten once and handed to the kernel whole
+                superSize = segmentSize;
+                superOverhead = segmenter.packetHeaders();
+                one(s, off, len);
+                superSize = 0;
+                return;
+            }
             segmentedPackets++;
             superPacket = true;
             while (segmenter.next()) {
@@ -453,6 +471,24 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return;
         }
         one(s, off, len);
+    }
+
+    /**
+     * Whether the super-packet {@link #segmenter} has started on belongs to a MASQ or DROUTE connection (from
+     * its client, or a MASQ real server's reply): those are rewritten in place and may leave whole. Anything
+     * else (a new connection, a tunnel) is cut into segments first and each handled as a frame.
+     */
+    private boolean forwardedInPlace() {
+        long from = segmenter.source() & 0xffffffffL;
+        long to = segmenter.destination() & 0xffffffffL;
+        int id = table.lookupIn(Ipv4Header.PROTO_TCP, false, 0, from, segmenter.sourcePort(), 0, to,
+                segmenter.destinationPort());
+        if (id < 0) {
+            id = table.lookupOut(Ipv4Header.PROTO_TCP, false, 0, from, segmenter.sourcePort(), 0, to,
+                    segmenter.destinationPort());
+            return id >= 0 && connMethod[id] == M_MASQ;
+        }
+        return connMethod[id] == M_MASQ || connMethod[id] == M_DROUTE;
     }
 
     private void one(MemorySegment s, long off, int len) {
@@ -551,6 +587,13 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                     return DropReason.BAD_TCP_OFFSET;
                 }
                 info = TcpHeader.flags(s, l4);
+                if (superSize > 0) {
+                    // left for the card, and left so: sendSuperPacket writes the new pseudo-header sum
+                    sport = Wire.u16(s, l4);
+                    dport = Wire.u16(s, l4 + 2);
+                    partialChecksum = true;
+                    return null;
+                }
                 partialChecksum = InternetChecksum.completePartial(s, l4, l4len, src, dst, proto,
                         TcpHeader.CHECKSUM);
             }
@@ -771,7 +814,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
         }
-        if (total > mtu && (method == M_MASQ || method == M_DROUTE)) {
+        if (onWire() > mtu && (method == M_MASQ || method == M_DROUTE)) {
             // before the rewrite: fragmentation-needed must quote the packet as its sender sent it, or the
             // sender finds no socket for it and keeps sending full-size packets (as IP forwarding checks the
             // MTU before IPVS's hooks)
@@ -798,12 +841,46 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     private Verdict sendInPlace(MemorySegment s, long off, int l2, long dstMac) {
-        if (total > mtu) {
+        if (onWire() > mtu) {
             // a datagram the kernel reassembled for us, or one from a link with a larger MTU: IPVS would
             // fragment it or send fragmentation-needed; we do not fragment
             return tooBig(s, off, l2, mtu);
         }
+        if (superSize > 0) {
+            return sendSuperPacket(s, off, l2, dstMac);
+        }
         return egress.inPlace(s, off, l2 + total, dstMac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /** The bytes of the current packet on the wire: a super-packet's largest segment, else the packet. */
+    private int onWire() {
+        return superSize > 0 ? superOverhead + superSize : total;
+    }
+
+    /**
+     * A super-packet rewritten for its connection: handed to the kernel whole, its TCP checksum left for the
+     * card (the pseudo-header sum of the new addresses), to be cut on the way out as for IPVS; when the I/O
+     * cannot, cut here and sent segment by segment.
+     */
+    private Verdict sendSuperPacket(MemorySegment s, long off, int l2, long dstMac) {
+        int doff = TcpHeader.headerLength(s, l4);
+        TcpHeader.checksum(s, l4, InternetChecksum.pseudoHeader(Ipv4Header.src(s, ip), Ipv4Header.dst(s, ip),
+                Ipv4Header.PROTO_TCP, l4len));
+        int l4Offset = (int) (l4 - off);
+        if (egress.superPacket(s, off, l2 + total, dstMac, l4Offset, l4Offset + doff, superSize)) {
+            superPacketsWhole++;
+            return Verdict.FORWARD;
+        }
+        if (!segmenter.start(s, off, l2 + total, superSize)) {
+            return drop(DropReason.OVERSIZED);
+        }
+        segmentedPackets++;
+        while (segmenter.next()) {
+            if (!egress.inPlace(segmenter.buffer(), 0, segmenter.length(), dstMac)) {
+                return drop(DropReason.TX_FULL);
+            }
+        }
+        return Verdict.FORWARD;
     }
 
     /** A packet larger than {@code room}: fragmentation needed back to its sender when DF is set, else dropped. */
@@ -819,6 +896,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private Verdict tunnel(MemorySegment s, long off, int l2, byte method, int guePort, int rsAddr, long mac) {
         Ipv4Header.decrementTtl(s, ip);
         int room = mtu - (method == M_TUNNEL ? IPIP_OVERHEAD : GUE_OVERHEAD);
+        if (superSize > 0) {
+            // whole super-packets go only to connections forwarded in place (onFrame checks): not reached
+            return drop(DropReason.OVERSIZED);
+        }
         if (total > room) {
             return tooBig(s, off, l2, room);
         }
@@ -894,7 +975,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
-        if (total > mtu) {
+        if (onWire() > mtu) {
             return tooBig(s, off, l2, mtu);
         }
         long mac = neighbours.nextHopMac(dst);
@@ -905,7 +986,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.decrementTtl(s, ip);
         routed++;
         if (mac == NeighbourTable.UNKNOWN) {
-            return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
+            return superSize == 0 && unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED
+                    : drop(DropReason.NO_NEIGHBOUR);
         }
         return sendInPlace(s, off, l2, mac);
     }
@@ -992,7 +1074,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
-        if (total > mtu) {
+        if (onWire() > mtu) {
             // before the rewrite: the real server must recognise its own packet in fragmentation-needed
             return tooBig(s, off, l2, mtu);
         }
@@ -1003,7 +1085,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.decrementTtl(s, ip);
         if (mac == NeighbourTable.UNKNOWN) {
             // a new client: wait for the refresher rather than drop the reply (TCP would resend it in 1 s)
-            return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
+            return superSize == 0 && unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED
+                    : drop(DropReason.NO_NEIGHBOUR);
         }
         return sendInPlace(s, off, l2, mac);
     }

@@ -49,6 +49,18 @@ final class Egress {
         return io.transmit(s, off, length);
     }
 
+    /**
+     * A TCP super-packet rewritten in place, to {@code dstMac}, handed to the I/O whole to be cut into
+     * {@code segmentSize}-byte segments on its way out ({@link PacketIo#transmitSuperPacket}); false when the
+     * I/O cannot.
+     */
+    boolean superPacket(MemorySegment s, long off, int length, long dstMac, int l4Offset, int headerLength,
+                        int segmentSize) {
+        EthernetHeader.dst(s, off, dstMac);
+        EthernetHeader.src(s, off, ourMac);
+        return io.transmitSuperPacket(s, off, length, l4Offset, headerLength, segmentSize);
+    }
+
     /** The frame {@link #ipip} or {@link #gue} built last, at offset 0 (until the next frame built here). */
     MemorySegment built() {
         return scratch;

@@ -255,6 +255,13 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler, FastPathLinks.Send
         return current[sendingLink].transmit(frame, offset, length);
     }
 
+    @Override
+    public boolean transmitSuperPacket(MemorySegment frame, long offset, int length, int l4Offset, int headerLength,
+                                       int segmentSize) {
+        sendingLink = egress.route(frame, offset, length, receivingLink);
+        return current[sendingLink].transmitSuperPacket(frame, offset, length, l4Offset, headerLength, segmentSize);
+    }
+
     /** The interface index of the link the last transmitted frame left by. */
     @Override
     public int sendingIfindex() {

@@ -22,6 +22,8 @@ public final class MemoryPacketIo implements PacketIo {
     private final int[] rxLength;
     private final int[] rxSegmentSize;
     private int receiving;
+    private boolean superPackets;
+    private final List<SentSuperPacket> sentSuperPackets = new ArrayList<>();
     private final int[] txLength;
     private final long mac;
     private final int mtu;
@@ -94,6 +96,33 @@ public final class MemoryPacketIo implements PacketIo {
     @Override
     public int receivedSegmentSize() {
         return receiving;
+    }
+
+    /** A super-packet handed over whole: the frame, where TCP and its payload start, the segment size. */
+    public record SentSuperPacket(byte[] frame, int l4Offset, int headerLength, int segmentSize) {
+    }
+
+    /** Whether {@link #transmitSuperPacket} takes super-packets (tests; off: the caller segments them). */
+    public void acceptSuperPackets(boolean on) {
+        superPackets = on;
+    }
+
+    @Override
+    public boolean transmitSuperPacket(MemorySegment frame, long offset, int length, int l4Offset, int headerLength,
+                                       int segmentSize) {
+        if (!superPackets) {
+            return false;
+        }
+        sentSuperPackets.add(new SentSuperPacket(frame.asSlice(offset, length).toArray(
+                java.lang.foreign.ValueLayout.JAVA_BYTE), l4Offset, headerLength, segmentSize));
+        return true;
+    }
+
+    /** Takes the super-packets handed over whole, oldest first (tests only). */
+    public List<SentSuperPacket> takeSuperPackets() {
+        List<SentSuperPacket> out = List.copyOf(sentSuperPackets);
+        sentSuperPackets.clear();
+        return out;
     }
 
     @Override

@@ -881,7 +881,9 @@ public final class PacketDirector implements AutoCloseable {
      * connection, routed by the worker as the kernel would), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
      * path, accounted once a second), {@code neighbour_probes}, {@code checksum_completed} (TCP/UDP
      * checksums a sender on this host left for the network card, finished by the worker), {@code segmented}
-     * (TCP super-packets from a sender on this host with TSO/GSO on, cut into segments by the worker).
+     * (TCP super-packets from a sender on this host with TSO/GSO on, cut into segments by the worker),
+     * {@code super_packet_whole} (such super-packets of NAT and DR connections rewritten once and handed to
+     * the kernel whole, which segments them on the way out).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -893,6 +895,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("fast_path", all.get("fast_path_packets"));
         out.put("checksum_completed", all.get("checksums_completed"));
         out.put("segmented", all.get("segmented_packets"));
+        out.put("super_packet_whole", all.get("super_packets_whole"));
         return out;
     }
 
@@ -909,7 +912,7 @@ public final class PacketDirector implements AutoCloseable {
      * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
-     * offloaded_connections, checksums_completed, segmented_packets, one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -926,11 +929,13 @@ public final class PacketDirector implements AutoCloseable {
         long offloaded = 0;
         long completed = 0;
         long segmented = 0;
+        long whole = 0;
         long routed = 0;
         for (Worker w : workers) {
             routed += w.dataplane.routed();
             completed += w.dataplane.checksumsCompleted();
             segmented += w.dataplane.segmentedPackets();
+            whole += w.dataplane.superPacketsWhole();
             fastPath += w.dataplane.fastPathPackets();
             offloaded += w.dataplane.offloadedConnections();
             frames += w.dataplane.frames();
@@ -951,6 +956,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("offloaded_connections", offloaded);
         out.put("checksums_completed", completed);
         out.put("segmented_packets", segmented);
+        out.put("super_packets_whole", whole);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

@@ -37,6 +37,8 @@ final class TcpSegmenter {
     private int flags;
     private int src;
     private int dst;
+    private int srcPort;
+    private int dstPort;
     private int next;
     private int length;
 
@@ -85,6 +87,8 @@ final class TcpSegmenter {
         this.flags = TcpHeader.flags(s, at + h);
         this.src = Ipv4Header.src(s, at);
         this.dst = Ipv4Header.dst(s, at);
+        this.srcPort = TcpHeader.srcPort(s, at + h);
+        this.dstPort = TcpHeader.dstPort(s, at + h);
         this.next = 0;
         return true;
     }
@@ -120,6 +124,28 @@ final class TcpSegmenter {
         length = headers + bytes;
         next++;
         return true;
+    }
+
+    /** After {@link #start}: the super-packet's IP and TCP header bytes (each segment carries them). */
+    int packetHeaders() {
+        return ihl + doff;
+    }
+
+    /** After {@link #start}: the super-packet's addresses and ports. */
+    int source() {
+        return src;
+    }
+
+    int destination() {
+        return dst;
+    }
+
+    int sourcePort() {
+        return srcPort;
+    }
+
+    int destinationPort() {
+        return dstPort;
     }
 
     /** The buffer {@link #next} writes each segment's frame into, from offset 0. */

@@ -86,6 +86,12 @@ public final class AfPacketIo implements PacketIo {
     /** TPACKET_V2 with PACKET_VNET_HDR: a super-packet too long for its slot is read whole into this. */
     private final MemorySegment superPacket;
     private final MemorySegment superPacketTail;
+    /** The socket {@link #transmitSuperPacket} sends with (opened at its first use; -1 before), and its buffer. */
+    private int superFd = -1;
+    private MemorySegment superTx;
+    /** sockaddr_ll of {@link #transmitSuperPacket}'s frames: IPv4, this interface. */
+    private MemorySegment superTo;
+    private long superPacketsSent;
     private boolean closed;
     /** The segment size of the frame being handed to the handler (a TCP super-packet), else 0. */
     private int segmentSize;
@@ -432,6 +438,79 @@ public final class AfPacketIo implements PacketIo {
     }
 
     /**
+     * Sends a TCP/IPv4 super-packet whole and lets the kernel cut it into {@code segmentSize}-byte segments on
+     * its way out (GSO: in software, or by the card's TSO), as it does for IPVS: its TCP checksum field must
+     * hold the pseudo-header sum only (left for the card). {@code l4Offset} is where TCP starts in the frame,
+     * {@code headerLength} where its payload starts. Frames transmitted before go out first. False when the
+     * socket was opened without {@link AfPacketConfig#segmentationOffload} or the kernel refuses (the caller
+     * then segments it itself). Through a second socket on the interface that receives nothing: a transmit
+     * ring's socket sends only from its ring, whose slots are sized for the MTU.
+     */
+    @Override
+    public boolean transmitSuperPacket(MemorySegment frame, long offset, int length, int l4Offset, int headerLength,
+                                       int segmentSize) {
+        if (vnet == 0 || length + VNET_HDR > SUPER_MAX || segmentSize <= 0) {
+            return false;
+        }
+        if (superFd < 0 && !openSuperSocket()) {
+            return false;
+        }
+        flush();
+        MemorySegment b = superTx;
+        boolean cwr = (frame.get(ValueLayout.JAVA_BYTE, offset + l4Offset + 13) & 0x80) != 0;
+        b.set(ValueLayout.JAVA_BYTE, 0, (byte) 1); // VIRTIO_NET_HDR_F_NEEDS_CSUM
+        b.set(ValueLayout.JAVA_BYTE, VNET_GSO_TYPE, (byte) (VIRTIO_NET_HDR_GSO_TCPV4 | (cwr ? 0x80 : 0)));
+        b.set(LE16, 2, (short) headerLength);
+        b.set(LE16, VNET_GSO_SIZE, (short) segmentSize);
+        b.set(LE16, 6, (short) l4Offset);
+        b.set(LE16, 8, (short) 16); // the TCP checksum field
+        MemorySegment.copy(frame, offset, b, VNET_HDR, length);
+        long n;
+        try {
+            n = sys.sendto(superFd, b, VNET_HDR + length, Abi.MSG_DONTWAIT, superTo);
+        } catch (NativeIoException e) {
+            return false;
+        }
+        if (n < 0) {
+            return false;
+        }
+        superPacketsSent++;
+        transmitted++;
+        return true;
+    }
+
+    private boolean openSuperSocket() {
+        int s = sys.socket(Abi.AF_PACKET, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, 0);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocateFrom(ValueLayout.JAVA_INT, 1);
+            sys.setsockopt(s, Abi.SOL_PACKET, Abi.PACKET_VNET_HDR, one, "PACKET_VNET_HDR");
+            if (config.qdiscBypass()) {
+                sys.setsockopt(s, Abi.SOL_PACKET, Abi.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS");
+            }
+            MemorySegment sll = a.allocate(Abi.SOCKADDR_LL_SIZE, 4);
+            sll.set(U16, 0, (short) Abi.AF_PACKET);
+            sll.set(U16, 2, (short) 0); // protocol 0: it receives nothing
+            sll.set(U32, 4, ifindex);
+            sys.bind(s, sll);
+        } catch (NativeIoException e) {
+            sys.close(s);
+            return false;
+        }
+        superFd = s;
+        superTx = arena.allocate(SUPER_MAX, 16);
+        superTo = arena.allocate(Abi.SOCKADDR_LL_SIZE, 4);
+        superTo.set(U16, 0, (short) Abi.AF_PACKET);
+        superTo.set(U16, 2, Abi.htons(0x0800));
+        superTo.set(U32, 4, ifindex);
+        return true;
+    }
+
+    /** Super-packets {@link #transmitSuperPacket} handed to the kernel whole. */
+    public long superPacketsSent() {
+        return superPacketsSent;
+    }
+
+    /**
      * During {@link FrameHandler#onFrame}: the segment size of the frame handed over when it is a TCP
      * super-packet (with {@link AfPacketConfig#segmentationOffload}), else 0.
      */
@@ -612,5 +691,8 @@ public final class AfPacketIo implements PacketIo {
         arena.close();
         sys.munmap(mapping);
         sys.close(fd);
+        if (superFd >= 0) {
+            sys.close(superFd);
+        }
     }
 }

@@ -27,6 +27,17 @@ public interface PacketIo extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Sends a TCP/IPv4 super-packet (its checksum field holding the pseudo-header sum, left for the card) whole,
+     * to be cut into {@code segmentSize}-byte segments by the kernel on its way out, after what was queued
+     * before; {@code l4Offset} is where TCP starts in the frame, {@code headerLength} where its payload starts.
+     * False when this I/O cannot (the caller segments it itself).
+     */
+    default boolean transmitSuperPacket(MemorySegment frame, long offset, int length, int l4Offset, int headerLength,
+                                        int segmentSize) {
+        return false;
+    }
+
     /** Sends everything queued. */
     void flush();
 
