@@ -15,6 +15,7 @@ import io.jlvs.engine.ServiceRuntime;
 import io.jlvs.sys.BpfFilter;
 import io.jlvs.sys.BpfLoadException;
 import io.jlvs.sys.ClientFanout;
+import io.jlvs.sys.TxMode;
 import io.jlvs.sys.XdpSteering;
 import io.jlvs.sys.XskSocket;
 import io.jlvs.sys.InterfaceAddress;
@@ -558,7 +559,25 @@ public final class PacketDirector implements AutoCloseable {
         for (Worker w : d.workers) {
             w.thread.start();
         }
+        LOG.log(System.Logger.Level.INFO, "packet data plane started on " + String.join(", ", settings.interfaces())
+                + ": " + d.describe());
         return d;
+    }
+
+    /** How it runs, for the start line: I/O, workers, fast path, guard, fwmark rules. */
+    private String describe() {
+        StringBuilder b = new StringBuilder(settings.afXdp() ? "AF_XDP" : "AF_PACKET " + settings.ringVersion()
+                + " rings, " + (settings.txMode() == TxMode.TX_RING ? "transmit ring" : "sendto"));
+        b.append(", ").append(settings.workers()).append(settings.workers() == 1 ? " worker" : " workers");
+        if (settings.offloadAfter() >= 0) {
+            b.append(", XDP fast path after ").append(settings.offloadAfter()).append(" packets");
+        }
+        b.append(settings.kernelGuard() ? ", nftables guard" : ", no kernel guard");
+        if (!settings.fwmarkRules().isEmpty()) {
+            b.append(", ").append(settings.fwmarkRules().size()).append(" fwmark rule")
+                    .append(settings.fwmarkRules().size() == 1 ? "" : "s");
+        }
+        return b.toString();
     }
 
     /** The IPv4 ones among {@code addresses}, and the director's address. */

@@ -108,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "sctp or all) to ADDRESSES (A, A-B or A/N) and a destination port in PORTS (P, P-Q, a comma "
                     + "list; default every port) carry firewall mark MARK, as the iptables MARK rule beside an "
                     + "ipvsadm -f service says, e.g. 1:tcp:192.0.2.10:80,443 (repeatable; as with iptables, the "
-                    + "last rule that matches gives the mark; all = TCP, UDP and SCTP; one worker, af_packet).")
+                    + "last rule that matches gives the mark; all = TCP, UDP and SCTP; af_packet).")
     List<String> fwmarkRules;
 
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
@@ -202,7 +202,6 @@ public final class RunCommand implements Callable<Integer> {
         if (!marks.isEmpty()) {
             String why = interfaces == null || interfaces.isEmpty() ? "is for the packet data plane: give it -I IFNAME"
                     : afXdp ? "needs --packet-io af_packet (the XDP program steers by address only)"
-                    : packetWorkers > 1 ? "needs one packet worker (the fanout program hashes by virtual address)"
                     : null;
             if (why != null) {
                 err.println("jlvs: --fwmark-rule " + why);

@@ -32,13 +32,17 @@ public final class RsSetupCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the prior values are remembered (default: /run/jlvs, or /run/jlvs/netns-INODE "
-                    + "inside a network namespace other than the host's, so that real servers sharing one host in "
-                    + "namespaces keep apart).")
+                    + "inside a network namespace other than the host's, or when the host's cannot be read, so that "
+                    + "real servers sharing one host in namespaces keep apart).")
     Path stateDir;
 
-    /** The default state directory: {@code base}, or a subdirectory for a network namespace that is not init's. */
+    /**
+     * The default state directory: {@code base} in init's network namespace, a subdirectory for any other, and
+     * for this one when init's cannot be read (pid 1 of another pid namespace, as in a container): it cannot
+     * be told from another namespace of the host then, and two sharing {@code base} would undo each other's.
+     */
     static Path defaultStateDir(Path base, String ownNetns, String initNetns) {
-        if (ownNetns == null || initNetns == null || ownNetns.equals(initNetns)) {
+        if (ownNetns == null || ownNetns.equals(initNetns)) {
             return base;
         }
         // "net:[4026532281]"

@@ -135,7 +135,8 @@ public final class VrrpService implements AutoCloseable {
             if (next != null && !e.getValue().spec().equals(next) && inPlace(e.getValue().spec(), next)) {
                 // as keepalived reloads it: the running unit takes the new priorities and addresses, no stop,
                 // no priority 0, no failover
-                LOG.info("VRRP: {}: new priority or addresses, applied without a restart", e.getKey());
+                LOG.info("VRRP: {}: new priority, addresses, routes, rules or notify scripts, applied without a "
+                        + "restart", e.getKey());
                 e.getValue().router().reconfigure(next.instances());
                 units.put(e.getKey(), new Unit(next, e.getValue().router()));
             } else if (!e.getValue().spec().equals(next)) {

@@ -13,8 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Lab tier, end to end: a keepalived.conf with {@code virtual_server fwmark N} under `jlvs run -I`, whose
@@ -31,8 +32,10 @@ class FwmarkDaemonLabTest {
     @TempDir
     Path dir;
 
-    @Test
-    void fwmarkRulesSendWhatTheyMarkToTheFwmarkServiceAndLeaveTheRestToTheKernel() throws Exception {
+    /** With one packet worker and with two (whose fanout program knows the rules' address ranges). */
+    @ParameterizedTest(name = "packet workers: {0}")
+    @ValueSource(ints = {1, 2})
+    void fwmarkRulesSendWhatTheyMarkToTheFwmarkServiceAndLeaveTheRestToTheKernel(int workers) throws Exception {
         Lab.requireNetns();
         Lab.requireCommand("nft", "nftables");
         String python = Lab.requireCommand("python3", "python3");
@@ -68,7 +71,8 @@ class FwmarkDaemonLabTest {
             byte[] nsMac = NamespaceDaemon.mac(lab, ns, nsIf);
             // every TCP port of the VIP gets mark 9 (no service has it), then 80 and 443 mark 7: the later rule wins
             Process daemon = NamespaceDaemon.start(lab, ns, socket, log, "--interface", nsIf, "--use-file", conf.toString(),
-                    "--fwmark-rule", "9:tcp:" + vip, "--fwmark-rule", "7:tcp:" + vip + ":80,443");
+                    "--fwmark-rule", "9:tcp:" + vip, "--fwmark-rule", "7:tcp:" + vip + ":80,443",
+                    "--packet-workers", String.valueOf(workers));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(
                     "fwmark service 8 gets no packets from the packet data plane"));
             assertThat(Files.readString(log)).doesNotContain("fwmark service 7 gets no packets")

@@ -1,6 +1,7 @@
 package io.jlvs.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.jlvs.cli.JlvsMain;
@@ -56,6 +57,18 @@ class LauncherProcessTest {
     void killLeftovers() {
         if (child != null && child.isAlive()) {
             child.destroyForcibly();
+        }
+    }
+
+    private static String threadDump(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(20, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException | InterruptedException e) {
+            return "no thread dump: " + e;
         }
     }
 
@@ -148,7 +161,11 @@ class LauncherProcessTest {
 
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            // seen once in a full run (2026-11-27), never alone: say where it hangs
+            fail("jlvs did not stop within 30 s of SIGINT; stderr: " + stderr() + "\nthreads:\n"
+                    + threadDump(process.pid()));
+        }
 
         assertThat(process.exitValue()).isIn(0, 130);
         assertThat(socket).doesNotExist();

@@ -70,8 +70,12 @@ class RsCommandsTest {
                 .isEqualTo(base.resolve("netns-4026532281"));
         assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026532290]", "net:[4026531840]"))
                 .isNotEqualTo(RsSetupCommand.defaultStateDir(base, "net:[4026532281]", "net:[4026531840]"));
-        // init's namespace unreadable (not root): the one directory, as before
-        assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026532281]", null)).isEqualTo(base);
+        // init's namespace unreadable (pid 1 of another pid namespace, as in a container): this namespace's own
+        // directory, since it cannot tell it from another one of the host (before, every namespace shared /run/jlvs
+        // there, and an --undo in one took another's state)
+        assertThat(RsSetupCommand.defaultStateDir(base, "net:[4026532281]", null))
+                .isEqualTo(base.resolve("netns-4026532281"));
+        assertThat(RsSetupCommand.defaultStateDir(base, null, null)).as("nothing readable").isEqualTo(base);
     }
 
     @Test

@@ -183,7 +183,8 @@ public final class VrrpRouter implements AutoCloseable {
                 if (!old.virtualAddresses().contains(v)) {
                     String dev = v.deviceOr(next.interfaceName());
                     hostCall(next, "adding " + v.address(), () -> host.addAddress(dev, v));
-                    LOG.info("({}) virtual address {} added by the reload", next.name(), v.address());
+                    LOG.info("({}) virtual address {} added by the reload; sending gratuitous {}", next.name(),
+                            v.address(), v.address().isV4() ? "ARPs" : "NAs");
                     int repeat = next.garpMasterRepeat();
                     hostCall(next, "gratuitous ARP for " + v.address(),
                             () -> host.sendGratuitousArp(dev, v.address(), repeat > 0 ? repeat : 1));
@@ -205,6 +206,11 @@ public final class VrrpRouter implements AutoCloseable {
             execute(rt, rt.machine.setBasePriority(now, next.configuredPriority()));
         }
         rt.refresh();
+        if (rt.machine.state() == VrrpState.MASTER && (old.configuredPriority() != next.configuredPriority()
+                || !old.virtualAddresses().equals(next.virtualAddresses()))) {
+            // as keepalived after a reload: the peers hear the new priority and address list at once
+            advert(rt, rt.machine.effectivePriority());
+        }
     }
 
     /** One change to the host; a failure is logged and stops none of the others. */
@@ -680,6 +686,8 @@ public final class VrrpRouter implements AutoCloseable {
         }
         VrrpInstanceSettings s = rt.settings;
         for (VirtualIpAddress v : s.virtualAddresses()) {
+            LOG.info("({}) Sending gratuitous {} on {} for {}", s.name(), v.address().isV4() ? "ARPs" : "NAs",
+                    v.deviceOr(s.interfaceName()), v.address());
             host.sendGratuitousArp(v.deviceOr(s.interfaceName()), v.address(), repeat);
         }
     }
