@@ -127,10 +127,10 @@ class VrrpServiceTest {
         VrrpInstanceStatus before = status(a, "VI_1");
         long bTransitions = status(b, "VI_1").counters().transitions();
 
-        // VI_2: another advert_int too (a priority or addresses alone are applied in place, see below), so it
+        // VI_2: nopreempt too (a priority, addresses or advert_int alone are applied in place, see below), so it
         // restarts
         a.reload(conf(instance("VI_1", 51, 150, "10.0.0.100"),
-                instance("VI_2", 52, 50, "10.0.0.200").replace("advert_int 0.3", "advert_int 0.4"),
+                instance("VI_2", 52, 50, "10.0.0.200").replace("advert_int 0.3", "advert_int 0.3\n    nopreempt"),
                 instance("VI_4", 54, 150, "10.0.0.44")));
 
         assertThat(a.statuses()).extracting(VrrpInstanceStatus::name).containsExactly("VI_1", "VI_2", "VI_4");
@@ -240,6 +240,32 @@ class VrrpServiceTest {
         assertThat(eventsA).doesNotContain("(VI_1) Stopped");
         assertThat(status(p.a(), "VI_1").counters().priorityZeroSent()).as("no resignation")
                 .isEqualTo(priorityZero);
+    }
+
+    /**
+     * A reload of both sides with another advert_int keeps the MASTER and its peer as they are, as keepalived
+     * does; the MASTER advertises at the new interval. Before, the instance restarted: priority 0, and the
+     * VIP was gone for 3.6–5.2 s (found by an SRE-path check).
+     */
+    @Test
+    void anAdvertIntervalChangeIsAppliedWithoutARestart() {
+        Pair p = masterAndBackup();
+        VrrpInstanceStatus before = status(p.a(), "VI_1");
+        long bTransitions = status(p.b(), "VI_1").counters().transitions();
+        p.a().reload(conf(instance("VI_1", 51, 150, "10.0.0.100").replace("advert_int 0.3", "advert_int 1")));
+        p.b().reload(conf(instance("VI_1", 51, 100, "10.0.0.100").replace("advert_int 0.3", "advert_int 1")));
+        long sent = status(p.a(), "VI_1").counters().advertsSent();
+        long t0 = System.nanoTime();
+        Awaitility.await().atMost(BOUND).until(() -> System.nanoTime() - t0 > 3_500_000_000L);
+        VrrpInstanceStatus after = status(p.a(), "VI_1");
+        assertThat(after.counters().advertsSent() - sent).as("adverts in 3.5 s at 1 s (0.3 s: about 11)")
+                .isBetween(2L, 6L);
+        assertThat(after.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(after.lastTransition()).as("no flap").isEqualTo(before.lastTransition());
+        assertThat(after.counters().priorityZeroSent()).isEqualTo(before.counters().priorityZeroSent());
+        assertThat(status(p.b(), "VI_1").counters().transitions()).as("the peer stayed BACKUP").isEqualTo(bTransitions);
+        assertThat(hostA.vips).containsExactly(ip("10.0.0.100"));
+        assertThat(eventsA).doesNotContain("(VI_1) Stopped");
     }
 
     @Test

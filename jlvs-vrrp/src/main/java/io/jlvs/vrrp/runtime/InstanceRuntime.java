@@ -30,7 +30,6 @@ final class InstanceRuntime {
     final VrrpStateMachine machine;
     final VrrpTransport transport;
     final IpAddress primary;
-    private final VrrpInstanceConfig config;
     private VrrpAdvertisement template;
     private VrrpReceiveConfig receiveConfig;
     private final VrrpPacketDecoder decoder = new VrrpPacketDecoder(new VrrpDropCounters());
@@ -57,7 +56,6 @@ final class InstanceRuntime {
         this.machine = new VrrpStateMachine(config);
         this.primary = primary;
         this.transport = transport;
-        this.config = config;
         advertise(config.virtualAddresses());
         this.destinations = settings.unicast() ? settings.unicastPeers() : List.of(primary.isV4() ? VrrpPacketEncoder.MCAST_GROUP4 : VrrpPacketEncoder.MCAST_GROUP6);
         refresh();
@@ -70,6 +68,7 @@ final class InstanceRuntime {
     /** The advert template and what received adverts are checked against, for these virtual addresses. */
     private void advertise(List<IpAddress> vips) {
         VrrpInstanceSettings s = settings;
+        VrrpInstanceConfig config = machine.config();
         this.template = config.version() == VrrpVersion.V2
                 ? VrrpAdvertisement.v2(config.vrid(), config.priority(), config.advertIntervalCentis() / 100,
                         s.authPass() == null ? VrrpAuthType.NONE : VrrpAuthType.PASS, s.authPass(), vips)

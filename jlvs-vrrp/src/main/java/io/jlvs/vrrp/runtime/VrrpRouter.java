@@ -158,6 +158,10 @@ public final class VrrpRouter implements AutoCloseable {
 
     private void reconfigure(InstanceRuntime rt, VrrpInstanceSettings next, long now) {
         VrrpInstanceSettings old = rt.settings;
+        boolean interval = old.advertIntervalCentis() != next.advertIntervalCentis();
+        if (interval) {
+            execute(rt, rt.machine.setAdvertInterval(now, next.advertIntervalCentis()));
+        }
         boolean master = rt.machine.state() == VrrpState.MASTER;
         if (master) {
             for (VirtualRule r : old.virtualRules()) {
@@ -206,9 +210,9 @@ public final class VrrpRouter implements AutoCloseable {
             execute(rt, rt.machine.setBasePriority(now, next.configuredPriority()));
         }
         rt.refresh();
-        if (rt.machine.state() == VrrpState.MASTER && (old.configuredPriority() != next.configuredPriority()
+        if (rt.machine.state() == VrrpState.MASTER && (interval || old.configuredPriority() != next.configuredPriority()
                 || !old.virtualAddresses().equals(next.virtualAddresses()))) {
-            // as keepalived after a reload: the peers hear the new priority and address list at once
+            // as keepalived after a reload: the peers hear the new priority, interval and addresses at once
             advert(rt, rt.machine.effectivePriority());
         }
     }

@@ -202,8 +202,8 @@ public record VrrpInstanceSettings(
     }
 
     /**
-     * Whether {@code next} is these settings with only a new priority, new virtual addresses, routes, rules or
-     * notify scripts:
+     * Whether {@code next} is these settings with only a new priority, {@code advert_int}, virtual addresses,
+     * routes, rules or notify scripts:
      * what a reload applies to the running instance, as keepalived does, rather than restarting it. Not when a
      * priority goes to or from 255 (the address owner starts and preempts otherwise), when a priority changes
      * with a track_file (which moves the base priority itself), or when either has no virtual address.
@@ -218,7 +218,7 @@ public record VrrpInstanceSettings(
         if (virtualAddresses.isEmpty() || next.virtualAddresses().isEmpty() || family() != next.family()) {
             return false;
         }
-        return new VrrpInstanceSettings(name, interfaceName, vrid, next.priority(), advertIntervalCentis, version,
+        return new VrrpInstanceSettings(name, interfaceName, vrid, next.priority(), next.advertIntervalCentis(), version,
                 initialState, nopreempt, preemptDelayMillis, authPass, next.virtualAddresses(), unicastSource,
                 unicastPeers, garpMasterDelayMillis, garpMasterRepeat, garpMasterRefreshMillis,
                 garpMasterRefreshRepeat, dontTrackPrimary, trackInterfaces, trackScripts, trackFiles,

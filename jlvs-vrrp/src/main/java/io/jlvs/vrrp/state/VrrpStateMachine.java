@@ -22,7 +22,8 @@ import java.util.Map;
 public final class VrrpStateMachine {
     private static final long NOT_ARMED = Long.MIN_VALUE;
 
-    private final VrrpInstanceConfig config;
+    /** Replaced only by {@link #setAdvertInterval} (a reload applied in place). */
+    private VrrpInstanceConfig config;
     private final String name;
     private final long[] deadlines = new long[VrrpTimer.values().length];
     private final Map<String, Boolean> trackerUp = new HashMap<>();
@@ -171,6 +172,28 @@ public final class VrrpStateMachine {
         VrrpState from = begin();
         basePriority = priority;
         updatePriority(now);
+        return end(from);
+    }
+
+    /**
+     * A reload's new {@code advert_int}, applied in place as keepalived applies it: a MASTER advertises at the
+     * new interval from now on (the caller sends one at once); a BACKUP (VRRPv2, which does not learn the
+     * master's) times the master with it from the next advert on.
+     */
+    public Transition setAdvertInterval(long now, int advertIntervalCentis) {
+        VrrpState from = begin();
+        VrrpInstanceConfig c = config;
+        config = new VrrpInstanceConfig(c.name(), c.version(), c.vrid(), c.priority(), advertIntervalCentis,
+                c.initialState(), c.preempt(), c.preemptDelayNanos(), c.primaryAddress(), c.virtualAddresses(),
+                c.garpMasterDelayNanos(), c.garpMasterRepeat(), c.garpMasterRefreshNanos(),
+                c.garpMasterRefreshRepeat(), c.downTimerAdverts(), c.lowerPrioNoAdvert(), c.higherPrioSendAdvert(),
+                c.garpLowerPrioRepeat(), c.garpLowerPrioDelayNanos(), c.notifyPriorityChanges(), c.trackers());
+        if (state == VrrpState.MASTER) {
+            masterAdvertCentis = advertIntervalCentis;
+            arm(VrrpTimer.ADVERT, now + advertNanos());
+        } else if (config.version() == VrrpVersion.V2) {
+            masterAdvertCentis = advertIntervalCentis;
+        }
         return end(from);
     }
 
