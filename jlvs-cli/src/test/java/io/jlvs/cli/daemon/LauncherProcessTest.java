@@ -151,6 +151,11 @@ class LauncherProcessTest {
         assertThat(stderr()).contains("SIGHUP was ignored when jlvs started (nohup?): it is handled, for reloads");
     }
 
+    /**
+     * Also when jlvs inherits SIGINT ignored (a background job of a script; here the test's own JVM when the
+     * suite runs in the background): it stops, as keepalived does. Before, the JVM installed no handler for
+     * the ignored signal and the daemon ran on.
+     */
     @Test
     void sigintStopsTheDaemonToo() throws Exception {
         Path socket = dir.resolve("jlvs.sock");
@@ -170,6 +175,25 @@ class LauncherProcessTest {
         assertThat(process.exitValue()).isIn(0, 130);
         assertThat(socket).doesNotExist();
         assertThat(pidFile).doesNotExist();
+    }
+
+    /**
+     * Started with SIGINT ignored (as a script's background job is), jlvs still stops on SIGINT, as keepalived
+     * does, and says so at start. Before, the JVM installed no handler for the ignored signal and the daemon
+     * ran on.
+     */
+    @Test
+    void sigintStopsADaemonStartedWithItIgnored() throws Exception {
+        Path socket = dir.resolve("jlvs.sock");
+        Process process = jlvs(List.of("bash", "-c", "trap '' INT; exec \"$@\"", "jlvs"), "run", "--no-admin",
+                "--socket", socket.toString());
+        awaitReady(socket, process);
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped by SIGINT; stderr: %s", stderr()).isTrue();
+        assertThat(socket).doesNotExist();
+        assertThat(stderr()).contains("SIGINT was ignored when jlvs started (a background job?): it stops jlvs, as "
+                + "SIGTERM does");
     }
 
     @Test

@@ -142,9 +142,10 @@ class VrrpServiceLabTest {
                 cb.send("reload " + moreB);
                 Awaitility.await("A adds the second VIP").atMost(BOUND).pollInterval(Duration.ofMillis(50))
                         .until(() -> owns(a, net + "101"));
-                Thread.sleep(2_000); // four adverts: B would have taken over by now had it refused A's
-                assertThat(owns(a, net + "100")).as("the first VIP stays on A").isTrue();
-                assertThat(owns(b, net + "100") || owns(b, net + "101")).as("B stays BACKUP").isFalse();
+                // four adverts: B would take over within them had it refused A's
+                Awaitility.await("B stays BACKUP and A keeps the first VIP").during(Duration.ofSeconds(2))
+                        .atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> owns(a, net + "100") && !owns(b, net + "100") && !owns(b, net + "101"));
                 assertThat(ca.output().substring(before)).contains("RELOADED").doesNotContain("Entering")
                         .doesNotContain("Stopped");
                 assertThat(cb.output().substring(beforeB)).contains("RELOADED").doesNotContain("Entering");
