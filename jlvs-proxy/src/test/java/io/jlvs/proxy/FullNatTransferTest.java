@@ -232,11 +232,7 @@ class FullNatTransferTest {
         TcpBackend rs = backend(new TcpBackend(s -> {
             s.getOutputStream().write("rs1\n".getBytes(StandardCharsets.US_ASCII));
             s.getInputStream().transferTo(s.getOutputStream());
-            try {
-                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            holdUntil(release);
         }));
         f.addServer(key, rs.port(), 1);
         f.awaitListening(key);
@@ -286,11 +282,7 @@ class FullNatTransferTest {
         TcpBackend rs = backend(new TcpBackend(s -> {
             s.getOutputStream().write("rs1\n".getBytes(StandardCharsets.US_ASCII));
             s.shutdownOutput();   // the real server closes first: CLOSE_WAIT
-            try {
-                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            holdUntil(release);
         }));
         f.addServer(key, rs.port(), 1);
         f.awaitListening(key);
@@ -338,6 +330,15 @@ class FullNatTransferTest {
                     .satisfies(c -> assertThat(c.clientPort()).isEqualTo(busy.getLocalPort()));
             busy.getOutputStream().write('y');
             assertThat(busy.getInputStream().read()).isEqualTo('y');
+        }
+    }
+
+    /** In a real server's handler: keeps the connection until {@code release} (at most 10 s). */
+    private static void holdUntil(java.util.concurrent.CountDownLatch release) {
+        try {
+            release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
