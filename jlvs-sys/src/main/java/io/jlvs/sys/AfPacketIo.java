@@ -191,11 +191,7 @@ public final class AfPacketIo implements PacketIo {
             this.ring = mapped.reinterpret(arena, null);
             this.txBase = rxBytes;
             try (Arena a = Arena.ofConfined()) {
-                MemorySegment sll = a.allocate(Abi.SOCKADDR_LL_SIZE, 4);
-                sll.set(U16, 0, (short) Abi.AF_PACKET);
-                sll.set(U16, 2, Abi.htons(config.ethertype()));
-                sll.set(U32, 4, ifindex);
-                sys.bind(fd, sll);
+                sys.bind(fd, linkAddress(a, config.ethertype(), ifindex));
             }
             if (config.qdiscBypass()) {
                 setInt(Abi.SOL_PACKET, Abi.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
@@ -296,9 +292,22 @@ public final class AfPacketIo implements PacketIo {
     }
 
     private void setInt(int level, int option, int value, String label) {
+        setInt(fd, level, option, value, label);
+    }
+
+    private void setInt(int socket, int level, int option, int value, String label) {
         try (Arena a = Arena.ofConfined()) {
-            sys.setsockopt(fd, level, option, a.allocateFrom(ValueLayout.JAVA_INT, value), label);
+            sys.setsockopt(socket, level, option, a.allocateFrom(ValueLayout.JAVA_INT, value), label);
         }
+    }
+
+    /** A sockaddr_ll for {@code ethertype} (0: none) on interface {@code index}, allocated in {@code arena}. */
+    private static MemorySegment linkAddress(Arena arena, int ethertype, int index) {
+        MemorySegment sll = arena.allocate(Abi.SOCKADDR_LL_SIZE, 4);
+        sll.set(U16, 0, (short) Abi.AF_PACKET);
+        sll.set(U16, 2, Abi.htons(ethertype));
+        sll.set(U32, 4, index);
+        return sll;
     }
 
     /**
@@ -482,26 +491,18 @@ public final class AfPacketIo implements PacketIo {
     private boolean openSuperSocket() {
         int s = sys.socket(Abi.AF_PACKET, Abi.SOCK_RAW | Abi.SOCK_CLOEXEC, 0);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocateFrom(ValueLayout.JAVA_INT, 1);
-            sys.setsockopt(s, Abi.SOL_PACKET, Abi.PACKET_VNET_HDR, one, "PACKET_VNET_HDR");
+            setInt(s, Abi.SOL_PACKET, Abi.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
             if (config.qdiscBypass()) {
-                sys.setsockopt(s, Abi.SOL_PACKET, Abi.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS");
+                setInt(s, Abi.SOL_PACKET, Abi.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
             }
-            MemorySegment sll = a.allocate(Abi.SOCKADDR_LL_SIZE, 4);
-            sll.set(U16, 0, (short) Abi.AF_PACKET);
-            sll.set(U16, 2, (short) 0); // protocol 0: it receives nothing
-            sll.set(U32, 4, ifindex);
-            sys.bind(s, sll);
+            sys.bind(s, linkAddress(a, 0, ifindex)); // protocol 0: it receives nothing
         } catch (NativeIoException e) {
             sys.close(s);
             return false;
         }
         superFd = s;
         superTx = arena.allocate(SUPER_MAX, 16);
-        superTo = arena.allocate(Abi.SOCKADDR_LL_SIZE, 4);
-        superTo.set(U16, 0, (short) Abi.AF_PACKET);
-        superTo.set(U16, 2, Abi.htons(0x0800));
-        superTo.set(U32, 4, ifindex);
+        superTo = linkAddress(arena, 0x0800, ifindex);
         return true;
     }
 
