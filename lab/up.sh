@@ -6,6 +6,7 @@
 # nginx on :80 and iperf3 on :5201 (TCP and UDP) in each real server. Tear down with lab/down.sh.
 # JLVS_LAB_PEER_NAPI=1: GRO (hence NAPI) on the switch ports facing the director (see below).
 # JLVS_LAB_SENDER_TSO=1: TSO/GSO on at the client and the real servers (see link below).
+# JLVS_LAB_DIRECTOR_GRO=1: GRO on the director's links, as on a NIC (see below).
 # JLVS_LAB_OPTS: extra JVM options for the director, e.g. -Djlvs.lab.ring=TPACKET_V3 -Djlvs.lab.tx=TX_RING
 # (see LabDirectorMain.settings).
 set -euo pipefail
@@ -42,9 +43,13 @@ link dir eth0 pd0 br0; x dir ip addr add 10.77.0.2/24 dev eth0
 # accept frames the director's XDP program redirects natively (for every mode of a run alike)
 peer_napi() { [[ "${JLVS_LAB_PEER_NAPI:-0}" == 1 ]] && x sw ethtool -K "$1" gro on >/dev/null; true; }
 peer_napi pd0
+# JLVS_LAB_DIRECTOR_GRO=1: GRO on the director's links (on by default on most NICs; veth's default is off):
+# trains of the senders' segments reach the kernel, and jlvs's AF_PACKET workers, merged (for every mode)
+director_gro() { [[ "${JLVS_LAB_DIRECTOR_GRO:-0}" == 1 ]] && x dir ethtool -K "$1" gro on >/dev/null; true; }
+director_gro eth0
 x dir sysctl -qw net.ipv4.ip_forward=1
 back=br1; [[ "$mode" == dr ]] && back=br0
-[[ "$mode" != dr ]] && { link dir eth1 pd1 br1; x dir ip addr add 10.77.1.1/24 dev eth1; peer_napi pd1; }
+[[ "$mode" != dr ]] && { link dir eth1 pd1 br1; x dir ip addr add 10.77.1.1/24 dev eth1; peer_napi pd1; director_gro eth1; }
 [[ "$mode" != route ]] && x dir ip addr add $VIP/32 dev eth0
 [[ "$mode" == route ]] && x cl ip route add 10.77.1.0/24 via 10.77.0.2
 head -c 1024 /dev/zero > "$work/www/1k"

@@ -6,18 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GRO and LRO off on the data plane's links while it runs, back on at {@link #close} (only what it turned
- * off). Both merge a train of TCP segments into one frame of up to 64 KiB before a packet socket sees it
- * (GRO is on by default on most devices); the data plane forwards frame by frame and such a frame does not
- * fit its rings, so bulk TCP through the director stalled. The kernel's IPVS re-segments instead; the kernel
- * itself turns LRO off on a forwarding host. GRO runs on the device that receives from the wire, so a link
- * that is a VLAN, macvlan, bond or bridge has the devices under it ({@code /sys/class/net/NAME/lower_*})
- * turned off too. A link that refuses keeps its setting, with a warning.
+ * The receive offloads of the data plane's links while it runs, put back at {@link #close} (only what it
+ * changed). GRO and LRO merge a train of TCP segments into one frame of up to 64 KiB before a packet socket
+ * sees it (GRO is on by default on most devices). GRO describes what it merged (the segment size, a checksum
+ * left for the card), as the kernel's own senders do, so AF_PACKET workers take such a frame whole and send
+ * it on whole, as IPVS forwards the merged packet: there GRO {@link #prepare stays on}. What a packet
+ * socket cannot be told (LRO merges without describing it; UDP merged by {@code rx-udp-gro-forwarding} or
+ * {@code rx-gro-list}, which the kernel drops before the ring) is turned off; with AF_XDP or the XDP fast
+ * path GRO goes off too (a generic XDP program copies every merged frame into one buffer first, and an AF_XDP
+ * frame holds 2 KiB). GRO runs on the device that receives from the wire, so a link that is a VLAN, macvlan,
+ * bond or bridge has the devices under it ({@code /sys/class/net/NAME/lower_*}) set too. A link that refuses
+ * keeps its setting, with a warning.
  */
 final class ReceiveOffloads implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReceiveOffloads.class.getName());
+    /** UDP merging a packet socket cannot be told about ({@code ethtool -k} names). */
+    private static final List<String> UDP_MERGING = List.of("rx-udp-gro-forwarding", "rx-gro-list");
 
-    /** Turns an offload back on. */
+    /** Puts an offload back. */
     private interface Undo {
         void run();
     }
@@ -27,29 +33,48 @@ final class ReceiveOffloads implements AutoCloseable {
     private ReceiveOffloads() {
     }
 
-    /** Turns GRO and LRO off on {@code links} and the devices under them. */
-    static ReceiveOffloads turnOff(List<String> links) {
+    /**
+     * LRO and UDP merging off on {@code links} and the devices under them; GRO too unless {@code keepGro}
+     * (the workers take merged TCP frames whole: AF_PACKET without the XDP fast path).
+     */
+    static ReceiveOffloads prepare(List<String> links, boolean keepGro) {
         ReceiveOffloads r = new ReceiveOffloads();
         for (String link : LinkStack.withLowerDevices(LinkStack.SYS_CLASS_NET, links)) {
             try {
                 if (LinkOffloads.gro(link)) {
-                    LinkOffloads.gro(link, false);
-                    r.undo.add(() -> LinkOffloads.gro(link, true));
-                    LOG.log(System.Logger.Level.INFO, "GRO turned off on " + link
-                            + " while the packet data plane runs (it forwards frame by frame)");
+                    if (keepGro) {
+                        r.udpMergingOff(link);
+                    } else {
+                        LinkOffloads.gro(link, false);
+                        r.undo.add(() -> LinkOffloads.gro(link, true));
+                        LOG.log(System.Logger.Level.INFO, "GRO turned off on " + link
+                                + " while the packet data plane runs (the XDP programs take frame by frame)");
+                    }
                 }
                 if (LinkOffloads.lro(link)) {
                     LinkOffloads.lro(link, false);
                     r.undo.add(() -> LinkOffloads.lro(link, true));
                     LOG.log(System.Logger.Level.INFO, "LRO turned off on " + link
-                            + " while the packet data plane runs (it forwards frame by frame)");
+                            + " while the packet data plane runs (as the kernel does on a router)");
                 }
-            } catch (NativeIoException e) {
+            } catch (NativeIoException | IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "receive offloads of " + link + " left as they are ("
-                        + e.getMessage() + "): merged frames larger than the MTU will be dropped as oversized");
+                        + e.getMessage() + "): merged frames the data plane cannot take will be dropped");
             }
         }
         return r;
+    }
+
+    /** GRO stays on: what it would merge for UDP, which a packet socket drops, is turned off. */
+    private void udpMergingOff(String link) {
+        for (String feature : UDP_MERGING) {
+            if (LinkOffloads.feature(link, feature)) {
+                LinkOffloads.feature(link, feature, false);
+                undo.add(() -> LinkOffloads.feature(link, feature, true));
+                LOG.log(System.Logger.Level.INFO, feature + " turned off on " + link
+                        + " while the packet data plane runs (merged UDP cannot reach a packet socket)");
+            }
+        }
     }
 
     @Override
@@ -57,8 +82,8 @@ final class ReceiveOffloads implements AutoCloseable {
         for (int i = undo.size() - 1; i >= 0; i--) {
             try {
                 undo.get(i).run();
-            } catch (NativeIoException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not turn a receive offload back on: " + e.getMessage());
+            } catch (NativeIoException | IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not put a receive offload back: " + e.getMessage());
             }
         }
         undo.clear();

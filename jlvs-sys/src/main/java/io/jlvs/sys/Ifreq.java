@@ -38,6 +38,19 @@ final class Ifreq {
         }
     }
 
+    /**
+     * One SIOCETHTOOL with a command structure of any size ({@code struct ethtool_gstrings},
+     * {@code ethtool_gfeatures}, ...), its command already in its first word; the kernel fills it in place.
+     * Returns the ioctl's result (positive flags for ETHTOOL_SFEATURES).
+     */
+    static int ethtool(Syscalls sys, int fd, String name, MemorySegment command, String label) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifr = request(arena, name);
+            ifr.set(ValueLayout.ADDRESS, Abi.IFNAMSIZ, command);
+            return sys.ioctl(fd, Abi.SIOCETHTOOL, ifr, label + " " + name);
+        }
+    }
+
     /** One SIOCETHTOOL with a {@code struct ethtool_value {cmd, data}}; returns data as the kernel left it. */
     static int ethtool(Syscalls sys, int fd, String name, int command, int data, String label) {
         try (Arena arena = Arena.ofConfined()) {

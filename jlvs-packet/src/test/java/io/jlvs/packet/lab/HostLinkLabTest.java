@@ -25,10 +25,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * NAT on a host whose links keep their usual offloads: clients and real servers that leave their TCP
  * checksums to the network card (veth with checksum offload on, as containers on the director's host do),
  * and GRO on the director's links (on by default on most NICs). Every request is answered, because the
- * worker finishes those checksums, and a 20 MB download arrives intact, because the data plane turns GRO
- * off while it runs (and back on when it stops); with AF_PACKET rings and with AF_XDP plus the fast path.
- * Before, every connection failed (the real servers counted TcpInCsumErrors) and, with GRO on, downloads
- * stalled (merged frames did not fit the rings). Also jumbo frames: an MTU of 9,000 everywhere works with
+ * worker finishes those checksums, and a 20 MB download arrives intact: with AF_PACKET rings GRO stays on
+ * and the real server's replies, merged by it, are forwarded whole (the kernel cuts them again on the way
+ * out, as for IPVS); with AF_XDP plus the fast path the data plane turns GRO off while it runs (and back on
+ * when it stops). With GRO on, UDP merging for forwarding ({@code rx-udp-gro-forwarding}), which a packet
+ * socket is not told about, is off while the data plane runs. Before, every connection failed (the real servers
+ * counted TcpInCsumErrors) and, with GRO on, downloads stalled (merged frames did not fit the rings); until
+ * 2026-11-27 (session 12) GRO was turned off with AF_PACKET too, and a stream crossed the worker segment by
+ * segment. Also jumbo frames: an MTU of 9,000 everywhere works with
  * AF_PACKET (ring slots sized from the MTU; before, every full-size frame was cut short and dropped), and
  * AF_XDP (2 KiB frames) refuses to start in one line.
  */
@@ -69,7 +73,10 @@ class HostLinkLabTest {
                 : Map.of("jlvs.lab.hostOffloads", "true");
         try (PacketLab lab = PacketLab.create("Masq", options)) {
             for (String link : lab.directorLinks()) {
-                assertThat(lab.directorGro(link)).as("GRO on %s while the data plane runs", link).isFalse();
+                assertThat(lab.directorGro(link)).as("GRO on %s while the data plane runs", link).isEqualTo(!xdp);
+                // with GRO off nothing is merged; with it on, UDP merging goes off
+                assertThat(lab.directorGro(link) && lab.directorOffload(link, "rx-udp-gro-forwarding"))
+                        .as("GRO with rx-udp-gro-forwarding on %s while the data plane runs", link).isFalse();
             }
             Shell.Result r = lab.client(60, "curl", "-sS", "--fail-early", "-o", "/dev/null", "--max-time", "3", "-w",
                     "%{http_code}\\n", "-H", "Connection: close",
@@ -81,7 +88,13 @@ class HostLinkLabTest {
             // each request: at least the SYN, SYN-ACK, request and response arrive with a left-over checksum
             assertThat(completed).as("checksums the worker finished").isGreaterThanOrEqualTo(4L * REQUESTS);
 
+            long wholeBefore = lab.counter("super_packets_whole");
             downloadIsIntact(lab);
+            if (!xdp) {
+                // the real server sends MTU-sized segments; GRO merged trains of them on the director's link
+                assertThat(lab.counter("super_packets_whole") - wholeBefore)
+                        .as("frames merged by GRO forwarded whole during the download").isGreaterThan(20L);
+            }
 
             // a ping to the VIP is the director's kernel's to answer, with AF_XDP too (the program takes only
             // what the services take; before, it took the echo requests into the worker, which dropped them)
@@ -91,6 +104,8 @@ class HostLinkLabTest {
             lab.stopDirector();
             for (String link : lab.directorLinks()) {
                 assertThat(lab.directorGro(link)).as("GRO on %s once the data plane stopped", link).isTrue();
+                assertThat(lab.directorOffload(link, "rx-udp-gro-forwarding"))
+                        .as("rx-udp-gro-forwarding on %s once the data plane stopped", link).isTrue();
             }
         }
     }

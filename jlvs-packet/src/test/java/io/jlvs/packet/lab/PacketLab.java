@@ -263,7 +263,7 @@ final class PacketLab implements AutoCloseable {
      * Option {@code jlvs.lab.hostOffloads=true}, before the director starts: transmit checksum offload on for
      * every veth of the lab, both ends (the links are built with it off), so the client's and real servers'
      * segments reach the director with their checksums left for the card (CHECKSUM_PARTIAL), as from
-     * containers on the director's own host; and GRO on the director's links, as on a NIC by default (the
+     * containers on the director's own host; and GRO (with rx-udp-gro-forwarding) on the director's links, as on a NIC by default (the
      * peers keep segmenting, as frames from a wire arrive one by one). Option
      * {@code jlvs.lab.segmentationOffloads=true}: that, and TSO/GSO on for the senders too (below).
      */
@@ -281,7 +281,8 @@ final class PacketLab implements AutoCloseable {
             sh(sw, "ethtool", "-K", p, "tx", "on");
         }
         for (String link : directorLinks()) {
-            sh(director, "ethtool", "-K", link, "gro", "on");
+            // and UDP merged for forwarding, which some hosts turn on (the data plane turns it off)
+            sh(director, "ethtool", "-K", link, "gro", "on", "rx-udp-gro-forwarding", "on");
         }
         if (Boolean.parseBoolean(options.get("jlvs.lab.segmentationOffloads"))) {
             // TSO and GSO on along every path (veth's defaults): a sender's TCP hands the link super-packets
@@ -376,7 +377,12 @@ final class PacketLab implements AutoCloseable {
 
     /** Whether GRO is on for the director's {@code link} ({@code ethtool -k}). */
     boolean directorGro(String link) throws IOException {
-        return lab.exec(director, "ethtool", "-k", link).output().contains("generic-receive-offload: on");
+        return directorOffload(link, "generic-receive-offload");
+    }
+
+    /** Whether the offload {@code ethtool -k} calls {@code name} is on for the director's {@code link}. */
+    boolean directorOffload(String link, String name) throws IOException {
+        return lab.exec(director, "ethtool", "-k", link).output().contains("\n" + name + ": on");
     }
 
     /** Stops the director (as at the end of the lab), leaving the namespaces up. */
