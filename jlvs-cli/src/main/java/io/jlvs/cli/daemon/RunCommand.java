@@ -125,9 +125,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
+    @Option(names = {"-D", "--log-detail"}, description = "Log keepalived's detail lines too, as keepalived -D: "
+            + "VRRP's \"sent 0 priority\", \"Receive advertisement timeout\", \"Backup received priority 0 "
+            + "advertisement\".")
+    boolean logDetail;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if (logDetail) {
+            LogDetail.enable();
+        }
         Ipv6ServiceWarnings ipv6Warnings = new Ipv6ServiceWarnings();
         AdminOptions adminOptions = null;
         if (!noAdmin) {

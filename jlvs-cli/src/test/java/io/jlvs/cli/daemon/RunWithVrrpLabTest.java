@@ -70,7 +70,9 @@ class RunWithVrrpLabTest {
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> lab.exec(ns, "ip", "-o", "addr", "show", "dev", nsIf).output().contains(vip + "/24"));
-            assertThat(Files.readString(dir.resolve("daemon.log"))).contains("(VI_LAB) Entering MASTER STATE");
+            // keepalived's detail lines only with -D (the IPv6 case below runs with it)
+            assertThat(Files.readString(dir.resolve("daemon.log"))).contains("(VI_LAB) Entering MASTER STATE")
+                    .doesNotContain("Receive advertisement timeout");
             try (ControlClient client = ControlClient.connect(socket)) {
                 assertThat(client.table().services()).hasSize(1);
                 assertThat(client.table().services().getFirst().realServers().getFirst().server().weight())
@@ -128,7 +130,7 @@ class RunWithVrrpLabTest {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
-                    "run", "-f", conf.toString(), "--socket", socket.toString(), "--no-admin"),
+                    "run", "-D", "-f", conf.toString(), "--socket", socket.toString(), "--no-admin"),
                     dir.resolve("daemon6.log"));
             try {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -138,11 +140,16 @@ class RunWithVrrpLabTest {
                 throw new AssertionError("no IPv6 VIP; daemon log:\n" + Files.readString(dir.resolve("daemon6.log")), e);
             }
             assertThat(Files.readString(dir.resolve("daemon6.log"))).contains("(VI_LAB6) Entering MASTER STATE")
+                    .contains("INFO VrrpRouter - (VI_LAB6) Receive advertisement timeout")
                     .doesNotContain("IPv6 is not supported");
             // a graceful stop gives the address back
             new ProcessBuilder("kill", "-TERM", Long.toString(daemonPid(daemon))).start().waitFor(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> !lab.exec(ns, "ip", "-6", "-o", "addr", "show", "dev", nsIf).output().contains(vip));
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            // as keepalived -D logs it: the backups hear priority 0 and take over at once
+            assertThat(Files.readString(dir.resolve("daemon6.log"))).as("the daemon's log")
+                    .contains("INFO VrrpRouter - (VI_LAB6) sent 0 priority");
         }
     }
 

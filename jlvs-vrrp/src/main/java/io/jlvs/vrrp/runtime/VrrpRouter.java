@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class VrrpRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpRouter.class);
+    /**
+     * keepalived's detail lines ({@code -D}: "sent 0 priority", "Receive advertisement timeout", ...): at INFO
+     * on this logger when it is enabled for INFO ({@code jlvs run -D} enables it; the daemon's logging
+     * configuration leaves it at WARN), else at DEBUG on {@link #LOG}.
+     */
+    public static final String DETAIL_LOGGER = "io.jlvs.vrrp.detail.VrrpRouter";
+    private static final Logger DETAIL = LoggerFactory.getLogger(DETAIL_LOGGER);
     /** The longest the loop waits on a socket, so that trackers and stop requests are seen quickly. */
     static final long MAX_WAIT_NANOS = 50_000_000L;
     private static final int MAX_PACKETS_PER_STEP = 64;
@@ -603,7 +610,11 @@ public final class VrrpRouter implements AutoCloseable {
                         notifier.instance(s.name(), s.notifySettings(), n.event(), n.priority());
                     }
                     case Action.Log l when l.detail() -> {
-                        LOG.debug(l.line());
+                        if (DETAIL.isInfoEnabled()) {
+                            DETAIL.info(l.line());
+                        } else {
+                            LOG.debug(l.line());
+                        }
                         listener.log(l.line());
                     }
                     case Action.Log l -> log(l.line());
