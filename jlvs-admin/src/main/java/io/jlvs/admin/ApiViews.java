@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The JSON of services and servers as the API returns them: IpvsJson's form plus each one's {@code id}, real
- * servers in the order {@code jlvsadm -Ln} lists them ({@link RealServerView#LISTING_ORDER}).
+ * servers in the order {@code jlvsadm -Ln} lists them ({@link io.jlvs.core.view.IpvsadmOrder}).
  */
 final class ApiViews {
     private ApiViews() {

@@ -76,6 +76,14 @@ final class CommandLine {
                     r.protocol = Protocol.TCP;
                     r.fwmark = CNumbers.stringToNumber(v, 1, 0xffffffffL);
                     if (r.fwmark <= 0) {
+                        // a mark of 2^31 or more as ipvsadm -S prints it (%d: negative), which ipvsadm itself
+                        // cannot read back; jlvsadm -R can
+                        if (v.matches("-[0-9]{1,10}")) {
+                            long signed = Long.parseLong(v);
+                            r.fwmark = signed >= Integer.MIN_VALUE ? signed & 0xffffffffL : r.fwmark;
+                        }
+                    }
+                    if (r.fwmark <= 0) {
                         throw UsageException.fail("invalid fwmark value `" + v + "' specified");
                     }
                 }

@@ -5,6 +5,7 @@ import io.jlvs.core.command.IpvsControl;
 import io.jlvs.core.command.IpvsException;
 import io.jlvs.core.model.VirtualServiceKey;
 import io.jlvs.core.view.IpvsTableView;
+import io.jlvs.core.view.IpvsadmOrder;
 import io.jlvs.core.view.SyncDaemonView;
 import io.jlvs.core.view.Timeouts;
 import io.jlvs.core.view.VirtualServiceView;
@@ -193,8 +194,7 @@ public final class Jlvsadm {
             if (json) {
                 List<VirtualServiceView> services = table.services();
                 if (!r.has(AdmOption.NOSORT)) {
-                    services = new ArrayList<>(services);
-                    services.sort(TableListing.SERVICE_ORDER);
+                    services = IpvsadmOrder.services(services);
                 }
                 JsonListing.table(table.connTableSize(), services, !r.has(AdmOption.NOSORT), sb);
             } else {

@@ -11,10 +11,9 @@ import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.model.VirtualServiceKey;
 import io.jlvs.core.view.IpvsTableView;
+import io.jlvs.core.view.IpvsadmOrder;
 import io.jlvs.core.view.RealServerView;
 import io.jlvs.core.view.VirtualServiceView;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -57,8 +56,7 @@ final class TableListing {
         title(out);
         List<VirtualServiceView> services = table.services();
         if (sort) {
-            services = new ArrayList<>(services);
-            services.sort(SERVICE_ORDER);
+            services = IpvsadmOrder.services(services);
         }
         for (VirtualServiceView v : services) {
             service(v, out);
@@ -99,7 +97,8 @@ final class TableListing {
         Protocol proto = key instanceof InetServiceKey k ? k.protocol() : Protocol.TCP;
         String name;
         if (key instanceof FwmarkServiceKey fk) {
-            String mark = Integer.toUnsignedString(fk.fwmark());
+            // %d, as ipvsadm prints it: a mark of 2^31 or more is negative
+            String mark = Integer.toString(fk.fwmark());
             boolean v6 = fk.family() == AddressFamily.INET6;
             name = rule ? "-f " + mark + (v6 ? " -6" : "") : "FWM  " + mark + (v6 ? " IPv6" : "");
         } else {
@@ -309,11 +308,4 @@ final class TableListing {
         sb.append(':').append(service != null ? service : Integer.toString(port));
         return sb.length() > 59 ? sb.substring(0, 59) : sb.toString();
     }
-
-    static final Comparator<VirtualServiceView> SERVICE_ORDER = new Comparator<>() {
-        @Override
-        public int compare(VirtualServiceView a, VirtualServiceView b) {
-            return a.service().key().compareTo(b.service().key());
-        }
-    };
 }

@@ -15,7 +15,7 @@ class SaveRestoreTest {
         return t.table().services().stream()
                 .map(v -> new VirtualServiceView(v.service(), null, null, v.realServers().stream()
                         .map(r -> new io.jlvs.core.view.RealServerView(r.server(), 0, 0, 0, null, null)).toList()))
-                .sorted(TableListing.SERVICE_ORDER)
+                .sorted(java.util.Comparator.comparing(v -> v.service().key()))
                 .map(v -> new VirtualServiceView(v.service(), null, null,
                         v.realServersInListingOrder()))
                 .toList();

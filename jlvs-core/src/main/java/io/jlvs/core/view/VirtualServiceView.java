@@ -3,7 +3,6 @@ package io.jlvs.core.view;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.stats.RateSample;
 import io.jlvs.core.stats.StatsSample;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,10 +19,8 @@ public record VirtualServiceView(
         realServers = List.copyOf(realServers);
     }
 
-    /** The real servers as {@code ipvsadm -L} lists them: {@link RealServerView#LISTING_ORDER}. */
+    /** The real servers as {@code ipvsadm -L} lists them ({@link IpvsadmOrder}). */
     public List<RealServerView> realServersInListingOrder() {
-        List<RealServerView> sorted = new ArrayList<>(realServers);
-        sorted.sort(RealServerView.LISTING_ORDER);
-        return sorted;
+        return IpvsadmOrder.realServers(realServers);
     }
 }
