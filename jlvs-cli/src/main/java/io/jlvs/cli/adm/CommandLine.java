@@ -54,7 +54,7 @@ final class CommandLine {
         ArgScanner.Found f;
         while ((f = scanner.next()) != null) {
             if (f.sw() == null) {
-                throw new UsageException(ExitCodes.REFUSED, f.text() + ": " + f.error() + "\n");
+                throw UsageException.option(f.text(), f.error());
             }
             String v = f.value();
             switch (f.sw()) {

@@ -224,9 +224,11 @@ public final class Jlvsadm {
     }
 
     /**
-     * -R: one command a line, with or without a leading "ipvsadm"; blank lines and # comments skipped. A line
-     * ipvsadm would refuse stops the restore; a command the table refuses is reported and the rest goes on. Each
-     * failure names its line.
+     * -R: one command a line, with or without a leading "ipvsadm"; blank lines and # comments skipped. As
+     * ipvsadm's restore_table: an option popt refuses (unknown, missing its argument) and a command the table
+     * refuses are reported and the rest goes on, while ipvsadm's own checks (a bad value, a wrong combination)
+     * stop the restore with their status. Each failure also names its line (ipvsadm does not), and the status
+     * is 255 when any line failed (ipvsadm's is the last line's), so that a script sees a partial restore.
      */
     private int restore() throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -245,7 +247,11 @@ public final class Jlvsadm {
             } catch (UsageException e) {
                 err.print(e.getMessage());
                 err.print(lineReport(number, line));
-                return e.exitCode();
+                if (!e.optionError()) {
+                    return e.exitCode();
+                }
+                failed = true;
+                continue;
             }
             if (perform(r) != ExitCodes.OK) {
                 err.print(lineReport(number, line));

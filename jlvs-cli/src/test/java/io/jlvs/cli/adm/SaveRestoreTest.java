@@ -91,8 +91,28 @@ class SaveRestoreTest {
         Run run = Run.of(table, FakeNames.standard(), rules, "-R");
 
         assertThat(run.err()).isEqualTo("Service already exists\njlvsadm: restore: line 2: -A -t 10.1.1.1:80\n");
+        // ipvsadm's status would be the last line's (0); a script should see the partial restore
         assertThat(run.status()).isEqualTo(255);
         assertThat(table.table().services().get(0).realServers()).hasSize(1);
+    }
+
+    @Test
+    void anOptionPoptRefusesIsReportedAndTheRestGoesOn() {
+        InMemoryIpvs table = new InMemoryIpvs();
+        String rules = """
+                -A -t 10.1.1.1:80 --foo
+                -A -t 10.1.1.2:80
+                -A -t 10.1.1.3:80 -s
+                -a -t 10.1.1.2:80 -r 10.2.2.2
+                """;
+
+        Run run = Run.of(table, FakeNames.standard(), rules, "-R");
+
+        assertThat(run.err()).startsWith("--foo: unknown option\njlvsadm: restore: line 1: -A -t 10.1.1.1:80 --foo\n")
+                .contains("-s: missing argument\n");
+        assertThat(run.status()).isEqualTo(255);
+        assertThat(table.table().services()).hasSize(1);
+        assertThat(table.table().services().get(0).service().key()).isEqualTo(Tables.tcp("10.1.1.2", 80));
     }
 
     @Test
