@@ -41,6 +41,7 @@ final class ErrorTexts {
             case 3 -> "No such process";
             case 17 -> "File exists";
             case 34 -> "Numerical result out of range";
+            case 19 -> "No such device";
             default -> fallback;
         };
     }

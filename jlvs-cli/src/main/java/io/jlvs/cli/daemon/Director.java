@@ -197,6 +197,10 @@ public final class Director implements IpvsControl, AutoCloseable {
 
     @Override
     public void execute(IpvsCommand command) throws IpvsException {
+        if (command instanceof IpvsCommand.StartDaemon c) {
+            // completed as the kernel does (what -L --daemon shows), or refused with ENODEV as it is
+            command = new IpvsCommand.StartDaemon(SyncDaemons.asStarted(c.daemon(), mcastMtu(c.daemon())));
+        }
         engine.execute(command);
         if (command instanceof IpvsCommand.StartDaemon c) {
             try {
@@ -208,6 +212,18 @@ public final class Director implements IpvsControl, AutoCloseable {
         } else if (command instanceof IpvsCommand.StopDaemon c) {
             sync.stop(c.state());
         }
+    }
+
+    private static int mcastMtu(SyncDaemonView d) throws IpvsException {
+        try {
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(d.mcastInterface());
+            if (nif != null) {
+                return nif.getMTU();
+            }
+        } catch (java.net.SocketException e) {
+            // as unknown
+        }
+        throw new IpvsException(IpvsError.NO_SUCH_DEVICE, "Unknown mcast interface: " + d.mcastInterface());
     }
 
     /** The sync daemons' counters (messages and connections sent, received, dropped). */

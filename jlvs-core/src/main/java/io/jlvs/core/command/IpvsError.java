@@ -17,7 +17,9 @@ public enum IpvsError {
     /** ENOMEM: the table is full. */
     NO_MEMORY(12),
     /** ERANGE: a real server's lower connection threshold above its upper one, as the kernel refuses it. */
-    OUT_OF_RANGE(34);
+    OUT_OF_RANGE(34),
+    /** ENODEV: a sync daemon's multicast interface does not exist. */
+    NO_SUCH_DEVICE(19);
 
     private final int errno;
 

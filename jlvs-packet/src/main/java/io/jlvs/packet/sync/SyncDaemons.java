@@ -37,6 +37,19 @@ public final class SyncDaemons implements AutoCloseable {
         this.multicastLoop = multicastLoop;
     }
 
+    /**
+     * {@code d} as the kernel's start_sync_thread completes it, which is what {@code ipvsadm -L --daemon} then
+     * shows: group 224.0.0.81 when none is given, port 8848, TTL 1, and the message size limit from
+     * {@code --sync-maxlen} or the interface's MTU ({@link SyncProtocol#maxLength}).
+     */
+    public static SyncDaemonView asStarted(SyncDaemonView d, int interfaceMtu) {
+        String group = d.group() == null ? SyncProtocol.DEFAULT_GROUP : d.group();
+        boolean v6 = group.indexOf(':') >= 0;
+        return new SyncDaemonView(d.state(), d.mcastInterface(), d.syncId(),
+                SyncProtocol.maxLength("master".equals(d.state()), d.maxLen(), interfaceMtu, v6), group,
+                d.port() == 0 ? SyncProtocol.DEFAULT_PORT : d.port(), d.ttl() == 0 ? SyncProtocol.DEFAULT_TTL : d.ttl());
+    }
+
     /** Starts the daemon {@code d} describes; IOException with one line when the interface or socket fails. */
     public synchronized void start(SyncDaemonView d) throws IOException {
         NetworkInterface nif = NetworkInterface.getByName(d.mcastInterface());
