@@ -94,7 +94,7 @@ final class ApiHandler implements HttpHandler {
         return switch (e.error()) {
             case SERVICE_EXISTS, DESTINATION_EXISTS -> 409;
             case NO_SUCH_SERVICE, NO_SUCH_DESTINATION -> 404;
-            case SCHEDULER_NOT_FOUND, INVALID, OUT_OF_RANGE -> 400;
+            case SCHEDULER_NOT_FOUND, INVALID, OUT_OF_RANGE, NO_SUCH_DEVICE -> 400;
             case NO_MEMORY -> 507;
         };
     }

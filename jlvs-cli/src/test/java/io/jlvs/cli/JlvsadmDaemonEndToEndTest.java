@@ -97,18 +97,6 @@ class JlvsadmDaemonEndToEndTest {
     }
 
     @Test
-    void aSyncDaemonIsListedWithWhatTheKernelWouldFillIn() {
-        Run unknown = adm("--start-daemon", "master", "--mcast-interface", "nosuchif0");
-        assertThat(unknown.exit()).isEqualTo(255);
-        assertThat(unknown.err()).isEqualTo("No such device\n");
-
-        assertThat(adm("--start-daemon", "master", "--mcast-interface", "lo", "--syncid", "5").exit()).isZero();
-        assertThat(adm("-L", "--daemon").out())
-                .isEqualTo("master sync daemon (mcast=lo, syncid=5, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n");
-        assertThat(adm("--stop-daemon", "master").exit()).isZero();
-    }
-
-    @Test
     void saveClearRestoreGivesBackTheSameTable() {
         adm("-A", "-t", "[2001:db8::80]:80", "-s", "mh", "-b", "mh-port");
         adm("-a", "-t", "[2001:db8::80]:80", "-r", "[2001:db8::a0]:8080", "--fullnat", "-w", "7", "-x", "100", "-y", "50");

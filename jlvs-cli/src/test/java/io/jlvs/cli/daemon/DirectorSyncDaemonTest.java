@@ -23,7 +23,9 @@ class DirectorSyncDaemonTest {
         try (Director d = Director.start(new IpvsEngine())) {
             assertThatThrownBy(() -> d.execute(new IpvsCommand.StartDaemon(
                     new SyncDaemonView("master", "nosuchif0", 0, 0, null, 0, 0))))
-                    .isInstanceOf(IpvsException.class).hasMessageContaining("Unknown mcast interface: nosuchif0");
+                    .isInstanceOf(IpvsException.class).hasMessageContaining("Unknown mcast interface: nosuchif0")
+                    // jlvsadm prints ENODEV's text, "No such device", as ipvsadm does
+                    .extracting(e -> ((IpvsException) e).error()).isEqualTo(io.jlvs.core.command.IpvsError.NO_SUCH_DEVICE);
             assertThat(d.syncDaemons()).isEmpty();
         }
     }
@@ -44,6 +46,9 @@ class DirectorSyncDaemonTest {
             d.execute(new IpvsCommand.StartDaemon(new SyncDaemonView("backup", ifname, 5, 0, "239.255.81.1", port, 0)));
             d.execute(new IpvsCommand.StartDaemon(new SyncDaemonView("master", ifname, 5, 0, "239.255.81.1", port, 0)));
             assertThat(d.syncDaemons()).extracting(SyncDaemonView::state).containsExactly("backup", "master");
+            // listed as the kernel completes them (ipvsadm -L --daemon): the master's limit 1500 - 28, TTL 1
+            assertThat(d.syncDaemons().get(1)).isEqualTo(
+                    new SyncDaemonView("master", ifname, 5, 1472, "239.255.81.1", port, 1));
             assertThat(d.syncCounters()).containsKeys("sync_messages_sent", "sync_conns_applied",
                     "sync_drop_syncid_mismatch");
             assertThat(joined()).as("backup joined 239.255.81.1").isTrue();
