@@ -2,6 +2,8 @@ package io.jlvs.packet;
 
 import io.jlvs.sys.LinkOffloads;
 import io.jlvs.sys.NativeIoException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,19 +43,21 @@ final class ReceiveOffloads implements AutoCloseable {
         ReceiveOffloads r = new ReceiveOffloads();
         for (String link : LinkStack.withLowerDevices(LinkStack.SYS_CLASS_NET, links)) {
             try {
+                if (keepGro) {
+                    // also with GRO off now: an operator may turn it on while the data plane runs
+                    r.udpMergingOff(link);
+                }
                 if (LinkOffloads.gro(link)) {
-                    if (keepGro) {
-                        r.udpMergingOff(link);
-                    } else {
+                    if (!keepGro) {
                         LinkOffloads.gro(link, false);
-                        r.undo.add(() -> LinkOffloads.gro(link, true));
+                        r.undo(link, () -> LinkOffloads.gro(link, true));
                         LOG.log(System.Logger.Level.INFO, "GRO turned off on " + link
                                 + " while the packet data plane runs (the XDP programs take frame by frame)");
                     }
                 }
                 if (LinkOffloads.lro(link)) {
                     LinkOffloads.lro(link, false);
-                    r.undo.add(() -> LinkOffloads.lro(link, true));
+                    r.undo(link, () -> LinkOffloads.lro(link, true));
                     LOG.log(System.Logger.Level.INFO, "LRO turned off on " + link
                             + " while the packet data plane runs (as the kernel does on a router)");
                 }
@@ -70,10 +74,32 @@ final class ReceiveOffloads implements AutoCloseable {
         for (String feature : UDP_MERGING) {
             if (LinkOffloads.feature(link, feature)) {
                 LinkOffloads.feature(link, feature, false);
-                undo.add(() -> LinkOffloads.feature(link, feature, true));
+                undo(link, () -> LinkOffloads.feature(link, feature, true));
                 LOG.log(System.Logger.Level.INFO, feature + " turned off on " + link
                         + " while the packet data plane runs (merged UDP cannot reach a packet socket)");
             }
+        }
+    }
+
+    /**
+     * Remembers how to put an offload of {@code link} back, for this link only: a link deleted and created
+     * again under the same name (its sockets are reopened, and its offloads prepared anew) keeps what the new
+     * one has, instead of getting the old one's settings at stop.
+     */
+    private void undo(String link, Undo action) {
+        long index = ifindex(link);
+        undo.add(() -> {
+            if (index >= 0 && ifindex(link) == index) {
+                action.run();
+            }
+        });
+    }
+
+    private static long ifindex(String link) {
+        try {
+            return Long.parseLong(Files.readString(LinkStack.SYS_CLASS_NET.resolve(link).resolve("ifindex")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -286,7 +286,9 @@ class HostLinkLabTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"eth0", "eth1"})
     void aLinkDeletedAndCreatedAgainCarriesTrafficAgain(String link) throws Exception {
-        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+        // with the usual host offloads: the first link has rx-udp-gro-forwarding on, which the data plane turns
+        // off; the new link has it off (veth's default) and must keep it off after the stop
+        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.hostOffloads", "true"))) {
             String[] request = {"curl", "-sS", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://" + PacketLab.VIP + "/name"};
             assertThat(lab.client(30, request).output()).isEqualTo("200");
@@ -315,6 +317,13 @@ class HostLinkLabTest {
                     "%{http_code}\\n", "http://" + PacketLab.VIP + "/name?i=[1-" + REQUESTS + "]");
             assertThat(r.output().strip().split("\n")).as("requests after %s came back", link)
                     .hasSize(REQUESTS).containsOnly("200");
+            lab.stopDirector();
+            // before, the old link's settings were put back on the new one by name
+            assertThat(lab.directorOffload(link, "rx-udp-gro-forwarding"))
+                    .as("rx-udp-gro-forwarding of the re-created %s after the stop", link).isFalse();
+            String other = link.equals("eth0") ? "eth1" : "eth0";
+            assertThat(lab.directorOffload(other, "rx-udp-gro-forwarding"))
+                    .as("rx-udp-gro-forwarding of %s, never re-created, put back", other).isTrue();
         }
     }
 
