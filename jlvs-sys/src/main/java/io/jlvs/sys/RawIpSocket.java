@@ -61,6 +61,29 @@ public final class RawIpSocket implements AutoCloseable {
         return protocol;
     }
 
+    /**
+     * Asks for a receive buffer of {@code bytes} (SO_RCVBUFFORCE, past net.core.rmem_max, with CAP_NET_ADMIN;
+     * else SO_RCVBUF, capped by rmem_max): a burst larger than the default (~200 KiB) is dropped by the
+     * kernel before it is read.
+     */
+    public RawIpSocket receiveBuffer(int bytes) {
+        try {
+            setInt(Abi.SOL_SOCKET, Abi.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE");
+        } catch (NativeIoException e) {
+            setInt(Abi.SOL_SOCKET, Abi.SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
+        return this;
+    }
+
+    /** The receive buffer the kernel granted (SO_RCVBUF: twice what was asked, for its bookkeeping). */
+    public int receiveBufferSize() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
+            sys.getsockopt(fd, Abi.SOL_SOCKET, Abi.SO_RCVBUF, v, a.allocate(ValueLayout.JAVA_INT), "SO_RCVBUF");
+            return v.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
     private void setInt(int level, int option, int value, String label) {
         try (Arena a = Arena.ofConfined()) {
             sys.setsockopt(fd, level, option, a.allocateFrom(ValueLayout.JAVA_INT, value), label);

@@ -117,4 +117,15 @@ class RawIpSocketLabTest {
             assertThat(icmp.receive(50)).as("one request, nothing else, in 50 ms").isEmpty();
         }
     }
+
+    /** rs-tunnel's IPIP socket asks for 4 MiB: the default (~200 KiB) dropped a TCP upload's bursts. */
+    @Test
+    void aLargeReceiveBufferIsGranted() {
+        io.jlvs.testkit.Lab.requireRoot();
+        try (RawIpSocket ipip = RawIpSocket.open(4, false)) {
+            int before = ipip.receiveBufferSize();
+            assertThat(ipip.receiveBuffer(4 << 20).receiveBufferSize()).isGreaterThanOrEqualTo(4 << 20)
+                    .isGreaterThan(before);
+        }
+    }
 }
