@@ -66,13 +66,13 @@ final class CheckValidator {
             if (vs.scheduler() == null) {
                 error("Virtual server " + name + ": no scheduler set, setting default 'wlc'");
             }
-            checkRealServers(vs, name);
-            out.add(vs);
+            out.add(checkRealServers(vs, name));
         }
         return out;
     }
 
-    private void checkRealServers(VirtualServerDef vs, String name) {
+    /** Reports what keepalived reports about the real servers, and returns {@code vs} with its corrections. */
+    private VirtualServerDef checkRealServers(VirtualServerDef vs, String name) {
         Set<String> seen = new HashSet<>();
         long weightSum = 0;
         boolean reportedNoMethod = false;
@@ -112,10 +112,15 @@ final class CheckValidator {
                     + ", reducing quorum to " + weightSum);
             quorum = weightSum;
         }
-        if ((vs.hysteresis() & 0xffffffffL) >= quorum) {
+        long hysteresis = vs.hysteresis() & 0xffffffffL;
+        if (hysteresis >= quorum) {
+            hysteresis = quorum == 0 ? 0 : quorum - 1;
             error("Virtual server " + name + ": hysteresis " + vs.hysteresis() + " >= quorum " + quorum
-                    + "; setting hysteresis to " + (quorum - 1));
+                    + "; setting hysteresis to " + hysteresis);
         }
+        // applied, as keepalived applies them (before, only reported: a quorum above the real servers' total
+        // weight could never be reached, and the sorry server stood in for good)
+        return vs.withQuorum((int) quorum, (int) hysteresis);
     }
 
     /**

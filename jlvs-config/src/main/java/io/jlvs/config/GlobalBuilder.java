@@ -3,6 +3,7 @@ package io.jlvs.config;
 import io.jlvs.config.model.GlobalDefs;
 import io.jlvs.config.model.LvsSyncDaemonDef;
 import io.jlvs.config.model.Setting;
+import io.jlvs.core.view.Timeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,9 @@ final class GlobalBuilder extends BlockBuilder {
     private boolean vrrpStrict;
     private final List<Setting> settings = new ArrayList<>();
     private LvsSyncDaemonDef lvsSyncDaemon;
+    private Timeouts lvsTimeouts;
+    /** keepalived's LVS_MAX_TIMEOUT: 31 days, as ipvsadm's --set takes. */
+    private static final long MAX_LVS_TIMEOUT = 86400L * 31;
 
     GlobalBuilder(ProblemLog log) {
         super(log);
@@ -63,6 +67,7 @@ final class GlobalBuilder extends BlockBuilder {
                     }
                 }
                 case "lvs_flush" -> lvsFlush = true;
+                case "lvs_timeouts" -> lvsTimeouts(c);
                 case "lvs_sync_daemon" -> {
                     LvsSyncDaemonDef d = new LvsSyncDaemonParser(log, values).parse(c.args(), lvsSyncDaemon);
                     if (d != null) {
@@ -81,6 +86,40 @@ final class GlobalBuilder extends BlockBuilder {
                 }
             }
         }
+    }
+
+    /** lvs_timeouts [tcp N] [tcpfin N] [udp N], as keepalived reads it: a bad part is reported and skipped. */
+    private void lvsTimeouts(Node c) {
+        List<String> a = c.args();
+        if (a.size() < 2) {
+            error("lvs_timeouts requires at least one option");
+            return;
+        }
+        int tcp = lvsTimeouts == null ? 0 : lvsTimeouts.tcp();
+        int fin = lvsTimeouts == null ? 0 : lvsTimeouts.tcpFin();
+        int udp = lvsTimeouts == null ? 0 : lvsTimeouts.udp();
+        for (int i = 0; i < a.size(); i++) {
+            String which = a.get(i);
+            if (!which.equals("tcp") && !which.equals("tcpfin") && !which.equals("udp")) {
+                error("Unknown option " + which + " specified for lvs_timeouts");
+                continue;
+            }
+            if (i == a.size() - 1) {
+                error("No value specified for lvs_timeout " + which + " - ignoring");
+                continue;
+            }
+            Long v = values.unsigned(a.get(++i), 0, MAX_LVS_TIMEOUT);
+            if (v == null) {
+                error("Invalid lvs_timeout " + which + " (" + a.get(i) + ") - ignoring");
+            } else if (which.equals("tcp")) {
+                tcp = (int) (long) v;
+            } else if (which.equals("tcpfin")) {
+                fin = (int) (long) v;
+            } else {
+                udp = (int) (long) v;
+            }
+        }
+        lvsTimeouts = new Timeouts(tcp, fin, udp);
     }
 
     boolean scriptSecurity() {
@@ -102,6 +141,6 @@ final class GlobalBuilder extends BlockBuilder {
 
     GlobalDefs build() {
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, scriptSecurity, scriptUser,
-                vrrpVersion, lvsFlush, settings, lvsSyncDaemon);
+                vrrpVersion, lvsFlush, settings, lvsSyncDaemon, lvsTimeouts);
     }
 }

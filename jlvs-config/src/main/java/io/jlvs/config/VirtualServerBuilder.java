@@ -63,6 +63,7 @@ final class VirtualServerBuilder extends BlockBuilder {
         String vhost = null;
         SorryServerDef sorry = null;
         List<RealServerDef> rs = new ArrayList<>();
+        List<Node> rsNodes = new ArrayList<>();
         for (Node c : n.children()) {
             at(c);
             switch (c.name()) {
@@ -121,7 +122,8 @@ final class VirtualServerBuilder extends BlockBuilder {
                     }
                 }
                 case "protocol" -> {
-                    protocol = switch (word(c)) {
+                    // keepalived compares without case: "protocol udp" is UDP
+                    protocol = switch (word(c).toUpperCase(java.util.Locale.ROOT)) {
                         case "TCP" -> Protocol.TCP;
                         case "UDP" -> Protocol.UDP;
                         case "SCTP" -> Protocol.SCTP;
@@ -191,9 +193,18 @@ final class VirtualServerBuilder extends BlockBuilder {
                     RealServerDef r = realServers.build(c);
                     if (r != null) {
                         rs.add(r);
+                        rsNodes.add(c);
                     }
                 }
                 default -> {
+                }
+            }
+        }
+        if (inhibit) {
+            // as keepalived: a real server that does not say inhibit_on_failure itself takes the virtual server's
+            for (int i = 0; i < rs.size(); i++) {
+                if (rsNodes.get(i).children().stream().noneMatch(k -> k.name().equals("inhibit_on_failure"))) {
+                    rs.set(i, rs.get(i).withInhibitOnFailure(true));
                 }
             }
         }

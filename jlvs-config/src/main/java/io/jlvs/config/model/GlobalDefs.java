@@ -1,5 +1,6 @@
 package io.jlvs.config.model;
 
+import io.jlvs.core.view.Timeouts;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import java.util.List;
  * @param smtpConnectTimeout null when not set (keepalived's default is 30 s)
  * @param vrrpVersion        2 or 3; 2 when not set
  * @param lvsSyncDaemon      lvs_sync_daemon, null when not set (or refused)
+ * @param lvsTimeouts        lvs_timeouts as ipvsadm --set takes them (0: leave as is), null when not set
  */
 public record GlobalDefs(
         String routerId,
@@ -21,7 +23,8 @@ public record GlobalDefs(
         int vrrpVersion,
         boolean lvsFlush,
         List<Setting> settings,
-        LvsSyncDaemonDef lvsSyncDaemon) {
+        LvsSyncDaemonDef lvsSyncDaemon,
+        Timeouts lvsTimeouts) {
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);
@@ -29,6 +32,6 @@ public record GlobalDefs(
     }
 
     public static GlobalDefs empty() {
-        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of(), null);
+        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of(), null, null);
     }
 }

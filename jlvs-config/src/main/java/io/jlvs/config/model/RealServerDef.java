@@ -35,6 +35,11 @@ public record RealServerDef(
         checkers = List.copyOf(checkers);
     }
 
+    public RealServerDef withInhibitOnFailure(boolean inhibit) {
+        return new RealServerDef(address, port, weight, forwarding, upperThreshold, lowerThreshold, inhibit, alpha,
+                notifyUp, notifyDown, retry, delayBeforeRetry, warmup, connectTimeout, delayLoop, virtualhost, checkers);
+    }
+
     /** The IPVS destination, with the virtual server's forwarding when this one sets none. */
     public RealServer toRealServer(Forwarding serviceDefault) {
         Forwarding f = forwarding != null ? forwarding

@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * virtual_server { ... }: the IPVS service fields plus keepalived's own (checking, quorum, sorry server).
  *
- * @param protocol               null when not set (fwmark services)
+ * @param protocol               null when not set (fwmark services; an address service without one is UDP,
+ *                               as keepalived defaults it)
  * @param ipFamily               ip_family, or null (then taken from the addresses)
  * @param scheduler              lb_algo / lvs_sched as ipvsadm spells it
  * @param forwarding             lb_kind / lvs_method, or null when only real servers set one
@@ -57,10 +58,22 @@ public record VirtualServerDef(
         realServers = List.copyOf(realServers);
     }
 
+    /** This block with keepalived's corrections of its quorum and hysteresis. */
+    public VirtualServerDef withQuorum(int newQuorum, int newHysteresis) {
+        if (newQuorum == quorum && newHysteresis == hysteresis) {
+            return this;
+        }
+        return new VirtualServerDef(address, protocol, ipFamily, scheduler, schedFlags, hashed, onePacket, forwarding,
+                persistenceTimeout, persistenceGranularity, persistenceEngine, delayLoop, connectTimeout, retry,
+                delayBeforeRetry, warmup, newQuorum, newHysteresis, quorumUp, quorumDown, alpha, omega,
+                inhibitOnFailure, haSuspend, virtualhost, sorryServer, realServers);
+    }
+
     /** The IPVS services this block stands for: one, or one per address/mark of its group. */
     public List<VirtualService> toVirtualServices(List<VirtualServerGroupDef> groups) {
         List<VirtualServiceKey> keys = new ArrayList<>();
-        Protocol proto = protocol == null ? Protocol.TCP : protocol;
+        // keepalived: "no protocol set - defaulting to UDP"
+        Protocol proto = protocol == null ? Protocol.UDP : protocol;
         switch (address) {
             case ServiceAddress.Inet a -> keys.add(new InetServiceKey(proto, a.address(), a.port()));
             case ServiceAddress.Fwmark f -> keys.add(new FwmarkServiceKey(f.fwmark(), family()));

@@ -282,6 +282,10 @@ public final class KeepalivedRuntime implements AutoCloseable {
 
     private void apply(KeepalivedConfig next) {
         bfd.apply(next);
+        if (next.globalDefs().lvsTimeouts() != null) {
+            // as keepalived sets them at start and on reload (ipvsadm --set; 0 leaves one as it is)
+            execute(new IpvsCommand.SetTimeouts(next.globalDefs().lvsTimeouts()));
+        }
         HealthSetup setup = new HealthSetup(next);
         boolean sameHealth = setup.sameAs(health);
         List<ServiceBlock> nextBlocks = ConfigMapping.blocks(next, this::warn);

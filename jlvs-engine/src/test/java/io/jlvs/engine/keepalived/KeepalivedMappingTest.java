@@ -54,6 +54,53 @@ class KeepalivedMappingTest {
         }
     }
 
+    /**
+     * What keepalived builds beyond the literal lines: no protocol (or a lower-case one) is UDP; lvs_timeouts
+     * set the table's timeouts (0 leaves one); a quorum above the total weight is lowered to it, so the real
+     * servers serve instead of the sorry server; real servers take the virtual server's inhibit_on_failure.
+     */
+    @Test
+    void protocolDefaultsTimeoutsAndQuorumAsKeepalivedAppliesThem() {
+        try (Conf c = new Conf(dir, """
+                global_defs {
+                    lvs_timeouts tcp 7200 udp 600
+                }
+                virtual_server 192.168.0.10 53 {
+                    lb_algo rr
+                    lb_kind NAT
+                    real_server 10.0.0.21 53 {
+                    }
+                }
+                virtual_server 192.168.0.10 54 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol udp
+                    real_server 10.0.0.21 54 {
+                    }
+                }
+                virtual_server 192.168.0.10 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    quorum 5
+                    sorry_server 10.0.0.99 80
+                    real_server 10.0.0.11 80 {
+                        weight 2
+                    }
+                    real_server 10.0.0.12 80 {
+                        weight 2
+                    }
+                }
+                """)) {
+            assertThat(c.runtime.start().applied()).isTrue();
+            assertThat(c.table()).containsExactlyInAnyOrder(
+                    "[192.168.0.10]:udp:53 rr | [10.0.0.21]:53 Masq w=1",
+                    "[192.168.0.10]:udp:54 rr | [10.0.0.21]:54 Masq w=1",
+                    "[192.168.0.10]:tcp:80 rr | [10.0.0.11]:80 Masq w=2 | [10.0.0.12]:80 Masq w=2");
+            assertThat(c.engine.timeouts()).isEqualTo(new io.jlvs.core.view.Timeouts(7200, 120, 600));
+        }
+    }
+
     @Test
     void groupsMakeOneServicePerMemberWithTheSameRealServers() {
         try (Conf c = new Conf(dir, """
