@@ -71,12 +71,13 @@ class LvsSyncDaemonLabTest {
                     "-cp", System.getProperty("java.class.path"), JlvsMain.class.getName(),
                     "run", "-f", conf.toString(), "--socket", socket.toString(), "--no-admin"), log);
 
-            awaitDaemons(socket, log, List.of(new SyncDaemonView("master", nsIf, 77, 0, null, 0, 0)));
+            // listed as the kernel completes them (ipvsadm -L --daemon): 1500 - 28, 224.0.0.81, 8848, TTL 1
+            awaitDaemons(socket, log, List.of(new SyncDaemonView("master", nsIf, 77, 1472, "224.0.0.81", 8848, 1)));
             assertThat(Files.readString(log)).contains("(VI_LAB) Entering MASTER STATE");
 
             write(conf, "lvs_sync_daemon " + nsIf + " VI_SLOW ttl 2", nsIf, net);
             hangUp(daemon);
-            awaitDaemons(socket, log, List.of(new SyncDaemonView("backup", nsIf, 78, 0, null, 0, 2)));
+            awaitDaemons(socket, log, List.of(new SyncDaemonView("backup", nsIf, 78, 1472, "224.0.0.81", 8848, 2)));
 
             write(conf, "", nsIf, net);
             hangUp(daemon);
