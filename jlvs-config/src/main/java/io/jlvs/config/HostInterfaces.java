@@ -1,7 +1,10 @@
 package io.jlvs.config;
 
+import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 
 /** What the parser asks about the host's network interfaces (keepalived refuses unknown or loopback ones). */
@@ -11,11 +14,20 @@ public interface HostInterfaces {
 
     boolean isLoopback(String name);
 
-    /** This host's interfaces, looked up when asked. */
+    /**
+     * This host's interfaces, looked up when asked. keepalived asks the kernel (netlink), which knows every link;
+     * Java's {@link NetworkInterface} only lists those with an address, so a link that is down or a bond slave
+     * would look absent. The names come from {@code /proc/self/net/dev} (the namespace we run in), and only
+     * where that cannot be read from {@link NetworkInterface}.
+     */
     static HostInterfaces system() {
         return new HostInterfaces() {
             @Override
             public boolean exists(String name) {
+                Set<String> names = ProcNetDev.names(ProcNetDev.SELF);
+                if (names != null) {
+                    return names.contains(name);
+                }
                 try {
                     return NetworkInterface.getByName(name) != null;
                 } catch (SocketException | RuntimeException e) {
@@ -27,8 +39,16 @@ public interface HostInterfaces {
             public boolean isLoopback(String name) {
                 try {
                     NetworkInterface ni = NetworkInterface.getByName(name);
-                    return ni != null && ni.isLoopback();
+                    if (ni != null) {
+                        return ni.isLoopback();
+                    }
                 } catch (SocketException | RuntimeException e) {
+                    // fall through to the link type
+                }
+                // no address: the link type (ARPHRD_LOOPBACK is 772)
+                try {
+                    return Files.readString(Path.of("/sys/class/net", name, "type")).strip().equals("772");
+                } catch (IOException | RuntimeException e) {
                     return false;
                 }
             }
