@@ -20,6 +20,7 @@ final class GlobalBuilder extends BlockBuilder {
     private int vrrpVersion = 2;
     private boolean lvsFlush;
     private boolean vrrpStrict;
+    private boolean dynamicInterfaces;
     private final List<Setting> settings = new ArrayList<>();
     private LvsSyncDaemonDef lvsSyncDaemon;
     private Timeouts lvsTimeouts;
@@ -75,6 +76,7 @@ final class GlobalBuilder extends BlockBuilder {
                     }
                 }
                 case "vrrp_strict" -> vrrpStrict = true;
+                case "dynamic_interfaces" -> dynamicInterfaces = true;
                 case "vrrp_vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
                         "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
                 case "vrrp_mcast_group4", "vrrp_mcast_group6" -> {
@@ -137,6 +139,11 @@ final class GlobalBuilder extends BlockBuilder {
 
     boolean vrrpStrict() {
         return vrrpStrict;
+    }
+
+    /** dynamic_interfaces: interfaces the configuration names may appear later. */
+    boolean dynamicInterfaces() {
+        return dynamicInterfaces;
     }
 
     GlobalDefs build() {

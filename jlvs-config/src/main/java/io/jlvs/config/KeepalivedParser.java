@@ -89,12 +89,12 @@ public final class KeepalivedParser {
         RealServerBuilder rsb = new RealServerBuilder(log, checkers);
         VirtualServerBuilder vsb = new VirtualServerBuilder(log, rsb);
         GroupBuilder groups = new GroupBuilder(log);
-        VrrpBuilder vrrp = new VrrpBuilder(log, interfaces);
         for (Node n : roots) {
             if (n.name().equals("global_defs")) {
                 global.add(n);
             }
         }
+        VrrpBuilder vrrp = new VrrpBuilder(log, interfaces, global.dynamicInterfaces());
         Map<String, VirtualServerGroupDef> vsgs = new LinkedHashMap<>();
         List<VirtualServerDef> vss = new ArrayList<>();
         List<VrrpInstanceDef> instances = new ArrayList<>();
@@ -118,11 +118,17 @@ public final class KeepalivedParser {
                 case "vrrp_sync_group" -> add(syncGroups, vrrp.syncGroup(n));
                 case "vrrp_script" -> add(scripts, vrrp.script(n));
                 case "track_file", "vrrp_track_file" -> add(trackFiles, vrrp.trackFile(n));
-                case "static_ipaddress" -> staticAddresses.addAll(BlockBuilder.lines(n));
-                case "static_routes" -> staticRoutes.addAll(BlockBuilder.lines(n));
+                case "static_ipaddress" -> staticAddresses.addAll(vrrp.staticAddresses(n));
+                case "static_routes" -> staticRoutes.addAll(vrrp.routes(n));
+                case "static_rules" -> vrrp.rules(n);
                 default -> {
                 }
             }
+        }
+        if (vrrp.nonExistentInterface) {
+            // keepalived's VRRP process stops here, and keepalived with it; jlvs run does not start either (FATAL)
+            log.global();
+            log.report(ProblemKind.BAD_IF, "Non-existent interface specified in configuration");
         }
         List<VirtualServerDef> valid = new CheckValidator(log).validate(vss, vsgs);
         new VrrpValidator(log).validate(instances, syncGroups, scripts, trackFiles);

@@ -8,16 +8,128 @@ import io.jlvs.config.model.VrrpScriptDef;
 import io.jlvs.core.IpAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** vrrp_instance, vrrp_sync_group, vrrp_script and track_file blocks. */
 final class VrrpBuilder extends BlockBuilder {
     private final HostInterfaces interfaces;
+    private final boolean dynamicInterfaces;
+    private final Set<String> willUseIfCreated = new HashSet<>();
     boolean usesScripts;
+    /**
+     * An interface named by the configuration is not on this host (keepalived's non_existent_interface_specified):
+     * without dynamic_interfaces keepalived's VRRP process does not start.
+     */
+    boolean nonExistentInterface;
 
     VrrpBuilder(ProblemLog log, HostInterfaces interfaces) {
+        this(log, interfaces, false);
+    }
+
+    /** @param dynamicInterfaces global_defs' dynamic_interfaces: a missing interface is used once it is created */
+    VrrpBuilder(ProblemLog log, HostInterfaces interfaces, boolean dynamicInterfaces) {
         super(log);
         this.interfaces = interfaces;
+        this.dynamicInterfaces = dynamicInterfaces;
+    }
+
+    /**
+     * Whether a track_interface, or the {@code dev} of an address, route or rule, may be used: it exists, or
+     * dynamic_interfaces is set (then it is taken as down until it is created, as keepalived does). A missing
+     * one is remembered for {@link #nonExistentInterface}.
+     */
+    private boolean interfaceUsable(String name) {
+        if (interfaces.exists(name)) {
+            return true;
+        }
+        if (dynamicInterfaces) {
+            if (willUseIfCreated.add(name)) {
+                log.report(ProblemKind.NOTICE, "Configuration specifies interface " + name
+                        + " which doesn't currently exist - will use if created");
+            }
+            return true;
+        }
+        nonExistentInterface = true;
+        return false;
+    }
+
+    /** A track_interface block: the lines whose interface exists (the others reported and left out). */
+    private List<String> trackInterfaces(Node c, String owner) {
+        List<String> out = new ArrayList<>();
+        for (Statement line : c.valueLines()) {
+            at(c, line);
+            String name = line.tokens().getFirst();
+            if (!interfaceUsable(name)) {
+                error("(" + owner + ") tracked interface " + name + " doesn't exist");
+                continue;
+            }
+            out.add(String.join(" ", line.tokens()));
+        }
+        return out;
+    }
+
+    /**
+     * The interface after {@code keywords} on a line (an address's {@code dev}, a route's {@code dev}/{@code oif},
+     * a rule's {@code iif}/{@code oif}) that does not exist, or null.
+     */
+    private String missingInterface(List<String> words, Set<String> keywords) {
+        for (int i = 0; i + 1 < words.size(); i++) {
+            if (keywords.contains(words.get(i)) && !interfaceUsable(words.get(i + 1))) {
+                return words.get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static final Set<String> ADDRESS_DEV = Set.of("dev");
+    private static final Set<String> ROUTE_DEV = Set.of("dev", "oif");
+    private static final Set<String> RULE_DEV = Set.of("dev", "iif", "oif");
+
+    /** virtual_routes / static_routes: the lines whose interfaces exist (a route on a missing one is dropped). */
+    List<String> routes(Node c) {
+        List<String> out = new ArrayList<>();
+        for (Statement line : c.valueLines()) {
+            at(c, line);
+            String missing = missingInterface(line.tokens(), ROUTE_DEV);
+            if (missing != null) {
+                error("WARNING - interface " + missing + " for VROUTE nexthop doesn't exist");
+                continue;
+            }
+            out.add(String.join(" ", line.tokens()));
+        }
+        return out;
+    }
+
+    /** virtual_rules / static_rules: the lines whose interfaces exist (a rule on a missing one is dropped). */
+    List<String> rules(Node c) {
+        List<String> out = new ArrayList<>();
+        for (Statement line : c.valueLines()) {
+            at(c, line);
+            String missing = missingInterface(line.tokens(), RULE_DEV);
+            if (missing != null) {
+                error("WARNING - interface " + missing + " for rule doesn't exist");
+                continue;
+            }
+            out.add(String.join(" ", line.tokens()));
+        }
+        return out;
+    }
+
+    /** static_ipaddress: the lines whose {@code dev} exists (an address on a missing one is dropped). */
+    List<String> staticAddresses(Node c) {
+        List<String> out = new ArrayList<>();
+        for (Statement line : c.valueLines()) {
+            at(c, line);
+            String missing = missingInterface(line.tokens(), ADDRESS_DEV);
+            if (missing != null) {
+                error("WARNING - interface " + missing + " for ip address " + line.tokens().getFirst() + " doesn't exist");
+                continue;
+            }
+            out.add(String.join(" ", line.tokens()));
+        }
+        return out;
     }
 
     VrrpScriptDef script(Node n) {
@@ -121,7 +233,7 @@ final class VrrpBuilder extends BlockBuilder {
             at(c);
             switch (c.name()) {
                 case "group" -> c.values().forEach(group::addAll);
-                case "track_interface" -> ti.addAll(lines(c));
+                case "track_interface" -> ti.addAll(trackInterfaces(c, name));
                 case "track_script" -> ts.addAll(lines(c));
                 case "track_file" -> tf.addAll(lines(c));
                 case "notify_master" -> notify[0] = notify(c, notify[0], "vrrp group " + name + ": ");
@@ -198,6 +310,8 @@ final class VrrpBuilder extends BlockBuilder {
                         error("Interface name '" + iface + "' too long - ignoring");
                         iface = null;
                     } else if (!interfaces.exists(iface)) {
+                        // jlvs cannot run an instance on a missing interface, dynamic_interfaces or not
+                        nonExistentInterface |= !dynamicInterfaces;
                         error("WARNING - interface " + iface + " for vrrp_instance " + name + " doesn't exist");
                         iface = null;
                     } else if (interfaces.isLoopback(iface)) {
@@ -240,12 +354,12 @@ final class VrrpBuilder extends BlockBuilder {
                 }
                 case "virtual_ipaddress" -> vips.addAll(addresses(c, p));
                 case "virtual_ipaddress_excluded" -> evips.addAll(addresses(c, p));
-                case "virtual_routes" -> routes.addAll(lines(c));
-                case "virtual_rules" -> rules.addAll(lines(c));
+                case "virtual_routes" -> routes.addAll(routes(c));
+                case "virtual_rules" -> rules.addAll(rules(c));
                 case "unicast_peer" -> peers.addAll(lines(c));
                 case "unicast_src_ip" -> usrc = ip(c, p);
                 case "mcast_src_ip" -> msrc = ip(c, p);
-                case "track_interface" -> ti.addAll(lines(c));
+                case "track_interface" -> ti.addAll(trackInterfaces(c, name));
                 case "track_script" -> ts.addAll(lines(c));
                 case "track_file" -> tf.addAll(lines(c));
                 case "nopreempt" -> nopreempt = true;
@@ -362,6 +476,11 @@ final class VrrpBuilder extends BlockBuilder {
             }
             if (!ok) {
                 error(p + "Invalid address " + a + " - ignoring");
+                continue;
+            }
+            String missing = missingInterface(l, ADDRESS_DEV);
+            if (missing != null) {
+                error("WARNING - interface " + missing + " for ip address " + a + " doesn't exist");
                 continue;
             }
             out.add(String.join(" ", l));

@@ -14,8 +14,10 @@ final class Corpus {
     static final Path ROOT = Path.of("src/test/resources/corpus");
     static final Path DOC = Path.of("../docs/keepalived-conf.md");
     static final String CONFIG_ID = "testhost";
-    /** The one non-loopback interface the lab namespace has, and that unit tests pretend exists. */
+    /** The lab namespace's interface (up), and that unit tests pretend exists. */
     static final String IFACE = "eth0";
+    /** Its veth peer, also in the lab namespace (down, no address): an interface that exists but is not up. */
+    static final String PEER = "eth1";
 
     private Corpus() {
     }
@@ -46,7 +48,7 @@ final class Corpus {
     }
 
     static KeepalivedParser parser() {
-        return new KeepalivedParser(CONFIG_ID, HostInterfaces.of(Set.of(IFACE)), 7);
+        return new KeepalivedParser(CONFIG_ID, HostInterfaces.of(Set.of(IFACE, PEER)), 7);
     }
 
     static ParseResult parse(String relative) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lab: real keepalived 2.2.7 ({@code keepalived -t}) judges every corpus file inside a network namespace
- * whose only interface is {@code eth0} (a veth); jlvs must reach the same verdict on each, except the
- * divergences listed in docs/keepalived-conf.md, where it must reach the other one.
+ * whose interfaces are {@code eth0} (a veth, up) and its peer {@code eth1} (down); jlvs must reach the same
+ * verdict on each, except the divergences listed in docs/keepalived-conf.md, where it must reach the other one.
  */
 class KeepalivedLabTest {
 
@@ -27,7 +27,7 @@ class KeepalivedLabTest {
         int checked = 0;
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("kacfg");
-            lab.exec(ns, "ip", "link", "add", Corpus.IFACE, "type", "veth", "peer", "name", "eth1").orThrow("veth");
+            lab.exec(ns, "ip", "link", "add", Corpus.IFACE, "type", "veth", "peer", "name", Corpus.PEER).orThrow("veth");
             lab.exec(ns, "ip", "link", "set", Corpus.IFACE, "up").orThrow("eth0 up");
             for (String f : Corpus.files()) {
                 Path file = Corpus.ROOT.resolve(f).toAbsolutePath();

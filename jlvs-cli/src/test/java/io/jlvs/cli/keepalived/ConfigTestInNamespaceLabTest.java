@@ -82,4 +82,19 @@ class ConfigTestInNamespaceLabTest {
                     }
                 """), 0);
     }
+
+    @Test
+    void aMissingTrackedInterfaceOrDeviceIsNamedAtItsLine() throws Exception {
+        check(INSTANCE.formatted("""
+                    track_interface {
+                        bond1
+                    }
+                    virtual_routes {
+                        198.51.100.0/24 via 192.0.2.254 dev bond2
+                    }
+                """), 5,
+                "(FILE: Line 9) (VI_1) tracked interface bond1 doesn't exist",
+                "(FILE: Line 12) WARNING - interface bond2 for VROUTE nexthop doesn't exist",
+                "Non-existent interface specified in configuration");
+    }
 }
