@@ -23,8 +23,10 @@ final class CheckerBuilder extends BlockBuilder {
     private static final Set<String> DNS_TYPES = Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA");
     private final Set<String> trackFileNames;
     private Set<String> bfdNames = Set.of();
-    /** True once a MISC_CHECK was seen: a script keepalived would run. */
+    /** True once a MISC_CHECK whose script exists was seen: a script keepalived would run. */
     boolean usesScripts;
+    /** MISC_CHECK scripts that cannot be found: keepalived drops their checkers (logged once loaded). */
+    final List<String> disabledScripts = new ArrayList<>();
 
     CheckerBuilder(ProblemLog log, Set<String> trackFileNames) {
         super(log);
@@ -232,8 +234,12 @@ final class CheckerBuilder extends BlockBuilder {
         at(n);
         if (path == null) {
             error("Misc check with no script specified - ignoring");
+        } else if (!ScriptFiles.found(path)) {
+            // keepalived frees the checker before it starts (its real server keeps its other checkers)
+            disabledScripts.add("Disabling misc script " + ScriptFiles.quoted(path) + " since not found/accessible");
+            return null;
         } else {
-            usesScripts = true;
+            usesScripts |= ScriptFiles.isScript(path);
         }
         return new MiscCheck(options(n), path, timeout, dynamic, user);
     }

@@ -132,6 +132,16 @@ public final class KeepalivedParser {
         }
         List<VirtualServerDef> valid = new CheckValidator(log).validate(vss, vsgs);
         new VrrpValidator(log).validate(instances, syncGroups, scripts, trackFiles);
+        Set<String> disabled = vrrp.disableMissingScripts(scripts, !instances.isEmpty());
+        if (!disabled.isEmpty()) {
+            scripts.removeIf(s -> disabled.contains(s.name()));
+            instances.replaceAll(i -> i.withTrackScripts(untracked(i.trackScripts(), disabled)));
+            syncGroups.replaceAll(g -> g.withTrackScripts(untracked(g.trackScripts(), disabled)));
+        }
+        for (String line : checkers.disabledScripts) {
+            log.global();
+            log.report(ProblemKind.NOTICE, line);
+        }
         log.global();
         LvsSyncDaemonDef syncDaemon = global.lvsSyncDaemon();
         if (syncDaemon != null && syncDaemon.vrrpInstance() != null
@@ -151,6 +161,11 @@ public final class KeepalivedParser {
         }
         return new KeepalivedConfig(global.build(), List.copyOf(vsgs.values()), valid, instances, syncGroups, scripts,
                 trackFiles, staticAddresses, staticRoutes, noEffect, bfd.instances());
+    }
+
+    /** track_script lines ("NAME [weight N [reverse]]") without those naming a disabled script. */
+    private static List<String> untracked(List<String> lines, Set<String> disabled) {
+        return lines.stream().filter(l -> !disabled.contains(l.split(" ")[0])).toList();
     }
 
     private static <T> void add(List<T> list, T item) {

@@ -11,7 +11,7 @@ import java.util.List;
 /** real_server IP [port] { ... }. */
 final class RealServerBuilder extends BlockBuilder {
     private final CheckerBuilder checkers;
-    /** True once a notify_up / notify_down script was seen. */
+    /** True once a notify_up / notify_down script that exists was seen. */
     boolean usesScripts;
 
     RealServerBuilder(ProblemLog log, CheckerBuilder checkers) {
@@ -103,7 +103,8 @@ final class RealServerBuilder extends BlockBuilder {
             error(c.name() + " script already specified - ignoring " + word(c));
             return old;
         }
-        usesScripts = true;
+        // keepalived counts only scripts that exist (it does not run a missing one)
+        usesScripts |= ScriptFiles.isScript(command(c));
         return command(c);
     }
 }

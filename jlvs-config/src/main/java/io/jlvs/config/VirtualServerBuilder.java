@@ -277,7 +277,8 @@ final class VirtualServerBuilder extends BlockBuilder {
             error(c.name() + " script already specified - ignoring " + word(c));
             return old;
         }
-        usesScripts = true;
+        // keepalived counts only scripts that exist (it does not run a missing one)
+        usesScripts |= ScriptFiles.isScript(command(c));
         return command(c);
     }
 }

@@ -9,6 +9,7 @@ import io.jlvs.core.IpAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -171,8 +172,27 @@ final class VrrpBuilder extends BlockBuilder {
             error("No script set for vrrp_script " + name + " - ignoring");
             return null;
         }
-        usesScripts = true;
+        usesScripts |= ScriptFiles.isScript(script);
         return new VrrpScriptDef(name, script, interval, timeout, weight, reverse, rise, fall, user, initFail);
+    }
+
+    /**
+     * keepalived's check before its VRRP process runs anything: a vrrp_script whose program cannot be found is
+     * disabled (reported) and nothing tracks it. Returns the names of the disabled scripts.
+     */
+    Set<String> disableMissingScripts(List<VrrpScriptDef> scripts, boolean haveInstances) {
+        Set<String> disabled = new LinkedHashSet<>();
+        if (!haveInstances) {
+            return disabled; // keepalived checks nothing when there is no vrrp_instance
+        }
+        log.global();
+        for (VrrpScriptDef s : scripts) {
+            if (!ScriptFiles.found(s.script())) {
+                error("Disabling track script " + s.name() + " since not found/accessible");
+                disabled.add(s.name());
+            }
+        }
+        return disabled;
     }
 
     private int count(Node c, String name, int old) {
@@ -258,7 +278,8 @@ final class VrrpBuilder extends BlockBuilder {
             error(prefix + c.name() + " script already specified - ignoring " + word(c));
             return old;
         }
-        usesScripts = true;
+        // keepalived counts only scripts that exist (it does not run a missing one)
+        usesScripts |= ScriptFiles.isScript(command(c));
         return command(c);
     }
 

@@ -97,4 +97,19 @@ class ConfigTestInNamespaceLabTest {
                 "(FILE: Line 12) WARNING - interface bond2 for VROUTE nexthop doesn't exist",
                 "Non-existent interface specified in configuration");
     }
+
+    @Test
+    void aTrackScriptThatIsNotThereIsDisabledAndIsNoSecurityViolation() throws Exception {
+        check("""
+                vrrp_script check_apiserver {
+                    script "/nonexistent-jlvs/check_apiserver.sh"
+                    weight 0
+                }
+                """ + INSTANCE.formatted("""
+                    notify_master "/nonexistent-jlvs/notify.sh"
+                    track_script {
+                        check_apiserver
+                    }
+                """), 5, "Disabling track script check_apiserver since not found/accessible");
+    }
 }

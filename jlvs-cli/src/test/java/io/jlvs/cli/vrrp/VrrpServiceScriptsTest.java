@@ -40,6 +40,31 @@ class VrrpServiceScriptsTest {
         }
     }
 
+    /**
+     * A vrrp_script whose program is not there: keepalived disables it when it loads the file ("Disabling track
+     * script check_apiserver since not found/accessible") and the instance runs as if it were not tracked. jlvs ran
+     * it, it failed (exit -1) and the weight-0 script held the instance in FAULT.
+     */
+    @Test
+    void aTrackedScriptThatIsNotThereIsNotRunAndLeavesTheInstanceAlone() {
+        String conf = """
+                vrrp_script check_apiserver {
+                    script "/nonexistent-jlvs/check_apiserver.sh"
+                    interval 1
+                    weight 0
+                }
+                """ + tracked("VI_1", 51, "check_apiserver");
+        LanHost host = new LanHost(new InMemoryVrrpLan(), new AtomicInteger(), "10.0.0.1");
+        java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (VrrpService s = VrrpService.start(VrrpServiceTest.conf(conf), events::add, () -> host,
+                System::nanoTime, new ScriptRunner())) {
+            Awaitility.await().atMost(VrrpServiceTest.BOUND)
+                    .until(() -> VrrpServiceTest.state(s, "VI_1") == io.jlvs.vrrp.state.VrrpState.MASTER);
+            assertThat(s.scripts()).isEmpty();
+            assertThat(events).noneMatch(e -> e.contains("FAULT") || e.contains("VRRP_Script"));
+        }
+    }
+
     private static String tracked(String name, int vrid, String scripts) {
         return """
                 vrrp_instance %s {

@@ -12,4 +12,10 @@ public record SyncGroupDef(String name, List<String> group, List<String> trackIn
         trackScripts = List.copyOf(trackScripts);
         trackFiles = List.copyOf(trackFiles);
     }
+
+    /** This group tracking {@code scripts} instead of its own track_script lines. */
+    public SyncGroupDef withTrackScripts(List<String> scripts) {
+        return new SyncGroupDef(name, group, trackInterfaces, scripts, trackFiles, notifyMaster, notifyBackup,
+                notifyFault, notifyStop, notifyAny, globalTracking, smtpAlert);
+    }
 }

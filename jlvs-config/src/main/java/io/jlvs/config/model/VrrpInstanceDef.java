@@ -51,4 +51,12 @@ public record VrrpInstanceDef(
         trackFiles = List.copyOf(trackFiles);
         settings = List.copyOf(settings);
     }
+
+    /** This instance tracking {@code scripts} instead of its own track_script lines. */
+    public VrrpInstanceDef withTrackScripts(List<String> scripts) {
+        return new VrrpInstanceDef(name, state, iface, virtualRouterId, priority, advertInt, version,
+                virtualIpaddresses, virtualIpaddressesExcluded, virtualRoutes, virtualRules, unicastPeers,
+                unicastSrcIp, mcastSrcIp, trackInterfaces, scripts, trackFiles, nopreempt, preemptDelay, authType,
+                authPass, notifyMaster, notifyBackup, notifyFault, notifyStop, notifyAny, settings);
+    }
 }

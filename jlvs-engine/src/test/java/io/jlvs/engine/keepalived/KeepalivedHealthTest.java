@@ -174,6 +174,34 @@ class KeepalivedHealthTest {
         }
     }
 
+    /**
+     * A MISC_CHECK whose script is not there: keepalived drops that checker when it loads the file ("Disabling misc
+     * script ... since not found/accessible"), so the real server is judged by its other checkers, here none, and
+     * stays. jlvs ran it, it failed ("cannot be accessed - not found"), the server left and the quorum was lost.
+     */
+    @Test
+    void aMiscCheckWhoseScriptIsNotThereIsDroppedAndTheServerStays() throws Exception {
+        String conf = service("""
+                    real_server 10.0.0.11 80 {
+                        weight 1
+                        MISC_CHECK {
+                            misc_path "/nonexistent-jlvs/check.sh 10.0.0.11"
+                        }
+                    }
+                """);
+        try (Conf c = new Conf(dir, conf)) {
+            assertThat(c.runtime.start().applied()).isTrue();
+            assertThat(c.configLines).contains("Disabling misc script '/nonexistent-jlvs/check.sh' '10.0.0.11'"
+                    + " since not found/accessible");
+            String up = Conf.row(VS, "[10.0.0.11]:80 Masq w=1");
+            assertThat(c.table()).containsExactly(up);
+            // several delay_loops: a failing checker would have removed it by now (retry 1, 0.2 s apart)
+            Thread.sleep(REMOVAL_BOUND.toMillis() + 200);
+            assertThat(c.table()).containsExactly(up);
+            assertThat(c.checkerLines).noneMatch(l -> l.contains("Removing") || l.contains("quorum"));
+        }
+    }
+
     @Test
     void miscDynamicWeightIsAppliedByEditAndAFailingScriptRemovesTheServer() throws Exception {
         Path exit = dir.resolve("exit-code");
