@@ -16,7 +16,8 @@
 #   XDP steering program instead of AF_PACKET rings), offN (the XDP fast path takes a connection after N
 #   of its packets: with xdp in the steering program, else in a program of its own beside the AF_PACKET
 #   rings), generic / native (XDP programs in that mode; default: native, generic with the fast path on
-#   veth), e.g. "nat nat+v3 nat+off16 nat+xdp nat+xdp+off0".
+#   veth), spinN (workers busy-poll their rings for N us after the last frame before they sleep),
+#   e.g. "nat nat+v3 nat+off16 nat+xdp nat+xdp+off0 nat+spin50".
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 secs="${1:-10}"; conns="${2:-32}"; read -r -a modes <<< "${3:-route dnat nat dr}"; rounds="${4:-1}"
@@ -84,6 +85,7 @@ for mode in "${modes[@]}"; do
       nice*) opts+=" -Djlvs.lab.nice=-${v#nice}" ;;
       w[0-9]*) opts+=" -Djlvs.lab.workers=${v#w}" ;;
       xdp) opts+=" -Djlvs.lab.xdp=true" ;;
+      spin[0-9]*) opts+=" -Djlvs.lab.busyPoll=${v#spin}" ;;
       off[0-9]*) opts+=" -Djlvs.lab.offload=${v#off}" ;;
       generic) opts+=" -Djlvs.lab.xdpMode=GENERIC" ;;
       native) opts+=" -Djlvs.lab.xdpMode=NATIVE" ;;

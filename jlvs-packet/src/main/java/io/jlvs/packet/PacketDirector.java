@@ -189,6 +189,8 @@ public final class PacketDirector implements AutoCloseable {
             int[] appliedRelinks = new int[relinks.length()];
             long[] appliedMacs = null;
             long nextStats = System.nanoTime();
+            long busyPollNanos = settings.busyPollMicros() * 1000L;
+            long idleSince = 0;
             try {
                 while (running) {
                     FilterState f = filter;
@@ -232,10 +234,22 @@ public final class PacketDirector implements AutoCloseable {
                         // a link gone or back: fast-path entries may leave by an interface that is no more
                         dataplane.linksReopened();
                     }
-                    if (dataplane.runOnce() == 0) {
-                        // wait outside runOnce: the next runOnce picks up a snapshot published meanwhile
-                        // (a weight change, say) before it handles the frame that woke us
-                        io.awaitFrames();
+                    if (dataplane.runOnce() != 0) {
+                        idleSince = 0;
+                    } else {
+                        long idleNow = System.nanoTime();
+                        if (idleSince == 0) {
+                            idleSince = idleNow;
+                        }
+                        if (idleNow - idleSince < busyPollNanos) {
+                            // busy poll: a frame arriving now is taken without a wake-up
+                            Thread.onSpinWait();
+                        } else {
+                            idleSince = 0;
+                            // wait outside runOnce: the next runOnce picks up a snapshot published meanwhile
+                            // (a weight change, say) before it handles the frame that woke us
+                            io.awaitFrames();
+                        }
                     }
                     long now = System.nanoTime();
                     if (now - nextStats > 0) {
@@ -578,6 +592,9 @@ public final class PacketDirector implements AutoCloseable {
         StringBuilder b = new StringBuilder(settings.afXdp() ? "AF_XDP" : "AF_PACKET " + settings.ringVersion()
                 + " rings, " + (settings.txMode() == TxMode.TX_RING ? "transmit ring" : "sendto"));
         b.append(", ").append(settings.workers()).append(settings.workers() == 1 ? " worker" : " workers");
+        if (settings.busyPollMicros() > 0) {
+            b.append(", busy poll ").append(settings.busyPollMicros()).append(" us");
+        }
         if (settings.offloadAfter() >= 0) {
             b.append(", XDP fast path after ").append(settings.offloadAfter()).append(" packets");
         }

@@ -46,12 +46,16 @@ import java.util.List;
  *                      passed the worker and it is established (docs/packet-dataplane.md, "Fast path"): with
  *                      AF_XDP in the steering program, with AF_PACKET in a program of its own
  *                      ({@link FastPathLinks}); -1: no fast path (the default)
+ * @param busyPollMicros how long a worker keeps looking at its rings after the last frame before it sleeps in
+ *                      {@code poll} (0, the default: it sleeps at once); a frame arriving meanwhile is taken
+ *                      without a wake-up, at the cost of that much CPU per burst (docs/benchmarks.md, run J)
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
                                      boolean answerArp, boolean kernelGuard, String nftCommand,
                                      RingVersion ringVersion, TxMode txMode, boolean qdiscBypass,
-                                     int workerNice, boolean afXdp, XdpMode xdpMode, int offloadAfter) {
+                                     int workerNice, boolean afXdp, XdpMode xdpMode, int offloadAfter,
+                                     int busyPollMicros) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -84,79 +88,88 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         if (offloadAfter < -1) {
             throw new IllegalArgumentException("offloadAfter must be -1 (off) or at least 0: " + offloadAfter);
         }
+        if (busyPollMicros < 0 || busyPollMicros > 10_000) {
+            throw new IllegalArgumentException("busyPollMicros must be 0..10000: " + busyPollMicros);
+        }
     }
 
     /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections, through the qdisc. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1);
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1, 0);
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     /** The IPVS sysctls of the connection table (expire_nodest_conn, conn_reuse_mode, sloppy_tcp, ...). */
     public PacketDirectorSettings withConnSettings(ConnTableSettings settings) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, settings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withRingVersion(RingVersion version) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withTxMode(TxMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withQdiscBypass(boolean bypass) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withWorkerNice(int nice) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withAfXdp(boolean xdp) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withXdpMode(XdpMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, mode,
-                offloadAfter);
+                offloadAfter, busyPollMicros);
     }
 
     public PacketDirectorSettings withOffloadAfter(int packets) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
-                packets);
+                packets, busyPollMicros);
+    }
+
+    public PacketDirectorSettings withBusyPollMicros(int micros) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
+                offloadAfter, micros);
     }
 }

@@ -255,6 +255,7 @@ public final class Director implements IpvsControl, AutoCloseable {
      * @param localClients the FULLNAT proxy listens on VIP:port of the data plane's TCP and UDP services for
      *                     processes on this host, which the data plane never sees
      * @param connSettings the IPVS sysctls of the connection table (expire_nodest_conn, sloppy_tcp, ...)
+     * @param busyPollMicros how long a worker busy-polls its rings after the last frame before it sleeps
      * @throws IllegalStateException with one line saying why it cannot start
      */
     /**
@@ -270,10 +271,10 @@ public final class Director implements IpvsControl, AutoCloseable {
 
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
                                      boolean localClients, ConnTableSettings connSettings,
-                                     List<io.jlvs.packet.FwmarkRule> fwmarkRules) {
+                                     List<io.jlvs.packet.FwmarkRule> fwmarkRules, int busyPollMicros) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
                 .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings)
-                .withFwmarkRules(fwmarkRules);
+                .withFwmarkRules(fwmarkRules).withBusyPollMicros(busyPollMicros);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // a sync daemon keepalived.conf started already (lvs_sync_daemon: an address owner's master, every

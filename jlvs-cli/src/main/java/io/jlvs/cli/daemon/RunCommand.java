@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 + "keepalived.conf and reload it on SIGHUP.")
 public final class RunCommand implements Callable<Integer> {
     private static final int MAX_PACKET_WORKERS = 64;
+    private static final int MAX_BUSY_POLL_MICROS = 10_000;
 
     @Spec
     CommandSpec spec;
@@ -95,6 +96,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "the kernel keeps a connection's frames, both directions of NAT included, on one of them "
                     + "(af_packet only) (default: ${DEFAULT-VALUE}).")
     int packetWorkers;
+
+    @Option(names = "--packet-busy-poll", paramLabel = "MICROSECONDS", defaultValue = "0",
+            description = "How long a packet data plane (-I) worker keeps looking at its rings after the last frame "
+                    + "before it sleeps, as net.core.busy_poll does for sockets: a frame arriving meanwhile is "
+                    + "taken without a wake-up (lower latency) for up to that much CPU per burst; 0: sleep at once "
+                    + "(default: ${DEFAULT-VALUE}; af_packet).")
+    int packetBusyPoll;
 
     @Option(names = "--xdp-offload", paramLabel = "PACKETS", defaultValue = "off",
             description = "Once an established TCP connection or a UDP flow of the packet data plane (-I) has had "
@@ -192,6 +200,12 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (packetBusyPoll < 0 || packetBusyPoll > MAX_BUSY_POLL_MICROS) {
+            err.println("jlvs: --packet-busy-poll takes 0 to " + MAX_BUSY_POLL_MICROS + " microseconds: "
+                    + packetBusyPoll);
+            err.flush();
+            return 2;
+        }
         if (packetWorkers < 1 || packetWorkers > MAX_PACKET_WORKERS) {
             err.println("jlvs: --packet-workers takes 1 to " + MAX_PACKET_WORKERS + ": " + packetWorkers);
             err.flush();
@@ -264,7 +278,7 @@ public final class RunCommand implements Callable<Integer> {
                 vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
                 vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
                 director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
-                        vs.connSettings(), marks);
+                        vs.connSettings(), marks, packetBusyPoll);
                 warnUnmarkedFwmarkServices(director, marks, log);
                 ipv6Warnings.warn(director.table().services(), log);
             } catch (IllegalStateException e) {

@@ -110,6 +110,14 @@ class JlvsMainTest {
     }
 
     @Test
+    void aBusyPollOutOfRangeIsAUsageErrorAndLeavesNothing() {
+        assertThat(jlvs("run", "-I", "eth0", "--packet-busy-poll", "20000", "--no-admin",
+                "--socket", dir.resolve("b.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --packet-busy-poll takes 0 to 10000 microseconds: 20000\n");
+        assertThat(dir.resolve("b.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);

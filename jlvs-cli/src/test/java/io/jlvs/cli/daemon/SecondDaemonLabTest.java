@@ -66,12 +66,13 @@ class SecondDaemonLabTest {
                     }
                     """.formatted(net));
             NamespaceDaemon.start(lab, ns, socket, dir.resolve("first.log"), "--interface", nsIf, "-f",
-                    conf.toString());
+                    conf.toString(), "--packet-busy-poll", "50");
             long first = Long.parseLong(Files.readString(SocketPaths.pidFileFor(socket)).strip());
             assertThat(guard(lab, ns)).contains("chain prerouting");
             // how it runs, in one line at start
             assertThat(Files.readAllLines(dir.resolve("first.log"))).contains("INFO PacketDirector - packet data plane "
-                    + "started on " + nsIf + ": AF_PACKET TPACKET_V2 rings, transmit ring, 1 worker, nftables guard");
+                    + "started on " + nsIf + ": AF_PACKET TPACKET_V2 rings, transmit ring, 1 worker, busy poll 50 us, "
+                    + "nftables guard");
             assertThat(Files.readAllLines(dir.resolve("first.log"))).contains("WARN RunCommand - IPv6 virtual service "
                     + "tcp:[2001:db8::100]:80: the packet data plane forwards IPv4 only, so its Masq/Route/Tunnel real "
                     + "servers get no traffic (FULLNAT real servers work)");

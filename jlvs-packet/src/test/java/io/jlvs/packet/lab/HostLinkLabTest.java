@@ -208,6 +208,34 @@ class HostLinkLabTest {
                     os.rename(tmp, sys.argv[1])
             """;
 
+    /** The director JVM's CPU time so far (utime + stime of /proc/PID/stat, in clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    }
+
+    /**
+     * --packet-busy-poll: a worker that keeps looking at its rings after the last frame still answers every
+     * request, and sleeps once the traffic stops (a spin that never slept would burn a core: 2,000 ms of CPU in
+     * these 2 s).
+     */
+    @Test
+    void aBusyPollingWorkerAnswersAndSleepsWhenIdle() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.busyPoll", "200"))) {
+            Shell.Result r = lab.client(60, "curl", "-sS", "-o", "/dev/null", "--max-time", "3", "-w",
+                    "%{http_code}\\n", "-H", "Connection: close",
+                    "http://" + PacketLab.VIP + "/name?i=[1-" + REQUESTS + "]");
+            assertThat(r.output().strip().split("\n")).hasSize(REQUESTS).containsOnly("200");
+            downloadIsIntact(lab);
+            Thread.sleep(500);
+            long before = cpuMillis(lab.directorPid());
+            Thread.sleep(2000);
+            long used = cpuMillis(lab.directorPid()) - before;
+            assertThat(used).as("CPU ms the idle director used in 2 s").isLessThan(600);
+        }
+    }
+
     @Test
     void jumboFramesPassWithAfPacketAndAfXdpRefusesThemInOneLine() throws IOException {
         try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.mtu", "9000"))) {

@@ -66,6 +66,7 @@ public final class LabDirectorMain {
         s = s.withWorkerNice(Integer.getInteger("jlvs.lab.nice", 0));
         s = s.withAfXdp(Boolean.getBoolean("jlvs.lab.xdp"));
         s = s.withOffloadAfter(Integer.getInteger("jlvs.lab.offload", -1));
+        s = s.withBusyPollMicros(Integer.getInteger("jlvs.lab.busyPoll", 0));
         String mode = System.getProperty("jlvs.lab.xdpMode");
         if (mode != null) {
             s = s.withXdpMode(io.jlvs.sys.XdpMode.valueOf(mode));
