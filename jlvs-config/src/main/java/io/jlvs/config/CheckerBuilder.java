@@ -148,7 +148,7 @@ final class CheckerBuilder extends BlockBuilder {
         }
         at(n);
         if (urls.isEmpty()) {
-            error("No url specified for " + n.name() + " - ignoring");
+            error("HTTP/SSL_GET checker has no urls specified - ignoring");
         }
         return new HttpCheck(n.name().equals("SSL_GET"), options(n), vhost, proto, sni, fast, urls);
     }
@@ -191,7 +191,7 @@ final class CheckerBuilder extends BlockBuilder {
         }
         at(n);
         if (path == null) {
-            error("Url path not specified - ignoring url");
+            error("HTTP/SSL_GET checker url has no path - ignoring");
         }
         return new UrlDef(path, digest, codes, vhost, regex, noMatch);
     }
@@ -226,14 +226,20 @@ final class CheckerBuilder extends BlockBuilder {
                 case "misc_path" -> path = command(c);
                 case "misc_timeout" -> timeout = timer(c, 1, "Invalid misc_timeout " + word(c));
                 case "misc_dynamic" -> dynamic = flag(c, "misc_dynamic");
-                case "user" -> user = command(c);
+                case "user" -> {
+                    if (c.args().isEmpty()) {
+                        error("No user specified for misc checker script " + (path == null ? "" : path));
+                    } else {
+                        user = command(c);
+                    }
+                }
                 default -> {
                 }
             }
         }
         at(n);
         if (path == null) {
-            error("Misc check with no script specified - ignoring");
+            error("No script path has been specified for MISC_CHECKER - skipping");
         } else if (!ScriptFiles.found(path)) {
             // keepalived frees the checker before it starts (its real server keeps its other checkers)
             disabledScripts.add("Disabling misc script " + ScriptFiles.quoted(path) + " since not found/accessible");

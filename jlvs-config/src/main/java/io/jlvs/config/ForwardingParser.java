@@ -15,6 +15,11 @@ final class ForwardingParser {
 
     static Forwarding parse(Node n, String serverType, ProblemLog log) {
         String str = n.arg(0);
+        if (str == null) {
+            // sorry_server_lvs_method alone after a sorry_server: keepalived reads the missing word and stops
+            StreamParser.missingParameter(log, n.statement());
+            return null;
+        }
         ForwardingMethod m = switch (str) {
             case "NAT" -> ForwardingMethod.MASQ;
             case "DR" -> ForwardingMethod.DROUTE;

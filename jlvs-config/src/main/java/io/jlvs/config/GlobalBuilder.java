@@ -77,8 +77,13 @@ final class GlobalBuilder extends BlockBuilder {
                 }
                 case "vrrp_strict" -> vrrpStrict = true;
                 case "dynamic_interfaces" -> dynamicInterfaces = true;
-                case "vrrp_vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
-                        "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
+                case "vrrp_vmac_garp_intvl" -> {
+                    log.report(ProblemKind.DEPRECATED,
+                            "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
+                    if (c.args().isEmpty()) {
+                        error("vrrp_vmac_garp_intvl specified without time - ignoring");
+                    }
+                }
                 case "vrrp_mcast_group4", "vrrp_mcast_group6" -> {
                     if (Values.ip(word(c)) == null) {
                         error(c.name() + " [" + word(c) + "] is not a valid multicast address");

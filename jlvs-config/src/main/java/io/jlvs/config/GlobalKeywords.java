@@ -32,8 +32,42 @@ final class GlobalKeywords {
                 "vrrp_rx_bufs_multiplier", "vrrp_startup_delay", "vmac_prefix", "vmac_addr_prefix", "umask",
                 "random_seed", "reload_time_file", "reload_file", "config_save_dir",
                 "tmp_config_directory");
+        t.ignored(1, "vrrp_garp_extra_if");
+        // written without their value, these are reported (or not) and ignored by keepalived, which runs on
+        t.bare(Bare.error("emailfrom missing - ignoring"), "notification_email_from");
+        t.bare(Bare.error("No script username specified"), "script_user");
+        t.bare(Bare.error("default_interface requires interface name"), "default_interface");
+        t.bare(Bare.error("startup script missing"), "startup_script");
+        t.bare(Bare.error("startup_script_timeout requires value"), "startup_script_timeout");
+        t.bare(Bare.error("shutdown script missing"), "shutdown_script");
+        t.bare(Bare.error("shutdown_script_timeout requires value"), "shutdown_script_timeout");
+        t.bare(Bare.error("min_auto_priority_delay requires delay time"), "min_auto_priority_delay");
+        for (String p : new String[] {"vrrp", "checker", "bfd"}) {
+            t.bare(Bare.error("No " + p + " process priority specified"), p + "_priority");
+            t.bare(Bare.error("No " + p + " process real-time priority specified"), p + "_rt_priority");
+            t.bare(Bare.error("No " + p + " cpu_id set specified"), p + "_cpu_affinity");
+        }
+        for (String p : new String[] {"", "vrrp_", "lvs_"}) {
+            t.bare(Bare.error("No " + p + "notify_fifo name specified"), p + "notify_fifo");
+            t.bare(Bare.error("No " + p + "notify_fifo_script specified"), p + "notify_fifo_script");
+        }
+        t.bare(Bare.error("SNMP error : snmp socket name missing"), "snmp_socket");
+        t.bare(Bare.error("dbus_service_name missing - ignoring"), "dbus_service_name");
+        for (String b : new String[] {"vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs",
+            "process_monitor_rcv_bufs", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_monitor_rcv_bufs"}) {
+            t.bare(Bare.error(b + " size missing"), b);
+        }
+        t.bare(Bare.error("vrrp_rx_bufs_policy missing"), "vrrp_rx_bufs_policy");
+        t.bare(Bare.error("Invalid vrrp_rx_bufs_multiplier"), "vrrp_rx_bufs_multiplier");
+        t.bare(Bare.error("reload_time_file invalid"), "reload_time_file");
+        t.bare(Bare.error("tmp_config_directory missing directory name"), "tmp_config_directory");
+        t.bare(Bare.error("vrrp_garp_extra_if specified without time - ignoring"), "vrrp_garp_extra_if");
+        t.bare(Bare.SILENT, "smtp_helo_name");
+        // keepalived's default applies (the highest real-time priority, its default reload file); the
+        // builder reports lvs_timeouts and vrrp_vmac_garp_intvl without a value
+        t.bare(Bare.KEEP, "max_auto_priority", "reload_file", "lvs_timeouts", "vrrp_vmac_garp_intvl");
         t.flags(false, "process_names", "dynamic_interfaces", "no_email_faults", "disable_local_igmp",
-                "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
+                "vrrp_min_garp", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
                 "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_ifindex", "nftables_ipvs", "nftables_counters",
                 "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_no_swap", "vrrp_notify_priority_changes",
                 "fifo_write_vrrp_states_on_reload", "checker_no_swap", "bfd_no_swap", "enable_traps",

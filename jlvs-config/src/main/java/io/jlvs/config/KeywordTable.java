@@ -68,6 +68,21 @@ final class KeywordTable {
         return put(new Keyword(name, Keyword.Form.VALUE_BLOCK, null, 1, effect));
     }
 
+    /**
+     * What each named keyword (already in the table) does when written without its words, where keepalived
+     * does not stop on it.
+     */
+    KeywordTable bare(Bare bare, String... names) {
+        for (String n : names) {
+            Keyword k = keywords.get(n);
+            if (k == null) {
+                throw new IllegalArgumentException(block + " has no keyword " + n);
+            }
+            put(new Keyword(k.name(), k.form(), k.sub(), k.minArgs(), k.effect(), bare));
+        }
+        return this;
+    }
+
     KeywordTable put(Keyword k) {
         keywords.put(k.name(), k);
         return this;

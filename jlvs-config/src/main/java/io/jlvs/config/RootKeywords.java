@@ -24,6 +24,13 @@ final class RootKeywords {
         t.block("bfd_instance", 1, VrrpKeywords.bfdInstance(), true);
         t.values(true, "static_ipaddress", "static_routes");
         t.values(false, "static_rules", "linkbeat_interfaces", "interface_up_down_delays");
+        t.bare(Bare.error("net_namespace name missing - ignoring"), "net_namespace");
+        t.bare(Bare.error("instance name missing - ignoring"), "instance");
+        t.bare(Bare.KEEP, "net_namespace_ipvs");
+        // a block without its name is reported and skipped, braces and all
+        t.bare(Bare.error("vrrp_instance must have a name"), "vrrp_instance");
+        t.bare(Bare.error("vrrp_sync_group must have a name - skipping"), "vrrp_sync_group");
+        t.bare(Bare.error("track_group must have a name - skipping"), "track_group");
         return t;
     }
 }

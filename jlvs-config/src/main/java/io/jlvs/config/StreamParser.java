@@ -11,6 +11,11 @@ import java.util.List;
 final class StreamParser {
     private final ConfigLexer lexer;
     private final ProblemLog log;
+    /**
+     * A block being skipped, as keepalived's skip_block(): -1 while its '{' is awaited (anything else ends
+     * the skip and is read normally), else the depth of braces still open.
+     */
+    private int skip;
 
     StreamParser(ConfigLexer lexer, ProblemLog log) {
         this.lexer = lexer;
@@ -18,7 +23,7 @@ final class StreamParser {
     }
 
     List<Node> parseAll(KeywordTable root) {
-        List<Node> nodes = parseLevel(root, false, 0);
+        List<Node> nodes = parseLevel(root, false, 0, null);
         if (lexer.blockDepth() > 0) {
             log.global();
             log.report(ProblemKind.MISSING_EOB, "There are " + lexer.blockDepth() + " missing '}'s or extra '{'s");
@@ -26,7 +31,8 @@ final class StreamParser {
         return nodes;
     }
 
-    private List<Node> parseLevel(KeywordTable table, boolean needBobAtStart, int level) {
+    /** @param owner the enclosing block's name (its first word), for the messages about its keywords */
+    private List<Node> parseLevel(KeywordTable table, boolean needBobAtStart, int level, String owner) {
         List<Node> nodes = new ArrayList<>();
         boolean needBob = needBobAtStart;
         Statement s;
@@ -36,6 +42,9 @@ final class StreamParser {
             }
             log.at(s);
             String str = s.first();
+            if (skipping(s)) {
+                continue;
+            }
             if (needBob) {
                 needBob = false;
                 if (str.equals("{") && level > 0) {
@@ -56,8 +65,8 @@ final class StreamParser {
             }
             List<String> args = new ArrayList<>(s.tokens().subList(1, s.size()));
             Node node = switch (kw.form()) {
-                case LEAF -> leaf(kw, s, args);
-                case BLOCK -> block(kw, s, args, level);
+                case LEAF -> leaf(kw, s, args, owner);
+                case BLOCK -> block(kw, s, args, level, owner);
                 case VALUE_BLOCK -> valueBlock(kw, s, args);
             };
             if (node != null) {
@@ -67,25 +76,71 @@ final class StreamParser {
         return nodes;
     }
 
-    private Node leaf(Keyword kw, Statement s, List<String> args) {
-        if (args.size() < kw.minArgs()) {
+    /** True while a block dropped for lack of its name is being passed over (keepalived's skip_block). */
+    private boolean skipping(Statement s) {
+        if (skip == -1) {
+            if (s.first().equals("{") && s.size() == 1) {
+                skip = 1;
+                return true;
+            }
+            // the keyword had no block: nothing to skip
+            skip = 0;
+        }
+        if (skip == 0) {
+            return false;
+        }
+        for (String t : s.tokens()) {
+            if (t.equals("{")) {
+                skip++;
+            } else if (t.equals("}") && --skip == 0) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Fewer words than the keyword takes: keepalived's fatal "missing a parameter", or what keepalived
+     * does instead for this keyword. Returns true when the node is to be kept.
+     */
+    private boolean bare(Keyword kw, Statement s, String owner) {
+        Bare b = kw.bare();
+        if (b == null) {
             missing(s);
+            return false;
+        }
+        if (b.message() != null) {
+            log.report(b.kind(), b.message(owner));
+        }
+        return b.keep();
+    }
+
+    private Node leaf(Keyword kw, Statement s, List<String> args, String owner) {
+        if (args.size() < kw.minArgs() && !bare(kw, s, owner)) {
             return null;
         }
         return new Node(kw, List.copyOf(args), s.file(), s.line(), List.of(), List.of());
     }
 
-    private Node block(Keyword kw, Statement s, List<String> args, int level) {
+    private Node block(Keyword kw, Statement s, List<String> args, int level, String owner) {
         boolean bobNeeded = true;
         if (!args.isEmpty() && args.getLast().equals("{")) {
             args.removeLast();
             bobNeeded = false;
         }
         boolean ok = args.size() >= kw.minArgs();
-        if (!ok) {
+        if (!ok && kw.bare() != null) {
+            // keepalived reports it and skips the whole block
+            if (bare(kw, s, owner)) {
+                ok = true;
+            } else {
+                skip = bobNeeded ? -1 : 1;
+                return null;
+            }
+        } else if (!ok) {
             missing(s);
         }
-        List<Node> children = parseLevel(kw.sub(), bobNeeded, level + 1);
+        List<Node> children = parseLevel(kw.sub(), bobNeeded, level + 1, args.isEmpty() ? null : args.getFirst());
         return ok ? new Node(kw, List.copyOf(args), s.file(), s.line(), List.copyOf(children), List.of()) : null;
     }
 
@@ -151,6 +206,11 @@ final class StreamParser {
     }
 
     private void missing(Statement s) {
+        missingParameter(log, s);
+    }
+
+    /** keepalived's fatal message for a line that lacks the word its keyword's handler reads. */
+    static void missingParameter(ProblemLog log, Statement s) {
         log.report(ProblemKind.MISSING_PARAMETER, "*** Configuration line starting `" + s.first()
                 + "` is missing a parameter after keyword `" + s.last() + "` at word position " + (s.size() + 1));
     }

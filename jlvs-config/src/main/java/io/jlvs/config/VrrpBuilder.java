@@ -169,7 +169,7 @@ final class VrrpBuilder extends BlockBuilder {
         }
         at(n);
         if (script == null) {
-            error("No script set for vrrp_script " + name + " - ignoring");
+            error("No script set for vrrp_script " + name + " - removing");
             return null;
         }
         usesScripts |= ScriptFiles.isScript(script);
@@ -400,8 +400,13 @@ final class VrrpBuilder extends BlockBuilder {
                         }
                     }
                 }
-                case "vmac_garp_intvl" -> log.report(ProblemKind.DEPRECATED,
-                        "Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
+                case "vmac_garp_intvl" -> {
+                    log.report(ProblemKind.DEPRECATED,
+                            "Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
+                    if (c.args().isEmpty()) {
+                        error("(" + name + "): vmac_garp_intvl specified without time - ignoring");
+                    }
+                }
                 case "linkbeat_use_polling" -> error(p + "'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block");
                 case "lvs_sync_daemon_interface" -> error(p + "Specifying lvs_sync_daemon_interface against a vrrp is deprecated.");
                 case "notify_master" -> notify[0] = notify(c, notify[0], p);

@@ -18,10 +18,13 @@ final class VrrpKeywords {
                 "smtp_alert", "notify_deleted", "promote_secondaries");
         t.flags(false, "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",
                 "check_unicast_src", "old_unicast_checksum", "native_ipv6", "track_src_ip", "linkbeat_use_polling",
-                "skip_check_adv_addr", "debug", "notify_master_rx_lower_pri", "notify_priority_changes",
-                "garp_extra_if", "lower_prio_no_advert", "higher_prio_send_advert");
+                "skip_check_adv_addr", "notify_priority_changes", "lower_prio_no_advert", "higher_prio_send_advert");
         t.ignored(1, "vrf", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
-                "garp_lower_prio_repeat", "down_timer_adverts", "vmac_garp_intvl", "kernel_rx_buf_size");
+                "garp_lower_prio_repeat", "down_timer_adverts", "vmac_garp_intvl", "kernel_rx_buf_size", "debug",
+                "notify_master_rx_lower_pri", "garp_extra_if");
+        t.bare(Bare.error("({name}) invalid kernel_rx_buf_size specified"), "kernel_rx_buf_size");
+        t.bare(Bare.error("({name}): garp_extra_if specified without time - ignoring"), "garp_extra_if");
+        t.bare(Bare.KEEP, "vmac_garp_intvl");
         t.block("authentication", 0, new KeywordTable("authentication").used("auth_type", "auth_pass"), true);
         return t;
     }
@@ -38,16 +41,20 @@ final class VrrpKeywords {
 
     static KeywordTable script() {
         return new KeywordTable("vrrp_script").used("script", "interval", "timeout", "weight", "rise", "fall",
-                "user").flags(true, "init_fail");
+                "user").flags(true, "init_fail").bare(Bare.SILENT, "script");
     }
 
     static KeywordTable trackFile() {
-        return new KeywordTable("track_file").used("file", "weight", "init_file");
+        return new KeywordTable("track_file").used("file", "weight", "init_file")
+                .bare(Bare.error("track file file name missing"), "file")
+                .bare(Bare.error("No weight specified for track file {name} - ignoring"), "weight")
+                .bare(Bare.KEEP, "init_file");
     }
 
     static KeywordTable trackProcess() {
         return new KeywordTable("vrrp_track_process").ignored(1, "process", "weight", "quorum", "quorum_max",
-                "delay", "terminate_delay", "fork_delay").flags(false, "param_match", "full_command");
+                "delay", "terminate_delay", "fork_delay").flags(false, "param_match", "full_command")
+                .bare(Bare.error("No weight specified for track process {name} - ignoring"), "weight");
     }
 
     static KeywordTable garpGroup() {
