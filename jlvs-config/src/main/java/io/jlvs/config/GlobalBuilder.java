@@ -77,6 +77,9 @@ final class GlobalBuilder extends BlockBuilder {
                 }
                 case "vrrp_strict" -> vrrpStrict = true;
                 case "dynamic_interfaces" -> dynamicInterfaces = true;
+                // keepalived 2.2.7 as Debian builds it has nftables, not iptables (nor vrrp_ipsets)
+                case "vrrp_iptables" -> error("iptables not supported, using nftables instead. Please replace"
+                        + " 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
                 case "vrrp_vmac_garp_intvl" -> {
                     log.report(ProblemKind.DEPRECATED,
                             "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");

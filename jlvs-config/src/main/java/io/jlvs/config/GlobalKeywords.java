@@ -68,7 +68,7 @@ final class GlobalKeywords {
         t.bare(Bare.KEEP, "max_auto_priority", "reload_file", "lvs_timeouts", "vrrp_vmac_garp_intvl");
         t.flags(false, "process_names", "dynamic_interfaces", "no_email_faults", "disable_local_igmp",
                 "vrrp_min_garp", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
-                "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_ifindex", "nftables_ipvs", "nftables_counters",
+                "vrrp_iptables", "nftables", "nftables_ifindex", "nftables_ipvs", "nftables_counters",
                 "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_no_swap", "vrrp_notify_priority_changes",
                 "fifo_write_vrrp_states_on_reload", "checker_no_swap", "bfd_no_swap", "enable_traps",
                 "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2",

@@ -118,6 +118,7 @@ public final class KeepalivedParser {
                 case "vrrp_sync_group" -> add(syncGroups, vrrp.syncGroup(n));
                 case "vrrp_script" -> add(scripts, vrrp.script(n));
                 case "track_file", "vrrp_track_file" -> add(trackFiles, vrrp.trackFile(n));
+                case "vrrp_track_process" -> vrrp.trackProcess(n);
                 case "static_ipaddress" -> staticAddresses.addAll(vrrp.staticAddresses(n));
                 case "static_routes" -> staticRoutes.addAll(vrrp.routes(n));
                 case "static_rules" -> vrrp.rules(n);

@@ -133,6 +133,14 @@ final class VrrpBuilder extends BlockBuilder {
         return out;
     }
 
+    /** vrrp_track_process has no effect in jlvs; keepalived's check that it names a process is made. */
+    void trackProcess(Node n) {
+        if (n.children().stream().noneMatch(c -> c.name().equals("process"))) {
+            at(n);
+            error("track process '" + n.arg(0) + "' process name not specified");
+        }
+    }
+
     VrrpScriptDef script(Node n) {
         String name = n.arg(0);
         String script = null;

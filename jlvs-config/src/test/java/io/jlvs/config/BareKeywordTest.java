@@ -24,8 +24,7 @@ class BareKeywordTest {
      * not on the missing value.
      */
     private static final Set<String> VERDICT_GAPS = Set.of(
-            "garp_group", "garp_group/interfaces", "global_defs/notification_email", "global_defs/vrrp_ipsets",
-            "global_defs/vrrp_iptables", "track_group/group", "vrrp_instance/check_unicast_src",
+            "garp_group", "garp_group/interfaces", "global_defs/notification_email", "track_group/group", "vrrp_instance/check_unicast_src",
             "vrrp_instance/native_ipv6", "vrrp_instance/old_unicast_checksum", "vrrp_instance/unicast_peer",
             "vrrp_instance/use_ipvlan", "vrrp_instance/vmac_xmit_base", "vrrp_sync_group/group");
 
@@ -196,6 +195,13 @@ class BareKeywordTest {
         ParseResult with = Corpus.parser().parse("k.conf", vs.formatted("  sorry_server 10.0.0.9 80\n"), Path.of("."));
         assertThat(ConfigCheck.exitCode(without.problems())).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG_TEST);
         assertThat(ConfigCheck.exitCode(with.problems())).isEqualTo(ConfigCheck.EXIT_CONFIG);
+    }
+
+    @Test
+    void trackProcessWithoutProcessIsAnError() {
+        ParseResult r = Corpus.parser().parse("k.conf", "vrrp_track_process p1 {\n  param_match\n}\n", Path.of("."));
+        assertThat(r.problems()).extracting(p -> p.format(false))
+                .containsExactly("(Line 1) track process 'p1' process name not specified");
     }
 
     @Test

@@ -18,7 +18,7 @@ class KeywordCoverageTest {
     private static final Set<String> HOST_DEPENDENT = Set.of("config_save_dir", "full_command", "instance",
             "linkbeat_use_polling", "namespace_with_ipsets", "native_ipv6", "net_namespace", "net_namespace_ipvs",
             "reload_file", "use_ipvlan", "use_pid_dir", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "vrf",
-            "vrrp_ipsets", "vrrp_iptables");
+            "vrrp_iptables");
 
     @Test
     void everyKeywordAppearsInTheCorpus() throws IOException {
