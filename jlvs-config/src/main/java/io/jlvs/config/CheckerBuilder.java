@@ -22,7 +22,7 @@ import java.util.Set;
 final class CheckerBuilder extends BlockBuilder {
     private static final Set<String> DNS_TYPES = Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA");
     private final Set<String> trackFileNames;
-    private Set<String> bfdNames = Set.of();
+    private final Set<String> bfdNames = new java.util.HashSet<>();
     /** True once a MISC_CHECK whose script exists was seen: a script keepalived would run. */
     boolean usesScripts;
     /** MISC_CHECK scripts that cannot be found: keepalived drops their checkers (logged once loaded). */
@@ -321,9 +321,10 @@ final class CheckerBuilder extends BlockBuilder {
         for (Node c : n.children()) {
             at(c);
             if (c.name().equals("track_file")) {
-                track = word(c);
-                if (!trackFileNames.contains(track)) {
-                    error("track_file " + track + " not found");
+                if (trackFileNames.contains(word(c))) {
+                    track = word(c);
+                } else {
+                    error("track_file " + word(c) + " not found");
                 }
             } else if (c.name().equals("weight")) {
                 weight = values.integer(word(c), -254, 254);
@@ -335,15 +336,18 @@ final class CheckerBuilder extends BlockBuilder {
         }
         at(n);
         if (track == null) {
+            // keepalived drops the checker
             error("FILE_CHECK has no track_file specified - ignoring");
+            return null;
         }
         return new FileCheck(track, weight, reverse);
     }
 
-    /** The bfd_instance blocks BFD_CHECK may name (keepalived reads them before the checkers). */
-    void bfdInstances(List<io.jlvs.config.model.BfdInstanceDef> instances) {
-        bfdNames = new java.util.HashSet<>();
-        instances.stream().filter(io.jlvs.config.model.BfdInstanceDef::toChecker).forEach(b -> bfdNames.add(b.name()));
+    /** A bfd_instance block read: BFD_CHECKs further down the file may name it (not those above it). */
+    void bfdInstanceRead(String name, List<io.jlvs.config.model.BfdInstanceDef> instances) {
+        if (instances.stream().anyMatch(b -> b.name().equals(name) && b.toChecker())) {
+            bfdNames.add(name);
+        }
     }
 
     private BfdCheck bfd(Node n) {

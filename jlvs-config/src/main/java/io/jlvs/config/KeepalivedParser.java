@@ -73,19 +73,17 @@ public final class KeepalivedParser {
     }
 
     private KeepalivedConfig build(List<Node> roots, ProblemLog log) {
-        Set<String> trackFileNames = new HashSet<>();
         BfdBuilder bfd = new BfdBuilder(log);
         for (Node n : roots) {
             if (n.name().equals("bfd_instance")) {
                 bfd.add(n);
             }
-            if (n.name().equals("track_file") || n.name().equals("vrrp_track_file")) {
-                trackFileNames.add(n.arg(0));
-            }
         }
+        // a FILE_CHECK's track_file and a BFD_CHECK's bfd_instance must be defined above the checker, as in
+        // keepalived, which looks them up when it reads the checker: both sets grow as the file is read
+        Set<String> trackFileNames = new HashSet<>();
         GlobalBuilder global = new GlobalBuilder(log);
         CheckerBuilder checkers = new CheckerBuilder(log, trackFileNames);
-        checkers.bfdInstances(bfd.instances());
         RealServerBuilder rsb = new RealServerBuilder(log, checkers);
         VirtualServerBuilder vsb = new VirtualServerBuilder(log, rsb);
         GroupBuilder groups = new GroupBuilder(log);
@@ -117,7 +115,14 @@ public final class KeepalivedParser {
                 case "vrrp_instance" -> add(instances, vrrp.instance(n, global.vrrpVersion(), global.vrrpStrict()));
                 case "vrrp_sync_group" -> add(syncGroups, vrrp.syncGroup(n));
                 case "vrrp_script" -> add(scripts, vrrp.script(n));
-                case "track_file", "vrrp_track_file" -> add(trackFiles, vrrp.trackFile(n));
+                case "track_file", "vrrp_track_file" -> {
+                    TrackFileDef t = vrrp.trackFile(n);
+                    if (t != null) {
+                        trackFiles.add(t);
+                        trackFileNames.add(t.name());
+                    }
+                }
+                case "bfd_instance" -> checkers.bfdInstanceRead(n.arg(0), bfd.instances());
                 case "vrrp_track_process" -> vrrp.trackProcess(n);
                 case "static_ipaddress" -> staticAddresses.addAll(vrrp.staticAddresses(n));
                 case "static_routes" -> staticRoutes.addAll(vrrp.routes(n));

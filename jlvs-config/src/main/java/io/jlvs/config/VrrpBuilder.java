@@ -25,6 +25,13 @@ final class VrrpBuilder extends BlockBuilder {
      */
     boolean nonExistentInterface;
 
+    /**
+     * The vrrp_scripts and track_files read so far: keepalived looks a tracked name up when it reads the
+     * track_script / track_file line, so one defined further down the file is not found.
+     */
+    private final Set<String> scriptsRead = new HashSet<>();
+    private final Set<String> trackFilesRead = new HashSet<>();
+
     VrrpBuilder(ProblemLog log, HostInterfaces interfaces) {
         this(log, interfaces, false);
     }
@@ -181,6 +188,7 @@ final class VrrpBuilder extends BlockBuilder {
             return null;
         }
         usesScripts |= ScriptFiles.isScript(script);
+        scriptsRead.add(name);
         return new VrrpScriptDef(name, script, interval, timeout, weight, reverse, rise, fall, user, initFail);
     }
 
@@ -245,7 +253,26 @@ final class VrrpBuilder extends BlockBuilder {
             error("No file set for track_file " + name + " - removing");
             return null;
         }
+        trackFilesRead.add(name);
         return new TrackFileDef(name, file, weight, reverse, init);
+    }
+
+    /**
+     * The lines of a track_script / track_file block that name a vrrp_script / track_file read above it;
+     * the others are reported at their line and left out, as keepalived leaves them out.
+     */
+    private List<String> tracked(Node block, Set<String> known, String owner, String what) {
+        List<String> out = new ArrayList<>();
+        for (Statement v : block.valueLines()) {
+            String tracked = v.tokens().getFirst();
+            if (known.contains(tracked)) {
+                out.add(String.join(" ", v.tokens()));
+            } else {
+                at(block, v);
+                error("(" + owner + ") " + what + " " + tracked + " not found, ignoring...");
+            }
+        }
+        return out;
     }
 
     SyncGroupDef syncGroup(Node n) {
@@ -262,8 +289,8 @@ final class VrrpBuilder extends BlockBuilder {
             switch (c.name()) {
                 case "group" -> c.values().forEach(group::addAll);
                 case "track_interface" -> ti.addAll(trackInterfaces(c, name));
-                case "track_script" -> ts.addAll(lines(c));
-                case "track_file" -> tf.addAll(lines(c));
+                case "track_script" -> ts.addAll(tracked(c, scriptsRead, name, "track script"));
+                case "track_file" -> tf.addAll(tracked(c, trackFilesRead, name, "track file"));
                 case "notify_master" -> notify[0] = notify(c, notify[0], "vrrp group " + name + ": ");
                 case "notify_backup" -> notify[1] = notify(c, notify[1], "vrrp group " + name + ": ");
                 case "notify_fault" -> notify[2] = notify(c, notify[2], "vrrp group " + name + ": ");
@@ -389,8 +416,8 @@ final class VrrpBuilder extends BlockBuilder {
                 case "unicast_src_ip" -> usrc = ip(c, p);
                 case "mcast_src_ip" -> msrc = ip(c, p);
                 case "track_interface" -> ti.addAll(trackInterfaces(c, name));
-                case "track_script" -> ts.addAll(lines(c));
-                case "track_file" -> tf.addAll(lines(c));
+                case "track_script" -> ts.addAll(tracked(c, scriptsRead, name, "track script"));
+                case "track_file" -> tf.addAll(tracked(c, trackFilesRead, name, "track file"));
                 case "nopreempt" -> nopreempt = true;
                 case "preempt" -> nopreempt = false;
                 case "preempt_delay" -> preemptDelay = timer(c, 0, p + "Preempt_delay not valid! must be between 0-1000");

@@ -21,31 +21,14 @@ final class VrrpValidator {
     void validate(List<VrrpInstanceDef> instances, List<SyncGroupDef> groups, List<VrrpScriptDef> scripts,
             List<TrackFileDef> files) {
         log.global();
-        Set<String> scriptNames = new HashSet<>();
+        // tracked scripts and files were looked up as the file was read (VrrpBuilder), as keepalived does
         Map<String, Integer> weights = new HashMap<>();
-        scripts.forEach(s -> {
-            scriptNames.add(s.name());
-            weights.put(s.name(), s.weight());
-        });
-        Set<String> fileNames = new HashSet<>();
-        files.forEach(f -> fileNames.add(f.name()));
+        scripts.forEach(s -> weights.put(s.name(), s.weight()));
         Set<String> instanceNames = new HashSet<>();
         Map<String, String> vrids = new HashMap<>();
         for (VrrpInstanceDef i : instances) {
             if (!instanceNames.add(i.name())) {
                 error("vrrp instance " + i.name() + " already defined");
-            }
-            for (String t : i.trackScripts()) {
-                String name = t.split(" ")[0];
-                if (!scriptNames.contains(name)) {
-                    error("(" + i.name() + ") track script " + name + " not found, ignoring...");
-                }
-            }
-            for (String t : i.trackFiles()) {
-                String name = t.split(" ")[0];
-                if (!fileNames.contains(name)) {
-                    error("(" + i.name() + ") track file " + name + " not found, ignoring...");
-                }
             }
             if (i.iface() != null && i.virtualRouterId() != 0) {
                 String key = i.iface() + "/" + i.virtualRouterId() + "/" + (i.virtualIpaddresses().stream()
