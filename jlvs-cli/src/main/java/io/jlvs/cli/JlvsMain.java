@@ -5,13 +5,17 @@ import io.jlvs.cli.demo.DemoCommand;
 import io.jlvs.cli.daemon.RunCommand;
 import io.jlvs.cli.daemon.VersionCommand;
 import io.jlvs.cli.keepalived.ReloadCommand;
+import io.jlvs.cli.vrrp.VrrpSettingsMapper;
 import io.jlvs.config.ConfigCheck;
+import io.jlvs.config.model.KeepalivedConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,7 +90,11 @@ public final class JlvsMain implements Callable<Integer> {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             int code;
             try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-                code = configTest ? ConfigCheck.run(useFile, configId, out) : ConfigCheck.dump(useFile, configId, out);
+                // what jlvs run's VRRP runtime will warn about (not supported, not acted on), as it logs it
+                Function<KeepalivedConfig, List<String>> notes =
+                        c -> VrrpSettingsMapper.map(c).warnings().stream().map(w -> "VRRP: " + w).toList();
+                code = configTest ? ConfigCheck.run(useFile, configId, out, notes)
+                        : ConfigCheck.dump(useFile, configId, out, notes);
             }
             PrintWriter w = configTest ? spec.commandLine().getErr() : spec.commandLine().getOut();
             w.print(buffer.toString(StandardCharsets.UTF_8));

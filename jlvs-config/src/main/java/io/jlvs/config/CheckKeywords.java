@@ -31,7 +31,8 @@ final class CheckKeywords {
         t.block("TCP_CHECK", 0, common("TCP_CHECK", true), true);
         t.block("PING_CHECK", 0, common("PING_CHECK", true), true);
         t.block("UDP_CHECK", 0, common("UDP_CHECK", true).used("payload", "min_reply_length", "max_reply_length")
-                .flags(true, "require_reply").bare(Bare.error("UDP_CHECK payload requires a payload"), "payload"), true);
+                .flags(true, "require_reply")
+                .bare(Bare.error("UDP_CHECK payload requires a payload"), "payload"), true);
         for (String name : new String[] {"HTTP_GET", "SSL_GET"}) {
             KeywordTable url = new KeywordTable("url").used("path", "digest", "virtualhost", "regex_options",
                     "regex_min_offset", "regex_max_offset", "regex_stack").leaf("status_code", 1, true)
@@ -78,8 +79,9 @@ final class CheckKeywords {
         t.leaf("lb_kind", 1, true).leaf("lvs_method", 1, true);
         t.leaf("sorry_server", 1, true).leaf("sorry_server_lvs_method", 1, true);
         t.flags(true, "inhibit_on_failure", "hashed", "ops", "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback",
-                "mh-port", "mh-fallback", "alpha", "omega", "sorry_server_inhibit", "ha_suspend");
-        t.flags(false, "smtp_alert");
+                "mh-port", "mh-fallback", "alpha", "omega", "sorry_server_inhibit");
+        // ha_suspend is checked (keepalived's warnings) but jlvs never suspends the checkers
+        t.flags(false, "smtp_alert", "ha_suspend");
         t.ignored(1, "snmp_name");
         t.bare(Bare.error("virtual server virtualhost missing"), "virtualhost");
         t.bare(Bare.error("virtual server snmp_name missing or extra parameters"), "snmp_name");

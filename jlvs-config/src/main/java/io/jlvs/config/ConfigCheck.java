@@ -1,8 +1,10 @@
 package io.jlvs.config;
 
+import io.jlvs.config.model.KeepalivedConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The logic behind {@code jlvs -t [-f FILE]}: parse, print every problem as keepalived words it, and
@@ -27,18 +29,55 @@ public final class ConfigCheck {
 
     /** {@code jlvs -t -f file}: {@code file} null means the default; {@code configId} null the host name. */
     public static int run(Path file, String configId, PrintStream out) {
-        KeepalivedParser parser = new KeepalivedParser(configId == null ? HostName.get() : configId,
-                HostInterfaces.system(), System.nanoTime());
-        return report(parser.parse(file == null ? DEFAULT_FILE : file), out);
+        return run(file, configId, out, c -> List.of());
+    }
+
+    /**
+     * {@code jlvs -t}, then the lines {@code runtimeNotes} makes of the configuration: what jlvs run will log
+     * about it beyond keepalived's messages (the VRRP runtime's "not supported" warnings, which live outside
+     * this module), unless jlvs run would refuse the file. They do not change the exit code, which stays
+     * keepalived's.
+     */
+    public static int run(Path file, String configId, PrintStream out,
+            Function<KeepalivedConfig, List<String>> runtimeNotes) {
+        ParseResult r = parser(configId).parse(file == null ? DEFAULT_FILE : file);
+        int code = report(r, out);
+        notes(r, runtimeNotes).forEach(out::println);
+        return code;
     }
 
     /** {@code jlvs --dump-conf}: prints the effective configuration, then the problems; returns the exit code. */
     public static int dump(Path file, String configId, PrintStream out) {
-        KeepalivedParser parser = new KeepalivedParser(configId == null ? HostName.get() : configId,
-                HostInterfaces.system(), System.nanoTime());
-        ParseResult r = parser.parse(file == null ? DEFAULT_FILE : file);
+        return dump(file, configId, out, c -> List.of());
+    }
+
+    /** {@code jlvs --dump-conf}, with what jlvs run will log about the file listed after the no-effect keywords. */
+    public static int dump(Path file, String configId, PrintStream out,
+            Function<KeepalivedConfig, List<String>> runtimeNotes) {
+        ParseResult r = parser(configId).parse(file == null ? DEFAULT_FILE : file);
         out.print(ConfigDump.render(r.config()));
+        List<String> notes = notes(r, runtimeNotes);
+        if (!notes.isEmpty()) {
+            out.print("\n# jlvs run also logs:\n");
+            notes.forEach(n -> out.println("#   " + n));
+        }
         return report(r, out);
+    }
+
+    private static KeepalivedParser parser(String configId) {
+        return new KeepalivedParser(configId == null ? HostName.get() : configId, HostInterfaces.system(),
+                System.nanoTime());
+    }
+
+    private static List<String> notes(ParseResult r, Function<KeepalivedConfig, List<String>> runtimeNotes) {
+        if (r.problems().stream().anyMatch(p -> p.severity() == Severity.FATAL)) {
+            return List.of(); // jlvs run does not start with this file: nothing more would be logged
+        }
+        try {
+            return runtimeNotes.apply(r.config());
+        } catch (RuntimeException e) {
+            return List.of("(could not tell what jlvs run would log: " + e + ")");
+        }
     }
 
     /** Prints the problems of a parse and returns the exit code keepalived -t would give. */

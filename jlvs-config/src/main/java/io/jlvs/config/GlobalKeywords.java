@@ -7,23 +7,29 @@ final class GlobalKeywords {
 
     static KeywordTable table() {
         KeywordTable t = new KeywordTable("global_defs");
-        t.flags(true, "router_id");
-        t.used("notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
-                "script_user", "vrrp_version", "vrrp_mcast_group4", "vrrp_mcast_group6",
-                "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "default_interface");
+        t.used("script_user", "vrrp_version", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",
+                "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",
+                "vrrp_garp_lower_prio_repeat", "notify_fifo", "vrrp_notify_fifo");
         t.leaf("lvs_timeouts", 1, true);
         t.leaf("lvs_sync_daemon", 0, true);
-        t.values(true, "notification_email");
-        t.flags(true, "enable_script_security", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_strict",
-                "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures");
+        t.flags(true, "enable_script_security", "vrrp_strict", "vrrp_lower_prio_no_advert",
+                "vrrp_higher_prio_send_advert", "dynamic_interfaces");
+        // read and checked, but nothing in jlvs uses them: no SMTP alerts, the table is never flushed, only a
+        // checker's own log_all_failures is honoured, the VRRP runtime has its own multicast group and no
+        // default interface
+        t.flags(false, "router_id");
+        t.ignored(1, "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
+                "vrrp_mcast_group4", "vrrp_mcast_group6", "default_interface");
+        t.values(false, "notification_email");
+        t.flags(false, "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "smtp_alert", "smtp_alert_vrrp",
+                "smtp_alert_checker", "checker_log_all_failures");
         t.ignored(1, "process_name", "vrrp_process_name", "checker_process_name", "lvs_process_name",
                 "bfd_process_name", "startup_script", "startup_script_timeout", "shutdown_script",
                 "shutdown_script_timeout", "max_auto_priority", "min_auto_priority_delay",
-                "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",
-                "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts", "vrrp_garp_interval", "vrrp_gna_interval",
+                "vrrp_down_timer_adverts", "vrrp_garp_interval", "vrrp_gna_interval",
                 "vrrp_vmac_garp_intvl", "nftables_priority", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark",
                 "vrrp_priority", "vrrp_rt_priority", "vrrp_cpu_affinity", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
-                "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script", "lvs_notify_fifo",
+                "notify_fifo_script", "vrrp_notify_fifo_script", "lvs_notify_fifo",
                 "lvs_notify_fifo_script", "checker_priority", "checker_rt_priority", "checker_cpu_affinity",
                 "checker_rlimit_rttime", "checker_rlimit_rtime", "bfd_priority", "bfd_rt_priority",
                 "bfd_cpu_affinity", "bfd_rlimit_rttime", "bfd_rlimit_rtime", "snmp_socket", "dbus_service_name",
@@ -66,10 +72,9 @@ final class GlobalKeywords {
         // keepalived's default applies (the highest real-time priority, its default reload file); the
         // builder reports lvs_timeouts and vrrp_vmac_garp_intvl without a value
         t.bare(Bare.KEEP, "max_auto_priority", "reload_file", "lvs_timeouts", "vrrp_vmac_garp_intvl");
-        t.flags(false, "process_names", "dynamic_interfaces", "no_email_faults", "disable_local_igmp",
-                "vrrp_min_garp", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
-                "vrrp_iptables", "nftables", "nftables_ifindex", "nftables_ipvs", "nftables_counters",
-                "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_no_swap", "vrrp_notify_priority_changes",
+        t.flags(false, "process_names", "no_email_faults", "disable_local_igmp", "vrrp_min_garp", "vrrp_iptables",
+                "nftables", "nftables_ifindex", "nftables_ipvs", "nftables_counters", "vrrp_check_unicast_src",
+                "vrrp_skip_check_adv_addr", "vrrp_no_swap", "vrrp_notify_priority_changes",
                 "fifo_write_vrrp_states_on_reload", "checker_no_swap", "bfd_no_swap", "enable_traps",
                 "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2",
                 "enable_snmp_rfcv3", "enable_snmp_checker", "enable_dbus", "vrrp_netlink_cmd_rcv_bufs_force",

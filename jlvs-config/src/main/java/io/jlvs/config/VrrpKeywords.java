@@ -12,15 +12,16 @@ final class VrrpKeywords {
                 "notify_master", "notify_fault", "notify_stop", "notify", "lvs_sync_daemon_interface",
                 "garp_master_delay", "garp_master_repeat");
         t.values(true, "track_interface", "track_script", "track_file", "unicast_peer", "virtual_ipaddress",
-                "virtual_ipaddress_excluded", "virtual_routes", "virtual_rules");
-        t.values(false, "track_process", "track_bfd");
+                "virtual_routes", "virtual_rules");
+        t.values(false, "track_process", "track_bfd", "virtual_ipaddress_excluded");
         t.flags(true, "dont_track_primary", "accept", "no_accept", "preempt", "nopreempt", "strict_mode",
-                "smtp_alert", "notify_deleted", "promote_secondaries");
-        t.flags(false, "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",
-                "check_unicast_src", "old_unicast_checksum", "native_ipv6", "track_src_ip", "linkbeat_use_polling",
-                "skip_check_adv_addr", "notify_priority_changes", "lower_prio_no_advert", "higher_prio_send_advert");
-        t.ignored(1, "vrf", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
-                "garp_lower_prio_repeat", "down_timer_adverts", "vmac_garp_intvl", "kernel_rx_buf_size", "debug",
+                "notify_deleted", "promote_secondaries", "lower_prio_no_advert", "higher_prio_send_advert");
+        // the VRRP runtime (jlvs-cli's VrrpSettingsMapper) applies these four
+        t.used("garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat");
+        t.flags(false, "smtp_alert", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
+                "unicast_fault_no_peer", "check_unicast_src", "old_unicast_checksum", "native_ipv6", "track_src_ip",
+                "linkbeat_use_polling", "skip_check_adv_addr", "notify_priority_changes");
+        t.ignored(1, "vrf", "down_timer_adverts", "vmac_garp_intvl", "kernel_rx_buf_size", "debug",
                 "notify_master_rx_lower_pri", "garp_extra_if");
         t.bare(Bare.error("({name}) invalid kernel_rx_buf_size specified"), "kernel_rx_buf_size");
         t.bare(Bare.error("({name}): garp_extra_if specified without time - ignoring"), "garp_extra_if");
@@ -34,8 +35,8 @@ final class VrrpKeywords {
         t.values(true, "group", "track_interface", "track_script", "track_file");
         t.values(false, "track_process", "track_bfd");
         t.used("notify_backup", "notify_master", "notify_fault", "notify_stop", "notify");
-        t.flags(true, "smtp_alert", "global_tracking", "sync_group_tracking_weight");
-        t.flags(false, "notify_priority_changes");
+        t.flags(true, "global_tracking", "sync_group_tracking_weight");
+        t.flags(false, "smtp_alert", "notify_priority_changes");
         return t;
     }
 

@@ -68,9 +68,68 @@ class ConfigCheckTest {
         assertThat(dump).contains("# accepted, no effect in jlvs:")
                 .contains("#   global_defs: enable_dbus  (")
                 .contains("#   global_defs: vrrp_rx_bufs_policy MTU  (")
-                .doesNotContain("global_defs: router_id");
+                .contains("#   global_defs: router_id ");
+        // notify_fifo: the VRRP runtime writes its state changes there; lvs_timeouts set the table's timeouts
         assertThat(r.config().noEffect()).extracting(s -> s.keyword()).contains("process_names", "enable_traps",
-                "notify_fifo").doesNotContain("lvs_timeouts", "router_id");
+                "router_id").doesNotContain("lvs_timeouts", "notify_fifo");
+    }
+
+    @Test
+    void dumpListsTheKeywordsJlvsReadsButDoesNotActOn() {
+        ParseResult r = Corpus.parser().parse("k.conf", """
+                global_defs {
+                  notification_email {
+                    ops@example.com
+                  }
+                  notification_email_from lb@example.com
+                  smtp_server 10.0.0.25
+                  smtp_connect_timeout 30
+                  lvs_flush
+                  checker_log_all_failures
+                  vrrp_mcast_group4 224.0.0.19
+                  vrrp_garp_master_refresh 60
+                }
+                virtual_server 10.0.0.1 80 {
+                  protocol TCP
+                  lb_algo rr
+                  lb_kind NAT
+                  ha_suspend
+                  real_server 10.0.0.2 80 {
+                    TCP_CHECK {
+                      log_all_failures
+                    }
+                  }
+                }
+                """, java.nio.file.Path.of("."));
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.config().noEffect()).extracting(s -> s.block() + ": " + s.keyword()).containsExactly(
+                "global_defs: notification_email", "global_defs: notification_email_from", "global_defs: smtp_server",
+                "global_defs: smtp_connect_timeout", "global_defs: lvs_flush", "global_defs: checker_log_all_failures",
+                "global_defs: vrrp_mcast_group4", "virtual_server: ha_suspend");
+        assertThat(ConfigDump.render(r.config())).contains("#   virtual_server: ha_suspend  (k.conf: Line 17)");
+    }
+
+    @Test
+    void runtimeNotesFollowTheProblemsAndLeaveTheExitCode() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = ConfigCheck.run(Corpus.ROOT.resolve("invalid/i05-bad-lb-algo.conf"), "testhost",
+                new PrintStream(buf, true, StandardCharsets.UTF_8), c -> java.util.List.of("VRRP: a note"));
+        assertThat(rc).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG_TEST);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).endsWith("setting default 'wlc'\nVRRP: a note\n");
+        buf.reset();
+        rc = ConfigCheck.dump(Corpus.ROOT.resolve("valid/v01-minimal-nat.conf"), "testhost",
+                new PrintStream(buf, true, StandardCharsets.UTF_8), c -> java.util.List.of("VRRP: a note"));
+        assertThat(rc).isZero();
+        assertThat(buf.toString(StandardCharsets.UTF_8)).endsWith("\n# jlvs run also logs:\n#   VRRP: a note\n");
+    }
+
+    @Test
+    void noRuntimeNotesForAFileJlvsRunRefuses() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = ConfigCheck.run(Corpus.ROOT.resolve("invalid/i13-missing-parameter.conf"), "testhost",
+                new PrintStream(buf, true, StandardCharsets.UTF_8), c -> java.util.List.of("VRRP: a note"));
+        assertThat(rc).isEqualTo(ConfigCheck.EXIT_CONFIG);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).doesNotContain("VRRP: a note");
     }
 
     @Test

@@ -50,7 +50,9 @@ public final class VrrpSettingsMapper {
 
     private static final Set<String> INSTANCE_KEYWORDS = Set.of("state", "interface", "virtual_router_id",
             "priority", "advert_int", "version", "virtual_ipaddress", "unicast_peer", "unicast_src_ip",
-            "mcast_src_ip", "track_interface", "track_script", "track_file", "nopreempt", "preempt",
+            // virtual_ipaddress_excluded: warned about with the number of addresses left out, below
+            "virtual_ipaddress_excluded", "mcast_src_ip", "track_interface", "track_script", "track_file",
+            "nopreempt", "preempt",
             "preempt_delay", "authentication", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
             "garp_master_refresh_repeat", "dont_track_primary", "notify_master", "notify_backup", "notify_fault",
             "notify_stop", "notify", "strict_mode", "garp_lower_prio_repeat", "garp_lower_prio_delay",

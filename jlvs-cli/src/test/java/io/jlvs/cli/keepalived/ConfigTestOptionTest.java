@@ -80,4 +80,37 @@ class ConfigTestOptionTest {
         assertThat(jlvs("-d", "-f", f.toString())).isZero();
         assertThat(out.toString()).contains("weight 4");
     }
+
+    @Test
+    void whatTheVrrpRuntimeDoesNotActOnIsSaidByConfigTestAndDump() throws Exception {
+        Path f = file("""
+                global_defs {
+                    vrrp_mcast_group4 224.0.0.19
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    priority 100
+                    virtual_ipaddress {
+                        10.0.0.100/24 brd 10.0.0.255
+                    }
+                    virtual_ipaddress_excluded {
+                        10.0.1.100/24
+                    }
+                }
+                """);
+        String mcast = "VRRP: global_defs: vrrp_mcast_group4 224.0.0.19 is not supported by the jlvs VRRP runtime"
+                + " - ignored";
+        String brd = "VRRP: (VI_1) virtual_ipaddress 10.0.0.100/24: brd 10.0.0.255 is not supported - the address"
+                + " is added without a broadcast address";
+        String excluded = "VRRP: (VI_1) virtual_ipaddress_excluded is not supported - 1 address(es) not added";
+        // keepalived's verdict (exit code) is unchanged: these are jlvs's own notes, as jlvs run logs them
+        int rc = jlvs("-t", "-f", f.toString());
+        assertThat(err.toString().lines()).contains(mcast, brd, excluded);
+        assertThat(err.toString()).doesNotContain("virtual_ipaddress_excluded is not supported by");
+        assertThat(jlvs("-d", "-f", f.toString())).isEqualTo(rc);
+        assertThat(out.toString()).contains("# jlvs run also logs:\n#   " + mcast + "\n#   " + brd + "\n#   " + excluded)
+                .contains("#   global_defs: vrrp_mcast_group4 224.0.0.19  (")
+                .contains("#   vrrp_instance: virtual_ipaddress_excluded  (");
+    }
 }
