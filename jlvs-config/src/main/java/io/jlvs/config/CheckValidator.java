@@ -16,9 +16,16 @@ import java.util.Set;
 /** The checks keepalived makes once a virtual_server block is read (validate_check_config()). */
 final class CheckValidator {
     private final ProblemLog log;
+    private final Where where;
 
     CheckValidator(ProblemLog log) {
+        this(log, new Where());
+    }
+
+    /** @param where the blocks the virtual servers were built from: each problem is reported at its line */
+    CheckValidator(ProblemLog log, Where where) {
         this.log = log;
+        this.where = where;
     }
 
     /** Returns the virtual servers that survive, reporting what keepalived reports about each. */
@@ -26,6 +33,7 @@ final class CheckValidator {
         log.global();
         List<VirtualServerDef> out = new ArrayList<>();
         for (VirtualServerDef vs : servers) {
+            where.at(log, vs);
             String name = label(vs.address(), vs.protocol());
             if (vs.address() instanceof ServiceAddress.Group g && !groups.containsKey(g.name())) {
                 // keepalived -t accepts a reference to an undefined group without a word; so does jlvs
@@ -77,6 +85,7 @@ final class CheckValidator {
         long weightSum = 0;
         boolean reportedNoMethod = false;
         for (RealServerDef rs : vs.realServers()) {
+            where.atRealServer(log, vs, rs);
             String id = "[" + rs.address() + "]:" + protocolName(vs.address() instanceof ServiceAddress.Fwmark ? null
                     : vs.protocol() != null ? vs.protocol() : Protocol.UDP) + ":" + rs.port();
             if (!seen.add(id)) {
@@ -103,6 +112,7 @@ final class CheckValidator {
                 }
             }
         }
+        where.at(log, vs);
         if (vs.sorryServer() != null && vs.forwarding() == null && vs.sorryServer().forwarding() == null && !reportedNoMethod) {
             error("Virtual server " + name + ": no forwarding method set, setting default NAT");
         }

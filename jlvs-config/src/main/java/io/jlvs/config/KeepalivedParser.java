@@ -102,6 +102,7 @@ public final class KeepalivedParser {
         List<String> staticAddresses = new ArrayList<>();
         List<String> staticRoutes = new ArrayList<>();
         List<Setting> noEffect = new ArrayList<>();
+        Where where = new Where();
         for (Node n : roots) {
             collectNoEffect(n, "", noEffect);
             switch (n.name()) {
@@ -111,9 +112,10 @@ public final class KeepalivedParser {
                         vsgs.put(g.name(), g);
                     }
                 }
-                case "virtual_server" -> add(vss, vsb.build(n));
-                case "vrrp_instance" -> add(instances, vrrp.instance(n, global.vrrpVersion(), global.vrrpStrict()));
-                case "vrrp_sync_group" -> add(syncGroups, vrrp.syncGroup(n));
+                case "virtual_server" -> add(vss, where.put(vsb.build(n), n));
+                case "vrrp_instance" -> add(instances, where.put(
+                        vrrp.instance(n, global.vrrpVersion(), global.vrrpStrict()), n));
+                case "vrrp_sync_group" -> add(syncGroups, where.put(vrrp.syncGroup(n), n));
                 case "vrrp_script" -> add(scripts, vrrp.script(n));
                 case "track_file", "vrrp_track_file" -> {
                     TrackFileDef t = vrrp.trackFile(n);
@@ -136,8 +138,8 @@ public final class KeepalivedParser {
             log.global();
             log.report(ProblemKind.BAD_IF, "Non-existent interface specified in configuration");
         }
-        List<VirtualServerDef> valid = new CheckValidator(log).validate(vss, vsgs);
-        new VrrpValidator(log).validate(instances, syncGroups, scripts, trackFiles);
+        List<VirtualServerDef> valid = new CheckValidator(log, where).validate(vss, vsgs);
+        new VrrpValidator(log, where).validate(instances, syncGroups, scripts, trackFiles);
         Set<String> disabled = vrrp.disableMissingScripts(scripts, !instances.isEmpty());
         if (!disabled.isEmpty()) {
             scripts.removeIf(s -> disabled.contains(s.name()));

@@ -453,9 +453,9 @@ final class VrrpBuilder extends BlockBuilder {
                 }
             }
         }
+        // the instance's own checks, reported at its vrrp_instance line (keepalived prints them without one)
         at(n);
         int effectivePriority = priority != 0 ? priority : "MASTER".equals(state) ? 255 : 100;
-        log.global();
         for (String t : ti) {
             if (iface != null && t.split(" ")[0].equals(iface)) {
                 error(p + "Ignoring track_interface " + iface + " since own interface");

@@ -13,9 +13,16 @@ import java.util.Set;
 /** Cross-block VRRP checks: names referenced exist, router ids are not reused, sync groups are sound. */
 final class VrrpValidator {
     private final ProblemLog log;
+    private final Where where;
 
     VrrpValidator(ProblemLog log) {
+        this(log, new Where());
+    }
+
+    /** @param where the blocks the instances and sync groups were built from: problems are reported there */
+    VrrpValidator(ProblemLog log, Where where) {
         this.log = log;
+        this.where = where;
     }
 
     void validate(List<VrrpInstanceDef> instances, List<SyncGroupDef> groups, List<VrrpScriptDef> scripts,
@@ -27,6 +34,7 @@ final class VrrpValidator {
         Set<String> instanceNames = new HashSet<>();
         Map<String, String> vrids = new HashMap<>();
         for (VrrpInstanceDef i : instances) {
+            where.at(log, i);
             if (!instanceNames.add(i.name())) {
                 error("vrrp instance " + i.name() + " already defined");
             }
@@ -42,6 +50,7 @@ final class VrrpValidator {
         }
         Set<String> grouped = new HashSet<>();
         for (SyncGroupDef g : groups) {
+            where.at(log, g);
             for (String member : g.group()) {
                 if (!instanceNames.contains(member)) {
                     error("Virtual router " + member + " specified in sync group " + g.name() + " doesn't exist - ignoring");
@@ -59,6 +68,7 @@ final class VrrpValidator {
                 if (!g.group().contains(i.name())) {
                     continue;
                 }
+                where.at(log, i);
                 for (String t : i.trackScripts()) {
                     String[] w = t.split(" ");
                     boolean overridden = w.length >= 3 && w[1].equals("weight") && w[2].equals("0");
