@@ -113,10 +113,15 @@ final class ConfigLexer {
                 }
                 continue;
             }
+            boolean first = f.lineNumber() == 0;
             String raw = f.nextChunk();
             file = f.displayName;
             line = f.lineNumber();
             log.at(file, line, null);
+            if (first && raw.startsWith(SourceFile.BOM)) {
+                log.report(ProblemKind.NOTICE, "The file starts with a UTF-8 byte order mark, which keepalived"
+                        + " reads as part of the first word - remove it");
+            }
             if (raw.isEmpty() && multilineDef != null) {
                 defs.finishMultiline(multilineDef);
                 multilineDef = null;

@@ -43,7 +43,16 @@ final class SourceFile {
             }
             pos = end + 1;
         }
+        if (!chunks.isEmpty() && chunks.getFirst().startsWith(BOM_AS_LATIN1)) {
+            // keepalived 2.2.7 does not skip a UTF-8 byte order mark: it is part of the first word. Kept as the
+            // one character it is, so that it is printed as the bytes keepalived prints, not as 'ï»¿'
+            chunks.set(0, BOM + chunks.getFirst().substring(BOM_AS_LATIN1.length()));
+        }
     }
+
+    /** A UTF-8 byte order mark, as read (EF BB BF, one character per byte) and as the character it encodes. */
+    static final String BOM_AS_LATIN1 = "\u00EF\u00BB\u00BF";
+    static final String BOM = "\uFEFF";
 
     static SourceFile open(String displayName, Path path) throws IOException {
         return new SourceFile(displayName, path, Files.readAllBytes(path));

@@ -211,4 +211,25 @@ class LexerTest {
         assertThat(vs.address()).hasToString("192.0.2.1:80");
         assertThat(vs.scheduler()).isEqualTo("rr");
     }
+
+    @Test
+    void aByteOrderMarkIsReadAsKeepalived227ReadsItAndSaidWhatItIs() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        String text = new String(bom, java.nio.charset.StandardCharsets.ISO_8859_1) + """
+                global_defs {
+                  router_id r1
+                }
+                """;
+        ParseResult r = Corpus.parser().parse("k.conf", text, Path.of("."));
+        // keepalived 2.2.7 does not skip it: 'Unknown keyword' with the mark's three bytes before the word,
+        // then the block's lines at the top level; jlvs prints the same bytes (not 'ï»¿global_defs')
+        assertThat(r.problems()).extracting(p -> p.format(false)).startsWith(
+                "(Line 1) The file starts with a UTF-8 byte order mark, which keepalived reads as part of the first"
+                        + " word - remove it",
+                "(Line 1) Unknown keyword '\uFEFFglobal_defs'", "(Line 1) Unexpected '{' - ignoring",
+                "(Line 2) Unknown keyword 'router_id'");
+        assertThat(ConfigCheck.exitCode(r.problems())).isEqualTo(ConfigCheck.EXIT_CHECK_CONFIG_TEST);
+        assertThat(new String(r.problems().get(1).format(false).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1)).contains("'\u00EF\u00BB\u00BFglobal_defs'");
+    }
 }
