@@ -5,6 +5,8 @@ package io.jlvs.config;
  * checks for the value itself instead of reading past the end of the line): the line is dropped with
  * keepalived's message, dropped silently, or kept for the builder, which applies keepalived's default.
  * A keyword without one stops keepalived with "missing a parameter" (exit 2), and jlvs refuses the file.
+ * For a value block (whose words are its lines), the message is what keepalived says of an empty block;
+ * the block is kept.
  *
  * @param keep    true: the node is kept, without words, for the builder
  * @param kind    the class of the message, when one is reported

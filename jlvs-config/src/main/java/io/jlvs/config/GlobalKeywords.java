@@ -69,6 +69,7 @@ final class GlobalKeywords {
         t.bare(Bare.error("tmp_config_directory missing directory name"), "tmp_config_directory");
         t.bare(Bare.error("vrrp_garp_extra_if specified without time - ignoring"), "vrrp_garp_extra_if");
         t.bare(Bare.SILENT, "smtp_helo_name");
+        t.bare(Bare.error("Warning - empty notification_email block"), "notification_email");
         // keepalived's default applies (the highest real-time priority, its default reload file); the
         // builder reports lvs_timeouts and vrrp_vmac_garp_intvl without a value
         t.bare(Bare.KEEP, "max_auto_priority", "reload_file", "lvs_timeouts", "vrrp_vmac_garp_intvl");

@@ -67,7 +67,7 @@ final class StreamParser {
             Node node = switch (kw.form()) {
                 case LEAF -> leaf(kw, s, args, owner);
                 case BLOCK -> block(kw, s, args, level, owner);
-                case VALUE_BLOCK -> valueBlock(kw, s, args);
+                case VALUE_BLOCK -> valueBlock(kw, s, args, owner);
             };
             if (node != null) {
                 nodes.add(node);
@@ -144,7 +144,7 @@ final class StreamParser {
         return ok ? new Node(kw, List.copyOf(args), s.file(), s.line(), List.copyOf(children), List.of()) : null;
     }
 
-    private Node valueBlock(Keyword kw, Statement s, List<String> args) {
+    private Node valueBlock(Keyword kw, Statement s, List<String> args, String owner) {
         List<Statement> values = new ArrayList<>();
         boolean needBob = true;
         if (args.size() > kw.minArgs()) {
@@ -161,7 +161,7 @@ final class StreamParser {
                 }
                 args = new ArrayList<>(args.subList(0, kw.minArgs()));
                 if (closed) {
-                    return new Node(kw, List.copyOf(args), s.file(), s.line(), List.of(), List.copyOf(values));
+                    return valueNode(kw, s, args, values, owner);
                 }
             } else {
                 log.report(ProblemKind.GENERAL_ERROR, "Block " + s.first() + " has extra parameters " + extra + " ...");
@@ -201,6 +201,14 @@ final class StreamParser {
         }
         if (args.size() < kw.minArgs()) {
             return null;
+        }
+        return valueNode(kw, s, args, values, owner);
+    }
+
+    private Node valueNode(Keyword kw, Statement s, List<String> args, List<Statement> values, String owner) {
+        if (values.isEmpty() && kw.bare() != null && kw.bare().message() != null) {
+            // an empty value block: keepalived's warning for the keyword, if it has one
+            log.reportAt(s, kw.bare().kind(), kw.bare().message(owner));
         }
         return new Node(kw, List.copyOf(args), s.file(), s.line(), List.of(), List.copyOf(values));
     }

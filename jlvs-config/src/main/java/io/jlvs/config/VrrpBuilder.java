@@ -467,6 +467,17 @@ final class VrrpBuilder extends BlockBuilder {
         if (iface == null && (peers.isEmpty() || usrc == null)) {
             error(p + "Unknown interface!");
         }
+        Set<String> used = new HashSet<>();
+        settings.forEach(st -> used.add(st.keyword()));
+        if (peers.isEmpty() && !used.contains("unicast_fault_no_peer") && (used.contains("unicast_src_ip")
+                || used.contains("unicast_peer") || used.contains("check_unicast_src")
+                || used.contains("old_unicast_checksum"))) {
+            error(p + "A unicast keyword has been specified without any unicast peers. Defaulting to multicast."
+                    + " This usage is deprecated - please update your configuration.");
+        }
+        if (used.contains("vmac_xmit_base") && !used.contains("use_vmac")) {
+            error(p + "vmac_xmit_base is only valid with a vmac");
+        }
         boolean strict = VrrpStrictCheck.strict(settings, globalStrict);
         IpAddress firstVip = vips.isEmpty() ? null : Values.ip(firstAddress(vips.getFirst()));
         if (firstVip != null && !firstVip.isV4()) {

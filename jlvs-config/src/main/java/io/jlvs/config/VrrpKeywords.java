@@ -37,6 +37,7 @@ final class VrrpKeywords {
         t.used("notify_backup", "notify_master", "notify_fault", "notify_stop", "notify");
         t.flags(true, "global_tracking", "sync_group_tracking_weight");
         t.flags(false, "smtp_alert", "notify_priority_changes");
+        t.bare(Bare.error("Warning - sync group {name} has empty group block"), "group");
         return t;
     }
 
@@ -60,11 +61,13 @@ final class VrrpKeywords {
 
     static KeywordTable garpGroup() {
         return new KeywordTable("garp_group").ignored(1, "garp_interval", "gna_interval", "interface")
-                .values(false, "interfaces");
+                .values(false, "interfaces")
+                .bare(Bare.error("Warning - empty garp_group interfaces block"), "interfaces");
     }
 
     static KeywordTable trackGroup() {
-        return new KeywordTable("track_group").values(false, "group");
+        return new KeywordTable("track_group").values(false, "group")
+                .bare(Bare.error("Warning - track group {name} has empty group block"), "group");
     }
 
     static KeywordTable bfdInstance() {
