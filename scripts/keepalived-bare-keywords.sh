@@ -7,8 +7,14 @@ set -eu
 top="$(cd "$(dirname "$0")/.." && pwd)"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
-(cd "$top" && mvn -B -o -q test -pl jlvs-config -am -Dtest=BareKeywordTest#writeCases \
-    -Dsurefire.failIfNoSpecifiedTests=false -Djlvs.bare.dump="$dir" >/dev/null)
+. "$top/scripts/jdk.sh"
+jlvs_find_jdk
+export JAVA_HOME="$JLVS_JDK"
+(cd "$top" && mvn -B -o -q install -pl jlvs-config -am -DskipTests \
+    && mvn -B -o -q test-compile dependency:build-classpath -pl jlvs-config \
+        -Dmdep.outputFile=target/bare-classpath.txt >/dev/null)
+"$JAVA_HOME/bin/java" -cp "$top/jlvs-config/target/test-classes:$top/jlvs-config/target/classes:$(cat \
+    "$top/jlvs-config/target/bare-classpath.txt")" io.jlvs.config.BareKeywords "$dir"
 out="$top/jlvs-config/src/test/resources/bare-keywords.tsv"
 {
     printf '# keyword (block/keyword)\tkeepalived 2.2.7 --config-test exit\tits first message (file and line left out)\n'

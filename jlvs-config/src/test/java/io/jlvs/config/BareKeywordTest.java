@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -203,12 +202,5 @@ class BareKeywordTest {
         ParseResult r = Corpus.parser().parse("k.conf", "vrrp_track_process p1 {\n  param_match\n}\n", Path.of("."));
         assertThat(r.problems()).extracting(p -> p.format(false))
                 .containsExactly("(Line 1) track process 'p1' process name not specified");
-    }
-
-    @Test
-    void writeCases() throws Exception {
-        String dir = System.getProperty("jlvs.bare.dump");
-        Assumptions.assumeTrue(dir != null, "-Djlvs.bare.dump=DIR writes the cases for keepalived");
-        BareKeywords.write(Path.of(dir));
     }
 }

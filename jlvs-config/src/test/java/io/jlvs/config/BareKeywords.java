@@ -121,6 +121,11 @@ final class BareKeywords {
     }
 
     /** Writes each case's configuration as DIR/NNN.conf and DIR/index.tsv (NNN.conf, case id). */
+    /** Writes the cases for keepalived into the directory given (scripts/keepalived-bare-keywords.sh). */
+    public static void main(String[] args) throws IOException {
+        write(Path.of(args[0]));
+    }
+
     static void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         StringBuilder index = new StringBuilder();
