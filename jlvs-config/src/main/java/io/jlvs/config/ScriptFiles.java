@@ -1,9 +1,9 @@
 package io.jlvs.config;
 
+import io.jlvs.core.ScriptCommandLine;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,44 +21,19 @@ final class ScriptFiles {
     private ScriptFiles() {
     }
 
-    /** The script's words, quotes removed ('...' and "..." group words; a backslash keeps the next character). */
+    /**
+     * The script's words as they will be run ({@link ScriptCommandLine}: keepalived's quoting); none when its
+     * quote is not closed (it could not be run either).
+     */
     static List<String> words(String command) {
-        List<String> out = new ArrayList<>();
         if (command == null) {
-            return out;
+            return List.of();
         }
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < command.length(); i++) {
-            char c = command.charAt(i);
-            if (c == '\\' && i + 1 < command.length()) {
-                word.append(command.charAt(++i));
-                inWord = true;
-            } else if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    out.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
+        try {
+            return ScriptCommandLine.split(command);
+        } catch (IllegalArgumentException e) {
+            return List.of();
         }
-        if (inWord) {
-            out.add(word.toString());
-        }
-        return out;
     }
 
     /** The script as keepalived names it in its log: every word in single quotes ({@code '/bin/chk' '10.0.0.1'}). */

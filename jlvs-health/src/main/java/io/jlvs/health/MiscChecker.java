@@ -1,5 +1,6 @@
 package io.jlvs.health;
 
+import io.jlvs.core.ScriptCommandLine;
 import java.time.Duration;
 import java.util.List;
 

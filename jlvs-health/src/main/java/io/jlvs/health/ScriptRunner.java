@@ -1,5 +1,6 @@
 package io.jlvs.health;
 
+import io.jlvs.core.ScriptCommandLine;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.jlvs.health;
 
+import io.jlvs.core.ScriptCommandLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.jlvs.health;
+package io.jlvs.core;
 
 import java.util.ArrayList;
 import java.util.List;
