@@ -313,7 +313,7 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jlvs-shutdown").unstarted(daemon::close));
-        installInterruptSignal();
+        InterruptSignal.stopOnInterrupt("jlvs");
         if (adminOptions != null) {
             try {
                 director.startAdmin(adminOptions);
@@ -328,24 +328,6 @@ public final class RunCommand implements Callable<Integer> {
         started.accept(daemon);
         daemon.awaitStopped();
         return 0;
-    }
-
-    /**
-     * A daemon started as a background job of a script (or by anything else that leaves SIGINT ignored)
-     * inherits SIGINT ignored, and the JVM then installs no handler: Ctrl-C or {@code kill -INT} did nothing.
-     * keepalived stops on SIGINT however it started; so does jlvs, as on SIGTERM (the shutdown hook runs).
-     */
-    private static void installInterruptSignal() {
-        org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
-        try {
-            if (new io.jlvs.sys.Syscalls().unignoreSignal(2)) {
-                sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(130));
-                log.info("SIGINT was ignored when jlvs started (a background job?): it stops jlvs, as SIGTERM does");
-            }
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("cannot tell whether SIGINT is ignored ({}): if jlvs runs as a background job, stop it with "
-                    + "SIGTERM", e.toString());
-        }
     }
 
     /** The sysctl files' IPVS settings, then --sysctl's; throws IllegalArgumentException for a bad --sysctl. */

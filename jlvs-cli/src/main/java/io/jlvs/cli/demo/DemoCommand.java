@@ -1,6 +1,7 @@
 package io.jlvs.cli.demo;
 
 import io.jlvs.core.sched.SchedulerFactory;
+import io.jlvs.cli.daemon.InterruptSignal;
 import io.jlvs.cli.daemon.SocketPaths;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,6 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
         }, "jlvs-demo-stop");
         if (stop == null) {
             Runtime.getRuntime().addShutdownHook(hook);
+            InterruptSignal.stopOnInterrupt("jlvs demo");
         }
         try {
             out.printf("jlvs demo: FULLNAT virtual service 127.0.0.1:%d (%s) with %d demo real servers (%s)%n%n",

@@ -196,6 +196,22 @@ class LauncherProcessTest {
                 + "SIGTERM does");
     }
 
+    /** The same for {@code jlvs demo} run as a background job: Ctrl-C (SIGINT) stops it. */
+    @Test
+    void sigintStopsADemoStartedWithItIgnored() throws Exception {
+        Path socket = dir.resolve("demo.sock");
+        int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+        Process process = jlvs(List.of("bash", "-c", "trap '' INT; exec \"$@\"", "jlvs"), "demo", "--port",
+                Integer.toString(port), "--admin-port", "0", "--socket", socket.toString());
+        awaitReady(socket, process);
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped by SIGINT; stderr: %s", stderr()).isTrue();
+        assertThat(socket).doesNotExist();
+        assertThat(stderr()).contains("SIGINT was ignored when jlvs demo started (a background job?): it stops "
+                + "jlvs demo, as SIGTERM does");
+    }
+
     @Test
     void aStartupProblemIsOneLineOnStderrAndExitOne() throws Exception {
         Path socket = dir.resolve("jlvs.sock");

@@ -1,0 +1,31 @@
+package io.jlvs.cli.daemon;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process started as a background job of a script (or by anything else that leaves SIGINT ignored) inherits
+ * SIGINT ignored, and the JVM then installs no handler: Ctrl-C or {@code kill -INT} did nothing. keepalived
+ * stops on SIGINT however it started; so do {@code jlvs run} and {@code jlvs demo}, as on SIGTERM (the shutdown
+ * hooks run). The CLI layer's one exit: status 130, as the JVM's own SIGINT handler gives.
+ */
+public final class InterruptSignal {
+    private static final Logger LOG = LoggerFactory.getLogger(InterruptSignal.class);
+
+    private InterruptSignal() {
+    }
+
+    /** Makes SIGINT stop the process when it was inherited ignored ({@code what} names it in the log line). */
+    public static void stopOnInterrupt(String what) {
+        try {
+            if (new io.jlvs.sys.Syscalls().unignoreSignal(2)) {
+                sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(130));
+                LOG.info("SIGINT was ignored when {} started (a background job?): it stops {}, as SIGTERM does",
+                        what, what);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("cannot tell whether SIGINT is ignored ({}): if {} runs as a background job, stop it with "
+                    + "SIGTERM", e.toString(), what);
+        }
+    }
+}
