@@ -97,42 +97,32 @@ final class VrrpBuilder extends BlockBuilder {
 
     /** virtual_routes / static_routes: the lines whose interfaces exist (a route on a missing one is dropped). */
     List<String> routes(Node c) {
-        List<String> out = new ArrayList<>();
-        for (Statement line : c.valueLines()) {
-            at(c, line);
-            String missing = missingInterface(line.tokens(), ROUTE_DEV);
-            if (missing != null) {
-                error("WARNING - interface " + missing + " for VROUTE nexthop doesn't exist");
-                continue;
-            }
-            out.add(String.join(" ", line.tokens()));
-        }
-        return out;
+        return onExistingInterfaces(c, ROUTE_DEV, tokens -> "for VROUTE nexthop");
     }
 
     /** virtual_rules / static_rules: the lines whose interfaces exist (a rule on a missing one is dropped). */
     List<String> rules(Node c) {
-        List<String> out = new ArrayList<>();
-        for (Statement line : c.valueLines()) {
-            at(c, line);
-            String missing = missingInterface(line.tokens(), RULE_DEV);
-            if (missing != null) {
-                error("WARNING - interface " + missing + " for rule doesn't exist");
-                continue;
-            }
-            out.add(String.join(" ", line.tokens()));
-        }
-        return out;
+        return onExistingInterfaces(c, RULE_DEV, tokens -> "for rule");
     }
 
     /** static_ipaddress: the lines whose {@code dev} exists (an address on a missing one is dropped). */
     List<String> staticAddresses(Node c) {
+        return onExistingInterfaces(c, ADDRESS_DEV, tokens -> "for ip address " + tokens.getFirst());
+    }
+
+    /**
+     * The value lines of {@code c} whose interfaces (the words after {@code devKeywords}) exist; a line naming a
+     * missing one is reported as keepalived words it ({@code WARNING - interface X <what> doesn't exist}) and
+     * dropped.
+     */
+    private List<String> onExistingInterfaces(Node c, Set<String> devKeywords,
+                                              java.util.function.Function<List<String>, String> what) {
         List<String> out = new ArrayList<>();
         for (Statement line : c.valueLines()) {
             at(c, line);
-            String missing = missingInterface(line.tokens(), ADDRESS_DEV);
+            String missing = missingInterface(line.tokens(), devKeywords);
             if (missing != null) {
-                error("WARNING - interface " + missing + " for ip address " + line.tokens().getFirst() + " doesn't exist");
+                error("WARNING - interface " + missing + " " + what.apply(line.tokens()) + " doesn't exist");
                 continue;
             }
             out.add(String.join(" ", line.tokens()));
