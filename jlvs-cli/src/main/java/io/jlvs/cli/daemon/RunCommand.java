@@ -303,17 +303,22 @@ public final class RunCommand implements Callable<Integer> {
         new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
                 () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();
+        DaemonShutdownHook shutdownHook = DaemonShutdownHook.install();
+        InterruptSignal.stopOnInterrupt("jlvs");
         DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
         } catch (DaemonStartException e) {
+            shutdownHook.failed();
             director.close();
             err.println("jlvs: " + e.getMessage());
             err.flush();
             return 1;
+        } catch (RuntimeException e) {
+            shutdownHook.failed();
+            throw e;
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jlvs-shutdown").unstarted(daemon::close));
-        InterruptSignal.stopOnInterrupt("jlvs");
+        shutdownHook.started(daemon);
         if (adminOptions != null) {
             try {
                 director.startAdmin(adminOptions);

@@ -56,22 +56,26 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        if (stop == null) {
+            // before anything listens: a SIGINT or SIGTERM that comes once the socket is there must stop the demo
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                done.countDown();
+                awaitQuietly(closed);
+            }, "jlvs-demo-stop"));
+            InterruptSignal.stopOnInterrupt("jlvs demo");
+        }
         DemoRun run;
         try {
             run = DemoRun.start(port, servers, port + 1, schedulers, SocketPaths.current().socket(socket), adminPort);
         } catch (DemoFailure e) {
+            closed.countDown();
             err.println("jlvs demo: " + e.getMessage());
             return 1;
-        }
-        CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            done.countDown();
-            awaitQuietly(closed);
-        }, "jlvs-demo-stop");
-        if (stop == null) {
-            Runtime.getRuntime().addShutdownHook(hook);
-            InterruptSignal.stopOnInterrupt("jlvs demo");
+        } catch (RuntimeException e) {
+            closed.countDown();
+            throw e;
         }
         try {
             out.printf("jlvs demo: FULLNAT virtual service 127.0.0.1:%d (%s) with %d demo real servers (%s)%n%n",
