@@ -8,6 +8,7 @@ import io.jlvs.config.model.TrackFileDef;
 import io.jlvs.config.model.VrrpInstanceDef;
 import io.jlvs.config.model.VrrpScriptDef;
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.ScriptCommandLine;
 import io.jlvs.vrrp.codec.VrrpVersion;
 import io.jlvs.vrrp.settings.ElectionOptions;
 import io.jlvs.vrrp.settings.NotifySettings;
@@ -621,7 +622,10 @@ public final class VrrpSettingsMapper {
                 warn("vrrp_script " + s.name() + ": user " + s.user()
                         + " is not supported - the script runs as the daemon's user");
             }
-            List<String> argv = argv(s.script());
+            List<String> argv = argv(s.script(), "vrrp_script " + s.name());
+            if (argv.isEmpty()) {
+                continue;
+            }
             long interval = Math.max(1, s.interval().toMillis());
             long timeout = s.timeout() == null ? interval : Math.max(1, s.timeout().toMillis());
             out.add(new TrackScript(s.name(), argv, interval, timeout, ws.weight(), s.rise(), s.fall(),
@@ -676,8 +680,10 @@ public final class VrrpSettingsMapper {
     }
 
     private NotifySettings notify(VrrpInstanceDef d, GlobalDefaults g, String p) {
-        return new NotifySettings(argv(d.notifyMaster()), argv(d.notifyBackup()), argv(d.notifyFault()),
-                argv(d.notifyStop()), argv(d.notifyAny()), g.fifo(), NOTIFY_TIMEOUT_MILLIS);
+        return new NotifySettings(argv(d.notifyMaster(), p + "notify_master"),
+                argv(d.notifyBackup(), p + "notify_backup"), argv(d.notifyFault(), p + "notify_fault"),
+                argv(d.notifyStop(), p + "notify_stop"), argv(d.notifyAny(), p + "notify"), g.fifo(),
+                NOTIFY_TIMEOUT_MILLIS);
     }
 
     // ---- vrrp_sync_group ------------------------------------------------------------------------------------
@@ -766,43 +772,28 @@ public final class VrrpSettingsMapper {
     }
 
     /**
-     * A script line as argv: split on blanks, with single or double quotes keeping blanks inside a word (keepalived
-     * splits a script the same way; it is never run through a shell). Null or blank gives an empty list.
+     * A script line as argv, split as keepalived splits every script (quotes group, backslash escapes; never
+     * through a shell: {@link ScriptCommandLine}), the same split the health checkers' scripts get. Null or blank
+     * gives an empty list; so does an unclosed quote (the script could not be run).
      */
     static List<String> argv(String command) {
-        List<String> out = new ArrayList<>();
         if (command == null) {
-            return out;
+            return List.of();
         }
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < command.length(); i++) {
-            char c = command.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    out.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
+        try {
+            return ScriptCommandLine.split(command);
+        } catch (IllegalArgumentException e) {
+            return List.of();
         }
-        if (inWord) {
-            out.add(word.toString());
+    }
+
+    /** {@link #argv(String)}, with a warning naming {@code what} when the line cannot be split. */
+    private List<String> argv(String command, String what) {
+        List<String> words = argv(command);
+        if (words.isEmpty() && command != null && !command.isBlank()) {
+            warn(what + ": " + command + " has an unclosed quote - not run");
         }
-        return out;
+        return words;
     }
 
     private static String where(Setting s) {

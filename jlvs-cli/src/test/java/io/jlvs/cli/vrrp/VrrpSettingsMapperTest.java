@@ -349,8 +349,18 @@ class VrrpSettingsMapperTest {
     }
 
     @Test
+    void aNotifyScriptWithAnUnclosedQuoteIsWarnedAndNotRun() {
+        VrrpMapping m = map(FULL.replace("notify_master \"/etc/ka/master.sh arg1\"",
+                "notify_master \"/etc/ka/master.sh 'arg1\""));
+        assertThat(only(m).notifySettings().master()).isEmpty();
+        assertThat(m.warnings()).contains("(VI_1) notify_master: /etc/ka/master.sh 'arg1 has an unclosed quote - not run");
+    }
+
+    @Test
     void scriptsSplitLikeKeepalivedWithoutAShell() {
         assertThat(VrrpSettingsMapper.argv("/bin/a  b 'c d' \"e\"")).containsExactly("/bin/a", "b", "c d", "e");
         assertThat(VrrpSettingsMapper.argv(null)).isEmpty();
+        // backslash escapes, as in keepalived and as MISC_CHECK scripts get them
+        assertThat(VrrpSettingsMapper.argv("/bin/a x\\ty \\x41 'q r'")).containsExactly("/bin/a", "x\ty", "A", "q r");
     }
 }
