@@ -92,6 +92,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private SyncEventRing sync;
     private long syncApplied;
     private final Egress egress;
+    /** Linux's ICMP rate limits on the errors {@link #egress} originates. */
+    private final IcmpRateLimit icmpLimit;
     private NeighbourQueue unresolved;
     private final NeighbourQueue.Sink resolved = new NeighbourQueue.Sink() {
         @Override
@@ -180,7 +182,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.connInPkts = new int[config.connCapacity()];
         this.connOldState = new byte[config.connCapacity()];
         this.connMark = new int[config.connCapacity()];
-        this.egress = new Egress(io, config.firstIpId());
+        this.icmpLimit = new IcmpRateLimit(config.icmpLimits(), now);
+        this.egress = new Egress(io, config.firstIpId(), icmpLimit);
         this.unresolved = new NeighbourQueue(mtu + EthernetHeader.LENGTH + 4);
     }
 
@@ -419,6 +422,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     public long icmpSent() {
         return egress.icmpSent();
+    }
+
+    /** ICMP errors not sent because of the kernel's ICMP rate limits ({@link IcmpLimits}). */
+    public long icmpRateLimited() {
+        return icmpLimit.limited();
     }
 
     public long drops(DropReason reason) {
@@ -931,7 +939,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     /** An ICMP error about the current packet, from the VIP it was sent to (else our own address). */
     private void icmpError(MemorySegment s, long off, int l2, int type, int code, int nextHopMtu) {
         int from = services.isVirtualAddress(dst) ? dst : config.localAddress();
-        egress.icmpError(s, off, l2, ip, type, code, nextHopMtu, from);
+        egress.icmpError(s, off, l2, ip, type, code, nextHopMtu, from, now);
     }
 
     // ---------------------------------------------------------------- real server to client

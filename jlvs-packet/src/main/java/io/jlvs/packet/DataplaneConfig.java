@@ -13,9 +13,10 @@ import io.jlvs.conn.ConnTableSettings;
  * @param expireBudget    most table entries examined per {@link Dataplane#poll}
  * @param answerArp       answer ARP requests for virtual addresses with this interface's MAC
  * @param firstIpId       first IPv4 identification used in headers we create (tests: 0)
+ * @param icmpLimits      the kernel's limits on ICMP errors we originate (null: the kernel's defaults)
  */
 public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
-                              int expireBudget, boolean answerArp, int firstIpId) {
+                              int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits) {
     /** TTL of packets we originate (ICMP errors), as Linux's ip_default_ttl. */
     public static final int DEFAULT_TTL = 64;
 
@@ -29,17 +30,28 @@ public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSetti
         if (connSettings == null) {
             connSettings = ConnTableSettings.DEFAULTS;
         }
+        if (icmpLimits == null) {
+            icmpLimits = IcmpLimits.KERNEL_DEFAULTS;
+        }
     }
 
     public static DataplaneConfig of(int localAddress, int connCapacity) {
-        return new DataplaneConfig(localAddress, connCapacity, ConnTableSettings.DEFAULTS, 0x6a6c7673L, 1024, false, 0);
+        return new DataplaneConfig(localAddress, connCapacity, ConnTableSettings.DEFAULTS, 0x6a6c7673L, 1024, false, 0,
+                IcmpLimits.KERNEL_DEFAULTS);
     }
 
     public DataplaneConfig withConnSettings(ConnTableSettings s) {
-        return new DataplaneConfig(localAddress, connCapacity, s, tableSeed, expireBudget, answerArp, firstIpId);
+        return new DataplaneConfig(localAddress, connCapacity, s, tableSeed, expireBudget, answerArp, firstIpId,
+                icmpLimits);
+    }
+
+    public DataplaneConfig withIcmpLimits(IcmpLimits limits) {
+        return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp,
+                firstIpId, limits);
     }
 
     public DataplaneConfig withAnswerArp(boolean answer) {
-        return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answer, firstIpId);
+        return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answer, firstIpId,
+                icmpLimits);
     }
 }

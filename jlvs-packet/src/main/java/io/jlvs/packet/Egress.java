@@ -22,11 +22,13 @@ final class Egress {
 
     private final PacketIo io;
     private final long ourMac;
+    private final IcmpRateLimit icmpLimit;
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[SCRATCH_SIZE]);
     private int ipId;
     private long icmpSent;
 
-    Egress(PacketIo io, int firstIpId) {
+    Egress(PacketIo io, int firstIpId, IcmpRateLimit icmpLimit) {
+        this.icmpLimit = icmpLimit;
         this.io = io;
         this.ourMac = io.macAddress();
         this.ipId = firstIpId;
@@ -136,9 +138,10 @@ final class Egress {
      * Sends an ICMP error about the (validated) datagram at {@code ip} back to the frame's sender, as
      * Linux's icmp_send: TOS precedence "internetwork control", TTL 64, no DF, quoting up to 548 bytes,
      * from {@code from}. Never about an ICMP error, a non-first fragment, or to a zero, broadcast or
-     * multicast source.
+     * multicast source; not beyond the kernel's ICMP rate limits ({@link IcmpRateLimit}).
      */
-    void icmpError(MemorySegment s, long off, int l2, long ip, int type, int code, int nextHopMtu, int from) {
+    void icmpError(MemorySegment s, long off, int l2, long ip, int type, int code, int nextHopMtu, int from,
+                   long nowNanos) {
         if ((Ipv4Header.flagsAndFragment(s, ip) & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
             return;
         }
@@ -151,6 +154,9 @@ final class Egress {
         int src = Ipv4Header.src(s, ip);
         int top = src >>> 24;
         if (src == 0 || src == -1 || (top >= 224 && top <= 239)) {
+            return;
+        }
+        if (!icmpLimit.allow(type, code, src, nowNanos)) {
             return;
         }
         int quote = Math.min(total, ICMP_QUOTE_MAX);

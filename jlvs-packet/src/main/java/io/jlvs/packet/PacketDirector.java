@@ -72,6 +72,8 @@ public final class PacketDirector implements AutoCloseable {
 
     private final PacketDirectorSettings settings;
     private final int localAddress;
+    /** The namespace's net.ipv4.icmp_* limits, read at start: the ICMP errors the workers send obey them. */
+    private final IcmpLimits icmpLimits;
     /**
      * Every IPv4 address of the director's (all interfaces, the virtual ones too), read once a second by the
      * refresher: with AF_XDP, frames to these from a NAT real server are the director's own traffic (health
@@ -156,7 +158,7 @@ public final class PacketDirector implements AutoCloseable {
                 io = afPacket;
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
-                    System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12);
+                    System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12, icmpLimits);
             dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
             if (xdp != null && xdp.flowOffload() != null) {
                 dataplane.offloadTo(xdp.flowOffload(), settings.offloadAfter());
@@ -505,6 +507,7 @@ public final class PacketDirector implements AutoCloseable {
             this.localAddress = settings.localAddress() != null ? settings.localAddress().v4()
                     : firstAddress(rtnl, indexes[0], settings.interfaces().get(0));
             this.ownAddresses = ownAddresses(rtnl.addresses());
+            this.icmpLimits = IcmpLimits.read(java.nio.file.Path.of("/proc/sys/net/ipv4"));
             this.neighbours = new KernelNeighbours(indexes);
             this.linkIndexes = indexes.clone();
             this.linkGone = new boolean[indexes.length];
@@ -923,7 +926,8 @@ public final class PacketDirector implements AutoCloseable {
     /**
      * Frames the workers handled, by event: {@code received}, {@code forwarded}, {@code replied} (ARP),
      * {@code passed} (left to the kernel), {@code routed} (frames from NAT real servers that belonged to no
-     * connection, routed by the worker as the kernel would), {@code icmp_sent}, {@code fast_path} (forwarded by the XDP fast
+     * connection, routed by the worker as the kernel would), {@code icmp_sent}, {@code icmp_rate_limited} (ICMP
+     * errors the kernel's net.ipv4.icmp_* limits held back), {@code fast_path} (forwarded by the XDP fast
      * path, accounted once a second), {@code neighbour_probes}, {@code checksum_completed} (TCP/UDP
      * checksums a sender on this host left for the network card, finished by the worker), {@code segmented}
      * (TCP super-packets from a sender on this host with TSO/GSO on, cut into segments by the worker),
@@ -934,7 +938,8 @@ public final class PacketDirector implements AutoCloseable {
         Map<String, Long> all = counters();
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("received", all.get("frames"));
-        for (String name : List.of("forwarded", "replied", "passed", "routed", "icmp_sent", "neighbour_probes")) {
+        for (String name : List.of("forwarded", "replied", "passed", "routed", "icmp_sent", "icmp_rate_limited",
+                "neighbour_probes")) {
             out.put(name, all.get(name));
         }
         out.put("fast_path", all.get("fast_path_packets"));
@@ -954,7 +959,7 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     /**
-     * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, ring_drops
+     * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, icmp_rate_limited, ring_drops
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, one {@code drop_<reason>} per {@link DropReason} (lower case),
@@ -969,6 +974,7 @@ public final class PacketDirector implements AutoCloseable {
         long replied = 0;
         long passed = 0;
         long icmp = 0;
+        long icmpLimited = 0;
         long ring = 0;
         long fastPath = 0;
         long offloaded = 0;
@@ -988,6 +994,7 @@ public final class PacketDirector implements AutoCloseable {
             replied += w.dataplane.replied();
             passed += w.dataplane.passed();
             icmp += w.dataplane.icmpSent();
+            icmpLimited += w.dataplane.icmpRateLimited();
             ring += w.ringDrops;
         }
         out.put("frames", frames);
@@ -996,6 +1003,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("passed", passed);
         out.put("routed", routed);
         out.put("icmp_sent", icmp);
+        out.put("icmp_rate_limited", icmpLimited);
         out.put("ring_drops", ring);
         out.put("fast_path_packets", fastPath);
         out.put("offloaded_connections", offloaded);

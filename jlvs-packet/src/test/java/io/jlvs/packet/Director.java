@@ -50,7 +50,9 @@ final class Director implements AutoCloseable {
     }
 
     Director(ConnTableSettings settings) {
-        this(new DataplaneConfig(PacketBuilder.addr(LOCAL), 4096, settings, 7, 1024, true, FIRST_IP_ID));
+        // no ICMP limits: tests send errors faster than the kernel's limits allow (IcmpRateLimitTest checks them)
+        this(new DataplaneConfig(PacketBuilder.addr(LOCAL), 4096, settings, 7, 1024, true, FIRST_IP_ID,
+                IcmpLimits.NONE));
     }
 
     Director(DataplaneConfig config) {
