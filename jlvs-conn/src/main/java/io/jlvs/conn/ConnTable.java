@@ -96,6 +96,7 @@ public final class ConnTable {
     private ConnTableSettings settings;
     private Timeouts timeouts;
     private final long[] tcpTimeout = new long[TcpState.COUNT];
+    private boolean secureTcp;
     private final long[] sctpTimeout = new long[SctpState.COUNT];
     private long udpTimeout;
 
@@ -146,6 +147,18 @@ public final class ConnTable {
 
     public void settings(ConnTableSettings s) {
         this.settings = s;
+    }
+
+    /**
+     * secure_tcp in effect or not (the defence level decides, {@link DefenseSettings}): TCP entries follow the
+     * kernel's stricter state table from their next packet on.
+     */
+    public void secureTcp(boolean on) {
+        secureTcp = on;
+    }
+
+    public boolean secureTcp() {
+        return secureTcp;
     }
 
     public ConnTableSettings settings() {
@@ -400,7 +413,7 @@ public final class ConnTable {
         boolean active;
         long timeout;
         if (protocol == Protocol.TCP.number()) {
-            next = TcpState.next(old, dir, info);
+            next = TcpState.next(old, dir, info, secureTcp);
             active = TcpState.active(next);
             timeout = tcpTimeout[next];
         } else if (protocol == Protocol.SCTP.number()) {

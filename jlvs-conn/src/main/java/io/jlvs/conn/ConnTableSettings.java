@@ -13,9 +13,10 @@ package io.jlvs.conn;
  *                                (a director that took over without connection sync keeps serving the
  *                                established connections it never saw open)
  * @param sloppySctp              sloppy_sctp: any SCTP packet but an ABORT opens an association, not only INIT
+ * @param defense                 amemthresh, drop_entry, drop_packet, secure_tcp, am_droprate (null: the defaults)
  */
 public record ConnTableSettings(boolean expireNodestConn, boolean expireQuiescentTemplate, int connReuseMode,
-                                boolean sloppyTcp, boolean sloppySctp) {
+                                boolean sloppyTcp, boolean sloppySctp, DefenseSettings defense) {
     /** The kernel's defaults: 0, 0, 1, 0, 0. */
     public static final ConnTableSettings DEFAULTS = new ConnTableSettings(false, false, 1);
 
@@ -24,9 +25,18 @@ public record ConnTableSettings(boolean expireNodestConn, boolean expireQuiescen
         this(expireNodestConn, expireQuiescentTemplate, connReuseMode, false, false);
     }
 
+    /** With the default defences. */
+    public ConnTableSettings(boolean expireNodestConn, boolean expireQuiescentTemplate, int connReuseMode,
+                             boolean sloppyTcp, boolean sloppySctp) {
+        this(expireNodestConn, expireQuiescentTemplate, connReuseMode, sloppyTcp, sloppySctp, DefenseSettings.DEFAULTS);
+    }
+
     public ConnTableSettings {
         if (connReuseMode < 0 || connReuseMode > 3) {
             throw new IllegalArgumentException("conn_reuse_mode must be 0..3, got " + connReuseMode);
+        }
+        if (defense == null) {
+            defense = DefenseSettings.DEFAULTS;
         }
     }
 }

@@ -65,6 +65,23 @@ public final class TcpState {
             "ES ES SS ES FW TW CL CW CL LI ES",
             "CL CL CL SR CL CL CL CL LA LI CL");
 
+    // secure_tcp's tables (the kernel's tcp_states_dos): same columns and rows
+    private static final byte[][] SECURE_INPUT = table(
+            "SR ES ES SR SR SR SR SR SR SR SA",
+            "CL CW SS TW TW TW CL CW LA LI SA",
+            "ES ES SS SR FW TW CL CW CL LI SA",
+            "CL CL CL SR CL CL CL CL LA LI CL");
+    private static final byte[][] SECURE_OUTPUT = table(
+            "SS ES SS SA SS SS SS SS SS LI SA",
+            "TW FW SS TW FW TW CL TW LA LI TW",
+            "ES ES SS ES FW TW CL CW LA ES ES",
+            "CL CL SS CL CL TW CL CL CL CL CL");
+    private static final byte[][] SECURE_INPUT_ONLY = table(
+            "SA ES ES SR SA SA SA SA SA SA SA",
+            "CL FW SS TW FW TW CL CW LA LI TW",
+            "ES ES SS ES FW TW CL CW CL LI ES",
+            "CL CL CL SR CL CL CL CL LA LI CL");
+
     private TcpState() {
     }
 
@@ -96,6 +113,15 @@ public final class TcpState {
      * @param direction {@link ConnTable#INPUT}, {@link ConnTable#OUTPUT} or {@link ConnTable#INPUT_ONLY}
      */
     public static int next(int state, int direction, int flags) {
+        return next(state, direction, flags, false);
+    }
+
+    /**
+     * The next state, from secure_tcp's stricter tables when {@code secure}: a client's ACK no longer makes
+     * SYN_RECV ESTABLISHED; the real server's SYN-ACK moves it to SYNACK and its next reply to ESTABLISHED
+     * (NAT); DR/TUN entries open in SYNACK.
+     */
+    public static int next(int state, int direction, int flags, boolean secure) {
         int event;
         if ((flags & FLAG_RST) != 0) {
             event = EV_RST;
@@ -108,7 +134,13 @@ public final class TcpState {
         } else {
             return CLOSE;
         }
-        byte[][] t = direction == ConnTable.OUTPUT ? OUTPUT : direction == ConnTable.INPUT_ONLY ? INPUT_ONLY : INPUT;
+        byte[][] t;
+        if (secure) {
+            t = direction == ConnTable.OUTPUT ? SECURE_OUTPUT
+                    : direction == ConnTable.INPUT_ONLY ? SECURE_INPUT_ONLY : SECURE_INPUT;
+        } else {
+            t = direction == ConnTable.OUTPUT ? OUTPUT : direction == ConnTable.INPUT_ONLY ? INPUT_ONLY : INPUT;
+        }
         return t[event][state];
     }
 

@@ -185,4 +185,21 @@ class TcpConnectionTest {
         assertThat(rs.activeConns()).isZero();
         assertThat(rs.inactiveConns()).isZero();
     }
+
+    /** secure_tcp's table for DR/TUN (input only): a client SYN opens in SYNACK (120 s), its ACK establishes. */
+    @Test
+    void secureTcpOpensDirectRoutingEntriesInSynack() {
+        table.secureTcp(true);
+        DestinationState rs = Flows.server(RS1, 80, ForwardingMethod.DROUTE);
+        int id = Flows.conn(table, TCP, 40001, rs, now);
+        packet(id, INPUT, FLAG_SYN);
+        assertThat(table.stateName(id)).isEqualTo("SYNACK");
+        assertThat(secondsLeft(id)).isEqualTo(120);
+        packet(id, INPUT, FLAG_ACK);
+        assertThat(table.stateName(id)).isEqualTo("ESTABLISHED");
+        table.secureTcp(false);
+        int other = Flows.conn(table, TCP, 40002, rs, now);
+        packet(other, INPUT, FLAG_SYN);
+        assertThat(table.stateName(other)).as("the usual table again").isEqualTo("SYN_RECV");
+    }
 }

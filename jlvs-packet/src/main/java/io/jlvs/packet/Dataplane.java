@@ -92,6 +92,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private SyncEventRing sync;
     private long syncApplied;
     private final Egress egress;
+    /** IPVS's drop_entry, drop_packet and secure_tcp for this worker's table, looked at once a second. */
+    private final Defense defense = new Defense();
+    private long nextDefenseCheck;
     /** Linux's ICMP rate limits on the errors {@link #egress} originates. */
     private final IcmpRateLimit icmpLimit;
     private NeighbourQueue unresolved;
@@ -296,7 +299,16 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         while ((request = listRequests.poll()) != null) {
             request.complete(table.list(nowNanos));
         }
+        if (nowNanos - nextDefenseCheck >= 0) {
+            nextDefenseCheck = nowNanos + 1_000_000_000L;
+            defense.tick(table.settings().defense(), table, connInPkts, nowNanos);
+        }
         table.expire(nowNanos, config.expireBudget());
+    }
+
+    /** Connections IPVS's drop_entry defence dropped. */
+    public long defenseDroppedEntries() {
+        return defense.droppedEntries();
     }
 
     private void refresh() {
@@ -678,6 +690,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             table.onPacket(id, ConnTable.INPUT, info, now);
             if (sync != null) {
                 syncOut(id);
+            } else {
+                connInPkts[id]++;
             }
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
@@ -721,6 +735,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     private Verdict schedule(MemorySegment s, long off, int l2, ServiceRuntime svc, int mark) {
+        if (defense.dropNewConnection()) {
+            return drop(DropReason.DEFENSE);
+        }
         VirtualService cfg = svc.config();
         long srcL = src & 0xffffffffL;
         long dstL = dst & 0xffffffffL;
@@ -788,6 +805,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         table.onPacket(id, ConnTable.INPUT, info, now);
         if (sync != null) {
             syncOut(id);
+        } else {
+            connInPkts[id] = 1;
         }
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
@@ -1164,6 +1183,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             table.onPacket(id, direction, tcp ? TcpState.FLAG_ACK : 0, now);
             if (direction == ConnTable.INPUT && sync != null) {
                 syncFastPath(id, packets);
+            } else if (direction == ConnTable.INPUT) {
+                connInPkts[id] = (int) Math.min(Integer.MAX_VALUE, connInPkts[id] + packets);
             }
         }
     }

@@ -37,6 +37,11 @@ public enum DropReason {
     DESTINATION_REMOVED,
     /** The connection table is full. */
     TABLE_FULL,
+    /**
+     * A new connection dropped by IPVS's drop_packet defence while the connection table is nearly full
+     * ({@code net.ipv4.vs.drop_packet}, {@link io.jlvs.conn.DefenseSettings}).
+     */
+    DEFENSE,
     /** No MAC address is known for the next hop. */
     NO_NEIGHBOUR,
     /**

@@ -975,6 +975,7 @@ public final class PacketDirector implements AutoCloseable {
         long passed = 0;
         long icmp = 0;
         long icmpLimited = 0;
+        long defenseDropped = 0;
         long ring = 0;
         long fastPath = 0;
         long offloaded = 0;
@@ -995,6 +996,7 @@ public final class PacketDirector implements AutoCloseable {
             passed += w.dataplane.passed();
             icmp += w.dataplane.icmpSent();
             icmpLimited += w.dataplane.icmpRateLimited();
+            defenseDropped += w.dataplane.defenseDroppedEntries();
             ring += w.ringDrops;
         }
         out.put("frames", frames);
@@ -1004,6 +1006,8 @@ public final class PacketDirector implements AutoCloseable {
         out.put("routed", routed);
         out.put("icmp_sent", icmp);
         out.put("icmp_rate_limited", icmpLimited);
+        // connections, not packets: IPVS's drop_entry defence removed them from a nearly full table
+        out.put("drop_entry_connections", defenseDropped);
         out.put("ring_drops", ring);
         out.put("fast_path_packets", fastPath);
         out.put("offloaded_connections", offloaded);

@@ -122,7 +122,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
             description = "An IPVS sysctl for the packet data plane (-I), after those in /usr/lib/sysctl.d, "
                     + "/run/sysctl.d, /etc/sysctl.d and /etc/sysctl.conf: net.ipv4.vs.expire_nodest_conn, "
-                    + "expire_quiescent_template, conn_reuse_mode, sloppy_tcp or sloppy_sctp (repeatable).")
+                    + "expire_quiescent_template, conn_reuse_mode, sloppy_tcp, sloppy_sctp, amemthresh, drop_entry, "
+                    + "drop_packet, secure_tcp or am_droprate (repeatable).")
     List<String> sysctls;
 
     @Option(names = "--no-local-clients", description = "Processes on this host do not reach the packet data "

@@ -1,6 +1,7 @@
 package io.jlvs.cli.daemon;
 
 import io.jlvs.conn.ConnTableSettings;
+import io.jlvs.conn.DefenseSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -21,7 +22,8 @@ import java.util.TreeMap;
  * later assignment wins; key globs such as {@code net.ipv4.vs.sloppy_*}; values read as the kernel reads
  * them), and then from
  * {@code jlvs run --sysctl KEY=VALUE}. Applied: expire_nodest_conn, expire_quiescent_template,
- * conn_reuse_mode, sloppy_tcp, sloppy_sctp. Other {@code net.ipv4.vs} keys are reported as not applied.
+ * conn_reuse_mode, sloppy_tcp, sloppy_sctp, and the defences amemthresh, drop_entry, drop_packet, secure_tcp,
+ * am_droprate. Other {@code net.ipv4.vs} keys are reported as not applied.
  * A bad value in a file is reported and the default kept (as {@code sysctl -p} goes on past a bad line); a
  * bad {@code --sysctl} is refused.
  */
@@ -31,7 +33,10 @@ final class VsSysctls {
     static final List<Path> DIRECTORIES = List.of(Path.of("/lib/sysctl.d"), Path.of("/usr/lib/sysctl.d"),
             Path.of("/usr/local/lib/sysctl.d"), Path.of("/run/sysctl.d"), Path.of("/etc/sysctl.d"));
     private static final List<String> APPLIED = List.of("expire_nodest_conn", "expire_quiescent_template",
-            "conn_reuse_mode", "sloppy_tcp", "sloppy_sctp");
+            "conn_reuse_mode", "sloppy_tcp", "sloppy_sctp", "amemthresh", "drop_entry", "drop_packet", "secure_tcp",
+            "am_droprate");
+    /** The defence modes: the kernel refuses any other value than 0..3 (EINVAL). */
+    private static final List<String> MODES = List.of("drop_entry", "drop_packet", "secure_tcp");
     static final Path SYSCTL_CONF = Path.of("/etc/sysctl.conf");
 
     /** One assignment: the key without {@link #PREFIX}, its value, and where it was made. */
@@ -148,7 +153,8 @@ final class VsSysctls {
         String value = assignment.substring(eq + 1).strip();
         if (!applied(key)) {
             throw new IllegalArgumentException("--sysctl " + PREFIX + key + ": jlvs applies only " + PREFIX
-                    + "expire_nodest_conn, expire_quiescent_template, conn_reuse_mode, sloppy_tcp and sloppy_sctp");
+                    + "expire_nodest_conn, expire_quiescent_template, conn_reuse_mode, sloppy_tcp, sloppy_sctp, "
+                    + "amemthresh, drop_entry, drop_packet, secure_tcp and am_droprate");
         }
         String why = check(key, value);
         if (why != null) {
@@ -175,7 +181,14 @@ final class VsSysctls {
         if (!applied(key)) {
             return null;
         }
-        return integer(value) == null ? "'" + value + "' is not an integer" : null;
+        Long n = integer(value);
+        if (n == null || n != (int) (long) n) {
+            return "'" + value + "' is not an integer";
+        }
+        if (MODES.contains(key) && (n < 0 || n > 3)) {
+            return "'" + value + "' is not a mode (0 off, 1 and 2 automatic, 3 always)";
+        }
+        return null;
     }
 
     /**
@@ -221,9 +234,18 @@ final class VsSysctls {
             long n = integer(r.value());
             reuse = n == 0 ? 0 : (n & 2) != 0 ? 3 : 1;
         }
+        DefenseSettings dd = DefenseSettings.DEFAULTS;
+        DefenseSettings defense = new DefenseSettings(number("amemthresh", dd.amemthresh()),
+                number("drop_entry", dd.dropEntry()), number("drop_packet", dd.dropPacket()),
+                number("secure_tcp", dd.secureTcp()), number("am_droprate", dd.amDroprate()));
         return new ConnTableSettings(flag("expire_nodest_conn", d.expireNodestConn()),
                 flag("expire_quiescent_template", d.expireQuiescentTemplate()), reuse,
-                flag("sloppy_tcp", d.sloppyTcp()), flag("sloppy_sctp", d.sloppySctp()));
+                flag("sloppy_tcp", d.sloppyTcp()), flag("sloppy_sctp", d.sloppySctp()), defense);
+    }
+
+    private int number(String key, int otherwise) {
+        Assignment a = assignments.get(key);
+        return a == null ? otherwise : (int) (long) integer(a.value());
     }
 
     private boolean flag(String key, boolean otherwise) {
