@@ -112,18 +112,20 @@ public final class CheckLog {
     public void checkerDown(CheckerKind kind, CheckSubject subject, CheckOutcome outcome, int retriesDone,
                             int retry, String scriptName) {
         String rs = subject.realServerLabel();
-        String after = retriesDone > 0 ? " after " + retriesDone + (retriesDone == 1 && kind == CheckerKind.MISC_CHECK
-                ? " retry" : " retries") : "";
+        String after = retriesDone > 0 ? " after " + retriesDone + " retries" : "";
         switch (kind) {
             case TCP_CHECK, UDP_CHECK -> line(kind.name() + " on service " + rs + " failed" + after + ".");
-            case HTTP_GET, SSL_GET -> line("HTTP_CHECK on service " + rs + " failed" + after + ".");
+            // keepalived's HTTP and MISC checkers name the configured retry count, even when the failure
+            // was not retried (the first attempt)
+            case HTTP_GET, SSL_GET -> line("HTTP_CHECK on service " + rs + " failed"
+                    + (retry > 0 ? " after " + retry + " retries" : "") + ".");
             case PING_CHECK -> line(retriesDone > 0
                     ? "ICMP CHECK on service " + rs + " of " + subject.virtualServerLabel() + " failed" + after + "."
                     : "ICMP CHECK on service " + rs + " failed.");
             case SMTP_CHECK -> line("SMTP_CHECK " + outcome.reason());
             case DNS_CHECK -> line("DNS_CHECK (" + rs + ") " + outcome.reason() + after);
             case MISC_CHECK -> line(misc(subject, scriptName, outcome.reason(),
-                    retry == 0 ? " with retry disabled" : after));
+                    retry == 0 ? " with retry disabled" : " after " + retry + (retry == 1 ? " retry" : " retries")));
             case FILE_CHECK -> { }
             case BFD_CHECK -> lineIfAny(outcome.reason());
         }

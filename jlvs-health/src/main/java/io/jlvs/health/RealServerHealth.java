@@ -11,7 +11,10 @@ import java.util.List;
  * {@link VirtualServerHealth}'s lock.
  * <p>Retry rule: a failed attempt of an up checker is retried {@code retry} times, {@code delay_before_retry}
  * apart, before the checker counts as failed; a success resets the count; a checker already down is not retried.
- * With alpha the checker starts failed, so the real server starts out of the pool until a first success.
+ * The very first attempt is not retried: it fails the checker at once (keepalived starts the retry count spent).
+ * With alpha the checker starts failed, so the real server starts out of the pool until a first success; a failing
+ * first attempt of an alpha checker runs notify_down (except HTTP_GET/SSL_GET), as keepalived's
+ * {@code update_svr_checker_state} does.
  */
 public final class RealServerHealth {
 
@@ -50,6 +53,8 @@ public final class RealServerHealth {
         this.retryIt = new int[n];
         this.weightContribution = new int[n];
         for (int i = 0; i < n; i++) {
+            // keepalived (check_data.c) starts retry_it at retry: the first attempt's failure is not retried
+            retryIt[i] = this.checkers.get(i).timing().retry();
             checkerUp[i] = !this.checkers.get(i).timing().alpha();
             if (!checkerUp[i]) {
                 failedCheckers++;
@@ -170,12 +175,20 @@ public final class RealServerHealth {
         int retriesDone = hasRun[i] ? retryIt[i] : 0;
         retryIt[i] = 0;
         if (checkerUp[i] || !hasRun[i]) {
+            boolean http = kind == CheckerKind.HTTP_GET || kind == CheckerKind.SSL_GET;
             if (t.logAllFailures() && kind != CheckerKind.MISC_CHECK && kind != CheckerKind.SMTP_CHECK
                     && kind != CheckerKind.DNS_CHECK) {
                 log.line(outcome.reason());
             }
-            log.checkerDown(kind, subject, outcome, retriesDone, t.retry(), spec.scriptName());
-            setContribution(i, 0);
+            if (checkerUp[i] || !http) {
+                // keepalived's HTTP checker marks itself as run before judging, so an alpha checker's first
+                // failure is silent there; the other checkers log it and run notify_down
+                log.checkerDown(kind, subject, outcome, retriesDone, t.retry(), spec.scriptName());
+            }
+            dropContribution(i);
+            if (!checkerUp[i] && !http) {
+                owner.initialFailureLocked(this);
+            }
             setChecker(i, false);
         }
         hasRun[i] = true;
@@ -197,6 +210,24 @@ public final class RealServerHealth {
             effectiveWeight = next;
             owner.weightChangedLocked(this, old, next);
         }
+    }
+
+    /**
+     * A failing checker gives back its weight. MISC_CHECK does it as keepalived's {@code misc_check_child_thread}:
+     * the weight is reset without a "Changing weight" line or a table edit (the server is on its way out);
+     * the others through {@link #setContribution}.
+     */
+    private void dropContribution(int i) {
+        if (checkers.get(i).checker().kind() != CheckerKind.MISC_CHECK || weightContribution[i] == 0) {
+            setContribution(i, 0);
+            return;
+        }
+        weightContribution[i] = 0;
+        long sum = configuredWeight;
+        for (int c : weightContribution) {
+            sum += c;
+        }
+        effectiveWeight = (int) Math.max(0, Math.min(RealServer.MAX_WEIGHT, sum));
     }
 
     private void setChecker(int i, boolean up) {

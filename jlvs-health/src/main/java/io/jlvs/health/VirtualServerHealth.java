@@ -186,6 +186,16 @@ public final class VirtualServerHealth {
         }
     }
 
+    /**
+     * An alpha checker's first attempt failed: the server stays out, and its notify_down runs (keepalived's
+     * {@code update_svr_checker_state} on a checker that has not run yet).
+     */
+    void initialFailureLocked(RealServerHealth rs) {
+        if (!rs.aliveLocked() && rs.notifyDown() != null) {
+            notifier.run(rs.notifyDown());
+        }
+    }
+
     void weightChangedLocked(RealServerHealth rs, int from, int to) {
         boolean active = rs.aliveLocked();
         log.weightChanged(from, to, active, rs.subject().realServerLabel(), label);
