@@ -53,9 +53,9 @@ final class DnsChecker implements HealthChecker {
                 return CheckOutcome.up("", deadline.elapsed());
             }
         } catch (SocketTimeoutException e) {
-            return CheckOutcome.down("timeout", deadline.elapsed());
+            return CheckOutcome.down("read timeout from socket", deadline.elapsed());
         } catch (PortUnreachableException e) {
-            return CheckOutcome.down("failed to read socket; port unreachable", deadline.elapsed());
+            return CheckOutcome.down("failed to read socket; errno 111 (Connection refused)", deadline.elapsed());
         } catch (IOException e) {
             return CheckOutcome.down("failed to read socket; " + e.getMessage(), deadline.elapsed());
         }

@@ -93,21 +93,29 @@ class OtherCheckersTest {
         List<byte[]> seen = new CopyOnWriteArrayList<>();
         try (DatagramSocket good = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              DatagramSocket nx = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-             DatagramSocket wrongId = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+             DatagramSocket wrongId = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket noData = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             udpServer(good, req -> {
                 seen.add(req);
                 return dnsReply(req, 0, 0, 1);
             });
             udpServer(nx, req -> dnsReply(req, 0, 3, 0));
             udpServer(wrongId, req -> dnsReply(req, 1, 0, 1));
+            udpServer(noData, req -> dnsReply(req, 0, 0, 0));
             DnsCheck params = DnsCheck.of(DnsType.A, "www.example.org");
             assertThat(Fixtures.checker(params, good.getLocalPort(), TIMEOUT).check().up()).isTrue();
             assertThat(seen).hasSize(1);
             CheckOutcome nxdomain = Fixtures.checker(params, nx.getLocalPort(), TIMEOUT).check();
             assertThat(nxdomain.up()).isFalse();
             assertThat(nxdomain.reason()).isEqualTo("read error occurred. (rcode = 3)");
+            // NOERROR without answers (NODATA) is up, as in keepalived, which reads only the RCODE
+            assertThat(Fixtures.checker(params, noData.getLocalPort(), TIMEOUT).check().up()).isTrue();
+            assertThat(Fixtures.checker(new DnsCheck(null, DnsType.A, "www.example.org", true), noData.getLocalPort(),
+                    TIMEOUT).check().up()).isFalse();
             long start = System.nanoTime();
-            assertThat(Fixtures.checker(params, wrongId.getLocalPort(), TIMEOUT).check().up()).isFalse();
+            CheckOutcome silent = Fixtures.checker(params, wrongId.getLocalPort(), TIMEOUT).check();
+            assertThat(silent.up()).isFalse();
+            assertThat(silent.reason()).isEqualTo("read timeout from socket");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusSeconds(1));
         }
     }

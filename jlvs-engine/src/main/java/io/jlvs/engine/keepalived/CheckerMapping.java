@@ -110,7 +110,7 @@ final class CheckerMapping {
                 }
             }
             case io.jlvs.config.model.DnsCheck c -> out.add(spec(new DnsCheck(connect(c.options()),
-                    c.type() == null ? null : DnsType.valueOf(c.type().toUpperCase(Locale.ROOT)), c.name(), true),
+                    c.type() == null ? null : DnsType.valueOf(c.type().toUpperCase(Locale.ROOT)), c.name(), false),
                     c.options(), vs, rs, subject, virtualhost, startDown));
             case io.jlvs.config.model.UdpCheck c -> out.add(spec(new UdpCheck(connect(c.options()),
                     c.payload() == null ? null : HexPattern.parse(c.payload()).bytes(), c.requireReply(), null,
