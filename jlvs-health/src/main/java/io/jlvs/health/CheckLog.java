@@ -72,13 +72,19 @@ public final class CheckLog {
 
     // --- checker state transitions --------------------------------------------------------------------------
 
-    /** Lines logged when a checker passes while it was down (or on its first run). */
-    public void checkerUp(CheckerKind kind, CheckSubject subject, CheckOutcome outcome, String scriptName) {
+    /**
+     * Lines logged when a checker passes while it was down (or on its first run). HTTP's per-url success lines
+     * (one per line of the reason) only come when the checker was down, as keepalived's http_handle_response.
+     */
+    public void checkerUp(CheckerKind kind, CheckSubject subject, CheckOutcome outcome, String scriptName,
+                          boolean wasUp) {
         String rs = subject.realServerLabel();
         switch (kind) {
             case TCP_CHECK, UDP_CHECK, PING_CHECK -> line(outcome.reason());
             case HTTP_GET, SSL_GET -> {
-                line(outcome.reason());
+                if (!wasUp && !outcome.reason().isEmpty()) {
+                    outcome.reason().lines().forEach(this::line);
+                }
                 line("Remote Web server " + rs + " succeed on service.");
             }
             case SMTP_CHECK -> line("Remote SMTP server " + rs + " succeed on service.");

@@ -30,7 +30,7 @@ final class HttpChecker implements HealthChecker {
     @Override
     public CheckOutcome check() {
         long start = System.nanoTime();
-        String lastSuccess = "";
+        StringBuilder successes = new StringBuilder();
         for (UrlCheck url : params.urls()) {
             String vhost = url.virtualhost() != null ? url.virtualhost() : defaultVirtualhost;
             String sni = params.enableSni() ? (params.sniName() != null ? params.sniName() : vhost) : null;
@@ -52,16 +52,31 @@ final class HttpChecker implements HealthChecker {
                 what = "MD5 digest";
             }
             if (url.regex() != null) {
-                String body = new String(response.body(), StandardCharsets.ISO_8859_1);
-                boolean found = url.regex().matcher(body).find();
+                boolean found = regexFound(url, response);
                 if (found == url.regexNoMatch()) {
                     return CheckOutcome.down(CheckLog.httpFailure("Regex match failed", label), since(start));
                 }
                 what = "Regex match";
             }
-            lastSuccess = CheckLog.httpSuccess(what, label, url.path());
+            if (!successes.isEmpty()) {
+                successes.append('\n');
+            }
+            successes.append(CheckLog.httpSuccess(what, label, url.path()));
         }
-        return CheckOutcome.up(lastSuccess, since(start));
+        return CheckOutcome.up(successes.toString(), since(start));
+    }
+
+    /**
+     * keepalived runs the regex over the stream as read, starting with the read that completed the header: the
+     * header is searched too when that read also brought body bytes (in practice, whenever the body is not
+     * empty), and an empty body matches nothing.
+     */
+    private static boolean regexFound(UrlCheck url, HttpResponse response) {
+        if (response.body().length == 0) {
+            return false;
+        }
+        String subject = response.header() + "\r\n\r\n" + new String(response.body(), StandardCharsets.ISO_8859_1);
+        return url.regex().matcher(subject).find();
     }
 
     private static java.time.Duration since(long start) {

@@ -110,14 +110,12 @@ final class HttpFetch {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
-                throw new HttpProbeException("Timeout WEB read");
+                // keepalived: no byte yet is http_response_thread's timeout, later ones http/ssl_read_thread's
+                throw new HttpProbeException(head.size() == 0 ? "Timeout WEB read" : readTimeout());
             } catch (IOException e) {
-                throw new HttpProbeException("Read error with");
+                throw new HttpProbeException(readError());
             }
             if (n < 0) {
-                if (head.size() == 0) {
-                    throw new HttpProbeException("Read, no data received from ");
-                }
                 break;
             }
             head.write(buf, 0, n);
@@ -128,7 +126,8 @@ final class HttpFetch {
             }
         }
         if (headerEnd < 0) {
-            throw new HttpProbeException("HTTP status code error to");
+            // keepalived judges a stream that ended before the blank line as empty (http_handle_response)
+            throw new HttpProbeException("Read, no data received from ");
         }
         String header = new String(headBytes, 0, headerEnd, StandardCharsets.ISO_8859_1);
         int status = statusCode(header);
@@ -146,9 +145,9 @@ final class HttpFetch {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
-                throw new HttpProbeException("Timeout WEB read");
+                throw new HttpProbeException(readTimeout());
             } catch (IOException e) {
-                throw new HttpProbeException("Read error with");
+                throw new HttpProbeException(readError());
             }
             if (n < 0) {
                 break;
@@ -160,6 +159,14 @@ final class HttpFetch {
         }
         return new HttpResponse(status, header, HexFormat.of().formatHex(md5.digest()),
                 body == null ? null : body.toByteArray(), received);
+    }
+
+    private String readTimeout() {
+        return tls == null ? "Timeout HTTP read" : "Timeout SSL read";
+    }
+
+    private String readError() {
+        return tls == null ? "Read error with" : "SSL read error from";
     }
 
     private static long consume(byte[] data, int off, int len, long contentLength, long received, MessageDigest md5,
@@ -181,23 +188,26 @@ final class HttpFetch {
         return -1;
     }
 
-    /** The status code of "HTTP/1.x NNN reason", or -1 when the status line is not one. */
+    /**
+     * The status code as keepalived's {@code extract_status_code} reads it: the three characters after the first
+     * space of the status line, which must be digits followed by a space ("HTTP/1.1 200 OK"; "HTTP/1.1 200"
+     * without a reason phrase is no status); -1 when there is none.
+     */
     static int statusCode(String header) {
-        int eol = header.indexOf("\r\n");
-        String line = eol < 0 ? header : header.substring(0, eol);
-        if (!line.startsWith("HTTP/") || line.length() < 12 || line.charAt(8) != ' ') {
+        int i = 0;
+        while (i < header.length() && header.charAt(i) != ' ' && header.charAt(i) != '\r') {
+            i++;
+        }
+        if (i >= header.length() || header.charAt(i) != ' ' || i + 4 >= header.length()
+                || header.charAt(i + 4) != ' ') {
             return -1;
         }
-        String code = line.substring(9, 12);
-        if (line.length() > 12 && line.charAt(12) != ' ') {
-            return -1;
-        }
-        for (int i = 0; i < 3; i++) {
-            if (!Character.isDigit(code.charAt(i))) {
+        for (int k = i + 1; k <= i + 3; k++) {
+            if (header.charAt(k) < '0' || header.charAt(k) > '9') {
                 return -1;
             }
         }
-        return Integer.parseInt(code);
+        return Integer.parseInt(header.substring(i + 1, i + 4));
     }
 
     private static long contentLength(String header) {

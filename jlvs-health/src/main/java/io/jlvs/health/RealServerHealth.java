@@ -158,7 +158,7 @@ public final class RealServerHealth {
             setContribution(i, outcome.weight().isPresent() ? outcome.weight().getAsInt() - configuredWeight
                     : outcome.weightOffset());
             if (!checkerUp[i] || !hasRun[i]) {
-                log.checkerUp(kind, subject, outcome, spec.scriptName());
+                log.checkerUp(kind, subject, outcome, spec.scriptName(), checkerUp[i]);
                 setChecker(i, true);
             }
             hasRun[i] = true;

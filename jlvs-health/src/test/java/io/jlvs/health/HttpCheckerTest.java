@@ -120,7 +120,7 @@ class HttpCheckerTest {
                 Thread.sleep(200); // the misbehaving server itself drips; the test never sleeps
             }
         }, true)) {
-            assertWithinBound(() -> check(HttpCheck.http(UrlCheck.path("/")), s), "Timeout WEB read");
+            assertWithinBound(() -> check(HttpCheck.http(UrlCheck.path("/")), s), "Timeout HTTP read");
         }
     }
 

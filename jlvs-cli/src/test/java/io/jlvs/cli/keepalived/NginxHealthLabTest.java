@@ -278,7 +278,7 @@ class NginxHealthLabTest {
                             }
                             url {
                                 path /protocol
-                                regex "^HTTP/1.1"
+                                regex "HTTP/1.1$"
                             }
                         }
                     }
@@ -286,7 +286,7 @@ class NginxHealthLabTest {
                         HTTP_GET {
                             url {
                                 path /protocol
-                                regex "^HTTP/1.1"
+                                regex "HTTP/1.1$"
                             }
                         }
                     }
