@@ -8,7 +8,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** SMTP_CHECK: 220 banner, HELO answered 250, then QUIT; the whole dialogue bounded by connect_timeout. */
+/**
+ * SMTP_CHECK as keepalived's check_smtp.c: the first line of the banner must be "220" followed by a space (or
+ * nothing), the first line of the answer to HELO "250" likewise, and QUIT must be answered with a line (any).
+ * A multi-line "220-" banner is a bad banner, as in keepalived. The whole dialogue is bounded by connect_timeout.
+ */
 final class SmtpChecker implements HealthChecker {
 
     private static final int MAX_REPLY = 512;
@@ -36,8 +40,10 @@ final class SmtpChecker implements HealthChecker {
         Socket socket;
         try {
             socket = ProbeSocket.connect(target, deadline);
+        } catch (SocketTimeoutException e) {
+            return CheckOutcome.down("Connection timeout to server " + server, deadline.elapsed());
         } catch (IOException e) {
-            return CheckOutcome.down("Error connecting to server " + server, deadline.elapsed());
+            return CheckOutcome.down("Could not connect to server " + server, deadline.elapsed());
         }
         try (socket) {
             InputStream in = ProbeSocket.boundedInput(socket, deadline);
@@ -52,6 +58,7 @@ final class SmtpChecker implements HealthChecker {
             }
             out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            line(in); // any answer will do, but one must come
             return CheckOutcome.up("", deadline.elapsed());
         } catch (SocketTimeoutException e) {
             return CheckOutcome.down("Read timeout from server " + server, deadline.elapsed());
@@ -60,25 +67,21 @@ final class SmtpChecker implements HealthChecker {
         }
     }
 
-    /** Reads one (possibly multi-line "250-...") reply and returns its code, -1 when malformed. */
+    /** The code of a reply's first line as smtp_get_status reads it: three digits, then a space or nothing. */
     private static int reply(InputStream in) throws IOException {
-        while (true) {
-            String line = line(in);
-            if (line.length() < 3) {
+        String line = line(in);
+        if (line.length() < 3 || (line.length() > 3 && line.charAt(3) != ' ')) {
+            return -1;
+        }
+        for (int i = 0; i < 3; i++) {
+            if (line.charAt(i) < '0' || line.charAt(i) > '9') {
                 return -1;
-            }
-            int code;
-            try {
-                code = Integer.parseInt(line.substring(0, 3));
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-            if (line.length() == 3 || line.charAt(3) != '-') {
-                return code;
             }
         }
+        return Integer.parseInt(line.substring(0, 3));
     }
 
+    /** One line without its newline (a carriage return stays, as in keepalived); the stream ending first fails. */
     private static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
@@ -86,11 +89,9 @@ final class SmtpChecker implements HealthChecker {
             if (b.size() >= MAX_REPLY) {
                 throw new IOException("SMTP reply line too long");
             }
-            if (c != '\r') {
-                b.write(c);
-            }
+            b.write(c);
         }
-        if (c < 0 && b.size() == 0) {
+        if (c < 0) {
             throw new IOException("connection closed");
         }
         return b.toString(StandardCharsets.US_ASCII);

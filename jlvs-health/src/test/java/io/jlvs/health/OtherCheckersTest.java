@@ -23,6 +23,12 @@ class OtherCheckersTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private static TestServer smtp(String banner, String heloReply, List<String> heard) throws IOException {
+        return smtp(banner, heloReply, "221 bye", heard);
+    }
+
+    /** An SMTP server: banner, HELO answered with heloReply, QUIT answered with quitReply (null: closes). */
+    private static TestServer smtp(String banner, String heloReply, String quitReply, List<String> heard)
+            throws IOException {
         return new TestServer((sock, req) -> {
             OutputStream out = sock.getOutputStream();
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(sock.getInputStream(),
@@ -32,13 +38,16 @@ class OtherCheckersTest {
             heard.add(helo);
             out.write((heloReply + "\r\n").getBytes(StandardCharsets.US_ASCII));
             heard.add(in.readLine());
+            if (quitReply != null) {
+                out.write((quitReply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
         }, false);
     }
 
     @Test
     void smtpBannerHeloQuit() throws IOException {
         List<String> heard = new CopyOnWriteArrayList<>();
-        try (TestServer good = smtp("220-mx.example.org ESMTP\r\n220 ready", "250 hello", heard);
+        try (TestServer good = smtp("220 mx.example.org ESMTP", "250 hello", heard);
              TestServer badBanner = smtp("554 go away", "250 hello", new CopyOnWriteArrayList<>());
              TestServer badHelo = smtp("220 ok", "500 what", new CopyOnWriteArrayList<>())) {
             assertThat(Fixtures.checker(new SmtpCheck(null, null), good.port(), TIMEOUT).check().up()).isTrue();
@@ -50,6 +59,28 @@ class OtherCheckersTest {
             CheckOutcome helo = Fixtures.checker(new SmtpCheck(null, "me"), badHelo.port(), TIMEOUT).check();
             assertThat(helo.reason()).isEqualTo("Bad HELO response from server [127.0.0.1]:" + badHelo.port());
         }
+    }
+
+    /** keepalived reads the first line of each reply (smtp_get_status) and waits for an answer to QUIT. */
+    @Test
+    void smtpRepliesAreJudgedByTheirFirstLineAndQuitMustBeAnswered() throws IOException {
+        List<String> ignored = new CopyOnWriteArrayList<>();
+        try (TestServer multiLine = smtp("220-mx.example.org ESMTP\r\n220 ready", "250 hello", ignored);
+             TestServer bareCode = smtp("220", "250 hello", ignored);
+             TestServer anyQuitLine = smtp("220 ok", "250 hello", "500 whatever", ignored);
+             TestServer mute = smtp("220 ok", "250 hello", null, ignored);
+             TestServer eightyOne = smtp("220 ok", "251 hello", ignored)) {
+            CheckOutcome banner = Fixtures.checker(new SmtpCheck(null, null), multiLine.port(), TIMEOUT).check();
+            assertThat(banner.reason()).isEqualTo("Bad greeting banner from server [127.0.0.1]:" + multiLine.port());
+            assertThat(Fixtures.checker(new SmtpCheck(null, null), bareCode.port(), TIMEOUT).check().up()).isFalse();
+            assertThat(Fixtures.checker(new SmtpCheck(null, null), anyQuitLine.port(), TIMEOUT).check().up()).isTrue();
+            CheckOutcome quit = Fixtures.checker(new SmtpCheck(null, null), mute.port(), TIMEOUT).check();
+            assertThat(quit.reason()).isEqualTo("Read failure from server [127.0.0.1]:" + mute.port());
+            CheckOutcome helo = Fixtures.checker(new SmtpCheck(null, null), eightyOne.port(), TIMEOUT).check();
+            assertThat(helo.reason()).isEqualTo("Bad HELO response from server [127.0.0.1]:" + eightyOne.port());
+        }
+        CheckOutcome refused = Fixtures.checker(new SmtpCheck(null, null), 1, TIMEOUT).check();
+        assertThat(refused.reason()).isEqualTo("Could not connect to server [127.0.0.1]:1");
     }
 
     /** A one-shot UDP responder: answers each datagram with {@code reply(request)} (null = no answer). */
