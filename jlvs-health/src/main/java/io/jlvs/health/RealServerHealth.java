@@ -11,6 +11,8 @@ import java.util.List;
  * {@link VirtualServerHealth}'s lock.
  * <p>Retry rule: a failed attempt of an up checker is retried {@code retry} times, {@code delay_before_retry}
  * apart, before the checker counts as failed; a success resets the count; a checker already down is not retried.
+ * A TCP_CHECK that is down is the exception: as keepalived's tcp_epilog it keeps the retry rhythm (retry
+ * attempts delay_before_retry apart, then delay_loop).
  * The very first attempt is not retried: it fails the checker at once (keepalived starts the retry count spent).
  * With alpha the checker starts failed, so the real server starts out of the pool until a first success; a failing
  * first attempt of an alpha checker runs notify_down (except HTTP_GET/SSL_GET), as keepalived's
@@ -164,6 +166,9 @@ public final class RealServerHealth {
             hasRun[i] = true;
             return t.delayLoop();
         }
+        if (!checkerUp[i] && hasRun[i] && kind == CheckerKind.TCP_CHECK) {
+            return downTcpRetry(i, t);
+        }
         if ((checkerUp[i] || !hasRun[i]) && retryIt[i] < t.retry()) {
             retryIt[i]++;
             if (t.logAllFailures()) {
@@ -192,6 +197,19 @@ public final class RealServerHealth {
             setChecker(i, false);
         }
         hasRun[i] = true;
+        return t.delayLoop();
+    }
+
+    /**
+     * keepalived's tcp_epilog retries whatever the checker's state: a TCP_CHECK that is down is probed again
+     * {@code retry} times {@code delay_before_retry} apart, then after delay_loop, and so on (silently).
+     */
+    private Duration downTcpRetry(int i, CheckTiming t) {
+        if (retryIt[i] < t.retry()) {
+            retryIt[i]++;
+            return t.delayBeforeRetry();
+        }
+        retryIt[i] = 0;
         return t.delayLoop();
     }
 

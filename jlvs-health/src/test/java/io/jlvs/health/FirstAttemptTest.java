@@ -65,6 +65,28 @@ class FirstAttemptTest {
     }
 
     @Test
+    void aDownTcpCheckKeepsProbingAtDelayBeforeRetryThenDelayLoop() {
+        List<Long> attemptsAt = new CopyOnWriteArrayList<>();
+        HealthChecker dead = new HealthChecker() {
+            @Override
+            public CheckerKind kind() {
+                return CheckerKind.TCP_CHECK;
+            }
+
+            @Override
+            public CheckOutcome check() {
+                attemptsAt.add(Duration.ofNanos(timer.nanoTime()).toMillis());
+                return CheckOutcome.down("TCP connection to fake failed.", Duration.ZERO);
+            }
+        };
+        start(dead, timing(CheckerKind.TCP_CHECK));
+        timer.advance(Duration.ofMillis(34_500));
+        // down at 0 (first attempt); then 2 retries 1 s apart, delay_loop 10 s, and again
+        assertThat(attemptsAt).containsExactly(0L, 10_000L, 11_000L, 12_000L, 22_000L, 23_000L, 24_000L, 34_000L);
+        assertThat(lines).filteredOn(l -> l.startsWith("TCP_CHECK")).hasSize(1);
+    }
+
+    @Test
     void httpNamesTheConfiguredRetriesEvenOnTheFirstAttempt() {
         FakeChecker checker = new FakeChecker(CheckerKind.HTTP_GET, timer, Duration.ofSeconds(1), n -> false);
         start(checker, timing(CheckerKind.HTTP_GET));
