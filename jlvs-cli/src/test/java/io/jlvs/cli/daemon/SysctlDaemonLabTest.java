@@ -41,6 +41,11 @@ class SysctlDaemonLabTest {
             NamespaceDaemon.sendFrames(python, hostIf, SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, 80, 0x10));
         }
 
+        /** A client's TCP SYN from port {@code port} to the VIP. */
+        void sendSyn(int port) throws Exception {
+            NamespaceDaemon.sendFrames(python, hostIf, SyncMasterDaemonLabTest.frame(nsMac, CLIENT, port, vip, 80, 0x02));
+        }
+
         void awaitLog(String line) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains(line));
         }
@@ -92,6 +97,24 @@ class SysctlDaemonLabTest {
                         assertThat(v.clientPort()).isEqualTo(45679);
                         assertThat(v.state()).isEqualTo("ESTABLISHED");
                     }));
+        });
+    }
+
+    /**
+     * IPVS's drop_packet defence, always on (mode 3) with am_droprate 2: of four new connections, the first and
+     * the third are refused, as the kernel's counter does; without the setting all four would be listed.
+     */
+    @Test
+    void dropPacketFromTheCommandLineRefusesOneNewConnectionInEveryAmDroprate() throws Exception {
+        withDaemon(219, List.of(), List.of("--sysctl", "net.ipv4.vs.drop_packet=3", "--sysctl",
+                "net.ipv4.vs.am_droprate=2"), rig -> {
+            rig.awaitLog("IPVS setting net.ipv4.vs.drop_packet = 3 (from --sysctl)");
+            for (int port = 45690; port < 45694; port++) {
+                rig.sendSyn(port);
+            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(rig.connections()).extracting(v -> v.clientPort())
+                            .containsExactlyInAnyOrder(45691, 45693));
         });
     }
 
