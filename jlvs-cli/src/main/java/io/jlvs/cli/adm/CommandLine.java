@@ -426,21 +426,17 @@ final class CommandLine {
         return (int) mask;
     }
 
+    /** ipvsadm's --mcast-group: inet_pton for the family its text suggests (a ':' means IPv6), multicast only. */
     private static String mcastGroup(String v) throws UsageException {
         if (v.indexOf(':') >= 0) {
-            IpAddress a = Endpoint.ipv6(v);
+            IpAddress a = InetPton.v6(v);
             if (a == null || (a.hi() >>> 56) != 0xff) {
                 throw UsageException.fail("invalid IPv6 mcast-group `" + v + "'");
             }
             return a.toString();
         }
-        IpAddress a;
-        try {
-            a = IpAddress.parse(v);
-        } catch (IllegalArgumentException e) {
-            a = null;
-        }
-        if (a == null || v.startsWith("[") || ((a.v4() >>> 28) & 0xf) != 0xe) {
+        IpAddress a = InetPton.v4(v);
+        if (a == null || ((a.v4() >>> 28) & 0xf) != 0xe) {
             throw UsageException.fail("invalid IPv4 mcast-group `" + v + "'");
         }
         return a.toString();

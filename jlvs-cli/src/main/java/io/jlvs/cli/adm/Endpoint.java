@@ -64,14 +64,6 @@ record Endpoint(IpAddress address, int port, boolean hasPort) {
 
     /** inet_pton(AF_INET6, ...): an IPv6 literal, or null. */
     static IpAddress ipv6(String s) {
-        if (s.indexOf(':') < 0 || s.indexOf('[') >= 0) {
-            return null;
-        }
-        try {
-            IpAddress a = IpAddress.parse(s);
-            return a.isV4() ? null : a;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return InetPton.v6(s);
     }
 }

@@ -120,6 +120,13 @@ class CommandLineRefusalTest {
                 refused("--stop-daemon foo", 2, "illegal start_daemon specified"),
                 refused("--start-daemon master --mcast-group 10.0.0.1", 2, "invalid IPv4 mcast-group `10.0.0.1'"),
                 refused("--start-daemon master --mcast-group 2001:db8::1", 2, "invalid IPv6 mcast-group `2001:db8::1'"),
+                // inet_pton, not inet_aton: a leading zero is refused, also in an IPv6 address's IPv4 tail
+                refused("--start-daemon master --mcast-group 239.01.2.3", 2, "invalid IPv4 mcast-group `239.01.2.3'"),
+                refused("--start-daemon master --mcast-group 239.1.2.003", 2, "invalid IPv4 mcast-group `239.1.2.003'"),
+                refused("--start-daemon master --mcast-group ff02::01.2.3.4", 2,
+                        "invalid IPv6 mcast-group `ff02::01.2.3.4'"),
+                refused("--start-daemon master --mcast-group ff02::00001", 2, "invalid IPv6 mcast-group `ff02::00001'"),
+                refused("-A -t [::ffff:01.2.3.4]:80", 2, "illegal virtual server address[:port] specified"),
                 refused("--start-daemon master --syncid 256", 2, "illegal syncid specified"),
                 refused("--start-daemon master --mcast-port 0", 2, "illegal mcast-port specified"),
                 refused("--start-daemon master --mcast-ttl 256", 2, "illegal mcast-ttl specified"),
