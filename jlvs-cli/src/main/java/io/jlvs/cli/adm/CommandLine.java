@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Reads an ipvsadm command line into a {@link Request} and checks it with ipvsadm 1.31's rules, in its order, with
  * its messages: the command comes first; per-switch value checks; the command x option table; then the per-command
- * rules (zero port, one-packet, address family, tunnel options, list conflicts).
+ * rules (zero port, one-packet, address family, tunnel options, list conflicts). Each switch is read when it comes,
+ * with the service as known so far, as ipvsadm's loop reads it: -M before an IPv6 -t is an IPv4 mask (then replaced
+ * by 128), and -r before -t has no protocol for a port name and no service port to inherit.
  */
 final class CommandLine {
     static final int MAX_TIMEOUT = 86400 * 31;
@@ -48,8 +50,6 @@ final class CommandLine {
         if (r.help || r.version) {
             return r;
         }
-        String serverText = null;
-        String netmaskText = null;
         String schedFlagsText = null;
         ArgScanner.Found f;
         while ((f = scanner.next()) != null) {
@@ -69,6 +69,10 @@ final class CommandLine {
                     r.address = e.address();
                     r.family = e.address().family();
                     r.port = e.port();
+                    if (r.family == AddressFamily.INET6) {
+                        // parse_service sets the IPv6 netmask, over any -M read before
+                        r.netmask = 128;
+                    }
                 }
                 case FWMARK_SERVICE -> {
                     set(r, AdmOption.SERVICE);
@@ -98,11 +102,11 @@ final class CommandLine {
                 }
                 case NETMASK -> {
                     set(r, AdmOption.NETMASK);
-                    netmaskText = v;
+                    r.netmask = netmask(v, r.family);
                 }
                 case REAL_SERVER -> {
                     set(r, AdmOption.SERVER);
-                    serverText = v;
+                    realServer(r, v);
                 }
                 case IPIP -> forward(r, ForwardingMethod.TUNNEL);
                 case GATEWAYING -> forward(r, ForwardingMethod.DROUTE);
@@ -146,6 +150,7 @@ final class CommandLine {
                         throw UsageException.fail("-6 used before -f\n");
                     }
                     r.family = AddressFamily.INET6;
+                    r.netmask = 128;
                 }
                 case OPS -> {
                     set(r, AdmOption.ONE_PACKET);
@@ -202,19 +207,6 @@ final class CommandLine {
                         throw UsageException.fail("multiple commands specified");
                 default -> throw UsageException.fail("invalid option `" + f.text() + "'");
             }
-        }
-        if (netmaskText != null) {
-            r.netmask = netmask(netmaskText, r.family);
-        } else {
-            r.netmask = r.family == AddressFamily.INET6 ? 128 : 0xffffffff;
-        }
-        if (serverText != null) {
-            Endpoint e = Endpoint.parse(serverText, r.protocol, resolver);
-            if (e == null) {
-                throw UsageException.fail("illegal real server address[:port] specified");
-            }
-            r.serverAddress = e.address();
-            r.serverPort = e.hasPort() ? e.port() : r.port;
         }
         List<String> rest = scanner.leftovers();
         int used = 0;
@@ -407,6 +399,20 @@ final class CommandLine {
         return (int) n;
     }
 
+    /**
+     * -r as ipvsadm reads it, when it comes: with the service's protocol and port as known so far, so a server
+     * named before -t has no protocol for a port name and, without a port of its own, port 0.
+     */
+    private void realServer(Request r, String v) throws UsageException {
+        Endpoint e = Endpoint.parse(v, r.protocol, resolver);
+        if (e == null) {
+            throw UsageException.fail("illegal real server address[:port] specified");
+        }
+        r.serverAddress = e.address();
+        r.serverPort = e.hasPort() ? e.port() : r.port;
+    }
+
+    /** -M as ipvsadm reads it, when it comes: a prefix length if the service is IPv6 so far, else an IPv4 mask. */
     private int netmask(String v, AddressFamily family) throws UsageException {
         if (family == AddressFamily.INET6) {
             int bits = CNumbers.atoi(v);

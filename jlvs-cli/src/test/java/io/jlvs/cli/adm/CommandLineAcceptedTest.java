@@ -105,6 +105,11 @@ class CommandLineAcceptedTest {
                 accepted("-A -t 10.1.1.1:80 -s averyveryverylongname", add(VirtualService.of(S80, "averyveryverylon"
                         .substring(0, 15)))),
                 accepted("-A -t [2001:db8::1]:80 -p -M 64", add(svc(v6, "wlc", null, 360, 64, false, null))),
+                // -M read as IPv4 before the service is IPv6, then replaced by 128 (-t's parse_service, -6)
+                accepted("-A -p -M 64 -t [2001:db8::1]:80", add(svc(v6, "wlc", null, 360, 128, false, null))),
+                accepted("-A -f 5 -M 255.255.0.0 -6 -p", add(svc(mark5v6, "wlc", null, 360, 128, false, null))),
+                accepted("-A -f 5 -6 -M 64 -6 -p", add(svc(mark5v6, "wlc", null, 360, 128, false, null))),
+                accepted("-A -f 5 -6 -M 64 -p", add(svc(mark5v6, "wlc", null, 360, 64, false, null))),
                 accepted("-A -t [2001:db8::1]:80 -s mh -b mh-port", add(svc(v6, "mh", EnumSet.of(SchedFlag.MH_PORT),
                         0, 128, false, null))),
                 accepted("-A -t 2001:db8::1 -p", add(svc(tcp("2001:db8::1", 0), "wlc", null, 360, 128, false, null))),
@@ -142,6 +147,9 @@ class CommandLineAcceptedTest {
                         TunnelType.IPIP, 0, TunnelChecksum.NOCSUM))),
                 accepted("-a -t 10.1.1.1:80 -r rs1.example.com:https -m", addServer(rs("10.0.0.11", 443,
                         ForwardingMethod.MASQ, 1))),
+                // -r before -t: no service port yet, so a masqueraded server without one gets port 0, as in ipvsadm
+                accepted("-a -r 10.2.2.2 -t 10.1.1.1:80 -m", addServer(rs("10.2.2.2", 0, ForwardingMethod.MASQ, 1))),
+                accepted("-a -r 10.2.2.2 -t 10.1.1.1:80", addServer(rs("10.2.2.2", 80, ForwardingMethod.DROUTE, 1))),
                 accepted("-a -f 5 -r 10.2.2.2:8080 -g", new IpvsCommand.AddServer(mark5, rs("10.2.2.2", 8080,
                         ForwardingMethod.DROUTE, 1))),
                 accepted("-a -f 5 -6 -r [2001:db8::9]:80 -m", new IpvsCommand.AddServer(mark5v6, rs("2001:db8::9", 80,

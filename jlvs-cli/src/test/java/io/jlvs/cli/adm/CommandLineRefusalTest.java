@@ -69,6 +69,15 @@ class CommandLineRefusalTest {
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -m -g", 2, "multiple 'forwarding-method' options specified"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -m --fullnat", 2, "multiple 'forwarding-method' options specified"),
                 refused("-Lnn", 2, "multiple 'numeric' options specified"),
+                // -M and -r are read when they come, as ipvsadm's loop reads them: their error before a later
+                // one, with the service as known so far (no protocol for a port name, IPv4 before an IPv6 -t)
+                refused("-A -t 1.1.1.1:80 -p -M 300.1.1.1 -M 1.1.1.1", 2, "illegal virtual server persistent mask specified"),
+                refused("-A -t 1.1.1.1:80 -p -M 300.1.1.1 -s rr -s wrr", 2,
+                        "illegal virtual server persistent mask specified"),
+                refused("-A -p -M 64x -t [2001:db8::1]:80", 2, "illegal virtual server persistent mask specified"),
+                refused("-a -t 1.1.1.1:80 -r nosuchhost -r 2.2.2.2", 2, "illegal real server address[:port] specified"),
+                refused("-a -t 1.1.1.1:80 -r nosuchhost -w 99999", 2, "illegal real server address[:port] specified"),
+                refused("-a -r 2.2.2.2:http -t 1.1.1.1:80", 2, "illegal real server address[:port] specified"),
                 // values
                 refused("-A -t 1.1.1.1:0", 2, "Zero port specified for non-persistent service"),
                 refused("-E -t 1.1.1.1", 2, "Zero port specified for non-persistent service"),
