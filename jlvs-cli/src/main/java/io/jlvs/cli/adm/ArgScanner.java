@@ -4,27 +4,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a command line the way popt does for ipvsadm: clustered short switches ({@code -Ln}), a value glued to a
- * short switch ({@code -t10.0.0.1:80}) or in the next word, {@code --long=value}, optional values ({@code -p [t]})
- * taken only when the next word does not start with '-', words that are no switch collected as arguments, and
- * {@code --} ending the switches. Long names may be abbreviated while unambiguous (as getopt_long allows).
+ * Splits a command line the way popt 1.19 does for ipvsadm: clustered short switches ({@code -Ln}), a value glued
+ * to a short switch ({@code -t10.0.0.1:80}, {@code -w=5}: popt drops one '=') or in the next word,
+ * {@code --long=value}, optional values ({@code -p [t]}) taken only when the next word does not start with '-',
+ * words that are no switch collected as arguments, and {@code --} ending the switches. Long names are matched
+ * whole: popt knows no abbreviations, so {@code --add-serv} is an unknown option. A value is expanded as popt's
+ * expandNextArg does: each {@code !#:+} in it becomes the next word that does not start with '-', and that word
+ * is then skipped as a switch or argument (though an option may still take it as its value, as in popt).
  */
 final class ArgScanner {
+    /** popt's marker for "the next argument" in an option's value. */
+    private static final String NEXT_ARG = "!#:+";
 
-    /** One switch as found, or a scanning error (then {@code sw} is null and {@code error} says why). */
+    /**
+     * One switch as found, or a scanning error (then {@code sw} is null and {@code error} says why). {@code text}
+     * is the word popt's poptBadOption names: the last word read, which is the value for a switch that took one
+     * from the next word.
+     */
     record Found(Switch sw, String value, String text, String error) {
     }
 
     private final String[] args;
+    private final boolean[] taken;
     private final List<String> leftovers = new ArrayList<>();
     private int next;
     private String cluster;
     private int clusterPos;
-    private String clusterText;
     private boolean onlyArgs;
 
     ArgScanner(String[] args) {
         this.args = args;
+        this.taken = new boolean[args.length];
     }
 
     /** Words that were not switches, in order; complete once {@link #next()} has returned null. */
@@ -38,6 +48,10 @@ final class ArgScanner {
             return shortSwitch();
         }
         while (next < args.length) {
+            if (taken[next]) {
+                next++;
+                continue;
+            }
             String word = args[next++];
             if (onlyArgs || word.length() < 2 || word.charAt(0) != '-') {
                 leftovers.add(word);
@@ -52,7 +66,6 @@ final class ArgScanner {
             }
             cluster = word;
             clusterPos = 1;
-            clusterText = word;
             return shortSwitch();
         }
         return null;
@@ -63,56 +76,27 @@ final class ArgScanner {
         String name = eq < 0 ? word.substring(2) : word.substring(2, eq);
         String glued = eq < 0 ? null : word.substring(eq + 1);
         Switch match = null;
-        StringBuilder candidates = null;
         for (Switch s : Switch.values()) {
             if (s.longName().equals(name)) {
                 match = s;
-                candidates = null;
                 break;
             }
-            if (!name.isEmpty() && s.longName().startsWith(name) && (match == null || !match.longName().equals(s.longName()))) {
-                if (match == null) {
-                    match = s;
-                } else {
-                    if (candidates == null) {
-                        candidates = new StringBuilder("--").append(match.longName());
-                    }
-                    candidates.append(", --").append(s.longName());
-                }
-            }
-        }
-        if (candidates != null) {
-            return new Found(null, null, word, "ambiguous option (" + candidates + ")");
         }
         if (match == null) {
-            return new Found(null, null, word, "unknown option");
+            return error("unknown option");
         }
-        switch (match.arity()) {
-            case NONE:
-                if (glued != null) {
-                    return new Found(null, null, word, "option does not take an argument");
-                }
-                return new Found(match, null, word, null);
-            case REQUIRED:
-                if (glued != null) {
-                    return new Found(match, glued, word, null);
-                }
-                if (next >= args.length) {
-                    return new Found(null, null, word, "missing argument");
-                }
-                return new Found(match, args[next++], word, null);
-            default:
-                if (glued != null) {
-                    return new Found(match, glued, word, null);
-                }
-                return new Found(match, optionalValue(), word, null);
+        if (match.arity() == Switch.Arity.NONE) {
+            return glued != null ? error("option does not take an argument") : found(match, null);
         }
+        if (glued != null) {
+            return found(match, expand(glued));
+        }
+        return fromNextWord(match);
     }
 
     private Found shortSwitch() {
         char c = cluster.charAt(clusterPos++);
-        String text = clusterText;
-        boolean last = clusterPos >= cluster.length();
+        String rest = clusterPos < cluster.length() ? cluster.substring(clusterPos) : null;
         Switch match = null;
         for (Switch s : Switch.values()) {
             if (s.shortName() == c) {
@@ -122,32 +106,71 @@ final class ArgScanner {
         }
         if (match == null) {
             cluster = null;
-            return new Found(null, null, text, "unknown option");
+            return error("unknown option");
         }
         if (match.arity() == Switch.Arity.NONE) {
-            if (last) {
+            if (rest == null) {
                 cluster = null;
+            } else if (rest.charAt(0) == '=') {
+                cluster = null;
+                return error("option does not take an argument");
             }
-            return new Found(match, null, text, null);
+            return found(match, null);
         }
-        String rest = last ? null : cluster.substring(clusterPos);
         cluster = null;
         if (rest != null) {
-            return new Found(match, rest, text, null);
+            return found(match, expand(rest.charAt(0) == '=' ? rest.substring(1) : rest));
         }
-        if (match.arity() == Switch.Arity.OPTIONAL) {
-            return new Found(match, optionalValue(), text, null);
-        }
-        if (next >= args.length) {
-            return new Found(null, null, text, "missing argument");
-        }
-        return new Found(match, args[next++], text, null);
+        return fromNextWord(match);
     }
 
-    private String optionalValue() {
-        if (next < args.length && !args[next].startsWith("-")) {
-            return args[next++];
+    /** The value of a switch that needs one (or may take one) from the next word, as popt takes it. */
+    private Found fromNextWord(Switch match) {
+        if (next >= args.length) {
+            return match.arity() == Switch.Arity.OPTIONAL ? found(match, null) : error("missing argument");
         }
-        return null;
+        if (match.arity() == Switch.Arity.OPTIONAL && args[next].startsWith("-")) {
+            return found(match, null);
+        }
+        String word = args[next++];
+        return found(match, expand(word));
+    }
+
+    /**
+     * popt's expandNextArg: every {@code !#:+} becomes the next word not starting with '-' that no earlier
+     * expansion took (one word for the whole value), and that word is skipped from then on. With no such word
+     * the marker stays as written (popt loops forever when words remain but none qualifies; jlvsadm does not).
+     */
+    private String expand(String value) {
+        int at = value.indexOf(NEXT_ARG);
+        if (at < 0) {
+            return value;
+        }
+        String word = null;
+        for (int i = next; i < args.length && word == null; i++) {
+            if (!taken[i] && !args[i].startsWith("-")) {
+                taken[i] = true;
+                word = args[i];
+            }
+        }
+        if (word == null) {
+            return value;
+        }
+        StringBuilder sb = new StringBuilder(value.length() + word.length());
+        int from = 0;
+        while (at >= 0) {
+            sb.append(value, from, at).append(word);
+            from = at + NEXT_ARG.length();
+            at = value.indexOf(NEXT_ARG, from);
+        }
+        return sb.append(value, from, value.length()).toString();
+    }
+
+    private Found found(Switch sw, String value) {
+        return new Found(sw, value, args[next - 1], null);
+    }
+
+    private Found error(String why) {
+        return new Found(null, null, args[next - 1], why);
     }
 }

@@ -202,9 +202,7 @@ final class CommandLine {
                     r.tunnelChecksum = TunnelChecksum.REMCSUM;
                 }
                 case JSON -> set(r, AdmOption.JSON);
-                case ADD_SERVICE, EDIT_SERVICE, DELETE_SERVICE, CLEAR, LIST, LIST_LOWER, ZERO, ADD_SERVER,
-                     EDIT_SERVER, DELETE_SERVER, SET, RESTORE, SAVE, START_DAEMON, STOP_DAEMON ->
-                        throw UsageException.fail("multiple commands specified");
+                // a second command, -h or -v: ipvsadm's loop has no case for them, and names popt's last word
                 default -> throw UsageException.fail("invalid option `" + f.text() + "'");
             }
         }

@@ -82,7 +82,15 @@ class CommandLineAcceptedTest {
                 accepted("--add-service --tcp-service 10.1.1.1:80", add(VirtualService.of(S80, "wlc"))),
                 accepted("-At 10.1.1.1:80", add(VirtualService.of(S80, "wlc"))),
                 accepted("-A -t10.1.1.1:80", add(VirtualService.of(S80, "wlc"))),
-                accepted("-A --tcp 10.1.1.1:80 --schedu=rr", add(VirtualService.of(S80, "rr"))),
+                accepted("-A --tcp-service=10.1.1.1:80 --scheduler=rr", add(VirtualService.of(S80, "rr"))),
+                // popt drops one '=' between a short switch and its value
+                accepted("-A -t=10.1.1.1:80", add(VirtualService.of(S80, "wlc"))),
+                accepted("-A -t 10.1.1.1:80 -p=60", add(svc(S80, "wlc", null, 60, -1, false, null))),
+                accepted("-a -t 10.1.1.1:80 -r 10.2.2.2 -w=5", addServer(rs("10.2.2.2", 80, ForwardingMethod.DROUTE, 5))),
+                // popt's expandNextArg: every "!#:+" in a value is the next word that does not start with '-'
+                accepted("-A -t 10.1.1.1:80 -s !#:+ rr", add(VirtualService.of(S80, "rr"))),
+                accepted("-A -t 10.1.1.1:80 -s w!#:+!#:+ r", add(VirtualService.of(S80, "wrr"))),
+                accepted("-A -t 10.1.1.1:80 -s !#:+", add(VirtualService.of(S80, "!#:+"))),
                 accepted("-A -t 10.1.1.1:80 --sort", add(VirtualService.of(S80, "wlc"))),
                 accepted("-A -t 10.1.1.1:http", add(VirtualService.of(S80, "wlc"))),
                 accepted("-A -t www.example.com:80", add(VirtualService.of(tcp("192.168.0.10", 80), "wlc"))),

@@ -27,9 +27,31 @@ class CommandLineRefusalTest {
                 refused("-Lq", 255, "-Lq: unknown option"),
                 refused("-A -t", 255, "-t: missing argument"),
                 refused("-L --numeric=yes", 255, "--numeric=yes: option does not take an argument"),
-                refused("-L --st", 255, "--st: ambiguous option (--start-daemon, --stop-daemon, --stats)"),
-                refused("-A -t 1.1.1.1:80 -D", 2, "multiple commands specified"),
+                // popt matches long names whole: no abbreviations, so no "ambiguous option" either
+                refused("-L --st", 255, "--st: unknown option"),
+                refused("-L --stat", 255, "--stat: unknown option"),
+                refused("-A --tcp 10.1.1.1:80 --schedu=rr", 255, "--tcp: unknown option"),
+                refused("--add-serv -t 1.1.1.1:80", 255, tryHelp),
+                refused("--lis", 255, tryHelp),
+                // a short switch without a value followed by '=' has an unwanted argument
+                refused("-L -n=x", 255, "-n=x: option does not take an argument"),
+                refused("-Ln=x", 255, "-Ln=x: option does not take an argument"),
+                refused("-L=", 255, tryHelp),
+                refused("-A -t 1.1.1.1:80 -p=", 2, "invalid timeout value `' specified"),
+                refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w=", 2, "illegal weight specified"),
+                refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w==5", 2, "illegal weight specified"),
+                // a second command, -h or -v falls to ipvsadm's "invalid option", naming popt's last word read
+                refused("-A -t 1.1.1.1:80 -D", 2, "invalid option `-D'"),
+                refused("-L --start-daemon master", 2, "invalid option `master'"),
+                refused("-L --stop-daemon=backup", 2, "invalid option `--stop-daemon=backup'"),
+                refused("-A -t 1.1.1.1:80 -s rr -hn", 2, "invalid option `-hn'"),
+                refused("-A -t 1.1.1.1:80 -v", 2, "invalid option `-v'"),
                 refused("-L -h", 2, "invalid option `-h'"),
+                // popt's expandNextArg: "!#:+" in a value is the next word not starting with '-', which an option
+                // may still take as its value
+                refused("-A -s !#:+ -p rr -t 1.1.1.1:80", 2, "invalid timeout value `rr' specified"),
+                refused("-A -s !#:+ -p 10 rr -t 1.1.1.1:80", 2, "unexpected argument rr"),
+                refused("-A -s !#:+ -t 1.1.1.1:80 rr", 2, "unexpected argument rr"),
                 refused("-L foo", 2, "unexpected argument foo"),
                 // the command x option table
                 refused("-A", 2, "You need to supply the 'service-address' option for the 'add-service' command"),
