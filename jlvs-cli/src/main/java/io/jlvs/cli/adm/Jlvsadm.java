@@ -229,13 +229,14 @@ public final class Jlvsadm {
      * refuses are reported and the rest goes on, while ipvsadm's own checks (a bad value, a wrong combination)
      * stop the restore with their status. Each failure also names its line (ipvsadm does not), and the status
      * is 255 when any line failed (ipvsadm's is the last line's), so that a script sees a partial restore.
+     * A line of -h or -v prints and ends the restore, as ipvsadm's usage_exit and version_exit end the process.
      */
     private int restore() throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         int number = 0;
         boolean failed = false;
-        while ((line = reader.readLine()) != null) {
+        while ((line = readLine(reader)) != null) {
             number++;
             String[] words = words(line);
             if (words.length == 0) {
@@ -253,6 +254,10 @@ public final class Jlvsadm {
                 failed = true;
                 continue;
             }
+            if (r.help || r.version) {
+                perform(r);
+                break;
+            }
             if (perform(r) != ExitCodes.OK) {
                 err.print(lineReport(number, line));
                 failed = true;
@@ -265,14 +270,28 @@ public final class Jlvsadm {
         return "jlvsadm: restore: line " + number + ": " + line.strip() + "\n";
     }
 
-    /** The words of a rules line: blank-separated, a leading ipvsadm/jlvsadm dropped, '#' to the end ignored. */
+    /** A line up to '\n' (not '\r', a blank to ipvsadm's config_stream), or null at the end. */
+    private static String readLine(BufferedReader reader) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = reader.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return c < 0 && sb.isEmpty() ? null : sb.toString();
+    }
+
+    /**
+     * The words of a rules line as ipvsadm's config_stream splits it: on space, tab and carriage return, every word
+     * "ipvsadm" dropped wherever it stands. jlvsadm also drops a leading jlvsadm or path to either program, and
+     * ignores a word starting with '#' and the rest of the line (ipvsadm reads them as arguments).
+     */
     static String[] words(String line) {
         List<String> words = new ArrayList<>();
         int i = 0;
         int n = line.length();
         while (i < n) {
             char c = line.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+            if (c == ' ' || c == '\t' || c == '\r') {
                 i++;
                 continue;
             }
@@ -280,16 +299,14 @@ public final class Jlvsadm {
                 break;
             }
             int start = i;
-            while (i < n && " \t\r\f".indexOf(line.charAt(i)) < 0) {
+            while (i < n && " \t\r".indexOf(line.charAt(i)) < 0) {
                 i++;
             }
-            words.add(line.substring(start, i));
-        }
-        if (!words.isEmpty()) {
-            String first = words.get(0);
-            if (first.equals("ipvsadm") || first.endsWith("/ipvsadm") || first.equals("jlvsadm")
-                    || first.endsWith("/jlvsadm")) {
-                words.remove(0);
+            String word = line.substring(start, i);
+            boolean leadingProgram = words.isEmpty() && (word.endsWith("/ipvsadm") || word.equals("jlvsadm")
+                    || word.endsWith("/jlvsadm"));
+            if (!word.equals("ipvsadm") && !leadingProgram) {
+                words.add(word);
             }
         }
         return words.toArray(new String[0]);

@@ -134,6 +134,47 @@ class SaveRestoreTest {
     }
 
     @Test
+    void aWordIpvsadmIsDroppedWhereverItStandsAsIpvsadmsConfigStreamDoes() {
+        InMemoryIpvs table = new InMemoryIpvs();
+
+        Run run = Run.of(table, FakeNames.standard(), "-A -t 10.1.1.1:80 ipvsadm -s rr\n", "-R");
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        assertThat(Run.of(table, "-S", "-n").out()).isEqualTo("-A -t 10.1.1.1:80 -s rr\n");
+    }
+
+    @Test
+    void aCarriageReturnIsABlankNotALineEndAndAFormFeedIsPartOfAWord() {
+        InMemoryIpvs table = new InMemoryIpvs();
+
+        Run run = Run.of(table, FakeNames.standard(), "-A -t 10.1.1.1:80\r-A -t 10.1.1.2:80\n-A\f-t 10.1.1.3:80\n",
+                "-R");
+
+        // ipvsadm 1.31: one line "-A -t 10.1.1.1:80 -A -t 10.1.1.2:80", whose second -A is its invalid option
+        assertThat(run.err()).startsWith("invalid option `-A'\n");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(table.executed()).isEmpty();
+        Run formFeed = Run.of(table, FakeNames.standard(), "-A\f-t 10.1.1.3:80\n", "-R");
+        assertThat(formFeed.err()).startsWith("-A\f-t: unknown option\n");
+    }
+
+    @Test
+    void aVersionOrHelpLinePrintsAndEndsTheRestoreAsIpvsadmsExitDoes() {
+        InMemoryIpvs table = new InMemoryIpvs();
+
+        Run version = Run.of(table, FakeNames.standard(), "-A -t 10.1.1.1:80\n-v\n-A -t 10.1.1.2:80\n", "-R");
+        Run help = Run.of(table, FakeNames.standard(), "-h\n-A -t 10.1.1.3:80\n", "-R");
+
+        assertThat(version.out()).isEqualTo(Usage.version(Jlvsadm.PROGRAM));
+        assertThat(version.status()).isZero();
+        assertThat(help.out()).isEqualTo(Usage.help(Jlvsadm.PROGRAM));
+        assertThat(help.status()).isZero();
+        assertThat(table.executed()).containsExactly(new IpvsCommand.AddService(
+                io.jlvs.core.model.VirtualService.of(Tables.tcp("10.1.1.1", 80), "wlc")));
+    }
+
+    @Test
     void restoreInsideRestoreIsRefused() {
         Run run = Run.of(new InMemoryIpvs(), FakeNames.standard(), "-R\n", "-R");
 
