@@ -22,6 +22,8 @@ final class CommandLine {
     private static final int SCHEDNAME_MAX = 15;
     private static final int PENAME_MAX = 16;
     private static final int IFNAME_MAX = 15;
+    /** ipvsadm copies -b's text into a 128-byte buffer: what is past 127 characters is lost. */
+    private static final int SCHED_FLAGS_MAX = 127;
 
     private final NameResolver resolver;
     private final String program;
@@ -162,7 +164,7 @@ final class CommandLine {
                 }
                 case SCHED_FLAGS -> {
                     set(r, AdmOption.SCHED_FLAGS);
-                    schedFlagsText = v;
+                    schedFlagsText = truncate(v, SCHED_FLAGS_MAX);
                 }
                 case MCAST_GROUP -> {
                     set(r, AdmOption.MCAST_GROUP);

@@ -108,6 +108,8 @@ class CommandLineAcceptedTest {
                                 false, null))),
                 accepted("-A -t 10.1.1.1:80 -M 255.255.0.0 -p", add(svc(S80, "wlc", null, 360, 0xffff0000, false, null))),
                 accepted("-A -t 10.1.1.1:80 -p 60 --pe sip", add(svc(S80, "wlc", null, 60, -1, false, "sip"))),
+                accepted("-A -t 10.1.1.1:80 -b " + "flag-1,".repeat(17) + "flag-2", add(svc(S80, "wlc",
+                        EnumSet.of(SchedFlag.FLAG_1, SchedFlag.FLAG_2), 0, -1, false, null))),
                 accepted("-A -t 10.1.1.1:80 -b flag-2", add(svc(S80, "wlc", EnumSet.of(SchedFlag.FLAG_2), 0, -1,
                         false, null))),
                 accepted("-A -t 10.1.1.1:80 -s averyveryverylongname", add(VirtualService.of(S80, "averyveryverylon"

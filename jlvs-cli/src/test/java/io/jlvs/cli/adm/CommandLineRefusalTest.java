@@ -123,6 +123,8 @@ class CommandLineRefusalTest {
                 refused("-A -t 1.1.1.1:80 -b sh-port", 2, "incompatible scheduler flag `sh-port'"),
                 refused("-A -t 1.1.1.1:80 -s sh -b mh-port", 2, "incompatible scheduler flag `mh-port'"),
                 refused("-A -t 1.1.1.1:80 -s sh -b sh-port,bogus", 2, "invalid scheduler flag `bogus'"),
+                // -b's text is cut at 127 characters, as ipvsadm's 128-byte buffer cuts it
+                refused("-A -t 1.1.1.1:80 -b " + "flag-1,".repeat(18) + "flag-2", 2, "invalid scheduler flag `f'"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w 65536", 2, "illegal weight specified"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w -1", 2, "illegal weight specified"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -x abc", 2, "illegal u_threshold specified"),
