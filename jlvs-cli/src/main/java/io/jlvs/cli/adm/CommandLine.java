@@ -116,7 +116,9 @@ final class CommandLine {
                 case FULLNAT -> forward(r, ForwardingMethod.FULLNAT);
                 case WEIGHT -> {
                     set(r, AdmOption.WEIGHT);
-                    r.weight = (int) number(v, 0, 65535, "illegal weight specified");
+                    // Debian's ipvsadm 1.31 takes any weight to INT_MAX (its patch for bug #814348); the daemon
+                    // refuses above 65535 with its own words
+                    r.weight = (int) number(v, 0, Integer.MAX_VALUE, "illegal weight specified");
                 }
                 case U_THRESHOLD -> {
                     set(r, AdmOption.U_THRESHOLD);

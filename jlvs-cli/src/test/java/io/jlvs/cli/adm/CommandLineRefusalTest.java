@@ -125,7 +125,7 @@ class CommandLineRefusalTest {
                 refused("-A -t 1.1.1.1:80 -s sh -b sh-port,bogus", 2, "invalid scheduler flag `bogus'"),
                 // -b's text is cut at 127 characters, as ipvsadm's 128-byte buffer cuts it
                 refused("-A -t 1.1.1.1:80 -b " + "flag-1,".repeat(18) + "flag-2", 2, "invalid scheduler flag `f'"),
-                refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w 65536", 2, "illegal weight specified"),
+                refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w 2147483648", 2, "illegal weight specified"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -w -1", 2, "illegal weight specified"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -x abc", 2, "illegal u_threshold specified"),
                 refused("-a -t 1.1.1.1:80 -r 2.2.2.2 -y 1e3", 2, "illegal l_threshold specified"),
@@ -224,5 +224,21 @@ class CommandLineRefusalTest {
             assertThat(run.status()).as(line).isEqualTo(255);
         }
         assertThat(Run.line(engine, "-a -t 192.168.0.10:80 -r 10.0.0.77 -m -x 10 -y 5").status()).isZero();
+    }
+
+    /**
+     * Debian's ipvsadm 1.31 reads weights to INT_MAX (a Debian patch), which the kernel takes; the jlvs daemon
+     * stops at 65535 and says so, rather than with ipvsadm's generic "Invalid operation" text.
+     */
+    @Test
+    void aWeightAbove65535IsReadAsDebiansIpvsadmReadsItAndTheDaemonSaysWhyItRefusesIt() throws Exception {
+        io.jlvs.engine.IpvsEngine engine = io.jlvs.cli.daemon.EngineFactory.create();
+        assertThat(Run.line(engine, "-A -t 192.168.0.10:80").status()).isZero();
+
+        Run run = Run.line(engine, "-a -t 192.168.0.10:80 -r 10.0.0.77 -w 65536");
+
+        assertThat(run.err()).isEqualTo("Invalid weight 65536: must be 0..65535\n");
+        assertThat(run.status()).isEqualTo(255);
+        assertThat(Run.line(engine, "-a -t 192.168.0.10:80 -r 10.0.0.77 -w 65535").status()).isZero();
     }
 }

@@ -120,14 +120,14 @@ class SaveRestoreTest {
         InMemoryIpvs table = new InMemoryIpvs();
         String rules = """
                 -A -t 10.1.1.1:80
-                -a -t 10.1.1.1:80 -r 10.2.2.2 -w 70000
+                -a -t 10.1.1.1:80 -r 10.2.2.2 -w 3000000000
                 -a -t 10.1.1.1:80 -r 10.2.2.3
                 """;
 
         Run run = Run.of(table, FakeNames.standard(), rules, "-R");
 
         assertThat(run.err()).isEqualTo(
-                "illegal weight specified\njlvsadm: restore: line 2: -a -t 10.1.1.1:80 -r 10.2.2.2 -w 70000\n");
+                "illegal weight specified\njlvsadm: restore: line 2: -a -t 10.1.1.1:80 -r 10.2.2.2 -w 3000000000\n");
         assertThat(run.status()).isEqualTo(2);
         assertThat(table.executed()).containsExactly(new IpvsCommand.AddService(
                 io.jlvs.core.model.VirtualService.of(Tables.tcp("10.1.1.1", 80), "wlc")));
