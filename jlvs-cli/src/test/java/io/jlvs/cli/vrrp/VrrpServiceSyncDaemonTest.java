@@ -58,7 +58,8 @@ class VrrpServiceSyncDaemonTest {
         VrrpService a = start(conf("lvs_sync_daemon eth0 VI_1", 150), hostA, engineA);
         Awaitility.await().atMost(VrrpServiceTest.BOUND).until(() ->
                 VrrpServiceTest.state(a, "VI_1") == VrrpState.MASTER
-                && VrrpServiceTest.state(b, "VI_1") == VrrpState.BACKUP && daemons(engineA).equals(List.of("master")));
+                && VrrpServiceTest.backupOf(b, "VI_1", hostA)
+                && daemons(engineA).equals(List.of("master")));
         assertThat(engineA.syncDaemons()).containsExactly(new SyncDaemonView("master", "eth0", 51, 0, null, 0, 0));
         assertThat(daemons(engineB)).containsExactly("backup");
 
