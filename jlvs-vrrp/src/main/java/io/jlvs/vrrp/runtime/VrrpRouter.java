@@ -373,7 +373,12 @@ public final class VrrpRouter implements AutoCloseable {
 
     // ---- the loop -----------------------------------------------------------------------------------------
 
-    /** One turn: queued events, due checks, packets (waiting on the first socket when {@code block}), timers. */
+    /**
+     * One turn: queued events, due checks, packets (waiting on the first socket when {@code block}), timers. The
+     * timers run for the time taken just before the sockets were last read, not for the time after: a thread that
+     * lost the CPU (or a GC pause) between the reads and the timers would otherwise find a MASTER_DOWN deadline
+     * passed while the master's advert, received before it, was still waiting unread, and take over for nothing.
+     */
     void step(boolean block) {
         long now = clock.getAsLong();
         drainInbox();
@@ -386,13 +391,15 @@ public final class VrrpRouter implements AutoCloseable {
                 handle(all.getFirst(), p, clock.getAsLong());
             }
         }
+        // every packet that came before this instant is read below (unless a socket holds more than a step takes)
+        long read = clock.getAsLong();
         for (InstanceRuntime rt : all) {
             byte[] p;
             for (int i = 0; i < MAX_PACKETS_PER_STEP && (p = rt.transport.poll()) != null; i++) {
                 handle(rt, p, clock.getAsLong());
             }
         }
-        runTimers(clock.getAsLong());
+        runTimers(read);
     }
 
     private long nextWake(long now) {

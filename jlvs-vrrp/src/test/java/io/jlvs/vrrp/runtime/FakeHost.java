@@ -48,9 +48,34 @@ final class FakeHost implements VrrpHost {
         return links.getOrDefault(interfaceName, false);
     }
 
+    /** Runs (once) when a read finds the socket empty: what happens while the router's thread is not running. */
+    Runnable onceSocketRead;
+
     @Override
     public VrrpTransport openTransport(String interfaceName, boolean unicast) {
-        return lan.attach(address);
+        VrrpTransport port = lan.attach(address);
+        return new VrrpTransport() {
+            @Override
+            public void send(byte[] ipPacket) {
+                port.send(ipPacket);
+            }
+
+            @Override
+            public byte[] poll() {
+                byte[] p = port.poll();
+                Runnable r = onceSocketRead;
+                if (p == null && r != null) {
+                    onceSocketRead = null;
+                    r.run();
+                }
+                return p;
+            }
+
+            @Override
+            public void close() {
+                port.close();
+            }
+        };
     }
 
     @Override

@@ -99,6 +99,41 @@ class VrrpRouterTest {
         });
     }
 
+    /**
+     * The backup's thread loses the CPU (or the JVM pauses) right after it found its socket empty, until past its
+     * master-down deadline, and the master's advert comes in meanwhile, before that deadline: the backup reads it
+     * before it judges the deadline, and stays BACKUP. Before, it fired the timer first and took over for nothing.
+     */
+    @Test
+    void anAdvertThatCameWhileTheBackupWasNotRunningIsReadBeforeItsMasterDownTimer() {
+        FakeHost a = new FakeHost(lan, "10.0.0.1");
+        FakeHost b = new FakeHost(lan, "10.0.0.2");
+        VrrpRouter ra = router(a, settings(200), new ScriptRunner());
+        VrrpRouter rb = router(b, settings(100), new ScriptRunner());
+        runUntil(5000, () -> ra.status("VI_1").state() == VrrpState.MASTER
+                && a.address.equals(rb.status("VI_1").masterAddress()));
+        long heard = rb.status("VI_1").counters().advertsReceived();
+        runUntil(2000, () -> rb.status("VI_1").counters().advertsReceived() > heard);
+        long transitions = rb.status("VI_1").counters().transitions();
+        // B's deadline: 3 adverts of 1 s and the skew of priority 100 (609 ms) after the advert it just read; A is
+        // not stepped meanwhile, so its next advert is late, and comes 1 ms before that deadline
+        long deadline = clock.get() + 3_609 * MS;
+        clock.set(deadline - 2 * MS);
+        b.onceSocketRead = () -> {
+            clock.set(deadline - MS);
+            ra.step(false);
+            clock.set(deadline + 50 * MS);
+        };
+        long sent = ra.status("VI_1").counters().advertsSent();
+        rb.step(false);
+        assertThat(ra.status("VI_1").counters().advertsSent()).as("A's late advert").isEqualTo(sent + 1);
+        rb.step(false);
+
+        assertThat(rb.status("VI_1").state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rb.status("VI_1").counters().transitions()).isEqualTo(transitions);
+        assertThat(b.addresses).isEmpty();
+    }
+
     @Test
     void theHigherPriorityOwnsTheAddressAndAnnouncesIt() {
         FakeHost a = new FakeHost(lan, "10.0.0.1");
