@@ -70,6 +70,11 @@ final class LanHost implements VrrpHost {
             }
 
             @Override
+            public byte[] receive(int timeoutMillis) {
+                return port.receive(timeoutMillis);
+            }
+
+            @Override
             public void close() {
                 port.close();
             }

@@ -2,14 +2,17 @@ package io.jlvs.vrrp.transport;
 
 import io.jlvs.core.IpAddress;
 import java.util.Map;
-import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One broadcast segment in memory: a packet sent to a multicast address reaches every other attached host
  * (the sender does not hear itself, as with multicast loop off); one sent to a unicast address reaches that host.
- * A host can be cut off ({@link #setLinkUp}) to play a dead or partitioned router.
+ * A host can be cut off ({@link #setLinkUp}) to play a dead or partitioned router. {@link VrrpTransport#receive}
+ * waits, as a raw socket's does: a router's loop on it sleeps between packets and timers instead of spinning (it
+ * took a core per router, and routers preempted at any point of their loop on a loaded machine).
  */
 public final class InMemoryVrrpLan {
     private final Map<IpAddress, Port> ports = new ConcurrentHashMap<>();
@@ -55,7 +58,7 @@ public final class InMemoryVrrpLan {
 
     private final class Port implements VrrpTransport {
         final IpAddress address;
-        final Queue<byte[]> inbox = new ConcurrentLinkedQueue<>();
+        final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
         volatile boolean up = true;
 
         Port(IpAddress address) {
@@ -72,6 +75,16 @@ public final class InMemoryVrrpLan {
         @Override
         public byte[] poll() {
             return inbox.poll();
+        }
+
+        @Override
+        public byte[] receive(int timeoutMillis) {
+            try {
+                return inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
 
         @Override

@@ -72,6 +72,11 @@ final class FakeHost implements VrrpHost {
             }
 
             @Override
+            public byte[] receive(int timeoutMillis) {
+                return port.receive(timeoutMillis);
+            }
+
+            @Override
             public void close() {
                 port.close();
             }
