@@ -15,17 +15,25 @@ public final class InterruptSignal {
     private InterruptSignal() {
     }
 
-    /** Makes SIGINT stop the process when it was inherited ignored ({@code what} names it in the log line). */
-    public static void stopOnInterrupt(String what) {
+    /**
+     * Makes SIGINT stop the process when it was inherited ignored; returns whether it was. Call it before anything
+     * starts; once the start has succeeded, {@link #announce} says so in the log (a start that fails says only why).
+     */
+    public static boolean stopOnInterrupt(String what) {
         try {
             if (new io.jlvs.sys.Syscalls().unignoreSignal(2)) {
                 sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(130));
-                LOG.info("SIGINT was ignored when {} started (a background job?): it stops {}, as SIGTERM does",
-                        what, what);
+                return true;
             }
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("cannot tell whether SIGINT is ignored ({}): if {} runs as a background job, stop it with "
                     + "SIGTERM", e.toString(), what);
         }
+        return false;
+    }
+
+    /** The log line for a SIGINT {@link #stopOnInterrupt} found ignored ({@code what} names the process). */
+    public static void announce(String what) {
+        LOG.info("SIGINT was ignored when {} started (a background job?): it stops {}, as SIGTERM does", what, what);
     }
 }

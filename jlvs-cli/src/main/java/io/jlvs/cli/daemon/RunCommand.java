@@ -305,7 +305,7 @@ public final class RunCommand implements Callable<Integer> {
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
                 () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();
         DaemonShutdownHook shutdownHook = DaemonShutdownHook.install();
-        InterruptSignal.stopOnInterrupt("jlvs");
+        boolean interruptWasIgnored = InterruptSignal.stopOnInterrupt("jlvs");
         DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
@@ -320,6 +320,10 @@ public final class RunCommand implements Callable<Integer> {
             throw e;
         }
         shutdownHook.started(daemon);
+        if (interruptWasIgnored) {
+            // once started: a start that fails says only why, in one line
+            InterruptSignal.announce("jlvs");
+        }
         if (adminOptions != null) {
             try {
                 director.startAdmin(adminOptions);

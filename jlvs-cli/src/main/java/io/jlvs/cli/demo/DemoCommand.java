@@ -58,13 +58,14 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
+        boolean interruptWasIgnored = false;
         if (stop == null) {
             // before anything listens: a SIGINT or SIGTERM that comes once the socket is there must stop the demo
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 done.countDown();
                 awaitQuietly(closed);
             }, "jlvs-demo-stop"));
-            InterruptSignal.stopOnInterrupt("jlvs demo");
+            interruptWasIgnored = InterruptSignal.stopOnInterrupt("jlvs demo");
         }
         DemoRun run;
         try {
@@ -76,6 +77,10 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             closed.countDown();
             throw e;
+        }
+        if (interruptWasIgnored) {
+            // once started: a start that fails says only why
+            InterruptSignal.announce("jlvs demo");
         }
         try {
             out.printf("jlvs demo: FULLNAT virtual service 127.0.0.1:%d (%s) with %d demo real servers (%s)%n%n",
