@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The JVM shutdown hook that closes the daemon (socket, pid file, engine) on SIGTERM or SIGINT. It is installed
- * before the control socket is bound, so a signal that comes as soon as the socket is there (a script waiting for
- * it, then stopping jlvs) still removes it: the hook waits for the start to end, then closes what it started.
+ * before keepalived.conf starts anything, so a signal that comes as soon as something is visible (a script waiting
+ * for the socket or a VIP, then stopping jlvs) still stops it gracefully: the hook waits for the start to end, then
+ * closes what it started (after a failed start, the start's own clean-up has run when {@link #failed} is called).
  */
 final class DaemonShutdownHook {
     private final CountDownLatch startEnded = new CountDownLatch(1);
@@ -30,8 +31,9 @@ final class DaemonShutdownHook {
 
     private void run() {
         try {
-            // binding a socket and writing a pid file: seconds would mean something is stuck; stop anyway
-            startEnded.await(10, TimeUnit.SECONDS);
+            // keepalived.conf, the packet data plane, the socket and the pid file: a minute would mean something is
+            // stuck; stop anyway
+            startEnded.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -259,42 +259,12 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Director director = Director.start(EngineFactory.create(), ProxySettings.defaults().withTransport(transport));
-        if (useFile != null) {
-            ReloadResult loaded = director.loadKeepalived(useFile, configId);
-            if (!loaded.applied()) {
-                director.close();
-                for (ConfigProblem p : loaded.problems()) {
-                    err.println("jlvs: " + p.format(true));
-                }
-                err.println("jlvs: " + loaded.summary());
-                err.flush();
-                return 1;
-            }
-        }
-        if (interfaces != null && !interfaces.isEmpty()) {
-            // after keepalived.conf: the data plane starts on the whole table (a configuration it cannot hold
-            // is refused here, at once); sync daemons the file started already are moved onto its workers
-            try {
-                org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
-                vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
-                vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
-                director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
-                        vs.connSettings(), marks, packetBusyPoll);
-                warnUnmarkedFwmarkServices(director, marks, log);
-                ipv6Warnings.warn(director.table().services(), log);
-            } catch (IllegalStateException e) {
-                director.close();
-                err.println("jlvs: " + e.getMessage());
-                err.flush();
-                return 1;
-            }
-        }
-        if ((interfaces == null || interfaces.isEmpty()) && hasPacketForwardedServers(director)) {
-            LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding get no "
-                    + "traffic from other hosts without the packet data plane: run with -I IFNAME (FULLNAT needs "
-                    + "nothing; this host's own clients reach them through the FULLNAT proxy, as IPVS serves local "
-                    + "clients)");
-        }
+        // the signals are handled from here on, before keepalived.conf starts anything another process can see: a
+        // VRRP instance that owns its VIPs at once (priority 255), checkers' notify scripts, the packet data plane.
+        // A script that waits for the VIP and stops jlvs must get the graceful stop (priority 0, VIPs removed), and
+        // a SIGHUP must not end it; the shutdown hook waits for the start to end, then closes what it started
+        DaemonShutdownHook shutdownHook = DaemonShutdownHook.install();
+        boolean interruptWasIgnored = InterruptSignal.stopOnInterrupt("jlvs");
         List<io.jlvs.packet.FwmarkRule> rulesGiven = List.copyOf(marks);
         installReloadSignal(director, this::readSysctls, () -> {
             org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -304,24 +274,61 @@ public final class RunCommand implements Callable<Integer> {
         new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
                 () -> io.jlvs.cli.dump.DumpSnapshot.of(director, java.time.Instant.now())).install();
-        DaemonShutdownHook shutdownHook = DaemonShutdownHook.install();
-        boolean interruptWasIgnored = InterruptSignal.stopOnInterrupt("jlvs");
-        DaemonProcess daemon;
+        DaemonProcess daemon = null;
         try {
-            daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
-        } catch (DaemonStartException e) {
-            shutdownHook.failed();
-            director.close();
-            err.println("jlvs: " + e.getMessage());
-            err.flush();
-            return 1;
-        } catch (RuntimeException e) {
-            shutdownHook.failed();
-            throw e;
+            if (useFile != null) {
+                ReloadResult loaded = director.loadKeepalived(useFile, configId);
+                if (!loaded.applied()) {
+                    director.close();
+                    for (ConfigProblem p : loaded.problems()) {
+                        err.println("jlvs: " + p.format(true));
+                    }
+                    err.println("jlvs: " + loaded.summary());
+                    err.flush();
+                    return 1;
+                }
+            }
+            if (interfaces != null && !interfaces.isEmpty()) {
+                // after keepalived.conf: the data plane starts on the whole table (a configuration it cannot hold
+                // is refused here, at once); sync daemons the file started already are moved onto its workers
+                try {
+                    org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
+                    vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
+                    vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
+                    director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
+                            vs.connSettings(), marks, packetBusyPoll);
+                    warnUnmarkedFwmarkServices(director, marks, log);
+                    ipv6Warnings.warn(director.table().services(), log);
+                } catch (IllegalStateException e) {
+                    director.close();
+                    err.println("jlvs: " + e.getMessage());
+                    err.flush();
+                    return 1;
+                }
+            }
+            if ((interfaces == null || interfaces.isEmpty()) && hasPacketForwardedServers(director)) {
+                LoggerFactory.getLogger(RunCommand.class).warn("real servers with Masq/Route/Tunnel forwarding get "
+                        + "no traffic from other hosts without the packet data plane: run with -I IFNAME (FULLNAT "
+                        + "needs nothing; this host's own clients reach them through the FULLNAT proxy, as IPVS "
+                        + "serves local clients)");
+            }
+            try {
+                daemon = DaemonProcess.start(new DaemonOptions(socketPath, pid, director));
+            } catch (DaemonStartException e) {
+                director.close();
+                err.println("jlvs: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        } finally {
+            // after a failure's own clean-up: the hook lets the JVM end only once it is done
+            if (daemon != null) {
+                shutdownHook.started(daemon);
+            } else {
+                shutdownHook.failed();
+            }
         }
-        shutdownHook.started(daemon);
         if (interruptWasIgnored) {
-            // once started: a start that fails says only why, in one line
             InterruptSignal.announce("jlvs");
         }
         if (adminOptions != null) {
