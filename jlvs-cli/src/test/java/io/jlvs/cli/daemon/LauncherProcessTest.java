@@ -200,7 +200,7 @@ class LauncherProcessTest {
     @Test
     void sigintStopsADemoStartedWithItIgnored() throws Exception {
         Path socket = dir.resolve("demo.sock");
-        int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+        int port = io.jlvs.cli.FreePorts.run(4); // the demo's port and its three servers' after it
         Process process = jlvs(List.of("bash", "-c", "trap '' INT; exec \"$@\"", "jlvs"), "demo", "--port",
                 Integer.toString(port), "--admin-port", "0", "--socket", socket.toString());
         awaitReady(socket, process);

@@ -65,30 +65,6 @@ class DemoCommandTest {
     };
 
     /** Four consecutive free ports on 127.0.0.1 (the service and three servers). */
-    private static int freePortRun(int length) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                base = s.getLocalPort();
-            }
-            if (base + length > 65535) {
-                continue;
-            }
-            boolean free = true;
-            for (int p = base; p < base + length && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                    free = s.getLocalPort() == p;
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no run of free ports");
-    }
-
     /** What `curl http://127.0.0.1:port/` prints, over a fresh connection. */
     private static String get(int port) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -103,7 +79,7 @@ class DemoCommandTest {
 
     @Test
     void demoBalancesHttpRequestsOverItsThreeRealServersUntilStopped() throws Exception {
-        int port = freePortRun(4);
+        int port = io.jlvs.cli.FreePorts.run(4);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CountDownLatch stop = new CountDownLatch(1);
         DemoCommand demo = new DemoCommand(List.of(WLC), new PrintStream(out, true), System.err, stop);
@@ -159,7 +135,7 @@ class DemoCommandTest {
 
     @Test
     void portInUseIsOneClearLineAndExitCodeOne() throws Exception {
-        int port = freePortRun(4);
+        int port = io.jlvs.cli.FreePorts.run(4);
         try (ServerSocket busy = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             DemoCommand demo = new DemoCommand(List.of(WLC), System.out, new PrintStream(err, true),
