@@ -26,14 +26,7 @@ final class ScriptFiles {
      * quote is not closed (it could not be run either).
      */
     static List<String> words(String command) {
-        if (command == null) {
-            return List.of();
-        }
-        try {
-            return ScriptCommandLine.split(command);
-        } catch (IllegalArgumentException e) {
-            return List.of();
-        }
+        return ScriptCommandLine.splitOrEmpty(command);
     }
 
     /** The script as keepalived names it in its log: every word in single quotes ({@code '/bin/chk' '10.0.0.1'}). */

@@ -13,6 +13,21 @@ public final class ScriptCommandLine {
     private ScriptCommandLine() {
     }
 
+    /**
+     * {@link #split}, with nothing to run for null and for a line whose quote is not closed (such a script
+     * cannot be run).
+     */
+    public static List<String> splitOrEmpty(String line) {
+        if (line == null) {
+            return List.of();
+        }
+        try {
+            return split(line);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
     public static List<String> split(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();

@@ -777,14 +777,7 @@ public final class VrrpSettingsMapper {
      * gives an empty list; so does an unclosed quote (the script could not be run).
      */
     static List<String> argv(String command) {
-        if (command == null) {
-            return List.of();
-        }
-        try {
-            return ScriptCommandLine.split(command);
-        } catch (IllegalArgumentException e) {
-            return List.of();
-        }
+        return ScriptCommandLine.splitOrEmpty(command);
     }
 
     /** {@link #argv(String)}, with a warning naming {@code what} when the line cannot be split. */
