@@ -48,6 +48,22 @@ abstract class BlockBuilder {
         return v == 1;
     }
 
+    /**
+     * A yes/no keyword whose absence matters (keepalived's -1 "not set", for keywords inherited from the level
+     * above): null when its argument is invalid, as keepalived then leaves it unset.
+     */
+    Boolean setFlag(Node n, String what) {
+        if (n.args().isEmpty()) {
+            return Boolean.TRUE;
+        }
+        int v = Values.trueFalse(n.arg(0));
+        if (v < 0) {
+            error("Invalid " + what + " parameter " + n.arg(0));
+            return null;
+        }
+        return v == 1;
+    }
+
     Duration timer(Node n, long minMicros, String errorText) {
         Duration d = values.timer(word(n), minMicros, MAX_TIMER);
         if (d == null) {

@@ -61,7 +61,7 @@ final class CheckerBuilder extends BlockBuilder {
         Duration delayBeforeRetry = null;
         Duration warmup = null;
         Duration delayLoop = null;
-        boolean alpha = false;
+        Boolean alpha = null;
         boolean logAll = false;
         for (Node c : block.children()) {
             at(c);
@@ -104,7 +104,7 @@ final class CheckerBuilder extends BlockBuilder {
                 case "delay_before_retry" -> delayBeforeRetry = timer(c, 0, "Invalid delay_before_retry " + word(c));
                 case "warmup" -> warmup = timer(c, 0, "Invalid warmup " + word(c));
                 case "delay_loop" -> delayLoop = timer(c, 1, "Invalid delay_loop " + word(c));
-                case "alpha" -> alpha = flag(c, "alpha");
+                case "alpha" -> alpha = setFlag(c, "alpha") instanceof Boolean b ? b : alpha;
                 case "log_all_failures" -> logAll = flag(c, "log_all_failures");
                 default -> {
                 }
@@ -352,7 +352,7 @@ final class CheckerBuilder extends BlockBuilder {
 
     private BfdCheck bfd(Node n) {
         String name = null;
-        boolean alpha = false;
+        Boolean alpha = null;
         for (Node c : n.children()) {
             at(c);
             if (c.name().equals("name")) {
@@ -371,7 +371,7 @@ final class CheckerBuilder extends BlockBuilder {
                 }
                 name = w;
             } else if (c.name().equals("alpha")) {
-                alpha = flag(c, "alpha");
+                alpha = setFlag(c, "alpha") instanceof Boolean b ? b : alpha;
             }
         }
         at(n);

@@ -236,7 +236,7 @@ public final class ConfigDump {
             line("lthreshold " + Integer.toUnsignedString(r.lowerThreshold()));
         }
         flag("inhibit_on_failure", r.inhibitOnFailure());
-        flag("alpha", r.alpha());
+        setFlag("alpha", r.alpha());
         opt("notify_up", quoteOrNull(r.notifyUp()));
         opt("notify_down", quoteOrNull(r.notifyDown()));
         opt("retry", r.retry() == null ? null : r.retry().toString());
@@ -311,7 +311,7 @@ public final class ConfigDump {
             }
             case BfdCheck b -> {
                 opt("name", quoteOrNull(b.name()));
-                flag("alpha", b.alpha());
+                setFlag("alpha", b.alpha());
             }
         }
         close();
@@ -335,7 +335,7 @@ public final class ConfigDump {
         opt("delay_before_retry", o.delayBeforeRetry() == null ? null : secs(o.delayBeforeRetry()));
         opt("warmup", o.warmup() == null ? null : secs(o.warmup()));
         opt("delay_loop", o.delayLoop() == null ? null : secs(o.delayLoop()));
-        flag("alpha", o.alpha());
+        setFlag("alpha", o.alpha());
         flag("log_all_failures", o.logAllFailures());
     }
 
@@ -394,6 +394,13 @@ public final class ConfigDump {
     private void opt(String keyword, String value) {
         if (value != null) {
             line(keyword + " " + value);
+        }
+    }
+
+    /** A flag that may be set to no (to override the level above): absent when not set. */
+    private void setFlag(String keyword, Boolean value) {
+        if (value != null) {
+            line(value ? keyword : keyword + " no");
         }
     }
 

@@ -34,7 +34,7 @@ final class RealServerBuilder extends BlockBuilder {
         int upper = 0;
         int lower = 0;
         boolean inhibit = false;
-        boolean alpha = false;
+        Boolean alpha = null;
         String up = null;
         String down = null;
         Integer retry = null;
@@ -59,7 +59,7 @@ final class RealServerBuilder extends BlockBuilder {
                 case "uthreshold" -> upper = threshold(c, "uthreshold", upper);
                 case "lthreshold" -> lower = threshold(c, "lthreshold", lower);
                 case "inhibit_on_failure" -> inhibit = flag(c, "inhibit_on_failure");
-                case "alpha" -> alpha = flag(c, "alpha");
+                case "alpha" -> alpha = setFlag(c, "alpha") instanceof Boolean b ? b : alpha;
                 case "notify_up" -> up = script(c, up);
                 case "notify_down" -> down = script(c, down);
                 case "retry" -> {

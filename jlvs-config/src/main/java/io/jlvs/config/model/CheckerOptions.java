@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * The keywords every connecting checker shares. Null / 0 means "not set here" (inherited from the real
- * server or virtual server, or keepalived's default).
+ * server or virtual server, or keepalived's default); {@code alpha} null: not set here (the real server's, then
+ * the virtual server's applies; {@code alpha no} is {@code FALSE} and overrides an {@code alpha} above it).
  */
 public record CheckerOptions(
         IpAddress connectIp,
@@ -19,10 +20,10 @@ public record CheckerOptions(
         Duration delayBeforeRetry,
         Duration warmup,
         Duration delayLoop,
-        boolean alpha,
+        Boolean alpha,
         boolean logAllFailures) {
 
     public static CheckerOptions none() {
-        return new CheckerOptions(null, 0, null, 0, null, null, 0, null, null, null, null, false, false);
+        return new CheckerOptions(null, 0, null, 0, null, null, 0, null, null, null, null, null, false);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  * real_server IP [port] { ... }.
  *
  * @param forwarding null: the virtual server's lb_kind applies
+ * @param alpha      null when not set here (the virtual server's applies)
  * @param retry      null when not set here (then the virtual server's, then the checker's default)
  */
 public record RealServerDef(
@@ -20,7 +21,7 @@ public record RealServerDef(
         int upperThreshold,
         int lowerThreshold,
         boolean inhibitOnFailure,
-        boolean alpha,
+        Boolean alpha,
         String notifyUp,
         String notifyDown,
         Integer retry,

@@ -47,6 +47,8 @@ final class CheckerMapping {
     /** How long one BFD_CHECK attempt waits for a session change. */
     static final Duration BFD_WAIT = Duration.ofSeconds(1);
     static final Duration BFD_REARM = Duration.ofMillis(5);
+    private static final CheckerOptions NOT_ALPHA = new CheckerOptions(null, 0, null, 0, null, null, 0, null, null,
+            null, null, false, false);
     private final CheckerFactory factory;
     private final Map<String, TrackFileDef> trackFiles;
     private final Consumer<String> warn;
@@ -124,14 +126,15 @@ final class CheckerMapping {
                 }
                 int weight = c.weight() != null ? c.weight() : tf.weight();
                 boolean reverse = c.weight() != null ? c.weightReverse() : tf.weightReverse();
-                out.add(spec(new FileCheck(Path.of(tf.file()), weight, reverse, weight != 0), CheckerOptions.none(),
+                // keepalived (check_file.c) clears alpha on FILE_CHECK: the file is read at once
+                out.add(spec(new FileCheck(Path.of(tf.file()), weight, reverse, weight != 0), NOT_ALPHA,
                         vs, rs, subject, virtualhost, startDown));
             }
             case BfdCheck c -> {
                 if (bfd == null || bfd.session(c.name()).isEmpty()) {
                     throw new IllegalArgumentException("BFD " + c.name() + " not configured");
                 }
-                boolean alpha = startDown != null ? startDown : c.alpha();
+                boolean alpha = startDown != null ? startDown : alpha(c.alpha(), rs, vs);
                 out.add(new CheckerSpec(new BfdChecker(bfd, c.name(), subject, alpha, BFD_WAIT), bfdTiming(alpha)));
             }
         }
@@ -155,8 +158,16 @@ final class CheckerMapping {
         Duration delayBeforeRetry = first(o.delayBeforeRetry(), rs.delayBeforeRetry(), vs.delayBeforeRetry(),
                 kind.defaultDelayBeforeRetry(delayLoop));
         Duration warmup = first(o.warmup(), rs.warmup(), vs.warmup(), delayLoop);
-        boolean alpha = o.alpha() || rs.alpha() || vs.alpha();
+        boolean alpha = alpha(o.alpha(), rs, vs);
         return new CheckTiming(connectTimeout, retry, delayBeforeRetry, delayLoop, warmup, alpha, o.logAllFailures());
+    }
+
+    /**
+     * keepalived's check_data.c: a checker's alpha is its own when set (yes or no), else the real server's when
+     * set, else the virtual server's; so {@code alpha no} overrides an {@code alpha} above it.
+     */
+    static boolean alpha(Boolean checker, RealServerDef rs, VirtualServerDef vs) {
+        return first(checker, rs.alpha(), vs.alpha());
     }
 
     private static ConnectOptions connect(CheckerOptions o) {
@@ -172,7 +183,7 @@ final class CheckerMapping {
                 first(host.retry(), outer.retry(), null, null),
                 first(host.delayBeforeRetry(), outer.delayBeforeRetry(), null, null),
                 first(host.warmup(), outer.warmup(), null, null), first(host.delayLoop(), outer.delayLoop(), null, null),
-                host.alpha() || outer.alpha(), host.logAllFailures() || outer.logAllFailures());
+                first(host.alpha(), outer.alpha(), null), host.logAllFailures() || outer.logAllFailures());
     }
 
     private static UrlCheck url(UrlDef u) {

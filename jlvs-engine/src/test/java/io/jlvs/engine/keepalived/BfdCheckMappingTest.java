@@ -55,6 +55,16 @@ class BfdCheckMappingTest {
         }
     }
 
+    /** keepalived: a BFD_CHECK without alpha of its own takes the real server's, then the virtual server's. */
+    @Test
+    void aBfdCheckInheritsTheVirtualServersAlphaUnlessItSaysNo() {
+        String text = conf("10", "alpha no").replace("protocol TCP\n", "protocol TCP\n    alpha\n");
+        try (Conf c = new Conf(dir, text)) {
+            c.runtime.start();
+            assertThat(c.table()).containsExactly(Conf.row(VS, "[10.9.0.1]:80 Masq w=1"));
+        }
+    }
+
     @Test
     void anUnchangedInstanceKeepsItsSessionOverAReloadAndAChangedOneRestarts() {
         try (Conf c = new Conf(dir, conf("10", "alpha"))) {
