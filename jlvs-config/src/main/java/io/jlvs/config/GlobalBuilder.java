@@ -24,6 +24,8 @@ final class GlobalBuilder extends BlockBuilder {
     private final List<Setting> settings = new ArrayList<>();
     private LvsSyncDaemonDef lvsSyncDaemon;
     private Timeouts lvsTimeouts;
+    private boolean checkerLogAllFailures;
+    private boolean rsInitNotifies;
     /** keepalived's LVS_MAX_TIMEOUT: 31 days, as ipvsadm's --set takes. */
     private static final long MAX_LVS_TIMEOUT = 86400L * 31;
 
@@ -75,6 +77,8 @@ final class GlobalBuilder extends BlockBuilder {
                         lvsSyncDaemon = d;
                     }
                 }
+                case "checker_log_all_failures" -> checkerLogAllFailures = trueFalse(c, checkerLogAllFailures);
+                case "rs_init_notifies" -> rsInitNotifies = trueFalse(c, rsInitNotifies);
                 case "vrrp_strict" -> vrrpStrict = true;
                 case "dynamic_interfaces" -> dynamicInterfaces = true;
                 // keepalived 2.2.7 as Debian builds it has nftables, not iptables (nor vrrp_ipsets)
@@ -96,6 +100,22 @@ final class GlobalBuilder extends BlockBuilder {
                 }
             }
         }
+    }
+
+    /** A global yes/no keyword: bare is yes; an invalid word is reported and leaves the value as it was. */
+    private boolean trueFalse(Node c, boolean current) {
+        if (c.args().isEmpty()) {
+            return true;
+        }
+        int v = Values.trueFalse(c.arg(0));
+        if (v < 0) {
+            // keepalived 2.2.7's two wordings (global_parser.c)
+            error(c.name().equals("rs_init_notifies")
+                    ? "Invalid value '" + c.arg(0) + "' for global rs_init_notifies specified"
+                    : "Invalid value for " + c.name() + " specified");
+            return current;
+        }
+        return v == 1;
     }
 
     /** lvs_timeouts [tcp N] [tcpfin N] [udp N], as keepalived reads it: a bad part is reported and skipped. */
@@ -156,6 +176,6 @@ final class GlobalBuilder extends BlockBuilder {
 
     GlobalDefs build() {
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, scriptSecurity, scriptUser,
-                vrrpVersion, lvsFlush, settings, lvsSyncDaemon, lvsTimeouts);
+                vrrpVersion, lvsFlush, settings, lvsSyncDaemon, lvsTimeouts, checkerLogAllFailures, rsInitNotifies);
     }
 }

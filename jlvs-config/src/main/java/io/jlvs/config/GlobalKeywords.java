@@ -13,16 +13,15 @@ final class GlobalKeywords {
         t.leaf("lvs_timeouts", 1, true);
         t.leaf("lvs_sync_daemon", 0, true);
         t.flags(true, "enable_script_security", "vrrp_strict", "vrrp_lower_prio_no_advert",
-                "vrrp_higher_prio_send_advert", "dynamic_interfaces");
-        // read and checked, but nothing in jlvs uses them: no SMTP alerts, the table is never flushed, only a
-        // checker's own log_all_failures is honoured, the VRRP runtime has its own multicast group and no
-        // default interface
+                "vrrp_higher_prio_send_advert", "dynamic_interfaces", "checker_log_all_failures", "rs_init_notifies");
+        // read and checked, but nothing in jlvs uses them: no SMTP alerts, the table is never flushed, the VRRP
+        // runtime has its own multicast group and no default interface
         t.flags(false, "router_id");
         t.ignored(1, "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
                 "vrrp_mcast_group4", "vrrp_mcast_group6", "default_interface");
         t.values(false, "notification_email");
         t.flags(false, "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "smtp_alert", "smtp_alert_vrrp",
-                "smtp_alert_checker", "checker_log_all_failures");
+                "smtp_alert_checker");
         t.ignored(1, "process_name", "vrrp_process_name", "checker_process_name", "lvs_process_name",
                 "bfd_process_name", "startup_script", "startup_script_timeout", "shutdown_script",
                 "shutdown_script_timeout", "max_auto_priority", "min_auto_priority_delay",
@@ -80,7 +79,7 @@ final class GlobalKeywords {
                 "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2",
                 "enable_snmp_rfcv3", "enable_snmp_checker", "enable_dbus", "vrrp_netlink_cmd_rcv_bufs_force",
                 "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs_force",
-                "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies",
+                "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs_force",
                 "no_checker_emails", "log_unknown_vrids", "reload_check_config", "reload_repeat", "include_check",
                 "data_use_instance");
         return t;

@@ -106,7 +106,7 @@ class ConfigCheckTest {
         assertThat(r.problems()).isEmpty();
         assertThat(r.config().noEffect()).extracting(s -> s.block() + ": " + s.keyword()).containsExactly(
                 "global_defs: notification_email", "global_defs: notification_email_from", "global_defs: smtp_server",
-                "global_defs: smtp_connect_timeout", "global_defs: lvs_flush", "global_defs: checker_log_all_failures",
+                "global_defs: smtp_connect_timeout", "global_defs: lvs_flush",
                 "global_defs: vrrp_mcast_group4", "virtual_server: ha_suspend");
         assertThat(ConfigDump.render(r.config())).contains("#   virtual_server: ha_suspend  (k.conf: Line 17)");
     }

@@ -91,6 +91,15 @@ public final class VirtualServerHealth {
      * not met).
      */
     public void start() {
+        start(List.of());
+    }
+
+    /**
+     * {@link #start()}, then notify_up of each of {@code initNotifies} that starts alive: keepalived's
+     * {@code init_service_rs} with the global {@code rs_init_notifies}, for real servers it configures for the first
+     * time (at start, or new in a reload). A server that starts failed (alpha) gets nothing here.
+     */
+    public void start(java.util.Collection<RealServerHealth> initNotifies) {
         lock.lock();
         try {
             started = true;
@@ -102,6 +111,11 @@ public final class VirtualServerHealth {
                     }
                 } else if (rs.inhibitOnFailure()) {
                     listener.onEvent(new RealServerDown(key, rs.address(), rs.port(), true, false));
+                }
+            }
+            for (RealServerHealth rs : initNotifies) {
+                if (rs.aliveLocked() && rs.notifyUp() != null) {
+                    notifier.run(rs.notifyUp());
                 }
             }
             updateQuorum(true);

@@ -11,6 +11,10 @@ import java.util.List;
  * @param vrrpVersion        2 or 3; 2 when not set
  * @param lvsSyncDaemon      lvs_sync_daemon, null when not set (or refused)
  * @param lvsTimeouts        lvs_timeouts as ipvsadm --set takes them (0: leave as is), null when not set
+ * @param checkerLogAllFailures checker_log_all_failures: every checker logs every failed attempt, as if each had
+ *                              its own log_all_failures
+ * @param rsInitNotifies     rs_init_notifies: notify_up runs for each real server that enters the pool when it is
+ *                           first configured (at start, or new in a reload)
  */
 public record GlobalDefs(
         String routerId,
@@ -24,7 +28,9 @@ public record GlobalDefs(
         boolean lvsFlush,
         List<Setting> settings,
         LvsSyncDaemonDef lvsSyncDaemon,
-        Timeouts lvsTimeouts) {
+        Timeouts lvsTimeouts,
+        boolean checkerLogAllFailures,
+        boolean rsInitNotifies) {
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);
@@ -32,6 +38,7 @@ public record GlobalDefs(
     }
 
     public static GlobalDefs empty() {
-        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of(), null, null);
+        return new GlobalDefs(null, List.of(), null, null, null, false, null, 2, false, List.of(), null, null, false,
+                false);
     }
 }

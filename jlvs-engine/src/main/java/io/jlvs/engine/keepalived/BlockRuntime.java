@@ -19,6 +19,8 @@ final class BlockRuntime {
 
     final ServiceBlock block;
     final List<Member> members = new ArrayList<>();
+    /** Real servers the previous configuration did not have (keepalived's {@code !rs->reloaded}). */
+    final List<RealServerHealth> firstConfigured = new ArrayList<>();
     VirtualServerHealth health;
     volatile boolean active = true;
 

@@ -53,18 +53,23 @@ final class CheckerMapping {
     private final Map<String, TrackFileDef> trackFiles;
     private final Consumer<String> warn;
     private final BfdSessions bfd;
+    private final boolean logAllFailures;
 
     CheckerMapping(CheckerFactory factory, Map<String, TrackFileDef> trackFiles, Consumer<String> warn) {
-        this(factory, trackFiles, warn, null);
+        this(factory, trackFiles, warn, null, false);
     }
 
-    /** @param bfd the bfd_instance sessions BFD_CHECK follows, or null when there are none */
+    /**
+     * @param bfd            the bfd_instance sessions BFD_CHECK follows, or null when there are none
+     * @param logAllFailures global checker_log_all_failures: every checker logs as with its own log_all_failures
+     */
     CheckerMapping(CheckerFactory factory, Map<String, TrackFileDef> trackFiles, Consumer<String> warn,
-                   BfdSessions bfd) {
+                   BfdSessions bfd, boolean logAllFailures) {
         this.factory = factory;
         this.trackFiles = trackFiles;
         this.warn = warn;
         this.bfd = bfd;
+        this.logAllFailures = logAllFailures;
     }
 
     /**
@@ -145,6 +150,10 @@ final class CheckerMapping {
         CheckTiming timing = timing(params.kind(), o, rs, vs);
         if (startDown != null) {
             timing = timing.withAlpha(startDown);
+        }
+        if (logAllFailures) {
+            // keepalived tests global_data->checker_log_all_failures || checker->log_all_failures at each line
+            timing = timing.withLogAllFailures(true);
         }
         return new CheckerSpec(factory.create(params, subject, timing, virtualhost), timing);
     }

@@ -304,7 +304,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
         Map<String, BlockRuntime> running = new LinkedHashMap<>();
         for (ServiceBlock b : nextBlocks) {
             BlockRuntime old = blocks.get(b.id());
-            if (old != null && sameHealth && old.block.equals(b)) {
+            if (old != null && sameHealth && setup.logAllFailures == health.logAllFailures && old.block.equals(b)) {
                 running.put(b.id(), old);
                 continue;
             }
@@ -318,7 +318,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
             }
             BlockRuntime br = build(b, old, setup, sameHealth);
             running.put(b.id(), br);
-            br.health.start();
+            br.health.start(setup.rsInitNotifies ? br.firstConfigured : List.of());
             br.members.forEach(m -> scheduler.add(m.health()));
             reconcile(br, true);
         }
@@ -385,6 +385,9 @@ public final class KeepalivedRuntime implements AutoCloseable {
                     setup.notify(rs.notifyUp()), setup.notify(rs.notifyDown()),
                     setup.checkers.specs(def, rs, subject, startDown));
             br.members.add(new BlockRuntime.Member(rs, id, h));
+            if (previous == null) {
+                br.firstConfigured.add(h);
+            }
         }
         return br;
     }
@@ -564,8 +567,14 @@ public final class KeepalivedRuntime implements AutoCloseable {
         final Map<String, TrackFileDef> trackFiles = new LinkedHashMap<>();
         final NotifyRunner notifier;
         final CheckerMapping checkers;
+        /** global checker_log_all_failures: a change rebuilds the checkers (their state carries over). */
+        final boolean logAllFailures;
+        /** global rs_init_notifies: notify_up for real servers that start in the pool when first configured. */
+        final boolean rsInitNotifies;
 
         HealthSetup(KeepalivedConfig c) {
+            logAllFailures = c.globalDefs().checkerLogAllFailures();
+            rsInitNotifies = c.globalDefs().rsInitNotifies();
             scriptSecurity = c.globalDefs().enableScriptSecurity();
             scriptUser = c.globalDefs().scriptUser();
             c.trackFiles().forEach(t -> trackFiles.put(t.name(), t));
@@ -575,7 +584,7 @@ public final class KeepalivedRuntime implements AutoCloseable {
                 events.checker(line);
             });
             checkers = new CheckerMapping(new CheckerFactory(scripts, random), trackFiles, KeepalivedRuntime.this::warn,
-                    bfd.sessions());
+                    bfd.sessions(), logAllFailures);
         }
 
         boolean sameAs(HealthSetup other) {
