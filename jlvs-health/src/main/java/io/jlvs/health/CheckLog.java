@@ -85,7 +85,7 @@ public final class CheckLog {
                 if (!wasUp && !outcome.reason().isEmpty()) {
                     outcome.reason().lines().forEach(this::line);
                 }
-                line("Remote Web server " + rs + " succeed on service.");
+                httpServerUp(subject);
             }
             case SMTP_CHECK -> line("Remote SMTP server " + rs + " succeed on service.");
             case MISC_CHECK -> line("Misc check for [" + rs + " VS " + subject.virtualServerLabel() + "] by ["
@@ -93,6 +93,11 @@ public final class CheckLog {
             case DNS_CHECK, FILE_CHECK -> { }
             case BFD_CHECK -> lineIfAny(outcome.reason());
         }
+    }
+
+    /** An HTTP_GET/SSL_GET checker completed a pass over its urls while down (or on its first pass). */
+    public void httpServerUp(CheckSubject subject) {
+        line("Remote Web server " + subject.realServerLabel() + " succeed on service.");
     }
 
     private void lineIfAny(String text) {

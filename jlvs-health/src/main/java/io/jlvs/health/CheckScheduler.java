@@ -115,7 +115,7 @@ public final class CheckScheduler implements AutoCloseable {
             }
             CheckOutcome outcome;
             try {
-                outcome = checker.check();
+                outcome = rs.attempt(index);
             } catch (RuntimeException e) {
                 outcome = CheckOutcome.down("checker error: " + e, Duration.ZERO);
             }

@@ -10,9 +10,12 @@ import java.util.List;
  * @param virtualhost      the checker's virtualhost, or null (the real/virtual server's is passed in at creation)
  * @param enableSni        send SNI: sniName, else the virtualhost
  * @param maxResponseBytes header and body larger than this fail the check (our bound; keepalived has none)
+ * @param fastRecovery     fast_recovery: while the checker is coming up (first pass, or down with no failed url
+ *                         pending), the next url is checked at once instead of a delay_loop later
  */
 public record HttpCheck(ConnectOptions connect, boolean ssl, HttpProtocol protocol, String virtualhost,
-                        List<UrlCheck> urls, boolean enableSni, String sniName, int maxResponseBytes)
+                        List<UrlCheck> urls, boolean enableSni, String sniName, int maxResponseBytes,
+                        boolean fastRecovery)
         implements CheckerParams {
 
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 << 20;
@@ -30,31 +33,35 @@ public record HttpCheck(ConnectOptions connect, boolean ssl, HttpProtocol protoc
     }
 
     public static HttpCheck http(UrlCheck... urls) {
-        return new HttpCheck(null, false, null, null, List.of(urls), false, null, 0);
+        return new HttpCheck(null, false, null, null, List.of(urls), false, null, 0, false);
     }
 
     public static HttpCheck ssl(UrlCheck... urls) {
-        return new HttpCheck(null, true, null, null, List.of(urls), false, null, 0);
+        return new HttpCheck(null, true, null, null, List.of(urls), false, null, 0, false);
     }
 
     public HttpCheck withConnect(ConnectOptions value) {
-        return new HttpCheck(value, ssl, protocol, virtualhost, urls, enableSni, sniName, maxResponseBytes);
+        return new HttpCheck(value, ssl, protocol, virtualhost, urls, enableSni, sniName, maxResponseBytes, fastRecovery);
     }
 
     public HttpCheck withProtocol(HttpProtocol value) {
-        return new HttpCheck(connect, ssl, value, virtualhost, urls, enableSni, sniName, maxResponseBytes);
+        return new HttpCheck(connect, ssl, value, virtualhost, urls, enableSni, sniName, maxResponseBytes, fastRecovery);
     }
 
     public HttpCheck withVirtualhost(String value) {
-        return new HttpCheck(connect, ssl, protocol, value, urls, enableSni, sniName, maxResponseBytes);
+        return new HttpCheck(connect, ssl, protocol, value, urls, enableSni, sniName, maxResponseBytes, fastRecovery);
     }
 
     public HttpCheck withSni(String name) {
-        return new HttpCheck(connect, ssl, protocol, virtualhost, urls, true, name, maxResponseBytes);
+        return new HttpCheck(connect, ssl, protocol, virtualhost, urls, true, name, maxResponseBytes, fastRecovery);
     }
 
     public HttpCheck withMaxResponseBytes(int value) {
-        return new HttpCheck(connect, ssl, protocol, virtualhost, urls, enableSni, sniName, value);
+        return new HttpCheck(connect, ssl, protocol, virtualhost, urls, enableSni, sniName, value, fastRecovery);
+    }
+
+    public HttpCheck withFastRecovery(boolean value) {
+        return new HttpCheck(connect, ssl, protocol, virtualhost, urls, enableSni, sniName, maxResponseBytes, value);
     }
 
     @Override

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLSocketFactory;
 
-/** HTTP_GET / SSL_GET: every url must pass; each url's exchange is bounded by connect_timeout. */
-final class HttpChecker implements HealthChecker {
+/**
+ * HTTP_GET / SSL_GET: every url must pass; each url's exchange is bounded by connect_timeout. The health state
+ * checks one url per attempt ({@link #check(int)}), as keepalived paces them.
+ */
+final class HttpChecker implements UrlPacedChecker {
 
     private final HttpCheck params;
     private final HttpFetch fetch;
@@ -28,42 +31,64 @@ final class HttpChecker implements HealthChecker {
     }
 
     @Override
+    public int urlCount() {
+        return params.urls().size();
+    }
+
+    @Override
+    public boolean fastRecovery() {
+        return params.fastRecovery();
+    }
+
+    /** Every url in one attempt (the checker API, genhash-like callers); the health state uses {@link #check(int)}. */
+    @Override
     public CheckOutcome check() {
         long start = System.nanoTime();
         StringBuilder successes = new StringBuilder();
-        for (UrlCheck url : params.urls()) {
-            String vhost = url.virtualhost() != null ? url.virtualhost() : defaultVirtualhost;
-            String sni = params.enableSni() ? (params.sniName() != null ? params.sniName() : vhost) : null;
-            HttpResponse response;
-            try {
-                response = fetch.get(url.path(), vhost, sni, url.regex() != null);
-            } catch (IOException e) {
-                String text = e instanceof HttpProbeException ? e.getMessage() : "Connection failed";
-                return CheckOutcome.down(CheckLog.httpFailure(text, label), since(start));
-            }
-            String what = "HTTP status code";
-            if (response.status() < 0 || !url.statusCodes().accepts(response.status())) {
-                return CheckOutcome.down(CheckLog.httpFailure("HTTP status code error to", label), since(start));
-            }
-            if (url.digest() != null) {
-                if (!url.digest().equals(response.md5())) {
-                    return CheckOutcome.down(CheckLog.httpFailure("MD5 digest error to", label), since(start));
-                }
-                what = "MD5 digest";
-            }
-            if (url.regex() != null) {
-                boolean found = regexFound(url, response);
-                if (found == url.regexNoMatch()) {
-                    return CheckOutcome.down(CheckLog.httpFailure("Regex match failed", label), since(start));
-                }
-                what = "Regex match";
+        for (int i = 0; i < params.urls().size(); i++) {
+            CheckOutcome one = check(i);
+            if (!one.up()) {
+                return CheckOutcome.down(one.reason(), since(start));
             }
             if (!successes.isEmpty()) {
                 successes.append('\n');
             }
-            successes.append(CheckLog.httpSuccess(what, label, url.path()));
+            successes.append(one.reason());
         }
         return CheckOutcome.up(successes.toString(), since(start));
+    }
+
+    @Override
+    public CheckOutcome check(int index) {
+        long start = System.nanoTime();
+        UrlCheck url = params.urls().get(index);
+        String vhost = url.virtualhost() != null ? url.virtualhost() : defaultVirtualhost;
+        String sni = params.enableSni() ? (params.sniName() != null ? params.sniName() : vhost) : null;
+        HttpResponse response;
+        try {
+            response = fetch.get(url.path(), vhost, sni, url.regex() != null);
+        } catch (IOException e) {
+            String text = e instanceof HttpProbeException ? e.getMessage() : "Connection failed";
+            return CheckOutcome.down(CheckLog.httpFailure(text, label), since(start));
+        }
+        String what = "HTTP status code";
+        if (response.status() < 0 || !url.statusCodes().accepts(response.status())) {
+            return CheckOutcome.down(CheckLog.httpFailure("HTTP status code error to", label), since(start));
+        }
+        if (url.digest() != null) {
+            if (!url.digest().equals(response.md5())) {
+                return CheckOutcome.down(CheckLog.httpFailure("MD5 digest error to", label), since(start));
+            }
+            what = "MD5 digest";
+        }
+        if (url.regex() != null) {
+            boolean found = regexFound(url, response);
+            if (found == url.regexNoMatch()) {
+                return CheckOutcome.down(CheckLog.httpFailure("Regex match failed", label), since(start));
+            }
+            what = "Regex match";
+        }
+        return CheckOutcome.up(CheckLog.httpSuccess(what, label, url.path()), since(start));
     }
 
     /**

@@ -33,6 +33,8 @@ public final class RealServerHealth {
     private final boolean[] hasRun;
     private final int[] retryIt;
     private final int[] weightContribution;
+    private final int[] urlIt; // HTTP_GET/SSL_GET: the url the next attempt fetches
+    private final int[] failedUrl; // HTTP_GET/SSL_GET: the url that failed the checker, -1 when none
     private int failedCheckers;
     private boolean alive;
     private int effectiveWeight;
@@ -54,6 +56,9 @@ public final class RealServerHealth {
         this.hasRun = new boolean[n];
         this.retryIt = new int[n];
         this.weightContribution = new int[n];
+        this.urlIt = new int[n];
+        this.failedUrl = new int[n];
+        java.util.Arrays.fill(failedUrl, -1);
         for (int i = 0; i < n; i++) {
             // keepalived (check_data.c) starts retry_it at retry: the first attempt's failure is not retried
             retryIt[i] = this.checkers.get(i).timing().retry();
@@ -138,6 +143,22 @@ public final class RealServerHealth {
         return effectiveWeight;
     }
 
+    /** Makes one attempt of checker {@code index}: for HTTP_GET/SSL_GET, on the url its state says is next. */
+    public CheckOutcome attempt(int index) {
+        HealthChecker checker = checkers.get(index).checker();
+        if (checker instanceof UrlPacedChecker paced) {
+            int url;
+            owner.lock.lock();
+            try {
+                url = urlIt[index];
+            } finally {
+                owner.lock.unlock();
+            }
+            return paced.check(url);
+        }
+        return checker.check();
+    }
+
     /**
      * Applies one attempt's outcome of checker {@code index} and returns the delay before its next attempt.
      */
@@ -155,6 +176,9 @@ public final class RealServerHealth {
         CheckTiming t = spec.timing();
         CheckerKind kind = spec.checker().kind();
         CheckLog log = owner.log();
+        if (kind == CheckerKind.HTTP_GET || kind == CheckerKind.SSL_GET) {
+            return applyHttp(i, outcome, t, kind, log);
+        }
         if (outcome.up()) {
             retryIt[i] = 0;
             setContribution(i, outcome.weight().isPresent() ? outcome.weight().getAsInt() - configuredWeight
@@ -180,24 +204,78 @@ public final class RealServerHealth {
         int retriesDone = hasRun[i] ? retryIt[i] : 0;
         retryIt[i] = 0;
         if (checkerUp[i] || !hasRun[i]) {
-            boolean http = kind == CheckerKind.HTTP_GET || kind == CheckerKind.SSL_GET;
             if (t.logAllFailures() && kind != CheckerKind.MISC_CHECK && kind != CheckerKind.SMTP_CHECK
                     && kind != CheckerKind.DNS_CHECK) {
                 log.line(outcome.reason());
             }
-            if (checkerUp[i] || !http) {
-                // keepalived's HTTP checker marks itself as run before judging, so an alpha checker's first
-                // failure is silent there; the other checkers log it and run notify_down
-                log.checkerDown(kind, subject, outcome, retriesDone, t.retry(), spec.scriptName());
-            }
+            log.checkerDown(kind, subject, outcome, retriesDone, t.retry(), spec.scriptName());
             dropContribution(i);
-            if (!checkerUp[i] && !http) {
+            if (!checkerUp[i]) {
                 owner.initialFailureLocked(this);
             }
             setChecker(i, false);
         }
         hasRun[i] = true;
         return t.delayLoop();
+    }
+
+    /**
+     * HTTP_GET/SSL_GET as keepalived's check_http.c {@code epilog}/{@code timeout_epilog}: one url per attempt, the
+     * next one a delay_loop after a success, so a pass over n urls takes n delay_loops; the checker comes up at the
+     * end of a pass without failure. A failure of an up checker is retried on the same url (delay_before_retry)
+     * and, past {@code retry}, fails the checker and marks that url failed; a down checker tries it again every
+     * max(delay_loop, delay_before_retry) and, once it passes, starts a whole new pass from the first url. "Has
+     * run" is keepalived's: set by a complete pass or a failure. An alpha checker's first failure is silent (it
+     * has not run and is not up). With fast_recovery the next url follows at once while the checker has not run,
+     * or is down with no failed url pending.
+     */
+    private Duration applyHttp(int i, CheckOutcome outcome, CheckTiming t, CheckerKind kind, CheckLog log) {
+        int urls = checkers.get(i).checker() instanceof UrlPacedChecker p ? p.urlCount() : 1;
+        boolean fast = checkers.get(i).checker() instanceof UrlPacedChecker p && p.fastRecovery();
+        if (outcome.up()) {
+            if (!checkerUp[i]) {
+                outcome.reason().lines().forEach(log::line);
+            }
+            urlIt[i]++;
+            retryIt[i] = 0;
+            if (urlIt[i] >= urls && failedUrl[i] < 0) {
+                if (!checkerUp[i] || !hasRun[i]) {
+                    log.httpServerUp(subject);
+                    setChecker(i, true);
+                    hasRun[i] = true;
+                }
+                urlIt[i] = 0;
+            } else if (failedUrl[i] >= 0) {
+                // the failed url passes: check them all again from the first
+                failedUrl[i] = -1;
+                urlIt[i] = 0;
+            }
+            if (!hasRun[i]) {
+                retryIt[i] = t.retry();
+            }
+            return fast && (!hasRun[i] || !checkerUp[i] && failedUrl[i] < 0) ? Duration.ZERO : t.delayLoop();
+        }
+        if (checkerUp[i] || !hasRun[i]) {
+            if (t.logAllFailures()) {
+                log.line(outcome.reason());
+            }
+            hasRun[i] = true;
+            retryIt[i]++;
+            if (retryIt[i] > t.retry()) {
+                if (checkerUp[i]) {
+                    log.checkerDown(kind, subject, outcome, t.retry(), t.retry(), "");
+                    setChecker(i, false);
+                }
+                failedUrl[i] = urlIt[i];
+            }
+        }
+        // keepalived would try again at once with fast_recovery when down with no failed url pending (a
+        // busy loop while the url keeps failing); jlvs waits delay_before_retry, its delay without fast_recovery
+        return failedUrl[i] >= 0 ? max(t.delayBeforeRetry(), t.delayLoop()) : t.delayBeforeRetry();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**

@@ -90,6 +90,9 @@ class HttpResponseRulesTest {
             try (CheckScheduler scheduler = new CheckScheduler(timer, Runnable::run, new SplittableRandom(3))) {
                 scheduler.add(rs);
                 timer.advance(Duration.ofMillis(1));
+                // one url per attempt, delay_loop apart (keepalived's pacing): up only once /b passed
+                assertThat(lines).isEmpty();
+                timer.advance(timing.delayLoop());
             }
             String label = "[127.0.0.1]:tcp:" + s.port();
             assertThat(lines).containsExactly("Remote Web server " + label + " succeed on service.");
@@ -104,6 +107,7 @@ class HttpResponseRulesTest {
             try (CheckScheduler scheduler = new CheckScheduler(timer, Runnable::run, new SplittableRandom(3))) {
                 scheduler.add(alphaRs);
                 timer.advance(Duration.ofMillis(1));
+                timer.advance(alpha.delayLoop());
             }
             assertThat(lines).startsWith("HTTP status code success to " + label + " url(/a)",
                     "HTTP status code success to " + label + " url(/b)",

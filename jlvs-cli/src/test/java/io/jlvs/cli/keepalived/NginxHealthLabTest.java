@@ -43,8 +43,11 @@ class NginxHealthLabTest {
     /** keepalived's rule for how long a failed real server may stay in the table. */
     private static final Duration LEAVE_BOUND = DELAY_LOOP.plus(CONNECT_TIMEOUT.multipliedBy(RETRY + 1))
             .plus(DELAY_BEFORE_RETRY.multipliedBy(RETRY)).plusSeconds(1);
-    /** A failed checker is tried every delay_loop; one success brings the server back. */
-    private static final Duration REJOIN_BOUND = DELAY_LOOP.plus(CONNECT_TIMEOUT).plusSeconds(1);
+    /**
+     * A failed HTTP checker tries its failed url every delay_loop; once it passes, keepalived's epilog wants a whole
+     * further pass (one url: one more success a delay_loop later) before the server is back.
+     */
+    private static final Duration REJOIN_BOUND = DELAY_LOOP.multipliedBy(2).plus(CONNECT_TIMEOUT).plusSeconds(1);
 
     @TempDir
     Path dir;

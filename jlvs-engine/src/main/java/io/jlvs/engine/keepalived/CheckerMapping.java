@@ -101,7 +101,7 @@ final class CheckerMapping {
                 List<UrlCheck> urls = c.urls().stream().map(CheckerMapping::url).toList();
                 HttpCheck p = new HttpCheck(connect(c.options()), c.ssl(),
                         c.httpProtocol() == null ? null : HttpProtocol.parse(c.httpProtocol()), c.virtualhost(), urls,
-                        c.enableSni(), null, 0);
+                        c.enableSni(), null, 0, c.fastRecovery());
                 out.add(spec(p, c.options(), vs, rs, subject, virtualhost, startDown));
             }
             case io.jlvs.config.model.MiscCheck c -> out.add(spec(new MiscCheck(c.path(), c.timeout(), c.dynamic(),
