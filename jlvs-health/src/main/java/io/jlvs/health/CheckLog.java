@@ -70,6 +70,16 @@ public final class CheckLog {
         return debugMessage + " server " + rs + ".";
     }
 
+    /**
+     * keepalived 2.2.7's line for a Content-Length that differs from the body bytes received, e.g. {@code
+     * http_check for RS [10.0.0.11]:tcp:80 VS [192.168.0.10]:tcp:80 url /index.html: content_length (10) does not
+     * match received bytes (5)}; {@code url} is the url's own virtualhost (if any) followed by its path.
+     */
+    public static String httpLengthMismatch(String rs, String vs, String url, long contentLength, long received) {
+        return "http_check for RS " + rs + " VS " + vs + " url " + url + ": content_length (" + contentLength
+                + ") does not match received bytes (" + received + ")";
+    }
+
     // --- checker state transitions --------------------------------------------------------------------------
 
     /**

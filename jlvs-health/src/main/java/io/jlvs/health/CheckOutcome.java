@@ -11,13 +11,29 @@ import java.util.OptionalInt;
  * @param weightOffset a weight added to the configured weight (FILE_CHECK value x weight); 0 when none
  * @param reason       keepalived's wording of what happened (for logs), never null
  * @param latency      how long the attempt took
+ * @param note         lines the attempt logs whatever its result and the checker's state (keepalived's HTTP
+ *                     content_length mismatch line), one per line; empty when none, never null
  */
-public record CheckOutcome(boolean up, OptionalInt weight, int weightOffset, String reason, Duration latency) {
+public record CheckOutcome(boolean up, OptionalInt weight, int weightOffset, String reason, Duration latency,
+                           String note) {
 
     public CheckOutcome {
         weight = weight == null ? OptionalInt.empty() : weight;
         reason = reason == null ? "" : reason;
         latency = latency == null ? Duration.ZERO : latency;
+        note = note == null ? "" : note;
+    }
+
+    public CheckOutcome(boolean up, OptionalInt weight, int weightOffset, String reason, Duration latency) {
+        this(up, weight, weightOffset, reason, latency, "");
+    }
+
+    /** This outcome with {@code lines} to log (added after any it has). */
+    public CheckOutcome withNote(String lines) {
+        if (lines == null || lines.isEmpty()) {
+            return this;
+        }
+        return new CheckOutcome(up, weight, weightOffset, reason, latency, note.isEmpty() ? lines : note + "\n" + lines);
     }
 
     public static CheckOutcome up(String reason, Duration latency) {

@@ -2,6 +2,8 @@ package io.jlvs.health;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -14,6 +16,9 @@ final class HttpChecker implements UrlPacedChecker {
     private final HttpFetch fetch;
     private final String label;
     private final String defaultVirtualhost;
+    private final String virtualServerLabel;
+    /** Per url, the Content-Length minus the bytes received last reported (keepalived's url->len_mismatch). */
+    private final AtomicLongArray lenMismatch;
 
     /** @param inheritedVirtualhost the real server's, else the virtual server's virtualhost, or null */
     HttpChecker(HttpCheck params, CheckTarget target, CheckTiming timing, CheckSubject subject,
@@ -23,6 +28,8 @@ final class HttpChecker implements UrlPacedChecker {
                 params.maxResponseBytes());
         this.label = subject.realServerLabel();
         this.defaultVirtualhost = params.virtualhost() != null ? params.virtualhost() : inheritedVirtualhost;
+        this.virtualServerLabel = subject.virtualServerLabel();
+        this.lenMismatch = new AtomicLongArray(params.urls().size());
     }
 
     @Override
@@ -45,17 +52,19 @@ final class HttpChecker implements UrlPacedChecker {
     public CheckOutcome check() {
         long start = System.nanoTime();
         StringBuilder successes = new StringBuilder();
+        CheckOutcome notes = CheckOutcome.up("", Duration.ZERO);
         for (int i = 0; i < params.urls().size(); i++) {
             CheckOutcome one = check(i);
+            notes = notes.withNote(one.note());
             if (!one.up()) {
-                return CheckOutcome.down(one.reason(), since(start));
+                return CheckOutcome.down(one.reason(), since(start)).withNote(notes.note());
             }
             if (!successes.isEmpty()) {
                 successes.append('\n');
             }
             successes.append(one.reason());
         }
-        return CheckOutcome.up(successes.toString(), since(start));
+        return CheckOutcome.up(successes.toString(), since(start)).withNote(notes.note());
     }
 
     @Override
@@ -75,20 +84,42 @@ final class HttpChecker implements UrlPacedChecker {
         if (response.status() < 0 || !url.statusCodes().accepts(response.status())) {
             return CheckOutcome.down(CheckLog.httpFailure("HTTP status code error to", label), since(start));
         }
+        String note = lengthMismatch(index, url, response);
         if (url.digest() != null) {
             if (!url.digest().equals(response.md5())) {
-                return CheckOutcome.down(CheckLog.httpFailure("MD5 digest error to", label), since(start));
+                return CheckOutcome.down(CheckLog.httpFailure("MD5 digest error to", label), since(start))
+                        .withNote(note);
             }
             what = "MD5 digest";
         }
         if (url.regex() != null) {
             boolean found = regexFound(url, response);
             if (found == url.regexNoMatch()) {
-                return CheckOutcome.down(CheckLog.httpFailure("Regex match failed", label), since(start));
+                return CheckOutcome.down(CheckLog.httpFailure("Regex match failed", label), since(start))
+                        .withNote(note);
             }
             what = "Regex match";
         }
-        return CheckOutcome.up(CheckLog.httpSuccess(what, label, url.path()), since(start));
+        return CheckOutcome.up(CheckLog.httpSuccess(what, label, url.path()), since(start)).withNote(note);
+    }
+
+    /**
+     * keepalived's http_handle_response, once the status code is accepted: a Content-Length that differs from the
+     * bytes received is reported the first time that difference is seen for the url (a matching or absent length
+     * forgets it). Empty when nothing is to be logged.
+     */
+    private String lengthMismatch(int index, UrlCheck url, HttpResponse response) {
+        if (response.contentLength() < 0 || response.contentLength() == response.bodyBytes()) {
+            lenMismatch.set(index, 0);
+            return "";
+        }
+        long diff = response.contentLength() - response.bodyBytes();
+        if (lenMismatch.getAndSet(index, diff) == diff) {
+            return "";
+        }
+        return CheckLog.httpLengthMismatch(label, virtualServerLabel,
+                (url.virtualhost() != null ? url.virtualhost() : "") + url.path(), response.contentLength(),
+                response.bodyBytes());
     }
 
     /**
@@ -104,7 +135,7 @@ final class HttpChecker implements UrlPacedChecker {
         return url.regex().matcher(subject).find();
     }
 
-    private static java.time.Duration since(long start) {
-        return java.time.Duration.ofNanos(System.nanoTime() - start);
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

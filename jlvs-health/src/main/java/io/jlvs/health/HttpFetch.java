@@ -12,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -141,7 +140,9 @@ final class HttpFetch {
         if (firstChunk > 0) {
             received = consume(headBytes, bodyStart, firstChunk, contentLength, received, md5, body);
         }
-        while (contentLength < 0 || received < contentLength) {
+        // keepalived (http_read_thread) reads to the end of the stream whatever Content-Length says; the digest
+        // covers at most Content-Length bytes, the regex everything received
+        while (true) {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
@@ -158,7 +159,7 @@ final class HttpFetch {
             }
         }
         return new HttpResponse(status, header, HexFormat.of().formatHex(md5.digest()),
-                body == null ? null : body.toByteArray(), received);
+                body == null ? null : body.toByteArray(), received, contentLength);
     }
 
     private String readTimeout() {
@@ -171,12 +172,12 @@ final class HttpFetch {
 
     private static long consume(byte[] data, int off, int len, long contentLength, long received, MessageDigest md5,
                                 ByteArrayOutputStream body) {
-        int take = contentLength < 0 ? len : (int) Math.min(len, contentLength - received);
-        md5.update(data, off, take);
+        int digested = contentLength < 0 ? len : (int) Math.max(0, Math.min(len, contentLength - received));
+        md5.update(data, off, digested);
         if (body != null) {
-            body.write(data, off, take);
+            body.write(data, off, len);
         }
-        return received + take;
+        return received + len;
     }
 
     private static int indexOfBlankLine(byte[] b) {
@@ -210,18 +211,27 @@ final class HttpFetch {
         return Integer.parseInt(header.substring(i + 1, i + 4));
     }
 
-    private static long contentLength(String header) {
-        for (String line : header.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-                try {
-                    return Long.parseLong(line.substring(colon + 1).trim());
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
+    /**
+     * Content-Length as keepalived's {@code extract_content_length} finds it: the first {@code Content-Length:}
+     * (exactly so written) in the header, digits after optional blanks, up to the end of the line; -1 when absent
+     * or not a number.
+     */
+    static long contentLength(String header) {
+        int at = header.indexOf("Content-Length:");
+        if (at < 0) {
+            return -1;
         }
-        return -1;
+        int i = at + "Content-Length:".length();
+        int end = header.indexOf("\r\n", i);
+        String value = (end < 0 ? header.substring(i) : header.substring(i, end)).stripLeading();
+        if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static MessageDigest md5() {

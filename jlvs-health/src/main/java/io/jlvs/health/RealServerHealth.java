@@ -176,6 +176,7 @@ public final class RealServerHealth {
         CheckTiming t = spec.timing();
         CheckerKind kind = spec.checker().kind();
         CheckLog log = owner.log();
+        outcome.note().lines().forEach(log::line);
         if (kind == CheckerKind.HTTP_GET || kind == CheckerKind.SSL_GET) {
             return applyHttp(i, outcome, t, kind, log);
         }
