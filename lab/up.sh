@@ -9,6 +9,10 @@
 # JLVS_LAB_DIRECTOR_GRO=1: GRO on the director's links, as on a NIC (see below).
 # JLVS_LAB_OPTS: extra JVM options for the director, e.g. -Djlvs.lab.ring=TPACKET_V3 -Djlvs.lab.tx=TX_RING
 # (see LabDirectorMain.settings).
+# JLVS_LAB_DAEMON=1 (nat, dr): the director is the daemon, `./jlvs run -I eth0[,eth1]` (socket
+# /tmp/jlab/jlvs.sock, /metrics on 127.0.0.1:9900 inside jlab-dir, log /tmp/jlab/director.err), with the
+# same service set up by ./jlvsadm, instead of the test-classes LabDirectorMain; JLVS_LAB_RUN_ARGS adds
+# `jlvs run` arguments, e.g. "--sysctl net.ipv4.vs.drop_entry=1" (JLVS_SYSCTL_ROOT passes through).
 set -euo pipefail
 mode="${1:?route|dnat|nat|dr}"
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -94,6 +98,21 @@ table ip bench {
 NFT
     ;;
   nat|dr)
+    if [[ "${JLVS_LAB_DAEMON:-0}" == 1 ]]; then
+      m=-m; ifs=eth0,eth1; [[ "$mode" == dr ]] && { m=-g; ifs=eth0; }
+      export JLVS_SOCKET="$work/jlvs.sock"
+      # word splitting of JLVS_LAB_RUN_ARGS is wanted (several --sysctl arguments)
+      # shellcheck disable=SC2086
+      x dir "$top/jlvs" run -I "$ifs" --socket "$work/jlvs.sock" --pid-file "$work/jlvs.pid" \
+        --admin 127.0.0.1:9900 ${JLVS_LAB_RUN_ARGS:-} > "$work/director.out" 2> "$work/director.err" &
+      echo $! > "$work/director.pid"
+      for _ in $(seq 150); do [[ -S "$work/jlvs.sock" ]] && break; sleep 0.2; done
+      [[ -S "$work/jlvs.sock" ]] || { cat "$work/director.out" "$work/director.err"; exit 1; }
+      "$top/jlvsadm" -A -t $VIP:80 -s rr
+      for a in "${rs[@]}"; do "$top/jlvsadm" -a -t $VIP:80 -r "$a:80" $m; done
+      echo "lab up: $mode (jlvs run)"
+      exit 0
+    fi
     # this checkout's own classes first: the classpath file names jars in ~/.m2, which another checkout's
     # `mvn install` may have replaced with an older build
     own="$top/jlvs-packet/target/test-classes"
