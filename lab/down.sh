@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Removes what lab/up.sh made: its processes (by the pids it recorded) and the jlab-* namespaces.
+# Removes what lab/up.sh made: its processes (by the pids it recorded; the daemon of JLVS_LAB_DAEMON=1 by its own pid file) and the jlab-* namespaces.
 work=/tmp/jlab
-for f in "$work"/director.pid "$work"/holder.pid "$work"/run*/nginx.pid "$work"/run*/iperf3.pid; do
+for f in "$work"/director.pid "$work"/jlvs.pid "$work"/holder.pid "$work"/run*/nginx.pid "$work"/run*/iperf3.pid; do
   [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null
 done
 sleep 0.5
