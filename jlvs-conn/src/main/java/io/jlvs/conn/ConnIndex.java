@@ -71,14 +71,38 @@ final class ConnIndex {
         }
     }
 
-    /** Indexes entry {@code id} under the key currently in its record. */
+    /**
+     * Indexes entry {@code id} under the key currently in its record. Entries with equal keys are kept newest
+     * first, so {@link #find} returns the newest, as the kernel's hash chains, where a new connection is
+     * added at the head: the reverse index's key leaves the virtual address out, and one client port that
+     * reached two virtual addresses served by the same real server and port makes two entries with one key
+     * (the real server sees one connection, the newer; a reply found the older, finished one and went to the
+     * client from the wrong virtual address). Each older entry moves one equal-key slot on and the last to
+     * the free slot; equal keys share their home slot, so the probe invariant holds.
+     */
     void insert(int id) {
         long h = hashOf(id);
+        int tag = (int) (h >>> 56) << 24;
+        int carried = tag | (id + 1);
         int i = (int) h & mask;
         while (slots[i] != 0) {
+            int v = slots[i];
+            if ((v & TAG_MASK) == tag && sameKey((v & ID_MASK) - 1, id)) {
+                slots[i] = carried;
+                carried = v;
+            }
             i = (i + 1) & mask;
         }
-        slots[i] = ((int) (h >>> 56) << 24) | (id + 1);
+        slots[i] = carried;
+    }
+
+    private boolean sameKey(int a, int b) {
+        int x = ConnTable.base(a);
+        int y = ConnTable.base(b);
+        long[] r = rec;
+        return r[x + offA + 1] == r[y + offA + 1] && r[x + offB + 1] == r[y + offB + 1]
+                && (r[x + ConnTable.WORD] & wordMask) == (r[y + ConnTable.WORD] & wordMask)
+                && r[x + offA] == r[y + offA] && r[x + offB] == r[y + offB];
     }
 
     /** Removes entry {@code id}; its record must still hold the key it was inserted with. */

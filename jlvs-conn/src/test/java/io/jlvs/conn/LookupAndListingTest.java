@@ -32,6 +32,35 @@ class LookupAndListingTest {
         assertThat(table.lookupOut(TCP, false, d.hi(), d.lo(), 8080, c.hi(), c.lo(), 51000)).isEqualTo(ConnTable.NO_ENTRY);
     }
 
+    /**
+     * One client port to two (here three) virtual addresses with the same real server and port: the real
+     * server sees one connection, so a reply belongs to the newest entry, as the kernel's head-inserted hash
+     * chains find it. Before, the oldest (a finished connection to the first address) was found and the
+     * reply left from the wrong virtual address: the client answered RST to every SYN-ACK
+     * (HostLinkLabTest, a port curl reused for a second virtual address).
+     */
+    @Test
+    void aReplyFindsTheNewestOfConnectionsThatShareItsTuple() {
+        DestinationState rs = Flows.server(Flows.RS1, 80, ForwardingMethod.MASQ);
+        IpAddress c = Flows.CLIENT;
+        IpAddress d = Flows.RS1;
+        int[] ids = new int[3];
+        for (int i = 0; i < ids.length; i++) {
+            IpAddress vip = IpAddress.parse("192.168.0." + (10 + i));
+            ids[i] = table.create(TCP, false, 0, c.lo(), 51000, 0, vip.lo(), 80, false, d.hi(), d.lo(), 80, rs,
+                    false, ConnTable.NO_ENTRY, 0);
+            assertThat(table.lookupOut(TCP, false, d.hi(), d.lo(), 80, c.hi(), c.lo(), 51000)).isEqualTo(ids[i]);
+        }
+        for (int i = 0; i < ids.length; i++) {
+            IpAddress vip = IpAddress.parse("192.168.0." + (10 + i));
+            assertThat(table.lookupIn(TCP, false, 0, c.lo(), 51000, 0, vip.lo(), 80)).isEqualTo(ids[i]);
+        }
+        table.expireNow(ids[2], 0);
+        assertThat(table.lookupOut(TCP, false, d.hi(), d.lo(), 80, c.hi(), c.lo(), 51000)).isEqualTo(ids[1]);
+        table.expireNow(ids[1], 0);
+        assertThat(table.lookupOut(TCP, false, d.hi(), d.lo(), 80, c.hi(), c.lo(), 51000)).isEqualTo(ids[0]);
+    }
+
     @Test
     void ipv6EntriesAreFoundBothWaysAndListedAsIpv6() {
         IpAddress client = IpAddress.parse("2001:db8::20");

@@ -457,6 +457,33 @@ class HostLinkLabTest {
     }
 
     /**
+     * One client port to two virtual addresses served by the same real server and port (curl's connections
+     * to the second address reuse the ports of its connections to the first: the kernel picks them per
+     * destination): the real server sees one connection, the newer, and its replies must leave from the
+     * address the client now talks to. Before, a reply found the older, finished connection, left from the
+     * first address, and the client answered every SYN-ACK with a RST: a timeout. Round robin sends the
+     * first connection to each address to the same real server, and the client's port range here holds one
+     * even port. It made the two-worker relink test fail now and then (1 run in 10 under load, 2026-11-27):
+     * curl's ports for the second address happened to overlap those for the first.
+     */
+    @Test
+    void aClientPortReusedForAnotherVirtualAddressIsAnswered() throws Exception {
+        try (PacketLab lab = PacketLab.create("Masq", Map.of())) {
+            String added = "10.77.0.103";
+            assertThat(lab.ask("addvip " + added)).containsExactly("OK");
+            lab.inDirector("ip", "addr", "add", added + "/32", "dev", "eth0").orThrow("addr");
+            // one even port for the client's connect(), which tries even ports first: both connections take it
+            // (a bound --local-port would be refused while the first connection's TIME_WAIT holds it)
+            lab.client(10, "sysctl", "-qw", "net.ipv4.ip_local_port_range=40000 40001").orThrow("port range");
+            for (String vip : List.of(PacketLab.VIP, added)) {
+                assertThat(lab.client(20, "curl", "-sS", "-o", "/dev/null", "--max-time", "5", "-w",
+                        "%{http_code} %{local_port}", "-H", "Connection: close", "http://" + vip + "/name").output())
+                        .as("to %s", vip).isEqualTo("200 40000");
+            }
+        }
+    }
+
+    /**
      * The client-facing link's MAC changes while the director runs (a bridge that gets a port, a bond that
      * fails over): within a second or two frames to the new MAC are served again, and leave from it.
      */
