@@ -37,6 +37,12 @@ final class Fixtures {
         return factory().create(params, subject(port), timing(params.kind(), connectTimeout), null);
     }
 
+    /** A real server on 127.0.0.1:{@code port} of {@code vs} (weight 1) with one checker built from {@code params}. */
+    static RealServerHealth checkedServer(VirtualServerHealth vs, int port, CheckerParams params, CheckTiming timing) {
+        HealthChecker checker = factory().create(params, subject(port), timing, null);
+        return vs.addRealServer(LOOPBACK, port, 1, false, null, null, List.of(new CheckerSpec(checker, timing)));
+    }
+
     /** Open file descriptors of this JVM. */
     static long openFds() {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {

@@ -54,9 +54,7 @@ class HttpPacingTest {
     private RealServerHealth start(HttpCheck params) {
         VirtualServerHealth vs = new VirtualServerHealth(Fixtures.VS, null, null, false, events::add, c -> { },
                 Fixtures.log(lines));
-        HealthChecker checker = Fixtures.factory().create(params, Fixtures.subject(server.port()), TIMING, null);
-        RealServerHealth rs = vs.addRealServer(Fixtures.LOOPBACK, server.port(), 1, false, null, null,
-                List.of(new CheckerSpec(checker, TIMING)));
+        RealServerHealth rs = Fixtures.checkedServer(vs, server.port(), params, TIMING);
         vs.start();
         scheduler = new CheckScheduler(timer, Runnable::run, new SplittableRandom(3));
         scheduler.add(rs);

@@ -66,9 +66,7 @@ class HttpReadToEndTest {
                     Fixtures.log(lines));
             CheckTiming timing = Fixtures.timing(CheckerKind.HTTP_GET, TIMEOUT).withWarmup(Duration.ZERO);
             HttpCheck params = HttpCheck.http(UrlCheck.path("/s").withVirtualhost("a.example"));
-            HealthChecker checker = Fixtures.factory().create(params, Fixtures.subject(s.port()), timing, null);
-            RealServerHealth rs = vs.addRealServer(Fixtures.LOOPBACK, s.port(), 1, false, null, null,
-                    List.of(new CheckerSpec(checker, timing)));
+            RealServerHealth rs = Fixtures.checkedServer(vs, s.port(), params, timing);
             vs.start();
             try (CheckScheduler scheduler = new CheckScheduler(timer, Runnable::run, new SplittableRandom(3))) {
                 scheduler.add(rs);
