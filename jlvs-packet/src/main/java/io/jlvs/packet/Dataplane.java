@@ -130,7 +130,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long forwarded;
     private long routed;
     private volatile boolean routeUnclaimed;
-    private volatile boolean routeFragments;
     private static final long MULTICAST_BIT = 1L << 40;
     /** The SCTP ABORT chunk type. */
     private static final int SCTP_ABORT = 6;
@@ -154,6 +153,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private int superOverhead;
     private long superPacketsWhole;
     private long segmentedPackets;
+    /** Cuts a packet without DF that does not fit the MTU into fragments, as the kernel's IP output. */
+    private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter(MAX_SUPER_PACKET);
+    /** The packet being handled left as fragments (its frame is not what went out). */
+    private boolean sentAsFragments;
+    private long fragmentedPackets;
+    /** Puts fragments to virtual services and from NAT real servers together (AF_XDP hands them over as they came). */
+    private final Ipv4Reassembly reassembly = new Ipv4Reassembly();
+    private long reassembled;
     private Verdict lastVerdict;
     private DropReason lastDrop;
 
@@ -302,6 +309,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (nowNanos - nextDefenseCheck >= 0) {
             nextDefenseCheck = nowNanos + 1_000_000_000L;
             defense.tick(table.settings().defense(), table, connInPkts, nowNanos);
+            drops[DropReason.FRAGMENT.ordinal()] += reassembly.expire(nowNanos);
         }
         table.expire(nowNanos, config.expireBudget());
     }
@@ -411,6 +419,27 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      */
     public long segmentedPackets() {
         return segmentedPackets;
+    }
+
+    /** Datagrams put together from their fragments by this worker (AF_XDP; with AF_PACKET the kernel does it). */
+    public long reassembledPackets() {
+        return reassembled;
+    }
+
+    /**
+     * Fragments that went into a datagram put together here but for the last, which took the datagram's
+     * verdict: {@code frames} = forwarded + replied + passed + drops + this + fragments still held.
+     */
+    public long mergedFragments() {
+        return reassembly.merged();
+    }
+
+    /**
+     * Packets without DF larger than the MTU (datagrams the kernel reassembled for the data plane, a tunnel's
+     * outer packet) sent as fragments.
+     */
+    public long fragmentedPackets() {
+        return fragmentedPackets;
     }
 
     /** TCP super-packets (as {@link #segmentedPackets}) rewritten and handed to the kernel whole. */
@@ -533,6 +562,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     private Verdict handle(MemorySegment s, long off, int len) {
         partialChecksum = false;
+        sentAsFragments = false;
         int l2 = EthernetHeader.headerLength(s, off, len);
         if (l2 < 0) {
             return drop(DropReason.SHORT_FRAME);
@@ -581,14 +611,35 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         if (mark != 0 || services.isVirtualAddress(dst)) {
             if (fragment) {
-                return drop(DropReason.FRAGMENT);
+                return reassemble(s, off, l2);
             }
             return proto == Ipv4Header.PROTO_ICMP ? inboundIcmp(s, off, l2) : inbound(s, off, l2, mark);
         }
         if (fragment) {
-            return services.isMasqServer(src) ? unclaimedFragment(s, off, l2) : Verdict.PASS;
+            return services.isMasqServer(src) ? reassemble(s, off, l2) : Verdict.PASS;
         }
         return proto == Ipv4Header.PROTO_ICMP ? outboundIcmp(s, off, l2) : outbound(s, off, l2);
+    }
+
+    /**
+     * A fragment to a virtual address or from a NAT real server: held until its datagram is whole, which is
+     * then handled as one frame, as IPVS sees datagrams the kernel reassembled.
+     */
+    private Verdict reassemble(MemorySegment s, long off, int l2) {
+        switch (reassembly.add(s, off, l2, now)) {
+            case HELD -> {
+                return Verdict.QUEUED;
+            }
+            case WHOLE -> {
+                reassembled++;
+                return handle(reassembly.frame(), reassembly.offset(), reassembly.length());
+            }
+            default -> {
+                // this fragment and any held with it
+                drops[DropReason.FRAGMENT.ordinal()] += reassembly.givenUpFragments() - 1;
+                return drop(DropReason.FRAGMENT);
+            }
+        }
     }
 
     private static boolean isTransport(int p) {
@@ -841,7 +892,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
         }
-        if (onWire() > mtu && (method == M_MASQ || method == M_DROUTE)) {
+        if (onWire() > mtu && (method == M_MASQ || method == M_DROUTE) && mustNotBeCut(s)) {
             // before the rewrite: fragmentation-needed must quote the packet as its sender sent it, or the
             // sender finds no socket for it and keeps sending full-size packets (as IP forwarding checks the
             // MTU before IPVS's hooks)
@@ -869,14 +920,60 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     private Verdict sendInPlace(MemorySegment s, long off, int l2, long dstMac) {
         if (onWire() > mtu) {
-            // a datagram the kernel reassembled for us, or one from a link with a larger MTU: IPVS would
-            // fragment it or send fragmentation-needed; we do not fragment
-            return tooBig(s, off, l2, mtu);
+            // a datagram the kernel reassembled for us, or one from a link with a larger MTU: without DF it
+            // leaves as fragments, as IPVS's leave the kernel's IP output; with DF fragmentation-needed
+            return mustNotBeCut(s) ? tooBig(s, off, l2, mtu) : sendFragments(s, off, l2, dstMac);
         }
         if (superSize > 0) {
             return sendSuperPacket(s, off, l2, dstMac);
         }
         return egress.inPlace(s, off, l2 + total, dstMac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /**
+     * Whether the current packet, when larger than the MTU, may not be cut into fragments: DF is set, or it is
+     * a super-packet (whose segments are cut, not fragmented).
+     */
+    private boolean mustNotBeCut(MemorySegment s) {
+        return superSize > 0 || Ipv4Header.dontFragment(s, ip);
+    }
+
+    /** Sends the packet at {@code off + l2} (no DF, larger than the MTU) as fragments that fit the MTU. */
+    private Verdict sendFragments(MemorySegment s, long off, int l2, long dstMac) {
+        if (!fragmenter.start(s, off, l2, mtu)) {
+            return drop(DropReason.TOO_BIG);
+        }
+        fragmentedPackets++;
+        sentAsFragments = true;
+        while (fragmenter.next()) {
+            if (!egress.inPlace(fragmenter.buffer(), 0, fragmenter.length(), dstMac)) {
+                return drop(DropReason.TX_FULL);
+            }
+        }
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * Keeps the current packet (rewritten, ready to go) until {@code dst}'s next hop resolves; one larger than
+     * the MTU waits as its fragments.
+     */
+    private Verdict queue(MemorySegment s, long off, int l2) {
+        if (superSize > 0) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        if (total <= mtu) {
+            return unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
+        }
+        if (!fragmenter.start(s, off, l2, mtu)) {
+            return drop(DropReason.TOO_BIG);
+        }
+        fragmentedPackets++;
+        while (fragmenter.next()) {
+            if (!unresolved.add(fragmenter.buffer(), 0, fragmenter.length(), dst, now)) {
+                return drop(DropReason.NO_NEIGHBOUR);
+            }
+        }
+        return Verdict.QUEUED;
     }
 
     /** The bytes of the current packet on the wire: a super-packet's largest segment, else the packet. */
@@ -910,7 +1007,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return Verdict.FORWARD;
     }
 
-    /** A packet larger than {@code room}: fragmentation needed back to its sender when DF is set, else dropped. */
+    /**
+     * A packet larger than {@code room} that may not be cut: fragmentation needed back to its sender when DF is
+     * set, else dropped.
+     */
     private Verdict tooBig(MemorySegment s, long off, int l2, int room) {
         if (Ipv4Header.dontFragment(s, ip)) {
             icmpError(s, off, l2, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_FRAG_NEEDED, room);
@@ -927,8 +1027,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             // whole super-packets go only to connections forwarded in place (onFrame checks): not reached
             return drop(DropReason.OVERSIZED);
         }
-        if (total > room) {
+        if (total > room && Ipv4Header.dontFragment(s, ip)) {
             return tooBig(s, off, l2, room);
+        }
+        if (total + mtu - room > 0xffff) {
+            // the outer packet would be longer than IPv4 can say
+            return drop(DropReason.TOO_BIG);
         }
         // the outer source: what the kernel's route to the real server picks, as IPVS asks the route for it
         // (the address of the link it leaves by, on a director with several); else the data plane's own
@@ -936,13 +1040,13 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (source == 0) {
             source = config.localAddress();
         }
-        boolean sent;
-        if (method == M_TUNNEL) {
-            sent = egress.ipip(s, off, l2, ip, rsAddr, mac, source);
-        } else {
-            sent = egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM);
+        int length = method == M_TUNNEL ? egress.ipip(s, off, l2, ip, rsAddr, mac, source)
+                : egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM);
+        if (total > room) {
+            // without DF the outer packet leaves as fragments, as the kernel's IP output sends IPVS's
+            return sendFragments(egress.built(), 0, l2, mac);
         }
-        return sent ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+        return egress.transmitBuilt(length) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 
     private Verdict ttlExpired(MemorySegment s, long off, int l2) {
@@ -1002,7 +1106,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
-        if (onWire() > mtu) {
+        if (onWire() > mtu && mustNotBeCut(s)) {
             return tooBig(s, off, l2, mtu);
         }
         long mac = neighbours.nextHopMac(dst);
@@ -1013,8 +1117,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.decrementTtl(s, ip);
         routed++;
         if (mac == NeighbourTable.UNKNOWN) {
-            return superSize == 0 && unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED
-                    : drop(DropReason.NO_NEIGHBOUR);
+            return queue(s, off, l2);
         }
         return sendInPlace(s, off, l2, mac);
     }
@@ -1030,30 +1133,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * any connection) are routed by the worker: on when either runs, off (the default) when the kernel sees
      * them and routes them itself.
      */
-    public void routeUnclaimed(boolean on, boolean allFragments) {
+    public void routeUnclaimed(boolean on) {
         routeUnclaimed = on;
-        routeFragments = on && allFragments;
-    }
-
-    /**
-     * A fragment from a MASQ real server. One of a connection's replies is dropped (we do not reassemble, and
-     * its later fragments cannot be translated). Otherwise it is routed when it was kept from the kernel: a
-     * first fragment from a service port (the guard reads its ports), and with AF_XDP ({@code allFragments})
-     * every fragment, as the XDP program takes them all.
-     */
-    private Verdict unclaimedFragment(MemorySegment s, long off, int l2) {
-        boolean first = (Ipv4Header.flagsAndFragment(s, ip) & Ipv4Header.FRAGMENT_OFFSET_MASK) == 0;
-        if (!first || !isTransport(proto) || l4len < 4) {
-            return routeFragments ? routeUnclaimed(s, off, l2) : Verdict.PASS;
-        }
-        int from = Wire.u16(s, l4);
-        int to = Wire.u16(s, l4 + 2);
-        int id = table.lookupOut(proto, false, 0, src & 0xffffffffL, from, 0, dst & 0xffffffffL, to);
-        if (id >= 0 && connMethod[id] == M_MASQ) {
-            return drop(DropReason.FRAGMENT);
-        }
-        return routeFragments || services.fromMasqService(proto, src, from) ? routeUnclaimed(s, off, l2)
-                : Verdict.PASS;
     }
 
     /**
@@ -1101,7 +1182,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
         }
-        if (onWire() > mtu) {
+        if (onWire() > mtu && mustNotBeCut(s)) {
             // before the rewrite: the real server must recognise its own packet in fragmentation-needed
             return tooBig(s, off, l2, mtu);
         }
@@ -1112,8 +1193,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         Ipv4Header.decrementTtl(s, ip);
         if (mac == NeighbourTable.UNKNOWN) {
             // a new client: wait for the refresher rather than drop the reply (TCP would resend it in 1 s)
-            return superSize == 0 && unresolved.add(s, off, l2 + total, dst, now) ? Verdict.QUEUED
-                    : drop(DropReason.NO_NEIGHBOUR);
+            return queue(s, off, l2);
         }
         return sendInPlace(s, off, l2, mac);
     }
@@ -1147,7 +1227,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 : method == M_GUE ? FlowOffload.GUE : FlowOffload.IN_PLACE;
         // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame; GUE with a UDP
         // checksum (over the whole datagram) stays with the worker
-        if (sent != Verdict.FORWARD || method != M_MASQ && method != M_DROUTE && encap == FlowOffload.IN_PLACE
+        if (sent != Verdict.FORWARD || sentAsFragments || method != M_MASQ && method != M_DROUTE && encap == FlowOffload.IN_PLACE
                 || l2 != EthernetHeader.LENGTH || !o.mayOffload(id, direction)) {
             return;
         }

@@ -17,7 +17,12 @@ public enum DropReason {
     /** IPv4 total length smaller than the header. */
     BAD_IP_LENGTH,
     BAD_IP_CHECKSUM,
-    /** A fragment addressed to a virtual service: we do not reassemble. */
+    /**
+     * A fragment to a virtual address or from a NAT real server given up before its datagram was whole: it
+     * overlapped bytes already held, would make the datagram longer than 65,535 bytes, was not in 8-byte
+     * units before the last, found every reassembly slot taken, or its datagram was not whole within 30 s
+     * (each held fragment then counts). With AF_PACKET the kernel reassembles before the workers see them.
+     */
     FRAGMENT,
     /** TCP data offset below 5 or beyond the segment. */
     BAD_TCP_OFFSET,
@@ -50,8 +55,8 @@ public enum DropReason {
      */
     FRAG_NEEDED,
     /**
-     * Larger than the MTU (tunnelled: with the tunnel's header) without DF, such as a datagram the kernel
-     * reassembled from fragments: fragmenting is not done.
+     * Larger than the MTU without DF but not sent as fragments: a tunnel's outer packet would pass 65,535
+     * bytes, or the MTU leaves no room for 8 bytes of data behind the header.
      */
     TOO_BIG,
     /** GRE tunnels (not done), GUE without a port, LOCAL or FULLNAT servers, IPv6 servers. */

@@ -68,11 +68,17 @@ final class Egress {
         return scratch;
     }
 
+    /** Queues the first {@code length} bytes of {@link #built()}; false when the queue is full. */
+    boolean transmitBuilt(int length) {
+        return io.transmit(scratch, 0, length);
+    }
+
     /**
      * IPIP (RFC 2003): the datagram at {@code ip} behind a new outer header from {@code localAddress} to
-     * {@code rsAddr}, TOS, DF and TTL copied; identification 0 with DF (as Linux), else the next id.
+     * {@code rsAddr}, TOS, DF and TTL copied; identification 0 with DF (as Linux), else the next id. Built in
+     * {@link #built()}, not sent; returns the frame's length.
      */
-    boolean ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress) {
+    int ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress) {
         int total = Ipv4Header.totalLength(s, ip);
         boolean df = Ipv4Header.dontFragment(s, ip);
         MemorySegment out = scratch;
@@ -82,15 +88,16 @@ final class Egress {
         Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), total + Ipv4Header.MIN_LENGTH, df ? 0 : nextIpId(),
                 df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_IPIP, localAddress, rsAddr);
         MemorySegment.copy(s, ip, out, l2 + Ipv4Header.MIN_LENGTH, total);
-        return io.transmit(out, 0, l2 + Ipv4Header.MIN_LENGTH + total);
+        return l2 + Ipv4Header.MIN_LENGTH + total;
     }
 
     /**
      * GUE: the datagram at {@code ip} behind outer IPv4 (as {@link #ipip}), UDP from a source port that
      * hashes the inner flow to {@code guePort}, and a 4-byte GUE header carrying protocol 4 (IPIP). The
-     * UDP checksum is 0 unless {@code checksum} (--tun-csum).
+     * UDP checksum is 0 unless {@code checksum} (--tun-csum). Built in {@link #built()}, not sent; returns the
+     * frame's length.
      */
-    boolean gue(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress, int guePort,
+    int gue(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress, int guePort,
                 boolean checksum) {
         int total = Ipv4Header.totalLength(s, ip);
         boolean df = Ipv4Header.dontFragment(s, ip);
@@ -115,7 +122,7 @@ final class Egress {
             int c = InternetChecksum.finish(sum);
             Wire.u16(out, udp + UdpHeader.CHECKSUM, c == 0 ? 0xffff : c);
         }
-        return io.transmit(out, 0, (int) udp + udpLength);
+        return (int) udp + udpLength;
     }
 
     /** A source port in Linux's local range from a hash of the inner flow (addresses, protocol, ports). */

@@ -172,7 +172,7 @@ public final class PacketDirector implements AutoCloseable {
             // meets its connection; only while the workers rejoin a re-created link or a fanout program changes
             // can one reach a worker that lacks it, and routed it would reach the client untranslated and draw
             // a RST that ends the connection, where a drop is retransmitted: routing pauses then (holdUnclaimed)
-            dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
+            dataplane.routeUnclaimed(routesUnclaimed());
             thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
         }
 
@@ -266,7 +266,7 @@ public final class PacketDirector implements AutoCloseable {
                         if (unclaimedHeldUntil != 0 && now - unclaimedHeldUntil > 0) {
                             if (relinksSettled()) {
                                 unclaimedHeldUntil = 0;
-                                dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
+                                dataplane.routeUnclaimed(routesUnclaimed());
                             } else {
                                 // a round still failing (backing off up to 64 s): the workers do not agree yet
                                 unclaimedHeldUntil = now + UNCLAIMED_HOLD_NANOS;
@@ -322,7 +322,7 @@ public final class PacketDirector implements AutoCloseable {
          */
         private void holdUnclaimed(long now) {
             if (settings.workers() > 1 && routesUnclaimed()) {
-                dataplane.routeUnclaimed(false, settings.afXdp());
+                dataplane.routeUnclaimed(false);
                 unclaimedHeldUntil = now + UNCLAIMED_HOLD_NANOS;
             }
         }
@@ -932,7 +932,9 @@ public final class PacketDirector implements AutoCloseable {
      * checksums a sender on this host left for the network card, finished by the worker), {@code segmented}
      * (TCP super-packets from a sender on this host with TSO/GSO on, cut into segments by the worker),
      * {@code super_packet_whole} (such super-packets of NAT and DR connections rewritten once and handed to
-     * the kernel whole, which segments them on the way out).
+     * the kernel whole, which segments them on the way out), {@code fragmented} (packets without DF larger
+     * than the MTU sent as fragments), {@code reassembled} (datagrams the workers put together from fragments,
+     * with AF_XDP).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -946,6 +948,8 @@ public final class PacketDirector implements AutoCloseable {
         out.put("checksum_completed", all.get("checksums_completed"));
         out.put("segmented", all.get("segmented_packets"));
         out.put("super_packet_whole", all.get("super_packets_whole"));
+        out.put("fragmented", all.get("fragmented_packets"));
+        out.put("reassembled", all.get("reassembled_packets"));
         return out;
     }
 
@@ -962,7 +966,8 @@ public final class PacketDirector implements AutoCloseable {
      * Every counter summed over the workers: frames, forwarded, replied, passed, icmp_sent, icmp_rate_limited, ring_drops
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
-     * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, fragmented_packets,
+     * reassembled_packets, one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -982,12 +987,16 @@ public final class PacketDirector implements AutoCloseable {
         long completed = 0;
         long segmented = 0;
         long whole = 0;
+        long fragmented = 0;
+        long reassembled = 0;
         long routed = 0;
         for (Worker w : workers) {
             routed += w.dataplane.routed();
             completed += w.dataplane.checksumsCompleted();
             segmented += w.dataplane.segmentedPackets();
             whole += w.dataplane.superPacketsWhole();
+            fragmented += w.dataplane.fragmentedPackets();
+            reassembled += w.dataplane.reassembledPackets();
             fastPath += w.dataplane.fastPathPackets();
             offloaded += w.dataplane.offloadedConnections();
             frames += w.dataplane.frames();
@@ -1014,6 +1023,8 @@ public final class PacketDirector implements AutoCloseable {
         out.put("checksums_completed", completed);
         out.put("segmented_packets", segmented);
         out.put("super_packets_whole", whole);
+        out.put("fragmented_packets", fragmented);
+        out.put("reassembled_packets", reassembled);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

@@ -74,10 +74,10 @@ class MalformedFrameTest {
                             return f;
                         }), DropReason.OVERSIZED),
                 Arguments.of("bad IP checksum", edit(tcpSyn(), false, set(IP + 11, 0x5a)), DropReason.BAD_IP_CHECKSUM),
-                Arguments.of("first fragment (MF)", PacketBuilder.tcp(CLIENT, 40000, VIP, 80).fragment(true, 0).build(),
-                        DropReason.FRAGMENT),
-                Arguments.of("later fragment", PacketBuilder.tcp(CLIENT, 40000, VIP, 80).df(false).fragment(false, 185).build(),
-                        DropReason.FRAGMENT),
+                Arguments.of("a fragment not in 8-byte units before the last", PacketBuilder.tcp(CLIENT, 40000, VIP, 80)
+                        .payload(3).df(false).fragment(true, 0).build(), DropReason.FRAGMENT),
+                Arguments.of("a fragment ending beyond 65,535 bytes (the ping of death)", PacketBuilder.tcp(CLIENT, 40000,
+                        VIP, 80).df(false).fragment(false, 8189).build(), DropReason.FRAGMENT),
                 Arguments.of("TCP data offset 4", PacketBuilder.tcp(CLIENT, 40000, VIP, 80).dataOffset(4).build(),
                         DropReason.BAD_TCP_OFFSET),
                 Arguments.of("TCP data offset beyond the segment", edit(tcpSyn(), false, set(IP + 20 + 12, 0xf0)),

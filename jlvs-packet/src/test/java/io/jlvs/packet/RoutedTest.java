@@ -13,6 +13,7 @@ import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
 import java.lang.foreign.MemorySegment;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class RoutedTest {
     void aNatRealServersAnswerToAHostThatReachedItDirectlyIsRoutedUnchangedButForTheTtl() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
-            d.dataplane.routeUnclaimed(true, false);
+            d.dataplane.routeUnclaimed(true);
             byte[] in = fromServer(8080, CLIENT);
             List<byte[]> out = d.send(in);
             assertThat(out).singleElement().satisfies(f -> {
@@ -76,7 +77,7 @@ class RoutedTest {
             assertThat(d.send(fromServer(8080, CLIENT))).as("guard off: the kernel routes it").isEmpty();
             assertThat(d.verdict()).isEqualTo(Verdict.PASS);
 
-            d.dataplane.routeUnclaimed(true, false);
+            d.dataplane.routeUnclaimed(true);
             for (String to : List.of("255.255.255.255", "224.0.0.251", "127.0.0.1", "0.0.0.1", "240.0.0.1")) {
                 assertThat(d.send(fromServer(8080, to))).as(to).isEmpty();
                 assertThat(d.dataplane.lastDropReason()).as(to).isEqualTo(DropReason.NOT_ROUTED);
@@ -99,31 +100,31 @@ class RoutedTest {
     }
 
     /**
-     * Fragments from a NAT real server: one of a connection's replies is dropped (not translated, never
-     * leaked untranslated); a first fragment from a service port outside any connection is routed; later
-     * fragments are the kernel's with AF_PACKET, routed with AF_XDP (which takes them all).
+     * Fragments from a NAT real server are put together first, as IPVS sees datagrams the kernel reassembled:
+     * a connection's reply is translated (never leaked untranslated); one from a service port outside any
+     * connection is routed.
      */
     @Test
     void fragmentsFromANatRealServer() throws Exception {
         try (Director d = new Director()) {
             InetServiceKey dns = Director.key(Protocol.UDP, VIP, 53);
             d.service(Protocol.UDP, 53, "rr").server(dns, RS1, 5353, ForwardingMethod.MASQ, 1);
-            d.dataplane.routeUnclaimed(true, false);
+            d.dataplane.routeUnclaimed(true);
             assertThat(d.send(PacketBuilder.udp(CLIENT, 3333, VIP, 53).payload(10).macs(CLIENT_MAC, OUR_MAC)
                     .build())).hasSize(1);
-            byte[] reply = PacketBuilder.udp(RS1, 5353, CLIENT, 3333).payload(100).fragment(true, 0)
-                    .macs(RS1_MAC, OUR_MAC).build();
-            assertThat(d.send(reply)).as("a connection's first fragment").isEmpty();
-            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAGMENT);
-            byte[] other = PacketBuilder.udp(RS1, 5353, CLIENT, 4444).payload(100).fragment(true, 0)
-                    .macs(RS1_MAC, OUR_MAC).build();
-            assertThat(d.send(other)).as("outside any connection: routed").hasSize(1);
-            byte[] later = PacketBuilder.udp(RS1, 5353, CLIENT, 4444).payload(100).fragment(false, 10)
-                    .macs(RS1_MAC, OUR_MAC).build();
-            assertThat(d.send(later)).as("a later fragment: the kernel's with AF_PACKET").isEmpty();
-            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
-            d.dataplane.routeUnclaimed(true, true);
-            assertThat(d.send(later)).as("with AF_XDP, routed").hasSize(1);
+            List<byte[]> reply = Fragments.cut(PacketBuilder.udp(RS1, 5353, CLIENT, 3333).payload(1000).df(false)
+                    .datagram(), 504, RS1_MAC, OUR_MAC);
+            assertThat(d.send(reply.get(0))).as("a connection's first fragment, held").isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.QUEUED);
+            assertThat(d.send(reply.get(1))).as("the whole reply, translated").singleElement()
+                    .satisfies(f -> assertThat(HexFormat.of().formatHex(f)).isEqualTo(HexFormat.of().formatHex(
+                            PacketBuilder.udp(VIP, 53, CLIENT, 3333).payload(1000).df(false).ttl(63)
+                                    .macs(OUR_MAC, CLIENT_MAC).build())));
+            List<byte[]> other = Fragments.cut(PacketBuilder.udp(RS1, 5353, CLIENT, 4444).payload(1000).df(false)
+                    .id(0x99).datagram(), 504, RS1_MAC, OUR_MAC);
+            assertThat(d.send(other.get(1))).as("outside any connection: held").isEmpty();
+            assertThat(d.send(other.get(0))).as("then routed whole").hasSize(1);
+            assertThat(d.dataplane.routed()).isEqualTo(1);
         }
     }
 
@@ -131,7 +132,7 @@ class RoutedTest {
     void anIcmpErrorFromANatRealServerAboutNoConnectionIsRoutedAndAnUnknownNextHopWaits() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
-            d.dataplane.routeUnclaimed(true, false);
+            d.dataplane.routeUnclaimed(true);
             byte[] quoted = PacketBuilder.udp(CLIENT, 4000, RS1, 53).build();
             byte[] icmp = PacketBuilder.icmp(RS1, CLIENT, 3, 3, 0, java.util.Arrays.copyOfRange(quoted, 14, 14 + 28))
                     .macs(RS1_MAC, OUR_MAC).build();

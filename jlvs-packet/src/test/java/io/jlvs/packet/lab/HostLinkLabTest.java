@@ -248,22 +248,6 @@ class HostLinkLabTest {
                 .hasMessageContaining("AF_XDP I/O takes frames of at most 2048 bytes, but eth0 has MTU 9000");
     }
 
-    @Test
-    void aDatagramReassembledBeyondTheMtuIsDroppedAndTheDirectorGoesOn() throws IOException {
-        try (PacketLab lab = PacketLab.create("Masq", Map.of("jlvs.lab.ports", "5201"))) {
-            // 1,700 bytes of UDP: the client fragments it, the kernel reassembles it for the data plane
-            Shell.Result sent = lab.client(10, "bash", "-c", "head -c 1700 /dev/zero > /dev/udp/" + PacketLab.VIP
-                    + "/5201");
-            assertThat(sent.exitCode()).isZero();
-            Shell.Result r = lab.client(30, "curl", "-sS", "--fail-early", "-o", "/dev/null", "--max-time", "3", "-w",
-                    "%{http_code}\\n", "http://" + PacketLab.VIP + "/name?i=[1-5]");
-            assertThat(r.output().strip().split("\n")).as("requests after the datagram").hasSize(5)
-                    .containsOnly("200");
-            long tooBig = lab.counter("drop_too_big");
-            assertThat(tooBig).as("the datagram, dropped as too big").isEqualTo(1);
-        }
-    }
-
     @ParameterizedTest(name = "AF_XDP: {0}")
     @ValueSource(booleans = {false, true})
     void aNatRealServerReachesTheClientThroughTheDirectorAsItsGateway(boolean xdp) throws IOException {

@@ -129,7 +129,11 @@ public final class LabDirectorMain {
                 String[] w = line.trim().split("\\s+");
                 switch (w[0]) {
                     case "stats" -> {
+                        // the port-80 service's real servers (the extra ports' services have the same addresses)
                         for (VirtualServiceView v : engine.table().services()) {
+                            if (!v.service().key().equals(key)) {
+                                continue;
+                            }
                             for (RealServerView r : v.realServers()) {
                                 var s = r.stats();
                                 out.println(r.server().address() + " " + s.conns() + " " + s.inPackets() + " "
@@ -140,6 +144,9 @@ public final class LabDirectorMain {
                     }
                     case "active" -> {
                         for (VirtualServiceView v : engine.table().services()) {
+                            if (!v.service().key().equals(key)) {
+                                continue;
+                            }
                             for (RealServerView r : v.realServers()) {
                                 out.println(r.server().address() + " " + r.activeConns());
                             }

@@ -30,6 +30,43 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class PacketLabSuite {
     private static final int REQUESTS = 1000;
+    private static final int UDP_PORT = 5300;
+    /**
+     * A UDP echo server: answers each datagram with its real server's name, a space, and the datagram. Bound
+     * to the VIP in DR and TUN, so that its answers come from the VIP (as any UDP service behind LVS-DR must).
+     */
+    private static final String ECHO = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((sys.argv[3], int(sys.argv[1])))
+            name = sys.argv[2].encode()
+            while True:
+                d, a = s.recvfrom(65535)
+                s.sendto(name + b" " + d, a)
+            """;
+    /**
+     * Sends datagrams of the sizes given to VIP:port, each once (up to 3 tries within 2 s each), and prints one
+     * line per size: the size, whether the whole datagram came back, the answering real server and address.
+     */
+    private static final String CLIENT = """
+            import os, socket, sys
+            vip, port = sys.argv[1], int(sys.argv[2])
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(2)
+            for size in map(int, sys.argv[3:]):
+                payload = os.urandom(size)
+                result = "lost"
+                for attempt in range(3):
+                    s.sendto(payload, (vip, port))
+                    try:
+                        d, a = s.recvfrom(70000)
+                    except socket.timeout:
+                        continue
+                    name, _, echoed = d.partition(b" ")
+                    result = ("intact " if echoed == payload else "damaged ") + name.decode() + " " + a[0]
+                    break
+                print(size, result, flush=True)
+            """;
     PacketLab lab;
 
     abstract String method();
@@ -46,7 +83,10 @@ abstract class PacketLabSuite {
 
     @BeforeAll
     void up() throws IOException {
-        lab = PacketLab.create(method(), directorOptions());
+        Map<String, String> options = new HashMap<>(directorOptions());
+        // a UDP service (and a TCP one) on this port too, sh, same real servers
+        options.putIfAbsent("jlvs.lab.ports", String.valueOf(UDP_PORT));
+        lab = PacketLab.create(method(), options);
     }
 
     @AfterAll
@@ -188,8 +228,41 @@ abstract class PacketLabSuite {
         return null;
     }
 
+    /**
+     * UDP datagrams larger than the MTU: the client sends them in fragments; the director puts them together
+     * (the kernel for AF_PACKET, the worker for AF_XDP), forwards them as the method says and, without DF,
+     * as fragments again (a tunnel's outer packet too); the real server's large answer comes back whole
+     * from the VIP (through the director in NAT, translated and fragmented again).
+     */
     @Test
     @Order(4)
+    void udpDatagramsLargerThanTheMtuGoThroughAndTheirAnswersComeBack() throws IOException {
+        String python = io.jlvs.testkit.Lab.requireCommand("python3", "python3");
+        for (int n = 1; n <= 3; n++) {
+            lab.realServerBackground(n, lab.dir.resolve("udp-echo" + n + ".log"), python, "-c", ECHO,
+                    String.valueOf(UDP_PORT), "rs" + n, lab.nat() ? "0.0.0.0" : PacketLab.VIP);
+        }
+        // until every echo server is bound (else a real server's kernel answers port unreachable, from the VIP
+        // in DR and TUN, and the last test would see it)
+        for (String ns : lab.rs) {
+            org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> lab.lab.exec(ns, "ss", "-Hlun",
+                    "sport = :" + UDP_PORT).output().contains(":" + UDP_PORT));
+        }
+        long fragmentedBefore = lab.counter("fragmented_packets");
+        Shell.Result r = lab.client(60, python, "-c", CLIENT, PacketLab.VIP, String.valueOf(UDP_PORT), "1473", "4000", "30000");
+        assertThat(r.output().lines().toList()).as(r.output() + lab.stderr()).hasSize(3).allSatisfy(l ->
+                assertThat(l).matches("\\d+ intact rs[123] " + java.util.regex.Pattern.quote(PacketLab.VIP)));
+        assertThat(lab.counter("fragmented_packets") - fragmentedBefore).as("datagrams sent as fragments")
+                .isGreaterThanOrEqualTo(lab.nat() ? 6 : 3);
+        if (lab.xdp()) {
+            assertThat(lab.counter("reassembled_packets")).as("put together by the worker").isPositive();
+        }
+        assertThat(lab.counter("drop_fragment")).isZero();
+        assertThat(lab.counter("drop_too_big")).isZero();
+    }
+
+    @Test
+    @Order(5)
     void theDirectorNeverAnswersWithRstOrIcmpAndItsGuardDroppedWhatTheKernelSaw() throws IOException {
         String ruleset = lab.nftRuleset();
         assertThat(ruleset).contains("chain prerouting").contains(PacketLab.VIP + " . tcp . 80");

@@ -1,0 +1,139 @@
+package io.jlvs.packet;
+
+import static io.jlvs.packet.Director.CLIENT;
+import static io.jlvs.packet.Director.CLIENT_MAC;
+import static io.jlvs.packet.Director.OUR_MAC;
+import static io.jlvs.packet.Director.RS1;
+import static io.jlvs.packet.Director.RS1_MAC;
+import static io.jlvs.packet.Director.VIP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.Protocol;
+import io.jlvs.core.model.InetServiceKey;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fragments that reach a worker as they came (AF_XDP) are put together before anything looks at the datagram,
+ * as the kernel defragments for IPVS: in any order, repeats ignored; overlapping, overlong, stale or
+ * too many datagrams are given up and their fragments counted as dropped.
+ */
+class ReassemblyTest {
+    private static final InetServiceKey DNS = Director.key(Protocol.UDP, VIP, 53);
+
+    private static Director dnsDirector() throws Exception {
+        Director d = new Director();
+        d.service(Protocol.UDP, 53, "rr").server(DNS, RS1, 5353, ForwardingMethod.MASQ, 1);
+        return d;
+    }
+
+    private static List<byte[]> query(int id, int payload) {
+        return Fragments.cut(PacketBuilder.udp(CLIENT, 3333, VIP, 53).payload(payload).df(false).id(id).datagram(),
+                504, CLIENT_MAC, OUR_MAC);
+    }
+
+    private static String translated(int id, int payload) {
+        return HexFormat.of().formatHex(PacketBuilder.udp(CLIENT, 3333, RS1, 5353).payload(payload).df(false).id(id)
+                .ttl(63).macs(OUR_MAC, RS1_MAC).build());
+    }
+
+    @Test
+    void fragmentsInAnyOrderWithARepeatBecomeOneTranslatedDatagram() throws Exception {
+        try (Director d = dnsDirector()) {
+            List<byte[]> f = query(0x10, 1200);
+            assertThat(f).hasSize(3);
+            assertThat(d.send(f.get(2))).isEmpty();
+            assertThat(d.send(f.get(0))).isEmpty();
+            assertThat(d.send(f.get(0))).as("a repeat").isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.QUEUED);
+            List<byte[]> out = d.send(f.get(1));
+            assertThat(out).singleElement().satisfies(o -> assertThat(HexFormat.of().formatHex(o))
+                    .isEqualTo(translated(0x10, 1200)));
+            assertThat(d.dataplane.reassembledPackets()).isEqualTo(1);
+            assertThat(d.dataplane.totalDrops()).isZero();
+            assertThat(d.connections()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOverlappingFragmentGivesUpTheDatagram() throws Exception {
+        try (Director d = dnsDirector()) {
+            List<byte[]> f = query(0x11, 1200);
+            assertThat(d.send(f.get(0))).isEmpty();
+            byte[] overlapping = f.get(1).clone();
+            PacketBuilder.put16(overlapping, 14 + 6, 0x2000 | 60); // offset 480: overlaps the first's last 24 bytes
+            PacketBuilder.put16(overlapping, 14 + 10, 0);
+            PacketBuilder.put16(overlapping, 14 + 10, PacketBuilder.checksum(overlapping, 14, 20, 0));
+            assertThat(d.send(overlapping)).isEmpty();
+            assertThat(d.dataplane.drops(DropReason.FRAGMENT)).as("the held fragment and this one").isEqualTo(2);
+            assertThat(d.send(f.get(1))).isEmpty();
+            assertThat(d.send(f.get(2))).as("the first fragment is gone: never whole").isEmpty();
+            assertThat(d.connections()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDatagramNotWholeWithin30SecondsIsGivenUp() throws Exception {
+        try (Director d = dnsDirector()) {
+            List<byte[]> f = query(0x12, 1200);
+            d.send(f.get(0));
+            d.send(f.get(1));
+            d.advance(29);
+            assertThat(d.dataplane.drops(DropReason.FRAGMENT)).isZero();
+            d.advance(2);
+            assertThat(d.dataplane.drops(DropReason.FRAGMENT)).isEqualTo(2);
+            assertThat(d.send(f.get(2))).as("too late").isEmpty();
+            assertThat(d.connections()).isEmpty();
+            // and a new datagram after that goes through
+            List<byte[]> g = query(0x13, 1200);
+            d.send(g.get(0));
+            d.send(g.get(1));
+            assertThat(d.send(g.get(2))).hasSize(1);
+        }
+    }
+
+    @Test
+    void whileEverySlotHoldsADatagramNewOnesAreRefusedAndHeldOnesStillComplete() throws Exception {
+        try (Director d = dnsDirector()) {
+            for (int id = 0; id < Ipv4Reassembly.SLOTS; id++) {
+                assertThat(d.send(query(id, 1200).get(0))).isEmpty();
+            }
+            assertThat(d.send(query(999, 1200).get(0))).as("no slot free").isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.DROP);
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAGMENT);
+            List<byte[]> f = query(5, 1200);
+            d.send(f.get(1));
+            assertThat(d.send(f.get(2))).singleElement().satisfies(o -> assertThat(HexFormat.of().formatHex(o))
+                    .isEqualTo(translated(5, 1200)));
+        }
+    }
+
+    /** A large datagram put together is larger than the MTU: it leaves as fragments again, translated. */
+    @Test
+    void aDatagramLargerThanTheMtuLeavesAsFragmentsAgain() throws Exception {
+        try (Director d = dnsDirector()) {
+            List<byte[]> f = Fragments.cut(PacketBuilder.udp(CLIENT, 3333, VIP, 53).payload(5000).df(false).id(0x14)
+                    .datagram(), 1480, CLIENT_MAC, OUR_MAC);
+            List<byte[]> out = List.of();
+            for (byte[] x : f) {
+                out = d.send(x);
+            }
+            assertThat(HexFormat.of().formatHex(Fragments.reassemble(out, Director.MTU))).isEqualTo(HexFormat.of()
+                    .formatHex(PacketBuilder.udp(CLIENT, 3333, RS1, 5353).payload(5000).df(false).id(0x14).ttl(63)
+                            .datagram()));
+        }
+    }
+
+    /** Fragments between other hosts are the kernel's, as before. */
+    @Test
+    void fragmentsForOtherHostsAreLeftToTheKernel() throws Exception {
+        try (Director d = dnsDirector()) {
+            List<byte[]> f = Fragments.cut(PacketBuilder.udp(CLIENT, 3333, "10.77.0.99", 53).payload(1200).df(false)
+                    .datagram(), 504, CLIENT_MAC, OUR_MAC);
+            assertThat(d.send(f.get(0))).isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
+        }
+    }
+}
