@@ -163,6 +163,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long reassembled;
     private Verdict lastVerdict;
     private DropReason lastDrop;
+    /** What {@link #pick} found: the template used or made, or why there is no real server. */
+    private int pickedTemplate;
+    private DropReason pickFailure;
 
     // The packet being handled (worker thread only).
     private long ip;
@@ -792,37 +795,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         VirtualService cfg = svc.config();
         long srcL = src & 0xffffffffL;
         long dstL = dst & 0xffffffffL;
-        flow.set(false, proto, 0, srcL, sport, 0, dstL, dport, now);
-        int template = ConnTable.NO_ENTRY;
-        DestinationState dest;
-        if (cfg.persistent()) {
-            boolean byMark = cfg.key() instanceof FwmarkServiceKey;
-            int tplProto = byMark ? PersistenceKeys.FWMARK_PROTOCOL : proto;
-            long vLo = byMark ? PersistenceKeys.fwmarkLo(false, mark) : dstL;
-            int vPort = cfg.key() instanceof InetServiceKey k ? k.port() : 0;
-            long clientNet = (src & cfg.netmask()) & 0xffffffffL;
-            template = table.findTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, now);
-            if (template >= 0) {
-                dest = table.destination(template);
-            } else {
-                dest = svc.schedule(flow);
-                if (dest == null) {
-                    return noDestination(s, off, l2);
-                }
-                RealServer r = dest.config();
-                template = table.createTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort,
-                        !r.address().isV4(), r.address().hi(), r.address().lo(), r.port(), dest,
-                        cfg.persistenceTimeout(), now);
-                if (template < 0) {
-                    return drop(DropReason.TABLE_FULL);
-                }
-            }
-        } else {
-            dest = svc.schedule(flow);
-            if (dest == null) {
-                return noDestination(s, off, l2);
-            }
+        DestinationState dest = pick(svc, mark);
+        if (dest == null) {
+            return pickFailure == DropReason.NO_DESTINATION ? noDestination(s, off, l2) : drop(pickFailure);
         }
+        int template = pickedTemplate;
         RealServer r = dest.config();
         byte method = methodCode(r);
         if (method == 0 || !r.address().isV4()) {
@@ -862,6 +839,50 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
         return toServer(s, off, l2, method, dest, rsAddr, rsPort);
+    }
+
+    /**
+     * The real server for a new connection of the current tuple (proto, src:sport → dst:dport) of {@code svc}:
+     * its persistence template's, or the scheduler's (then a template is made for a persistent service).
+     * {@link #pickedTemplate} is the template or {@code NO_ENTRY}; null when there is none
+     * ({@link #pickFailure}: NO_DESTINATION or TABLE_FULL).
+     */
+    private DestinationState pick(ServiceRuntime svc, int mark) {
+        VirtualService cfg = svc.config();
+        long srcL = src & 0xffffffffL;
+        long dstL = dst & 0xffffffffL;
+        flow.set(false, proto, 0, srcL, sport, 0, dstL, dport, now);
+        pickedTemplate = ConnTable.NO_ENTRY;
+        DestinationState dest;
+        if (!cfg.persistent()) {
+            dest = svc.schedule(flow);
+            pickFailure = DropReason.NO_DESTINATION;
+            return dest;
+        }
+        boolean byMark = cfg.key() instanceof FwmarkServiceKey;
+        int tplProto = byMark ? PersistenceKeys.FWMARK_PROTOCOL : proto;
+        long vLo = byMark ? PersistenceKeys.fwmarkLo(false, mark) : dstL;
+        int vPort = cfg.key() instanceof InetServiceKey k ? k.port() : 0;
+        long clientNet = (src & cfg.netmask()) & 0xffffffffL;
+        int template = table.findTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, now);
+        if (template >= 0) {
+            pickedTemplate = template;
+            return table.destination(template);
+        }
+        dest = svc.schedule(flow);
+        if (dest == null) {
+            pickFailure = DropReason.NO_DESTINATION;
+            return null;
+        }
+        RealServer r = dest.config();
+        template = table.createTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, !r.address().isV4(),
+                r.address().hi(), r.address().lo(), r.port(), dest, cfg.persistenceTimeout(), now);
+        if (template < 0) {
+            pickFailure = DropReason.TABLE_FULL;
+            return null;
+        }
+        pickedTemplate = template;
+        return dest;
     }
 
     private static byte methodCode(RealServer r) {
@@ -1073,7 +1094,17 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         int id = table.lookupOut(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport);
         if (id < 0 || connMethod[id] != M_MASQ) {
-            return services.fromMasqService(proto, src, sport) ? routeUnclaimed(s, off, l2) : Verdict.PASS;
+            if (!services.fromMasqService(proto, src, sport)) {
+                return Verdict.PASS;
+            }
+            if (table.settings().forwarding().natIcmpSend() && !resetOrAbort()) {
+                // nat_icmp_send: IPVS tells the real server there is no such connection, and drops it
+                int from = neighbours.preferredSource(src);
+                egress.icmpError(s, off, l2, ip, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_PORT_UNREACH, 0,
+                        from != 0 ? from : config.localAddress(), now);
+                return drop(DropReason.UNCLAIMED_REPLY);
+            }
+            return routeUnclaimed(s, off, l2);
         }
         table.onPacket(id, ConnTable.OUTPUT, info, now);
         connService[id].outbound(1, total);
@@ -1083,6 +1114,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             afterWorker(id, ConnTable.OUTPUT, sent, s, off, l2);
         }
         return sent;
+    }
+
+    /** The current TCP segment is a RST, or the current SCTP packet starts with an ABORT. */
+    private boolean resetOrAbort() {
+        return proto == Ipv4Header.PROTO_TCP ? (info & TcpState.FLAG_RST) != 0
+                : proto == Ipv4Header.PROTO_SCTP && info == SCTP_ABORT;
     }
 
     /**
@@ -1311,14 +1348,96 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int id = table.lookupIn(innerProto, false, 0, innerDst & 0xffffffffL, Wire.u16(s, innerL4 + 2),
                 0, innerSrc & 0xffffffffL, Wire.u16(s, innerL4));
         if (id < 0) {
-            return drop(DropReason.ICMP_UNRELATED);
+            return table.settings().forwarding().scheduleIcmp() && isTransport(innerProto)
+                    ? scheduleIcmp(s, off, l2, innerL4) : drop(DropReason.ICMP_UNRELATED);
         }
-        connService[id].inbound(1, total);
-        table.destination(id).counters().inbound(1, total);
-        int rsAddr = (int) table.destinationLo(id);
-        byte method = connMethod[id];
+        return icmpToServer(s, off, l2, innerL4, connService[id], table.destination(id), connMethod[id],
+                (int) table.destinationLo(id), table.destinationPort(id));
+    }
+
+    /**
+     * schedule_icmp: an ICMP error about a packet of a connection this director does not have (it reached
+     * another director behind ECMP) is scheduled as a new connection of the quoted packet's client would be,
+     * as IPVS's {@code ip_vs_in_icmp} does, and forwarded to that real server: with sh or mh (or persistence
+     * shared through sync) the one that has the connection. The entry made for it keeps its initial state
+     * and timeout; a one-packet service makes none.
+     */
+    private Verdict scheduleIcmp(MemorySegment s, long off, int l2, long innerL4) {
+        long inner = l4 + IcmpHeader.LENGTH;
+        int p = proto;
+        int from = src;
+        int to = dst;
+        int fromPort = sport;
+        int toPort = dport;
+        // the quoted packet went from the virtual service to the client: the client's tuple is its reverse
+        proto = Ipv4Header.protocol(s, inner);
+        src = Ipv4Header.dst(s, inner);
+        sport = Wire.u16(s, innerL4 + 2);
+        dst = Ipv4Header.src(s, inner);
+        dport = Wire.u16(s, innerL4);
+        try {
+            ServiceRuntime svc = services.find(proto, dst, dport);
+            if (svc == null) {
+                svc = services.find(proto, dst, 0);
+            }
+            if (svc == null) {
+                return drop(DropReason.ICMP_UNRELATED);
+            }
+            if (defense.dropNewConnection()) {
+                return drop(DropReason.DEFENSE);
+            }
+            DestinationState dest = pick(svc, 0);
+            if (dest == null) {
+                return drop(pickFailure);
+            }
+            RealServer r = dest.config();
+            byte method = methodCode(r);
+            if (method == 0 || !r.address().isV4()) {
+                return drop(DropReason.UNSUPPORTED_METHOD);
+            }
+            int rsAddr = r.address().v4();
+            int rsPort = r.port() != 0 ? r.port() : dport;
+            svc.counters().connection();
+            dest.counters().connection();
+            if (!svc.config().onePacket() || proto != Ipv4Header.PROTO_UDP) {
+                int id = table.create(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport,
+                        false, 0, rsAddr & 0xffffffffL, rsPort, dest, method != M_MASQ, pickedTemplate, now);
+                if (id < 0) {
+                    return drop(DropReason.TABLE_FULL);
+                }
+                connService[id] = svc.counters();
+                connVirtual[id] = dst;
+                connMethod[id] = method;
+                connMark[id] = 0;
+                connInPkts[id] = 0;
+                connOldState[id] = 0;
+            }
+            IpvsCounters counters = svc.counters();
+            proto = p;
+            src = from;
+            dst = to;
+            sport = fromPort;
+            dport = toPort;
+            return icmpToServer(s, off, l2, innerL4, counters, dest, method, rsAddr, rsPort);
+        } finally {
+            proto = p;
+            src = from;
+            dst = to;
+            sport = fromPort;
+            dport = toPort;
+        }
+    }
+
+    /**
+     * Forwards the ICMP error to the virtual address about a packet the real server {@code rsAddr} sent: as
+     * is to a DR or TUN real server; for MASQ, to the real server with the quoted packet made its own again.
+     */
+    private Verdict icmpToServer(MemorySegment s, long off, int l2, long innerL4, IpvsCounters service,
+                                 DestinationState dest, byte method, int rsAddr, int rsPort) {
+        service.inbound(1, total);
+        dest.counters().inbound(1, total);
         if (method != M_MASQ) {
-            return toServer(s, off, l2, method, table.destination(id), rsAddr, 0);
+            return toServer(s, off, l2, method, dest, rsAddr, 0);
         }
         if (Ipv4Header.ttl(s, ip) <= 1) {
             return ttlExpired(s, off, l2);
@@ -1327,9 +1446,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
         }
+        long inner = l4 + IcmpHeader.LENGTH;
         Wire.u32(s, inner + Ipv4Header.SRC, rsAddr);
         Ipv4Header.fillChecksum(s, inner, Ipv4Header.headerLength(s, inner));
-        Wire.u16(s, innerL4, table.destinationPort(id));
+        Wire.u16(s, innerL4, rsPort);
         IcmpHeader.fillChecksum(s, l4, l4len);
         Ipv4Header.rewriteDst(s, ip, rsAddr);
         Ipv4Header.decrementTtl(s, ip);

@@ -70,5 +70,10 @@ public enum DropReason {
      * a broadcast, multicast or reserved address, to a multicast MAC, or not from the real server's (or its
      * gateway's) MAC.
      */
-    NOT_ROUTED
+    NOT_ROUTED,
+    /**
+     * From a NAT real server's service port, outside any connection, with {@code net.ipv4.vs.nat_icmp_send} on:
+     * an ICMP port unreachable went back to the real server, as from IPVS (a TCP RST or SCTP ABORT is routed).
+     */
+    UNCLAIMED_REPLY
 }

@@ -2,6 +2,7 @@ package io.jlvs.cli.daemon;
 
 import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.conn.DefenseSettings;
+import io.jlvs.conn.ForwardingSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -23,7 +24,8 @@ import java.util.TreeMap;
  * them), and then from
  * {@code jlvs run --sysctl KEY=VALUE}. Applied: expire_nodest_conn, expire_quiescent_template,
  * conn_reuse_mode, sloppy_tcp, sloppy_sctp, and the defences amemthresh, drop_entry, drop_packet, secure_tcp,
- * am_droprate. Other {@code net.ipv4.vs} keys are reported as not applied.
+ * am_droprate, and schedule_icmp, nat_icmp_send. Other {@code net.ipv4.vs} keys are reported as not
+ * applied.
  * A bad value in a file is reported and the default kept (as {@code sysctl -p} goes on past a bad line); a
  * bad {@code --sysctl} is refused.
  */
@@ -34,7 +36,7 @@ final class VsSysctls {
             Path.of("/usr/local/lib/sysctl.d"), Path.of("/run/sysctl.d"), Path.of("/etc/sysctl.d"));
     private static final List<String> APPLIED = List.of("expire_nodest_conn", "expire_quiescent_template",
             "conn_reuse_mode", "sloppy_tcp", "sloppy_sctp", "amemthresh", "drop_entry", "drop_packet", "secure_tcp",
-            "am_droprate");
+            "am_droprate", "schedule_icmp", "nat_icmp_send");
     /** The defence modes: the kernel refuses any other value than 0..3 (EINVAL). */
     private static final List<String> MODES = List.of("drop_entry", "drop_packet", "secure_tcp");
     static final Path SYSCTL_CONF = Path.of("/etc/sysctl.conf");
@@ -154,7 +156,8 @@ final class VsSysctls {
         if (!applied(key)) {
             throw new IllegalArgumentException("--sysctl " + PREFIX + key + ": jlvs applies only " + PREFIX
                     + "expire_nodest_conn, expire_quiescent_template, conn_reuse_mode, sloppy_tcp, sloppy_sctp, "
-                    + "amemthresh, drop_entry, drop_packet, secure_tcp and am_droprate");
+                    + "amemthresh, drop_entry, drop_packet, secure_tcp, am_droprate, schedule_icmp and "
+                    + "nat_icmp_send");
         }
         String why = check(key, value);
         if (why != null) {
@@ -235,12 +238,15 @@ final class VsSysctls {
             reuse = n == 0 ? 0 : (n & 2) != 0 ? 3 : 1;
         }
         DefenseSettings dd = DefenseSettings.DEFAULTS;
+        ForwardingSettings df = ForwardingSettings.DEFAULTS;
         DefenseSettings defense = new DefenseSettings(number("amemthresh", dd.amemthresh()),
                 number("drop_entry", dd.dropEntry()), number("drop_packet", dd.dropPacket()),
                 number("secure_tcp", dd.secureTcp()), number("am_droprate", dd.amDroprate()));
         return new ConnTableSettings(flag("expire_nodest_conn", d.expireNodestConn()),
                 flag("expire_quiescent_template", d.expireQuiescentTemplate()), reuse,
-                flag("sloppy_tcp", d.sloppyTcp()), flag("sloppy_sctp", d.sloppySctp()), defense);
+                flag("sloppy_tcp", d.sloppyTcp()), flag("sloppy_sctp", d.sloppySctp()), defense,
+                new ForwardingSettings(flag("schedule_icmp", df.scheduleIcmp()),
+                        flag("nat_icmp_send", df.natIcmpSend()), flag("pmtu_disc", df.pmtuDisc())));
     }
 
     private int number(String key, int otherwise) {

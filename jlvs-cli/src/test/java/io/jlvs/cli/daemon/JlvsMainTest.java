@@ -79,9 +79,9 @@ class JlvsMainTest {
                 "--socket", dir.resolve("s.sock").toString())).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("jlvs: --sysctl net.ipv4.vs.conn_reuse_mode: 'soon' is not an integer\n");
         err.getBuffer().setLength(0);
-        assertThat(jlvs("run", "--sysctl", "net.ipv4.vs.nat_icmp_send=1", "--no-admin",
+        assertThat(jlvs("run", "--sysctl", "net.ipv4.vs.snat_reroute=0", "--no-admin",
                 "--socket", dir.resolve("s.sock").toString())).isEqualTo(2);
-        assertThat(err.toString()).startsWith("jlvs: --sysctl net.ipv4.vs.nat_icmp_send: jlvs applies only ");
+        assertThat(err.toString()).startsWith("jlvs: --sysctl net.ipv4.vs.snat_reroute: jlvs applies only ");
         err.getBuffer().setLength(0);
         // the kernel refuses a defence mode outside 0..3 (EINVAL)
         assertThat(jlvs("run", "--sysctl", "net.ipv4.vs.drop_entry=4", "--no-admin",

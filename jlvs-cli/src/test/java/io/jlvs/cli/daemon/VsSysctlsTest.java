@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.conn.DefenseSettings;
+import io.jlvs.conn.ForwardingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,30 +36,34 @@ class VsSysctlsTest {
                 -net.ipv4.vs.conn_reuse_mode = 2
                 net.ipv4.vs.sloppy_sctp = yes
                 net.ipv4.vs.secure_tcp = 3
-                net.ipv4.vs.nat_icmp_send = 1
+                net.ipv4.vs.snat_reroute = 0
                 net.ipv4.vs.drop_entry = 4
                 net.ipv4.vs.amemthresh = 0x800
+                net.ipv4.vs.nat_icmp_send = 1
                 """);
         Path conf = dir.resolve("etc/sysctl.conf");
         Files.writeString(conf, "net.ipv4.vs.sloppy_tcp = 0\n");
 
         VsSysctls s = VsSysctls.fromFiles(List.of(lib, dir.resolve("run/sysctl.d"), etc), conf);
         DefenseSettings secure = new DefenseSettings(2048, 0, 0, 3, 10);
-        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(true, false, 3, false, false, secure));
+        ForwardingSettings natIcmpSend = new ForwardingSettings(false, true, true);
+        assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(true, false, 3, false, false, secure,
+                natIcmpSend));
         assertThat(s.appliedLines()).contains("net.ipv4.vs.expire_nodest_conn = 1 (from " + etc.resolve("90-lvs.conf")
                 + ":2)", "net.ipv4.vs.sloppy_tcp = 0 (from " + conf + ":1)");
         assertThat(s.problems()).containsExactly(
                 etc.resolve("90-lvs.conf") + ":4: net.ipv4.vs.sloppy_sctp: 'yes' is not an integer; the default is kept",
                 etc.resolve("90-lvs.conf") + ":7: net.ipv4.vs.drop_entry: '4' is not a mode (0 off, 1 and 2 automatic, "
                         + "3 always); the default is kept",
-                etc.resolve("90-lvs.conf") + ":6: net.ipv4.vs.nat_icmp_send is not applied: the packet data plane has no "
+                etc.resolve("90-lvs.conf") + ":6: net.ipv4.vs.snat_reroute is not applied: the packet data plane has no "
                         + "such setting");
 
         s.set("net.ipv4.vs.sloppy_tcp=1");
         s.set("expire_nodest_conn=0");
         s.set("net.ipv4.vs.drop_packet=1");
+        s.set("net.ipv4.vs.schedule_icmp=1");
         assertThat(s.connSettings()).isEqualTo(new ConnTableSettings(false, false, 3, true, false,
-                new DefenseSettings(2048, 0, 1, 3, 10)));
+                new DefenseSettings(2048, 0, 1, 3, 10), new ForwardingSettings(true, true, true)));
         assertThatThrownBy(() -> s.set("sloppy_tcp")).hasMessageStartingWith("--sysctl takes KEY=VALUE");
     }
 
