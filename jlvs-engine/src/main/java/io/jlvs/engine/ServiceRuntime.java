@@ -3,6 +3,7 @@ package io.jlvs.engine;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.sched.Destinations;
 import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.sched.Load;
 import io.jlvs.core.sched.Scheduler;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.stats.IpvsCounters;
@@ -77,7 +78,7 @@ public final class ServiceRuntime {
     private static int leastLoaded(Destinations d) {
         int best = -1;
         for (int i = 0; i < d.size(); i++) {
-            if (d.available(i) && (best < 0 || d.overhead(i) * d.weight(best) < d.overhead(best) * d.weight(i))) {
+            if (d.available(i) && (best < 0 || Load.heavier(d.overhead(best), d.weight(best), d.overhead(i), d.weight(i)))) {
                 best = i;
             }
         }

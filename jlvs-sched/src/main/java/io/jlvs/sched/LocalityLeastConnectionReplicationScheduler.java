@@ -2,6 +2,7 @@ package io.jlvs.sched;
 
 import io.jlvs.core.sched.Destinations;
 import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.sched.Load;
 import io.jlvs.core.sched.Scheduler;
 
 /**
@@ -118,7 +119,7 @@ public final class LocalityLeastConnectionReplicationScheduler implements Schedu
         int n = dests.size();
         int least = -1;
         long loh = 0;
-        long lw = 0;
+        int lw = 0;
         for (int k = table.setSize[slot] - 1; k >= 0; k--) {
             int d = table.members[base + k];
             if (d >= n || !dests.available(d)) {
@@ -126,7 +127,7 @@ public final class LocalityLeastConnectionReplicationScheduler implements Schedu
             }
             long doh = dests.overhead(d);
             int w = dests.weight(d);
-            if (least < 0 || loh * w > doh * lw) {
+            if (least < 0 || Load.heavier(loh, lw, doh, w)) {
                 least = d;
                 loh = doh;
                 lw = w;
@@ -141,7 +142,7 @@ public final class LocalityLeastConnectionReplicationScheduler implements Schedu
         int n = dests.size();
         int most = -1;
         long moh = 0;
-        long mw = 0;
+        int mw = 0;
         for (int k = table.setSize[slot] - 1; k >= 0; k--) {
             int d = table.members[base + k];
             if (d >= n) {
@@ -152,7 +153,7 @@ public final class LocalityLeastConnectionReplicationScheduler implements Schedu
                 continue;
             }
             long doh = dests.overhead(d);
-            if (most < 0 || moh * w < doh * mw) {
+            if (most < 0 || Load.heavier(doh, w, moh, mw)) {
                 most = d;
                 moh = doh;
                 mw = w;

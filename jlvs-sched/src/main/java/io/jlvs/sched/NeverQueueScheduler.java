@@ -2,6 +2,7 @@ package io.jlvs.sched;
 
 import io.jlvs.core.sched.Destinations;
 import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.sched.Load;
 import io.jlvs.core.sched.Scheduler;
 
 /** nq: the first available real server with no active connection; when none is idle, as sed. */
@@ -16,7 +17,7 @@ public final class NeverQueueScheduler implements Scheduler {
     public int select(Destinations dests, FlowKey flow) {
         int least = NO_DESTINATION;
         long loh = 0;
-        long lw = 0;
+        int lw = 0;
         for (int i = 0, n = dests.size(); i < n; i++) {
             int w = dests.weight(i);
             if (w <= 0 || dests.overloaded(i)) {
@@ -27,7 +28,7 @@ public final class NeverQueueScheduler implements Scheduler {
                 return i;
             }
             long doh = active + 1L;
-            if (least < 0 || loh * w > doh * lw) {
+            if (least < 0 || Load.heavier(loh, lw, doh, w)) {
                 least = i;
                 loh = doh;
                 lw = w;

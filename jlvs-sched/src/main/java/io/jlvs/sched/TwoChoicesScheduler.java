@@ -2,6 +2,7 @@ package io.jlvs.sched;
 
 import io.jlvs.core.sched.Destinations;
 import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.sched.Load;
 import io.jlvs.core.sched.Scheduler;
 
 /**
@@ -57,7 +58,7 @@ public final class TwoChoicesScheduler implements Scheduler {
         }
         long oh1 = dests.overhead(choice1);
         long oh2 = dests.overhead(choice2);
-        if ((long) dests.weight(choice2) * oh1 > (long) dests.weight(choice1) * oh2) {
+        if (Load.heavier(oh1, dests.weight(choice1), oh2, dests.weight(choice2))) {
             return choice2;
         }
         return choice1;
