@@ -49,8 +49,9 @@ final class ServiceValidator {
 
     /** Returns the server as the table stores it: DR and TUN servers take the service's port. */
     static RealServer checkServer(VirtualService s, RealServer r) throws IpvsException {
-        if (r.weight() < 0 || r.weight() > RealServer.MAX_WEIGHT) {
-            throw new IpvsException(IpvsError.INVALID, "Invalid weight " + r.weight() + ": must be 0..65535");
+        if (r.weight() < 0) {
+            // the kernel's check (ip_vs_add_dest, ip_vs_edit_dest); any weight up to INT_MAX is taken
+            throw new IpvsException(IpvsError.OUT_OF_RANGE, "Server weight less than zero: " + r.weight());
         }
         if (r.upperThreshold() < 0 || r.lowerThreshold() < 0) {
             throw new IpvsException(IpvsError.INVALID, "Connection thresholds must not be negative");

@@ -82,8 +82,10 @@ class IpvsEngineTest {
                 IpvsError.NO_SUCH_DESTINATION, "No such destination");
         assertError(new IpvsCommand.AddServer(HTTP, rs("2001:db8::1", 80, ForwardingMethod.MASQ, 1)),
                 IpvsError.INVALID, "Different address family is allowed only for tunneling servers");
-        assertError(new IpvsCommand.AddServer(HTTP, rs("10.0.0.3", 80, ForwardingMethod.MASQ, 70000)),
-                IpvsError.INVALID, "weight");
+        assertError(new IpvsCommand.AddServer(HTTP, rs("10.0.0.3", 80, ForwardingMethod.MASQ, -1)),
+                IpvsError.OUT_OF_RANGE, "Server weight less than zero");
+        assertError(new IpvsCommand.EditServer(HTTP, rs("10.0.0.1", 80, ForwardingMethod.MASQ, Integer.MIN_VALUE)),
+                IpvsError.OUT_OF_RANGE, "Server weight less than zero");
         // a tunnel server may be of the other family
         engine.execute(new IpvsCommand.AddServer(HTTP, rs("2001:db8::1", 80, ForwardingMethod.TUNNEL, 1)));
         // nothing refused changed the table

@@ -116,8 +116,8 @@ final class CommandLine {
                 case FULLNAT -> forward(r, ForwardingMethod.FULLNAT);
                 case WEIGHT -> {
                     set(r, AdmOption.WEIGHT);
-                    // Debian's ipvsadm 1.31 takes any weight to INT_MAX (its patch for bug #814348); the daemon
-                    // refuses above 65535 with its own words
+                    // Debian's ipvsadm 1.31 takes any weight to INT_MAX (its patch for bug #814348), as the kernel
+                    // and the daemon do
                     r.weight = (int) number(v, 0, Integer.MAX_VALUE, "illegal weight specified");
                 }
                 case U_THRESHOLD -> {

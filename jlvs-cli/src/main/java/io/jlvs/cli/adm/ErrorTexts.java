@@ -25,9 +25,8 @@ final class ErrorTexts {
         if (specific != null) {
             return specific;
         }
-        if (errno == 22 && fallback != null && (fallback.startsWith("FULLNAT ") || fallback.startsWith("Invalid weight "))) {
-            // ipvsadm has no FULLNAT, and the kernel takes any weight to INT_MAX: no wording to keep, so say why
-            // the daemon refused
+        if (errno == 22 && fallback != null && fallback.startsWith("FULLNAT ")) {
+            // ipvsadm has no FULLNAT: no wording to keep, so say why the daemon refused
             return fallback;
         }
         return switch (errno) {

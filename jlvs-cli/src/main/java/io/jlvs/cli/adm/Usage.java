@@ -66,7 +66,7 @@ final class Usage {
                 + "  --tun-nocsum                        tunnel without checksum\n"
                 + "  --tun-csum                          tunnel with checksum\n"
                 + "  --tun-remcsum                       tunnel with remote checksum\n"
-                + "  --weight       -w weight            real server capacity, 0..65535 in jlvs\n"
+                + "  --weight       -w weight            real server capacity, 0..2147483647\n"
                 + "  --u-threshold  -x uthreshold        upper connection threshold\n"
                 + "  --l-threshold  -y lthreshold        lower connection threshold\n"
                 + "  --connection   -c                   list the connection entries\n"

@@ -16,7 +16,7 @@ public enum IpvsError {
     INVALID(22),
     /** ENOMEM: the table is full. */
     NO_MEMORY(12),
-    /** ERANGE: a real server's lower connection threshold above its upper one, as the kernel refuses it. */
+    /** ERANGE: a real server's negative weight, or lower threshold above its upper one, as the kernel refuses them. */
     OUT_OF_RANGE(34),
     /** ENODEV: a sync daemon's multicast interface does not exist. */
     NO_SUCH_DEVICE(19);

@@ -24,7 +24,8 @@ public record RealServer(
         TunnelChecksum tunnelChecksum) {
 
     public static final int DEFAULT_WEIGHT = 1;
-    public static final int MAX_WEIGHT = 65535;
+    /** IPVS takes any weight from 0 to INT_MAX (its weight is a signed 32-bit int; below 0 is refused). */
+    public static final int MAX_WEIGHT = Integer.MAX_VALUE;
 
     public RealServer {
         if (address == null || method == null) {
