@@ -5,7 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 
-/** FILE_CHECK: read an integer from the track file on every attempt (a missing or unreadable file fails). */
+/**
+ * FILE_CHECK: read an integer from the track file on every attempt (a missing or unreadable file fails). With a
+ * weight, the value times the weight (negated with reverse) is clamped to a 32-bit int as keepalived's
+ * {@code weight_range} does; at -2147483648 (its IPVS_WEIGHT_FAULT) the check fails, otherwise that is the
+ * checker's weight offset.
+ */
 final class FileChecker implements HealthChecker {
 
     private final FileCheck params;
@@ -36,12 +41,14 @@ final class FileChecker implements HealthChecker {
             return value == 0 ? CheckOutcome.up("", Duration.ZERO)
                     : CheckOutcome.down("track file " + params.file() + " value " + value, Duration.ZERO);
         }
-        long offset = value * params.weight() * (params.reverse() ? -1 : 1);
-        int clamped = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, offset));
-        if (!params.dynamic()) {
-            return clamped < 0 ? CheckOutcome.down("track file " + params.file() + " value " + value, Duration.ZERO)
-                    : CheckOutcome.up("", Duration.ZERO);
+        // |value| clamped to 2^31 first: the product of two such numbers fits in 64 bits, and a larger value
+        // times a weight of at least 1 is out of the int range anyway
+        long offset = Math.clamp(value, Integer.MIN_VALUE, 1L << 31) * params.weight() * (params.reverse() ? -1 : 1);
+        int clamped = (int) Math.clamp(offset, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (!params.dynamic() ? clamped < 0 : clamped == Integer.MIN_VALUE) {
+            return CheckOutcome.down("track file " + params.file() + " value " + value, Duration.ZERO);
         }
-        return CheckOutcome.upWithOffset(clamped, "", Duration.ZERO);
+        return params.dynamic() ? CheckOutcome.upWithOffset(clamped, "", Duration.ZERO)
+                : CheckOutcome.up("", Duration.ZERO);
     }
 }

@@ -41,7 +41,7 @@ public final class RealServerHealth {
 
     RealServerHealth(VirtualServerHealth owner, CheckSubject subject, int configuredWeight, boolean inhibitOnFailure,
                      NotifyCommand notifyUp, NotifyCommand notifyDown, List<CheckerSpec> checkers) {
-        if (configuredWeight < 0 || configuredWeight > RealServer.MAX_WEIGHT) {
+        if (configuredWeight < 0) {
             throw new IllegalArgumentException("weight out of range: " + configuredWeight);
         }
         this.owner = owner;
@@ -297,11 +297,7 @@ public final class RealServerHealth {
             return;
         }
         weightContribution[i] = value;
-        long sum = configuredWeight;
-        for (int c : weightContribution) {
-            sum += c;
-        }
-        int next = (int) Math.max(0, Math.min(RealServer.MAX_WEIGHT, sum));
+        int next = effectiveWeightLocked();
         if (next != effectiveWeight) {
             int old = effectiveWeight;
             effectiveWeight = next;
@@ -320,11 +316,19 @@ public final class RealServerHealth {
             return;
         }
         weightContribution[i] = 0;
+        effectiveWeight = effectiveWeightLocked();
+    }
+
+    /**
+     * The configured weight plus every checker's contribution, summed in 64 bits and clamped to 0..INT_MAX as
+     * keepalived's {@code real_weight} clamps its 64-bit effective weight.
+     */
+    private int effectiveWeightLocked() {
         long sum = configuredWeight;
         for (int c : weightContribution) {
             sum += c;
         }
-        effectiveWeight = (int) Math.max(0, Math.min(RealServer.MAX_WEIGHT, sum));
+        return (int) Math.clamp(sum, 0, RealServer.MAX_WEIGHT);
     }
 
     private void setChecker(int i, boolean up) {

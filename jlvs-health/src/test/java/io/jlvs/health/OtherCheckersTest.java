@@ -208,4 +208,24 @@ class OtherCheckersTest {
         assertThat(new FileChecker(new FileCheck(f, -1, false, false)).check().up()).isFalse();
         assertThat(new FileChecker(new FileCheck(f, 1, false, false)).check().up()).isTrue();
     }
+
+    @Test
+    void fileCheckOffsetsSaturateAtTheIntRangeAndItsFloorIsAFault(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("rs1");
+        HealthChecker max = new FileChecker(new FileCheck(f, Integer.MAX_VALUE, false, true));
+        HealthChecker small = new FileChecker(new FileCheck(f, 254, false, true));
+        Files.writeString(f, "2\n");
+        assertThat(max.check().up()).isTrue();
+        assertThat(max.check().weightOffset()).isEqualTo(Integer.MAX_VALUE);
+        Files.writeString(f, "-1\n");
+        assertThat(max.check().weightOffset()).isEqualTo(-Integer.MAX_VALUE);
+        assertThat(max.check().up()).isTrue();
+        Files.writeString(f, "-2\n");             // below -2147483648: keepalived's IPVS_WEIGHT_FAULT
+        assertThat(max.check().up()).isFalse();
+        Files.writeString(f, "9223372036854775807\n"); // a 64-bit product would wrap negative
+        assertThat(small.check().up()).isTrue();
+        assertThat(small.check().weightOffset()).isEqualTo(Integer.MAX_VALUE);
+        Files.writeString(f, "-9223372036854775808\n");
+        assertThat(small.check().up()).isFalse();
+    }
 }

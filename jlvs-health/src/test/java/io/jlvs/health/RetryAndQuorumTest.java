@@ -207,6 +207,38 @@ class RetryAndQuorumTest {
     }
 
     @Test
+    void weightsUpToIntMaxAreTakenAndDynamicOffsetsClampThereWithoutOverflow() {
+        VirtualServerHealth vs = vs(QuorumSettings.DEFAULT, null);
+        CheckTiming t = CheckTiming.defaults(CheckerKind.FILE_CHECK).withRetry(0);
+        HealthChecker dummy = new FakeChecker(CheckerKind.FILE_CHECK, null, Duration.ZERO, n -> true);
+        RealServerHealth a = vs.addRealServer(rs(61), 80, 3_000_000, false, null, null,
+                List.of(new CheckerSpec(dummy, t), new CheckerSpec(dummy, t)));
+        RealServerHealth top = vs.addRealServer(rs(62), 80, Integer.MAX_VALUE, false, null, null,
+                List.of(new CheckerSpec(dummy, t)));
+        vs.start();
+        assertThat(top.weight()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(vs.liveWeight()).isEqualTo(3_000_000L + Integer.MAX_VALUE);
+        events.clear();
+        a.onOutcome(0, CheckOutcome.upWithOffset(Integer.MAX_VALUE, "", Duration.ZERO));
+        assertThat(a.weight()).isEqualTo(Integer.MAX_VALUE);
+        a.onOutcome(1, CheckOutcome.upWithOffset(-Integer.MAX_VALUE, "", Duration.ZERO));
+        assertThat(a.weight()).isEqualTo(3_000_000);
+        a.onOutcome(1, CheckOutcome.upWithOffset(Integer.MIN_VALUE, "", Duration.ZERO));
+        assertThat(a.weight()).isEqualTo(Integer.MAX_VALUE + 3_000_000L + Integer.MIN_VALUE);
+        a.onOutcome(0, CheckOutcome.upWithOffset(Integer.MIN_VALUE, "", Duration.ZERO));
+        assertThat(a.weight()).isZero();
+        top.onOutcome(0, CheckOutcome.upWithOffset(Integer.MAX_VALUE, "", Duration.ZERO));
+        assertThat(top.weight()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(events).containsExactly(
+                new RealServerWeightChanged(Fixtures.VS, rs(61), 80, 3_000_000, Integer.MAX_VALUE),
+                new RealServerWeightChanged(Fixtures.VS, rs(61), 80, Integer.MAX_VALUE, 3_000_000),
+                new RealServerWeightChanged(Fixtures.VS, rs(61), 80, 3_000_000, 2_999_999),
+                new RealServerWeightChanged(Fixtures.VS, rs(61), 80, 2_999_999, 0));
+        assertThat(lines).contains("Changing weight from 3000000 to 2147483647 for active service "
+                + "[10.0.0.61]:tcp:80 of VS [192.168.0.10]:tcp:80");
+    }
+
+    @Test
     void allCheckersMustPassAndDynamicWeightsChangeTheWeight() {
         VirtualServerHealth vs = vs(QuorumSettings.DEFAULT, null);
         CheckTiming t = CheckTiming.defaults(CheckerKind.MISC_CHECK).withRetry(0);
