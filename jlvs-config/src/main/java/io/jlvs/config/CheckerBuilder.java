@@ -327,10 +327,18 @@ final class CheckerBuilder extends BlockBuilder {
                     error("track_file " + word(c) + " not found");
                 }
             } else if (c.name().equals("weight")) {
-                weight = values.integer(word(c), -254, 254);
-                reverse = "reverse".equals(c.arg(1));
-                if (weight == null) {
-                    error("Weight for track file " + track + " must be in [-254, 254]");
+                // keepalived 2.2.7 (check_file.c): -IPVS_WEIGHT_LIMIT..IPVS_WEIGHT_LIMIT, INT_MIN being its fault
+                // value; a bad line leaves the weight and reverse unset (the track_file's apply)
+                Integer w = values.integer(word(c), -Integer.MAX_VALUE, Integer.MAX_VALUE);
+                String option = c.arg(1);
+                if (w == null) {
+                    error("weight for track file must be in [" + -Integer.MAX_VALUE + ".." + Integer.MAX_VALUE
+                            + "] inclusive. Ignoring...");
+                } else if (option != null && !option.equals("reverse") && !option.equals("noreverse")) {
+                    error("unknown track file weight option " + option + " - ignoring");
+                } else {
+                    weight = w;
+                    reverse = "reverse".equals(option);
                 }
             }
         }

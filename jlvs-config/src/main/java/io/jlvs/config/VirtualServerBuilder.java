@@ -162,8 +162,8 @@ final class VirtualServerBuilder extends BlockBuilder {
                     }
                 }
                 case "weight" -> {
-                    if (values.unsigned(word(c), 1, 65535) == null) {
-                        error("Virtual server weight " + word(c) + " is outside range 1-65535");
+                    if (values.unsigned(word(c), 1, Integer.MAX_VALUE) == null) {
+                        error("Virtual server weight " + word(c) + " is outside range 1-" + Integer.MAX_VALUE);
                     }
                 }
                 case "quorum_up" -> qUp = quorumScript(c, qUp);
