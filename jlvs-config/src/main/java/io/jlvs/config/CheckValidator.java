@@ -125,7 +125,8 @@ final class CheckValidator {
         long hysteresis = vs.hysteresis() & 0xffffffffL;
         if (hysteresis >= quorum) {
             hysteresis = quorum == 0 ? 0 : quorum - 1;
-            error("Virtual server " + name + ": hysteresis " + vs.hysteresis() + " >= quorum " + quorum
+            error("Virtual server " + name + ": hysteresis " + Integer.toUnsignedString(vs.hysteresis())
+                    + " >= quorum " + quorum
                     + "; setting hysteresis to " + hysteresis);
         }
         // applied, as keepalived applies them (before, only reported: a quorum above the real servers' total

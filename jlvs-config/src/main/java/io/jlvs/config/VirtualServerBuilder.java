@@ -150,7 +150,8 @@ final class VirtualServerBuilder extends BlockBuilder {
                     if (v == null) {
                         error("Quorum " + word(c) + " must be in [1, 4294967295]. Setting to 1.");
                     } else {
-                        quorum = (int) Math.min(Integer.MAX_VALUE, v);
+                        // keepalived's unsigned: real-server weights to INT_MAX can add up past INT_MAX
+                        quorum = (int) (long) v;
                     }
                 }
                 case "hysteresis" -> {
@@ -158,7 +159,7 @@ final class VirtualServerBuilder extends BlockBuilder {
                     if (v == null) {
                         error("Hysteresis " + word(c) + " must be in [0, 4294967295] - ignoring");
                     } else {
-                        hysteresis = (int) Math.min(Integer.MAX_VALUE, v);
+                        hysteresis = (int) (long) v;
                     }
                 }
                 case "weight" -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.config.model.FileCheck;
 import io.jlvs.config.model.RealServerDef;
+import io.jlvs.config.model.VirtualServerDef;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,47 @@ class WeightRangeTest {
         assertThat(r.accepted()).isTrue();
         assertThat(rs(r).weight()).isEqualTo(Integer.MAX_VALUE);
         assertThat(fileCheck(r)).isEqualTo(new FileCheck("maint", -Integer.MAX_VALUE, true));
+    }
+
+    @Test
+    void quorumAndHysteresisAreUnsigned32BitAsTheWeightsCanAddUpPastIntMax() {
+        String two = """
+                real_server 10.7.0.2 80 {
+                    weight 2000000000
+                }
+                real_server 10.7.0.3 80 {
+                    weight 2000000000
+                }
+                """;
+        ParseResult fits = Corpus.parser().parse("keepalived.conf", """
+                virtual_server 192.0.2.90 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    quorum 3000000000
+                    hysteresis 2500000000
+                """ + two + "}\n", Path.of("."));
+        assertThat(messages(fits)).isEmpty();
+        VirtualServerDef vs = fits.config().virtualServers().getFirst();
+        assertThat(Integer.toUnsignedLong(vs.quorum())).isEqualTo(3_000_000_000L);
+        assertThat(Integer.toUnsignedLong(vs.hysteresis())).isEqualTo(2_500_000_000L);
+
+        ParseResult over = Corpus.parser().parse("keepalived.conf", """
+                virtual_server 192.0.2.90 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    quorum 4294967295
+                    hysteresis 4294967295
+                """ + two + "}\n", Path.of("."));
+        // keepalived 2.2.7 -t, word for word
+        assertThat(messages(over)).containsExactly("Warning - quorum 4294967295 for [192.0.2.90]:tcp:80 exceeds total "
+                        + "weight of real servers 4000000000, reducing quorum to 4000000000",
+                "Virtual server [192.0.2.90]:tcp:80: hysteresis 4294967295 >= quorum 4000000000; setting hysteresis "
+                        + "to 3999999999");
+        vs = over.config().virtualServers().getFirst();
+        assertThat(Integer.toUnsignedLong(vs.quorum())).isEqualTo(4_000_000_000L);
+        assertThat(Integer.toUnsignedLong(vs.hysteresis())).isEqualTo(3_999_999_999L);
     }
 
     @Test

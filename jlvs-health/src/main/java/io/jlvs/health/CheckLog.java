@@ -177,11 +177,11 @@ public final class CheckLog {
                 + " of VS " + vs);
     }
 
-    public void quorumGained(int quorum, int hysteresis, long threshold, long weightSum, String vs) {
+    public void quorumGained(long quorum, long hysteresis, long threshold, long weightSum, String vs) {
         line("Gained quorum " + quorum + "+" + hysteresis + "=" + threshold + " <= " + weightSum + " for VS " + vs);
     }
 
-    public void quorumLost(boolean init, int quorum, int hysteresis, long threshold, long weightSum, String vs) {
+    public void quorumLost(boolean init, long quorum, long hysteresis, long threshold, long weightSum, String vs) {
         line((init ? "Starting with quorum down" : "Lost quorum") + " " + quorum + "-" + hysteresis + "=" + threshold
                 + " > " + weightSum + " for VS " + vs);
     }

@@ -103,7 +103,7 @@ public final class VirtualServerHealth {
         lock.lock();
         try {
             started = true;
-            quorumUp = liveWeight() >= (long) quorum.quorum() + quorum.hysteresis();
+            quorumUp = liveWeight() >= quorum.quorum() + quorum.hysteresis();
             for (RealServerHealth rs : realServers) {
                 if (rs.aliveLocked()) {
                     if (quorumUp || sorry == null) {
@@ -223,7 +223,7 @@ public final class VirtualServerHealth {
 
     private void updateQuorum(boolean init) {
         long weightSum = liveWeight();
-        long threshold = quorum.quorum() + (long) (quorumUp ? -1 : 1) * quorum.hysteresis();
+        long threshold = quorum.quorum() + (quorumUp ? -1 : 1) * quorum.hysteresis();
         if (!quorumUp && weightSum >= threshold) {
             quorumUp = true;
             log.quorumGained(quorum.quorum(), quorum.hysteresis(), threshold, weightSum, label);

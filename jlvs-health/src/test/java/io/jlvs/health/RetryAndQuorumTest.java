@@ -239,6 +239,28 @@ class RetryAndQuorumTest {
     }
 
     @Test
+    void aQuorumAboveIntMaxIsReachedByWeightsThatAddUpPastIt() {
+        QuorumSettings q = new QuorumSettings(3_000_000_000L, 500_000_000L, null, null);
+        VirtualServerHealth vs = vs(q, null);
+        CheckTiming t = CheckTiming.defaults(CheckerKind.TCP_CHECK).withRetry(0);
+        List<RealServerHealth> servers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            servers.add(vs.addRealServer(rs(70 + i), 80, 2_000_000_000, false, null, null,
+                    List.of(new CheckerSpec(new FakeChecker(CheckerKind.TCP_CHECK, null, Duration.ZERO, n -> true), t))));
+        }
+        vs.start();
+        assertThat(vs.isQuorumUp()).isTrue();
+        servers.get(0).onOutcome(0, CheckOutcome.down("x", Duration.ZERO));
+        assertThat(vs.isQuorumUp()).isFalse();
+        assertThat(lines).contains(
+                "Lost quorum 3000000000-500000000=2500000000 > 2000000000 for VS [192.168.0.10]:tcp:80");
+        servers.get(0).onOutcome(0, CheckOutcome.up("x", Duration.ZERO));
+        assertThat(vs.isQuorumUp()).isTrue();
+        assertThat(lines).contains(
+                "Gained quorum 3000000000+500000000=3500000000 <= 4000000000 for VS [192.168.0.10]:tcp:80");
+    }
+
+    @Test
     void allCheckersMustPassAndDynamicWeightsChangeTheWeight() {
         VirtualServerHealth vs = vs(QuorumSettings.DEFAULT, null);
         CheckTiming t = CheckTiming.defaults(CheckerKind.MISC_CHECK).withRetry(0);

@@ -22,7 +22,8 @@ import java.util.Set;
  * @param scheduler              lb_algo / lvs_sched as ipvsadm spells it
  * @param forwarding             lb_kind / lvs_method, or null when only real servers set one
  * @param persistenceGranularity netmask in VirtualService's encoding, or null when not set
- * @param quorum                 1 when not set
+ * @param quorum                 1 when not set; unsigned 32-bit, as keepalived's (Integer.toUnsignedLong)
+ * @param hysteresis             0 when not set; unsigned 32-bit likewise
  */
 public record VirtualServerDef(
         ServiceAddress address,

@@ -361,7 +361,8 @@ public final class KeepalivedRuntime implements AutoCloseable {
         BlockRuntime br = new BlockRuntime(b);
         SorryServerDef sorry = def.sorryServer();
         br.health = new VirtualServerHealth(first, b.label(),
-                new QuorumSettings(def.quorum(), def.hysteresis(), setup.notify(def.quorumUp()),
+                new QuorumSettings(Integer.toUnsignedLong(def.quorum()), Integer.toUnsignedLong(def.hysteresis()),
+                        setup.notify(def.quorumUp()),
                         setup.notify(def.quorumDown())),
                 sorry == null ? null : new SorryServer(sorry.address(), sorry.port(), sorry.inhibit()),
                 def.omega(), event -> onHealthEvent(br), setup.notifier, checkLog);
