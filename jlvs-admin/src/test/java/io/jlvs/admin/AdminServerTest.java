@@ -158,6 +158,42 @@ class AdminServerTest {
         assertThat(ev.body().path("events")).extracting(n -> n.path("kind").asText()).containsExactly("config", "config");
     }
 
+    /** Weights to INT_MAX, as IPVS takes them: through POST and PATCH, in the views and in /metrics. */
+    @Test
+    void weightsUpToIntMaxGoInAndComeBackOutOfTheApiAndTheMetrics() throws Exception {
+        call("POST", "/api/v1/services", WEB_JSON);
+        Reply added = call("POST", "/api/v1/services/" + WEB + "/servers",
+                "{\"address\":\"192.168.1.11\",\"port\":80,\"method\":\"MASQ\",\"weight\":3000000}");
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.body().path("server").path("weight").asLong()).isEqualTo(3_000_000);
+        call("POST", "/api/v1/services/" + WEB + "/servers",
+                "{\"address\":\"192.168.1.12\",\"port\":80,\"method\":\"MASQ\"}");
+        Reply patched = call("PATCH", "/api/v1/services/" + WEB + "/servers/192.168.1.12-80",
+                "{\"weight\":2147483647}");
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(engineServer("192.168.1.12").server().weight()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(get("/api/v1/services/" + WEB + "/servers").body().path("servers"))
+                .extracting(n -> n.path("server").path("weight").asLong())
+                .containsExactly(3_000_000L, 2_147_483_647L);
+
+        Reply tooBig = call("PATCH", "/api/v1/services/" + WEB + "/servers/192.168.1.12-80",
+                "{\"weight\":2147483648}");
+        assertThat(tooBig.status()).isEqualTo(400);
+        assertThat(tooBig.error()).isEqualTo("BAD_REQUEST");
+        assertThat(tooBig.body().path("message").asText())
+                .isEqualTo("weight: expected an integer in 0..2147483647, got 2147483648");
+        assertThat(engineServer("192.168.1.12").server().weight()).isEqualTo(Integer.MAX_VALUE);
+
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(IpvsMetricsTest.samples(metrics.body()))
+                .containsEntry("jlvs_server_weight{server=\"192.168.1.11-80\",service=\"tcp-10.0.0.1-80\"}", "3000000.0")
+                .containsEntry("jlvs_server_weight{server=\"192.168.1.12-80\",service=\"tcp-10.0.0.1-80\"}",
+                        "2.147483647E9")
+                .containsEntry("node_ipvs_backend_weight{local_address=\"10.0.0.1\",local_mark=\"\",local_port=\"80\","
+                        + "proto=\"TCP\",remote_address=\"192.168.1.12\",remote_port=\"80\"}", "2.147483647E9");
+    }
+
     @Test
     void realServersAreListedInJlvsadmLnOrderNotTheOrderTheyWereAdded() throws Exception {
         call("POST", "/api/v1/services", WEB_JSON);
