@@ -10,6 +10,9 @@ import java.util.List;
 
 /** real_server IP [port] { ... }. */
 final class RealServerBuilder extends BlockBuilder {
+    /** The weight of a real server without a valid weight line: the virtual server's replaces it. */
+    static final int WEIGHT_NOT_SET = -1;
+
     private final CheckerBuilder checkers;
     /** True once a notify_up / notify_down script that exists was seen. */
     boolean usesScripts;
@@ -19,7 +22,10 @@ final class RealServerBuilder extends BlockBuilder {
         this.checkers = checkers;
     }
 
-    /** The real server, or null (after reporting) when its address is invalid. */
+    /**
+     * The real server, or null (after reporting) when its address is invalid; its weight is
+     * {@link #WEIGHT_NOT_SET} when no valid weight line gave one (the virtual server's builder fills it in).
+     */
     RealServerDef build(Node n) {
         at(n);
         String portWord = n.arg(1);
@@ -29,7 +35,7 @@ final class RealServerBuilder extends BlockBuilder {
             error("Invalid real server ip address/port " + n.arg(0) + "/" + portWord + " - skipping");
             return null;
         }
-        int weight = 1;
+        int weight = WEIGHT_NOT_SET;
         Forwarding fwd = null;
         int upper = 0;
         int lower = 0;

@@ -61,6 +61,7 @@ final class VirtualServerBuilder extends BlockBuilder {
         boolean inhibit = false;
         boolean haSuspend = false;
         String vhost = null;
+        int weight = 1;
         SorryServerDef sorry = null;
         List<RealServerDef> rs = new ArrayList<>();
         List<Node> rsNodes = new ArrayList<>();
@@ -163,8 +164,11 @@ final class VirtualServerBuilder extends BlockBuilder {
                     }
                 }
                 case "weight" -> {
-                    if (values.unsigned(word(c), 1, Integer.MAX_VALUE) == null) {
+                    Long v = values.unsigned(word(c), 1, Integer.MAX_VALUE);
+                    if (v == null) {
                         error("Virtual server weight " + word(c) + " is outside range 1-" + Integer.MAX_VALUE);
+                    } else {
+                        weight = (int) (long) v;
                     }
                 }
                 case "quorum_up" -> qUp = quorumScript(c, qUp);
@@ -199,6 +203,13 @@ final class VirtualServerBuilder extends BlockBuilder {
                 }
                 default -> {
                 }
+            }
+        }
+        for (int i = 0; i < rs.size(); i++) {
+            // as keepalived (check_data.c): a real server without a valid weight of its own takes the virtual
+            // server's, wherever in the block that is (1 when it has none either)
+            if (rs.get(i).weight() == RealServerBuilder.WEIGHT_NOT_SET) {
+                rs.set(i, rs.get(i).withWeight(weight));
             }
         }
         if (inhibit) {

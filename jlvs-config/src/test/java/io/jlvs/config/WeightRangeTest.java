@@ -105,6 +105,36 @@ class WeightRangeTest {
     }
 
     @Test
+    void aRealServerWithoutAValidWeightTakesTheVirtualServersWhereverItStands() {
+        ParseResult r = Corpus.parser().parse("keepalived.conf", """
+                virtual_server 192.0.2.10 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    quorum 7
+                    real_server 10.1.0.1 80 {
+                    }
+                    real_server 10.1.0.2 80 {
+                        weight 2147483648
+                    }
+                    real_server 10.1.0.3 80 {
+                        weight 0
+                    }
+                    weight 3
+                }
+                """, Path.of("."));
+        // keepalived 2.2.7 -t, word for word (its check_data.c fills the weight in before the quorum check)
+        assertThat(messages(r)).containsExactly("number '2147483648' outside range [0, 2147483647]",
+                "Real server weight 2147483648 is outside range 0-2147483647",
+                "Warning - quorum 7 for [192.0.2.10]:tcp:80 exceeds total weight of real servers 6, reducing "
+                        + "quorum to 6");
+        assertThat(r.config().virtualServers().getFirst().realServers()).extracting(RealServerDef::weight)
+                .containsExactly(3, 3, 0);
+        ParseResult none = parse("", "");
+        assertThat(rs(none).weight()).isEqualTo(1);
+    }
+
+    @Test
     void aRealServerWeightAboveIntMaxIsRefused() {
         ParseResult r = parse("", "weight 2147483648\n");
         assertThat(messages(r)).containsExactly("number '2147483648' outside range [0, 2147483647]",

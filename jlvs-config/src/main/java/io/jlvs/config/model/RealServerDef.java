@@ -36,6 +36,12 @@ public record RealServerDef(
         checkers = List.copyOf(checkers);
     }
 
+    public RealServerDef withWeight(int newWeight) {
+        return new RealServerDef(address, port, newWeight, forwarding, upperThreshold, lowerThreshold,
+                inhibitOnFailure, alpha, notifyUp, notifyDown, retry, delayBeforeRetry, warmup, connectTimeout,
+                delayLoop, virtualhost, checkers);
+    }
+
     public RealServerDef withInhibitOnFailure(boolean inhibit) {
         return new RealServerDef(address, port, weight, forwarding, upperThreshold, lowerThreshold, inhibit, alpha,
                 notifyUp, notifyDown, retry, delayBeforeRetry, warmup, connectTimeout, delayLoop, virtualhost, checkers);
