@@ -12,7 +12,9 @@ public enum Verdict {
     DROP,
     /**
      * Rewritten and waiting for the next hop's MAC ({@link NeighbourQueue}): forwarded once it resolves,
-     * else dropped as {@link DropReason#NO_NEIGHBOUR}.
+     * else dropped as {@link DropReason#NO_NEIGHBOUR}. Or a fragment held until its datagram is whole
+     * ({@link Ipv4Reassembly}): the datagram then takes one verdict, else the fragment is dropped as
+     * {@link DropReason#FRAGMENT}.
      */
     QUEUED
 }
