@@ -41,11 +41,12 @@ import java.util.function.LongSupplier;
 /**
  * The userspace IPVS data plane for IPv4 on one interface: one instance per worker thread, owning its
  * connection table. Each received frame is validated, matched to a virtual service or to a MASQ
- * connection's reply, and forwarded by the real server's method (MASQ, DROUTE, TUNNEL with IPIP), or
- * dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
+ * connection's reply, and forwarded by the real server's method (MASQ, DROUTE, TUNNEL with IPIP, GUE or
+ * GRE), or dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
  * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
  * Given a {@link FlowOffload} ({@link #offloadTo}), the later packets of established MASQ, DROUTE and
- * TUNNEL flows may be forwarded below user space; the worker accounts for them and keeps every IPVS decision.
+ * TUNNEL flows (IPIP, GUE without checksum; not GRE) may be forwarded below user space; the worker accounts
+ * for them and keeps every IPVS decision.
  *
  * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
  * Other threads may call {@link #publish}, {@link #fwmarkClassifier}, {@link #syncTo}, {@link #offerSynced}
@@ -60,8 +61,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final byte M_TUNNEL = 3;
     private static final byte M_GUE = 4;
     private static final byte M_GUE_CSUM = 5;
+    private static final byte M_GRE = 6;
+    private static final byte M_GRE_CSUM = 7;
     private static final int IPIP_OVERHEAD = Ipv4Header.MIN_LENGTH;
     private static final int GUE_OVERHEAD = Ipv4Header.MIN_LENGTH + UdpHeader.LENGTH + Egress.GUE_HEADER;
+    private static final int GRE_OVERHEAD = Ipv4Header.MIN_LENGTH + Egress.GRE_HEADER;
+    private static final int GRE_CSUM_OVERHEAD = Ipv4Header.MIN_LENGTH + Egress.GRE_CSUM_HEADER;
     private static final int SYNC_QUEUE = 4096;
     /** The largest frame a segment of a super-packet can need: an IPv4 packet of 64 KiB, tagged. */
     private static final int MAX_SUPER_PACKET = 65536 + 18;
@@ -900,6 +905,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             // remcsum only differs for locally generated packets with partial checksums: not ours
             return r.tunnelChecksum() == TunnelChecksum.CSUM ? M_GUE_CSUM : M_GUE;
         }
+        if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.GRE) {
+            // remcsum (which ipvsadm and keepalived refuse for GRE) sends no checksum, as the kernel's GRE
+            // encapsulation looks at the csum flag only
+            return r.tunnelChecksum() == TunnelChecksum.CSUM ? M_GRE_CSUM : M_GRE;
+        }
         return 0;
     }
 
@@ -930,7 +940,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 Ipv4Header.decrementTtl(s, ip);
                 return sendInPlace(s, off, l2, mac);
             }
-            case M_TUNNEL, M_GUE, M_GUE_CSUM -> {
+            case M_TUNNEL, M_GUE, M_GUE_CSUM, M_GRE, M_GRE_CSUM -> {
                 return tunnel(s, off, l2, method, dest.config().tunnelPort(), rsAddr, mac);
             }
             default -> {
@@ -1040,10 +1050,20 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return drop(DropReason.TOO_BIG);
     }
 
-    /** Tunnels the packet: inner TTL-1, then IPIP or GUE unless it no longer fits the MTU. */
+    /** The bytes a tunnel method puts in front of the datagram: outer IPv4 and the tunnel's own headers. */
+    private static int tunnelOverhead(byte method) {
+        return switch (method) {
+            case M_TUNNEL -> IPIP_OVERHEAD;
+            case M_GRE -> GRE_OVERHEAD;
+            case M_GRE_CSUM -> GRE_CSUM_OVERHEAD;
+            default -> GUE_OVERHEAD;
+        };
+    }
+
+    /** Tunnels the packet: inner TTL-1, then IPIP, GUE or GRE unless it no longer fits the MTU. */
     private Verdict tunnel(MemorySegment s, long off, int l2, byte method, int guePort, int rsAddr, long mac) {
         Ipv4Header.decrementTtl(s, ip);
-        int room = mtu - (method == M_TUNNEL ? IPIP_OVERHEAD : GUE_OVERHEAD);
+        int room = mtu - tunnelOverhead(method);
         if (superSize > 0) {
             // whole super-packets go only to connections forwarded in place (onFrame checks): not reached
             return drop(DropReason.OVERSIZED);
@@ -1061,8 +1081,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (source == 0) {
             source = config.localAddress();
         }
-        int length = method == M_TUNNEL ? egress.ipip(s, off, l2, ip, rsAddr, mac, source)
-                : egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM);
+        int length = switch (method) {
+            case M_TUNNEL -> egress.ipip(s, off, l2, ip, rsAddr, mac, source);
+            case M_GRE, M_GRE_CSUM -> egress.gre(s, off, l2, ip, rsAddr, mac, source, method == M_GRE_CSUM);
+            default -> egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM);
+        };
         if (total > room) {
             // without DF the outer packet leaves as fragments, as the kernel's IP output sends IPVS's
             return sendFragments(egress.built(), 0, l2, mac);
@@ -1260,11 +1283,16 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return;
         }
         byte method = connMethod[id];
-        int encap = method == M_TUNNEL ? FlowOffload.IPIP
-                : method == M_GUE ? FlowOffload.GUE : FlowOffload.IN_PLACE;
-        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame; GUE with a UDP
-        // checksum (over the whole datagram) stays with the worker
-        if (sent != Verdict.FORWARD || sentAsFragments || method != M_MASQ && method != M_DROUTE && encap == FlowOffload.IN_PLACE
+        int encap = switch (method) {
+            case M_TUNNEL -> FlowOffload.IPIP;
+            case M_GUE -> FlowOffload.GUE;
+            case M_MASQ, M_DROUTE -> FlowOffload.IN_PLACE;
+            // GUE with a UDP checksum (over the whole datagram) and GRE (the XDP program builds no GRE headers)
+            // stay with the worker
+            default -> -1;
+        };
+        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame
+        if (sent != Verdict.FORWARD || sentAsFragments || encap < 0
                 || l2 != EthernetHeader.LENGTH || !o.mayOffload(id, direction)) {
             return;
         }
@@ -1554,7 +1582,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         byte method = template ? (d == null ? M_MASQ : methodCode(d.config())) : connMethod[id];
         int flags = switch (method) {
             case M_DROUTE -> SyncProtocol.F_DROUTE;
-            case M_TUNNEL, M_GUE, M_GUE_CSUM -> SyncProtocol.F_TUNNEL;
+            case M_TUNNEL, M_GUE, M_GUE_CSUM, M_GRE, M_GRE_CSUM -> SyncProtocol.F_TUNNEL;
             default -> SyncProtocol.F_MASQ;
         };
         if (template) {

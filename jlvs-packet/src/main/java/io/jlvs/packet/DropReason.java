@@ -59,7 +59,7 @@ public enum DropReason {
      * bytes, or the MTU leaves no room for 8 bytes of data behind the header.
      */
     TOO_BIG,
-    /** GRE tunnels (not done), GUE without a port, LOCAL or FULLNAT servers, IPv6 servers. */
+    /** GUE tunnels without a port, LOCAL or FULLNAT servers, IPv6 servers. */
     UNSUPPORTED_METHOD,
     /** An ICMP message to a virtual address that is not an error about a known connection. */
     ICMP_UNRELATED,

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Sends what the data plane transmits: rewritten frames in place, and the frames it builds itself in
- * one scratch buffer: IPIP encapsulations, ICMP errors, ARP replies. Allocates nothing per frame.
+ * one scratch buffer: IPIP, GUE and GRE encapsulations, ICMP errors, ARP replies. Allocates nothing per frame.
  * Owner: the data-plane worker thread.
  */
 final class Egress {
@@ -14,6 +14,14 @@ final class Egress {
     private static final int ICMP_QUOTE_MAX = 576 - Ipv4Header.MIN_LENGTH - IcmpHeader.LENGTH;
     /** GUE header without options (draft-ietf-intarea-gue): version 0, C 0, hlen 0, proto, flags. */
     static final int GUE_HEADER = 4;
+    /** GRE header (RFC 2784) without options: flags and version word, protocol type. */
+    static final int GRE_HEADER = 4;
+    /** The GRE header with the C bit: checksum and reserved1 follow (no key, no sequence number). */
+    static final int GRE_CSUM_HEADER = 8;
+    /** The GRE flags word's C bit: a checksum follows. */
+    private static final int GRE_FLAG_CSUM = 0x8000;
+    /** GRE's protocol type for an IPv4 payload (the EtherType). */
+    private static final int GRE_PROTO_IPV4 = 0x0800;
     /** Linux's default ip_local_port_range, where udp_flow_src_port picks tunnel source ports. */
     private static final int PORT_MIN = 32768;
     private static final int PORT_MAX = 61000;
@@ -63,7 +71,7 @@ final class Egress {
         return io.transmitSuperPacket(s, off, length, l4Offset, headerLength, segmentSize);
     }
 
-    /** The frame {@link #ipip} or {@link #gue} built last, at offset 0 (until the next frame built here). */
+    /** The frame {@link #ipip}, {@link #gue} or {@link #gre} built last, at offset 0 (until the next frame built here). */
     MemorySegment built() {
         return scratch;
     }
@@ -123,6 +131,36 @@ final class Egress {
             Wire.u16(out, udp + UdpHeader.CHECKSUM, c == 0 ? 0xffff : c);
         }
         return (int) udp + udpLength;
+    }
+
+    /**
+     * GRE (RFC 2784, as IPVS's --tun-type gre): the datagram at {@code ip} behind outer IPv4 (as {@link #ipip},
+     * protocol 47) and a GRE header: flags and version 0 (with {@code checksum}, --tun-csum, the C bit 0x8000),
+     * protocol type 0x0800; with the C bit also the checksum over the GRE header and the datagram, and 16
+     * reserved bits. No key, no sequence number. Built in {@link #built()}, not sent; returns the frame's length.
+     */
+    int gre(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress,
+            boolean checksum) {
+        int total = Ipv4Header.totalLength(s, ip);
+        boolean df = Ipv4Header.dontFragment(s, ip);
+        int header = checksum ? GRE_CSUM_HEADER : GRE_HEADER;
+        int greLength = header + total;
+        MemorySegment out = scratch;
+        MemorySegment.copy(s, off, out, 0, l2);
+        EthernetHeader.dst(out, 0, dstMac);
+        EthernetHeader.src(out, 0, ourMac);
+        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), Ipv4Header.MIN_LENGTH + greLength, df ? 0 : nextIpId(),
+                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_GRE, localAddress, rsAddr);
+        long gre = l2 + Ipv4Header.MIN_LENGTH;
+        Wire.u16(out, gre, checksum ? GRE_FLAG_CSUM : 0);
+        Wire.u16(out, gre + 2, GRE_PROTO_IPV4);
+        MemorySegment.copy(s, ip, out, gre + header, total);
+        if (checksum) {
+            Wire.u32(out, gre + 4, 0);
+            // no pseudo-header; a checksum of 0 stays 0 (UDP's would be sent as 0xffff)
+            Wire.u16(out, gre + 4, InternetChecksum.finish(InternetChecksum.sum(out, gre, greLength, 0)));
+        }
+        return (int) gre + greLength;
     }
 
     /** A source port in Linux's local range from a hash of the inner flow (addresses, protocol, ports). */

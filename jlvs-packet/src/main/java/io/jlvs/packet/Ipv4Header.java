@@ -22,6 +22,7 @@ public final class Ipv4Header {
     public static final int PROTO_IPIP = 4;
     public static final int PROTO_TCP = 6;
     public static final int PROTO_UDP = 17;
+    public static final int PROTO_GRE = 47;
     public static final int PROTO_SCTP = 132;
 
     private Ipv4Header() {

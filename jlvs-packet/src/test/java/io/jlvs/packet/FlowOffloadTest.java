@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The worker's side of the flow fast path, against a fake fast path: what it offloads, counts and forgets. */
@@ -406,6 +407,27 @@ class FlowOffloadTest {
                 assertThat(d.verdict()).isEqualTo(Verdict.FORWARD);
             }
             assertThat(fast.offloadCalls).isZero();
+        }
+    }
+
+    /** The XDP program builds no GRE headers: GRE connections, with or without a checksum, stay with the worker. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TunnelChecksum.class, names = {"NOCSUM", "CSUM"})
+    void greConnectionsAreNeverOffloaded(TunnelChecksum checksum) throws Exception {
+        try (Director d = new Director()) {
+            d.dataplane.offloadTo(fast, 1);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GRE, checksum);
+            d.send(client(1000, 0x02));
+            d.send(client(1000, 0x10));
+            assertThat(ScenarioTest.state(d)).isEqualTo("ESTABLISHED");
+            for (int i = 0; i < 3; i++) {
+                List<byte[]> out = d.send(data(1000));
+                assertThat(d.verdict()).isEqualTo(Verdict.FORWARD);
+                assertThat(out).hasSize(1);
+                assertThat(out.get(0)[14 + 9]).as("GRE").isEqualTo((byte) 47);
+            }
+            assertThat(fast.offloadCalls).isZero();
+            assertThat(d.dataplane.offloadedConnections()).isZero();
         }
     }
 

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
+import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.command.IpvsException;
 import java.util.Arrays;
@@ -85,6 +86,16 @@ class ForwardingCasesTest {
         return Arrays.copyOf(datagram, Math.min(datagram.length, 548));
     }
 
+    static Setup gre(TunnelChecksum checksum) {
+        return d -> d.service(Protocol.TCP, 80, "rr")
+                .tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.GRE, checksum);
+    }
+
+    /** A client's SYN to VIP:80 with {@code payload} bytes and DF as given, as sent or (ttl 63) as tunnelled. */
+    static PacketBuilder syn(int payload, boolean df) {
+        return PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(payload).df(df);
+    }
+
     static Stream<Case> cases() {
         PacketBuilder bigInner = fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(1441));
         byte[] bigInnerAfterTtl = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).payload(1441).ttl(63).datagram();
@@ -149,9 +160,44 @@ class ForwardingCasesTest {
                                 PacketBuilder.icmp(VIP, CLIENT, 3, 4, 1480, quote(bigInnerAfterTtl))
                                         .tos(0xc0).ttl(64).id(FIRST_IP_ID).df(false).macs(OUR_MAC, CLIENT_MAC)))),
                 // too big without DF: the outer packet leaves as fragments (FragmentationTest)
-                new Case("GRE tunnels are not served", d -> d.service(Protocol.TCP, 80, "rr")
-                        .tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.GRE),
-                        List.of(dropped(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN)), DropReason.UNSUPPORTED_METHOD))),
+                new Case("TUN/GRE: outer IPv4 of protocol 47, DF/TOS/TTL as IPIP, a 4-byte GRE header (flags 0, protocol 0x0800)",
+                        gre(TunnelChecksum.NOCSUM),
+                        List.of(forward(fromClient(syn(9, true).tos(0x10)),
+                                PacketBuilder.gre(LOCAL, RS1, syn(9, true).tos(0x10).ttl(63).datagram(), false)
+                                        .tos(0x10).ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN/GRE --tun-csum: the C bit, then the checksum over GRE header and datagram (odd length), reserved 0",
+                        gre(TunnelChecksum.CSUM),
+                        List.of(forward(fromClient(syn(9, true)),
+                                PacketBuilder.gre(LOCAL, RS1, syn(9, true).ttl(63).datagram(), true)
+                                        .ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)),
+                                forward(fromClient(syn(1000, true).flags(ACK)),
+                                        PacketBuilder.gre(LOCAL, RS1, syn(1000, true).flags(ACK).ttl(63).datagram(), true)
+                                                .ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN/GRE: without DF the outer header takes our next IP id",
+                        gre(TunnelChecksum.NOCSUM),
+                        List.of(forward(fromClient(syn(0, false)),
+                                PacketBuilder.gre(LOCAL, RS1, syn(0, false).ttl(63).datagram(), false)
+                                        .ttl(63).id(FIRST_IP_ID).df(false).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN/GRE: exactly MTU-24 still fits",
+                        gre(TunnelChecksum.NOCSUM),
+                        List.of(forward(fromClient(syn(1436, true)),
+                                PacketBuilder.gre(LOCAL, RS1, syn(1436, true).ttl(63).datagram(), false)
+                                        .ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN/GRE: too big with DF: fragmentation needed with MTU 1476 (MTU-24)",
+                        gre(TunnelChecksum.NOCSUM),
+                        List.of(dropped(fromClient(syn(1437, true)), DropReason.FRAG_NEEDED,
+                                PacketBuilder.icmp(VIP, CLIENT, 3, 4, 1476, quote(syn(1437, true).ttl(63).datagram()))
+                                        .tos(0xc0).ttl(64).id(FIRST_IP_ID).df(false).macs(OUR_MAC, CLIENT_MAC)))),
+                new Case("TUN/GRE --tun-csum: exactly MTU-28 still fits",
+                        gre(TunnelChecksum.CSUM),
+                        List.of(forward(fromClient(syn(1432, true)),
+                                PacketBuilder.gre(LOCAL, RS1, syn(1432, true).ttl(63).datagram(), true)
+                                        .ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN/GRE --tun-csum: too big with DF: fragmentation needed with MTU 1472 (MTU-28)",
+                        gre(TunnelChecksum.CSUM),
+                        List.of(dropped(fromClient(syn(1433, true)), DropReason.FRAG_NEEDED,
+                                PacketBuilder.icmp(VIP, CLIENT, 3, 4, 1472, quote(syn(1433, true).ttl(63).datagram()))
+                                        .tos(0xc0).ttl(64).id(FIRST_IP_ID).df(false).macs(OUR_MAC, CLIENT_MAC)))),
                 new Case("TTL 1: ICMP time exceeded back to the client, quoting the packet", masq(Protocol.TCP, 80, 8080),
                         List.of(dropped(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).ttl(1).tos(0x08)), DropReason.TTL_EXPIRED,
                                 PacketBuilder.icmp(VIP, CLIENT, 11, 0, 0, PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).ttl(1).tos(0x08).datagram())

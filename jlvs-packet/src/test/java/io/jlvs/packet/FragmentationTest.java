@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
+import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.model.InetServiceKey;
 import java.lang.foreign.MemorySegment;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A packet without DF that does not fit the MTU leaves as fragments, as IPVS's leave the kernel's IP output:
@@ -125,6 +128,29 @@ class FragmentationTest {
             assertThat(hex(Fragments.reassemble(out, MTU))).isEqualTo(hex(
                     PacketBuilder.ipip(LOCAL, RS1, inner).ttl(63).id(FIRST_IP_ID).df(false).datagram()));
             assertThat(d.dataplane.drops(DropReason.TOO_BIG)).isZero();
+        }
+    }
+
+    /**
+     * GRE (with and without --tun-csum) as IPIP: the outer packet, its GRE header and checksum over the whole
+     * inner datagram computed before the cut, leaves as fragments; only the first one carries the GRE header.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TunnelChecksum.class, names = {"NOCSUM", "CSUM"})
+    void aGreTunnelsOuterPacketIsFragmentedWhenTheInnerHasNoDf(TunnelChecksum checksum) throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.UDP, 53, "rr").tunnelServer(DNS, RS1, 53, TunnelType.GRE, checksum);
+            List<byte[]> out = d.send(query(4001).build());
+            assertThat(d.verdict()).isEqualTo(Verdict.FORWARD);
+            assertThat(out).as("4,057 bytes of GRE packet in 1,480-byte pieces").hasSize(3);
+            assertThat(macsOf(out.get(0))).isEqualTo(macs(RS1_MAC, OUR_MAC));
+            assertThat(out.get(0)[14 + 9]).as("protocol").isEqualTo((byte) 47);
+            byte[] inner = PacketBuilder.udp(CLIENT, 3333, VIP, 53).payload(4001).df(false).id(ID).ttl(63).datagram();
+            assertThat(hex(Fragments.reassemble(out, MTU))).isEqualTo(hex(
+                    PacketBuilder.gre(LOCAL, RS1, inner, checksum == TunnelChecksum.CSUM).ttl(63).id(FIRST_IP_ID)
+                            .df(false).datagram()));
+            assertThat(d.dataplane.fragmentedPackets()).isEqualTo(1);
+            assertThat(d.dataplane.totalDrops()).isZero();
         }
     }
 

@@ -13,6 +13,7 @@ final class PacketBuilder {
     static final int SCTP = 132;
     static final int ICMP = 1;
     static final int IPIP = 4;
+    static final int GRE = 47;
 
     private long dstMac = 0x02_00_00_00_00_d1L;
     private long srcMac = 0x02_00_00_00_00_0cL;
@@ -37,6 +38,7 @@ final class PacketBuilder {
     private int icmpType;
     private int icmpCode;
     private int icmpRest;
+    private boolean greChecksum;
     private byte[] payload = new byte[0];
 
     static PacketBuilder tcp(String src, int sport, String dst, int dport) {
@@ -64,6 +66,18 @@ final class PacketBuilder {
     /** An IPIP packet carrying {@code inner} (an IPv4 datagram). */
     static PacketBuilder ipip(String src, String dst, byte[] inner) {
         PacketBuilder b = new PacketBuilder().protocol(IPIP).src(src).dst(dst);
+        b.payload = inner;
+        return b;
+    }
+
+    /**
+     * A GRE packet (RFC 2784) carrying {@code inner} (an IPv4 datagram): flags word 0, or with {@code checksum}
+     * the C bit 0x8000 followed by the checksum over the GRE header and payload and 16 reserved bits; protocol
+     * type 0x0800.
+     */
+    static PacketBuilder gre(String src, String dst, byte[] inner, boolean checksum) {
+        PacketBuilder b = new PacketBuilder().protocol(GRE).src(src).dst(dst);
+        b.greChecksum = checksum;
         b.payload = inner;
         return b;
     }
@@ -274,6 +288,17 @@ final class PacketBuilder {
                 System.arraycopy(payload, 0, m, 8, payload.length);
                 put16(m, 2, checksum(m, 0, m.length, 0));
                 return m;
+            }
+            case GRE -> {
+                int header = greChecksum ? 8 : 4;
+                byte[] g = new byte[header + payload.length];
+                put16(g, 0, greChecksum ? 0x8000 : 0);
+                put16(g, 2, 0x0800);
+                System.arraycopy(payload, 0, g, header, payload.length);
+                if (greChecksum) {
+                    put16(g, 4, checksum(g, 0, g.length, 0));
+                }
+                return g;
             }
             default -> {
                 return payload.clone();
