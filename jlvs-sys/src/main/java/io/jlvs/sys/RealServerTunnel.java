@@ -1,6 +1,7 @@
 package io.jlvs.sys;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.TunnelType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * A TUN real server without the kernel's ipip module: a {@link TunDevice} that is up, carries each virtual
+ * A TUN real server without the kernel's ipip (or ip_gre, or fou) module: a {@link TunDevice} that is up, carries each virtual
  * address as a /32 (also when {@code lo} has it: the kernel's reverse-path check rejects packets arriving on
  * an interface without an IPv4 address) and has {@code rp_filter} loose (2), so that packets from clients,
  * which the routing table reaches through another interface, are accepted on it; and a
@@ -32,10 +33,14 @@ public final class RealServerTunnel implements AutoCloseable {
     }
 
     /**
-     * Creates the device {@code device} and the endpoint: IPIP when {@code guePort} is 0, else GUE on that UDP
-     * port. Needs CAP_NET_ADMIN and CAP_NET_RAW.
+     * Creates the device {@code device} and the endpoint for {@code type}: IPIP, GRE, or GUE on UDP port
+     * {@code guePort} (ignored for the others). Needs CAP_NET_ADMIN and CAP_NET_RAW.
      */
-    public static RealServerTunnel open(Set<IpAddress> vips, int guePort, String device, Path procSys) {
+    public static RealServerTunnel open(Set<IpAddress> vips, TunnelType type, int guePort, String device,
+                                        Path procSys) {
+        if (type == TunnelType.GUE && (guePort < 1 || guePort > 65535)) {
+            throw new IllegalArgumentException("GUE port must be 1..65535: " + guePort);
+        }
         TunDevice tun = TunDevice.open(device);
         try {
             tun.up();
@@ -54,7 +59,11 @@ public final class RealServerTunnel implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot write " + rpFilter + ": " + e.getMessage(), e);
             }
-            TunnelEndpoint endpoint = guePort == 0 ? TunnelEndpoint.ipip(tun, vips) : TunnelEndpoint.gue(tun, vips, guePort);
+            TunnelEndpoint endpoint = switch (type) {
+                case IPIP -> TunnelEndpoint.ipip(tun, vips);
+                case GRE -> TunnelEndpoint.gre(tun, vips);
+                case GUE -> TunnelEndpoint.gue(tun, vips, guePort);
+            };
             return new RealServerTunnel(tun, endpoint, added);
         } catch (RuntimeException e) {
             tun.close();

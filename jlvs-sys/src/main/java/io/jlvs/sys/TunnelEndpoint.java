@@ -1,6 +1,7 @@
 package io.jlvs.sys;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.TunnelType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -15,7 +16,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The real-server end of an LVS-TUN tunnel where the kernel cannot decapsulate (no ipip module): receives
- * IPIP packets on a raw socket of protocol 4, or GUE datagrams on a UDP port, strips the outer headers and
+ * IPIP packets on a raw socket of protocol 4, GRE packets on one of protocol 47, or GUE datagrams on a UDP
+ * port, strips the outer headers and
  * writes the inner packet into a {@link TunDevice}, so the local stack receives it as sent by the client
  * and answers the client directly. Only inner packets for one of the virtual addresses are delivered; the
  * rest are counted and dropped. One thread runs {@link #run}.
@@ -26,7 +28,9 @@ public final class TunnelEndpoint implements AutoCloseable {
 
     private final TunDevice tun;
     private final Set<Integer> virtualAddresses;
-    private final RawIpSocket ipip;
+    private final TunnelType type;
+    /** IPIP's or GRE's. */
+    private final RawIpSocket raw;
     private final DatagramSocket gue;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment buffer = arena.allocate(MAX_PACKET, 16);
@@ -35,10 +39,13 @@ public final class TunnelEndpoint implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong notForVirtualAddress = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong badChecksum = new AtomicLong();
 
-    private TunnelEndpoint(TunDevice tun, Set<IpAddress> vips, RawIpSocket ipip, DatagramSocket gue) {
+    private TunnelEndpoint(TunDevice tun, Set<IpAddress> vips, TunnelType type, RawIpSocket raw,
+                           DatagramSocket gue) {
         this.tun = tun;
-        this.ipip = ipip;
+        this.type = type;
+        this.raw = raw;
         this.gue = gue;
         this.virtualAddresses = vips.stream().map(a -> {
             if (!a.isV4()) {
@@ -52,7 +59,14 @@ public final class TunnelEndpoint implements AutoCloseable {
     public static TunnelEndpoint ipip(TunDevice tun, Set<IpAddress> vips) {
         // as the GUE socket's: a TCP stream's window arrives in bursts that overflowed the default buffer (a
         // 50 MB upload through the lab had ~10,000 raw-socket drops, and as many retransmissions)
-        return new TunnelEndpoint(tun, vips, RawIpSocket.open(4, false).receiveBuffer(4 << 20), null);
+        return new TunnelEndpoint(tun, vips, TunnelType.IPIP, RawIpSocket.open(4, false).receiveBuffer(4 << 20),
+                null);
+    }
+
+    /** Decapsulates GRE (IP protocol 47) for {@code vips} into {@code tun}. Needs CAP_NET_RAW. */
+    public static TunnelEndpoint gre(TunDevice tun, Set<IpAddress> vips) {
+        return new TunnelEndpoint(tun, vips, TunnelType.GRE, RawIpSocket.open(47, false).receiveBuffer(4 << 20),
+                null);
     }
 
     /** Decapsulates GUE arriving on UDP {@code port} for {@code vips} into {@code tun}. */
@@ -64,7 +78,7 @@ public final class TunnelEndpoint implements AutoCloseable {
             DatagramSocket socket = new DatagramSocket(new InetSocketAddress(port));
             socket.setSoTimeout(POLL_MILLIS);
             socket.setReceiveBufferSize(4 << 20);
-            return new TunnelEndpoint(tun, vips, null, socket);
+            return new TunnelEndpoint(tun, vips, TunnelType.GUE, null, socket);
         } catch (IOException e) {
             throw new UncheckedIOException("GUE port " + port + ": " + e.getMessage(), e);
         }
@@ -77,7 +91,15 @@ public final class TunnelEndpoint implements AutoCloseable {
             if (n < 0) {
                 continue;
             }
-            int at = ipip != null ? Decapsulation.ipip(buffer, n) : Decapsulation.gue(buffer, n);
+            int at = switch (type) {
+                case IPIP -> Decapsulation.ipip(buffer, n);
+                case GRE -> Decapsulation.gre(buffer, n);
+                case GUE -> Decapsulation.gue(buffer, n);
+            };
+            if (at == Decapsulation.BAD_CHECKSUM) {
+                badChecksum.incrementAndGet();
+                continue;
+            }
             if (at < 0) {
                 malformed.incrementAndGet();
                 continue;
@@ -96,8 +118,8 @@ public final class TunnelEndpoint implements AutoCloseable {
     }
 
     private int receive() {
-        if (ipip != null) {
-            return ipip.receive(buffer, POLL_MILLIS);
+        if (raw != null) {
+            return raw.receive(buffer, POLL_MILLIS);
         }
         DatagramPacket p = packet;
         p.setLength(datagram.length);
@@ -127,10 +149,20 @@ public final class TunnelEndpoint implements AutoCloseable {
         return malformed.get();
     }
 
+    /** GRE packets with the checksum bit whose checksum was wrong (dropped; not counted as malformed). */
+    public long badChecksum() {
+        return badChecksum.get();
+    }
+
+    /** What this endpoint decapsulates. */
+    public TunnelType type() {
+        return type;
+    }
+
     @Override
     public void close() {
-        if (ipip != null) {
-            ipip.close();
+        if (raw != null) {
+            raw.close();
         }
         if (gue != null) {
             gue.close();

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** The inner packet a TUN real server hands to its stack, found in IPIP and GUE as the director builds them. */
+/** The inner packet a TUN real server hands to its stack, found in IPIP, GUE and GRE as the director builds them. */
 class DecapsulationTest {
     private static final int CLIENT = 0x0a000001;
     private static final int VIP = 0x0a000064;
@@ -74,5 +74,113 @@ class DecapsulationTest {
         assertThat(Decapsulation.gue(seg(new byte[] {0, 4}), 2)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
         byte[] version2 = {(byte) 0x80, 4, 0, 0};
         assertThat(Decapsulation.gue(seg(version2), 4)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+    }
+
+    /** The 16-bit one's complement checksum of {@code b[from, to)}, computed word by word. */
+    private static int checksum(byte[] b, int from, int to) {
+        long sum = 0;
+        for (int i = from; i < to; i += 2) {
+            sum += (b[i] & 0xff) << 8 | (i + 1 < to ? b[i + 1] & 0xff : 0);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) ~sum & 0xffff;
+    }
+
+    /**
+     * An outer IPv4 packet of protocol 47 with the GRE header {@code flags}, {@code protocol} and
+     * {@code options} (4 bytes each; with the C bit the first is the checksum, filled in here) before
+     * {@code inner}.
+     */
+    private static byte[] gre(byte[] inner, int flags, int protocol, int... options) {
+        ByteBuffer g = ByteBuffer.allocate(4 + 4 * options.length + inner.length);
+        g.putShort((short) flags).putShort((short) protocol);
+        for (int o : options) {
+            g.putInt(o);
+        }
+        byte[] body = g.put(inner).array();
+        if ((flags & 0x8000) != 0) {
+            ByteBuffer.wrap(body).putShort(4, (short) checksum(body, 0, body.length));
+        }
+        return ipip(body, 47, 20 + body.length);
+    }
+
+    /** An inner packet of odd length (29 bytes), for the checksum's last byte. */
+    private static byte[] oddInner() {
+        byte[] in = inner(0);
+        byte[] odd = java.util.Arrays.copyOf(in, in.length + 1);
+        odd[odd.length - 1] = (byte) 0xa5;
+        ByteBuffer.wrap(odd).putShort(2, (short) odd.length);
+        return odd;
+    }
+
+    @Test
+    void greWithoutChecksumCarriesTheInnerPacketAfterFourBytes() {
+        byte[] p = gre(inner(0), 0, 0x0800);
+        int at = Decapsulation.gre(seg(p), p.length);
+        assertThat(at).isEqualTo(24);
+        assertThat(Decapsulation.innerLength(seg(p), at)).isEqualTo(28);
+        assertThat(Decapsulation.innerDestination(seg(p), at)).isEqualTo(VIP);
+    }
+
+    @Test
+    void greWithAChecksumThatAddsUpCarriesTheInnerPacketAfterEightBytes() {
+        byte[] p = gre(oddInner(), 0x8000, 0x0800, 0);
+        assertThat(ByteBuffer.wrap(p).getShort(24)).as("a checksum was put in").isNotZero();
+        int at = Decapsulation.gre(seg(p), p.length);
+        assertThat(at).isEqualTo(28);
+        assertThat(Decapsulation.innerLength(seg(p), at)).isEqualTo(29);
+    }
+
+    @Test
+    void greWithAWrongChecksumIsRefused() {
+        byte[] p = gre(oddInner(), 0x8000, 0x0800, 0);
+        p[p.length - 1] ^= 0x01;
+        assertThat(Decapsulation.gre(seg(p), p.length)).isEqualTo(Decapsulation.BAD_CHECKSUM);
+        byte[] zeroed = gre(inner(0), 0x8000, 0x0800, 0);
+        zeroed[24] = 0;
+        zeroed[25] = 0;
+        assertThat(Decapsulation.gre(seg(zeroed), zeroed.length)).as("checksum field 0")
+                .isEqualTo(Decapsulation.BAD_CHECKSUM);
+    }
+
+    @Test
+    void greKeyAndSequenceNumberAreSkipped() {
+        byte[] keyed = gre(inner(0), 0x2000, 0x0800, 0x01020304);
+        assertThat(Decapsulation.gre(seg(keyed), keyed.length)).isEqualTo(28);
+        byte[] all = gre(inner(0), 0x8000 | 0x2000 | 0x1000, 0x0800, 0, 0x01020304, 7);
+        assertThat(Decapsulation.gre(seg(all), all.length)).isEqualTo(36);
+        assertThat(Decapsulation.innerDestination(seg(all), 36)).isEqualTo(VIP);
+    }
+
+    @Test
+    void greOfAnotherProtocolVersionOrOuterProtocolIsNotIpv4() {
+        byte[] ipv6 = gre(inner(0), 0, 0x86dd);
+        assertThat(Decapsulation.gre(seg(ipv6), ipv6.length)).isEqualTo(Decapsulation.NOT_IPV4);
+        byte[] teb = gre(inner(0), 0x8000, 0x6558, 0);
+        assertThat(Decapsulation.gre(seg(teb), teb.length)).as("Ethernet in GRE").isEqualTo(Decapsulation.NOT_IPV4);
+        byte[] pptp = gre(inner(0), 0x2001, 0x880b, 0);
+        assertThat(Decapsulation.gre(seg(pptp), pptp.length)).as("version 1").isEqualTo(Decapsulation.NOT_IPV4);
+        byte[] ipip = ipip(inner(0), 4, 48);
+        assertThat(Decapsulation.gre(seg(ipip), ipip.length)).isEqualTo(Decapsulation.NOT_IPV4);
+    }
+
+    @Test
+    void greTooShortRoutedOrWithoutAnIpv4InnerIsNotWellFormed() {
+        byte[] headerOnly = ipip(new byte[] {0, 0, 8}, 47, 23);
+        assertThat(Decapsulation.gre(seg(headerOnly), headerOnly.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] noChecksumRoom = ipip(new byte[] {(byte) 0x80, 0, 8, 0}, 47, 24);
+        assertThat(Decapsulation.gre(seg(noChecksumRoom), noChecksumRoom.length))
+                .isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] p = gre(inner(0), 0, 0x0800);
+        assertThat(Decapsulation.gre(seg(p), 40)).as("truncated").isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] routed = gre(inner(0), 0x4000, 0x0800, 0);
+        assertThat(Decapsulation.gre(seg(routed), routed.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] v6 = gre(inner(0), 0, 0x0800);
+        v6[24] = 0x60;
+        assertThat(Decapsulation.gre(seg(v6), v6.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] shortInner = gre(new byte[12], 0, 0x0800);
+        assertThat(Decapsulation.gre(seg(shortInner), shortInner.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
     }
 }

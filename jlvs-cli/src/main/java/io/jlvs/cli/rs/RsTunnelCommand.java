@@ -1,6 +1,7 @@
 package io.jlvs.cli.rs;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.TunnelType;
 import io.jlvs.sys.NativeIoException;
 import io.jlvs.sys.RealServerTunnel;
 import io.jlvs.sys.Syscalls;
@@ -16,24 +17,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code jlvs rs-tunnel VIP... [--gue PORT]}: the decapsulating agent of a TUN real server whose kernel has
- * no ipip module. Runs in the foreground until SIGTERM or SIGINT; see {@link RealServerTunnel}.
+ * {@code jlvs rs-tunnel VIP... [--gue PORT | --gre]}: the decapsulating agent of a TUN real server whose kernel
+ * has no ipip (ip_gre, fou) module. Runs in the foreground until SIGTERM or SIGINT; see {@link RealServerTunnel}.
  */
 @Command(name = "rs-tunnel", mixinStandardHelpOptions = true,
-        description = "On a TUN real server without the ipip module: receive IPIP (or GUE) from the director and "
-                + "hand the inner packets to the local stack through a TUN device, until SIGTERM or SIGINT.")
+        description = "On a TUN real server without the ipip module: receive IPIP (or GUE, or GRE) from the director "
+                + "and hand the inner packets to the local stack through a TUN device, until SIGTERM or SIGINT.")
 public final class RsTunnelCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "VIP", description = "The virtual IPv4 addresses to accept.")
     List<String> vips;
 
-    @Option(names = "--gue", paramLabel = "PORT",
-            description = "Receive GUE on this UDP port (the real server's tunnel_port) instead of IPIP.")
-    Integer guePort;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    TunnelChoice tunnelChoice;
+
+    /** --gue PORT or --gre, not both; IPIP when neither. */
+    static final class TunnelChoice {
+        @Option(names = "--gue", paramLabel = "PORT",
+                description = "Receive GUE on this UDP port (the real server's tunnel_port) instead of IPIP.")
+        Integer guePort;
+
+        @Option(names = "--gre",
+                description = "Receive GRE (IP protocol 47; --tun-type gre, with or without --tun-csum) instead of IPIP.")
+        boolean gre;
+    }
 
     @Option(names = "--dev", paramLabel = "NAME", defaultValue = "jlvstun%d",
             description = "The TUN device to create (default: ${DEFAULT-VALUE}, numbered by the kernel).")
@@ -64,6 +76,9 @@ public final class RsTunnelCommand implements Callable<Integer> {
             }
             addresses.add(a);
         }
+        Integer guePort = tunnelChoice == null ? null : tunnelChoice.guePort;
+        TunnelType type = guePort != null ? TunnelType.GUE
+                : tunnelChoice != null && tunnelChoice.gre ? TunnelType.GRE : TunnelType.IPIP;
         if (guePort != null && (guePort < 1 || guePort > 65535)) {
             err.println("jlvs rs-tunnel: --gue port must be 1..65535: " + guePort);
             return 2;
@@ -74,7 +89,7 @@ public final class RsTunnelCommand implements Callable<Integer> {
         }
         RealServerTunnel tunnel;
         try {
-            tunnel = RealServerTunnel.open(addresses, guePort == null ? 0 : guePort, device, Path.of("/proc/sys"));
+            tunnel = RealServerTunnel.open(addresses, type, guePort == null ? 0 : guePort, device, Path.of("/proc/sys"));
         } catch (IllegalStateException | IllegalArgumentException | NativeIoException | UncheckedIOException e) {
             err.println("jlvs rs-tunnel: " + e.getMessage());
             return 1;
@@ -91,13 +106,18 @@ public final class RsTunnelCommand implements Callable<Integer> {
         }, "rs-tunnel-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (tunnel) {
-            out.println("jlvs rs-tunnel: decapsulating " + (guePort == null ? "IPIP" : "GUE on UDP port " + guePort)
-                    + " for " + addresses.stream().map(IpAddress::toString).collect(Collectors.joining(", "))
+            String what = switch (type) {
+                case IPIP -> "IPIP";
+                case GRE -> "GRE";
+                case GUE -> "GUE on UDP port " + guePort;
+            };
+            out.println("jlvs rs-tunnel: decapsulating " + what + " for " + addresses.stream().map(IpAddress::toString).collect(Collectors.joining(", "))
                     + " into " + tunnel.deviceName());
             out.flush();
             tunnel.run(running::get);
             out.println("jlvs rs-tunnel: delivered " + tunnel.endpoint().delivered() + ", not for a VIP "
-                    + tunnel.endpoint().notForVirtualAddress() + ", malformed " + tunnel.endpoint().malformed());
+                    + tunnel.endpoint().notForVirtualAddress() + ", malformed " + tunnel.endpoint().malformed()
+                    + (type == TunnelType.GRE ? ", bad checksum " + tunnel.endpoint().badChecksum() : ""));
             out.flush();
             return 0;
         } finally {

@@ -88,4 +88,14 @@ class RsCommandsTest {
                 "jlvs rs-tunnel: --gue port must be 1..65535: 0",
                 "jlvs rs-tunnel: must be run as root (it creates a TUN device and a raw socket)");
     }
+
+    @Test
+    void rsTunnelTakesGueOrGreNotBoth() {
+        assertThat(tunnel(1000, "10.0.0.100", "--gre")).as("parsed, then refused for the uid").isEqualTo(1);
+        CommandLine jlvs = io.jlvs.cli.JlvsMain.commandLine();
+        java.io.StringWriter usage = new java.io.StringWriter();
+        jlvs.setErr(new java.io.PrintWriter(usage, true));
+        assertThat(jlvs.execute("rs-tunnel", "10.0.0.100", "--gre", "--gue", "6080")).isEqualTo(2);
+        assertThat(usage.toString()).startsWith("jlvs: ").contains("--gre").contains("mutually exclusive");
+    }
 }

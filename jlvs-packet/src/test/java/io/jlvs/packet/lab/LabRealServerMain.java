@@ -1,6 +1,7 @@
 package io.jlvs.packet.lab;
 
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.TunnelType;
 import io.jlvs.sys.RealServerSetup;
 import io.jlvs.sys.RealServerTunnel;
 import java.nio.file.Path;
@@ -10,7 +11,8 @@ import java.util.Set;
  * A real server's side of the packet lab, run as a child JVM in the real server's namespace, doing what
  * {@code jlvs rs-setup dr VIP} and {@code jlvs rs-tunnel VIP} do: {@code LabRealServerMain dr VIP STATE_DIR}
  * puts the VIP on lo with ARP hidden and exits; {@code LabRealServerMain tun VIP STATE_DIR} does the same,
- * then opens the TUN device and decapsulates IPIP (GUE with a fourth argument, the UDP port) into it,
+ * then opens the TUN device and decapsulates IPIP (GUE with a fourth argument, the UDP port; GRE with a
+ * fourth argument {@code gre}) into it,
  * printing {@code READY <device>}, until killed.
  */
 public final class LabRealServerMain {
@@ -24,8 +26,9 @@ public final class LabRealServerMain {
         if (!args[0].equals("tun")) {
             return;
         }
-        try (RealServerTunnel tunnel = RealServerTunnel.open(Set.of(vip),
-                args.length > 3 ? Integer.parseInt(args[3]) : 0, "jlvstun%d", procSys)) {
+        TunnelType type = args.length < 4 ? TunnelType.IPIP : args[3].equals("gre") ? TunnelType.GRE : TunnelType.GUE;
+        int guePort = type == TunnelType.GUE ? Integer.parseInt(args[3]) : 0;
+        try (RealServerTunnel tunnel = RealServerTunnel.open(Set.of(vip), type, guePort, "jlvstun%d", procSys)) {
             System.out.println("READY " + tunnel.deviceName());
             System.out.flush();
             tunnel.run(() -> true);
