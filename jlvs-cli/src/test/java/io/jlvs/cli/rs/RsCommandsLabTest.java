@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lab tier: {@code jlvs rs-setup} and {@code jlvs rs-tunnel} as a user runs them, in a namespace linked to
- * the root namespace by a veth pair. The test plays the director: it sends IPIP (raw socket) or GUE (UDP)
- * carrying an ICMP echo request for the VIP, and the real server's echo reply comes back from the VIP.
+ * the root namespace by a veth pair. The test plays the director: it sends IPIP or GRE (raw socket) or GUE
+ * (UDP) carrying an ICMP echo request for the VIP, and the real server's echo reply comes back from the VIP.
  */
 class RsCommandsLabTest {
     private static final int GUE_PORT = 6080;
@@ -151,6 +151,45 @@ class RsCommandsLabTest {
         stop(agent);
         assertThat(Files.readString(dir.resolve("agent.log"))).contains("GUE on UDP port " + GUE_PORT)
                 .contains("delivered 1,");
+    }
+
+    /**
+     * GRE as the director sends it, without and with --tun-csum; a packet whose checksum does not add up is
+     * dropped and counted apart.
+     */
+    @Test
+    void rsTunnelWithGreDeliversTheInnerPacketAndDropsABadChecksum() throws Exception {
+        Process agent = lab.start(ns, jlvs("rs-tunnel", vip.toString(), "--gre"), dir.resolve("agent.log"));
+        awaitStarted();
+        try (RawIpSocket gre = RawIpSocket.open(47, false); RawIpSocket icmp = RawIpSocket.open(1, false)) {
+            IpAddress rs = IpAddress.parse(net + "2");
+            IpAddress me = IpAddress.parse(net + "1");
+            byte[] bad = gre(echoRequest(me, vip, 10), true);
+            bad[bad.length - 1] ^= 0x01;
+            gre.send(rs, bad);
+            assertThat(gre.send(rs, gre(echoRequest(me, vip, 11), false))).isPositive();
+            assertThat(echoReplyFromVip(icmp, 11)).isTrue();
+            assertThat(gre.send(rs, gre(echoRequest(me, vip, 12), true))).isPositive();
+            assertThat(echoReplyFromVip(icmp, 12)).isTrue();
+        }
+        stop(agent);
+        assertThat(Files.readString(dir.resolve("agent.log"))).contains("decapsulating GRE for " + vip)
+                .contains("delivered 2, not for a VIP 0, malformed 0, bad checksum 1");
+    }
+
+    /** A GRE header (version 0, protocol 0x0800; with {@code checksum} the C bit, checksum, reserved) and {@code inner}. */
+    private static byte[] gre(byte[] inner, boolean checksum) {
+        int header = checksum ? 8 : 4;
+        ByteBuffer b = ByteBuffer.allocate(header + inner.length);
+        b.putShort((short) (checksum ? 0x8000 : 0)).putShort((short) 0x0800);
+        if (checksum) {
+            b.putInt(0);
+        }
+        byte[] p = b.put(inner).array();
+        if (checksum) {
+            ByteBuffer.wrap(p).putShort(4, checksum(p, 0, p.length));
+        }
+        return p;
     }
 
     private void awaitStarted() {

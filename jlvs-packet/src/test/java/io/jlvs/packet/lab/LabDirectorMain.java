@@ -4,6 +4,7 @@ import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
+import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.command.IpvsCommand;
 import io.jlvs.core.model.FwmarkServiceKey;
@@ -29,7 +30,7 @@ import java.util.Map;
 
 /**
  * The director of the packet lab, run as a child JVM inside the director's network namespace:
- * {@code LabDirectorMain <Masq|Route|Tunnel|TunnelGue> <if1[,if2]> <vip> <rs1,rs2,...> [port,...]}. Starts an engine with
+ * {@code LabDirectorMain <Masq|Route|Tunnel|TunnelGue|TunnelGre|TunnelGreCsum> <if1[,if2]> <vip> <rs1,rs2,...> [port,...]}. Starts an engine with
  * {@code -t vip:80 -s rr} and the real servers at weight 1 (and {@code -s sh} TCP and UDP services on the extra ports), a {@link PacketDirector} on the interfaces,
  * prints {@code READY}, then answers lines on stdin: {@code stats} (one line per real server:
  * address conns inpkts outpkts inbytes outbytes, then END), {@code weight <rs> <w>}, {@code active} (address activeconns lines, then END), {@code counters}
@@ -81,8 +82,14 @@ public final class LabDirectorMain {
             case "Route" -> "DROUTE";
             default -> "TUNNEL";
         });
-        // TunnelGue: GUE to the real servers' UDP port GUE_PORT instead of IPIP
-        boolean gue = args[0].equals("TunnelGue");
+        // TunnelGue: GUE to the real servers' UDP port GUE_PORT instead of IPIP; TunnelGre: GRE, TunnelGreCsum:
+        // GRE with checksums (--tun-csum)
+        Tunnel tunnel = switch (args[0]) {
+            case "TunnelGue" -> new Tunnel(TunnelType.GUE, GUE_PORT, TunnelChecksum.NOCSUM);
+            case "TunnelGre" -> new Tunnel(TunnelType.GRE, 0, TunnelChecksum.NOCSUM);
+            case "TunnelGreCsum" -> new Tunnel(TunnelType.GRE, 0, TunnelChecksum.CSUM);
+            default -> null;
+        };
         List<String> interfaces = Arrays.asList(args[1].split(","));
         IpAddress vip = IpAddress.parse(args[2]);
         List<String> servers = Arrays.asList(args[3].split(","));
@@ -105,7 +112,7 @@ public final class LabDirectorMain {
         try (director) {
             engine.execute(new IpvsCommand.AddService(VirtualService.of(key, "rr")));
             for (String rs : servers) {
-                engine.execute(new IpvsCommand.AddServer(key, server(rs, 80, method, 1, gue)));
+                engine.execute(new IpvsCommand.AddServer(key, server(rs, 80, method, 1, tunnel)));
             }
             if (args.length > 4) {
                 // extra ports for benchmarks (iperf3): source hashing keeps a client's connections together,
@@ -117,7 +124,7 @@ public final class LabDirectorMain {
                         engine.execute(new IpvsCommand.AddService(VirtualService.of(extra, "sh")));
                         for (String rs : servers) {
                             engine.execute(new IpvsCommand.AddServer(extra,
-                                    server(rs, extra.port(), method, 1, gue)));
+                                    server(rs, extra.port(), method, 1, tunnel)));
                         }
                     }
                 }
@@ -155,7 +162,7 @@ public final class LabDirectorMain {
                     }
                     case "weight" -> {
                         engine.execute(new IpvsCommand.EditServer(key, server(w[1], 80, method,
-                                Integer.parseInt(w[2]), gue)));
+                                Integer.parseInt(w[2]), tunnel)));
                         out.println("OK");
                     }
                     case "addvip" -> {
@@ -163,7 +170,7 @@ public final class LabDirectorMain {
                         InetServiceKey added = new InetServiceKey(Protocol.TCP, IpAddress.parse(w[1]), 80);
                         engine.execute(new IpvsCommand.AddService(VirtualService.of(added, "rr")));
                         for (String rs : servers) {
-                            engine.execute(new IpvsCommand.AddServer(added, server(rs, 80, method, 1, gue)));
+                            engine.execute(new IpvsCommand.AddServer(added, server(rs, 80, method, 1, tunnel)));
                         }
                         out.println("OK");
                     }
@@ -186,9 +193,14 @@ public final class LabDirectorMain {
         }
     }
 
-    private static RealServer server(String address, int port, ForwardingMethod method, int weight, boolean gue) {
-        return gue
-                ? new RealServer(IpAddress.parse(address), port, method, weight, 0, 0, TunnelType.GUE, GUE_PORT, null)
+    /** A TUN real server's tunnel other than IPIP: --tun-type, --tun-port, checksum. */
+    private record Tunnel(TunnelType type, int port, TunnelChecksum checksum) {
+    }
+
+    private static RealServer server(String address, int port, ForwardingMethod method, int weight, Tunnel tunnel) {
+        return tunnel != null
+                ? new RealServer(IpAddress.parse(address), port, method, weight, 0, 0, tunnel.type(), tunnel.port(),
+                        tunnel.checksum())
                 : RealServer.of(IpAddress.parse(address), port, method, weight);
     }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * 10.77.0.100 on eth0; NAT: eth1 10.77.1.1), {@code rs1..3} running nginx, and {@code sw} holding the
  * bridges: br0 the client link, br1 the NAT real servers' link. DR and TUN real servers sit on br0 and are
  * prepared as {@code jlvs rs-setup} and {@code jlvs rs-tunnel} do it ({@link LabRealServerMain}: VIP on lo,
- * ARP hidden; TUN: IPIP decapsulated into a TUN device). The director is a child JVM
+ * ARP hidden; TUN: IPIP, GUE or GRE decapsulated into a TUN device). The director is a child JVM
  * ({@link LabDirectorMain}) in {@code dir}. Offloads are off on every veth, as on a real NIC's wire every
  * frame carries its own checksum. Everything is removed by {@link #close} (NetnsLab), even on failure.
  */
@@ -173,12 +173,14 @@ final class PacketLab implements AutoCloseable {
                 System.getProperty("java.class.path"), main.getName());
     }
 
-    /** TUN: the real server's VIP set-up and IPIP (or GUE) decapsulation ({@link LabRealServerMain}), before nginx. */
+    /** TUN: the real server's VIP set-up and IPIP (or GUE, or GRE) decapsulation ({@link LabRealServerMain}), before nginx. */
     private void startRealServerTunnel(int n, String ns) throws IOException {
         List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
         cmd.addAll(List.of("tun", VIP, dir.resolve("rs" + n + "-state").toString()));
         if (method.equals("TunnelGue")) {
             cmd.add(String.valueOf(LabDirectorMain.GUE_PORT));
+        } else if (method.startsWith("TunnelGre")) {
+            cmd.add("gre");
         }
         Path log = dir.resolve("rs" + n + "-tunnel.log");
         lab.start(ns, cmd, log);
