@@ -341,6 +341,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         ownAddresses = publishedOwn;
         ConnTableSettings cs = publishedSettings;
         if (cs != null && cs != table.settings()) {
+            if (offloaded != null && !cs.forwarding().pmtuDisc() && table.settings().forwarding().pmtuDisc()) {
+                // pmtu_disc turned off: offloaded tunnels' outer headers carry DF; back to the worker
+                offloaded.forgetAll();
+            }
             table.settings(cs);
         }
         sync = publishedSync;
@@ -1068,7 +1072,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             // whole super-packets go only to connections forwarded in place (onFrame checks): not reached
             return drop(DropReason.OVERSIZED);
         }
-        if (total > room && Ipv4Header.dontFragment(s, ip)) {
+        // the outer DF is the inner's; with pmtu_disc off the TUN method ignores DF (the outer goes without it,
+        // fragmented when too big), as IPVS
+        boolean df = table.settings().forwarding().pmtuDisc() && Ipv4Header.dontFragment(s, ip);
+        if (total > room && df) {
             return tooBig(s, off, l2, room);
         }
         if (total + mtu - room > 0xffff) {
@@ -1082,9 +1089,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             source = config.localAddress();
         }
         int length = switch (method) {
-            case M_TUNNEL -> egress.ipip(s, off, l2, ip, rsAddr, mac, source);
-            case M_GRE, M_GRE_CSUM -> egress.gre(s, off, l2, ip, rsAddr, mac, source, method == M_GRE_CSUM);
-            default -> egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM);
+            case M_TUNNEL -> egress.ipip(s, off, l2, ip, rsAddr, mac, source, df);
+            case M_GRE, M_GRE_CSUM -> egress.gre(s, off, l2, ip, rsAddr, mac, source, method == M_GRE_CSUM, df);
+            default -> egress.gue(s, off, l2, ip, rsAddr, mac, source, guePort, method == M_GUE_CSUM, df);
         };
         if (total > room) {
             // without DF the outer packet leaves as fragments, as the kernel's IP output sends IPVS's
@@ -1291,7 +1298,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             // stay with the worker
             default -> -1;
         };
-        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame
+        // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame; with pmtu_disc off
+        // tunnels stay with the worker (the XDP program sets DF on the outer header)
+        if (encap != FlowOffload.IN_PLACE && !table.settings().forwarding().pmtuDisc()) {
+            return;
+        }
         if (sent != Verdict.FORWARD || sentAsFragments || encap < 0
                 || l2 != EthernetHeader.LENGTH || !o.mayOffload(id, direction)) {
             return;

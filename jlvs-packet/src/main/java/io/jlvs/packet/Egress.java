@@ -83,12 +83,12 @@ final class Egress {
 
     /**
      * IPIP (RFC 2003): the datagram at {@code ip} behind a new outer header from {@code localAddress} to
-     * {@code rsAddr}, TOS, DF and TTL copied; identification 0 with DF (as Linux), else the next id. Built in
-     * {@link #built()}, not sent; returns the frame's length.
+     * {@code rsAddr}, TOS and TTL copied, DF {@code df} (the inner's, unless pmtu_disc is off);
+     * identification 0 with DF (as Linux), else the next id. Built in {@link #built()}, not sent; returns the
+     * frame's length.
      */
-    int ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress) {
+    int ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress, boolean df) {
         int total = Ipv4Header.totalLength(s, ip);
-        boolean df = Ipv4Header.dontFragment(s, ip);
         MemorySegment out = scratch;
         MemorySegment.copy(s, off, out, 0, l2);
         EthernetHeader.dst(out, 0, dstMac);
@@ -106,9 +106,8 @@ final class Egress {
      * frame's length.
      */
     int gue(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress, int guePort,
-                boolean checksum) {
+            boolean checksum, boolean df) {
         int total = Ipv4Header.totalLength(s, ip);
-        boolean df = Ipv4Header.dontFragment(s, ip);
         int udpLength = UdpHeader.LENGTH + GUE_HEADER + total;
         MemorySegment out = scratch;
         MemorySegment.copy(s, off, out, 0, l2);
@@ -140,9 +139,8 @@ final class Egress {
      * reserved bits. No key, no sequence number. Built in {@link #built()}, not sent; returns the frame's length.
      */
     int gre(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress,
-            boolean checksum) {
+            boolean checksum, boolean df) {
         int total = Ipv4Header.totalLength(s, ip);
-        boolean df = Ipv4Header.dontFragment(s, ip);
         int header = checksum ? GRE_CSUM_HEADER : GRE_HEADER;
         int greLength = header + total;
         MemorySegment out = scratch;

@@ -431,6 +431,22 @@ class FlowOffloadTest {
         }
     }
 
+    /** With pmtu_disc off the outer header has no DF, which the XDP program sets: IPIP stays with the worker. */
+    @Test
+    void withPmtuDiscOffTunnelledConnectionsStayWithTheWorker() throws Exception {
+        try (Director d = new Director(new io.jlvs.conn.ConnTableSettings(false, false, 1, false, false, null,
+                new io.jlvs.conn.ForwardingSettings(false, false, false)))) {
+            d.dataplane.offloadTo(fast, 1);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.IPIP);
+            d.send(client(1000, 0x02));
+            d.send(client(1000, 0x10));
+            for (int i = 0; i < 3; i++) {
+                assertThat(d.send(data(1000))).hasSize(1);
+            }
+            assertThat(fast.offloadCalls).isZero();
+        }
+    }
+
     @Test
     void vlanTaggedFlowsStayWithTheWorker() throws Exception {
         try (Director d = masq(1)) {

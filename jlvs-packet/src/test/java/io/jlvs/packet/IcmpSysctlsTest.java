@@ -21,7 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The IPVS sysctls schedule_icmp and nat_icmp_send, off by default as in the kernel. */
+/** The IPVS sysctls schedule_icmp and nat_icmp_send (off by default, as in the kernel) and pmtu_disc (on). */
 class IcmpSysctlsTest {
     private static final InetServiceKey WEB = Director.key(Protocol.TCP, VIP, 80);
     private static final String ROUTER = "203.0.113.1";
@@ -135,6 +135,32 @@ class IcmpSysctlsTest {
             d.dataplane.routeUnclaimed(true);
             assertThat(d.send(stray)).as("off (the default): routed on").hasSize(1);
             assertThat(d.dataplane.routed()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * pmtu_disc off: the TUN method ignores DF. A packet with DF too big for the tunnel gets no
+     * fragmentation-needed; its outer packet (without DF, our next IP id) leaves as fragments; a small one's
+     * outer header has no DF either. On (the default) the sender gets fragmentation-needed (ForwardingCasesTest).
+     */
+    @Test
+    void withPmtuDiscOffTunnelsIgnoreDf() throws Exception {
+        ConnTableSettings off = new ConnTableSettings(false, false, 1, false, false, DefenseSettings.DEFAULTS,
+                new ForwardingSettings(false, false, false));
+        try (Director d = new Director(off)) {
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, io.jlvs.core.TunnelType.IPIP);
+            PacketBuilder big = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).payload(1441).df(true);
+            List<byte[]> out = d.send(big.macs(CLIENT_MAC, OUR_MAC).build());
+            assertThat(d.dataplane.drops(DropReason.FRAG_NEEDED)).isZero();
+            byte[] inner = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).payload(1441).df(true).ttl(63)
+                    .datagram();
+            assertThat(ForwardingCasesTest.hex(Fragments.reassemble(out, Director.MTU))).isEqualTo(
+                    ForwardingCasesTest.hex(PacketBuilder.ipip(LOCAL, RS1, inner).ttl(63).id(Director.FIRST_IP_ID)
+                            .df(false).datagram()));
+            List<byte[]> small = d.send(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x10).df(true)
+                    .macs(CLIENT_MAC, OUR_MAC).build());
+            assertThat(small).hasSize(1);
+            assertThat(small.get(0)[14 + 6] & 0x40).as("outer DF").isZero();
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * them), and then from
  * {@code jlvs run --sysctl KEY=VALUE}. Applied: expire_nodest_conn, expire_quiescent_template,
  * conn_reuse_mode, sloppy_tcp, sloppy_sctp, and the defences amemthresh, drop_entry, drop_packet, secure_tcp,
- * am_droprate, and schedule_icmp, nat_icmp_send. Other {@code net.ipv4.vs} keys are reported as not
+ * am_droprate, and schedule_icmp, nat_icmp_send, pmtu_disc. Other {@code net.ipv4.vs} keys are reported as not
  * applied.
  * A bad value in a file is reported and the default kept (as {@code sysctl -p} goes on past a bad line); a
  * bad {@code --sysctl} is refused.
@@ -36,7 +36,7 @@ final class VsSysctls {
             Path.of("/usr/local/lib/sysctl.d"), Path.of("/run/sysctl.d"), Path.of("/etc/sysctl.d"));
     private static final List<String> APPLIED = List.of("expire_nodest_conn", "expire_quiescent_template",
             "conn_reuse_mode", "sloppy_tcp", "sloppy_sctp", "amemthresh", "drop_entry", "drop_packet", "secure_tcp",
-            "am_droprate", "schedule_icmp", "nat_icmp_send");
+            "am_droprate", "schedule_icmp", "nat_icmp_send", "pmtu_disc");
     /** The defence modes: the kernel refuses any other value than 0..3 (EINVAL). */
     private static final List<String> MODES = List.of("drop_entry", "drop_packet", "secure_tcp");
     static final Path SYSCTL_CONF = Path.of("/etc/sysctl.conf");
@@ -156,8 +156,8 @@ final class VsSysctls {
         if (!applied(key)) {
             throw new IllegalArgumentException("--sysctl " + PREFIX + key + ": jlvs applies only " + PREFIX
                     + "expire_nodest_conn, expire_quiescent_template, conn_reuse_mode, sloppy_tcp, sloppy_sctp, "
-                    + "amemthresh, drop_entry, drop_packet, secure_tcp, am_droprate, schedule_icmp and "
-                    + "nat_icmp_send");
+                    + "amemthresh, drop_entry, drop_packet, secure_tcp, am_droprate, schedule_icmp, nat_icmp_send "
+                    + "and pmtu_disc");
         }
         String why = check(key, value);
         if (why != null) {
