@@ -810,8 +810,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         int template = pickedTemplate;
         RealServer r = dest.config();
-        byte method = methodCode(r);
-        if (method == 0 || !r.address().isV4()) {
+        byte method = usableMethod(r);
+        if (method == 0) {
             return drop(DropReason.UNSUPPORTED_METHOD);
         }
         int rsAddr = r.address().v4();
@@ -892,6 +892,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         pickedTemplate = template;
         return dest;
+    }
+
+    /** The forwarding method code of an IPv4 real server this data plane serves, else 0. */
+    private static byte usableMethod(RealServer r) {
+        return r.address().isV4() ? methodCode(r) : 0;
     }
 
     private static byte methodCode(RealServer r) {
@@ -1430,8 +1435,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 return drop(pickFailure);
             }
             RealServer r = dest.config();
-            byte method = methodCode(r);
-            if (method == 0 || !r.address().isV4()) {
+            byte method = usableMethod(r);
+            if (method == 0) {
                 return drop(DropReason.UNSUPPORTED_METHOD);
             }
             int rsAddr = r.address().v4();

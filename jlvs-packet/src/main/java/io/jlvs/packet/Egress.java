@@ -89,14 +89,24 @@ final class Egress {
      */
     int ipip(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress, boolean df) {
         int total = Ipv4Header.totalLength(s, ip);
+        outer(s, off, l2, ip, rsAddr, dstMac, localAddress, df, Ipv4Header.PROTO_IPIP, total);
+        MemorySegment.copy(s, ip, scratch, l2 + Ipv4Header.MIN_LENGTH, total);
+        return l2 + Ipv4Header.MIN_LENGTH + total;
+    }
+
+    /**
+     * The frame's link header (to {@code dstMac}, from us) and an outer IPv4 header of {@code payload} bytes
+     * of {@code protocol} from {@code localAddress} to {@code rsAddr} in {@link #built()}: the inner TOS and
+     * TTL, DF {@code df}, identification 0 with DF (as Linux), else the next id.
+     */
+    private void outer(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress,
+                       boolean df, int protocol, int payload) {
         MemorySegment out = scratch;
         MemorySegment.copy(s, off, out, 0, l2);
         EthernetHeader.dst(out, 0, dstMac);
         EthernetHeader.src(out, 0, ourMac);
-        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), total + Ipv4Header.MIN_LENGTH, df ? 0 : nextIpId(),
-                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_IPIP, localAddress, rsAddr);
-        MemorySegment.copy(s, ip, out, l2 + Ipv4Header.MIN_LENGTH, total);
-        return l2 + Ipv4Header.MIN_LENGTH + total;
+        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), Ipv4Header.MIN_LENGTH + payload, df ? 0 : nextIpId(),
+                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), protocol, localAddress, rsAddr);
     }
 
     /**
@@ -110,11 +120,7 @@ final class Egress {
         int total = Ipv4Header.totalLength(s, ip);
         int udpLength = UdpHeader.LENGTH + GUE_HEADER + total;
         MemorySegment out = scratch;
-        MemorySegment.copy(s, off, out, 0, l2);
-        EthernetHeader.dst(out, 0, dstMac);
-        EthernetHeader.src(out, 0, ourMac);
-        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), Ipv4Header.MIN_LENGTH + udpLength, df ? 0 : nextIpId(),
-                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_UDP, localAddress, rsAddr);
+        outer(s, off, l2, ip, rsAddr, dstMac, localAddress, df, Ipv4Header.PROTO_UDP, udpLength);
         long udp = l2 + Ipv4Header.MIN_LENGTH;
         Wire.u16(out, udp + UdpHeader.SRC_PORT, flowPort(s, ip));
         Wire.u16(out, udp + UdpHeader.DST_PORT, guePort);
@@ -144,11 +150,7 @@ final class Egress {
         int header = checksum ? GRE_CSUM_HEADER : GRE_HEADER;
         int greLength = header + total;
         MemorySegment out = scratch;
-        MemorySegment.copy(s, off, out, 0, l2);
-        EthernetHeader.dst(out, 0, dstMac);
-        EthernetHeader.src(out, 0, ourMac);
-        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), Ipv4Header.MIN_LENGTH + greLength, df ? 0 : nextIpId(),
-                df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), Ipv4Header.PROTO_GRE, localAddress, rsAddr);
+        outer(s, off, l2, ip, rsAddr, dstMac, localAddress, df, Ipv4Header.PROTO_GRE, greLength);
         long gre = l2 + Ipv4Header.MIN_LENGTH;
         Wire.u16(out, gre, checksum ? GRE_FLAG_CSUM : 0);
         Wire.u16(out, gre + 2, GRE_PROTO_IPV4);
