@@ -105,17 +105,19 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private NeighbourQueue unresolved;
     private final NeighbourQueue.Sink resolved = new NeighbourQueue.Sink() {
         @Override
-        public void send(MemorySegment frames, long offset, int length, long mac) {
+        public void send(MemorySegment frames, long offset, int length, long mac, boolean counted) {
             if (egress.inPlace(frames, offset, length, mac)) {
-                forwarded++;
-            } else {
+                forwarded += counted ? 1 : 0;
+            } else if (counted) {
                 drop(DropReason.TX_FULL);
             }
         }
 
         @Override
-        public void expired() {
-            drop(DropReason.NO_NEIGHBOUR);
+        public void expired(boolean counted) {
+            if (counted) {
+                drop(DropReason.NO_NEIGHBOUR);
+            }
         }
     };
     private final FlowKey flow = new FlowKey();
@@ -135,6 +137,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long forwarded;
     private long routed;
     private volatile boolean routeUnclaimed;
+    /** The XDP program takes every fragment to a VIP or from a NAT real server (AF_XDP): the kernel sees none. */
+    private volatile boolean fragmentsFromXdp;
     private static final long MULTICAST_BIT = 1L << 40;
     /** The SCTP ABORT chunk type. */
     private static final int SCTP_ABORT = 6;
@@ -638,17 +642,30 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * then handled as one frame, as IPVS sees datagrams the kernel reassembled.
      */
     private Verdict reassemble(MemorySegment s, long off, int l2) {
-        switch (reassembly.add(s, off, l2, now)) {
+        Ipv4Reassembly.Result r = reassembly.add(s, off, l2, now);
+        // the fragments of datagrams given up on the way (stale ones; with REFUSED, this one among them)
+        int givenUp = reassembly.givenUpFragments();
+        switch (r) {
             case HELD -> {
+                drops[DropReason.FRAGMENT.ordinal()] += givenUp;
                 return Verdict.QUEUED;
             }
             case WHOLE -> {
+                drops[DropReason.FRAGMENT.ordinal()] += givenUp;
                 reassembled++;
-                return handle(reassembly.frame(), reassembly.offset(), reassembly.length());
+                MemorySegment frame = reassembly.frame();
+                long at = reassembly.offset();
+                Verdict v = handle(frame, at, reassembly.length());
+                if (v != Verdict.PASS || !fragmentsFromXdp) {
+                    return v;
+                }
+                // the XDP program took every fragment from the kernel, so what would be the kernel's is not:
+                // a NAT real server's own traffic is routed, as the kernel would; anything else is dropped
+                return services.isMasqServer(src) && !services.isVirtualAddress(dst)
+                        ? routeUnclaimed(frame, at, (int) (ip - at)) : drop(DropReason.FRAGMENT);
             }
             default -> {
-                // this fragment and any held with it
-                drops[DropReason.FRAGMENT.ordinal()] += reassembly.givenUpFragments() - 1;
+                drops[DropReason.FRAGMENT.ordinal()] += givenUp - 1;
                 return drop(DropReason.FRAGMENT);
             }
         }
@@ -1008,10 +1025,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return drop(DropReason.TOO_BIG);
         }
         fragmentedPackets++;
+        int mark = unresolved.mark();
+        boolean first = true;
         while (fragmenter.next()) {
-            if (!unresolved.add(fragmenter.buffer(), 0, fragmenter.length(), dst, now)) {
+            // the datagram counts once, with its first fragment (forwarded when it leaves, or dropped)
+            if (!unresolved.add(fragmenter.buffer(), 0, fragmenter.length(), dst, now, first)) {
+                unresolved.removeSince(mark);
                 return drop(DropReason.NO_NEIGHBOUR);
             }
+            first = false;
         }
         return Verdict.QUEUED;
     }
@@ -1132,7 +1154,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             if (!services.fromMasqService(proto, src, sport)) {
                 return Verdict.PASS;
             }
-            if (table.settings().forwarding().natIcmpSend() && !resetOrAbort()) {
+            if (routeUnclaimed && table.settings().forwarding().natIcmpSend() && !resetOrAbort()) {
                 // nat_icmp_send: IPVS tells the real server there is no such connection, and drops it
                 int from = neighbours.preferredSource(src);
                 egress.icmpError(s, off, l2, ip, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_PORT_UNREACH, 0,
@@ -1205,8 +1227,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * any connection) are routed by the worker: on when either runs, off (the default) when the kernel sees
      * them and routes them itself.
      */
-    public void routeUnclaimed(boolean on) {
+    public void routeUnclaimed(boolean on, boolean allFragments) {
         routeUnclaimed = on;
+        fragmentsFromXdp = allFragments;
     }
 
     /**
@@ -1441,8 +1464,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             }
             int rsAddr = r.address().v4();
             int rsPort = r.port() != 0 ? r.port() : dport;
-            svc.counters().connection();
-            dest.counters().connection();
             if (!svc.config().onePacket() || proto != Ipv4Header.PROTO_UDP) {
                 int id = table.create(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport,
                         false, 0, rsAddr & 0xffffffffL, rsPort, dest, method != M_MASQ, pickedTemplate, now);
@@ -1456,6 +1477,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 connInPkts[id] = 0;
                 connOldState[id] = 0;
             }
+            svc.counters().connection();
+            dest.counters().connection();
             IpvsCounters counters = svc.counters();
             proto = p;
             src = from;

@@ -14,17 +14,21 @@ import java.util.Arrays;
  * than 65,535 bytes. Up to {@link #SLOTS} datagrams are held at once; a datagram not whole
  * {@link #TIMEOUT_NANOS} after its first fragment is given up (the kernel's {@code ipfrag_time}, 30 s),
  * without an ICMP error (the kernel sends none for datagrams it reassembles on a router's way). While every
- * slot holds a datagram, new ones are refused, as the kernel refuses fragments beyond its memory limit.
+ * slot holds a datagram, the oldest is given up for a new one (the kernel refuses fragments beyond its memory
+ * limit, 4 MiB: thousands of datagrams; 128 slots refusing would let a trickle of bogus first fragments shut
+ * out every fragmented datagram). Repeats of bytes already held are ignored (Linux ignores an exact
+ * duplicate and gives up on other overlaps); a middle fragment not in 8-byte units gives up the datagram
+ * (Linux trims it).
  *
  * <p>With AF_PACKET the kernel has reassembled datagrams before the workers see them (the fanout group's
  * defragment flag); this is for the I/O that hands over fragments as they came (AF_XDP, tests).
  *
  * <p>Owner: one worker thread. A slot's buffer is allocated the first time a datagram needs it and reused,
- * grown only for a larger one (at most {@link #SLOTS} x 64 KiB per worker, the kernel's default
- * {@code ipfrag_high_thresh} of 4 MiB); nothing is allocated per fragment after that.
+ * grown only for a larger one (at most {@link #SLOTS} x 64 KiB per worker); nothing is allocated per fragment
+ * after that.
  */
 final class Ipv4Reassembly {
-    static final int SLOTS = 64;
+    static final int SLOTS = 128;
     static final long TIMEOUT_NANOS = 30_000_000_000L;
     /** The most link and IP header bytes kept from a first fragment: two VLAN tags and 60 bytes of IP. */
     private static final int MAX_HEADERS = 22 + 60;
@@ -83,7 +87,7 @@ final class Ipv4Reassembly {
         int b = Ipv4Header.dst(s, ip);
         int p = Ipv4Header.protocol(s, ip);
         int i = find(a, b, p, Wire.u16(s, ip + Ipv4Header.ID), nowNanos);
-        if (from + bytes > MAX_DATA || more && (bytes & 7) != 0 || bytes == 0 || l2 + ihl > MAX_HEADERS) {
+        if (ihl + from + bytes > 65535 || more && (bytes & 7) != 0 || bytes == 0 || l2 + ihl > MAX_HEADERS) {
             // too long for IPv4 (the ping of death), a middle fragment not in 8-byte units, or empty
             return refuse(i);
         }
@@ -94,7 +98,7 @@ final class Ipv4Reassembly {
             }
         }
         if (!more) {
-            if (end[i] >= 0 && end[i] != from + bytes || from + bytes < highestUnit(i)) {
+            if (end[i] >= 0 ? end[i] != from + bytes : from + bytes < highestUnit(i)) {
                 return refuse(i);
             }
             end[i] = from + bytes;
@@ -246,7 +250,16 @@ final class Ipv4Reassembly {
             }
         }
         if (free < 0) {
-            return -1;
+            // every slot holds a datagram: the oldest is given up for the new one (a flood of first fragments
+            // that never complete must not shut out datagrams that do)
+            long oldest = Long.MIN_VALUE;
+            for (int i = 0; i < SLOTS; i++) {
+                if (nowNanos - since[i] > oldest) {
+                    oldest = nowNanos - since[i];
+                    free = i;
+                }
+            }
+            giveUp(free);
         }
         used[free] = true;
         src[free] = a;

@@ -16,11 +16,14 @@ final class NeighbourQueue {
 
     /** What {@link #drain} does with a frame. */
     interface Sink {
-        /** Sends the {@code length} bytes at {@code offset} of {@code frames} to {@code mac}. */
-        void send(MemorySegment frames, long offset, int length, long mac);
+        /**
+         * Sends the {@code length} bytes at {@code offset} of {@code frames} to {@code mac}; {@code counted}: the
+         * frame stands for a packet received (false for the later fragments of one datagram).
+         */
+        void send(MemorySegment frames, long offset, int length, long mac, boolean counted);
 
-        /** A frame waited too long and is dropped. */
-        void expired();
+        /** A frame waited too long and is dropped ({@code counted} as in {@link #send}). */
+        void expired(boolean counted);
     }
 
     private final int slotSize;
@@ -29,6 +32,7 @@ final class NeighbourQueue {
     private final int[] length = new int[SLOTS];
     private final long[] since = new long[SLOTS];
     private final boolean[] waiting = new boolean[SLOTS];
+    private final boolean[] counted = new boolean[SLOTS];
     private int head;
     private int tail;
 
@@ -44,6 +48,14 @@ final class NeighbourQueue {
 
     /** Keeps a copy of the frame until {@code nextHop} resolves; false when full or the frame too large. */
     boolean add(MemorySegment frame, long offset, int len, int nextHop, long nowNanos) {
+        return add(frame, offset, len, nextHop, nowNanos, true);
+    }
+
+    /**
+     * As {@link #add(MemorySegment, long, int, int, long)}; {@code counts}: whether the frame stands for a packet
+     * received (a datagram waiting as its fragments counts once).
+     */
+    boolean add(MemorySegment frame, long offset, int len, int nextHop, long nowNanos, boolean counts) {
         if (tail - head == SLOTS || len > slotSize) {
             return false;
         }
@@ -53,8 +65,19 @@ final class NeighbourQueue {
         length[i] = len;
         since[i] = nowNanos;
         waiting[i] = true;
+        counted[i] = counts;
         tail++;
         return true;
+    }
+
+    /** A mark of the frames added so far, for {@link #removeSince}. */
+    int mark() {
+        return tail;
+    }
+
+    /** Takes back the frames added since {@code mark} (none of them was sent yet: they are the last ones). */
+    void removeSince(int mark) {
+        tail = mark;
     }
 
     /** Sends every waiting frame whose next hop resolved, in order; gives up on those that waited too long. */
@@ -67,10 +90,10 @@ final class NeighbourQueue {
             long mac = neighbours.nextHopMac(hop[i]);
             if (mac != NeighbourTable.UNKNOWN) {
                 waiting[i] = false;
-                sink.send(buffers, (long) i * slotSize, length[i], mac);
+                sink.send(buffers, (long) i * slotSize, length[i], mac, counted[i]);
             } else if (nowNanos - since[i] >= WAIT_NANOS) {
                 waiting[i] = false;
-                sink.expired();
+                sink.expired(counted[i]);
             }
         }
         while (head != tail && !waiting[head & (SLOTS - 1)]) {

@@ -172,7 +172,7 @@ public final class PacketDirector implements AutoCloseable {
             // meets its connection; only while the workers rejoin a re-created link or a fanout program changes
             // can one reach a worker that lacks it, and routed it would reach the client untranslated and draw
             // a RST that ends the connection, where a drop is retransmitted: routing pauses then (holdUnclaimed)
-            dataplane.routeUnclaimed(routesUnclaimed());
+            dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
             thread = Thread.ofPlatform().name("jlvs-packet-" + id).daemon(true).unstarted(this::loop);
         }
 
@@ -266,7 +266,7 @@ public final class PacketDirector implements AutoCloseable {
                         if (unclaimedHeldUntil != 0 && now - unclaimedHeldUntil > 0) {
                             if (relinksSettled()) {
                                 unclaimedHeldUntil = 0;
-                                dataplane.routeUnclaimed(routesUnclaimed());
+                                dataplane.routeUnclaimed(routesUnclaimed(), settings.afXdp());
                             } else {
                                 // a round still failing (backing off up to 64 s): the workers do not agree yet
                                 unclaimedHeldUntil = now + UNCLAIMED_HOLD_NANOS;
@@ -322,7 +322,7 @@ public final class PacketDirector implements AutoCloseable {
          */
         private void holdUnclaimed(long now) {
             if (settings.workers() > 1 && routesUnclaimed()) {
-                dataplane.routeUnclaimed(false);
+                dataplane.routeUnclaimed(false, settings.afXdp());
                 unclaimedHeldUntil = now + UNCLAIMED_HOLD_NANOS;
             }
         }
@@ -967,7 +967,7 @@ public final class PacketDirector implements AutoCloseable {
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, fragmented_packets,
-     * reassembled_packets, one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each), one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -989,6 +989,7 @@ public final class PacketDirector implements AutoCloseable {
         long whole = 0;
         long fragmented = 0;
         long reassembled = 0;
+        long merged = 0;
         long routed = 0;
         for (Worker w : workers) {
             routed += w.dataplane.routed();
@@ -997,6 +998,7 @@ public final class PacketDirector implements AutoCloseable {
             whole += w.dataplane.superPacketsWhole();
             fragmented += w.dataplane.fragmentedPackets();
             reassembled += w.dataplane.reassembledPackets();
+            merged += w.dataplane.mergedFragments();
             fastPath += w.dataplane.fastPathPackets();
             offloaded += w.dataplane.offloadedConnections();
             frames += w.dataplane.frames();
@@ -1025,6 +1027,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("super_packets_whole", whole);
         out.put("fragmented_packets", fragmented);
         out.put("reassembled_packets", reassembled);
+        out.put("merged_fragments", merged);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

@@ -99,6 +99,8 @@ class FragmentationTest {
             List<byte[]> out = d.io.takeTransmitted();
             assertThat(hex(Fragments.reassemble(out, MTU))).isEqualTo(hex(
                     PacketBuilder.udp(VIP, 53, CLIENT, 3333).payload(3000).df(false).id(0x778).ttl(63).datagram()));
+            assertThat(d.dataplane.forwarded()).as("the query and the answer, once each").isEqualTo(2);
+            assertThat(d.dataplane.frames()).isEqualTo(2);
         }
     }
 

@@ -37,7 +37,7 @@ class RoutedTest {
     void aNatRealServersAnswerToAHostThatReachedItDirectlyIsRoutedUnchangedButForTheTtl() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
-            d.dataplane.routeUnclaimed(true);
+            d.dataplane.routeUnclaimed(true, false);
             byte[] in = fromServer(8080, CLIENT);
             List<byte[]> out = d.send(in);
             assertThat(out).singleElement().satisfies(f -> {
@@ -77,7 +77,7 @@ class RoutedTest {
             assertThat(d.send(fromServer(8080, CLIENT))).as("guard off: the kernel routes it").isEmpty();
             assertThat(d.verdict()).isEqualTo(Verdict.PASS);
 
-            d.dataplane.routeUnclaimed(true);
+            d.dataplane.routeUnclaimed(true, false);
             for (String to : List.of("255.255.255.255", "224.0.0.251", "127.0.0.1", "0.0.0.1", "240.0.0.1")) {
                 assertThat(d.send(fromServer(8080, to))).as(to).isEmpty();
                 assertThat(d.dataplane.lastDropReason()).as(to).isEqualTo(DropReason.NOT_ROUTED);
@@ -109,7 +109,7 @@ class RoutedTest {
         try (Director d = new Director()) {
             InetServiceKey dns = Director.key(Protocol.UDP, VIP, 53);
             d.service(Protocol.UDP, 53, "rr").server(dns, RS1, 5353, ForwardingMethod.MASQ, 1);
-            d.dataplane.routeUnclaimed(true);
+            d.dataplane.routeUnclaimed(true, false);
             assertThat(d.send(PacketBuilder.udp(CLIENT, 3333, VIP, 53).payload(10).macs(CLIENT_MAC, OUR_MAC)
                     .build())).hasSize(1);
             List<byte[]> reply = Fragments.cut(PacketBuilder.udp(RS1, 5353, CLIENT, 3333).payload(1000).df(false)
@@ -132,7 +132,7 @@ class RoutedTest {
     void anIcmpErrorFromANatRealServerAboutNoConnectionIsRoutedAndAnUnknownNextHopWaits() throws Exception {
         try (Director d = new Director()) {
             d.service(Protocol.TCP, 80, "rr").server(WEB, RS1, 8080, ForwardingMethod.MASQ, 1);
-            d.dataplane.routeUnclaimed(true);
+            d.dataplane.routeUnclaimed(true, false);
             byte[] quoted = PacketBuilder.udp(CLIENT, 4000, RS1, 53).build();
             byte[] icmp = PacketBuilder.icmp(RS1, CLIENT, 3, 3, 0, java.util.Arrays.copyOfRange(quoted, 14, 14 + 28))
                     .macs(RS1_MAC, OUR_MAC).build();
