@@ -776,6 +776,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
+            if (connMethod[id] >= M_TUNNEL) {
+                connMethod[id] = tunnelNow(d, connMethod[id]);
+            }
             Verdict sent = toServer(s, off, l2, connMethod[id], d, (int) table.destinationLo(id),
                     table.destinationPort(id));
             if (offloaded != null) {
@@ -909,6 +912,17 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         pickedTemplate = template;
         return dest;
+    }
+
+    /**
+     * A tunnelled connection's encapsulation now: its real server's tunnel type and checksum as they are (an
+     * edit takes effect at the next packet, as IPVS reads them from the destination for each packet), else
+     * {@code method} (the real server is no longer a usable tunnel one: its connections keep theirs).
+     */
+    private static byte tunnelNow(DestinationState d, byte method) {
+        RealServer r = d.config();
+        byte m = r.method() == ForwardingMethod.TUNNEL ? methodCode(r) : 0;
+        return m != 0 ? m : method;
     }
 
     /** The forwarding method code of an IPv4 real server this data plane serves, else 0. */

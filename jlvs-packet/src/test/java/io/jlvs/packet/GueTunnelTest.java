@@ -55,6 +55,27 @@ class GueTunnelTest {
         }
     }
 
+    /**
+     * A real server's tunnel type edited while a connection runs (IPIP to GUE, then GRE): the connection's next
+     * packets take the new encapsulation, as IPVS reads the destination's tunnel type for each packet.
+     */
+    @Test
+    void anEditedTunnelTypeTakesEffectAtTheNextPacket() throws Exception {
+        try (Director d = new Director()) {
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.IPIP);
+            byte[] syn = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x02).macs(CLIENT_MAC, OUR_MAC).build();
+            byte[] ack = PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(0x10).macs(CLIENT_MAC, OUR_MAC).build();
+            assertThat(d.send(syn).get(0)[14 + 9]).as("IPIP").isEqualTo((byte) 4);
+            for (var type : List.of(TunnelType.GUE, TunnelType.GRE)) {
+                d.engine.execute(new io.jlvs.core.command.IpvsCommand.EditServer(WEB, new io.jlvs.core.model.RealServer(
+                        io.jlvs.core.IpAddress.parse(RS1), 80, io.jlvs.core.ForwardingMethod.TUNNEL, 1, 0, 0, type,
+                        type == TunnelType.GUE ? 6080 : 0, TunnelChecksum.NOCSUM)));
+                assertThat(d.send(ack).get(0)[14 + 9]).as(type.name()).isEqualTo((byte) (type == TunnelType.GUE ? 17 : 47));
+            }
+            assertThat(d.connections()).hasSize(1);
+        }
+    }
+
     @Test
     void otherFlowsSpreadOverSourcePorts() throws Exception {
         try (Director d = new Director()) {
