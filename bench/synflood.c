@@ -1,12 +1,14 @@
 /*
- * synflood: spoofed-source TCP SYN frames to one VIP:port, for the SYN-flood benchmark (bench/synflood.sh).
- * Lab use only (root, inside the client namespace of lab/up.sh). Crafts Ethernet/IPv4/TCP SYN frames with
- * random source addresses (in SRC/PREFIX) and ports and sends them through an AF_PACKET socket (sendmmsg,
- * PACKET_QDISC_BYPASS), paced to a rate, bounded by a frame count and by time (alarm()).
+ * synflood: spoofed-source TCP SYN frames (or UDP datagrams) to one VIP:port, for the SYN-flood and UDP-flood
+ * benchmarks (bench/synflood.sh, bench/udpflood.sh). Lab use only (root, inside the client namespace of
+ * lab/up.sh). Crafts Ethernet/IPv4/TCP SYN (or UDP) frames with random source addresses (in SRC/PREFIX) and
+ * ports and sends them through an AF_PACKET socket (sendmmsg, PACKET_QDISC_BYPASS), paced to a rate,
+ * bounded by a frame count and by time (alarm()).
  *
- * Usage: synflood IFNAME DST_MAC VIP PORT SRC/PREFIX RATE_PPS MAX_FRAMES MAX_SECONDS
- *   RATE_PPS 0: as fast as the socket takes them. Prints one line per second (frames sent that second)
- *   and a summary: "sent N frames in S s: R frames/s".
+ * Usage: synflood IFNAME DST_MAC VIP PORT SRC/PREFIX RATE_PPS MAX_FRAMES MAX_SECONDS [tcp|udp [PAYLOAD]]
+ *   RATE_PPS 0: as fast as the socket takes them. udp: datagrams of PAYLOAD bytes (default 32, at most
+ *   1400; random bytes, fresh per frame, UDP checksum computed). Prints one line per second (frames sent
+ *   that second) and a summary: "sent N frames in S s: R frames/s".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -24,7 +26,9 @@
 #include <unistd.h>
 
 #define BATCH 64
-#define FRAME 54 /* 14 Ethernet + 20 IPv4 + 20 TCP */
+#define FRAME 54 /* TCP: 14 Ethernet + 20 IPv4 + 20 TCP */
+#define MAX_PAYLOAD 1400
+#define MAX_FRAME (42 + MAX_PAYLOAD) /* UDP: 14 Ethernet + 20 IPv4 + 8 UDP + payload */
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -74,11 +78,36 @@ static void fill(uint8_t *f, const uint8_t dmac[6], const uint8_t smac[6], uint3
     c = fold(sum16(tcp, 20, s)); tcp[16] = c >> 8; tcp[17] = c & 0xff;
 }
 
+/* A UDP datagram of `payload` random bytes (seeded by r); the frame is 42 + payload bytes. */
+static void fill_udp(uint8_t *f, const uint8_t dmac[6], const uint8_t smac[6], uint32_t src, uint32_t dst,
+                     uint16_t sport, uint16_t dport, uint64_t r, int payload) {
+    memcpy(f, dmac, 6); memcpy(f + 6, smac, 6); f[12] = 0x08; f[13] = 0x00;
+    uint8_t *ip = f + 14, *udp = f + 34;
+    int ulen = 8 + payload, tlen = 20 + ulen;
+    memset(ip, 0, 28);
+    ip[0] = 0x45; ip[2] = tlen >> 8; ip[3] = tlen & 0xff; ip[6] = 0x40; ip[8] = 64; ip[9] = 17; /* DF, UDP */
+    ip[4] = (uint8_t)(r >> 40); ip[5] = (uint8_t)(r >> 48);
+    memcpy(ip + 12, &src, 4); memcpy(ip + 16, &dst, 4);                   /* network order already */
+    uint16_t c = fold(sum16(ip, 20, 0)); ip[10] = c >> 8; ip[11] = c & 0xff;
+    udp[0] = sport >> 8; udp[1] = sport & 0xff; udp[2] = dport >> 8; udp[3] = dport & 0xff;
+    udp[4] = ulen >> 8; udp[5] = ulen & 0xff;
+    for (int i = 0; i < payload; i++) { r = r * 6364136223846793005ULL + 1442695040888963407ULL; udp[8 + i] = (uint8_t)(r >> 56); }
+    uint32_t s = sum16(ip + 12, 8, 0) + 17 + (uint32_t)ulen;              /* pseudo header */
+    c = fold(sum16(udp, ulen, s)); if (c == 0) c = 0xffff;
+    udp[6] = c >> 8; udp[7] = c & 0xff;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 9) {
-        fprintf(stderr, "usage: %s IFNAME DST_MAC VIP PORT SRC/PREFIX RATE_PPS MAX_FRAMES MAX_SECONDS\n", argv[0]);
+    if (argc < 9 || argc > 11) {
+        fprintf(stderr, "usage: %s IFNAME DST_MAC VIP PORT SRC/PREFIX RATE_PPS MAX_FRAMES MAX_SECONDS"
+                " [tcp|udp [PAYLOAD]]\n", argv[0]);
         return 2;
     }
+    int udp = argc > 9 && strcmp(argv[9], "udp") == 0;
+    if (argc > 9 && !udp && strcmp(argv[9], "tcp") != 0) { fprintf(stderr, "bad protocol %s\n", argv[9]); return 2; }
+    int payload = argc > 10 ? atoi(argv[10]) : 32;
+    if (payload < 0 || payload > MAX_PAYLOAD) { fprintf(stderr, "0 <= PAYLOAD <= %d\n", MAX_PAYLOAD); return 2; }
+    int frame_len = udp ? 42 + payload : FRAME;
     uint8_t dmac[6], smac[6] = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x01};
     if (parse_mac(argv[2], dmac)) { fprintf(stderr, "bad MAC %s\n", argv[2]); return 2; }
     struct in_addr vip, base;
@@ -119,12 +148,12 @@ int main(int argc, char **argv) {
     signal(SIGTERM, on_signal);
     alarm((unsigned)max_seconds);
 
-    static uint8_t frames[BATCH][FRAME];
+    static uint8_t frames[BATCH][MAX_FRAME];
     struct iovec iov[BATCH];
     struct mmsghdr msgs[BATCH];
     memset(msgs, 0, sizeof msgs);
     for (int i = 0; i < BATCH; i++) {
-        iov[i].iov_base = frames[i]; iov[i].iov_len = FRAME;
+        iov[i].iov_base = frames[i]; iov[i].iov_len = (size_t)frame_len;
         msgs[i].msg_hdr.msg_iov = &iov[i]; msgs[i].msg_hdr.msg_iovlen = 1;
     }
     long sent = 0, errors = 0, last_sent = 0;
@@ -147,7 +176,8 @@ int main(int argc, char **argv) {
             uint64_t r = next_rand();
             uint32_t src = htonl(net | ((uint32_t)r & hostmask));
             uint16_t sport = (uint16_t)(1024 + (r >> 32) % 64512);
-            fill(frames[i], dmac, smac, src, vip.s_addr, sport, (uint16_t)dport, (uint32_t)(r >> 16));
+            if (udp) fill_udp(frames[i], dmac, smac, src, vip.s_addr, sport, (uint16_t)dport, r, payload);
+            else fill(frames[i], dmac, smac, src, vip.s_addr, sport, (uint16_t)dport, (uint32_t)(r >> 16));
         }
         int k = sendmmsg(fd, msgs, (unsigned)n, 0);
         if (k < 0) {
