@@ -25,8 +25,10 @@
 # entry: drop_entry=1; entry3: drop_entry=3; packet: drop_packet=1; udpN: `jlvsadm --set 0 0 N` (UDP
 # timeout N s) before the flood; udpN@full: the same once the table is full (an SRE reacting).
 # Default: "noflood none entry entry+packet udp30 udp15".
-# Output: one summary line per scenario, the per-second samples in /tmp/udpflood-SCENARIO.log, the
-# requests in /tmp/udpflood-SCENARIO.req, then a table.
+# xdp: `--packet-io af_xdp`.
+# Output: one summary line per scenario (with the daemon's and its worker's CPU and the machine's during the
+# flood), the per-second samples in /tmp/udpflood-SCENARIO.log, the requests in /tmp/udpflood-SCENARIO.req,
+# the daemon's output in /tmp/udpflood-SCENARIO.daemon, then a table.
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 read -r -a scenarios <<< "${1:-noflood none entry entry+packet udp30 udp15}"
@@ -53,6 +55,16 @@ entries() { metrics | awk '/^jlvs_connection_entries/ {s += $NF} END {printf "%d
 drops() { metrics | sed -n 's/^jlvs_drops_total{.*reason="\([^"]*\)".*} \([0-9.eE+]*\)$/\1 \2/p' \
   | awk '{printf "%s=%d\n", $1, $2}'; }
 kib() { awk -v k="$2" '$1 == k ":" {print $2}' "/proc/$1/status" 2>/dev/null; }
+# utime + stime (clock ticks) of a /proc/.../stat file, 0 when gone (fields counted after the ") ")
+ticks() { sed 's/.*) //' "$1" 2>/dev/null | awk '{printf "%d", $12 + $13} END {if (!NR) printf "0"}'; }
+# "mean max" over the samples in [$2, $3) of the per-second rate of column $4 of file $1, divided by the
+# rate of column $5 (or by the clock, 100 ticks/s, when $5 is 0), in %
+cpu() {
+  awk -v a="$2" -v b="$3" -v c="$4" -v d="$5" 'NR > 1 && $1 >= a && $1 < b && p1 != "" {
+      den = d ? $d - pd : 100 * ($1 - p1); if (den > 0) {x = 100 * ($c - pc) / den; s += x; n++; if (x > m) m = x}}
+    {p1 = $1; pc = $c; pd = d ? $d : 0}
+    END {if (n) printf "%.0f %.0f\n", s / n, m; else print "- -"}' "$1"
+}
 # "n ok% p50 p99" of the requests of kind $1 sent in [$2, $3) (epoch s) of file $4; a lost request counts
 # as slower than any answer, so a p99 that falls on one is "lost"
 stats() {
@@ -74,6 +86,7 @@ for sc in "${scenarios[@]}"; do
       entry) args+=(--sysctl net.ipv4.vs.drop_entry=1) ;;
       entry3) args+=(--sysctl net.ipv4.vs.drop_entry=3) ;;
       packet) args+=(--sysctl net.ipv4.vs.drop_packet=1) ;;
+      xdp) args+=(--packet-io af_xdp) ;;
       udp[0-9]*@full) late="${w#udp}"; late="${late%@full}" ;;
       udp[0-9]*) settimeout="${w#udp}" ;;
       *) echo "unknown scenario word $w"; exit 2 ;;
@@ -100,9 +113,18 @@ for sc in "${scenarios[@]}"; do
   sleep 1
   pre=$(entries); drops > /tmp/udpflood-drops0
   rss0=$(kib "$dpid" VmRSS)
-  # sampler: every second "epoch entries VmRSS-KiB" (bounded; stopped by pid)
+  wtid=""; for t in /proc/"$dpid"/task/*; do [[ "$(cat "$t/comm" 2>/dev/null)" == jlvs-packet-0 ]] && wtid=${t##*/}; done
+  # sampler: every second "epoch entries VmRSS-KiB ring_drops daemon-ticks worker-ticks busy-ticks all-ticks"
+  # (CPU in clock ticks: the daemon's and its worker thread's utime+stime, the machine's non-idle and all
+  # time from /proc/stat); bounded; stopped by pid
   ( for _ in $(seq $((wsecs + fsecs + rsecs + 60))); do
-      echo "$(date +%s.%N) $(entries) $(kib "$dpid" VmRSS)"; sleep 1
+      m=$(metrics)
+      echo "$(date +%s.%N) $(awk '/^jlvs_connection_entries/ {s += $NF} END {printf "%d", s}' <<< "$m")" \
+        "$(kib "$dpid" VmRSS) $(sed -n 's/^jlvs_drops_total{.*reason="ring_drops".*} \([0-9.eE+]*\)$/\1/p' <<< "$m" \
+          | awk '{printf "%d", $1} END {if (!NR) printf "0"}')" \
+        "$(ticks "/proc/$dpid/stat") $(ticks "/proc/$dpid/task/${wtid:-none}/stat")" \
+        "$(awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)"
+      sleep 1
     done ) >> "$log" &
   sampler=$!; mine+=($sampler)
   ip netns exec jlab-cl "$py" "$top/bench/udpflood.py" client $VIP $PORT $((wsecs + fsecs + 3)) \
@@ -147,23 +169,32 @@ for sc in "${scenarios[@]}"; do
   read -r sn sok sp50 sp99 < <(stats steady "$tf0" "$tf1" "$req")
   read -r fn fok fp50 fp99 < <(stats fresh "$tf0" "$tf1" "$req")
   ffull="-"; [[ -n "$tfull" ]] && ffull=$(stats fresh "$tfull" "$tf1" "$req" | awk '{print $2 " of " $1}')
+  read -r dcpu dcpumax < <(cpu "$log" "$tf0" "$tf1" 5 0)
+  read -r wcpu wcpumax < <(cpu "$log" "$tf0" "$tf1" 6 0)
+  read -r mbusy _ < <(cpu "$log" "$tf0" "$tf1" 7 8)
+  ringmax=$(awk -v a="$tf0" -v b="$tf1" 'NR > 1 && $1 >= a && $1 < b {x = $4 - p; if (x > m) m = x} {p = $4}
+    END {print m + 0}' "$log")
   echoes=$(cat /tmp/udpflood-echo[123] 2>/dev/null | awk '{r += $1} END {print r + 0}')
   alive=yes; kill -0 "$dpid" 2>/dev/null || alive=no
   oom=no; grep -qi 'OutOfMemoryError' /tmp/jlab/director.err /tmp/jlab/director.out 2>/dev/null && oom=YES
+  cat /tmp/jlab/director.out /tmp/jlab/director.err > "/tmp/udpflood-$sc.daemon" 2>/dev/null
   R[$sc]="$(printf '%-16s %7s %8s %8s %5s %5s %7s %6s %6s %5s %7s %6s %6s %9s %5s %5s %5s' "$sc" "${gen:--}" \
     "$peak" "$cap" "${full:--}" "$sn" "$sok" "$sp50" "$sp99" "$fn" "$fok" "$fp50" "$fp99" "$ffull" \
-    "$((rss0 / 1024))" "$((rsspeak / 1024))" "$back")|$dd|$alive|$oom|$((${hwm:-0} / 1024))|$echoes"
+    "$((rss0 / 1024))" "$((rsspeak / 1024))" "$back")|$dd|$alive|$oom|$((${hwm:-0} / 1024))|$echoes|$dcpu/$dcpumax|$wcpu/$wcpumax|$mbusy|$ringmax"
   echo "$sc: flood ${gen:-0} frames/s, peak entries $peak / $cap (99 % full at ${full:--} s), steady $sn requests" \
     "${sok}% ok p50 $sp50 ms p99 $sp99 ms, fresh $fn ${fok}% ok p50 $fp50 ms p99 $fp99 ms (while full: $ffull ok)," \
     "RSS $((rss0 / 1024)) -> peak $((rsspeak / 1024)) MiB (VmHWM $((${hwm:-0} / 1024)) MiB), back ${back} s after the" \
-    "flood, drops: ${dd:-none}, echo servers received $echoes, daemon alive: $alive, OOM: $oom" \
+    "flood, drops: ${dd:-none}, echo servers received $echoes, daemon alive: $alive, OOM: $oom; during the" \
+    "flood: daemon CPU mean/max $dcpu/$dcpumax %, worker thread $wcpu/$wcpumax %, machine busy $mbusy % of" \
+    "$(nproc) cores, ring drops at most $ringmax in a second" \
     "(load $(cut -d' ' -f1 /proc/loadavg))"
 done
 printf '\n%-16s %7s %8s %8s %5s %5s %7s %6s %6s %5s %7s %6s %6s %9s %5s %5s %5s\n' scenario flood/s peak-ent \
   capacity full@ st-n st-ok% st-p50 st-p99 fr-n fr-ok% fr-p50 fr-p99 fr-ok@full rss0M rssM back-s
 for sc in "${scenarios[@]}"; do [[ -n "${R[$sc]:-}" ]] && echo "${R[$sc]%%|*}"; done
-echo; for sc in "${scenarios[@]}"; do [[ -n "${R[$sc]:-}" ]] && { IFS='|' read -r _ d a o h e <<< "${R[$sc]}"
-  echo "$sc drops: ${d:-none}; daemon alive: $a; OOM: $o; VmHWM ${h} MiB; echo servers received $e"; }; done
+echo; for sc in "${scenarios[@]}"; do [[ -n "${R[$sc]:-}" ]] && { IFS='|' read -r _ d a o h e dc wc mb rm <<< "${R[$sc]}"
+  echo "$sc drops: ${d:-none}; daemon alive: $a; OOM: $o; VmHWM ${h} MiB; echo servers received $e;" \
+    "CPU % mean/max daemon $dc, worker $wc; machine busy $mb %; ring drops <= $rm/s"; }; done
 echo "flood: 198.18.0.0/15 random sources, UDP $payload-byte payload, rate $rate/s, at most $frames frames / $fsecs s;" \
   "legit: steady $srate/s, fresh $frate/s, timeout $tmo s; cores: $(nproc)"
 echo "uptime after: $(uptime)"
