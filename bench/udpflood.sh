@@ -8,7 +8,7 @@
 # Per scenario, on a fresh lab: a UDP service VIP:7 (`jlvsadm -A -u 10.77.0.100:7 -s rr`, three real servers
 # -m), a UDP echo server (bench/udpflood.py echo, 0.0.0.0:7) on each real server; 2 s of warm-up requests;
 # then the legitimate clients (bench/udpflood.py client, in the client namespace) for WARM_SECS (3) +
-# FLOOD_SECS + 3 s: (a) "steady", one socket (one source port) sending STEADY_RATE (100) requests/s, whose
+# FLOOD_SECS + POST_SECS (3) s: (a) "steady", one socket (one source port) sending STEADY_RATE (100) requests/s, whose
 # entry exists before the flood; (b) "fresh", a new socket (new source port, new entry) per request,
 # FRESH_RATE (50) requests/s; a request succeeds when its echo is back within TIMEOUT (1) s. WARM_SECS after
 # they start, bench/synflood.c (compiled into /tmp, udp mode) sends UDP datagrams of FLOOD_PAYLOAD (32)
@@ -28,16 +28,19 @@
 # xdp: `--packet-io af_xdp`.
 # Output: one summary line per scenario (with the daemon's and its worker's CPU and the machine's during the
 # flood), the per-second samples in /tmp/udpflood-SCENARIO.log, the requests in /tmp/udpflood-SCENARIO.req,
-# the daemon's output in /tmp/udpflood-SCENARIO.daemon, then a table.
+# the daemon's output in /tmp/udpflood-SCENARIO.daemon, then a table. With a long POST_SECS the fresh
+# clients show when new clients get in again after the flood ("after the flood").
 set -uo pipefail
 top="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 read -r -a scenarios <<< "${1:-noflood none entry entry+packet udp30 udp15}"
 rate="${FLOOD_RATE:-50000}"; frames="${FLOOD_FRAMES:-3500000}"; fsecs="${FLOOD_SECS:-60}"
-payload="${FLOOD_PAYLOAD:-32}"; rsecs="${RECOVER_SECS:-40}"; wsecs="${WARM_SECS:-3}"
+payload="${FLOOD_PAYLOAD:-32}"; rsecs="${RECOVER_SECS:-40}"; wsecs="${WARM_SECS:-3}"; psecs="${POST_SECS:-3}"
 srate="${STEADY_RATE:-100}"; frate="${FRESH_RATE:-50}"; tmo="${TIMEOUT:-1}"
 VIP=10.77.0.100; PORT=7
-(( fsecs > 0 && fsecs <= 600 && rsecs >= 0 && rsecs <= 900 && wsecs >= 1 && wsecs <= 60 )) \
-  || { echo "bounds: 0 < FLOOD_SECS <= 600, 0 <= RECOVER_SECS <= 900, 1 <= WARM_SECS <= 60"; exit 2; }
+(( fsecs > 0 && fsecs <= 600 && rsecs >= 0 && rsecs <= 900 && wsecs >= 1 && wsecs <= 60 && psecs >= 1 \
+  && psecs <= 900 )) || { echo "bounds: 0 < FLOOD_SECS <= 600, 0 <= RECOVER_SECS <= 900, 1 <= WARM_SECS <= 60," \
+  "1 <= POST_SECS <= 900"; exit 2; }
+after=$(( rsecs > psecs ? rsecs : psecs ))
 gcc -O2 -Wall -o /tmp/synflood "$top/bench/synflood.c" || exit 1
 py="$(python3 -c 'import sys; print(sys.executable)')" || exit 1
 "$top/jlvs" --version >/dev/null || exit 1   # builds the clone's jars on first use
@@ -104,7 +107,7 @@ for sc in "${scenarios[@]}"; do
   [[ -n "$settimeout" ]] && "$top/jlvsadm" --set 0 0 "$settimeout"
   for i in 1 2 3; do
     ip netns exec "jlab-rs$i" "$py" "$top/bench/udpflood.py" echo $PORT "/tmp/udpflood-echo$i" \
-      $((wsecs + fsecs + rsecs + 120)) &
+      $((wsecs + fsecs + after + 120)) &
     mine+=($!)
   done
   sleep 0.5
@@ -117,7 +120,7 @@ for sc in "${scenarios[@]}"; do
   # sampler: every second "epoch entries VmRSS-KiB ring_drops daemon-ticks worker-ticks busy-ticks all-ticks"
   # (CPU in clock ticks: the daemon's and its worker thread's utime+stime, the machine's non-idle and all
   # time from /proc/stat); bounded; stopped by pid
-  ( for _ in $(seq $((wsecs + fsecs + rsecs + 60))); do
+  ( for _ in $(seq $((wsecs + fsecs + after + 60))); do
       m=$(metrics)
       echo "$(date +%s.%N) $(awk '/^jlvs_connection_entries/ {s += $NF} END {printf "%d", s}' <<< "$m")" \
         "$(kib "$dpid" VmRSS) $(sed -n 's/^jlvs_drops_total{.*reason="ring_drops".*} \([0-9.eE+]*\)$/\1/p' <<< "$m" \
@@ -127,7 +130,7 @@ for sc in "${scenarios[@]}"; do
       sleep 1
     done ) >> "$log" &
   sampler=$!; mine+=($sampler)
-  ip netns exec jlab-cl "$py" "$top/bench/udpflood.py" client $VIP $PORT $((wsecs + fsecs + 3)) \
+  ip netns exec jlab-cl "$py" "$top/bench/udpflood.py" client $VIP $PORT $((wsecs + fsecs + psecs)) \
     "$srate" "$frate" "$tmo" "$req" &
   cpid=$!; mine+=($cpid)
   sleep "$wsecs"
@@ -145,16 +148,19 @@ for sc in "${scenarios[@]}"; do
   fi
   if [[ -n "$fpid" ]]; then wait "$fpid"; else sleep "$fsecs"; fi
   tf1=$(date +%s.%N)
-  wait "$cpid"
-  # back to baseline: the flood's entries gone (the legitimate clients' stay for the UDP timeout)
-  legit=$(wc -l < "$req"); base=$((pre + legit)); back="-"
+  # back to baseline: the flood's entries gone (the legitimate clients' stay for the UDP timeout; their
+  # requests so far, a slight overcount of their entries, as those refused make none)
+  back="-"
   if (( flood )); then
     back=">$rsecs"
     for ((i = 0; i < rsecs; i++)); do
-      if (( $(entries) <= base )); then back=$(echo "$(date +%s.%N) - $tf1" | bc | xargs printf '%.0f'); break; fi
+      if (( $(entries) <= pre + $(wc -l < "$req") )); then
+        back=$(echo "$(date +%s.%N) - $tf1" | bc | xargs printf '%.0f'); break
+      fi
       sleep 1
     done
   fi
+  wait "$cpid"
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
   drops > /tmp/udpflood-drops1
   dd=$(join -t= -a2 -e0 -o 0,1.2,2.2 <(sort /tmp/udpflood-drops0) <(sort /tmp/udpflood-drops1) \
@@ -168,6 +174,7 @@ for sc in "${scenarios[@]}"; do
   gen=$(tail -n1 "/tmp/udpflood-$sc.gen" 2>/dev/null | sed -n 's/.*: \([0-9]*\) frames\/s.*/\1/p')
   read -r sn sok sp50 sp99 < <(stats steady "$tf0" "$tf1" "$req")
   read -r fn fok fp50 fp99 < <(stats fresh "$tf0" "$tf1" "$req")
+  fpost=$(stats fresh "$tf1" 9999999999 "$req" | awk '{print $2 " of " $1}')
   ffull="-"; [[ -n "$tfull" ]] && ffull=$(stats fresh "$tfull" "$tf1" "$req" | awk '{print $2 " of " $1}')
   read -r dcpu dcpumax < <(cpu "$log" "$tf0" "$tf1" 5 0)
   read -r wcpu wcpumax < <(cpu "$log" "$tf0" "$tf1" 6 0)
@@ -182,7 +189,7 @@ for sc in "${scenarios[@]}"; do
     "$peak" "$cap" "${full:--}" "$sn" "$sok" "$sp50" "$sp99" "$fn" "$fok" "$fp50" "$fp99" "$ffull" \
     "$((rss0 / 1024))" "$((rsspeak / 1024))" "$back")|$dd|$alive|$oom|$((${hwm:-0} / 1024))|$echoes|$dcpu/$dcpumax|$wcpu/$wcpumax|$mbusy|$ringmax"
   echo "$sc: flood ${gen:-0} frames/s, peak entries $peak / $cap (99 % full at ${full:--} s), steady $sn requests" \
-    "${sok}% ok p50 $sp50 ms p99 $sp99 ms, fresh $fn ${fok}% ok p50 $fp50 ms p99 $fp99 ms (while full: $ffull ok)," \
+    "${sok}% ok p50 $sp50 ms p99 $sp99 ms, fresh $fn ${fok}% ok p50 $fp50 ms p99 $fp99 ms (while full: $ffull ok; after the flood: $fpost ok)," \
     "RSS $((rss0 / 1024)) -> peak $((rsspeak / 1024)) MiB (VmHWM $((${hwm:-0} / 1024)) MiB), back ${back} s after the" \
     "flood, drops: ${dd:-none}, echo servers received $echoes, daemon alive: $alive, OOM: $oom; during the" \
     "flood: daemon CPU mean/max $dcpu/$dcpumax %, worker thread $wcpu/$wcpumax %, machine busy $mbusy % of" \
