@@ -81,8 +81,12 @@ public final class ConnTable {
     private final int[] control;
     /** Templates: how many connections they control. */
     private final int[] controlled;
-    /** Templates: their timeout in seconds. */
-    private final int[] templateTimeout;
+    /**
+     * Every entry's own timeout in seconds, as the kernel's {@code cp->timeout}: a template's persistence
+     * timeout; a connection's 3 s before its first packet, then the timeout of the state its last packet
+     * (or a sync message) put it in — a later --set changes it only at the connection's next packet.
+     */
+    private final int[] entryTimeout;
     private final ConnIndex forward;
     private final ConnIndex reverse;
     private final ExpiryWheel wheel;
@@ -115,7 +119,7 @@ public final class ConnTable {
         this.dest = new DestinationState[capacity];
         this.control = new int[capacity];
         this.controlled = new int[capacity];
-        this.templateTimeout = new int[capacity];
+        this.entryTimeout = new int[capacity];
         this.forward = new ConnIndex(rec, capacity, CLIENT, VIRTUAL, NO_DPORT, seed);
         this.reverse = new ConnIndex(rec, capacity, DEST, CLIENT, NO_VPORT, seed * 31 + 17);
         this.wheel = new ExpiryWheel(capacity, nowNanos);
@@ -234,7 +238,7 @@ public final class ConnTable {
             invalidateTemplate(id);
             return NO_ENTRY;
         }
-        setDeadline(id, nowNanos + templateTimeout[id] * SECOND);
+        setDeadline(id, nowNanos + entryTimeout[id] * SECOND);
         return id;
     }
 
@@ -289,6 +293,7 @@ public final class ConnTable {
         }
         forward.insert(id);
         reverse.insert(id);
+        entryTimeout[id] = (int) (NEW_CONN_TIMEOUT / SECOND);
         rec[base(id) + DEADLINE] = nowNanos + NEW_CONN_TIMEOUT;
         wheel.schedule(id, nowNanos + NEW_CONN_TIMEOUT);
         return id;
@@ -321,7 +326,7 @@ public final class ConnTable {
         dest[id] = destination;
         control[id] = NO_ENTRY;
         controlled[id] = 0;
-        templateTimeout[id] = timeoutSeconds;
+        entryTimeout[id] = timeoutSeconds;
         if (destination != null) {
             destination.bind(true);
         }
@@ -434,6 +439,7 @@ public final class ConnTable {
             }
         }
         meta[id] = (m & ~STATE_MASK) | next;
+        entryTimeout[id] = seconds(timeout);
         setDeadline(id, nowNanos + timeout);
     }
 
@@ -447,7 +453,7 @@ public final class ConnTable {
         int m = meta[id];
         if ((m & TEMPLATE) != 0) {
             int t = timeoutSeconds > 0 ? timeoutSeconds : 180;
-            templateTimeout[id] = t;
+            entryTimeout[id] = t;
             setDeadline(id, nowNanos + t * SECOND);
             return;
         }
@@ -483,6 +489,7 @@ public final class ConnTable {
         if (timeoutSeconds > 0) {
             timeout = timeoutSeconds * SECOND;
         }
+        entryTimeout[id] = seconds(timeout);
         setDeadline(id, nowNanos + timeout);
     }
 
@@ -507,7 +514,7 @@ public final class ConnTable {
      */
     public boolean expireNow(int id, long nowNanos) {
         if ((meta[id] & TEMPLATE) != 0 && controlled[id] > 0) {
-            templateTimeout[id] = TEMPLATE_REARM_SECONDS;
+            entryTimeout[id] = TEMPLATE_REARM_SECONDS;
             long deadline = nowNanos + TEMPLATE_REARM_SECONDS * SECOND;
             rec[base(id) + DEADLINE] = deadline;
             // relink at once: the wheel may be walking past this entry's slot right now
@@ -679,17 +686,17 @@ public final class ConnTable {
     }
 
     /**
-     * The entry's full timeout in seconds, as a sync message carries it: a template's persistence
-     * timeout, else its current state's timeout.
+     * The entry's full timeout in seconds, as a sync message carries it and as drop_entry reckons the
+     * entry's last activity (deadline minus timeout): a template's persistence timeout, else the timeout
+     * the connection's last packet (or sync message) gave it, as the kernel's {@code cp->timeout} — not
+     * what a --set made the state's timeout since.
      */
     public int timeoutSeconds(int id) {
-        if ((meta[id] & TEMPLATE) != 0) {
-            return templateTimeout[id];
-        }
-        int p = protocol(id);
-        int s = state(id);
-        long t = p == Protocol.TCP.number() ? tcpTimeout[s] : p == Protocol.SCTP.number() ? sctpTimeout[s] : udpTimeout;
-        return (int) Math.min(Integer.MAX_VALUE, t / SECOND);
+        return entryTimeout[id];
+    }
+
+    private static int seconds(long nanos) {
+        return (int) Math.min(Integer.MAX_VALUE, nanos / SECOND);
     }
 
     /** The template controlling this connection, or {@link #NO_ENTRY}. */

@@ -12,6 +12,8 @@ import io.jlvs.conn.ConnTableSettings;
 import io.jlvs.conn.DefenseSettings;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.view.Timeouts;
 import io.jlvs.core.view.ConnectionView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,55 @@ class DefenseTest {
                 d.advance(1);
             }
             assertThat(states(d, "ESTABLISHED")).as("idle for more than a minute, 2 packets: one in two").isEqualTo(20);
+        }
+    }
+
+    /**
+     * drop_entry judges "idle for a minute" by the timeout each entry was last given (the kernel's
+     * {@code cp->timeout}), not by the timeouts a later {@code --set} made: a longer TCP timeout must not make
+     * connections active a second ago look idle.
+     */
+    @Test
+    void dropEntryKeepsConnectionsActiveInTheLastMinuteAfterALongerTimeoutIsSet() throws Exception {
+        try (Director d = director(new DefenseSettings(0, 3, 0, 0, 10))) {
+            d.advance(0);
+            for (int i = 0; i < 40; i++) {
+                syn(d, client(i), 1024 + i);
+                ack(d, client(i), 1024 + i); // ESTABLISHED, 900 s, 2 client packets
+            }
+            d.engine.execute(new IpvsCommand.SetTimeouts(new Timeouts(1800, 0, 0)));
+            for (int s = 0; s < 50; s++) {
+                d.advance(1);
+            }
+            assertThat(states(d, "ESTABLISHED")).as("active in the last minute").isEqualTo(40);
+            for (int s = 0; s < 40; s++) {
+                d.advance(1);
+            }
+            assertThat(states(d, "ESTABLISHED")).as("idle for more than a minute, 2 packets: one in two").isEqualTo(20);
+        }
+    }
+
+    /** ... and a shorter UDP timeout must not keep a flood's one-datagram entries from going after a minute. */
+    @Test
+    void dropEntryDropsIdleUdpEntriesMadeBeforeAShorterTimeoutWasSet() throws Exception {
+        try (Director d = director(new DefenseSettings(0, 3, 0, 0, 10))) {
+            d.service(Protocol.UDP, 53, "rr").server(Director.key(Protocol.UDP, VIP, 53), RS1, 53,
+                    ForwardingMethod.MASQ, 1);
+            d.advance(0);
+            for (int i = 0; i < 40; i++) {
+                d.send(PacketBuilder.udp(client(i), 1024 + i, VIP, 53).macs(CLIENT_MAC, OUR_MAC).build());
+            }
+            d.engine.execute(new IpvsCommand.SetTimeouts(new Timeouts(0, 0, 15)));
+            for (int s = 0; s < 50; s++) {
+                d.advance(1);
+            }
+            assertThat(d.connections()).as("active in the last minute (they expire 300 s after their datagram)")
+                    .hasSize(40);
+            for (int s = 0; s < 45; s++) {
+                d.advance(1);
+            }
+            assertThat(d.connections()).as("idle for more than a minute, 1 packet: every one").isEmpty();
+            assertThat(d.dataplane.defenseDroppedEntries()).isEqualTo(40);
         }
     }
 
