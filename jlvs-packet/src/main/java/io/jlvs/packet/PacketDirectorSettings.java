@@ -110,6 +110,12 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
     }
 
+    /** Entries (connections and templates) per worker's connection table. */
+    public PacketDirectorSettings withConnCapacity(int capacity) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, capacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+    }
+
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);

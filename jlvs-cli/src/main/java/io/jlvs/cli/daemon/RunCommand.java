@@ -97,6 +97,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "(af_packet only) (default: ${DEFAULT-VALUE}).")
     int packetWorkers;
 
+    @Option(names = "--packet-connections", paramLabel = "N",
+            description = "Entries (connections and persistence templates) each packet data plane (-I) worker's "
+                    + "connection table holds, allocated at start, about 160 bytes of heap each (IPVS's table grows "
+                    + "with memory); a full table refuses new connections (default: 1048576; 1024 to 16777214).")
+    Integer packetConnections;
+
     @Option(names = "--packet-busy-poll", paramLabel = "MICROSECONDS", defaultValue = "0",
             description = "How long a packet data plane (-I) worker keeps looking at its rings after the last frame "
                     + "before it sleeps, as net.core.busy_poll does for sockets: a frame arriving meanwhile is "
@@ -212,6 +218,13 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        String tableProblem = PacketTableSize.problem(packetConnections, packetWorkers,
+                interfaces != null && !interfaces.isEmpty(), Runtime.getRuntime().maxMemory());
+        if (tableProblem != null) {
+            err.println("jlvs: " + tableProblem);
+            err.flush();
+            return 2;
+        }
         List<io.jlvs.packet.FwmarkRule> marks = new java.util.ArrayList<>();
         try {
             for (String spec : fwmarkRules == null ? List.<String>of() : fwmarkRules) {
@@ -296,7 +309,8 @@ public final class RunCommand implements Callable<Integer> {
                     vs.appliedLines().forEach(line -> log.info("IPVS setting {}", line));
                     vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
                     director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
-                            vs.connSettings(), marks, packetBusyPoll);
+                            vs.connSettings(), marks, packetBusyPoll,
+                            packetConnections != null ? packetConnections : PacketTableSize.DEFAULT);
                     warnUnmarkedFwmarkServices(director, marks, log);
                     ipv6Warnings.warn(director.table().services(), log);
                 } catch (IllegalStateException e) {

@@ -124,6 +124,26 @@ class JlvsMainTest {
     }
 
     @Test
+    void aPacketTableSizeOutOfRangeTooLargeForTheHeapOrWithoutTheDataPlaneIsAUsageError() {
+        assertThat(jlvs("run", "-I", "eth0", "--packet-connections", "100", "--no-admin",
+                "--socket", dir.resolve("c.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --packet-connections takes 1024 to 16777214: 100\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "--packet-connections", "65536", "--no-admin",
+                "--socket", dir.resolve("c.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --packet-connections is for the packet data plane: give it -I "
+                + "IFNAME\n");
+        err.getBuffer().setLength(0);
+        // 64 workers of 16 Mi entries: about 160 GiB, more than this test JVM's heap
+        assertThat(jlvs("run", "-I", "eth0", "--packet-workers", "64", "--packet-connections", "16777214",
+                "--no-admin", "--socket", dir.resolve("c.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("jlvs: --packet-connections 16777214 for 64 workers needs about "
+                + "163840 MiB of heap, more than 3/4 of the ").endsWith(" MiB this JVM may use: give it more "
+                + "(JLVS_JAVA_OPTS=-Xmx...) or fewer entries\n");
+        assertThat(dir.resolve("c.sock")).doesNotExist();
+    }
+
+    @Test
     void anUnknownProxyTransportIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "--proxy-transport", "kqueue", "--no-admin",
                 "--socket", dir.resolve("k.sock").toString())).isEqualTo(2);

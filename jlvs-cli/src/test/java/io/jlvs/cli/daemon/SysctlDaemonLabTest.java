@@ -119,6 +119,25 @@ class SysctlDaemonLabTest {
     }
 
     /**
+     * {@code --packet-connections 1024}: the worker's table holds 1,024 entries; of 1,100 new connections the
+     * rest are refused (IPVS's table grows with memory; jlvs's is sized at start).
+     */
+    @Test
+    void aTableSizedOnTheCommandLineHoldsThatManyConnections() throws Exception {
+        withDaemon(220, List.of(), List.of("--packet-connections", "1024"), rig -> {
+            byte[][] syns = new byte[1100][];
+            for (int i = 0; i < syns.length; i++) {
+                syns[i] = SyncMasterDaemonLabTest.frame(rig.nsMac(), CLIENT, 20000 + i, rig.vip(), 80, 0x02);
+            }
+            NamespaceDaemon.sendFrames(rig.python(), rig.hostIf(), syns);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(rig.connections()).hasSize(1024));
+            Thread.sleep(500);
+            assertThat(rig.connections()).as("never more").hasSize(1024);
+        });
+    }
+
+    /**
      * The sysctl files (under JLVS_SYSCTL_ROOT here) at start, and again at SIGHUP (`jlvs reload`), as an SRE
      * edits /etc/sysctl.d: sloppy_tcp off at start (a mid-stream ACK opens nothing), on after the reload.
      */
