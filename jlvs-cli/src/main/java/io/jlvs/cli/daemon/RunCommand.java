@@ -151,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
         if (logDetail) {
             LogDetail.enable();
         }
-        Ipv6ServiceWarnings ipv6Warnings = new Ipv6ServiceWarnings();
+        ServiceWarnings serviceWarnings = new ServiceWarnings();
         AdminOptions adminOptions = null;
         if (!noAdmin) {
             try {
@@ -282,7 +282,7 @@ public final class RunCommand implements Callable<Integer> {
         installReloadSignal(director, this::readSysctls, () -> {
             org.slf4j.Logger log = LoggerFactory.getLogger(RunCommand.class);
             warnUnmarkedFwmarkServices(director, rulesGiven, log);
-            ipv6Warnings.warn(director.table().services(), log);
+            serviceWarnings.warn(director.table().services(), log);
         });
         new io.jlvs.cli.dump.DumpSignals(new io.jlvs.cli.dump.DumpFileWriter(dumpDir != null ? dumpDir
                 : io.jlvs.cli.dump.DumpFileWriter.defaultDirectory()),
@@ -312,7 +312,7 @@ public final class RunCommand implements Callable<Integer> {
                             vs.connSettings(), marks, packetBusyPoll,
                             packetConnections != null ? packetConnections : PacketTableSize.DEFAULT);
                     warnUnmarkedFwmarkServices(director, marks, log);
-                    ipv6Warnings.warn(director.table().services(), log);
+                    serviceWarnings.warn(director.table().services(), log);
                 } catch (IllegalStateException e) {
                     director.close();
                     err.println("jlvs: " + e.getMessage());

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * packet data plane forwards IPv4 only; the IPv4 one and an IPv6 FULLNAT one are not. A reload that adds
  * another IPv6 service names only that one. Before, such a service was listed by -Ln and silently got nothing.
  */
-class Ipv6ServiceWarningsTest {
+class ServiceWarningsTest {
     @TempDir
     Path dir;
 
@@ -34,6 +34,38 @@ class Ipv6ServiceWarningsTest {
                 """.formatted(address, kind, address.contains(":") ? "2001:db8::21" : "10.0.0.21");
     }
 
+    /** keepalived.conf's persistence_engine sip is listed (as ipvsadm lists it) and named once as not applied. */
+    @Test
+    void aServiceWithAPersistenceEngineIsNamedOnce() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("test.pe");
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        Path file = dir.resolve("keepalived.conf");
+        ServiceWarnings warnings = new ServiceWarnings();
+        try (Director director = Director.start(new IpvsEngine())) {
+            Files.writeString(file, """
+                    virtual_server 10.0.0.10 5060 {
+                        lb_algo rr
+                        lb_kind DR
+                        protocol UDP
+                        persistence_timeout 60
+                        persistence_engine sip
+                        real_server 10.0.0.21 5060 {
+                        }
+                    }
+                    """ + service("10.0.0.10", "DR"));
+            assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+            assertThat(warnings.warn(director.table().services(), logger)).as("once").isZero();
+        } finally {
+            logger.detachAppender(seen);
+        }
+        assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactly(
+                "Virtual service udp:10.0.0.10:5060: persistence engine sip is not applied: its clients persist by "
+                        + "address and netmask, not by the SIP Call-ID");
+    }
+
     @Test
     void eachIpv6ServiceWithPacketForwardedRealServersIsNamedOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6");
@@ -41,7 +73,7 @@ class Ipv6ServiceWarningsTest {
         seen.start();
         logger.addAppender(seen);
         Path file = dir.resolve("keepalived.conf");
-        Ipv6ServiceWarnings warnings = new Ipv6ServiceWarnings();
+        ServiceWarnings warnings = new ServiceWarnings();
         try (Director director = Director.start(new IpvsEngine())) {
             Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
                     + service("2001:db8::11", "FNAT"));

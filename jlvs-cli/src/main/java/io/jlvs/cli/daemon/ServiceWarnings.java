@@ -9,19 +9,32 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The packet data plane forwards IPv4 only: an IPv6 virtual service whose real servers are reached by Masq,
- * Route or Tunnel gets no traffic from it (the director's kernel answers its clients instead). Says so once per
- * such service, at start and after each reload that adds one, rather than leaving it to silence. FULLNAT real
- * servers of an IPv6 service work (the proxy). Owner: the daemon's start and reload threads, one at a time.
+ * Virtual services configured as IPVS would take them but not served that way, said once per service, at start
+ * and after each reload that adds one, rather than left to silence:
+ * <ul>
+ * <li>the packet data plane forwards IPv4 only: an IPv6 virtual service whose real servers are reached by
+ * Masq, Route or Tunnel gets no traffic from it (the director's kernel answers its clients instead); FULLNAT
+ * real servers of an IPv6 service work (the proxy);</li>
+ * <li>a persistence engine ({@code --pe sip}, keepalived's {@code persistence_engine sip}) is listed but not
+ * applied: clients persist by address and netmask, not by the SIP Call-ID.</li>
+ * </ul>
+ * Owner: the daemon's start and reload threads, one at a time.
  */
-final class Ipv6ServiceWarnings {
+final class ServiceWarnings {
     private final Set<VirtualServiceKey> warned = new HashSet<>();
+    private final Set<VirtualServiceKey> warnedEngine = new HashSet<>();
 
     /** Logs one line for each such service not named before; returns how many lines it logged. */
     int warn(Iterable<VirtualServiceView> services, Logger log) {
         int n = 0;
         for (VirtualServiceView v : services) {
             VirtualServiceKey key = v.service().key();
+            String engine = v.service().persistenceEngine();
+            if (engine != null && !engine.isEmpty() && warnedEngine.add(key)) {
+                n++;
+                log.warn("Virtual service {}: persistence engine {} is not applied: its clients persist by address "
+                        + "and netmask, not by the SIP Call-ID", key, engine);
+            }
             if (key.family() != AddressFamily.INET6 || warned.contains(key)) {
                 continue;
             }
