@@ -95,9 +95,18 @@ final class Egress {
     }
 
     /**
+     * The outer TOS for an inner one, as IPVS's tunnels set it (the kernel's full-functionality ECN
+     * encapsulation, RFC 6040): the inner's, but congestion experienced (CE) becomes ECT(0), so that the marking
+     * is not taken for one made on the tunnel's way.
+     */
+    static int ecnEncapsulated(int innerTos) {
+        return (innerTos & 3) == 3 ? innerTos & ~1 : innerTos;
+    }
+
+    /**
      * The frame's link header (to {@code dstMac}, from us) and an outer IPv4 header of {@code payload} bytes
-     * of {@code protocol} from {@code localAddress} to {@code rsAddr} in {@link #built()}: the inner TOS and
-     * TTL, DF {@code df}, identification 0 with DF (as Linux), else the next id.
+     * of {@code protocol} from {@code localAddress} to {@code rsAddr} in {@link #built()}: the inner TOS
+     * ({@link #ecnEncapsulated}) and TTL, DF {@code df}, identification 0 with DF (as Linux), else the next id.
      */
     private void outer(MemorySegment s, long off, int l2, long ip, int rsAddr, long dstMac, int localAddress,
                        boolean df, int protocol, int payload) {
@@ -105,7 +114,8 @@ final class Egress {
         MemorySegment.copy(s, off, out, 0, l2);
         EthernetHeader.dst(out, 0, dstMac);
         EthernetHeader.src(out, 0, ourMac);
-        Ipv4Header.write(out, l2, Ipv4Header.tos(s, ip), Ipv4Header.MIN_LENGTH + payload, df ? 0 : nextIpId(),
+        Ipv4Header.write(out, l2, ecnEncapsulated(Ipv4Header.tos(s, ip)), Ipv4Header.MIN_LENGTH + payload,
+                df ? 0 : nextIpId(),
                 df ? Ipv4Header.FLAG_DF : 0, Ipv4Header.ttl(s, ip), protocol, localAddress, rsAddr);
     }
 

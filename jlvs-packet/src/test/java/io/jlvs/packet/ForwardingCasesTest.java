@@ -149,6 +149,11 @@ class ForwardingCasesTest {
                         List.of(forward(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).df(false)),
                                 PacketBuilder.ipip(LOCAL, RS1, PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).df(false).ttl(63).datagram())
                                         .ttl(63).id(FIRST_IP_ID).df(false).macs(OUR_MAC, RS1_MAC)))),
+                new Case("TUN: an inner CE (ECN) is ECT(0) in the outer header, as the kernel's ECN encapsulation",
+                        d -> d.service(Protocol.TCP, 80, "rr").tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.IPIP),
+                        List.of(forward(fromClient(PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).tos(0x13)),
+                                PacketBuilder.ipip(LOCAL, RS1, PacketBuilder.tcp(CLIENT, 40000, VIP, 80).flags(SYN).tos(0x13).ttl(63).datagram())
+                                        .tos(0x12).ttl(63).id(0).df(true).macs(OUR_MAC, RS1_MAC)))),
                 new Case("TUN: exactly MTU-20 still fits",
                         d -> d.service(Protocol.TCP, 80, "rr").tunnelServer(Director.key(Protocol.TCP, VIP, 80), RS1, 80, TunnelType.IPIP),
                         List.of(forward(fromClient(fitInner),

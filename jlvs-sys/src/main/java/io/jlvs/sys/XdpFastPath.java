@@ -173,7 +173,7 @@ final class XdpFastPath {
      * At {@code label}: the frame (R2 to R3, checked to hold an Ethernet, IPv4 and UDP header's worth; R7 the
      * entry, R9 the datagram's length plus 14) gets {@code overhead} bytes of outer headers in front of its
      * IPv4 datagram, as the worker's {@code Egress.ipip} and {@code gue} build them: Ethernet from the entry,
-     * outer IPv4 with the inner TOS, DF, identification 0 and the inner TTL after its decrement, protocol 4
+     * outer IPv4 with the inner TOS (CE made ECT(0)), DF, identification 0 and the inner TTL after its decrement, protocol 4
      * (IPIP) or 17 (GUE: UDP with the entry's ports and checksum 0, then a GUE header for IPv4), the entry's
      * addresses, its checksum computed; Ethernet padding after the datagram is cut off first. A datagram
      * without DF goes to {@code miss} (the worker numbers its
@@ -221,7 +221,12 @@ final class XdpFastPath {
                 .store(H, R2, 12, R4)
                 .movImm(R4, 0x45)
                 .store(B, R2, ETH, R4)
-                .load(B, R4, R2, inner + 1) // TOS
+                .load(B, R4, R2, inner + 1) // TOS, an inner CE made ECT(0) (ECN encapsulation, as the worker)
+                .movReg(R5, R4)
+                .andImm(R5, 3)
+                .jumpIfNotEqual(R5, 3, label + "_tos")
+                .andImm(R4, 0xfe)
+                .label(label + "_tos")
                 .store(B, R2, ETH + 1, R4)
                 .load(H, R4, R2, inner + 2)
                 .toBigEndian(R4, 16)
