@@ -241,8 +241,8 @@ class XdpFastPathLabTest {
     }
 
     /**
-     * The frame a TUN real server gets for {@code in}: Ethernet to it, an outer IPv4 header (TOS, DF and TTL
-     * of the inner datagram after its TTL decrement, identification 0, protocol 4 or 17), for GUE a UDP
+     * The frame a TUN real server gets for {@code in}: Ethernet to it, an outer IPv4 header (TOS with CE made
+     * ECT(0), DF and TTL of the inner datagram after its TTL decrement, identification 0, protocol 4 or 17), for GUE a UDP
      * header (checksum 0) and the 4-byte GUE header for IPv4, then the datagram with TTL less one; every
      * checksum computed from scratch.
      */
@@ -260,7 +260,9 @@ class XdpFastPathLabTest {
         Frames.putMac(b, SERVER_MAC);
         Frames.putMac(b, DIRECTOR_MAC2);
         b.putShort((short) 0x0800);
-        b.put((byte) 0x45).put(inner[1]).putShort((short) (overhead + datagram)).putShort((short) 0)
+        // the outer TOS is the inner's, an inner CE (ECN 11) made ECT(0) (10), as the kernel's ECN encapsulation
+        byte tos = (inner[1] & 3) == 3 ? (byte) (inner[1] & ~1) : inner[1];
+        b.put((byte) 0x45).put(tos).putShort((short) (overhead + datagram)).putShort((short) 0)
                 .putShort((short) 0x4000).put(inner[8]).put((byte) (gue ? UDP : 4)).putShort((short) 0)
                 .putInt(DIRECTOR).putInt(SERVER);
         if (gue) {
