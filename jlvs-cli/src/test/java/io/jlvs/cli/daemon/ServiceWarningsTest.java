@@ -22,6 +22,14 @@ class ServiceWarningsTest {
     @TempDir
     Path dir;
 
+    /** The events {@code logger} logs from now on (detach it when done). */
+    private static ListAppender<ILoggingEvent> capture(Logger logger) {
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        return seen;
+    }
+
     private static String service(String address, String kind) {
         return """
                 virtual_server %s 80 {
@@ -38,9 +46,7 @@ class ServiceWarningsTest {
     @Test
     void aServiceWithAPersistenceEngineIsNamedOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger("test.pe");
-        ListAppender<ILoggingEvent> seen = new ListAppender<>();
-        seen.start();
-        logger.addAppender(seen);
+        ListAppender<ILoggingEvent> seen = capture(logger);
         Path file = dir.resolve("keepalived.conf");
         ServiceWarnings warnings = new ServiceWarnings();
         try (Director director = Director.start(new IpvsEngine())) {
@@ -69,9 +75,7 @@ class ServiceWarningsTest {
     @Test
     void eachIpv6ServiceWithPacketForwardedRealServersIsNamedOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6");
-        ListAppender<ILoggingEvent> seen = new ListAppender<>();
-        seen.start();
-        logger.addAppender(seen);
+        ListAppender<ILoggingEvent> seen = capture(logger);
         Path file = dir.resolve("keepalived.conf");
         ServiceWarnings warnings = new ServiceWarnings();
         try (Director director = Director.start(new IpvsEngine())) {
