@@ -98,15 +98,20 @@ class DefenseTest {
                 syn(d, client(i), 1024 + i);
                 ack(d, client(i), 1024 + i); // ESTABLISHED after 2 client packets: one in two is dropped when idle
             }
-            for (int s = 0; s < 50; s++) {
-                d.advance(1);
-            }
-            assertThat(states(d, "ESTABLISHED")).as("active in the last minute").isEqualTo(40);
-            for (int s = 0; s < 40; s++) {
-                d.advance(1);
-            }
-            assertThat(states(d, "ESTABLISHED")).as("idle for more than a minute, 2 packets: one in two").isEqualTo(20);
+            fortyActiveThenHalfGoOnceIdleForAMinute(d);
         }
+    }
+
+    /** 40 ESTABLISHED entries of 2 client packets: all stay for 50 s, then one in two goes once idle for a minute. */
+    private static void fortyActiveThenHalfGoOnceIdleForAMinute(Director d) {
+        for (int s = 0; s < 50; s++) {
+            d.advance(1);
+        }
+        assertThat(states(d, "ESTABLISHED")).as("active in the last minute").isEqualTo(40);
+        for (int s = 0; s < 40; s++) {
+            d.advance(1);
+        }
+        assertThat(states(d, "ESTABLISHED")).as("idle for more than a minute, 2 packets: one in two").isEqualTo(20);
     }
 
     /**
@@ -123,14 +128,7 @@ class DefenseTest {
                 ack(d, client(i), 1024 + i); // ESTABLISHED, 900 s, 2 client packets
             }
             d.engine.execute(new IpvsCommand.SetTimeouts(new Timeouts(1800, 0, 0)));
-            for (int s = 0; s < 50; s++) {
-                d.advance(1);
-            }
-            assertThat(states(d, "ESTABLISHED")).as("active in the last minute").isEqualTo(40);
-            for (int s = 0; s < 40; s++) {
-                d.advance(1);
-            }
-            assertThat(states(d, "ESTABLISHED")).as("idle for more than a minute, 2 packets: one in two").isEqualTo(20);
+            fortyActiveThenHalfGoOnceIdleForAMinute(d);
         }
     }
 
