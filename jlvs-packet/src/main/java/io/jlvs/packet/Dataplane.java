@@ -822,8 +822,6 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return drop(DropReason.DEFENSE);
         }
         VirtualService cfg = svc.config();
-        long srcL = src & 0xffffffffL;
-        long dstL = dst & 0xffffffffL;
         DestinationState dest = pick(svc, mark);
         if (dest == null) {
             return pickFailure == DropReason.NO_DESTINATION ? noDestination(s, off, l2) : drop(pickFailure);
@@ -843,17 +841,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             dest.counters().inbound(1, total);
             return toServer(s, off, l2, method, dest, rsAddr, rsPort);
         }
-        int id = table.create(proto, false, 0, srcL, sport, 0, dstL, dport, false, 0, rsAddr & 0xffffffffL, rsPort,
-                dest, method != M_MASQ, template, now);
+        int id = newConnection(svc, dest, method, rsAddr, rsPort, template, mark);
         if (id < 0) {
             return drop(DropReason.TABLE_FULL);
         }
-        connService[id] = svc.counters();
-        connVirtual[id] = dst;
-        connMethod[id] = method;
-        connMark[id] = mark;
-        connInPkts[id] = 0;
-        connOldState[id] = 0;
         svc.counters().connection();
         dest.counters().connection();
         if (offloaded != null) {
@@ -868,6 +859,26 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
         return toServer(s, off, l2, method, dest, rsAddr, rsPort);
+    }
+
+    /**
+     * A connection entry for the current tuple (proto, src:sport → dst:dport) to {@code dest} at
+     * {@code rsAddr:rsPort}, with the worker's per-connection fields; its id, or a negative value when the
+     * table is full.
+     */
+    private int newConnection(ServiceRuntime svc, DestinationState dest, byte method, int rsAddr, int rsPort,
+                              int template, int mark) {
+        int id = table.create(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport, false, 0,
+                rsAddr & 0xffffffffL, rsPort, dest, method != M_MASQ, template, now);
+        if (id >= 0) {
+            connService[id] = svc.counters();
+            connVirtual[id] = dst;
+            connMethod[id] = method;
+            connMark[id] = mark;
+            connInPkts[id] = 0;
+            connOldState[id] = 0;
+        }
+        return id;
     }
 
     /**
@@ -1479,17 +1490,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             int rsAddr = r.address().v4();
             int rsPort = r.port() != 0 ? r.port() : dport;
             if (!svc.config().onePacket() || proto != Ipv4Header.PROTO_UDP) {
-                int id = table.create(proto, false, 0, src & 0xffffffffL, sport, 0, dst & 0xffffffffL, dport,
-                        false, 0, rsAddr & 0xffffffffL, rsPort, dest, method != M_MASQ, pickedTemplate, now);
-                if (id < 0) {
+                if (newConnection(svc, dest, method, rsAddr, rsPort, pickedTemplate, 0) < 0) {
                     return drop(DropReason.TABLE_FULL);
                 }
-                connService[id] = svc.counters();
-                connVirtual[id] = dst;
-                connMethod[id] = method;
-                connMark[id] = 0;
-                connInPkts[id] = 0;
-                connOldState[id] = 0;
             }
             svc.counters().connection();
             dest.counters().connection();
