@@ -1336,9 +1336,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         } else if (proto != Ipv4Header.PROTO_UDP) {
             return;
         }
-        if (partialChecksum || superPacket) {
-            // the fast path adjusts full checksums only, and forwards frame by frame: this sender's
-            // connections stay with the worker
+        if (superPacket || superSize > 0) {
+            // merged by GRO (a link that just came back has it on until its offloads are set again) or a
+            // local sender's: not a template for frame-by-frame forwarding, but no reason to keep the
+            // connection off the fast path; its next single frame may offload it
+            return;
+        }
+        if (partialChecksum) {
+            // a single frame with its checksum left for the card: the fast path adjusts full checksums only,
+            // and this sender's frames will all come so
             o.refuse(id);
             return;
         }

@@ -110,6 +110,32 @@ class FlowOffloadTest {
     }
 
     /**
+     * A train of the real server's segments that GRO merged (as a link that just came back has GRO on until
+     * the director sets it again) is forwarded by the worker, and the connection's next single frame still
+     * offloads it: before, one merged frame kept the whole download off the fast path.
+     */
+    @Test
+    void aMergedFrameDoesNotKeepTheConnectionOffTheFastPath() throws Exception {
+        try (Director d = masq(0)) {
+            d.send(client(1000, 0x02));
+            d.send(reply(1000, 0x12));
+            d.send(client(1000, 0x10));
+            assertThat(fast.offloaded).containsOnlyKeys(IN);
+
+            byte[] merged = PartialChecksumTest.partial(PacketBuilder.tcp(RS1, 8080, CLIENT, 1000).flags(0x18)
+                    .payload(4000).macs(RS1_MAC, Director.OUR_MAC).build());
+            assertThat(d.io.injectSuperPacket(merged, 1448)).isTrue();
+            d.dataplane.runOnce();
+            assertThat(d.io.takeTransmitted()).as("cut into its segments by the worker").hasSize(3);
+            assertThat(fast.offloaded).as("not offloaded with a merged frame").containsOnlyKeys(IN);
+
+            d.send(reply(1000, 0x10));
+            assertThat(fast.offloaded).containsOnlyKeys(IN, OUT);
+            assertThat(fast.offloaded.get(OUT)).isEqualTo(new Rewrite(VIP, 80, CLIENT, 1000, 63, CLIENT_MAC));
+        }
+    }
+
+    /**
      * A fwmark service (what --fwmark-rule marks): its connections are offloaded under the addresses and ports
      * their frames carry, and taken back under the same key when the FIN comes, so a later connection with
      * the same ports is scheduled afresh rather than sent on by a stale entry.
