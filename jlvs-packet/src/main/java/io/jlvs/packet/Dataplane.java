@@ -1107,6 +1107,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     /** The bytes a tunnel method puts in front of the datagram: outer IPv4 and the tunnel's own headers. */
+    /** The smallest MTU IPv4 allows (RFC 791): the room a tunnel's inner packets need. */
+    private static final int MIN_TUNNEL_MTU = 68;
+
     private static int tunnelOverhead(byte method) {
         return switch (method) {
             case M_TUNNEL -> IPIP_OVERHEAD;
@@ -1119,6 +1122,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     /** Tunnels the packet: inner TTL-1, then IPIP, GUE or GRE unless it no longer fits the MTU. */
     private Verdict tunnel(MemorySegment s, long off, int l2, byte method, int guePort, int rsAddr, long mac) {
         Ipv4Header.decrementTtl(s, ip);
+        if (mtu - Ipv4Header.MIN_LENGTH < MIN_TUNNEL_MTU) {
+            // as IPVS: a link whose MTU leaves less than IPv4's minimum of 68 under the outer header tunnels nothing
+            return drop(DropReason.TOO_BIG);
+        }
         int room = mtu - tunnelOverhead(method);
         if (superSize > 0) {
             // whole super-packets go only to connections forwarded in place (onFrame checks): not reached

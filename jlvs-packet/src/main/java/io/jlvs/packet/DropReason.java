@@ -56,7 +56,8 @@ public enum DropReason {
     FRAG_NEEDED,
     /**
      * Larger than the MTU without DF but not sent as fragments: a tunnel's outer packet would pass 65,535
-     * bytes, or the MTU leaves no room for 8 bytes of data behind the header.
+     * bytes, or the MTU leaves no room for 8 bytes of data behind the header; or the link's MTU leaves a
+     * tunnel less than 68 bytes under its outer IPv4 header (IPVS drops those too).
      */
     TOO_BIG,
     /** GUE tunnels without a port, LOCAL or FULLNAT servers, IPv6 servers. */

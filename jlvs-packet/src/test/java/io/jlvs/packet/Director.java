@@ -36,7 +36,7 @@ final class Director implements AutoCloseable {
     static final int FIRST_IP_ID = 0x100;
 
     final IpvsEngine engine = new IpvsEngine();
-    final MemoryPacketIo io = new MemoryPacketIo(OUR_MAC, MTU, 64, 9216);
+    final MemoryPacketIo io;
     final Map<Integer, Long> neighbours = new HashMap<>();
     /** Addresses with no route through the director's links. */
     final java.util.Set<Integer> unreachable = new java.util.HashSet<>();
@@ -50,12 +50,22 @@ final class Director implements AutoCloseable {
     }
 
     Director(ConnTableSettings settings) {
+        this(settings, MTU);
+    }
+
+    /** A director whose link has {@code mtu}. */
+    Director(ConnTableSettings settings, int mtu) {
         // no ICMP limits: tests send errors faster than the kernel's limits allow (IcmpRateLimitTest checks them)
         this(new DataplaneConfig(PacketBuilder.addr(LOCAL), 4096, settings, 7, 1024, true, FIRST_IP_ID,
-                IcmpLimits.NONE));
+                IcmpLimits.NONE), mtu);
     }
 
     Director(DataplaneConfig config) {
+        this(config, MTU);
+    }
+
+    private Director(DataplaneConfig config, int mtu) {
+        io = new MemoryPacketIo(OUR_MAC, mtu, 64, 9216);
         neighbours.put(PacketBuilder.addr(CLIENT), CLIENT_MAC);
         neighbours.put(PacketBuilder.addr(RS1), RS1_MAC);
         neighbours.put(PacketBuilder.addr(RS2), RS2_MAC);

@@ -14,8 +14,11 @@ import io.jlvs.core.Protocol;
 import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.TunnelType;
 import io.jlvs.core.model.InetServiceKey;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** GUE tunnels (--tun-type gue --tun-port 6080): outer IPv4 + UDP + 4-byte GUE header + the packet. */
 class GueTunnelTest {
@@ -101,6 +104,27 @@ class GueTunnelTest {
             assertThat(ForwardingCasesTest.hex(out.get(0))).isEqualTo(ForwardingCasesTest.hex(
                     PacketBuilder.icmp(VIP, CLIENT, 3, 4, 1468, ForwardingCasesTest.quote(quoted))
                             .tos(0xc0).ttl(64).id(FIRST_IP_ID).df(false).macs(OUR_MAC, CLIENT_MAC).build()));
+        }
+    }
+    /**
+     * As IPVS: a link whose MTU leaves under 68 bytes beneath the outer IPv4 header tunnels nothing (no
+     * fragmentation-needed either: no valid MTU could be named); from 88 bytes on, a SYN goes through.
+     */
+    @ParameterizedTest
+    @EnumSource(TunnelType.class)
+    void aLinkTooSmallForAnyTunnelDropsItsPackets(TunnelType type) throws Exception {
+        for (int mtu : new int[] {87, 88}) {
+            try (Director d = new Director(io.jlvs.conn.ConnTableSettings.DEFAULTS, mtu)) {
+                d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, type);
+                List<byte[]> out = d.send(ScenarioTest.tcp(CLIENT, 40000, 0x02));
+                if (mtu == 87) {
+                    assertThat(out).as("MTU 87").isEmpty();
+                    assertThat(d.dataplane.drops(DropReason.TOO_BIG)).isEqualTo(1);
+                } else {
+                    assertThat(out).as("MTU 88").hasSize(1);
+                    assertThat(Ipv4Header.dst(MemorySegment.ofArray(out.get(0)), 14)).isEqualTo(PacketBuilder.addr(RS1));
+                }
+            }
         }
     }
 }
