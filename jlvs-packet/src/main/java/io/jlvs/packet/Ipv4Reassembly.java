@@ -16,9 +16,9 @@ import java.util.Arrays;
  * without an ICMP error (the kernel sends none for datagrams it reassembles on a router's way). While every
  * slot holds a datagram, the oldest is given up for a new one (the kernel refuses fragments beyond its memory
  * limit, 4 MiB: thousands of datagrams; 128 slots refusing would let a trickle of bogus first fragments shut
- * out every fragmented datagram). Repeats of bytes already held are ignored (Linux ignores an exact
- * duplicate and gives up on other overlaps); a middle fragment not in 8-byte units gives up the datagram
- * (Linux trims it).
+ * out every fragmented datagram). Repeats of bytes already held are ignored (Linux ignores a fragment that
+ * lies within one it holds and gives up on one that spans two); a middle fragment's data not in 8-byte
+ * units is cut to them, as Linux does (one of under 8 bytes gives up the datagram).
  *
  * <p>With AF_PACKET the kernel has reassembled datagrams before the workers see them (the fanout group's
  * defragment flag); this is for the I/O that hands over fragments as they came (AF_XDP, tests).
@@ -87,8 +87,12 @@ final class Ipv4Reassembly {
         int b = Ipv4Header.dst(s, ip);
         int p = Ipv4Header.protocol(s, ip);
         int i = find(a, b, p, Wire.u16(s, ip + Ipv4Header.ID), nowNanos);
-        if (ihl + from + bytes > 65535 || more && (bytes & 7) != 0 || bytes == 0 || l2 + ihl > MAX_HEADERS) {
-            // too long for IPv4 (the ping of death), a middle fragment not in 8-byte units, or empty
+        if (more) {
+            // a middle fragment's data not in 8-byte units is cut to them, as Linux's ip_frag_queue does
+            bytes &= ~7;
+        }
+        if (ihl + from + bytes > 65535 || bytes == 0 || l2 + ihl > MAX_HEADERS) {
+            // too long for IPv4 (the ping of death), or empty (a middle fragment of under 8 bytes too)
             return refuse(i);
         }
         if (i < 0) {

@@ -71,6 +71,44 @@ class ReassemblyTest {
         }
     }
 
+    /**
+     * A middle fragment whose data is not in 8-byte units (here 4 bytes of junk behind its 504) is cut to
+     * them, as Linux does: the datagram comes out whole and as sent. A middle fragment of under 8 bytes gives
+     * the datagram up.
+     */
+    @Test
+    void aMiddleFragmentNotIn8ByteUnitsIsCutToThem() throws Exception {
+        try (Director d = dnsDirector()) {
+            List<byte[]> f = query(0x18, 1200);
+            d.send(f.get(0));
+            d.send(f.get(2));
+            assertThat(d.send(longer(f.get(1), 4))).singleElement().satisfies(o -> assertThat(HexFormat.of()
+                    .formatHex(o)).isEqualTo(translated(0x18, 1200)));
+            assertThat(d.dataplane.drops(DropReason.FRAGMENT)).isZero();
+
+            List<byte[]> g = query(0x19, 1200);
+            d.send(g.get(0));
+            byte[] tiny = java.util.Arrays.copyOf(g.get(1), 14 + 20 + 7);
+            PacketBuilder.put16(tiny, 14 + 2, 27);
+            PacketBuilder.put16(tiny, 14 + 10, 0);
+            PacketBuilder.put16(tiny, 14 + 10, PacketBuilder.checksum(tiny, 14, 20, 0));
+            assertThat(d.send(tiny)).isEmpty();
+            assertThat(d.dataplane.drops(DropReason.FRAGMENT)).as("the held fragment and this one").isEqualTo(2);
+        }
+    }
+
+    /** The fragment with {@code extra} more bytes of data behind its own (IP length and checksum fixed). */
+    private static byte[] longer(byte[] fragment, int extra) {
+        byte[] f = java.util.Arrays.copyOf(fragment, fragment.length + extra);
+        for (int k = fragment.length; k < f.length; k++) {
+            f[k] = (byte) 0xee;
+        }
+        PacketBuilder.put16(f, 14 + 2, f.length - 14);
+        PacketBuilder.put16(f, 14 + 10, 0);
+        PacketBuilder.put16(f, 14 + 10, PacketBuilder.checksum(f, 14, 20, 0));
+        return f;
+    }
+
     /** A stale datagram given up when another one takes its place is counted, not lost from the counters. */
     @Test
     void aStaleDatagramGivenUpOnTheWayIsCounted() throws Exception {
