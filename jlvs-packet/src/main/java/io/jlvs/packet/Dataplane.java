@@ -45,7 +45,7 @@ import java.util.function.LongSupplier;
  * GRE), or dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
  * place; tunnelled packets and ICMP errors are built in a scratch buffer. Nothing is allocated per frame.
  * Given a {@link FlowOffload} ({@link #offloadTo}), the later packets of established MASQ, DROUTE and
- * TUNNEL flows (IPIP, GUE without checksum; not GRE) may be forwarded below user space; the worker accounts
+ * TUNNEL flows (IPIP, GUE and GRE without checksum) may be forwarded below user space; the worker accounts
  * for them and keeps every IPVS decision.
  *
  * <p><b>Owner: the worker thread</b> that calls {@link #runOnce} / {@link #poll} / {@link #onFrame}.
@@ -254,7 +254,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     /**
      * Before the worker runs: lets {@code offload} forward the later packets of an established MASQ,
-     * DROUTE or TUNNEL (IPIP, GUE without checksum) connection direction (TCP ESTABLISHED or UDP) once
+     * DROUTE or TUNNEL (IPIP, GUE or GRE without checksum) connection direction (TCP ESTABLISHED or UDP) once
      * {@code afterPackets} packets of the connection passed this worker; null (the default) for none. What the fast path forwarded is added
      * to the statistics and refreshes the connection's timer every second. Every decision stays the
      * worker's: a FIN or RST it sees, the connection's removal, a new snapshot of the services and a
@@ -1359,9 +1359,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int encap = switch (method) {
             case M_TUNNEL -> FlowOffload.IPIP;
             case M_GUE -> FlowOffload.GUE;
+            case M_GRE -> FlowOffload.GRE;
             case M_MASQ, M_DROUTE -> FlowOffload.IN_PLACE;
-            // GUE with a UDP checksum (over the whole datagram) and GRE (the XDP program builds no GRE headers)
-            // stay with the worker
+            // GUE and GRE with a checksum (over the whole datagram, which the XDP program does not sum) stay
+            // with the worker
             default -> -1;
         };
         // untagged frames only: the fast path counts 14 bytes of Ethernet header per frame; with pmtu_disc off

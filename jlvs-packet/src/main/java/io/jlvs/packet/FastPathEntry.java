@@ -23,7 +23,11 @@ final class FastPathEntry {
         if (encap != FlowOffload.IN_PLACE) {
             // the outer headers as sent; the frames arriving are that much shorter
             boolean gue = encap == FlowOffload.GUE;
-            int overhead = Ipv4Header.MIN_LENGTH + (gue ? UdpHeader.LENGTH + Egress.GUE_HEADER : 0);
+            int overhead = Ipv4Header.MIN_LENGTH + switch (encap) {
+                case FlowOffload.GUE -> UdpHeader.LENGTH + Egress.GUE_HEADER;
+                case FlowOffload.GRE -> Egress.GRE_HEADER;
+                default -> 0;
+            };
             return flows.putTunnel(protocol, src, sport, dst, dport, encap, Ipv4Header.src(frame, ip),
                     Ipv4Header.dst(frame, ip), gue ? Wire.u16(frame, l4) : 0, gue ? Wire.u16(frame, l4 + 2) : 0,
                     ifindex, EthernetHeader.dst(frame, offset), EthernetHeader.src(frame, offset), owner,

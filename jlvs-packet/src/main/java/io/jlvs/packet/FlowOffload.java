@@ -18,13 +18,15 @@ interface FlowOffload {
     int IPIP = XdpFlowMap.ENCAP_IPIP;
     /** {@link #offload}'s {@code encap}: the frame left inside GUE without UDP checksum (TUNNEL, --tun-type gue). */
     int GUE = XdpFlowMap.ENCAP_GUE;
+    /** {@link #offload}'s {@code encap}: the frame left inside GRE without checksum (TUNNEL, --tun-type gre). */
+    int GRE = XdpFlowMap.ENCAP_GRE;
 
     /**
      * From now on rewrites the frames matching the key exactly as the frame at {@code offset} of {@code frame}
      * was rewritten (Ethernet addresses, IPv4 addresses, transport ports, TTL less one, checksums adjusted)
      * and sends them out of the link it left by. Call right after {@link io.jlvs.core.io.PacketIo#transmit}
      * of that frame returned true. Replacing an offloaded key restarts its counters. {@link #readAll} names
-     * the key by {@code owner}. With {@code encap} {@link #IPIP} or {@link #GUE} the frame at {@code offset}
+     * the key by {@code owner}. With {@code encap} {@link #IPIP}, {@link #GUE} or {@link #GRE} the frame at {@code offset}
      * is the one sent, with its outer headers: later frames get the same ones (the inner datagram only
      * losing one from its TTL).
      *

@@ -21,7 +21,7 @@ import static io.jlvs.sys.EbpfAssembler.W;
  * (protocol, addresses, ports) is in the flow map, is rewritten as its entry says (Ethernet addresses,
  * IPv4 addresses, TTL less one, ports, the IPv4 and transport checksums adjusted incrementally; a UDP
  * checksum of 0 stays 0), counted, and redirected to the entry's interface; or, for a flow to a TUN real
- * server, put behind new outer headers (IPIP or GUE; {@link #tunnel}). Every other frame goes on to
+ * server, put behind new outer headers (IPIP, GUE or GRE; {@link #tunnel}). Every other frame goes on to
  * the steering part at {@code miss}. The bytes counted are the IPv4 total length plus 14 (padding after the
  * datagram is not counted); a datagram longer than its frame, or a frame longer than its entry's largest
  * (the leaving link's MTU), goes to the worker. Expects the context in
@@ -33,9 +33,12 @@ final class XdpFastPath {
     private static final int HELPER_XDP_ADJUST_HEAD = 44;
     private static final int HELPER_XDP_ADJUST_TAIL = 65;
     private static final int XDP_ABORTED = 0;
-    /** Outer IPv4 header (IPIP); GUE adds UDP (8) and its own 4-byte header. */
+    /** Outer IPv4 header (IPIP); GUE adds UDP (8) and its own 4-byte header; GRE its 4-byte header. */
     private static final int IPIP_OVERHEAD = 20;
     private static final int GUE_OVERHEAD = 20 + 8 + 4;
+    private static final int GRE_OVERHEAD = 20 + 4;
+    /** A GRE header without checksum, key or sequence, version 0, protocol 0x0800, as a little-endian word. */
+    private static final int GRE_IPV4_LE = 0x0008_0000;
     /** DF, as a little-endian 16-bit load of the flags and fragment offset reads it. */
     private static final int DF_LE = 0x0040;
     private static final int ETH = 14;
@@ -115,6 +118,7 @@ final class XdpFastPath {
                 .load(W, R4, R7, XdpFlowMap.V_ENCAP)
                 .jumpIfEqual(R4, XdpFlowMap.ENCAP_IPIP, "fp_ipip")
                 .jumpIfEqual(R4, XdpFlowMap.ENCAP_GUE, "fp_gue")
+                .jumpIfEqual(R4, XdpFlowMap.ENCAP_GRE, "fp_gre")
                 .load(B, R4, R2, IP_PROTO)
                 .jumpIfEqual(R4, 17, "fp_rewrite");
         headers(a, TCP_HEADERS, miss)
@@ -151,8 +155,9 @@ final class XdpFastPath {
                 .label("fp_ports");
         copy(a, W, XdpFlowMap.V_PORTS, L4);
         countAndRedirect(a);
-        tunnel(a, "fp_ipip", IPIP_OVERHEAD, miss);
-        tunnel(a, "fp_gue", GUE_OVERHEAD, miss);
+        tunnel(a, "fp_ipip", XdpFlowMap.ENCAP_IPIP, miss);
+        tunnel(a, "fp_gue", XdpFlowMap.ENCAP_GUE, miss);
+        tunnel(a, "fp_gre", XdpFlowMap.ENCAP_GRE, miss);
         a.label("fp_aborted")
                 .movImm(R0, XDP_ABORTED)
                 .exit();
@@ -174,13 +179,19 @@ final class XdpFastPath {
      * entry, R9 the datagram's length plus 14) gets {@code overhead} bytes of outer headers in front of its
      * IPv4 datagram, as the worker's {@code Egress.ipip} and {@code gue} build them: Ethernet from the entry,
      * outer IPv4 with the inner TOS (CE made ECT(0)), DF, identification 0 and the inner TTL after its decrement, protocol 4
-     * (IPIP) or 17 (GUE: UDP with the entry's ports and checksum 0, then a GUE header for IPv4), the entry's
+     * (IPIP), 17 (GUE: UDP with the entry's ports and checksum 0, then a GUE header for IPv4) or 47 (GRE: a
+     * 4-byte header for IPv4, as the worker's {@code Egress.gre} without {@code --tun-csum}), the entry's
      * addresses, its checksum computed; Ethernet padding after the datagram is cut off first. A datagram
      * without DF goes to {@code miss} (the worker numbers its
      * outer identification), as does a frame the kernel will not give the room.
      */
-    private static void tunnel(EbpfAssembler a, String label, int overhead, String miss) {
-        boolean gue = overhead == GUE_OVERHEAD;
+    private static void tunnel(EbpfAssembler a, String label, int encap, String miss) {
+        boolean gue = encap == XdpFlowMap.ENCAP_GUE;
+        int overhead = switch (encap) {
+            case XdpFlowMap.ENCAP_GUE -> GUE_OVERHEAD;
+            case XdpFlowMap.ENCAP_GRE -> GRE_OVERHEAD;
+            default -> IPIP_OVERHEAD;
+        };
         int inner = ETH + overhead;
         a.label(label)
                 .load(H, R4, R2, IP_FRAG)
@@ -239,7 +250,7 @@ final class XdpFastPath {
                 .store(H, R2, IP_FRAG, R4)
                 .load(B, R4, R2, inner + 8)
                 .store(B, R2, IP_TTL, R4)
-                .movImm(R4, gue ? 17 : 4)
+                .movImm(R4, encap)
                 .store(B, R2, IP_PROTO, R4)
                 .movImm(R4, 0)
                 .store(H, R2, IP_CSUM, R4);
@@ -256,6 +267,9 @@ final class XdpFastPath {
                     .store(H, R2, UDP_CSUM, R4)
                     .movImm(R4, 0x0400) // GUE version 0, no options, protocol 4, as stored little-endian
                     .store(W, R2, L4 + 8, R4);
+        } else if (encap == XdpFlowMap.ENCAP_GRE) {
+            a.movImm(R4, GRE_IPV4_LE)
+                    .store(W, R2, L4, R4);
         }
         // the outer header's checksum: the one's-complement sum of its ten words, folded, inverted
         a.movImm(R4, 0);

@@ -39,8 +39,8 @@ public final class XdpFlowMap implements AutoCloseable {
     /** The largest frame the entry forwards (the leaving link's MTU plus 14); a larger one goes to the worker. */
     static final int V_MAX_FRAME = 52;
     /**
-     * How the frame leaves ({@link #putTunnel}): 0, rewritten in place; {@link #ENCAP_IPIP} or
-     * {@link #ENCAP_GUE}, inside a new outer IPv4 header (and UDP and GUE headers) from {@link #V_SRC} to
+     * How the frame leaves ({@link #putTunnel}): 0, rewritten in place; {@link #ENCAP_IPIP}, {@link #ENCAP_GUE}
+     * or {@link #ENCAP_GRE}, inside a new outer IPv4 header (and UDP and GUE headers, or a GRE header) from {@link #V_SRC} to
      * {@link #V_DST} ({@link #V_PORTS}: the UDP ports), the inner datagram only losing one from its TTL.
      */
     static final int V_ENCAP = 56;
@@ -48,6 +48,8 @@ public final class XdpFlowMap implements AutoCloseable {
     public static final int ENCAP_IPIP = 4;
     /** {@link #V_ENCAP}: GUE (UDP, a 4-byte GUE header, then IPv4), UDP checksum 0. */
     public static final int ENCAP_GUE = 17;
+    /** {@link #V_ENCAP}: GRE (protocol 47) with a 4-byte header (no checksum, key or sequence), then IPv4. */
+    public static final int ENCAP_GRE = 47;
     /** No limit: an IPv4 datagram of 65,535 bytes and its Ethernet header. */
     public static final int ANY_FRAME = 65_535 + 14;
     /** Entries {@link #readAll} asks for per call at first (it doubles this when a hash bucket holds more). */
@@ -201,15 +203,16 @@ public final class XdpFlowMap implements AutoCloseable {
      * Tunnels the later frames of a flow direction to a TUN real server: with {@code encap}
      * {@link #ENCAP_IPIP}, a new outer IPv4 header from {@code outerSrc} to {@code outerDst}; with
      * {@link #ENCAP_GUE}, that header, UDP from {@code gueSport} to {@code guePort} (checksum 0) and a GUE
-     * header for IPv4. The outer header takes the inner one's TOS and TTL (after the decrement) and DF, with
+     * header for IPv4; with {@link #ENCAP_GRE}, that header and a 4-byte GRE header for IPv4 (the ports
+     * unused). The outer header takes the inner one's TOS and TTL (after the decrement) and DF, with
      * identification 0; only datagrams with DF set are tunnelled, the others go to the worker. Frames of at
      * most {@code maxFrame} bytes as they arrive (the leaving link's MTU plus 14, less the headers added).
      */
     public boolean putTunnel(int protocol, int src, int sport, int dst, int dport, int encap, int outerSrc,
                              int outerDst, int gueSport, int guePort, int ifindex, long dstMac, long srcMac, int owner,
                              int maxFrame) {
-        if (encap != ENCAP_IPIP && encap != ENCAP_GUE) {
-            throw new IllegalArgumentException("encapsulation must be IPIP (4) or GUE (17): " + encap);
+        if (encap != ENCAP_IPIP && encap != ENCAP_GUE && encap != ENCAP_GRE) {
+            throw new IllegalArgumentException("encapsulation must be IPIP (4), GUE (17) or GRE (47): " + encap);
         }
         entry(protocol, src, sport, dst, dport, outerSrc, gueSport, outerDst, guePort, ifindex, dstMac, srcMac);
         value.set(BE16, V_IP_DELTA, (short) fold(TTL_DECREMENT));

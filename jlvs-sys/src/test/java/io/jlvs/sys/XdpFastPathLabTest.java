@@ -240,15 +240,25 @@ class XdpFastPathLabTest {
         });
     }
 
+    /** Outer IPv4, and UDP and GUE's header for GUE, or GRE's header. */
+    private static int overhead(int encap) {
+        return switch (encap) {
+            case XdpFlowMap.ENCAP_GUE -> 20 + 8 + 4;
+            case XdpFlowMap.ENCAP_GRE -> 20 + 4;
+            default -> 20;
+        };
+    }
+
     /**
      * The frame a TUN real server gets for {@code in}: Ethernet to it, an outer IPv4 header (TOS with CE made
-     * ECT(0), DF and TTL of the inner datagram after its TTL decrement, identification 0, protocol 4 or 17), for GUE a UDP
-     * header (checksum 0) and the 4-byte GUE header for IPv4, then the datagram with TTL less one; every
+     * ECT(0), DF and TTL of the inner datagram after its TTL decrement, identification 0, protocol 4, 17 or 47), for GUE a UDP
+     * header (checksum 0) and the 4-byte GUE header for IPv4, for GRE its 4-byte header for IPv4, then the datagram with TTL less one; every
      * checksum computed from scratch.
      */
-    private static byte[] tunnelled(byte[] in, boolean gue, int sport, int dport) {
+    private static byte[] tunnelled(byte[] in, int encap, int sport, int dport) {
+        boolean gue = encap == XdpFlowMap.ENCAP_GUE;
         int datagram = in.length - 14;
-        int overhead = gue ? 32 : 20;
+        int overhead = overhead(encap);
         byte[] inner = Arrays.copyOfRange(in, 14, in.length);
         inner[8]--;
         inner[10] = 0;
@@ -263,11 +273,13 @@ class XdpFastPathLabTest {
         // the outer TOS is the inner's, an inner CE (ECN 11) made ECT(0) (10), as the kernel's ECN encapsulation
         byte tos = (inner[1] & 3) == 3 ? (byte) (inner[1] & ~1) : inner[1];
         b.put((byte) 0x45).put(tos).putShort((short) (overhead + datagram)).putShort((short) 0)
-                .putShort((short) 0x4000).put(inner[8]).put((byte) (gue ? UDP : 4)).putShort((short) 0)
+                .putShort((short) 0x4000).put(inner[8]).put((byte) encap).putShort((short) 0)
                 .putInt(DIRECTOR).putInt(SERVER);
         if (gue) {
             b.putShort((short) sport).putShort((short) dport).putShort((short) (12 + datagram)).putShort((short) 0)
                     .putInt(0x00040000);
+        } else if (encap == XdpFlowMap.ENCAP_GRE) {
+            b.putShort((short) 0).putShort((short) 0x0800); // no flags, version 0, IPv4
         }
         b.put(inner);
         byte[] f = b.array();
@@ -279,16 +291,15 @@ class XdpFastPathLabTest {
 
     /**
      * A flow to a TUN real server: its later frames leave behind outer headers, byte for byte as the worker
-     * builds them (IPIP; GUE without a UDP checksum), for TCP and UDP, a TOS and TTLs other than the usual;
+     * builds them (IPIP; GUE without a UDP checksum; GRE without a checksum), for TCP and UDP, a TOS and TTLs other than the usual;
      * counted with the datagram's length. A datagram without DF (the worker numbers its outer
      * identification), or one that would no longer fit the link with the headers, goes to the worker
      * untouched.
      */
-    @ParameterizedTest(name = "GUE: {0}")
-    @ValueSource(booleans = {false, true})
-    void aTunnelledFlowLeavesBehindTheOuterHeadersTheWorkerWouldPut(boolean gue) throws Exception {
-        int encap = gue ? XdpFlowMap.ENCAP_GUE : XdpFlowMap.ENCAP_IPIP;
-        int overhead = gue ? 32 : 20;
+    @ParameterizedTest(name = "IP protocol {0}")
+    @ValueSource(ints = {XdpFlowMap.ENCAP_IPIP, XdpFlowMap.ENCAP_GUE, XdpFlowMap.ENCAP_GRE})
+    void aTunnelledFlowLeavesBehindTheOuterHeadersTheWorkerWouldPut(int encap) throws Exception {
+        int overhead = overhead(encap);
         withProgram(64, (flows, program, ifindex) -> {
             SplittableRandom r = new SplittableRandom(11);
             for (int i = 0; i < 40; i++) {
@@ -306,7 +317,7 @@ class XdpFastPathLabTest {
 
                 String what = "case " + i;
                 assertThat(run.action()).as(what).isEqualTo(XDP_REDIRECT);
-                assertThat(run.frame()).as(what).isEqualTo(tunnelled(in, gue, gueSport, 6080));
+                assertThat(run.frame()).as(what).isEqualTo(tunnelled(in, encap, gueSport, 6080));
                 long[] counts = new long[2];
                 flows.counters(protocol, CLIENT, sport, VIP, 80, counts);
                 assertThat(counts).as(what).containsExactly(1, in.length);
@@ -328,7 +339,7 @@ class XdpFastPathLabTest {
             byte[] ack = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 0, 1);
             XdpSteering.TestRun padded = program.testRunResizing(Arrays.copyOf(ack, 60));
             assertThat(padded.action()).isEqualTo(XDP_REDIRECT);
-            assertThat(padded.frame()).isEqualTo(tunnelled(ack, gue, 40001, 6080));
+            assertThat(padded.frame()).isEqualTo(tunnelled(ack, encap, 40001, 6080));
             byte[] fits = frame(TCP, CLIENT, 40000, VIP, 80, ACK, 1500 - 40 - overhead, 1);
             XdpSteering.TestRun run = program.testRunResizing(fits.clone());
             assertThat(run.action()).isEqualTo(XDP_REDIRECT);

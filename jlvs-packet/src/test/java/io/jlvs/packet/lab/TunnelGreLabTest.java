@@ -2,7 +2,7 @@ package io.jlvs.packet.lab;
 
 /**
  * The TUN lab with GRE ({@code --tun-type gre}): the agents ({@code jlvs rs-tunnel --gre}) read IP protocol 47
- * on a raw socket instead of 4; the director's GRE connections never go to the XDP fast path.
+ * on a raw socket instead of 4 ({@link TunnelGreFastPathLabTest}: with the XDP fast path).
  */
 class TunnelGreLabTest extends TunnelLabTest {
     @Override
