@@ -7,6 +7,9 @@ import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.Timeouts;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -29,8 +32,16 @@ import java.util.function.IntConsumer;
  * every later one); each packet moves the state and re-arms the timeout of the new state. TCP entries
  * in ESTABLISHED, SYN_SENT, SYN_RECV and SYNACK count as ActiveConn (the kernel's table since 4.7),
  * SCTP only in ESTABLISHED, UDP never. Templates count as PersistConn.
+ *
+ * <p>A template of a service with a persistence engine (IPVS has one, {@link #PE_NAME sip}) also keys on the
+ * engine's data, the SIP Call-ID, as the kernel's ct_match compares {@code pe_data}: such IPv4 templates
+ * carry a seeded 64-bit hash of the data in the high half of their client address (0 in every other IPv4
+ * key) and a flag in the key word, and keep the bytes themselves beside the entry ({@link PersistenceData}),
+ * compared on every hit.
  */
 public final class ConnTable {
+    /** The persistence engine whose data templates may carry, as ipvsadm -Lc names it. */
+    public static final String PE_NAME = "sip";
     /** No entry: lookup miss, or create refused because the table is full. */
     public static final int NO_ENTRY = -1;
     /** Packet direction: from the client. */
@@ -50,12 +61,14 @@ public final class ConnTable {
     static final int DEST = 5;
     private static final int DEADLINE = 7;
 
-    // Key word: cport 0-15, vport 16-31, dport 32-47, protocol 48-55, v6 56, template 57.
+    // Key word: cport 0-15, vport 16-31, dport 32-47, protocol 48-55, v6 56, template 57, pe data 58.
     private static final int VPORT_SHIFT = 16;
     private static final int DPORT_SHIFT = 32;
     private static final int PROTO_SHIFT = 48;
     private static final long V6_BIT = 1L << 56;
     private static final long TEMPLATE_BIT = 1L << 57;
+    /** Template keyed on persistence-engine data too: the client's high half is the data's hash. */
+    private static final long PE_BIT = 1L << 58;
     private static final long NO_DPORT = ~(0xffffL << DPORT_SHIFT);
     private static final long NO_VPORT = ~(0xffffL << VPORT_SHIFT);
 
@@ -90,6 +103,8 @@ public final class ConnTable {
     private final ConnIndex forward;
     private final ConnIndex reverse;
     private final ExpiryWheel wheel;
+    private final PersistenceData peData;
+    private final long peSeed;
     private final WheelCallback wheelCallback = new WheelCallback();
     private IntConsumer removeListener;
 
@@ -123,6 +138,8 @@ public final class ConnTable {
         this.forward = new ConnIndex(rec, capacity, CLIENT, VIRTUAL, NO_DPORT, seed);
         this.reverse = new ConnIndex(rec, capacity, DEST, CLIENT, NO_VPORT, seed * 31 + 17);
         this.wheel = new ExpiryWheel(capacity, nowNanos);
+        this.peData = new PersistenceData(capacity);
+        this.peSeed = seed * 0x9e3779b97f4a7c15L + 0x632be59bd9b4e019L;
         this.settings = settings;
         for (int i = 0; i < SctpState.COUNT; i++) {
             sctpTimeout[i] = SctpState.TIMEOUTS[i] * SECOND;
@@ -227,9 +244,22 @@ public final class ConnTable {
      */
     public int findTemplate(int protocol, boolean v6, long clientHi, long clientLo,
                             long virtualHi, long virtualLo, int virtualPort, long nowNanos) {
-        long word = (virtualPort & 0xffffL) << VPORT_SHIFT | (long) (protocol & 0xff) << PROTO_SHIFT
-                | (v6 ? V6_BIT : 0) | TEMPLATE_BIT;
-        int id = forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+        long word = templateWord(protocol, v6, virtualPort);
+        return valid(forward.find(clientHi, clientLo, virtualHi, virtualLo, word), nowNanos);
+    }
+
+    /**
+     * {@link #findTemplate} for an IPv4 service with a persistence engine: the template of this client
+     * network, virtual address and port and engine data ({@code peLength} bytes of {@code pe} at
+     * {@code peOffset}, the Call-ID), as the kernel's ct_match; allocates nothing.
+     */
+    public int findTemplate(int protocol, long clientLo, long virtualLo, int virtualPort,
+                            MemorySegment pe, long peOffset, int peLength, long nowNanos) {
+        return valid(lookupTemplate(protocol, clientLo, virtualLo, virtualPort, pe, peOffset, peLength), nowNanos);
+    }
+
+    /** The template {@code id} re-armed, or {@link #NO_ENTRY} (and invalidated) when its server cannot take it. */
+    private int valid(int id, long nowNanos) {
         if (id < 0) {
             return NO_ENTRY;
         }
@@ -242,15 +272,43 @@ public final class ConnTable {
         return id;
     }
 
+    private static long templateWord(int protocol, boolean v6, int virtualPort) {
+        return (virtualPort & 0xffffL) << VPORT_SHIFT | (long) (protocol & 0xff) << PROTO_SHIFT
+                | (v6 ? V6_BIT : 0) | TEMPLATE_BIT;
+    }
+
     /**
      * The template for this exact key, valid or not, without re-arming it, or {@link #NO_ENTRY}: for
      * connection synchronisation, which refreshes templates the master sends.
      */
     public int lookupTemplate(int protocol, boolean v6, long clientHi, long clientLo,
                               long virtualHi, long virtualLo, int virtualPort) {
-        long word = (virtualPort & 0xffffL) << VPORT_SHIFT | (long) (protocol & 0xff) << PROTO_SHIFT
-                | (v6 ? V6_BIT : 0) | TEMPLATE_BIT;
-        return forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+        return forward.find(clientHi, clientLo, virtualHi, virtualLo, templateWord(protocol, v6, virtualPort));
+    }
+
+    /**
+     * {@link #lookupTemplate} with persistence-engine data (IPv4): the template for this exact key and data,
+     * valid or not, without re-arming it. A template whose data only shares the hash is not it (a miss: a new
+     * template then shadows it until it expires).
+     */
+    public int lookupTemplate(int protocol, long clientLo, long virtualLo, int virtualPort,
+                              MemorySegment pe, long peOffset, int peLength) {
+        long hash = peHash(pe, peOffset, peLength);
+        int id = forward.find(hash, clientLo, 0, virtualLo, templateWord(protocol, false, virtualPort) | PE_BIT);
+        return id >= 0 && peData.equals(id, pe, peOffset, peLength) ? id : NO_ENTRY;
+    }
+
+    /** A seeded 64-bit hash of persistence-engine data (the kernel hashes pe_data alone with jhash). */
+    private long peHash(MemorySegment pe, long offset, int length) {
+        long h = peSeed ^ length;
+        for (int i = 0; i < length; i++) {
+            h = (h ^ (pe.get(ValueLayout.JAVA_BYTE, offset + i) & 0xff)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
     }
 
     // ---------------------------------------------------------------- create
@@ -322,6 +380,35 @@ public final class ConnTable {
         }
         fill(id, protocol, v6, clientHi, clientLo, 0, virtualHi, virtualLo, virtualPort,
                 destV6, destHi, destLo, destPort, true);
+        return template(id, destV6, destination, timeoutSeconds, nowNanos);
+    }
+
+    /**
+     * {@link #createTemplate} for an IPv4 service with a persistence engine: the template also keys on (and
+     * keeps a copy of) {@code peLength} bytes of {@code pe} at {@code peOffset}, 1 to 255 of them, shown by
+     * ipvsadm -Lc after the engine's name. No allocation once the data slots have grown to the number of such
+     * templates.
+     */
+    public int createTemplate(int protocol, long clientLo, long virtualLo, int virtualPort,
+                              MemorySegment pe, long peOffset, int peLength,
+                              boolean destV6, long destHi, long destLo, int destPort,
+                              DestinationState destination, int timeoutSeconds, long nowNanos) {
+        if (peLength < 1 || peLength > PersistenceData.MAX_LENGTH) {
+            throw new IllegalArgumentException("persistence-engine data of " + peLength + " bytes");
+        }
+        int id = allocate();
+        if (id < 0) {
+            return NO_ENTRY;
+        }
+        fill(id, protocol, false, peHash(pe, peOffset, peLength), clientLo, 0, 0, virtualLo, virtualPort,
+                destV6, destHi, destLo, destPort, true);
+        rec[base(id) + WORD] |= PE_BIT;
+        peData.put(id, pe, peOffset, peLength);
+        return template(id, destV6, destination, timeoutSeconds, nowNanos);
+    }
+
+    private int template(int id, boolean destV6, DestinationState destination, int timeoutSeconds,
+                         long nowNanos) {
         meta[id] = USED | TEMPLATE | (destV6 ? DEST_V6 : 0);
         dest[id] = destination;
         control[id] = NO_ENTRY;
@@ -536,6 +623,8 @@ public final class ConnTable {
         }
         if ((m & TEMPLATE) == 0) {
             reverse.remove(id);
+        } else {
+            peData.release(id);
         }
         wheel.cancel(id);
         int tpl = control[id];
@@ -669,8 +758,28 @@ public final class ConnTable {
         return (int) (rec[base(id) + WORD] >>> VPORT_SHIFT) & 0xffff;
     }
 
+    /** High half of the client address (0 for IPv4, also for a template that keys on engine data). */
     public long clientHi(int id) {
-        return rec[base(id) + CLIENT];
+        int b = base(id);
+        return (rec[b + WORD] & PE_BIT) != 0 ? 0 : rec[b + CLIENT];
+    }
+
+    /** Chunks of 256 data slots made so far (tests: data slots are reused). */
+    int peDataChunks() {
+        return peData.chunks();
+    }
+
+    /** True for a template that keys on persistence-engine data ({@link #PE_NAME}: the SIP Call-ID). */
+    public boolean hasPeData(int id) {
+        return (rec[base(id) + WORD] & PE_BIT) != 0;
+    }
+
+    /**
+     * Copies a {@link #hasPeData} template's engine data into {@code to} at {@code at} (room for 255 bytes);
+     * returns its length.
+     */
+    public int copyPeData(int id, byte[] to, int at) {
+        return peData.copyTo(id, to, at);
     }
 
     public long clientLo(int id) {
@@ -735,11 +844,13 @@ public final class ConnTable {
         int p = protocol(id);
         Protocol protocol = p == PersistenceKeys.FWMARK_PROTOCOL ? null : Protocol.fromNumber(p);
         long remaining = Math.max(0, rec[b + DEADLINE] - nowNanos) / 1_000_000L;
+        boolean pe = (word & PE_BIT) != 0;
         return new ConnectionView(protocol,
-                address(v6, rec[b + CLIENT], rec[b + CLIENT + 1]), clientPort(id),
+                address(v6, clientHi(id), rec[b + CLIENT + 1]), clientPort(id),
                 address(v6, rec[b + VIRTUAL], rec[b + VIRTUAL + 1]), virtualPort(id),
                 address((m & DEST_V6) != 0, rec[b + DEST], rec[b + DEST + 1]), destinationPort(id),
-                stateName(id), remaining, (m & TEMPLATE) != 0, null, null);
+                stateName(id), remaining, (m & TEMPLATE) != 0, pe ? PE_NAME : null,
+                pe ? new String(peData.copy(id), StandardCharsets.ISO_8859_1) : null);
     }
 
     private static IpAddress address(boolean v6, long hi, long lo) {
