@@ -121,6 +121,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
     };
     private final FlowKey flow = new FlowKey();
+    private final SipPersistence sip;
     private final long[] drops = new long[REASONS.length];
     private final ArrayBlockingQueue<CompletableFuture<List<ConnectionView>>> listRequests =
             new ArrayBlockingQueue<>(8);
@@ -198,6 +199,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.now = nanoClock.getAsLong();
         this.table = new ConnTable(config.connCapacity(), config.connSettings(), ServiceTable.EMPTY.timeouts(),
                 config.tableSeed(), now);
+        this.sip = new SipPersistence(table);
         this.connService = new IpvsCounters[config.connCapacity()];
         this.connVirtual = new int[config.connCapacity()];
         this.connMethod = new byte[config.connCapacity()];
@@ -822,7 +824,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return drop(DropReason.DEFENSE);
         }
         VirtualService cfg = svc.config();
-        DestinationState dest = pick(svc, mark);
+        DestinationState dest = pick(svc, mark, s);
         if (dest == null) {
             return pickFailure == DropReason.NO_DESTINATION ? noDestination(s, off, l2) : drop(pickFailure);
         }
@@ -885,9 +887,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * The real server for a new connection of the current tuple (proto, src:sport → dst:dport) of {@code svc}:
      * its persistence template's, or the scheduler's (then a template is made for a persistent service).
      * {@link #pickedTemplate} is the template or {@code NO_ENTRY}; null when there is none
-     * ({@link #pickFailure}: NO_DESTINATION or TABLE_FULL).
+     * ({@link #pickFailure}: NO_DESTINATION, TABLE_FULL, or NO_CALL_ID for --pe sip). {@code s} holds the
+     * current packet; null when it is not the flow's own (an ICMP error scheduled for its quoted packet).
      */
-    private DestinationState pick(ServiceRuntime svc, int mark) {
+    private DestinationState pick(ServiceRuntime svc, int mark, MemorySegment s) {
         VirtualService cfg = svc.config();
         long srcL = src & 0xffffffffL;
         long dstL = dst & 0xffffffffL;
@@ -904,7 +907,13 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         long vLo = byMark ? PersistenceKeys.fwmarkLo(false, mark) : dstL;
         int vPort = cfg.key() instanceof InetServiceKey k ? k.port() : 0;
         long clientNet = (src & cfg.netmask()) & 0xffffffffL;
-        int template = table.findTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, now);
+        boolean byCallId = SipPersistence.applies(cfg);
+        if (byCallId && !sip.read(s, proto, l4)) {
+            pickFailure = DropReason.NO_CALL_ID;
+            return null;
+        }
+        int template = byCallId ? sip.find(tplProto, clientNet, vLo, vPort, now)
+                : table.findTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, now);
         if (template >= 0) {
             pickedTemplate = template;
             return table.destination(template);
@@ -915,7 +924,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return null;
         }
         RealServer r = dest.config();
-        template = table.createTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, !r.address().isV4(),
+        template = byCallId ? sip.create(tplProto, clientNet, vLo, vPort, dest, cfg.persistenceTimeout(), now)
+                : table.createTemplate(tplProto, false, 0, clientNet, 0, vLo, vPort, !r.address().isV4(),
                 r.address().hi(), r.address().lo(), r.port(), dest, cfg.persistenceTimeout(), now);
         if (template < 0) {
             pickFailure = DropReason.TABLE_FULL;
@@ -1492,7 +1502,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             if (defense.dropNewConnection()) {
                 return drop(DropReason.DEFENSE);
             }
-            DestinationState dest = pick(svc, 0);
+            DestinationState dest = pick(svc, 0, null);
             if (dest == null) {
                 return drop(pickFailure);
             }

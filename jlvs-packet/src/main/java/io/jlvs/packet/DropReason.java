@@ -43,6 +43,13 @@ public enum DropReason {
     /** The connection table is full. */
     TABLE_FULL,
     /**
+     * A new flow of a persistent service with persistence engine sip ({@code --pe sip}) that has no Call-ID
+     * IPVS would use: not a UDP datagram, none found, longer than 255 bytes or not ending its line
+     * ({@link SipCallId}). IPVS drops it too: its ip_vs_sip_fill_param fails and ip_vs_sched_persist
+     * returns NF_DROP.
+     */
+    NO_CALL_ID,
+    /**
      * A new connection dropped by IPVS's drop_packet defence while the connection table is nearly full
      * ({@code net.ipv4.vs.drop_packet}, {@link io.jlvs.conn.DefenseSettings}).
      */
