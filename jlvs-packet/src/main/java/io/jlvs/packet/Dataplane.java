@@ -95,6 +95,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final long[] syncDrops = new long[SyncDropReason.values().length];
     private volatile SyncEventRing publishedSync;
     private SyncEventRing sync;
+    /** A template's persistence-engine data on its way to {@link #sync}. */
+    private final byte[] syncPeData = new byte[SyncProtocol.PE_DATA_MAXLEN];
     private long syncApplied;
     private final Egress egress;
     /** IPVS's drop_entry, drop_packet and secure_tcp for this worker's table, looked at once a second. */
@@ -1675,9 +1677,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 flags |= SyncProtocol.F_INACTIVE;
             }
         }
+        // a --pe sip template carries its Call-ID (the kernel's pe_data and pe_name options)
+        int peLength = template && table.hasPeData(id) ? table.copyPeData(id, syncPeData, 0) : 0;
         sync.offer(table.protocol(id), flags, template ? 0 : table.state(id), table.clientPort(id),
                 table.virtualPort(id), table.destinationPort(id), mark, table.timeoutSeconds(id),
-                (int) table.clientLo(id), (int) table.virtualLo(id), (int) table.destinationLo(id));
+                (int) table.clientLo(id), (int) table.virtualLo(id), (int) table.destinationLo(id),
+                syncPeData, peLength);
     }
 
     /** Backup: creates or refreshes the entry a received record describes (ip_vs_proc_conn). */
@@ -1719,7 +1724,13 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         long vLo = vaddr & 0xffffffffL;
         long dLo = daddr.v4() & 0xffffffffL;
         int id;
-        if (template) {
+        if (template && c.peData() != null) {
+            id = applySyncedCallId(c, protocol, caddr, vLo, dLo, dest);
+            if (id == UNKNOWN_PE) {
+                syncDrop(SyncDropReason.UNKNOWN_PE);
+                return;
+            }
+        } else if (template) {
             id = table.lookupTemplate(protocol, false, 0, caddr, 0, vLo, c.virtualPort());
             if (id >= 0 && (table.destinationLo(id) != dLo || table.destinationPort(id) != c.destinationPort())) {
                 table.expireNow(id, now);
@@ -1762,6 +1773,28 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         table.restore(id, c.state(), c.timeoutSeconds(), now);
         syncApplied++;
+    }
+
+    private static final int UNKNOWN_PE = -2;
+
+    /** Backup: the template of a record with persistence-engine data (sip's Call-ID), found or made. */
+    private int applySyncedCallId(SyncConn c, int protocol, long caddr, long vLo, long dLo, DestinationState dest) {
+        if (!ConnTable.PE_NAME.equals(c.peName())) {
+            return UNKNOWN_PE;
+        }
+        MemorySegment pe = MemorySegment.ofArray(c.peData());
+        int n = c.peData().length;
+        int id = table.lookupTemplate(protocol, caddr, vLo, c.virtualPort(), pe, 0, n);
+        if (id >= 0 && (table.destinationLo(id) != dLo || table.destinationPort(id) != c.destinationPort())) {
+            table.expireNow(id, now);
+            id = table.lookupTemplate(protocol, caddr, vLo, c.virtualPort(), pe, 0, n);
+        }
+        if (id < 0) {
+            id = table.createTemplate(protocol, caddr, vLo, c.virtualPort(), pe, 0, n, false, 0, dLo,
+                    c.destinationPort(), dest, c.timeoutSeconds() > 0 ? c.timeoutSeconds()
+                            : SyncProtocol.V0_TEMPLATE_TIMEOUT, now);
+        }
+        return id;
     }
 
     private void syncDrop(SyncDropReason reason) {

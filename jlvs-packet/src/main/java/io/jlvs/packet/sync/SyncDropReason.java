@@ -24,6 +24,8 @@ public enum SyncDropReason {
     NO_REAL_SERVER,
     /** Record: an IPv6 connection (the packet data plane forwards IPv4 only). */
     UNSUPPORTED_FAMILY,
+    /** Record: a template of a persistence engine other than sip (the only one IPVS has). */
+    UNKNOWN_PE,
     /** Record: the connection table is full. */
     TABLE_FULL,
     /** Record: the data plane's queue of received records is full. */

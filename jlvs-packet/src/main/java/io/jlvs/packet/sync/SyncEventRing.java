@@ -7,16 +7,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * slots: the data-plane worker offers (no allocation; a full ring drops and counts), the master's
  * sending thread drains into a {@link SyncMessageWriter}.
  *
+ * <p>A template's persistence-engine data (the SIP Call-ID, up to 255 bytes) waits in a side pool of
+ * 1024 cells of 256 bytes, made at the first such record and taken and given back in the ring's order;
+ * a record that finds the pool full is dropped and counted like one that finds the ring full.
+ *
  * <p><b>Owner:</b> the producer side belongs to one data-plane worker thread, the consumer side to the
  * sync master thread.
  */
 public final class SyncEventRing {
-    private static final int STRIDE = 5;
+    private static final int STRIDE = 6;
+    private static final int PE_CELLS = 1024;
+    private static final int PE_CELL = 256;
 
     private final long[] slots;
     private final int mask;
     private final AtomicLong head = new AtomicLong();
     private final AtomicLong tail = new AtomicLong();
+    /** Cells of the persistence-engine data pool given back by the consumer. */
+    private final AtomicLong peHead = new AtomicLong();
+    /** Producer only: cells taken. */
+    private long peTail;
+    /** Made by the producer at its first record with data; read by the consumer after the tail that follows. */
+    private byte[] pe;
+    /** Consumer only: cells used by the records drained. */
+    private long peConsumed;
     /** Producer only. */
     private long producerTail;
     private volatile long dropped;
@@ -31,10 +45,28 @@ public final class SyncEventRing {
     /** Producer: queues one record; false (and counted) when the ring is full. */
     public boolean offer(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
                          int fwmark, int timeoutSeconds, int client, int virtualAddress, int destination) {
+        return offer(protocol, flags, state, clientPort, virtualPort, destPort, fwmark, timeoutSeconds, client,
+                virtualAddress, destination, null, 0);
+    }
+
+    /**
+     * Producer: {@link #offer} with a template's persistence-engine data, the first {@code peLength} bytes of
+     * {@code peData} (1 to 255; 0 for none), sent as the engine sip's.
+     */
+    public boolean offer(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
+                         int fwmark, int timeoutSeconds, int client, int virtualAddress, int destination,
+                         byte[] peData, int peLength) {
         long t = producerTail;
-        if (t - head.getAcquire() > mask) {
+        if (t - head.getAcquire() > mask || peLength > 0 && peTail - peHead.getAcquire() >= PE_CELLS) {
             dropped = dropped + 1;
             return false;
+        }
+        if (peLength > 0) {
+            if (pe == null) {
+                pe = new byte[PE_CELLS * PE_CELL];
+            }
+            System.arraycopy(peData, 0, pe, (int) (peTail & (PE_CELLS - 1)) * PE_CELL, peLength);
+            peTail++;
         }
         int b = (int) (t & mask) * STRIDE;
         slots[b] = (protocol & 0xffL) | (state & 0xffffL) << 8 | (flags & 0xffffffffL) << 24;
@@ -42,6 +74,7 @@ public final class SyncEventRing {
         slots[b + 2] = (client & 0xffffffffL) | (long) virtualAddress << 32;
         slots[b + 3] = (destination & 0xffffffffL) | (long) fwmark << 32;
         slots[b + 4] = timeoutSeconds & 0xffffffffL;
+        slots[b + 5] = peLength & 0xff;
         producerTail = t + 1;
         tail.setRelease(t + 1);
         return true;
@@ -63,15 +96,21 @@ public final class SyncEventRing {
             long w2 = slots[b + 2];
             long w3 = slots[b + 3];
             int timeout = (int) slots[b + 4];
+            int peLength = (int) slots[b + 5];
             boolean added = writer.addV4((int) (w0 & 0xff), (int) (w0 >>> 24), (int) (w0 >>> 8) & 0xffff,
                     (int) w1 & 0xffff, (int) (w1 >>> 16) & 0xffff, (int) (w1 >>> 32) & 0xffff,
-                    (int) (w3 >>> 32), timeout, (int) w2, (int) (w2 >>> 32), (int) w3);
+                    (int) (w3 >>> 32), timeout, (int) w2, (int) (w2 >>> 32), (int) w3,
+                    pe, peLength == 0 ? 0 : (int) (peConsumed & (PE_CELLS - 1)) * PE_CELL, peLength);
             if (!added) {
                 break;
+            }
+            if (peLength > 0) {
+                peConsumed++;
             }
             h++;
             moved++;
         }
+        peHead.setRelease(peConsumed);
         head.setRelease(h);
         return moved;
     }

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SyncMessageWriter {
     private static final int MAX_CONNS = 255;
+    /** The one persistence engine IPVS has. */
+    private static final byte[] SIP = {'s', 'i', 'p'};
 
     private final byte[] buf;
     private final ByteBuffer out;
@@ -47,12 +49,31 @@ public final class SyncMessageWriter {
     /** Adds an IPv4 record without options; false when it does not fit (send the message first). */
     public boolean addV4(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
                          int fwmark, int timeoutSeconds, int client, int virtualAddress, int destination) {
-        if (!room(SyncProtocol.CONN_V4)) {
+        return addV4(protocol, flags, state, clientPort, virtualPort, destPort, fwmark, timeoutSeconds, client,
+                virtualAddress, destination, null, 0, 0);
+    }
+
+    /**
+     * Adds an IPv4 record with the persistence-engine data {@code peData[peOffset, peOffset + peLength)} (none
+     * when {@code peLength} is 0) and the engine's name, sip, as the kernel's options 2 and 3; false when it
+     * does not fit (send the message first). Allocates nothing.
+     */
+    public boolean addV4(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
+                         int fwmark, int timeoutSeconds, int client, int virtualAddress, int destination,
+                         byte[] peData, int peOffset, int peLength) {
+        if (peLength < 0 || peLength > SyncProtocol.PE_DATA_MAXLEN) {
+            throw new IllegalArgumentException("bad persistence-engine data length " + peLength);
+        }
+        int len = SyncProtocol.CONN_V4 + (peLength > 0 ? peLength + 2 + SIP.length + 2 : 0);
+        if (!room(len)) {
             return false;
         }
-        fixed(0, protocol, SyncProtocol.CONN_V4, flags, state, clientPort, virtualPort, destPort, fwmark,
-                timeoutSeconds);
+        fixed(0, protocol, len, flags, state, clientPort, virtualPort, destPort, fwmark, timeoutSeconds);
         out.putInt(client).putInt(virtualAddress).putInt(destination);
+        if (peLength > 0) {
+            out.put((byte) SyncProtocol.OPT_PE_DATA).put((byte) peLength).put(peData, peOffset, peLength);
+            out.put((byte) SyncProtocol.OPT_PE_NAME).put((byte) SIP.length).put(SIP);
+        }
         return finish();
     }
 
