@@ -42,34 +42,45 @@ class ServiceWarningsTest {
                 """.formatted(address, kind, address.contains(":") ? "2001:db8::21" : "10.0.0.21");
     }
 
-    /** keepalived.conf's persistence_engine sip is listed (as ipvsadm lists it) and named once as not applied. */
+    private static String sipService(String protocol, String port, String kind) {
+        return """
+                virtual_server 10.0.0.10 %s {
+                    lb_algo rr
+                    lb_kind %s
+                    protocol %s
+                    persistence_timeout 60
+                    persistence_engine sip
+                    real_server 10.0.0.21 %s {
+                    }
+                }
+                """.formatted(port, kind, protocol, port);
+    }
+
+    /**
+     * keepalived.conf's persistence_engine sip is applied by the packet data plane (no warning for a UDP DR
+     * service); a TCP service with it is named once (IPVS drops its connections), and so is a UDP service with
+     * FULLNAT real servers (the proxy persists by address).
+     */
     @Test
-    void aServiceWithAPersistenceEngineIsNamedOnce() throws Exception {
+    void aServiceWhereTheSipEngineIsNotWhatItSeemsIsNamedOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger("test.pe");
         ListAppender<ILoggingEvent> seen = capture(logger);
         Path file = dir.resolve("keepalived.conf");
         ServiceWarnings warnings = new ServiceWarnings();
         try (Director director = Director.start(new IpvsEngine())) {
-            Files.writeString(file, """
-                    virtual_server 10.0.0.10 5060 {
-                        lb_algo rr
-                        lb_kind DR
-                        protocol UDP
-                        persistence_timeout 60
-                        persistence_engine sip
-                        real_server 10.0.0.21 5060 {
-                        }
-                    }
-                    """ + service("10.0.0.10", "DR"));
+            Files.writeString(file, sipService("UDP", "5060", "DR") + sipService("TCP", "5061", "DR")
+                    + sipService("UDP", "5062", "FNAT") + service("10.0.0.10", "DR"));
             assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
-            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(2);
             assertThat(warnings.warn(director.table().services(), logger)).as("once").isZero();
         } finally {
             logger.detachAppender(seen);
         }
-        assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactly(
-                "Virtual service udp:10.0.0.10:5060: persistence engine sip is not applied: its clients persist by "
-                        + "address and netmask, not by the SIP Call-ID");
+        assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactlyInAnyOrder(
+                "Virtual service tcp:10.0.0.10:5061: persistence engine sip takes UDP datagrams only: every new "
+                        + "connection is dropped, as IPVS drops them",
+                "Virtual service udp:10.0.0.10:5062: persistence engine sip is not applied to FULLNAT real servers: "
+                        + "their clients persist by address and netmask, not by the SIP Call-ID");
     }
 
     @Test
