@@ -839,6 +839,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int rsAddr = r.address().v4();
         int rsPort = r.port() != 0 ? r.port() : dport;
         if (cfg.onePacket() && proto == Ipv4Header.PROTO_UDP) {
+            if (sync != null && template >= 0) {
+                // no entry to sync, but its template (ip_vs_sync_conn goes on to cp->control): a --pe sip call
+                emit(template, table.protocol(template) == PersistenceKeys.FWMARK_PROTOCOL
+                        ? (int) table.virtualLo(template) : 0);
+            }
             svc.counters().connection();
             dest.counters().connection();
             svc.counters().inbound(1, total);

@@ -14,7 +14,12 @@ import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.view.ConnectionView;
 import io.jlvs.core.view.RealServerView;
+import io.jlvs.core.command.IpvsCommand;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.engine.IpvsEngine;
+import io.jlvs.packet.sync.SyncEventRing;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -234,6 +239,53 @@ class SipPersistenceTest {
                 assertThat(c.clientPort()).isEqualTo(5060);
                 assertThat(c.peName()).isNull();
             });
+        }
+    }
+
+    @Test
+    void callsComingAndGoingAllocateNothingPerPacket() throws Exception {
+        // the Director's map of neighbours boxes its keys: this data plane gets a table that does not
+        int rs1 = PacketBuilder.addr(RS1);
+        int rs2 = PacketBuilder.addr(RS2);
+        NeighbourTable neighbours = ip -> ip == rs1 ? Director.RS1_MAC : ip == rs2 ? Director.RS2_MAC : CLIENT_MAC;
+        long[] clock = {1_000 * Director.SECOND};
+        IpvsEngine engine = new IpvsEngine();
+        try (MemoryPacketIo io = new MemoryPacketIo(OUR_MAC, Director.MTU, 64, 2048)) {
+            Dataplane dataplane = new Dataplane(io, DataplaneConfig.of(PacketBuilder.addr(Director.LOCAL), 4096),
+                    neighbours, () -> clock[0]);
+            dataplane.attachTo(engine);
+            dataplane.syncTo(new SyncEventRing(16384)); // never drained: full, it drops and counts
+            engine.execute(new IpvsCommand.AddService(new VirtualService(SIP, "rr", Set.of(), 2,
+                    IpAddress.parse("255.255.255.0").v4(), true, "sip")));
+            for (String rs : List.of(RS1, RS2)) {
+                engine.execute(new IpvsCommand.AddServer(SIP, RealServer.of(IpAddress.parse(rs), 5060,
+                        ForwardingMethod.MASQ, 1)));
+            }
+            int calls = 512;
+            MemorySegment[] frames = new MemorySegment[calls];
+            for (int i = 0; i < calls; i++) {
+                frames[i] = MemorySegment.ofArray(datagram("192.0.2." + (i % 200), 5060 + i % 7,
+                        invite("call-" + i + "@pc33.example.com")));
+            }
+            var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = 0;
+            int rounds = 60;
+            int measured = 10;
+            for (int round = 0; round < rounds; round++) {
+                if (round == rounds - measured) {
+                    before = mx.getCurrentThreadAllocatedBytes();
+                }
+                for (int i = 0; i < calls; i++) {
+                    io.inject(frames[i], 0, (int) frames[i].byteSize());
+                    dataplane.runOnce();
+                    io.discardTransmitted();
+                }
+                // every other round the calls' templates (2 s) expire and are made again
+                clock[0] += (round % 2 == 0 ? 1 : 2) * Director.SECOND;
+            }
+            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            assertThat(dataplane.forwarded()).isEqualTo((long) rounds * calls);
+            assertThat(allocated).as("bytes allocated for %d datagrams", measured * calls).isLessThan(1024);
         }
     }
 }

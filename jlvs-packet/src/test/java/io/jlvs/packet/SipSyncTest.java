@@ -120,6 +120,25 @@ class SipSyncTest {
     }
 
     @Test
+    void withOnePacketSchedulingEachDatagramSendsItsCallsTemplate() throws Exception {
+        // -o keeps no connection entry; the kernel still syncs the template the datagram went by
+        try (Director master = new Director()) {
+            master.service(new VirtualService(SIP, "rr", Set.of(), 300, 0, true, "sip"));
+            master.server(SIP, RS1, 5060, ForwardingMethod.MASQ, 1).server(SIP, RS2, 5060, ForwardingMethod.MASQ, 1);
+            Captured out = new Captured();
+            SyncMaster sm = new SyncMaster(List.of(master.dataplane), 0, 1472, out, new SyncStats(),
+                    () -> master.clock[0], 0);
+            String a = sentTo(master.send(datagram("192.0.2.10", 5060, invite(CALL_A))));
+            String b = sentTo(master.send(datagram("192.0.2.10", 5060, invite("another-call"))));
+            sm.step(master.clock[0]);
+            assertThat(out.messages).hasSize(1);
+            assertThat(decode(out.messages.get(0))).allMatch(SyncConn::template)
+                    .extracting(c -> new String(c.peData(), StandardCharsets.US_ASCII) + " " + c.destination())
+                    .containsExactly(CALL_A + " " + a, "another-call " + b);
+        }
+    }
+
+    @Test
     void aTemplateOfAnUnknownEngineIsCountedNotApplied() throws Exception {
         try (Director backup = sipDirector(1, 1)) {
             SyncMessageWriter w = new SyncMessageWriter(0, 1472);
