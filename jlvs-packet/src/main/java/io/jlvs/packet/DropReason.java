@@ -45,8 +45,8 @@ public enum DropReason {
     /**
      * A new flow of a persistent service with persistence engine sip ({@code --pe sip}) that has no Call-ID
      * IPVS would use: not a UDP datagram, none found, longer than 255 bytes or not ending its line
-     * ({@link SipCallId}). IPVS drops it too: its ip_vs_sip_fill_param fails and ip_vs_sched_persist
-     * returns NF_DROP.
+     * ({@link io.jlvs.conn.SipCallId}). IPVS drops it too: its ip_vs_sip_fill_param fails and
+     * ip_vs_sched_persist returns NF_DROP.
      */
     NO_CALL_ID,
     /**

@@ -1,6 +1,7 @@
 package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTable;
+import io.jlvs.conn.SipCallId;
 import io.jlvs.core.model.VirtualService;
 import io.jlvs.core.state.DestinationState;
 import java.lang.foreign.MemorySegment;

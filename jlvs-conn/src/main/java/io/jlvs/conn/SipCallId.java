@@ -1,4 +1,4 @@
-package io.jlvs.packet;
+package io.jlvs.conn;
 
 import java.lang.foreign.MemorySegment;
 
@@ -24,7 +24,8 @@ import java.lang.foreign.MemorySegment;
  * the next search starts at an offset counted twice (a message with two empty Call-ID headers before a good
  * one may not find it). Letters include ISO 8859-1's, as the kernel's ctype does.
  *
- * <p>Pure functions over a segment: no state, no allocation, nothing thrown for any bytes.
+ * <p>Pure functions over a segment: no state, no allocation, nothing thrown for any bytes. Used by the packet
+ * data plane and the FULLNAT proxy to key {@code --pe sip} templates.
  */
 public final class SipCallId {
     /** What {@link #find} returns when the message has no usable Call-ID. */

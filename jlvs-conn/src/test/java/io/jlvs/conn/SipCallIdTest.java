@@ -1,4 +1,4 @@
-package io.jlvs.packet;
+package io.jlvs.conn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
