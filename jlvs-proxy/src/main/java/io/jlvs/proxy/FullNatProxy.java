@@ -1,5 +1,6 @@
 package io.jlvs.proxy;
 
+import io.jlvs.conn.ConnTable;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
@@ -158,7 +159,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             DestinationState d = t.destination;
             into.add(new ConnectionView(k.protocol(), t.key.maskedClient(), 0, k.address(), k.port(),
                     d.config().address(), d.config().port(), "NONE",
-                    Math.max(0, (t.expiresAtNanos() - now) / 1_000_000L), true, null, null));
+                    Math.max(0, (t.expiresAtNanos() - now) / 1_000_000L), true,
+                    t.key.callId() == null ? null : ConnTable.PE_NAME, t.key.callId()));
         }
     }
 

@@ -1,11 +1,14 @@
 package io.jlvs.proxy;
 
+import io.jlvs.conn.ConnTable;
+import io.jlvs.conn.SipCallId;
 import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.sched.FlowKey;
 import io.jlvs.engine.ServiceRuntime;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,7 +16,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -102,7 +107,7 @@ final class UdpServiceListener implements ServiceListener {
             boolean onePacket = service.config().onePacket();
             UdpFlow flow = onePacket ? null : flows.get(sender);
             if (flow == null) {
-                flow = newFlow(service, sender, now, onePacket);
+                flow = newFlow(service, sender, now, onePacket, packet.content());
                 if (flow == null) {
                     return;
                 }
@@ -110,10 +115,12 @@ final class UdpServiceListener implements ServiceListener {
             flow.forward(packet.content(), now);
         }
 
-        private UdpFlow newFlow(ServiceRuntime service, InetSocketAddress sender, long now, boolean onePacket) {
+        private UdpFlow newFlow(ServiceRuntime service, InetSocketAddress sender, long now, boolean onePacket,
+                                ByteBuf datagram) {
             IpAddress client = IpAddress.of(sender.getAddress());
             flowKey.set(Protocol.UDP.number(), client, sender.getPort(), key.address(), key.port(), now);
-            Placement p = ctx.placer.place(service, flowKey, client, now, null);
+            Placement p = ctx.placer.place(service, flowKey, client, now, null,
+                    ConnTable.PE_NAME.equals(service.config().persistenceEngine()) ? callId(datagram) : null);
             if (p == null) {
                 ctx.noDestination.increment();
                 ctx.udpDatagramsDropped.increment();
@@ -142,6 +149,16 @@ final class UdpServiceListener implements ServiceListener {
             flows.put(sender, flow);
             return flow;
         }
+    }
+
+    /** The SIP Call-ID of {@code datagram} as IPVS's sip engine finds it ({@link SipCallId}), or null. */
+    static String callId(ByteBuf datagram) {
+        int n = datagram.readableBytes();
+        byte[] b = new byte[n];
+        datagram.getBytes(datagram.readerIndex(), b);
+        long found = SipCallId.find(MemorySegment.ofArray(b), 0, n);
+        return found == SipCallId.NONE ? null
+                : new String(b, SipCallId.offset(found), SipCallId.length(found), StandardCharsets.ISO_8859_1);
     }
 
     /** One-packet flows are shared by datagrams of one client that went to the same server. */
