@@ -17,10 +17,9 @@ import org.slf4j.Logger;
  * <li>the packet data plane forwards IPv4 only: an IPv6 virtual service whose real servers are reached by
  * Masq, Route or Tunnel gets no traffic from it (the director's kernel answers its clients instead); FULLNAT
  * real servers of an IPv6 service work (the proxy);</li>
- * <li>persistence engine sip ({@code --pe sip}, keepalived's {@code persistence_engine sip}) keys the
- * templates of the packet data plane on the SIP Call-ID, as IPVS does; but on a TCP or SCTP service it makes
- * every new connection dropped (IPVS's engine takes UDP datagrams only), and the FULLNAT proxy does not apply
- * it: the clients of FULLNAT real servers persist by address and netmask.</li>
+ * <li>persistence engine sip ({@code --pe sip}, keepalived's {@code persistence_engine sip}) keys templates
+ * on the SIP Call-ID, as IPVS does; but on a TCP or SCTP service it makes every new connection dropped (IPVS's
+ * engine takes UDP datagrams only; the FULLNAT proxy closes them).</li>
  * </ul>
  * Owner: the daemon's start and reload threads, one at a time.
  */
@@ -34,18 +33,11 @@ final class ServiceWarnings {
         for (VirtualServiceView v : services) {
             VirtualServiceKey key = v.service().key();
             String engine = v.service().persistenceEngine();
-            if (engine != null && !engine.isEmpty() && v.service().persistent() && !warnedEngine.contains(key)) {
-                if (key instanceof InetServiceKey k && k.protocol() != Protocol.UDP) {
-                    warnedEngine.add(key);
-                    n++;
-                    log.warn("Virtual service {}: persistence engine {} takes UDP datagrams only: every new "
-                            + "connection is dropped, as IPVS drops them", key, engine);
-                } else if (v.realServers().stream().anyMatch(r -> r.server().method() == ForwardingMethod.FULLNAT)) {
-                    warnedEngine.add(key);
-                    n++;
-                    log.warn("Virtual service {}: persistence engine {} is not applied to FULLNAT real servers: "
-                            + "their clients persist by address and netmask, not by the SIP Call-ID", key, engine);
-                }
+            if (engine != null && !engine.isEmpty() && v.service().persistent()
+                    && key instanceof InetServiceKey k && k.protocol() != Protocol.UDP && warnedEngine.add(key)) {
+                n++;
+                log.warn("Virtual service {}: persistence engine {} takes UDP datagrams only: every new "
+                        + "connection is dropped, as IPVS drops them", key, engine);
             }
             if (key.family() != AddressFamily.INET6 || warned.contains(key)) {
                 continue;
