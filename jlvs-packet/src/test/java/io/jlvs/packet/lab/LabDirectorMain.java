@@ -129,6 +129,16 @@ public final class LabDirectorMain {
                     }
                 }
             }
+            int sipPort = Integer.getInteger("jlvs.lab.sip", 0);
+            if (sipPort > 0) {
+                // jlvs.lab.sip=PORT: -u vip:PORT -s rr -p 300 -M 0.0.0.0 --pe sip, same real servers (SipLabTest)
+                InetServiceKey sip = new InetServiceKey(Protocol.UDP, vip, sipPort);
+                engine.execute(new IpvsCommand.AddService(new VirtualService(sip, "rr", java.util.Set.of(), 300, 0,
+                        false, "sip")));
+                for (String rs : servers) {
+                    engine.execute(new IpvsCommand.AddServer(sip, server(rs, sipPort, method, 1, tunnel)));
+                }
+            }
             out.println("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
