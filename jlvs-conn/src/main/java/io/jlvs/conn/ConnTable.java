@@ -80,6 +80,8 @@ public final class ConnTable {
     private static final int INACTIVE = 1 << 7;
     private static final int UNHASHED = 1 << 8;
     private static final int DEST_V6 = 1 << 9;
+    /** The client port is not known yet (the kernel's IP_VS_CONN_F_NO_CPORT): 0 until the first client packet. */
+    private static final int NO_CPORT = 1 << 10;
 
     private static final long SECOND = 1_000_000_000L;
     private static final long NEW_CONN_TIMEOUT = 3 * SECOND;
@@ -109,6 +111,8 @@ public final class ConnTable {
     private IntConsumer removeListener;
 
     private int freeHead = -1;
+    /** Connections waiting for their client port: while there are any, a missed lookup tries client port 0. */
+    private int noClientPort;
     private int highWater;
     private int size;
     private long drops;
@@ -211,12 +215,20 @@ public final class ConnTable {
 
     // ---------------------------------------------------------------- lookups
 
-    /** The connection a client packet belongs to, or {@link #NO_ENTRY}. Templates never match. */
+    /**
+     * The connection a client packet belongs to, or {@link #NO_ENTRY}. Templates never match. As the kernel's
+     * ip_vs_conn_in_get, a miss looks again with client port 0 while connections wait for their client port
+     * ({@link #createExpected}): the caller fills it in ({@link #fillClientPort}) when it forwards the packet.
+     */
     public int lookupIn(int protocol, boolean v6, long clientHi, long clientLo, int clientPort,
                         long virtualHi, long virtualLo, int virtualPort) {
         long word = (clientPort & 0xffffL) | (virtualPort & 0xffffL) << VPORT_SHIFT
                 | (long) (protocol & 0xff) << PROTO_SHIFT | (v6 ? V6_BIT : 0);
-        return forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+        int id = forward.find(clientHi, clientLo, virtualHi, virtualLo, word);
+        if (id < 0 && noClientPort > 0 && clientPort != 0) {
+            id = forward.find(clientHi, clientLo, virtualHi, virtualLo, word & ~0xffffL);
+        }
+        return id;
     }
 
     /** {@link #lookupIn} with the packet's source as client and destination as virtual address. */
@@ -326,6 +338,41 @@ public final class ConnTable {
                       long virtualHi, long virtualLo, int virtualPort,
                       boolean destV6, long destHi, long destLo, int destPort,
                       DestinationState destination, boolean inputOnly, int templateId, long nowNanos) {
+        if (templateId >= 0 && (meta[templateId] & (USED | TEMPLATE)) != (USED | TEMPLATE)) {
+            throw new IllegalArgumentException("entry " + templateId + " is not a template");
+        }
+        return createEntry(protocol, v6, clientHi, clientLo, clientPort, virtualHi, virtualLo, virtualPort, destV6,
+                destHi, destLo, destPort, destination, inputOnly, templateId, false, nowNanos);
+    }
+
+    /**
+     * Creates a connection an application helper expects (the kernel's FTP data connections,
+     * {@code ip_vs_conn_new} from ip_vs_ftp.c), as {@link #create} does, controlled by the connection
+     * {@code controller} (its FTP control connection): the controller is not removed while it controls one
+     * (its timer is re-armed for 60 s, as a template's), and a controlled connection is never rescheduled by
+     * conn_reuse_mode. With {@code noClientPort} the client port is unknown (0, as ipvsadm -Lc lists it):
+     * the client's first packet to the virtual address and port finds it ({@link #lookupIn}), and the caller
+     * fills the port in ({@link #fillClientPort}), as the kernel's IP_VS_CONN_F_NO_CPORT.
+     *
+     * @return the entry id, or {@link #NO_ENTRY} when the table is full (counted in {@link #drops})
+     */
+    public int createExpected(int protocol, boolean v6, long clientHi, long clientLo, int clientPort,
+                              long virtualHi, long virtualLo, int virtualPort,
+                              boolean destV6, long destHi, long destLo, int destPort,
+                              DestinationState destination, int controller, boolean noClientPort, long nowNanos) {
+        if ((meta[controller] & (USED | TEMPLATE)) != USED) {
+            throw new IllegalArgumentException("entry " + controller + " is not a connection");
+        }
+        return createEntry(protocol, v6, clientHi, clientLo, noClientPort ? 0 : clientPort, virtualHi, virtualLo,
+                virtualPort, destV6, destHi, destLo, destPort, destination, false, controller, noClientPort,
+                nowNanos);
+    }
+
+    private int createEntry(int protocol, boolean v6, long clientHi, long clientLo, int clientPort,
+                            long virtualHi, long virtualLo, int virtualPort,
+                            boolean destV6, long destHi, long destLo, int destPort,
+                            DestinationState destination, boolean inputOnly, int controller, boolean noClientPort,
+                            long nowNanos) {
         if (protocol != Protocol.TCP.number() && protocol != Protocol.UDP.number()
                 && protocol != Protocol.SCTP.number()) {
             throw new IllegalArgumentException("connections are TCP, UDP or SCTP, not protocol " + protocol);
@@ -336,15 +383,17 @@ public final class ConnTable {
         }
         fill(id, protocol, v6, clientHi, clientLo, clientPort, virtualHi, virtualLo, virtualPort,
                 destV6, destHi, destLo, destPort, false);
-        meta[id] = USED | INACTIVE | (inputOnly ? NO_OUTPUT : 0) | (destV6 ? DEST_V6 : 0);
+        meta[id] = USED | INACTIVE | (inputOnly ? NO_OUTPUT : 0) | (destV6 ? DEST_V6 : 0)
+                | (noClientPort ? NO_CPORT : 0);
+        if (noClientPort) {
+            this.noClientPort++;
+        }
         dest[id] = destination;
         control[id] = NO_ENTRY;
-        if (templateId >= 0) {
-            if ((meta[templateId] & (USED | TEMPLATE)) != (USED | TEMPLATE)) {
-                throw new IllegalArgumentException("entry " + templateId + " is not a template");
-            }
-            control[id] = templateId;
-            controlled[templateId]++;
+        controlled[id] = 0;
+        if (controller >= 0) {
+            control[id] = controller;
+            controlled[controller]++;
         }
         if (destination != null) {
             destination.bind(false);
@@ -362,6 +411,29 @@ public final class ConnTable {
                       DestinationState destination, boolean inputOnly, int templateId, long nowNanos) {
         return create(f.protocol(), f.v6(), f.srcHi(), f.srcLo(), f.srcPort(), f.dstHi(), f.dstLo(), f.dstPort(),
                 destV6, destHi, destLo, destPort, destination, inputOnly, templateId, nowNanos);
+    }
+
+    /** True while the connection waits for its client port ({@link #createExpected}). */
+    public boolean isNoClientPort(int id) {
+        return (meta[id] & NO_CPORT) != 0;
+    }
+
+    /**
+     * Gives a connection waiting for its client port the port of its client's first packet, as the kernel's
+     * ip_vs_conn_fill_cport: from now on only that port's packets find it. Nothing for any other entry.
+     */
+    public void fillClientPort(int id, int clientPort) {
+        if ((meta[id] & NO_CPORT) == 0) {
+            return;
+        }
+        forward.remove(id);
+        reverse.remove(id);
+        int b = base(id) + WORD;
+        rec[b] = rec[b] & ~0xffffL | (clientPort & 0xffffL);
+        meta[id] &= ~NO_CPORT;
+        noClientPort--;
+        forward.insert(id);
+        reverse.insert(id);
     }
 
     /**
@@ -584,8 +656,8 @@ public final class ConnTable {
 
     /**
      * Runs the timers up to {@code nowNanos}, examining at most {@code budget} entries (call again to
-     * go on). Due connections are removed; a due template that still controls connections is
-     * re-armed for 60 s, as the kernel does.
+     * go on). Due connections are removed; a due template (or FTP control connection) that still
+     * controls connections is re-armed for 60 s, as the kernel does.
      *
      * @return entries examined; less than {@code budget} means the timers are up to date
      */
@@ -595,12 +667,13 @@ public final class ConnTable {
 
     /**
      * Expires {@code id} now (the kernel's expire_now): a connection is removed and unbound; a
-     * template that controls connections is kept and re-armed for 60 s.
+     * template (or connection, {@link #createExpected}) that controls connections is kept and re-armed for
+     * 60 s, as the kernel's ip_vs_conn_expire does while n_control is not 0.
      *
      * @return true when the entry was removed
      */
     public boolean expireNow(int id, long nowNanos) {
-        if ((meta[id] & TEMPLATE) != 0 && controlled[id] > 0) {
+        if (controlled[id] > 0) {
             entryTimeout[id] = TEMPLATE_REARM_SECONDS;
             long deadline = nowNanos + TEMPLATE_REARM_SECONDS * SECOND;
             rec[base(id) + DEADLINE] = deadline;
@@ -630,6 +703,9 @@ public final class ConnTable {
         int tpl = control[id];
         if (tpl >= 0) {
             controlled[tpl]--;
+        }
+        if ((m & NO_CPORT) != 0) {
+            noClientPort--;
         }
         DestinationState d = dest[id];
         if (d != null) {
@@ -808,14 +884,20 @@ public final class ConnTable {
         return (int) Math.min(Integer.MAX_VALUE, nanos / SECOND);
     }
 
-    /** The template controlling this connection, or {@link #NO_ENTRY}. */
+    /** The template controlling this connection, or {@link #NO_ENTRY} (none, or a controlling connection). */
     public int controllingTemplate(int id) {
+        int c = control[id];
+        return (meta[id] & TEMPLATE) != 0 || c < 0 || (meta[c] & TEMPLATE) == 0 ? NO_ENTRY : c;
+    }
+
+    /** The template or connection controlling this connection ({@link #createExpected}), or {@link #NO_ENTRY}. */
+    public int controller(int id) {
         return (meta[id] & TEMPLATE) != 0 ? NO_ENTRY : control[id];
     }
 
-    /** For a template: the connections it controls. */
+    /** The connections a template, or a connection ({@link #createExpected}), controls. */
     public int controlledCount(int id) {
-        return (meta[id] & TEMPLATE) != 0 ? controlled[id] : 0;
+        return (meta[id] & USED) != 0 ? controlled[id] : 0;
     }
 
     public long deadlineNanos(int id) {
