@@ -132,6 +132,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private volatile Thread owner;
     /** The connections a fast path forwards, or null (no fast path). */
     private OffloadedFlows offloaded;
+    /** IPVS's FTP helper for MASQ connections to its ports, or null (off, as ip_vs_ftp not loaded). */
+    private final FtpHelper ftp;
 
     private ServiceTable services = ServiceTable.EMPTY;
     private FwmarkClassifier marks = FwmarkClassifier.NONE;
@@ -211,6 +213,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.icmpLimit = new IcmpRateLimit(config.icmpLimits(), now);
         this.egress = new Egress(io, config.firstIpId(), icmpLimit);
         this.unresolved = new NeighbourQueue(mtu + EthernetHeader.LENGTH + 4);
+        this.ftp = config.ftpPorts().isEmpty() ? null : new FtpHelper(
+                config.ftpPorts().stream().mapToInt(Integer::intValue).toArray(), config.connCapacity(), table,
+                this::openDataConnection);
     }
 
     /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
@@ -512,6 +517,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return lastDrop;
     }
 
+    /** The FTP helper, or null when it is off (its counters; worker thread, or tests). */
+    FtpHelper ftpHelper() {
+        return ftp;
+    }
+
     /** Worker thread only: entries in the connection table. */
     public int connections() {
         return table.size();
@@ -555,9 +565,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         if (id < 0) {
             id = table.lookupOut(Ipv4Header.PROTO_TCP, false, 0, from, segmenter.sourcePort(), 0, to,
                     segmenter.destinationPort());
-            return id >= 0 && connMethod[id] == M_MASQ;
+            return id >= 0 && connMethod[id] == M_MASQ && !ftpControl(id);
         }
-        return connMethod[id] == M_MASQ || connMethod[id] == M_DROUTE;
+        // an FTP control connection's segments are looked at (and their sequence numbers shifted) one by one
+        return (connMethod[id] == M_MASQ || connMethod[id] == M_DROUTE) && !ftpControl(id);
     }
 
     private void one(MemorySegment s, long off, int len) {
@@ -771,11 +782,18 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             }
         }
         if (id >= 0) {
+            if (ftp != null) {
+                // an FTP data connection expected without its client port gets this one (ip_vs_conn_fill_cport)
+                table.fillClientPort(id, sport);
+            }
             table.onPacket(id, ConnTable.INPUT, info, now);
             if (sync != null) {
                 syncOut(id);
             } else {
                 connInPkts[id]++;
+            }
+            if (ftpControl(id) && !ftp.fromClient(s, l4, l4len, id, table.state(id), now)) {
+                return drop(DropReason.TABLE_FULL);
             }
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
@@ -886,6 +904,35 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             connMark[id] = mark;
             connInPkts[id] = 0;
             connOldState[id] = 0;
+            if (ftp != null) {
+                ftp.created(id, method == M_MASQ && proto == Ipv4Header.PROTO_TCP && ftp.watches(dport));
+            }
+        }
+        return id;
+    }
+
+    /** Whether {@code id} is an FTP control connection ({@link FtpHelper}). */
+    private boolean ftpControl(int id) {
+        return ftp != null && ftp.isControl(id);
+    }
+
+    /**
+     * The entry of an FTP data connection {@code client:clientPort → VIP:virtualPort} of control connection
+     * {@code control} (its virtual address, real server, service and mark), to {@code server:serverPort}.
+     */
+    private int openDataConnection(int control, int client, int clientPort, int virtualPort, int server,
+                                   int serverPort, boolean noClientPort) {
+        int id = table.createExpected(Ipv4Header.PROTO_TCP, false, 0, client & 0xffffffffL, clientPort, 0,
+                table.virtualLo(control), virtualPort, false, 0, server & 0xffffffffL, serverPort,
+                table.destination(control), control, noClientPort, now);
+        if (id >= 0) {
+            connService[id] = connService[control];
+            connVirtual[id] = connVirtual[control];
+            connMethod[id] = M_MASQ;
+            connMark[id] = connMark[control];
+            connInPkts[id] = 0;
+            connOldState[id] = 0;
+            ftp.created(id, false);
         }
         return id;
     }
@@ -1215,6 +1262,21 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         table.onPacket(id, ConnTable.OUTPUT, info, now);
         connService[id].outbound(1, total);
         table.destination(id).counters().outbound(1, total);
+        if (ftpControl(id)) {
+            int r = ftp.fromServer(s, off, l2, ip, ihl, total, id, table.state(id), now);
+            if (r == FtpHelper.NO_ROOM) {
+                return drop(DropReason.TABLE_FULL);
+            }
+            if (r == FtpHelper.MOVED) {
+                // a 227 reply of another length, rebuilt in the helper's buffer
+                s = ftp.frame();
+                off = 0;
+                ip = l2;
+                l4 = ip + ihl;
+                total = ftp.total();
+                l4len = total - ihl;
+            }
+        }
         Verdict sent = toClient(s, off, l2, id);
         if (offloaded != null) {
             afterWorker(id, ConnTable.OUTPUT, sent, s, off, l2);
@@ -1352,6 +1414,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private void afterWorker(int id, int direction, Verdict sent, MemorySegment s, long off, int l2) {
         OffloadedFlows o = offloaded;
         o.packet(id);
+        if (ftpControl(id)) {
+            // its segments are looked at, and their sequence numbers shifted once a reply changed size
+            o.refuse(id);
+            return;
+        }
         if (proto == Ipv4Header.PROTO_TCP) {
             if (table.state(id) != TcpState.ESTABLISHED) {
                 o.forget(id, true);
@@ -1765,6 +1832,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                     connVirtual[id] = vaddr;
                     connMethod[id] = method;
                     connMark[id] = c.fwmark();
+                    if (ftp != null) {
+                        ftp.created(id, method == M_MASQ && protocol == Ipv4Header.PROTO_TCP
+                                && ftp.watches(c.virtualPort()));
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.jlvs.packet;
 
 import io.jlvs.conn.ConnTableSettings;
+import java.util.List;
 
 /**
  * Settings of one {@link Dataplane} worker.
@@ -14,9 +15,12 @@ import io.jlvs.conn.ConnTableSettings;
  * @param answerArp       answer ARP requests for virtual addresses with this interface's MAC
  * @param firstIpId       first IPv4 identification used in headers we create (tests: 0)
  * @param icmpLimits      the kernel's limits on ICMP errors we originate (null: the kernel's defaults)
+ * @param ftpPorts        the virtual ports of FTP control connections ({@link FtpHelper}, the kernel's
+ *                        {@code ip_vs_ftp ports=}); empty: no FTP helper
  */
 public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
-                              int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits) {
+                              int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits,
+                              List<Integer> ftpPorts) {
     /** TTL of packets we originate (ICMP errors), as Linux's ip_default_ttl. */
     public static final int DEFAULT_TTL = 64;
 
@@ -33,6 +37,17 @@ public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSetti
         if (icmpLimits == null) {
             icmpLimits = IcmpLimits.KERNEL_DEFAULTS;
         }
+        ftpPorts = ftpPorts == null ? List.of() : List.copyOf(ftpPorts);
+        if (ftpPorts.size() > FtpHelper.MAX_PORTS) {
+            throw new IllegalArgumentException("at most " + FtpHelper.MAX_PORTS + " FTP ports: " + ftpPorts);
+        }
+    }
+
+    /** Without the FTP helper. */
+    public DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
+                           int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits) {
+        this(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp, firstIpId, icmpLimits,
+                List.of());
     }
 
     public static DataplaneConfig of(int localAddress, int connCapacity) {
@@ -42,16 +57,22 @@ public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSetti
 
     public DataplaneConfig withConnSettings(ConnTableSettings s) {
         return new DataplaneConfig(localAddress, connCapacity, s, tableSeed, expireBudget, answerArp, firstIpId,
-                icmpLimits);
+                icmpLimits, ftpPorts);
     }
 
     public DataplaneConfig withIcmpLimits(IcmpLimits limits) {
         return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp,
-                firstIpId, limits);
+                firstIpId, limits, ftpPorts);
     }
 
     public DataplaneConfig withAnswerArp(boolean answer) {
         return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answer, firstIpId,
-                icmpLimits);
+                icmpLimits, ftpPorts);
+    }
+
+    /** The FTP helper on these virtual ports (empty: off). */
+    public DataplaneConfig withFtpPorts(List<Integer> ports) {
+        return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp,
+                firstIpId, icmpLimits, ports);
     }
 }

@@ -32,6 +32,9 @@ final class PacketBuilder {
     private int dport;
     private int tcpFlags = 0x02;
     private int tcpDataOffsetWords = 5;
+    private int tcpSeq = 1000;
+    private int tcpAck = -1;
+    private byte[] tcpOptions = new byte[0];
     private boolean udpChecksum = true;
     private int sctpChunk = 1;
     private int sctpChunkLength = -1;
@@ -156,6 +159,27 @@ final class PacketBuilder {
         return this;
     }
 
+    /** The TCP sequence number (default 1000). */
+    PacketBuilder seq(int s) {
+        tcpSeq = s;
+        return this;
+    }
+
+    /** The TCP acknowledgement number (default 2000 with ACK, else 0). */
+    PacketBuilder ack(int a) {
+        tcpAck = a;
+        return this;
+    }
+
+    /** TCP options (padded with NOPs to a multiple of 4 bytes); sets the data offset. */
+    PacketBuilder tcpOptions(byte[] options) {
+        int padded = (options.length + 3) & ~3;
+        tcpOptions = java.util.Arrays.copyOf(options, padded);
+        java.util.Arrays.fill(tcpOptions, options.length, padded, (byte) 1);
+        tcpDataOffsetWords = 5 + padded / 4;
+        return this;
+    }
+
     PacketBuilder dataOffset(int words) {
         tcpDataOffsetWords = words;
         return this;
@@ -239,13 +263,13 @@ final class PacketBuilder {
                 byte[] t = new byte[hl + payload.length];
                 put16(t, 0, sport);
                 put16(t, 2, dport);
-                put32(t, 4, 1000);
-                put32(t, 8, (tcpFlags & 0x10) != 0 ? 2000 : 0);
+                put32(t, 4, tcpSeq);
+                put32(t, 8, tcpAck != -1 ? tcpAck : (tcpFlags & 0x10) != 0 ? 2000 : 0);
                 t[12] = (byte) (tcpDataOffsetWords << 4);
                 t[13] = (byte) tcpFlags;
                 put16(t, 14, 65535);
                 for (int i = 20; i < hl; i++) {
-                    t[i] = 1; // NOP options
+                    t[i] = i - 20 < tcpOptions.length ? tcpOptions[i - 20] : 1; // NOP options
                 }
                 System.arraycopy(payload, 0, t, hl, payload.length);
                 put16(t, 16, checksum(t, 0, t.length, pseudo(t.length)));

@@ -1,0 +1,551 @@
+package io.jlvs.packet;
+
+import io.jlvs.conn.ConnTable;
+import io.jlvs.conn.TcpState;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * IPVS's FTP helper, as the kernel's {@code ip_vs_ftp} module loaded with {@code ports=...}: for MASQ
+ * connections to one of its ports (the FTP control connections) it watches the commands and replies, so that
+ * the data connections an FTP server behind NAT opens or expects get to the right place.
+ * <ul>
+ *   <li>A client's {@code PASV} (anywhere in a segment) makes the real server's next {@code 227 Entering
+ *       Passive Mode (h1,h2,h3,h4,p1,p2)} reply expected: it gets a connection entry client:0 → VIP:port on
+ *       the address:port it names (the client port is filled in by the client's first packet), in LISTEN,
+ *       and the address in the reply becomes the virtual address. The reply's length may change: the
+ *       connection's later server segments have their sequence number shifted by the difference, and the
+ *       client's acknowledgements (SACK blocks too) shifted back, as netfilter's sequence adjustment does
+ *       for the kernel's helper.</li>
+ *   <li>{@code EPSV} (or {@code EPSV 1}) makes {@code 229 Entering Extended Passive Mode (|||port|)}
+ *       expected: the same entry, the reply rewritten to {@code |||port|} (usually the same bytes).</li>
+ *   <li>{@code PORT h1,h2,h3,h4,p1,p2} and {@code EPRT |1|address|port|} at the start of a client segment
+ *       make an entry address:port → VIP:(port - 1) on the real server's (port - 1), in LISTEN, so the
+ *       real server's connection from port 20 reaches the client from VIP:20. The command is not changed.</li>
+ * </ul>
+ * Data entries are controlled by their control connection, which outlives them; they count in the real
+ * server's connections and the service's traffic, not in its connection count (none was scheduled). Only
+ * ESTABLISHED control connections are looked at, and only a whole line in one segment. A line that starts
+ * like one of these but does not parse is left alone and counted ({@link #ignoredLines}). IPv4 only.
+ *
+ * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; one per worker, sized as its
+ * connection table. Nothing is allocated per packet: a reply whose length changes is rebuilt in a buffer
+ * made once.
+ */
+final class FtpHelper {
+    /** The kernel's IP_VS_APP_MAX_PORTS: the most ports the helper watches. */
+    static final int MAX_PORTS = 8;
+    /** {@link #fromServer}: the segment is as it was, or changed in place. */
+    static final int IN_PLACE = 0;
+    /** {@link #fromServer}: the segment is now in {@link #frame()}, {@link #total()} bytes of IPv4 after the same link header. */
+    static final int MOVED = 1;
+    /** No room for the data connection's entry: the segment is dropped, as the kernel does (it is sent again). */
+    static final int NO_ROOM = 2;
+
+    private static final byte NONE = 0;
+    private static final byte CONTROL = 1;
+    private static final byte PASV = 2;
+    private static final byte EPSV = 3;
+    /** The longest link header plus IPv4 packet rebuilt. */
+    private static final int FRAME_ROOM = 18 + 65535;
+    private static final int TCP_OPTION_SACK = 5;
+
+    /** Makes the entry of an expected data connection with its worker's per-connection fields. */
+    interface DataConnections {
+        /**
+         * A connection {@code client:clientPort → virtual address of control:virtualPort} to {@code server:serverPort},
+         * controlled by {@code control}, on its real server; its id, or a negative value when the table is full.
+         */
+        int open(int control, int client, int clientPort, int virtualPort, int server, int serverPort,
+                 boolean noClientPort);
+    }
+
+    private final int[] ports;
+    private final ConnTable table;
+    private final DataConnections connections;
+    /** Per connection id: NONE, or a control connection and what it waits for. */
+    private final byte[] mode;
+    /** Per control connection: the server's sequence number where its last size change was, the shifts before and after. */
+    private final int[] correctionPos;
+    private final int[] offsetBefore;
+    private final int[] offsetAfter;
+    private final MemorySegment frame = Arena.ofAuto().allocate(FRAME_ROOM);
+    private final byte[] text = new byte[32];
+    private int newTotal;
+    private long passiveReplies;
+    private long dataConnections;
+    private long ignoredLines;
+
+    // what the last parse found
+    private int parsedAddress;
+    private int parsedPort;
+    private long parsedStart;
+    private long parsedEnd;
+
+    FtpHelper(int[] ports, int capacity, ConnTable table, DataConnections connections) {
+        if (ports.length == 0 || ports.length > MAX_PORTS) {
+            throw new IllegalArgumentException("1 to " + MAX_PORTS + " FTP ports, got " + ports.length);
+        }
+        this.ports = ports.clone();
+        this.table = table;
+        this.connections = connections;
+        this.mode = new byte[capacity];
+        this.correctionPos = new int[capacity];
+        this.offsetBefore = new int[capacity];
+        this.offsetAfter = new int[capacity];
+    }
+
+    /** Whether connections to this virtual port are FTP control connections (when they are MASQ and TCP). */
+    boolean watches(int virtualPort) {
+        for (int p : ports) {
+            if (p == virtualPort) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A new entry {@code id}: a control connection or not (the kernel binds the helper to MASQ TCP ones). */
+    void created(int id, boolean control) {
+        mode[id] = control ? CONTROL : NONE;
+        correctionPos[id] = 0;
+        offsetBefore[id] = 0;
+        offsetAfter[id] = 0;
+    }
+
+    boolean isControl(int id) {
+        return mode[id] != NONE;
+    }
+
+    /** 227/229 replies rewritten for a passive data connection. */
+    long passiveReplies() {
+        return passiveReplies;
+    }
+
+    /** Data connection entries made (passive and active). */
+    long dataConnections() {
+        return dataConnections;
+    }
+
+    /** 227/229 replies and PORT/EPRT commands that did not parse, left as they were. */
+    long ignoredLines() {
+        return ignoredLines;
+    }
+
+    MemorySegment frame() {
+        return frame;
+    }
+
+    int total() {
+        return newTotal;
+    }
+
+    // ---------------------------------------------------------------- client to real server
+
+    /**
+     * A client segment of control connection {@code id} (its state after the segment applied), before the NAT
+     * rewrite: acknowledgements of rewritten server data shifted back; PASV/EPSV noted; PORT/EPRT open the
+     * active data connection's entry.
+     *
+     * @return false when that entry could not be made (the table is full): drop the segment
+     */
+    boolean fromClient(MemorySegment s, long l4, int l4len, int id, int state, long now) {
+        if ((offsetBefore[id] | offsetAfter[id]) != 0 && (TcpHeader.flags(s, l4) & TcpState.FLAG_ACK) != 0) {
+            adjustAcknowledgements(s, l4, id);
+        }
+        long data = l4 + TcpHeader.headerLength(s, l4);
+        long limit = l4 + l4len;
+        if (state != TcpState.ESTABLISHED || data >= limit) {
+            return true;
+        }
+        for (long at = data; at <= limit - 6; at++) {
+            if (matches(s, at, limit, "PASV\r\n")) {
+                mode[id] = PASV;
+                return true;
+            }
+            if (matches(s, at, limit, "EPSV") && (Wire.u8(s, at + 4) == ' ' || Wire.u8(s, at + 4) == '\r')) {
+                if (Wire.u8(s, at + 4) == ' '
+                        && (at + 7 > limit || Wire.u8(s, at + 6) != '\r' || Wire.u8(s, at + 5) != '1')) {
+                    return true;
+                }
+                mode[id] = EPSV;
+                return true;
+            }
+        }
+        int r = parsePlain(s, data, limit, "PORT", ' ');
+        if (r == 0) {
+            r = parseExtended(s, data, limit, "EPRT", ' ', false);
+        }
+        if (r < 0) {
+            ignoredLines++;
+        }
+        if (r <= 0) {
+            return true;
+        }
+        mode[id] = CONTROL;
+        int client = parsedAddress;
+        int port = parsedPort;
+        long vaddr = table.virtualLo(id);
+        int vport = (table.virtualPort(id) - 1) & 0xffff;
+        int entry = table.lookupIn(Ipv4Header.PROTO_TCP, false, 0, client & 0xffffffffL, port, 0, vaddr, vport);
+        if (entry < 0) {
+            entry = connections.open(id, client, port, vport, (int) table.destinationLo(id),
+                    (table.destinationPort(id) - 1) & 0xffff, false);
+            if (entry < 0) {
+                return false;
+            }
+            dataConnections++;
+        }
+        table.restore(entry, TcpState.LISTEN, 0, now);
+        return true;
+    }
+
+    /** Acknowledgement and SACK blocks back into the real server's sequence space (nf_ct_seq_adjust's other way). */
+    private void adjustAcknowledgements(MemorySegment s, long l4, int id) {
+        int ack = Wire.u32(s, l4 + 8);
+        int adjusted = ack - shiftBack(ack, id);
+        replace32(s, l4, l4 + 8, ack, adjusted);
+        int doff = TcpHeader.headerLength(s, l4);
+        long at = l4 + TcpHeader.MIN_LENGTH;
+        long end = l4 + doff;
+        while (at < end) {
+            int kind = Wire.u8(s, at);
+            if (kind == 0) {
+                return;
+            }
+            if (kind == 1) {
+                at++;
+                continue;
+            }
+            if (at + 1 >= end) {
+                return;
+            }
+            int length = Wire.u8(s, at + 1);
+            if (length < 2 || at + length > end) {
+                return;
+            }
+            if (kind == TCP_OPTION_SACK && length >= 10 && (length - 2) % 8 == 0) {
+                for (long b = at + 2; b < at + length; b += 4) {
+                    int edge = Wire.u32(s, b);
+                    replace32(s, l4, b, edge, edge - shiftBack(edge, id));
+                }
+            }
+            at += length;
+        }
+    }
+
+    /** The shift of a client's acknowledgement (or SACK edge) {@code v} of server data. */
+    private int shiftBack(int v, int id) {
+        return v - offsetBefore[id] - correctionPos[id] > 0 ? offsetAfter[id] : offsetBefore[id];
+    }
+
+    // ---------------------------------------------------------------- real server to client
+
+    /**
+     * A real server's segment of control connection {@code id} (its state after the segment applied), before
+     * the NAT rewrite: an expected 227/229 reply opens the passive data connection's entry and names the
+     * virtual address; the sequence number is shifted by the size changes so far.
+     *
+     * @param ip    offset of the IPv4 header ({@code off + l2})
+     * @return {@link #IN_PLACE}, {@link #MOVED} or {@link #NO_ROOM}
+     */
+    int fromServer(MemorySegment s, long off, int l2, long ip, int ihl, int total, int id, int state, long now) {
+        long l4 = ip + ihl;
+        int l4len = total - ihl;
+        int seq = Wire.u32(s, l4 + 4);
+        int result = IN_PLACE;
+        byte m = mode[id];
+        long data = l4 + TcpHeader.headerLength(s, l4);
+        long limit = l4 + l4len;
+        if (state == TcpState.ESTABLISHED && (m == PASV || m == EPSV) && data < limit) {
+            int r;
+            if (m == PASV) {
+                r = parsePlain(s, data, limit, "227 ", '(');
+            } else {
+                parsedAddress = (int) table.destinationLo(id);
+                r = parseExtended(s, data, limit, "229 ", '(', true);
+            }
+            if (r < 0) {
+                ignoredLines++;
+            }
+            if (r > 0) {
+                int entry = passiveEntry(id, now);
+                if (entry < 0) {
+                    return NO_ROOM;
+                }
+                int length = m == PASV ? plainText((int) table.virtualLo(entry), table.virtualPort(entry))
+                        : extendedText(table.virtualPort(entry));
+                int diff = length - (int) (parsedEnd - parsedStart);
+                if (total + diff > 0xffff) {
+                    // as the kernel, whose mangling fails: dropped (sent again)
+                    return NO_ROOM;
+                }
+                mode[id] = CONTROL;
+                passiveReplies++;
+                if (diff == 0) {
+                    MemorySegment.copy(text, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, parsedStart, length);
+                    fillTcpChecksum(s, ip, ihl, total);
+                } else {
+                    rebuild(s, off, l2, ip, ihl, total, length);
+                    s = frame;
+                    ip = l2;
+                    l4 = ip + ihl;
+                    total += diff;
+                    newTotal = total;
+                    result = MOVED;
+                    if (offsetBefore[id] == offsetAfter[id] || correctionPos[id] - seq < 0) {
+                        correctionPos[id] = seq;
+                        offsetBefore[id] = offsetAfter[id];
+                        offsetAfter[id] += diff;
+                    }
+                }
+            }
+        }
+        if ((offsetBefore[id] | offsetAfter[id]) != 0) {
+            int shift = seq - correctionPos[id] > 0 ? offsetAfter[id] : offsetBefore[id];
+            replace32(s, l4, l4 + 4, seq, seq + shift);
+        }
+        return result;
+    }
+
+    /** The entry of the passive data connection the parsed reply announces: found (client port still 0) or made. */
+    private int passiveEntry(int control, long now) {
+        int client = (int) table.clientLo(control);
+        int server = parsedAddress;
+        int port = parsedPort;
+        int entry = table.lookupOut(Ipv4Header.PROTO_TCP, false, 0, server & 0xffffffffL, port, 0,
+                client & 0xffffffffL, 0);
+        if (entry < 0) {
+            entry = connections.open(control, client, 0, port, server, port, true);
+            if (entry < 0) {
+                return -1;
+            }
+            dataConnections++;
+        }
+        table.restore(entry, TcpState.LISTEN, 0, now);
+        return entry;
+    }
+
+    /** Copies the frame into {@link #frame} with the parsed text replaced by {@link #text}; lengths and checksums fixed. */
+    private void rebuild(MemorySegment s, long off, int l2, long ip, int ihl, int total, int length) {
+        long head = parsedStart - off;
+        MemorySegment.copy(s, off, frame, 0, head);
+        MemorySegment.copy(text, 0, frame, java.lang.foreign.ValueLayout.JAVA_BYTE, head, length);
+        long tail = ip + total - parsedEnd;
+        MemorySegment.copy(s, parsedEnd, frame, head + length, tail);
+        int newLength = total + length - (int) (parsedEnd - parsedStart);
+        Wire.u16(frame, l2 + Ipv4Header.TOTAL_LENGTH, newLength);
+        Ipv4Header.fillChecksum(frame, l2, ihl);
+        fillTcpChecksum(frame, l2, ihl, newLength);
+    }
+
+    private static void fillTcpChecksum(MemorySegment s, long ip, int ihl, int total) {
+        long l4 = ip + ihl;
+        int l4len = total - ihl;
+        TcpHeader.checksum(s, l4, 0);
+        int pseudo = InternetChecksum.pseudoHeader(Ipv4Header.src(s, ip), Ipv4Header.dst(s, ip),
+                Ipv4Header.PROTO_TCP, l4len);
+        TcpHeader.checksum(s, l4, InternetChecksum.finish(InternetChecksum.sum(s, l4, l4len, pseudo)));
+    }
+
+    private static void replace32(MemorySegment s, long l4, long at, int old, int updated) {
+        if (old == updated) {
+            return;
+        }
+        Wire.u32(s, at, updated);
+        TcpHeader.checksum(s, l4, InternetChecksum.update32(TcpHeader.checksum(s, l4), old, updated));
+    }
+
+    // ---------------------------------------------------------------- text
+
+    /** "h1,h2,h3,h4,p1,p2" into {@link #text}; its length. */
+    private int plainText(int address, int port) {
+        int n = 0;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            n = decimal(address >>> shift & 0xff, n);
+            text[n++] = ',';
+        }
+        n = decimal(port >>> 8, n);
+        text[n++] = ',';
+        return decimal(port & 0xff, n);
+    }
+
+    /** "|||port|" into {@link #text}; its length. */
+    private int extendedText(int port) {
+        text[0] = '|';
+        text[1] = '|';
+        text[2] = '|';
+        int n = decimal(port, 3);
+        text[n++] = '|';
+        return n;
+    }
+
+    private int decimal(int v, int at) {
+        int digits = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+        for (int i = digits - 1, x = v; i >= 0; i--, x /= 10) {
+            text[at + i] = (byte) ('0' + x % 10);
+        }
+        return at + digits;
+    }
+
+    // ---------------------------------------------------------------- parsing (ip_vs_ftp_get_addrport's rules)
+
+    /** Whether {@code pattern} (ASCII, case-insensitive) is at {@code at}, wholly before {@code limit}. */
+    private static boolean matches(MemorySegment s, long at, long limit, String pattern) {
+        if (limit - at < pattern.length()) {
+            return false;
+        }
+        for (int i = 0; i < pattern.length(); i++) {
+            int c = Wire.u8(s, at + i);
+            int p = pattern.charAt(i);
+            if (c != p && !(Character.isLetter(p) && (c | 0x20) == (p | 0x20))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code pattern} at {@code data}, then (after anything up to the first {@code skip}, or a digit, and more
+     * {@code skip}s) six decimal numbers of at most 255 separated by commas and ended by any other character,
+     * before {@code limit}: the address and port they give. 1 parsed, 0 no such line, -1 one that does not parse.
+     */
+    private int parsePlain(MemorySegment s, long data, long limit, String pattern, int skip) {
+        if (!matches(s, data, limit, pattern)) {
+            return 0;
+        }
+        long at = data + pattern.length();
+        boolean found = false;
+        for (;; at++) {
+            if (at == limit) {
+                return -1;
+            }
+            int c = Wire.u8(s, at);
+            if (!found) {
+                if (c >= '0' && c <= '9') {
+                    break;
+                }
+                found = c == skip;
+            } else if (c != skip) {
+                break;
+            }
+        }
+        long start = at;
+        int address = 0;
+        int value = 0;
+        int field = 0;
+        int port = 0;
+        for (;; at++) {
+            if (at == limit) {
+                return -1;
+            }
+            int c = Wire.u8(s, at);
+            if (c >= '0' && c <= '9') {
+                value = value * 10 + c - '0';
+                if (value > 255) {
+                    return -1;
+                }
+            } else if (c == ',' && field < 5) {
+                if (field < 4) {
+                    address = address << 8 | value;
+                } else {
+                    port = value << 8;
+                }
+                field++;
+                value = 0;
+            } else {
+                break;
+            }
+        }
+        if (field != 5) {
+            return -1;
+        }
+        parsedAddress = address;
+        parsedPort = port | value;
+        parsedStart = start;
+        parsedEnd = at;
+        return 1;
+    }
+
+    /**
+     * The extended form (RFC 2428): {@code pattern}, anything up to the first {@code skip} and more of them,
+     * then {@code <d>1<d>a.b.c.d<d>port<d>} with any delimiter d from 33 to 126, or, for a 229 reply
+     * ({@code reply}), {@code <d><d><d>port<d>} (the address is the one already in {@link #parsedAddress}).
+     * 1 parsed, 0 no such line, -1 one that does not parse; the parsed text is the delimiters and what they hold.
+     */
+    private int parseExtended(MemorySegment s, long data, long limit, String pattern, int skip, boolean reply) {
+        if (!matches(s, data, limit, pattern)) {
+            return 0;
+        }
+        long at = data + pattern.length();
+        boolean found = false;
+        for (;; at++) {
+            if (at == limit) {
+                return -1;
+            }
+            int c = Wire.u8(s, at);
+            if (!found) {
+                found = c == skip;
+            } else if (c != skip) {
+                break;
+            }
+        }
+        long start = at;
+        int delimiter = Wire.u8(s, at++);
+        if (delimiter < 33 || delimiter > 126 || at == limit) {
+            return -1;
+        }
+        int address = parsedAddress;
+        if (Wire.u8(s, at) == delimiter) {
+            if (!reply || ++at == limit || Wire.u8(s, at) != delimiter) {
+                return -1;
+            }
+            at++;
+        } else {
+            if (Wire.u8(s, at) != '1' || ++at == limit || Wire.u8(s, at) != delimiter) {
+                return -1;
+            }
+            at++;
+            address = 0;
+            for (int part = 0; part < 4; part++) {
+                int value = 0;
+                int digits = 0;
+                while (at < limit && Wire.u8(s, at) >= '0' && Wire.u8(s, at) <= '9' && digits < 3) {
+                    value = value * 10 + Wire.u8(s, at++) - '0';
+                    digits++;
+                }
+                if (digits == 0 || value > 255 || at == limit) {
+                    return -1;
+                }
+                address = address << 8 | value;
+                int c = Wire.u8(s, at);
+                if (part < 3 ? c != '.' : c != delimiter) {
+                    return -1;
+                }
+                at++;
+            }
+        }
+        int port = 0;
+        for (;; at++) {
+            if (at == limit) {
+                return -1;
+            }
+            int c = Wire.u8(s, at);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            port = port * 10 + c - '0';
+            if (port > 65535) {
+                return -1;
+            }
+        }
+        if (port == 0 || Wire.u8(s, at) != delimiter) {
+            return -1;
+        }
+        parsedAddress = address;
+        parsedPort = port;
+        parsedStart = start;
+        parsedEnd = at + 1;
+        return 1;
+    }
+}
