@@ -226,7 +226,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     /** Any thread: compiles a snapshot; the worker switches to it at its next batch. */
     public void publish(ForwardingSnapshot snapshot) {
-        published = new ServiceTable(snapshot);
+        published = new ServiceTable(snapshot, config.ftpPorts());
     }
 
     /** Any thread: the rules that stand in for netfilter marks, used from the next batch. */

@@ -158,7 +158,8 @@ public final class PacketDirector implements AutoCloseable {
                 io = afPacket;
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
-                    System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12, icmpLimits);
+                    System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12, icmpLimits,
+                    settings.ftpPorts());
             dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
             if (xdp != null && xdp.flowOffload() != null) {
                 dataplane.offloadTo(xdp.flowOffload(), settings.offloadAfter());
@@ -606,6 +607,10 @@ public final class PacketDirector implements AutoCloseable {
             b.append(", ").append(settings.fwmarkRules().size()).append(" fwmark rule")
                     .append(settings.fwmarkRules().size() == 1 ? "" : "s");
         }
+        if (!settings.ftpPorts().isEmpty()) {
+            b.append(", FTP helper on port").append(settings.ftpPorts().size() == 1 ? " " : "s ")
+                    .append(String.join(",", settings.ftpPorts().stream().map(String::valueOf).toList()));
+        }
         return b.toString();
     }
 
@@ -659,6 +664,10 @@ public final class PacketDirector implements AutoCloseable {
         boolean allIpv4 = !settings.fwmarkRules().isEmpty();
         int clientMask = -1;
         boolean persistent = false;
+        // FTP services (the helper's ports): their data connections use other ports of the virtual address and
+        // of the MASQ real servers, and must reach the worker of their control connection
+        List<KernelGuard.Range> ftpRanges = new ArrayList<>();
+        boolean ftp = false;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
             if (e.getValue().config().persistent()) {
                 persistent = true;
@@ -672,6 +681,14 @@ public final class PacketDirector implements AutoCloseable {
                 // with AF_XDP, what the program steers to the virtual address: the service's port (0: all)
                 masqPorts.add(new XdpSteering.ServerPort(k.address(), k.protocol().number(), k.port()));
             }
+            boolean ftpService = e.getKey() instanceof InetServiceKey k && k.address().isV4()
+                    && k.protocol() == Protocol.TCP && k.port() != 0 && settings.ftpPorts().contains(k.port());
+            if (ftpService) {
+                IpAddress vip = ((InetServiceKey) e.getKey()).address();
+                ftp = true;
+                ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", 1, 65535));
+                masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), 0));
+            }
             for (DestinationState d : e.getValue().destinations().asList()) {
                 IpAddress a = d.config().address();
                 if (!a.isV4()) {
@@ -683,6 +700,10 @@ public final class PacketDirector implements AutoCloseable {
                     boolean inet = e.getKey() instanceof InetServiceKey;
                     masqGuard.add(new KernelGuard.Service(a, inet ? ((InetServiceKey) e.getKey()).protocol()
                             .lowerName() : "*", inet ? d.config().port() : 0));
+                    if (ftpService) {
+                        masqGuard.add(new KernelGuard.Service(a, "tcp", 0));
+                        masqPorts.add(new XdpSteering.ServerPort(a, Protocol.TCP.number(), 0));
+                    }
                     if (inet) {
                         masqPorts.add(new XdpSteering.ServerPort(a, ((InetServiceKey) e.getKey()).protocol().number(),
                                 d.config().port()));
@@ -716,6 +737,9 @@ public final class PacketDirector implements AutoCloseable {
                         : List.of(r.protocol())).stream()
                         .map(p -> new KernelGuard.Range(r.from(), r.to(), p.lowerName(), r.portFrom(), r.portTo())))
                 .distinct().toList();
+        if (!ftpRanges.isEmpty()) {
+            ranges = java.util.stream.Stream.concat(ranges.stream(), ftpRanges.stream()).distinct().toList();
+        }
         String script = KernelGuard.script(services, ranges, masqGuard);
         if (guard != null) {
             try {
@@ -724,11 +748,13 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "kernel guard not updated: " + e.getMessage());
             }
         }
-        List<ClientFanout.AddressRange> marked = ranges.stream()
+        List<ClientFanout.AddressRange> marked = ranges.stream().filter(r -> !ftpRanges.contains(r))
                 .map(r -> new ClientFanout.AddressRange(r.from(), r.to())).distinct().toList();
+        // an FTP data connection comes from another client port than its control connection: by address then
+        boolean byAddress = persistent || ftp;
         return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script,
-                fanoutFor(destinations, marked, clientMask, persistent),
-                (clientMask & 0xffffffffL) << 1 | (persistent ? 1 : 0));
+                fanoutFor(destinations, marked, clientMask, byAddress),
+                (clientMask & 0xffffffffL) << 1 | (byAddress ? 1 : 0));
     }
 
     /**

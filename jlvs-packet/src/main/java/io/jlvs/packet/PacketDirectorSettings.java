@@ -49,13 +49,15 @@ import java.util.List;
  * @param busyPollMicros how long a worker keeps looking at its rings after the last frame before it sleeps in
  *                      {@code poll} (0, the default: it sleeps at once); a frame arriving meanwhile is taken
  *                      without a wake-up, at the cost of that much CPU per burst (docs/benchmarks.md, run J)
+ * @param ftpPorts      the FTP helper's ports ({@link FtpHelper}, as {@code modprobe ip_vs_ftp ports=...}): MASQ
+ *                      connections to them are FTP control connections; empty (the default): no helper
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
                                      boolean answerArp, boolean kernelGuard, String nftCommand,
                                      RingVersion ringVersion, TxMode txMode, boolean qdiscBypass,
                                      int workerNice, boolean afXdp, XdpMode xdpMode, int offloadAfter,
-                                     int busyPollMicros) {
+                                     int busyPollMicros, List<Integer> ftpPorts) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -91,91 +93,103 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
         if (busyPollMicros < 0 || busyPollMicros > 10_000) {
             throw new IllegalArgumentException("busyPollMicros must be 0..10000: " + busyPollMicros);
         }
+        ftpPorts = ftpPorts == null ? List.of() : List.copyOf(ftpPorts);
+        if (ftpPorts.size() > FtpHelper.MAX_PORTS || ftpPorts.stream().anyMatch(p -> p < 1 || p > 65535)) {
+            throw new IllegalArgumentException("ftpPorts must be 1 to " + FtpHelper.MAX_PORTS + " ports 1..65535: "
+                    + ftpPorts);
+        }
     }
 
     /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections, through the qdisc. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1, 0);
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1, 0, List.of());
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     /** The IPVS sysctls of the connection table (expire_nodest_conn, conn_reuse_mode, sloppy_tcp, ...). */
     public PacketDirectorSettings withConnSettings(ConnTableSettings settings) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, settings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     /** Entries (connections and templates) per worker's connection table. */
     public PacketDirectorSettings withConnCapacity(int capacity) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, capacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withRingVersion(RingVersion version) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withTxMode(TxMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withQdiscBypass(boolean bypass) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withWorkerNice(int nice) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withAfXdp(boolean xdp) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter, busyPollMicros);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withXdpMode(XdpMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, mode,
-                offloadAfter, busyPollMicros);
+                offloadAfter, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withOffloadAfter(int packets) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
-                packets, busyPollMicros);
+                packets, busyPollMicros, ftpPorts);
     }
 
     public PacketDirectorSettings withBusyPollMicros(int micros) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
-                offloadAfter, micros);
+                offloadAfter, micros, ftpPorts);
+    }
+
+    /** The FTP helper on these virtual ports (empty: off). */
+    public PacketDirectorSettings withFtpPorts(List<Integer> ports) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
+                offloadAfter, busyPollMicros, ports);
     }
 }

@@ -42,6 +42,15 @@ public final class ServiceTable {
     private final int masqMask;
 
     public ServiceTable(ForwardingSnapshot snapshot) {
+        this(snapshot, java.util.List.of());
+    }
+
+    /**
+     * With the FTP helper on {@code ftpPorts}: a MASQ real server of a TCP service on one of them also sends
+     * from any TCP port (its data connections: port 20, its passive ports), which the guard and the XDP
+     * program give to the worker too.
+     */
+    public ServiceTable(ForwardingSnapshot snapshot, java.util.List<Integer> ftpPorts) {
         this.version = snapshot.version();
         this.timeouts = snapshot.timeouts();
         int n = Math.max(1, snapshot.services().size());
@@ -81,6 +90,9 @@ public final class ServiceTable {
                 masq.add(key(HOST, a, 0));
                 if (e.getKey() instanceof InetServiceKey k) {
                     masq.add(key(k.protocol().number(), a, d.config().port())); // port 0: every port of it
+                    if (k.protocol() == io.jlvs.core.Protocol.TCP && ftpPorts.contains(k.port())) {
+                        masq.add(key(k.protocol().number(), a, 0)); // FTP data connections
+                    }
                 } else {
                     masq.add(key(0, a, 0)); // fwmark: every port of every protocol
                 }
