@@ -272,10 +272,11 @@ public final class Director implements IpvsControl, AutoCloseable {
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
                                      boolean localClients, ConnTableSettings connSettings,
                                      List<io.jlvs.packet.FwmarkRule> fwmarkRules, int busyPollMicros,
-                                     int connCapacity) {
+                                     int connCapacity, List<Integer> ftpPorts) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
                 .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings)
-                .withFwmarkRules(fwmarkRules).withBusyPollMicros(busyPollMicros).withConnCapacity(connCapacity);
+                .withFwmarkRules(fwmarkRules).withBusyPollMicros(busyPollMicros).withConnCapacity(connCapacity)
+                .withFtpPorts(ftpPorts);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // a sync daemon keepalived.conf started already (lvs_sync_daemon: an address owner's master, every

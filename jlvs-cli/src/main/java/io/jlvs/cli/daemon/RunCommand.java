@@ -125,6 +125,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "last rule that matches gives the mark; all = TCP, UDP and SCTP; af_packet).")
     List<String> fwmarkRules;
 
+    @Option(names = "--ftp-ports", paramLabel = "PORT[,PORT...]", split = ",",
+            description = "IPVS's FTP helper for the packet data plane (-I), as modprobe ip_vs_ftp ports=PORTS: NAT "
+                    + "(Masq) connections to these virtual ports (up to 8; 21 as a rule) are FTP control connections, "
+                    + "whose PASV/EPSV replies and PORT/EPRT commands open the data connections' entries (the 227 "
+                    + "reply names the virtual address); default: off, as the module is not loaded.")
+    List<Integer> ftpPorts;
+
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
             description = "An IPVS sysctl for the packet data plane (-I), after those in /usr/lib/sysctl.d, "
                     + "/run/sysctl.d, /etc/sysctl.d and /etc/sysctl.conf: net.ipv4.vs.expire_nodest_conn, "
@@ -225,6 +232,12 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        String ftpProblem = ftpPortsProblem();
+        if (ftpProblem != null) {
+            err.println("jlvs: " + ftpProblem);
+            err.flush();
+            return 2;
+        }
         List<io.jlvs.packet.FwmarkRule> marks = new java.util.ArrayList<>();
         try {
             for (String spec : fwmarkRules == null ? List.<String>of() : fwmarkRules) {
@@ -310,7 +323,8 @@ public final class RunCommand implements Callable<Integer> {
                     vs.problems().forEach(line -> log.warn("IPVS setting {}", line));
                     director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
                             vs.connSettings(), marks, packetBusyPoll,
-                            packetConnections != null ? packetConnections : PacketTableSize.DEFAULT);
+                            packetConnections != null ? packetConnections : PacketTableSize.DEFAULT,
+                            ftpPorts != null ? List.copyOf(ftpPorts) : List.of());
                     warnUnmarkedFwmarkServices(director, marks, log);
                     serviceWarnings.warn(director.table().services(), log);
                 } catch (IllegalStateException e) {
@@ -359,6 +373,22 @@ public final class RunCommand implements Callable<Integer> {
         started.accept(daemon);
         daemon.awaitStopped();
         return 0;
+    }
+
+    /** What is wrong with --ftp-ports, or null. */
+    private String ftpPortsProblem() {
+        if (ftpPorts == null) {
+            return null;
+        }
+        if (interfaces == null || interfaces.isEmpty()) {
+            return "--ftp-ports is for the packet data plane: give it -I IFNAME";
+        }
+        if (ftpPorts.isEmpty() || ftpPorts.size() > 8 || ftpPorts.stream().anyMatch(p -> p < 1 || p > 65535)
+                || ftpPorts.stream().distinct().count() != ftpPorts.size()) {
+            return "--ftp-ports takes 1 to 8 different ports from 1 to 65535: " + String.join(",",
+                    ftpPorts.stream().map(String::valueOf).toList());
+        }
+        return null;
     }
 
     /** The sysctl files' IPVS settings, then --sysctl's; throws IllegalArgumentException for a bad --sysctl. */

@@ -124,6 +124,22 @@ class JlvsMainTest {
     }
 
     @Test
+    void ftpPortsWithoutTheDataPlaneOrOutOfRangeAreAUsageError() {
+        assertThat(jlvs("run", "--ftp-ports", "21", "--no-admin", "--socket", dir.resolve("f.sock").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --ftp-ports is for the packet data plane: give it -I IFNAME\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "-I", "eth0", "--ftp-ports", "21,0", "--no-admin",
+                "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --ftp-ports takes 1 to 8 different ports from 1 to 65535: 21,0\n");
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "-I", "eth0", "--ftp-ports", "1,2,3,4,5,6,7,8,9", "--no-admin",
+                "--socket", dir.resolve("f.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("jlvs: --ftp-ports takes 1 to 8 different ports");
+        assertThat(dir.resolve("f.sock")).doesNotExist();
+    }
+
+    @Test
     void aPacketTableSizeOutOfRangeTooLargeForTheHeapOrWithoutTheDataPlaneIsAUsageError() {
         assertThat(jlvs("run", "-I", "eth0", "--packet-connections", "100", "--no-admin",
                 "--socket", dir.resolve("c.sock").toString())).isEqualTo(2);
