@@ -72,6 +72,10 @@ public final class LabDirectorMain {
         if (mode != null) {
             s = s.withXdpMode(io.jlvs.sys.XdpMode.valueOf(mode));
         }
+        String ftp = System.getProperty("jlvs.lab.ftp");
+        if (ftp != null) {
+            s = s.withFtpPorts(Arrays.stream(ftp.split(",")).map(Integer::valueOf).toList());
+        }
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 
@@ -139,6 +143,15 @@ public final class LabDirectorMain {
                     engine.execute(new IpvsCommand.AddServer(sip, server(rs, sipPort, method, 1, tunnel)));
                 }
             }
+            if (System.getProperty("jlvs.lab.ftp") != null) {
+                // jlvs.lab.ftp=P[,Q]: the FTP helper on those ports, and an rr TCP service on the first
+                InetServiceKey ftp = new InetServiceKey(Protocol.TCP, vip,
+                        Integer.parseInt(System.getProperty("jlvs.lab.ftp").split(",")[0]));
+                engine.execute(new IpvsCommand.AddService(VirtualService.of(ftp, "rr")));
+                for (String rs : servers) {
+                    engine.execute(new IpvsCommand.AddServer(ftp, server(rs, ftp.port(), method, 1, tunnel)));
+                }
+            }
             out.println("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -188,6 +201,13 @@ public final class LabDirectorMain {
                         for (Map.Entry<String, Long> e : director.counters().entrySet()) {
                             out.println(e.getKey() + "=" + e.getValue());
                         }
+                        out.println("END");
+                    }
+                    case "conns" -> {
+                        // the connection entries as jlvsadm -Lnc lists them: client, virtual, real server, state
+                        engine.connections().stream().filter(c -> !c.template()).forEach(c -> out.println(
+                                c.client().withPort(c.clientPort()) + " " + c.virtualAddress().withPort(c.virtualPort())
+                                        + " " + c.destination().withPort(c.destinationPort()) + " " + c.state()));
                         out.println("END");
                     }
                     case "guard" -> {

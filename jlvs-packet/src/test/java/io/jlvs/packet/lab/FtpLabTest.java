@@ -1,0 +1,149 @@
+package io.jlvs.packet.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.testkit.Lab;
+import io.jlvs.testkit.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The FTP helper in the NAT lab ({@code jlvs run --ftp-ports 21}, as {@code modprobe ip_vs_ftp ports=21}): vsftpd
+ * on the three real servers (announcing their own private addresses in 227 replies, connecting from port 20 in
+ * active mode) behind an rr service VIP:21, and curl as the client: passive (EPSV, and PASV with
+ * {@code --disable-epsv}) and active (EPRT, and PORT with {@code --disable-eprt}) downloads arrive byte for byte.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class FtpLabTest {
+    private static final int FILE_BYTES = 3 * 1024 * 1024 + 17;
+    private PacketLab lab;
+    private Path root;
+    private String sha256;
+
+    @BeforeAll
+    void up() throws IOException {
+        Lab.requireNetns();
+        String vsftpd = Lab.requireCommand("vsftpd", "vsftpd");
+        // vsftpd serves anonymous sessions as user ftp from a root it can read and not write
+        root = Files.createTempDirectory("jlvs-ftplab", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path file = root.resolve("file.bin");
+        Shell.run(List.of("sh", "-c", "head -c " + FILE_BYTES + " /dev/urandom > " + file + " && chmod 644 " + file),
+                30).orThrow("test file");
+        sha256 = Shell.run(List.of("sha256sum", file.toString()), 30).output().split(" ")[0];
+        Path empty = Files.createDirectories(root.resolve(".empty"));
+        lab = PacketLab.create("Masq", Map.of("jlvs.lab.ftp", "21"));
+        for (int n = 1; n <= 3; n++) {
+            Path conf = lab.dir.resolve("vsftpd" + n + ".conf");
+            Files.writeString(conf, """
+                    listen=YES
+                    listen_ipv6=NO
+                    background=NO
+                    anonymous_enable=YES
+                    no_anon_password=YES
+                    local_enable=NO
+                    write_enable=NO
+                    anon_root=%s
+                    secure_chroot_dir=%s
+                    pasv_enable=YES
+                    pasv_min_port=30000
+                    pasv_max_port=30999
+                    port_enable=YES
+                    connect_from_port_20=YES
+                    seccomp_sandbox=NO
+                    isolate=NO
+                    isolate_network=NO
+                    xferlog_enable=NO
+                    """.formatted(root, empty));
+            lab.realServerBackground(n, lab.dir.resolve("vsftpd" + n + ".log"), vsftpd, conf.toString());
+        }
+        for (String rs : lab.servers) {
+            org.awaitility.Awaitility.await().atMost(15, TimeUnit.SECONDS)
+                    .pollInterval(java.time.Duration.ofMillis(100)).until(() -> reachable(rs));
+        }
+    }
+
+    /** Whether vsftpd answers on {@code rs}:21, from the director's namespace. */
+    private boolean reachable(String rs) throws IOException {
+        return lab.inDirector("bash", "-c", "exec 3<>/dev/tcp/" + rs + "/21").exitCode() == 0;
+    }
+
+    @AfterAll
+    void down() throws IOException {
+        if (lab != null) {
+            lab.close();
+        }
+        if (root != null) {
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Downloads ftp://VIP/file.bin with curl's {@code options}; the SHA-256 of what arrived. */
+    private String download(String name, String... options) throws IOException {
+        Path out = lab.dir.resolve(name + ".bin");
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-o", out.toString()));
+        cmd.addAll(List.of(options));
+        cmd.add("ftp://" + PacketLab.VIP + "/file.bin");
+        Shell.Result r = lab.client(30, cmd.toArray(String[]::new));
+        assertThat(r.exitCode()).as(name + ": " + r.output() + lab.stderr()).isZero();
+        return Shell.run(List.of("sha256sum", out.toString()), 30).output().split(" ")[0];
+    }
+
+    @Test
+    void passiveDownloadsThroughTheVirtualAddressArriveIntact() throws IOException {
+        assertThat(download("epsv")).isEqualTo(sha256);
+        assertThat(download("pasv", "--disable-epsv")).isEqualTo(sha256);
+    }
+
+    @Test
+    void activeDownloadsFromPort20ReachTheClientFromTheVirtualAddress() throws IOException {
+        assertThat(download("eprt", "-P", "-")).isEqualTo(sha256);
+        assertThat(download("port", "-P", "-", "--disable-eprt")).isEqualTo(sha256);
+    }
+
+    @Test
+    void aPassiveDataConnectionIsListedAsTheKernelListsIt() throws IOException {
+        // a session that asks for passive mode and then waits: the data entry, client port 0, in LISTEN
+        Process session = lab.clientBackground(lab.dir.resolve("session.log"), "python3", "-c", """
+                import socket, time
+                s = socket.create_connection(("%s", 21), timeout=10)
+                f = s.makefile("rwb")
+                def cmd(c):
+                    f.write(c + b"\\r\\n"); f.flush()
+                    while True:
+                        l = f.readline()
+                        if l[3:4] == b" ": return l
+                f.readline()
+                cmd(b"USER anonymous"); cmd(b"PASS x")
+                print(cmd(b"PASV").decode().strip(), flush=True)
+                time.sleep(20)
+                """.formatted(PacketLab.VIP));
+        try {
+            org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> Files.readString(lab.dir.resolve("session.log")).contains("227"));
+            String reply = Files.readString(lab.dir.resolve("session.log")).strip();
+            assertThat(reply).contains("(10,77,0,100,");
+            List<String> conns = lab.ask("conns");
+            assertThat(conns).anyMatch(l -> l.matches("10\\.77\\.0\\.10:0 10\\.77\\.0\\.100:30\\d\\d\\d "
+                    + "10\\.77\\.1\\.1[123]:30\\d\\d\\d LISTEN"));
+            assertThat(conns).anyMatch(l -> l.matches("10\\.77\\.0\\.10:\\d+ 10\\.77\\.0\\.100:21 "
+                    + "10\\.77\\.1\\.1[123]:21 ESTABLISHED"));
+        } finally {
+            session.destroyForcibly();
+        }
+    }
+}
