@@ -86,6 +86,13 @@ class SysctlDaemonLabTest {
         }
     }
 
+    /** {@code --ftp-ports}: the data plane starts with IPVS's FTP helper on those ports (its start line says so). */
+    @Test
+    void ftpPortsFromTheCommandLineReachTheDataPlane() throws Exception {
+        withDaemon(221, List.of(), List.of("--ftp-ports", "21,2121"), rig ->
+                rig.awaitLog("FTP helper on ports 21,2121"));
+    }
+
     @Test
     void sloppyTcpFromTheCommandLineOpensAConnectionOnAMidStreamAck() throws Exception {
         withDaemon(218, List.of(), List.of("--sysctl", "net.ipv4.vs.sloppy_tcp=1"), rig -> {
