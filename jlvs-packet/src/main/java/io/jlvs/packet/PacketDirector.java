@@ -960,7 +960,8 @@ public final class PacketDirector implements AutoCloseable {
      * {@code super_packet_whole} (such super-packets of NAT and DR connections rewritten once and handed to
      * the kernel whole, which segments them on the way out), {@code fragmented} (packets without DF larger
      * than the MTU sent as fragments), {@code reassembled} (datagrams the workers put together from fragments,
-     * with AF_XDP).
+     * with AF_XDP); with the FTP helper {@code ftp_reply_rewritten} (227/229 replies rewritten for a passive data
+     * connection) and {@code ftp_line_ignored} (227/229 replies and PORT/EPRT commands that did not parse).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -976,6 +977,10 @@ public final class PacketDirector implements AutoCloseable {
         out.put("super_packet_whole", all.get("super_packets_whole"));
         out.put("fragmented", all.get("fragmented_packets"));
         out.put("reassembled", all.get("reassembled_packets"));
+        if (!settings.ftpPorts().isEmpty()) {
+            out.put("ftp_reply_rewritten", all.get("ftp_passive_replies"));
+            out.put("ftp_line_ignored", all.get("ftp_ignored_lines"));
+        }
         return out;
     }
 
@@ -993,7 +998,8 @@ public final class PacketDirector implements AutoCloseable {
      * (frames the kernel dropped because a ring was full), neighbour_probes, next_hop_addresses (clients and
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, fragmented_packets,
-     * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each), one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each),
+     * ftp_passive_replies, ftp_data_connections and ftp_ignored_lines ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -1054,6 +1060,20 @@ public final class PacketDirector implements AutoCloseable {
         out.put("fragmented_packets", fragmented);
         out.put("reassembled_packets", reassembled);
         out.put("merged_fragments", merged);
+        long ftpReplies = 0;
+        long ftpData = 0;
+        long ftpIgnored = 0;
+        for (Worker w : workers) {
+            FtpHelper f = w.dataplane.ftpHelper();
+            if (f != null) {
+                ftpReplies += f.passiveReplies();
+                ftpData += f.dataConnections();
+                ftpIgnored += f.ignoredLines();
+            }
+        }
+        out.put("ftp_passive_replies", ftpReplies);
+        out.put("ftp_data_connections", ftpData);
+        out.put("ftp_ignored_lines", ftpIgnored);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

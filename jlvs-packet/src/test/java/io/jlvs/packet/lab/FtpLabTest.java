@@ -111,8 +111,12 @@ class FtpLabTest {
 
     @Test
     void passiveDownloadsThroughTheVirtualAddressArriveIntact() throws IOException {
+        long rewritten = lab.counter("ftp_passive_replies");
         assertThat(download("epsv")).isEqualTo(sha256);
         assertThat(download("pasv", "--disable-epsv")).isEqualTo(sha256);
+        // the 229 and the 227 reply, counted (jlvs_packets_total{event="ftp_reply_rewritten"})
+        assertThat(lab.counter("ftp_passive_replies") - rewritten).isEqualTo(2);
+        assertThat(lab.counter("ftp_ignored_lines")).isZero();
     }
 
     @Test
