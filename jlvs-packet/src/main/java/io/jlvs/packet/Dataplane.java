@@ -1250,7 +1250,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             if (!services.fromMasqService(proto, src, sport)) {
                 return Verdict.PASS;
             }
-            if (routeUnclaimed && table.settings().forwarding().natIcmpSend() && !resetOrAbort()) {
+            if (routeUnclaimed && table.settings().forwarding().natIcmpSend() && !resetOrAbort()
+                    && services.fromRealService(proto, src, sport)) {
                 // nat_icmp_send: IPVS tells the real server there is no such connection, and drops it
                 int from = neighbours.preferredSource(src);
                 egress.icmpError(s, off, l2, ip, IcmpHeader.TYPE_DEST_UNREACH, IcmpHeader.CODE_PORT_UNREACH, 0,

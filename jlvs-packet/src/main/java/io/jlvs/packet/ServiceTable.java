@@ -22,6 +22,8 @@ public final class ServiceTable {
     private static final long FWMARK_TAG = 1L << 60;
     /** The protocol number of a {@link #masqSources} entry that only says: this host is a MASQ real server. */
     private static final int HOST = 255;
+    /** A {@link #masqSources} entry for any TCP port of a real server of an FTP service (its data connections). */
+    private static final int FTP_DATA = 254;
 
     private final long version;
     private final Timeouts timeouts;
@@ -91,7 +93,7 @@ public final class ServiceTable {
                 if (e.getKey() instanceof InetServiceKey k) {
                     masq.add(key(k.protocol().number(), a, d.config().port())); // port 0: every port of it
                     if (k.protocol() == io.jlvs.core.Protocol.TCP && ftpPorts.contains(k.port())) {
-                        masq.add(key(k.protocol().number(), a, 0)); // FTP data connections
+                        masq.add(key(FTP_DATA, a, 0)); // FTP data connections: any TCP port
                     }
                 } else {
                     masq.add(key(0, a, 0)); // fwmark: every port of every protocol
@@ -116,6 +118,15 @@ public final class ServiceTable {
      * worker, which must route it itself when it belongs to no connection.
      */
     public boolean fromMasqService(int protocol, int address, int port) {
+        return fromRealService(protocol, address, port)
+                || protocol == io.jlvs.core.Protocol.TCP.number() && hasMasq(key(FTP_DATA, address, 0));
+    }
+
+    /**
+     * As {@link #fromMasqService}, but not counting an FTP real server's other TCP ports (the FTP helper's
+     * data connections): the kernel's ip_vs_has_real_service, which nat_icmp_send asks.
+     */
+    public boolean fromRealService(int protocol, int address, int port) {
         return hasMasq(key(protocol, address, port)) || hasMasq(key(protocol, address, 0))
                 || hasMasq(key(0, address, 0));
     }

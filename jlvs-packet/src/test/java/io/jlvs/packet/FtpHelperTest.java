@@ -302,6 +302,30 @@ class FtpHelperTest {
         }
     }
 
+    /**
+     * The guard gives the worker every TCP port of an FTP real server (its data connections): what of it belongs
+     * to no connection, such as the real server's own connections out through the director, is routed on, even
+     * with nat_icmp_send, which answers only what comes from a real server's service port (as the kernel).
+     */
+    @Test
+    void aRealServersOwnTcpIsRoutedWithNatIcmpSendToo() throws Exception {
+        ConnTableSettings icmpSend = new ConnTableSettings(false, false, 1, false, false,
+                io.jlvs.conn.DefenseSettings.DEFAULTS, new io.jlvs.conn.ForwardingSettings(false, true, true));
+        try (Director d = new Director(new DataplaneConfig(PacketBuilder.addr(Director.LOCAL), 4096, icmpSend, 7, 1024,
+                true, Director.FIRST_IP_ID, IcmpLimits.NONE, List.of(21)))) {
+            d.service(Protocol.TCP, 21, "rr").server(FTP, RS1, 21, ForwardingMethod.MASQ, 1);
+            d.dataplane.routeUnclaimed(true, false);
+            d.neighbours.put(PacketBuilder.addr("203.0.113.9"), Director.GATEWAY_MAC);
+            byte[] own = PacketBuilder.tcp(RS1, 33000, "203.0.113.9", 443).flags(0x02).macs(RS1_MAC, OUR_MAC).build();
+            byte[] routed = one(d.send(own));
+            assertThat(src(routed)).isEqualTo(RS1 + ":33000");
+            assertThat(d.dataplane.routed()).isEqualTo(1);
+            // from the service port, outside any connection: port unreachable, as without the helper
+            d.send(PacketBuilder.tcp(RS1, 21, CLIENT, 40009).flags(0x18).payload(3).macs(RS1_MAC, OUR_MAC).build());
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.UNCLAIMED_REPLY);
+        }
+    }
+
     @Test
     void theControlConnectionStaysWithTheWorkerWhileDataConnectionsMayBeOffloaded() throws Exception {
         try (Director d = ftp(21, List.of(21))) {
