@@ -4,6 +4,7 @@ import io.jlvs.conn.ConnTable;
 import io.jlvs.conn.TcpState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * IPVS's FTP helper, as the kernel's {@code ip_vs_ftp} module loaded with {@code ports=...}: for MASQ
@@ -283,7 +284,7 @@ final class FtpHelper {
                 mode[id] = CONTROL;
                 passiveReplies++;
                 if (diff == 0) {
-                    MemorySegment.copy(text, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, parsedStart, length);
+                    MemorySegment.copy(text, 0, s, ValueLayout.JAVA_BYTE, parsedStart, length);
                     fillTcpChecksum(s, ip, ihl, total);
                 } else {
                     rebuild(s, off, l2, ip, ihl, total, length);
@@ -330,7 +331,7 @@ final class FtpHelper {
     private void rebuild(MemorySegment s, long off, int l2, long ip, int ihl, int total, int length) {
         long head = parsedStart - off;
         MemorySegment.copy(s, off, frame, 0, head);
-        MemorySegment.copy(text, 0, frame, java.lang.foreign.ValueLayout.JAVA_BYTE, head, length);
+        MemorySegment.copy(text, 0, frame, ValueLayout.JAVA_BYTE, head, length);
         long tail = ip + total - parsedEnd;
         MemorySegment.copy(s, parsedEnd, frame, head + length, tail);
         int newLength = total + length - (int) (parsedEnd - parsedStart);
