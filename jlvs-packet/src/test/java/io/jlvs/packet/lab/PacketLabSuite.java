@@ -162,15 +162,28 @@ abstract class PacketLabSuite {
         Shell.Result r = lab.client(90, "sh", "-c", "curl -sS --max-time 80 http://" + PacketLab.VIP
                 + "/big.bin | sha256sum");
         assertThat(r.output().split(" ")[0]).as(r.output() + lab.stderr()).isEqualTo(expected);
-        Map<String, long[]> after = stats();
-        long inBytes = 0;
-        long outBytes = 0;
-        long packets = 0;
-        for (String a : lab.servers) {
-            inBytes += after.get(a)[3] - before.get(a)[3];
-            outBytes += after.get(a)[4] - before.get(a)[4];
-            packets += after.get(a)[1] - before.get(a)[1] + after.get(a)[2] - before.get(a)[2];
+        // what the fast path forwarded is accounted once a second, and when the connection's FIN reaches the
+        // worker, which may be after curl has its last byte: give it a few seconds
+        long[] sums = new long[3];
+        try {
+            org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                        Map<String, long[]> after = stats();
+                        java.util.Arrays.fill(sums, 0);
+                        for (String a : lab.servers) {
+                            sums[0] += after.get(a)[3] - before.get(a)[3];
+                            sums[1] += after.get(a)[4] - before.get(a)[4];
+                            sums[2] += after.get(a)[1] - before.get(a)[1] + after.get(a)[2] - before.get(a)[2];
+                        }
+                        return sums[0] > 0 && (!lab.nat() || sums[1] > PacketLab.BIG_BYTES) && (!lab.fastPath()
+                                || lab.counter("fast_path_packets") - fastBefore > sums[2] * 9 / 10);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the assertions below say what is missing
         }
+        long inBytes = sums[0];
+        long outBytes = sums[1];
+        long packets = sums[2];
         if (lab.fastPath()) {
             // the XDP fast path carried the established connection; its packets are in the statistics
             // (accounted when the FIN took the connection back to the worker)
