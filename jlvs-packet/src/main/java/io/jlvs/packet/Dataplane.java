@@ -858,7 +858,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int rsPort = r.port() != 0 ? r.port() : dport;
         if (cfg.onePacket() && proto == Ipv4Header.PROTO_UDP) {
             if (sync != null && template >= 0) {
-                // no entry to sync, but its template (ip_vs_sync_conn goes on to cp->control): a --pe sip call
+                // no entry to sync, but its template (ip_vs_sync_conn goes on to cp->control), for every
+                // persistent -o service (a --pe sip call keeps its server on the backup)
                 emit(template, table.protocol(template) == PersistenceKeys.FWMARK_PROTOCOL
                         ? (int) table.virtualLo(template) : 0);
             }

@@ -14,18 +14,28 @@ public final class SyncMessageWriter {
     /** The one persistence engine IPVS has. */
     private static final byte[] SIP = {'s', 'i', 'p'};
 
+    /** The longest record: IPv6 with 255 bytes of persistence-engine data and a 16-byte engine name. */
+    private static final int MAX_RECORD = SyncProtocol.CONN_V6 + 2 + SyncProtocol.PE_DATA_MAXLEN + 2
+            + SyncProtocol.PE_NAME_MAXLEN;
+
     private final byte[] buf;
     private final ByteBuffer out;
     private final int syncId;
+    private final int maxLength;
     private int count;
 
-    /** @param maxLength the largest message (see {@link SyncProtocol#maxLength}) */
+    /**
+     * @param maxLength the largest message (see {@link SyncProtocol#maxLength}); a record longer than that on
+     *                  its own (a long SIP Call-ID under a small {@code --sync-maxlen}) goes alone in a longer
+     *                  message, as the kernel's {@code ip_vs_sync_buff_create} sizes its buffer for it
+     */
     public SyncMessageWriter(int syncId, int maxLength) {
         if (maxLength < SyncProtocol.HEADER_V1 + SyncProtocol.CONN_V4) {
             throw new IllegalArgumentException("sync message limit too small: " + maxLength);
         }
         this.syncId = syncId & 0xff;
-        this.buf = new byte[maxLength];
+        this.maxLength = maxLength;
+        this.buf = new byte[Math.max(maxLength, SyncProtocol.HEADER_V1 + MAX_RECORD)];
         this.out = ByteBuffer.wrap(buf);
         reset();
     }
@@ -112,7 +122,8 @@ public final class SyncMessageWriter {
 
     private boolean room(int len) {
         int pad = count == 0 ? 0 : (4 - out.position()) & 3;
-        if (count >= MAX_CONNS || out.position() + pad + len > buf.length) {
+        if (count >= MAX_CONNS || count > 0 && out.position() + pad + len > maxLength) {
+            // an empty message takes any record: else one longer than the limit would never leave
             return false;
         }
         for (int i = 0; i < pad; i++) {

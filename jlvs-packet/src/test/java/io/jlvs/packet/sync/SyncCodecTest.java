@@ -222,6 +222,30 @@ class SyncCodecTest {
         assertThat(w.message().remaining()).isEqualTo(8);
     }
 
+    /**
+     * A record longer than the limit on its own (a 255-byte Call-ID under a small --sync-maxlen) leaves alone
+     * in a longer message, as the kernel sizes its buffer for it: before, it fitted no message, and the
+     * master's thread spun on it for good while nothing else was sent.
+     */
+    @Test
+    void aRecordLongerThanTheLimitGoesAloneInALongerMessage() {
+        SyncMessageWriter w = new SyncMessageWriter(0, 120);
+        byte[] callId = new byte[255];
+        java.util.Arrays.fill(callId, (byte) 'c');
+        assertThat(w.addV4(17, SyncProtocol.F_TEMPLATE, 0, 0, 5060, 5060, 0, 300, 1, 2, 3, callId, 0, 255)).isTrue();
+        assertThat(w.addV4(6, 0, 1, 9, 80, 80, 0, 900, 1, 2, 3)).as("nothing more in that message").isFalse();
+        byte[] m = array(w.message());
+        assertThat(m).hasSize(8 + 36 + 2 + 255 + 2 + 3);
+        Collect c = new Collect();
+        assertThat(SyncMessageReader.read(ByteBuffer.wrap(m), 0, c)).isNull();
+        assertThat(c.conns).singleElement().satisfies(r -> assertThat(r.peData()).isEqualTo(callId));
+        w.reset();
+        assertThat(w.addV4(6, 0, 1, 9, 80, 80, 0, 900, 1, 2, 3)).isTrue();
+        assertThat(w.addV4(6, 0, 1, 10, 80, 80, 0, 900, 1, 2, 3)).isTrue();
+        assertThat(w.addV4(17, SyncProtocol.F_TEMPLATE, 0, 0, 5060, 5060, 0, 300, 1, 2, 3, callId, 0, 255))
+                .as("beside others: only within the limit").isFalse();
+    }
+
     @Test
     void sizeLimitsAreTheKernels() {
         assertThat(SyncProtocol.maxLength(true, 0, 9000, false)).isEqualTo(1472);   // master: 1500 - 28
