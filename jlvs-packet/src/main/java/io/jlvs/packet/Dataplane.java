@@ -39,7 +39,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The userspace IPVS data plane for IPv4 on one interface: one instance per worker thread, owning its
+ * The userspace IPVS data plane (IPv4 here; IPv6 DR and NAT in {@link Ipv6Forwarder}): one instance per worker thread, owning its
  * connection table. Each received frame is validated, matched to a virtual service or to a MASQ
  * connection's reply, and forwarded by the real server's method (MASQ, DROUTE, TUNNEL with IPIP, GUE or
  * GRE), or dropped and counted by {@link DropReason}, or passed (left to the kernel). Frames are rewritten in
@@ -56,8 +56,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final DropReason[] REASONS = DropReason.values();
     private static final int RECEIVE_BATCH = 64;
     private static final long LIST_TIMEOUT_MILLIS = 2000;
-    private static final byte M_MASQ = 1;
-    private static final byte M_DROUTE = 2;
+    static final byte M_MASQ = 1;
+    static final byte M_DROUTE = 2;
     private static final byte M_TUNNEL = 3;
     private static final byte M_GUE = 4;
     private static final byte M_GUE_CSUM = 5;
@@ -99,6 +99,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final byte[] syncPeData = new byte[SyncProtocol.PE_DATA_MAXLEN];
     private long syncApplied;
     private final Egress egress;
+    /** IPv6 frames (EtherType 0x86DD): DR and NAT over this worker's table. */
+    private final Ipv6Forwarder ipv6;
     /** IPVS's drop_entry, drop_packet and secure_tcp for this worker's table, looked at once a second. */
     private final Defense defense = new Defense();
     private long nextDefenseCheck;
@@ -216,6 +218,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.ftp = config.ftpPorts().isEmpty() ? null : new FtpHelper(
                 config.ftpPorts().stream().mapToInt(Integer::intValue).toArray(), config.connCapacity(), table,
                 this::openDataConnection);
+        this.ipv6 = new Ipv6Forwarder(io, table, connService, connMethod, connInPkts, connOldState, connMark,
+                neighbours, egress, defense, icmpLimit);
     }
 
     /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
@@ -487,7 +491,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     }
 
     public long icmpSent() {
-        return egress.icmpSent();
+        return egress.icmpSent() + ipv6.icmpSent();
     }
 
     /** ICMP errors not sent because of the kernel's ICMP rate limits ({@link IcmpLimits}). */
@@ -601,6 +605,10 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         int type = EthernetHeader.payloadType(s, off, l2);
         if (type == EthernetHeader.TYPE_ARP) {
             return arp(s, off, l2, len);
+        }
+        if (type == EthernetHeader.TYPE_IPV6) {
+            Verdict v = ipv6.handle(s, off, l2, len, services, mtu, now, routeUnclaimed);
+            return v == Verdict.DROP ? drop(ipv6.dropReason()) : v;
         }
         if (type != EthernetHeader.TYPE_IPV4) {
             return drop(DropReason.NOT_IPV4);

@@ -2,7 +2,7 @@ package io.jlvs.packet;
 
 /** Why the data plane did not forward a frame. Each dropped frame is counted under exactly one reason. */
 public enum DropReason {
-    /** Shorter than its Ethernet, IPv4 or transport header, or than the IPv4 total length says. */
+    /** Shorter than its Ethernet, IP or transport header, or than the IPv4 total (IPv6 payload) length says. */
     SHORT_FRAME,
     /**
      * An IPv4 total length beyond both the frame and the link's MTU: segments merged before the data plane
@@ -10,11 +10,14 @@ public enum DropReason {
      * hands over unsegmented GSO packets). Only the frame's start reached us, so it cannot be sent on.
      */
     OVERSIZED,
-    /** Neither IPv4 nor ARP (IPv6 is not handled yet), or an IP version other than 4. */
+    /**
+     * Neither IPv4, IPv6 nor ARP, or an IP version that does not match the EtherType; IPv6 with AF_XDP, whose
+     * program steers IPv4 only.
+     */
     NOT_IPV4,
     /** IHL below 5 or beyond the frame. */
     BAD_IHL,
-    /** IPv4 total length smaller than the header. */
+    /** IPv4 total length smaller than the header; an IPv6 payload length of 0 (a jumbogram) to a service. */
     BAD_IP_LENGTH,
     BAD_IP_CHECKSUM,
     /**
@@ -22,6 +25,8 @@ public enum DropReason {
      * overlapped bytes already held, would make the datagram longer than 65,535 bytes, was not in 8-byte
      * units before the last, found every reassembly slot taken, or its datagram was not whole within 30 s
      * (each held fragment then counts). With AF_PACKET the kernel reassembles before the workers see them.
+     * Also an IPv6 fragment to a virtual address or from a NAT real server: IPv6 fragments are not put
+     * together (the fanout group's defragmentation is IPv4's only).
      */
     FRAGMENT,
     /** TCP data offset below 5 or beyond the segment. */
@@ -84,4 +89,14 @@ public enum DropReason {
      * an ICMP port unreachable went back to the real server, as from IPVS (a TCP RST or SCTP ABORT is routed).
      */
     UNCLAIMED_REPLY
+,
+    /**
+     * IPv6 to a virtual service or from a NAT real server with an extension header the data plane does not walk:
+     * a routing header with segments left, AH, ESP, no next header, an unknown one, or a chain longer than the
+     * packet. (Hop-by-hop, destination options and a spent routing header are skipped, as IPVS finds the
+     * transport header past them with {@code ipv6_find_hdr}; IPv6 fragments count as {@link #FRAGMENT}.)
+     */
+    IPV6_EXTENSION,
+    /** A UDP datagram over IPv6 with checksum 0, which IPv6 forbids (RFC 8200 §8.1): its receiver would drop it. */
+    UDP6_ZERO_CHECKSUM
 }

@@ -1,7 +1,7 @@
 package io.jlvs.packet;
 
 /**
- * Layer-2 next hops for IPv4 destinations: the MAC address to put in a frame sent towards an address
+ * Layer-2 next hops for IPv4 and IPv6 destinations: the MAC address to put in a frame sent towards an address
  * (the neighbour itself when on-link, else its gateway). jlvs-sys fills one from rtnetlink routes and
  * neighbours; tests use a map. Called per packet on the data-plane thread: must not allocate or block.
  */
@@ -27,5 +27,13 @@ public interface NeighbourTable {
      */
     default int preferredSource(int ipv4) {
         return 0;
+    }
+
+    /**
+     * The next hop's MAC (low 48 bits) for the IPv6 address (hiBits, loBits), or {@link #UNKNOWN} (then the
+     * miss is noted for the refresher, which resolves it by route and neighbour discovery).
+     */
+    default long nextHopMac6(long hiBits, long loBits) {
+        return UNKNOWN;
     }
 }

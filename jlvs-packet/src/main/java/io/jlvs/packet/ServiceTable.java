@@ -12,7 +12,7 @@ import io.jlvs.core.view.Timeouts;
 import java.util.Map;
 
 /**
- * The IPv4 services of a {@link ForwardingSnapshot} compiled into primitive open-addressing tables, so
+ * The services of a {@link ForwardingSnapshot} (IPv4 here, IPv6 in {@link Ipv6Services}) compiled into primitive open-addressing tables, so
  * that a packet finds its service without building a key object. Immutable once built; built on the
  * engine's thread, read by data-plane threads.
  */
@@ -42,6 +42,8 @@ public final class ServiceTable {
      */
     private final long[] masqSources;
     private final int masqMask;
+    /** The IPv6 services, virtual addresses and MASQ real servers. */
+    private final Ipv6Services v6;
 
     public ServiceTable(ForwardingSnapshot snapshot) {
         this(snapshot, java.util.List.of());
@@ -53,6 +55,7 @@ public final class ServiceTable {
      * program give to the worker too.
      */
     public ServiceTable(ForwardingSnapshot snapshot, java.util.List<Integer> ftpPorts) {
+        this.v6 = new Ipv6Services(snapshot);
         this.version = snapshot.version();
         this.timeouts = snapshot.timeouts();
         int n = Math.max(1, snapshot.services().size());
@@ -77,7 +80,7 @@ public final class ServiceTable {
                 case FwmarkServiceKey k when k.family() == AddressFamily.INET ->
                         put(FWMARK_TAG | (k.fwmark() & 0xffffffffL), e.getValue());
                 default -> {
-                    // IPv6 services are not served by the IPv4 packet data plane yet
+                    // IPv6 services: in v6 (IPv6 fwmark services: no classifier gives IPv6 marks)
                 }
             }
         }
@@ -148,6 +151,11 @@ public final class ServiceTable {
             }
             i = (i + 1) & masqMask;
         }
+    }
+
+    /** The IPv6 part of this table. */
+    public Ipv6Services v6() {
+        return v6;
     }
 
     public long version() {

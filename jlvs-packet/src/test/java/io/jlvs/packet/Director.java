@@ -38,6 +38,8 @@ final class Director implements AutoCloseable {
     final IpvsEngine engine = new IpvsEngine();
     final MemoryPacketIo io;
     final Map<Integer, Long> neighbours = new HashMap<>();
+    /** IPv6 next hops, by address as {@link IpAddress#parse} reads it. */
+    final Map<IpAddress, Long> neighbours6 = new HashMap<>();
     /** Addresses with no route through the director's links. */
     final java.util.Set<Integer> unreachable = new java.util.HashSet<>();
     /** Per address, the preferred source of the route to it ({@link NeighbourTable#preferredSource}). */
@@ -83,6 +85,11 @@ final class Director implements AutoCloseable {
             @Override
             public int preferredSource(int ip) {
                 return sources.getOrDefault(ip, 0);
+            }
+
+            @Override
+            public long nextHopMac6(long hi, long lo) {
+                return neighbours6.getOrDefault(IpAddress.ofV6(hi, lo), NeighbourTable.UNKNOWN);
             }
         }, () -> clock[0]);
         dataplane.attachTo(engine);

@@ -1,0 +1,519 @@
+package io.jlvs.packet;
+
+import io.jlvs.conn.ConnTable;
+import io.jlvs.conn.ConnTableSettings;
+import io.jlvs.conn.InboundVerdict;
+import io.jlvs.conn.PersistenceKeys;
+import io.jlvs.conn.TcpState;
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.io.PacketIo;
+import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
+import io.jlvs.core.model.VirtualService;
+import io.jlvs.core.sched.FlowKey;
+import io.jlvs.core.state.DestinationState;
+import io.jlvs.core.stats.IpvsCounters;
+import io.jlvs.engine.ServiceRuntime;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The IPv6 part of a worker's data plane (EtherType 0x86DD): TCP and UDP to an IPv6 virtual service are
+ * scheduled (the engine's schedulers, persistence and weights), get their connection entry in the worker's
+ * {@link ConnTable} (keyed as IPv6) and are forwarded by Direct Routing (MAC rewritten, hop limit less one)
+ * or NAT (destination address and port rewritten, transport checksum updated incrementally over the 128-bit
+ * addresses); NAT replies from the real server are made to come from the virtual service again. As IPVS's
+ * {@code __ip_vs_get_out_rt_v6}: a hop limit that would reach 0 gets ICMPv6 time exceeded
+ * ({@code decrement_ttl}), a packet larger than the MTU gets ICMPv6 packet too big
+ * ({@code __mtu_check_toobig_v6}; IPv6 routers never fragment). The transport header is found past
+ * hop-by-hop, destination-options and spent routing headers (as {@code ipv6_find_hdr}); fragments and any
+ * other extension header are dropped and counted. ICMPv6 (neighbour discovery, echo) is the kernel's.
+ * Not done: ICMPv6 errors about connections, SCTP, fwmark services, tunnels, sync, the XDP fast path.
+ *
+ * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; it shares that worker's
+ * connection table and per-connection arrays. Nothing is allocated per packet.
+ */
+final class Ipv6Forwarder {
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    /** Extension headers walked before giving up (a chain longer than this is not a real packet's). */
+    private static final int MAX_EXTENSIONS = 8;
+    /** ICMPv6 types (RFC 4443). */
+    static final int TYPE_DEST_UNREACH = 1;
+    static final int TYPE_PACKET_TOO_BIG = 2;
+    static final int TYPE_TIME_EXCEEDED = 3;
+    static final int CODE_PORT_UNREACH = 4;
+    /** The hop limit of the errors we originate, Linux's default. */
+    private static final int ICMP_HOP_LIMIT = 64;
+    private static final int ICMP_HEADER = 8;
+    private static final int MAX_QUOTE = Ipv6Header.MIN_MTU - Ipv6Header.LENGTH - ICMP_HEADER;
+
+    private final PacketIo io;
+    private final ConnTable table;
+    private final IpvsCounters[] connService;
+    private final byte[] connMethod;
+    private final int[] connInPkts;
+    private final byte[] connOldState;
+    private final int[] connMark;
+    private final NeighbourTable neighbours;
+    private final Egress egress;
+    private final Defense defense;
+    private final IcmpRateLimit icmpLimit;
+    private final FlowKey flow = new FlowKey();
+    private final MemorySegment scratch = MemorySegment.ofArray(new byte[Ipv6Header.MIN_MTU + 64]);
+    private long icmpSent;
+    private DropReason dropReason;
+    private DropReason pickFailure;
+    private int pickedTemplate;
+
+    // The packet being handled.
+    private Ipv6Services services;
+    private int mtu;
+    private long now;
+    private long ip;
+    private int total;
+    private int proto;
+    private long srcHi;
+    private long srcLo;
+    private long dstHi;
+    private long dstLo;
+    private long l4;
+    private int l4len;
+    private int sport;
+    private int dport;
+    private int info;
+
+    Ipv6Forwarder(PacketIo io, ConnTable table, IpvsCounters[] connService, byte[] connMethod, int[] connInPkts,
+                  byte[] connOldState, int[] connMark, NeighbourTable neighbours, Egress egress, Defense defense,
+                  IcmpRateLimit icmpLimit) {
+        this.io = io;
+        this.table = table;
+        this.connService = connService;
+        this.connMethod = connMethod;
+        this.connInPkts = connInPkts;
+        this.connOldState = connOldState;
+        this.connMark = connMark;
+        this.neighbours = neighbours;
+        this.egress = egress;
+        this.defense = defense;
+        this.icmpLimit = icmpLimit;
+    }
+
+    /** ICMPv6 errors sent. */
+    long icmpSent() {
+        return icmpSent;
+    }
+
+    /** Why the last {@link Verdict#DROP} was given. */
+    DropReason dropReason() {
+        return dropReason;
+    }
+
+    /**
+     * Handles an IPv6 frame ({@code l2} bytes of Ethernet header, {@code len} bytes in all).
+     *
+     * @param routeUnclaimed the kernel guard keeps a NAT real server's frames from the kernel
+     */
+    Verdict handle(MemorySegment s, long off, int l2, int len, ServiceTable table, int mtu, long now,
+                   boolean routeUnclaimed) {
+        this.services = table.v6();
+        this.mtu = mtu;
+        this.now = now;
+        ip = off + l2;
+        int avail = len - l2;
+        if (avail < Ipv6Header.LENGTH) {
+            return drop(DropReason.SHORT_FRAME);
+        }
+        if (Ipv6Header.version(s, ip) != 6) {
+            return drop(DropReason.NOT_IPV4);
+        }
+        if (services.isEmpty()) {
+            return Verdict.PASS;
+        }
+        srcHi = Ipv6Header.srcHi(s, ip);
+        srcLo = Ipv6Header.srcLo(s, ip);
+        dstHi = Ipv6Header.dstHi(s, ip);
+        dstLo = Ipv6Header.dstLo(s, ip);
+        boolean toService = services.isVirtualAddress(dstHi, dstLo);
+        if (!toService && !services.isMasqServer(srcHi, srcLo)) {
+            return Verdict.PASS;
+        }
+        int payload = Ipv6Header.payloadLength(s, ip);
+        if (payload == 0) {
+            // a jumbogram (RFC 2675) or nothing at all: neither is a service's
+            return drop(DropReason.BAD_IP_LENGTH);
+        }
+        total = Ipv6Header.LENGTH + payload;
+        if (total > avail) {
+            return drop(total > mtu ? DropReason.OVERSIZED : DropReason.SHORT_FRAME);
+        }
+        DropReason bad = findTransport(s);
+        if (bad != null) {
+            return drop(bad);
+        }
+        if (proto == Ipv6Header.PROTO_ICMPV6) {
+            // neighbour discovery, echo, errors: the kernel's (errors about connections are not translated yet)
+            return Verdict.PASS;
+        }
+        if (toService) {
+            return inbound(s, off, l2);
+        }
+        return outbound(s, off, l2, routeUnclaimed);
+    }
+
+    private Verdict drop(DropReason reason) {
+        dropReason = reason;
+        return Verdict.DROP;
+    }
+
+    /**
+     * Walks the extension headers to the transport header ({@link #proto}, {@link #l4}, {@link #l4len}); null
+     * when found, else why not.
+     */
+    private DropReason findTransport(MemorySegment s) {
+        int next = Ipv6Header.nextHeader(s, ip);
+        long at = ip + Ipv6Header.LENGTH;
+        long end = ip + total;
+        for (int n = 0; ; n++) {
+            switch (next) {
+                case Ipv6Header.HOP_BY_HOP, Ipv6Header.DESTINATION_OPTIONS, Ipv6Header.ROUTING -> {
+                    if (n == MAX_EXTENSIONS || end - at < 8) {
+                        return DropReason.IPV6_EXTENSION;
+                    }
+                    if (next == Ipv6Header.ROUTING && Wire.u8(s, at + 3) != 0) {
+                        // segments left: the destination is not the final one
+                        return DropReason.IPV6_EXTENSION;
+                    }
+                    if (next == Ipv6Header.HOP_BY_HOP && n != 0) {
+                        // only right after the IPv6 header (RFC 8200 §4.3)
+                        return DropReason.IPV6_EXTENSION;
+                    }
+                    int length = (Wire.u8(s, at + 1) + 1) * 8;
+                    next = Wire.u8(s, at);
+                    at += length;
+                    if (at > end) {
+                        return DropReason.IPV6_EXTENSION;
+                    }
+                }
+                case Ipv6Header.FRAGMENT -> {
+                    return DropReason.FRAGMENT;
+                }
+                case PROTO_TCP, PROTO_UDP, Ipv6Header.PROTO_ICMPV6 -> {
+                    proto = next;
+                    l4 = at;
+                    l4len = (int) (end - at);
+                    return null;
+                }
+                default -> {
+                    return DropReason.IPV6_EXTENSION;
+                }
+            }
+        }
+    }
+
+    /** Reads ports and the TCP flags; null when well formed. */
+    private DropReason parseTransport(MemorySegment s) {
+        if (proto == PROTO_TCP) {
+            if (l4len < TcpHeader.MIN_LENGTH) {
+                return DropReason.SHORT_FRAME;
+            }
+            int doff = TcpHeader.headerLength(s, l4);
+            if (doff < TcpHeader.MIN_LENGTH || doff > l4len) {
+                return DropReason.BAD_TCP_OFFSET;
+            }
+            info = TcpHeader.flags(s, l4);
+        } else {
+            if (l4len < UdpHeader.LENGTH) {
+                return DropReason.SHORT_FRAME;
+            }
+            int ulen = UdpHeader.length(s, l4);
+            if (ulen < UdpHeader.LENGTH || ulen > l4len) {
+                return DropReason.BAD_UDP_LENGTH;
+            }
+            if (UdpHeader.checksum(s, l4) == 0) {
+                return DropReason.UDP6_ZERO_CHECKSUM;
+            }
+            info = 0;
+        }
+        sport = Wire.u16(s, l4);
+        dport = Wire.u16(s, l4 + 2);
+        return null;
+    }
+
+    // ---------------------------------------------------------------- client to service
+
+    private Verdict inbound(MemorySegment s, long off, int l2) {
+        if (proto != PROTO_TCP && proto != PROTO_UDP) {
+            return drop(DropReason.NO_SERVICE);
+        }
+        DropReason bad = parseTransport(s);
+        if (bad != null) {
+            return drop(bad);
+        }
+        int id = table.lookupIn(proto, true, srcHi, srcLo, sport, dstHi, dstLo, dport);
+        if (id >= 0) {
+            InboundVerdict v = table.admitInbound(id, ConnTable.isNewConnection(proto, info), now);
+            if (v == InboundVerdict.DROP) {
+                return drop(DropReason.DESTINATION_REMOVED);
+            }
+            if (v == InboundVerdict.RESCHEDULE) {
+                id = ConnTable.NO_ENTRY;
+            }
+        }
+        if (id >= 0) {
+            table.onPacket(id, ConnTable.INPUT, info, now);
+            connInPkts[id]++;
+            DestinationState d = table.destination(id);
+            connService[id].inbound(1, total);
+            d.counters().inbound(1, total);
+            return toServer(s, off, l2, connMethod[id], table.destinationHi(id), table.destinationLo(id),
+                    table.destinationPort(id));
+        }
+        ServiceRuntime svc = services.find(proto, dstHi, dstLo, dport);
+        if (svc == null) {
+            svc = services.find(proto, dstHi, dstLo, 0);
+        }
+        if (svc == null) {
+            return drop(DropReason.NO_SERVICE);
+        }
+        if (!opensConnection()) {
+            return drop(DropReason.NO_CONNECTION);
+        }
+        return schedule(s, off, l2, svc);
+    }
+
+    /** A TCP SYN (with sloppy_tcp any segment but a RST) or any UDP datagram, as IPVS. */
+    private boolean opensConnection() {
+        ConnTableSettings cs = table.settings();
+        if (proto == PROTO_TCP) {
+            return cs.sloppyTcp() ? (info & TcpState.FLAG_RST) == 0 : (info & TcpState.FLAG_SYN) != 0;
+        }
+        return true;
+    }
+
+    private Verdict schedule(MemorySegment s, long off, int l2, ServiceRuntime svc) {
+        if (defense.dropNewConnection()) {
+            return drop(DropReason.DEFENSE);
+        }
+        DestinationState dest = pick(svc);
+        if (dest == null) {
+            if (pickFailure == DropReason.NO_DESTINATION) {
+                icmpError(s, off, l2, TYPE_DEST_UNREACH, CODE_PORT_UNREACH, 0, dstHi, dstLo);
+            }
+            return drop(pickFailure);
+        }
+        RealServer r = dest.config();
+        byte method = methodCode(r);
+        if (method == 0) {
+            return drop(DropReason.UNSUPPORTED_METHOD);
+        }
+        long rsHi = r.address().hi();
+        long rsLo = r.address().lo();
+        int rsPort = r.port() != 0 ? r.port() : dport;
+        if (svc.config().onePacket() && proto == PROTO_UDP) {
+            svc.counters().connection();
+            dest.counters().connection();
+            svc.counters().inbound(1, total);
+            dest.counters().inbound(1, total);
+            return toServer(s, off, l2, method, rsHi, rsLo, rsPort);
+        }
+        int id = table.create(proto, true, srcHi, srcLo, sport, dstHi, dstLo, dport, true, rsHi, rsLo, rsPort,
+                dest, method != Dataplane.M_MASQ, pickedTemplate, now);
+        if (id < 0) {
+            return drop(DropReason.TABLE_FULL);
+        }
+        connService[id] = svc.counters();
+        connMethod[id] = method;
+        connMark[id] = 0;
+        connOldState[id] = 0;
+        connInPkts[id] = 1;
+        svc.counters().connection();
+        dest.counters().connection();
+        table.onPacket(id, ConnTable.INPUT, info, now);
+        svc.counters().inbound(1, total);
+        dest.counters().inbound(1, total);
+        return toServer(s, off, l2, method, rsHi, rsLo, rsPort);
+    }
+
+    /** MASQ or DROUTE for an IPv6 real server; 0 for anything else (tunnels, IPv4 servers, LOCAL, FULLNAT). */
+    private static byte methodCode(RealServer r) {
+        if (r.address().isV4()) {
+            return 0;
+        }
+        ForwardingMethod m = r.method();
+        return m == ForwardingMethod.MASQ ? Dataplane.M_MASQ : m == ForwardingMethod.DROUTE ? Dataplane.M_DROUTE : 0;
+    }
+
+    /**
+     * The real server for a new connection of the current tuple: its persistence template's (the client under
+     * the service's prefix length), or the scheduler's; null when there is none ({@link #pickFailure}).
+     */
+    private DestinationState pick(ServiceRuntime svc) {
+        VirtualService cfg = svc.config();
+        flow.set(true, proto, srcHi, srcLo, sport, dstHi, dstLo, dport, now);
+        pickedTemplate = ConnTable.NO_ENTRY;
+        pickFailure = DropReason.NO_DESTINATION;
+        if (!cfg.persistent()) {
+            return svc.schedule(flow);
+        }
+        int prefix = cfg.netmaskPrefixLength();
+        long clientHi = PersistenceKeys.maskHi(true, srcHi, prefix);
+        long clientLo = PersistenceKeys.maskLo(true, srcLo, prefix);
+        int vPort = cfg.key() instanceof InetServiceKey k ? k.port() : 0;
+        int template = table.findTemplate(proto, true, clientHi, clientLo, dstHi, dstLo, vPort, now);
+        if (template >= 0) {
+            pickedTemplate = template;
+            return table.destination(template);
+        }
+        DestinationState dest = svc.schedule(flow);
+        if (dest == null) {
+            return null;
+        }
+        RealServer r = dest.config();
+        template = table.createTemplate(proto, true, clientHi, clientLo, dstHi, dstLo, vPort, !r.address().isV4(),
+                r.address().hi(), r.address().lo(), r.port(), dest, cfg.persistenceTimeout(), now);
+        if (template < 0) {
+            pickFailure = DropReason.TABLE_FULL;
+            return null;
+        }
+        pickedTemplate = template;
+        return dest;
+    }
+
+    /** Sends the current packet to a real server: DR as it is, NAT to {@code rsPort}; hop limit less one. */
+    private Verdict toServer(MemorySegment s, long off, int l2, byte method, long rsHi, long rsLo, int rsPort) {
+        if (Ipv6Header.hopLimit(s, ip) <= 1) {
+            icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, dstHi, dstLo);
+            return drop(DropReason.TTL_EXPIRED);
+        }
+        long mac = neighbours.nextHopMac6(rsHi, rsLo);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        if (total > mtu) {
+            return tooBig(s, off, l2, dstHi, dstLo);
+        }
+        if (method == Dataplane.M_MASQ) {
+            rewritePort(s, dstHi, dstLo, rsHi, rsLo, 2, dport, rsPort);
+            Ipv6Header.dst(s, ip, rsHi, rsLo);
+        } else if (method != Dataplane.M_DROUTE) {
+            return drop(DropReason.UNSUPPORTED_METHOD);
+        }
+        Ipv6Header.decrementHopLimit(s, ip);
+        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /**
+     * A packet larger than the MTU: ICMPv6 packet too big back to its sender, quoting it as it was sent (before
+     * any rewrite), from {@code from}. A GSO super-packet from a sender on this host is not cut for IPv6: dropped
+     * as merged.
+     */
+    private Verdict tooBig(MemorySegment s, long off, int l2, long fromHi, long fromLo) {
+        if (io.receivedSegmentSize() > 0) {
+            return drop(DropReason.OVERSIZED);
+        }
+        icmpError(s, off, l2, TYPE_PACKET_TOO_BIG, 0, mtu, fromHi, fromLo);
+        return drop(DropReason.FRAG_NEEDED);
+    }
+
+    /**
+     * Rewrites one address the transport checksum covers (through the pseudo-header) and the port at
+     * {@code portAt} (0: source, 2: destination), updating the TCP or UDP checksum incrementally (RFC 1624);
+     * a UDP checksum that comes out 0 is sent as 0xffff (0 means none, which IPv6 forbids).
+     */
+    private void rewritePort(MemorySegment s, long oldHi, long oldLo, long newHi, long newLo, int portAt,
+                             int oldPort, int newPort) {
+        int field = proto == PROTO_TCP ? TcpHeader.CHECKSUM : UdpHeader.CHECKSUM;
+        int c = Wire.u16(s, l4 + field);
+        c = Ipv6Header.update128(c, oldHi, oldLo, newHi, newLo);
+        c = InternetChecksum.update16(c, oldPort, newPort);
+        if (proto == PROTO_UDP && c == 0) {
+            c = 0xffff;
+        }
+        Wire.u16(s, l4 + field, c);
+        Wire.u16(s, l4 + portAt, newPort);
+    }
+
+    // ---------------------------------------------------------------- real server to client
+
+    private Verdict outbound(MemorySegment s, long off, int l2, boolean routeUnclaimed) {
+        if ((proto != PROTO_TCP && proto != PROTO_UDP) || parseTransport(s) != null) {
+            return Verdict.PASS;
+        }
+        int id = table.lookupOut(proto, true, srcHi, srcLo, sport, dstHi, dstLo, dport);
+        if (id < 0 || connMethod[id] != Dataplane.M_MASQ) {
+            if (routeUnclaimed && services.fromMasqService(proto, srcHi, srcLo, sport)) {
+                // the guard took it from the kernel, and the worker does not route IPv6 yet
+                return drop(DropReason.NOT_ROUTED);
+            }
+            return Verdict.PASS;
+        }
+        table.onPacket(id, ConnTable.OUTPUT, info, now);
+        connService[id].outbound(1, total);
+        table.destination(id).counters().outbound(1, total);
+        long vHi = table.virtualHi(id);
+        long vLo = table.virtualLo(id);
+        if (Ipv6Header.hopLimit(s, ip) <= 1) {
+            icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, vHi, vLo);
+            return drop(DropReason.TTL_EXPIRED);
+        }
+        if (total > mtu) {
+            // before the rewrite: the real server must recognise its own packet
+            return tooBig(s, off, l2, vHi, vLo);
+        }
+        long mac = neighbours.nextHopMac6(dstHi, dstLo);
+        if (mac == NeighbourTable.UNKNOWN) {
+            // noted: the refresher resolves the client's next hop; TCP sends again
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        rewritePort(s, srcHi, srcLo, vHi, vLo, 0, sport, table.virtualPort(id));
+        Ipv6Header.src(s, ip, vHi, vLo);
+        Ipv6Header.decrementHopLimit(s, ip);
+        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    // ---------------------------------------------------------------- ICMPv6 errors we originate
+
+    /**
+     * An ICMPv6 error about the current packet to its sender, from {@code from}, as Linux's {@code icmp6_send}:
+     * to the frame's source MAC, hop limit 64, quoting as much of the packet as keeps the error within the
+     * minimum MTU of 1,280 bytes; never to an unspecified or multicast source. Within the ICMP rate limits
+     * (packet too big is never limited, as in Linux); the IPv4 per-client table is shared, keyed by a hash of
+     * the address.
+     */
+    private void icmpError(MemorySegment s, long off, int l2, int type, int code, int parameter, long fromHi,
+                           long fromLo) {
+        if ((srcHi == 0 && srcLo == 0) || Ipv6Header.isMulticast(srcHi)) {
+            return;
+        }
+        if (type != TYPE_PACKET_TOO_BIG) {
+            // the IPv4 limiter's types: time exceeded 11, destination unreachable 3 (port unreachable)
+            int v4Type = type == TYPE_TIME_EXCEEDED ? IcmpHeader.TYPE_TIME_EXCEEDED : IcmpHeader.TYPE_DEST_UNREACH;
+            int key = (int) (srcHi ^ srcHi >>> 32 ^ srcLo ^ srcLo >>> 32);
+            if (!icmpLimit.allow(v4Type, IcmpHeader.CODE_PORT_UNREACH, key, now)) {
+                return;
+            }
+        }
+        int quote = Math.min(total, MAX_QUOTE);
+        MemorySegment.copy(s, off, scratch, 0, l2);
+        long oip = l2;
+        int length = Ipv6Header.LENGTH + ICMP_HEADER + quote;
+        Wire.u32(scratch, oip, 0x6000_0000);
+        Ipv6Header.payloadLength(scratch, oip, ICMP_HEADER + quote);
+        Wire.u8(scratch, oip + Ipv6Header.NEXT_HEADER, Ipv6Header.PROTO_ICMPV6);
+        Wire.u8(scratch, oip + Ipv6Header.HOP_LIMIT, ICMP_HOP_LIMIT);
+        Ipv6Header.src(scratch, oip, fromHi, fromLo);
+        Ipv6Header.dst(scratch, oip, srcHi, srcLo);
+        long icmp = oip + Ipv6Header.LENGTH;
+        Wire.u8(scratch, icmp, type);
+        Wire.u8(scratch, icmp + 1, code);
+        Wire.u16(scratch, icmp + 2, 0);
+        Wire.u32(scratch, icmp + 4, parameter);
+        MemorySegment.copy(s, ip, scratch, icmp + ICMP_HEADER, quote);
+        int sum = InternetChecksum.sum(scratch, icmp, ICMP_HEADER + quote,
+                Ipv6Header.pseudoHeader(fromHi, fromLo, srcHi, srcLo, ICMP_HEADER + quote, Ipv6Header.PROTO_ICMPV6));
+        Wire.u16(scratch, icmp + 2, InternetChecksum.finish(sum));
+        if (egress.inPlace(scratch, 0, l2 + length, EthernetHeader.src(s, off))) {
+            icmpSent++;
+        }
+    }
+}
