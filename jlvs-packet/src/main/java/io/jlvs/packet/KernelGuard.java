@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * Keeps the director's kernel out of the way of the packet data plane. AF_PACKET sockets see every
  * frame before netfilter, so the kernel still receives the frames jlvs forwards: it would answer a
  * virtual address it holds with a TCP RST or an ICMP port unreachable, and forward NAT replies
- * untranslated when ip_forward is on. jlvs therefore owns an nftables table {@code ip jlvs} with one
+ * untranslated when ip_forward is on. jlvs therefore owns an nftables table {@code ip jlvs} (and
+ * {@code ip6 jlvs} for IPv6 services, {@link #script6}) with one
  * prerouting chain at priority raw that drops, after AF_PACKET has taken its copy, what does not come from
  * the director itself (its own processes' packets come back in through lo; the FULLNAT proxy's listeners
  * for local clients serve them, as IPVS serves them):
@@ -139,19 +140,80 @@ final class KernelGuard {
         return sb.toString();
     }
 
+    /**
+     * The nft script that replaces table {@code ip6 jlvs} for the IPv6 services (TCP and UDP, which the IPv6
+     * data plane serves) and their MASQ real servers ((address, protocol, port), port 0 for every port), as
+     * {@code ip jlvs} does for IPv4: the kernel's copy of what the data plane forwards is dropped at
+     * prerouting ({@code meta l4proto} is the transport protocol past the extension headers); "" when there
+     * is none (the table is then deleted by {@link #install}).
+     */
+    static String script6(List<Service> services, List<Service> masqServers) {
+        if (services.isEmpty() && masqServers.isEmpty()) {
+            return "";
+        }
+        String on = "iifname != \"lo\" ";
+        List<String> ported = services.stream().filter(s -> s.port() != 0)
+                .map(s -> s.address() + " . " + s.protocol() + " . " + s.port()).distinct().sorted().toList();
+        List<String> whole = services.stream().filter(s -> s.port() == 0).map(s -> s.address().toString())
+                .distinct().sorted().toList();
+        List<String> masqPorts = masqServers.stream().filter(m -> m.port() != 0)
+                .map(m -> m.address() + " . " + m.protocol() + " . " + m.port()).distinct().sorted().toList();
+        List<String> masqWhole = masqServers.stream().filter(m -> m.port() == 0)
+                .map(m -> m.address() + " . " + m.protocol()).distinct().sorted().toList();
+        StringBuilder sb = new StringBuilder();
+        sb.append("table ip6 ").append(TABLE).append('\n');
+        sb.append("delete table ip6 ").append(TABLE).append('\n');
+        sb.append("table ip6 ").append(TABLE).append(" {\n");
+        if (!ported.isEmpty()) {
+            sb.append("  set services {\n    type ipv6_addr . inet_proto . inet_service\n    elements = { ")
+                    .append(String.join(", ", ported)).append(" }\n  }\n");
+        }
+        if (!whole.isEmpty()) {
+            sb.append("  set addresses {\n    type ipv6_addr\n    elements = { ")
+                    .append(String.join(", ", whole)).append(" }\n  }\n");
+        }
+        if (!masqPorts.isEmpty()) {
+            sb.append("  set masqports {\n    type ipv6_addr . inet_proto . inet_service\n    elements = { ")
+                    .append(String.join(", ", masqPorts)).append(" }\n  }\n");
+        }
+        if (!masqWhole.isEmpty()) {
+            sb.append("  set masq {\n    type ipv6_addr . inet_proto\n    elements = { ")
+                    .append(String.join(", ", masqWhole)).append(" }\n  }\n");
+        }
+        sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
+        if (!ported.isEmpty()) {
+            sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @services counter drop\n");
+        }
+        if (!whole.isEmpty()) {
+            sb.append("    ").append(on).append("ip6 daddr @addresses meta l4proto { tcp, udp } counter drop\n");
+        }
+        if (!masqPorts.isEmpty()) {
+            sb.append("    ").append(on)
+                    .append("ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+        }
+        if (!masqWhole.isEmpty()) {
+            sb.append("    ").append(on).append("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop\n");
+        }
+        sb.append("  }\n}\n");
+        return sb.toString();
+    }
+
     /** Installs the table unless the same script is already in place. */
     synchronized void install(String script) throws IOException {
         if (script.equals(installed)) {
             return;
         }
-        run(script);
+        String ip6 = "table ip6 " + TABLE + " {";
+        boolean dropIpv6 = installed != null && installed.contains(ip6) && !script.contains(ip6);
+        run(dropIpv6 ? script + "table ip6 " + TABLE + "\ndelete table ip6 " + TABLE + "\n" : script);
         installed = script;
     }
 
     /** Deletes the table (nothing when it is not there). */
     synchronized void remove() throws IOException {
         installed = null;
-        run("table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
+        run("table ip " + TABLE + "\ndelete table ip " + TABLE + "\ntable ip6 " + TABLE + "\ndelete table ip6 "
+                + TABLE + "\n");
     }
 
     private void run(String script) throws IOException {

@@ -50,6 +50,8 @@ final class KernelNeighbours implements NeighbourTable {
     private record Hop(int ifindex, int address, int source) { }
 
     private int[] interfaceIndexes;
+    /** IPv6 next hops. */
+    private final KernelNeighbours6 v6;
     private final AtomicIntegerArray misses = new AtomicIntegerArray(MISS_SLOTS);
     private volatile NextHopView view = NextHopView.empty();
     // refresher-owned
@@ -69,6 +71,17 @@ final class KernelNeighbours implements NeighbourTable {
     /** @param interfaceIndexes the director's interfaces, in link order */
     KernelNeighbours(int[] interfaceIndexes) {
         this.interfaceIndexes = interfaceIndexes.clone();
+        this.v6 = new KernelNeighbours6(interfaceIndexes);
+    }
+
+    @Override
+    public long nextHopMac6(long hiBits, long loBits) {
+        return v6.mac(hiBits, loBits);
+    }
+
+    /** Control thread: the IPv6 real servers to keep resolved. */
+    void want6(Set<IpAddress> addresses) {
+        v6.want(addresses);
     }
 
     @Override
@@ -117,7 +130,8 @@ final class KernelNeighbours implements NeighbourTable {
 
     /** The link (index in the director's interface list) where {@code mac} was learnt, or -1. */
     int linkOf(long mac) {
-        return view.link(mac);
+        int link = view.link(mac);
+        return link >= 0 ? link : v6.linkOf(mac);
     }
 
     /** Control thread: the addresses to keep resolved (real servers) before any packet needs them, and never age. */
@@ -136,6 +150,7 @@ final class KernelNeighbours implements NeighbourTable {
      */
     synchronized void relink(int[] indexes) {
         interfaceIndexes = indexes.clone();
+        v6.relink(indexes);
         hops.subList(1, hops.size()).clear();
         hopIds.clear();
         lastProbe.clear();
@@ -148,12 +163,12 @@ final class KernelNeighbours implements NeighbourTable {
     }
 
     long probes() {
-        return probes;
+        return probes + v6.probes();
     }
 
     /** Addresses indexed now. */
     int size() {
-        return view.index.size();
+        return view.index.size() + v6.size();
     }
 
     /** Addresses not indexed because {@link #MAX_ADDRESSES} were. */
@@ -163,6 +178,7 @@ final class KernelNeighbours implements NeighbourTable {
 
     /** Refresher thread: one bounded pass (see the class comment). */
     synchronized void refresh(KernelRoutes kernel, long nowNanos) {
+        v6.refresh(kernel, nowNanos);
         NextHopView current = view;
         for (int i = 0; i < MISS_SLOTS; i++) {
             int a = misses.getAndSet(i, 0);

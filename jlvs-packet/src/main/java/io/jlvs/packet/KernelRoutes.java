@@ -23,6 +23,11 @@ interface KernelRoutes {
     /** Every IPv4 neighbour entry, in one dump. */
     List<Neighbour> neighbours();
 
+    /** Every IPv6 neighbour entry, in one dump. */
+    default List<Neighbour> neighbours6() {
+        return List.of();
+    }
+
     /**
      * Makes the kernel resolve {@code neighbour}: one empty UDP datagram to its discard port from the
      * director's own stack, which queues on the neighbour entry and sends ARP requests.
@@ -39,6 +44,11 @@ interface KernelRoutes {
             @Override
             public List<Neighbour> neighbours() {
                 return rtnl.neighbours();
+            }
+
+            @Override
+            public List<Neighbour> neighbours6() {
+                return rtnl.neighbours6();
             }
 
             @Override

@@ -647,6 +647,7 @@ public final class PacketDirector implements AutoCloseable {
         FilterState now = filter;
         if (now != null && next.destinations().equals(now.destinations())
                 && next.masqServers().equals(now.masqServers()) && next.masqPorts().equals(now.masqPorts())
+                && java.util.Objects.equals(next.bpf(), now.bpf())
                 && java.util.Objects.equals(next.fanout(), now.fanout())
                 && next.guardScript().equals(now.guardScript())) {
             return;
@@ -661,6 +662,12 @@ public final class PacketDirector implements AutoCloseable {
         Set<XdpSteering.ServerPort> masqPorts = new java.util.HashSet<>();
         Set<Integer> realServers = new TreeSet<>();
         List<KernelGuard.Service> services = new ArrayList<>();
+        // IPv6 (TCP and UDP, DR and NAT; not with AF_XDP, whose program steers IPv4 only)
+        Set<IpAddress> destinations6 = new TreeSet<>();
+        Set<IpAddress> masq6 = new TreeSet<>();
+        Set<IpAddress> realServers6 = new java.util.HashSet<>();
+        List<KernelGuard.Service> services6 = new ArrayList<>();
+        List<KernelGuard.Service> masqGuard6 = new ArrayList<>();
         boolean allIpv4 = !settings.fwmarkRules().isEmpty();
         int clientMask = -1;
         boolean persistent = false;
@@ -689,6 +696,22 @@ public final class PacketDirector implements AutoCloseable {
                 ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", 1, 65535));
                 masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), 0));
             }
+            if (e.getKey() instanceof InetServiceKey k && !k.address().isV4() && !settings.afXdp()
+                    && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)) {
+                destinations6.add(k.address());
+                services6.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
+                for (DestinationState d : e.getValue().destinations().asList()) {
+                    IpAddress a = d.config().address();
+                    if (a.isV4()) {
+                        continue;
+                    }
+                    realServers6.add(a);
+                    if (d.config().method() == ForwardingMethod.MASQ) {
+                        masq6.add(a);
+                        masqGuard6.add(new KernelGuard.Service(a, k.protocol().lowerName(), d.config().port()));
+                    }
+                }
+            }
             for (DestinationState d : e.getValue().destinations().asList()) {
                 IpAddress a = d.config().address();
                 if (!a.isV4()) {
@@ -714,18 +737,22 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
         neighbours.want(realServers);
+        neighbours.want6(realServers6);
         BpfFilter bpf = null;
-        if (!allIpv4 && destinations.size() + masq.size() <= 250) {
+        int v6 = destinations6.size() + masq6.size();
+        if (!allIpv4 && destinations.size() + masq.size() + v6 <= (v6 > 0 ? 230 : 250)) {
             BpfFilter.Builder b = BpfFilter.builder();
             destinations.forEach(b::destination);
             masq.forEach(b::source);
+            destinations6.forEach(b::destination6);
+            masq6.forEach(b::source6);
             if (!masq.isEmpty()) {
                 b.icmpErrors();
             }
             if (settings.answerArp()) {
                 b.arp();
             }
-            bpf = destinations.isEmpty() && masq.isEmpty() && !settings.answerArp() ? null : b.build();
+            bpf = destinations.isEmpty() && masq.isEmpty() && v6 == 0 && !settings.answerArp() ? null : b.build();
         }
         // what the rules mark for a fwmark service that exists; the rest of their ranges' traffic (another
         // port, a mark no service has) the data plane leaves to the kernel, so the guard leaves it too
@@ -740,7 +767,7 @@ public final class PacketDirector implements AutoCloseable {
         if (!ftpRanges.isEmpty()) {
             ranges = java.util.stream.Stream.concat(ranges.stream(), ftpRanges.stream()).distinct().toList();
         }
-        String script = KernelGuard.script(services, ranges, masqGuard);
+        String script = KernelGuard.script(services, ranges, masqGuard) + KernelGuard.script6(services6, masqGuard6);
         if (guard != null) {
             try {
                 guard.install(script);

@@ -55,4 +55,24 @@ class KernelGuardTest {
         String s = KernelGuard.script(List.of(), List.of(), Set.of());
         assertThat(s).doesNotContain("drop").doesNotContain("set ").contains("chain prerouting");
     }
+
+    @Test
+    void ipv6ServicesAndMasqRepliesGoInTheirOwnIp6Table() {
+        String s = KernelGuard.script6(List.of(new KernelGuard.Service(a("2001:db8::100"), "tcp", 80),
+                        new KernelGuard.Service(a("2001:db8::101"), "udp", 0)),
+                List.of(new KernelGuard.Service(a("2001:db8:1::11"), "tcp", 8080),
+                        new KernelGuard.Service(a("2001:db8:1::12"), "udp", 0)));
+        assertThat(s).startsWith("table ip6 jlvs\ndelete table ip6 jlvs\ntable ip6 jlvs {\n")
+                .contains("set services {\n    type ipv6_addr . inet_proto . inet_service\n"
+                        + "    elements = { 2001:db8::100 . tcp . 80 }")
+                .contains("set addresses {\n    type ipv6_addr\n    elements = { 2001:db8::101 }")
+                .contains("set masqports {\n    type ipv6_addr . inet_proto . inet_service\n"
+                        + "    elements = { 2001:db8:1::11 . tcp . 8080 }")
+                .contains("set masq {\n    type ipv6_addr . inet_proto\n    elements = { 2001:db8:1::12 . udp }")
+                .contains("iifname != \"lo\" ip6 daddr . meta l4proto . th dport @services counter drop")
+                .contains("iifname != \"lo\" ip6 daddr @addresses meta l4proto { tcp, udp } counter drop")
+                .contains("ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop")
+                .contains("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop");
+        assertThat(KernelGuard.script6(List.of(), List.of())).isEmpty();
+    }
 }

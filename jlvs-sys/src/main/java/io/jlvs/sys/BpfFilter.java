@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * A classic BPF program for an AF_PACKET socket (SO_ATTACH_FILTER), so the kernel drops what the data plane
  * would drop anyway: only IPv4 frames for a virtual address, or from a real server (NAT replies), reach user
- * space; ARP optionally too. With no address given, every IPv4 frame passes.
+ * space; IPv6 frames whose destination (source) ends as an IPv6 virtual address (MASQ real server) does; ARP
+ * optionally too. With no address given, every IPv4 frame passes.
  */
 public final class BpfFilter {
     static final int LD_W_ABS = 0x20;
@@ -25,6 +26,9 @@ public final class BpfFilter {
     /** Bytes kept of an accepted frame (as tcpdump asks: all of it). */
     static final int SNAP = 0x40000;
     private static final int MAX_ADDRESSES = 250;
+    /** With IPv6 addresses the IPv6 tests jump over the IPv4 ones: fewer fit within a jump's 255 instructions. */
+    private static final int MAX_ADDRESSES_WITH_IPV6 = 230;
+    static final int ETH_P_IPV6 = 0x86dd;
     /** Instructions of the ICMP-error test. */
     private static final int ICMP_INSNS = 8;
 
@@ -119,6 +123,9 @@ public final class BpfFilter {
     public static final class Builder {
         private final List<Integer> destinations = new ArrayList<>();
         private final List<Integer> sources = new ArrayList<>();
+        /** The low 32 bits of IPv6 virtual addresses and MASQ real servers (a cheap first cut: the data plane checks the rest). */
+        private final List<Integer> destinations6 = new ArrayList<>();
+        private final List<Integer> sources6 = new ArrayList<>();
         private boolean arp;
         private boolean icmpErrors;
 
@@ -129,6 +136,28 @@ public final class BpfFilter {
         public Builder destination(IpAddress vip) {
             destinations.add(v4(vip));
             return this;
+        }
+
+        /**
+         * Passes IPv6 frames whose destination ends in the last 32 bits of {@code vip} (frames to other addresses
+         * with the same ending pass too; the data plane leaves them to the kernel).
+         */
+        public Builder destination6(IpAddress vip) {
+            destinations6.add(low32(vip));
+            return this;
+        }
+
+        /** Passes IPv6 frames whose source ends in the last 32 bits of {@code realServer} (NAT replies). */
+        public Builder source6(IpAddress realServer) {
+            sources6.add(low32(realServer));
+            return this;
+        }
+
+        private static int low32(IpAddress a) {
+            if (a.isV4()) {
+                throw new IllegalArgumentException("an IPv6 address expected: " + a);
+            }
+            return (int) a.lo();
         }
 
         /** Passes IPv4 frames whose source is {@code realServer} (replies in NAT). */
@@ -163,16 +192,23 @@ public final class BpfFilter {
         public BpfFilter build() {
             int[] dst = destinations.stream().distinct().mapToInt(Integer::intValue).toArray();
             int[] src = sources.stream().distinct().mapToInt(Integer::intValue).toArray();
-            if (dst.length + src.length > MAX_ADDRESSES) {
-                throw new IllegalArgumentException("at most " + MAX_ADDRESSES + " addresses fit one filter, got "
-                        + (dst.length + src.length));
+            int[] dst6 = destinations6.stream().distinct().mapToInt(Integer::intValue).toArray();
+            int[] src6 = sources6.stream().distinct().mapToInt(Integer::intValue).toArray();
+            int v6 = dst6.length + src6.length;
+            if (dst.length + src.length + v6 > (v6 > 0 ? MAX_ADDRESSES_WITH_IPV6 : MAX_ADDRESSES)) {
+                throw new IllegalArgumentException("at most " + (v6 > 0 ? MAX_ADDRESSES_WITH_IPV6 : MAX_ADDRESSES)
+                        + " addresses fit one filter, got " + (dst.length + src.length + v6));
             }
-            boolean anyIpv4 = dst.length + src.length == 0;
-            // layout: [0] ldh type, [1] jeq IP, then the address tests, then
-            // reject(ip), [arp test], accept, [reject(non-ip)]
+            boolean anyIpv4 = dst.length + src.length + v6 == 0;
+            boolean v4Tests = dst.length + src.length > 0;
+            // layout: [0] ldh type, [ipv6 block: jeq IPv6 (else skip the block), address tests, reject],
+            // jeq IP, the address tests, then reject(ip), [arp test], accept, [reject(non-ip)]
+            int v6Insns = v6 == 0 ? 0 : 1 + (dst6.length > 0 ? 1 + dst6.length : 0)
+                    + (src6.length > 0 ? 1 + src6.length : 0) + 1;
+            int ipTest = 1 + v6Insns;
             int addrInsns = anyIpv4 ? 1 : (dst.length > 0 ? 1 + dst.length : 0) + (src.length > 0 ? 1 + src.length : 0)
-                    + (icmpErrors ? ICMP_INSNS : 0);
-            int rejectIp = 2 + addrInsns;
+                    + (icmpErrors && v4Tests ? ICMP_INSNS : 0);
+            int rejectIp = ipTest + 1 + addrInsns;
             int arpTest = rejectIp + 1;
             int accept = arp ? arpTest + 1 : rejectIp + 1;
             int rejectNonIp = arp ? accept + 1 : rejectIp;
@@ -180,7 +216,25 @@ public final class BpfFilter {
 
             List<int[]> p = new ArrayList<>();
             p.add(new int[] {LD_H_ABS, 0, 0, 12});
-            p.add(new int[] {JMP_JEQ_K, 0, rel(1, nonIpTarget), Abi.ETH_P_IP});
+            if (v6 > 0) {
+                p.add(new int[] {JMP_JEQ_K, 0, rel(p.size(), ipTest), ETH_P_IPV6});
+                if (dst6.length > 0) {
+                    // the last word of the destination address: 14 + 24 + 12
+                    p.add(new int[] {LD_W_ABS, 0, 0, 50});
+                    for (int a : dst6) {
+                        p.add(new int[] {JMP_JEQ_K, rel(p.size(), accept), 0, a});
+                    }
+                }
+                if (src6.length > 0) {
+                    // the last word of the source address: 14 + 8 + 12
+                    p.add(new int[] {LD_W_ABS, 0, 0, 34});
+                    for (int a : src6) {
+                        p.add(new int[] {JMP_JEQ_K, rel(p.size(), accept), 0, a});
+                    }
+                }
+                p.add(new int[] {RET_K, 0, 0, 0});
+            }
+            p.add(new int[] {JMP_JEQ_K, 0, rel(p.size(), nonIpTarget), Abi.ETH_P_IP});
             if (anyIpv4) {
                 p.add(new int[] {JMP_JA, 0, 0, rel(p.size(), accept)});
             } else {
@@ -196,7 +250,7 @@ public final class BpfFilter {
                         p.add(new int[] {JMP_JEQ_K, rel(p.size(), accept), 0, a});
                     }
                 }
-                if (icmpErrors) {
+                if (icmpErrors && v4Tests) {
                     // protocol ICMP, then its type at 14 + 4 * IHL
                     p.add(new int[] {LD_B_ABS, 0, 0, 23});
                     p.add(new int[] {JMP_JEQ_K, 0, rel(p.size(), rejectIp), 1});

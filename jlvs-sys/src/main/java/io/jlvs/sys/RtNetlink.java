@@ -126,8 +126,17 @@ public final class RtNetlink implements AutoCloseable {
 
     /** Every IPv4 neighbour (ARP) entry of every interface, in one RTM_GETNEIGH dump. */
     public List<Neighbour> neighbours() {
+        return neighbours(Abi.AF_INET);
+    }
+
+    /** Every IPv6 neighbour (neighbour discovery) entry of every interface, in one RTM_GETNEIGH dump. */
+    public List<Neighbour> neighbours6() {
+        return neighbours(RawIp6Socket.AF_INET6);
+    }
+
+    private List<Neighbour> neighbours(int family) {
         int at = header(request, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, next());
-        request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
+        request.set(ValueLayout.JAVA_BYTE, at, (byte) family);
         at += NDMSG_LEN;
         List<Neighbour> out = new ArrayList<>();
         transact(finish(request, at), "RTM_GETNEIGH", (type, p, len) -> {
@@ -142,6 +151,8 @@ public final class RtNetlink implements AutoCloseable {
             attributes(response, m + NDMSG_LEN, p + len, (t, off, l) -> {
                 if (t == NDA_DST && l == 4) {
                     dst[0] = ipv4(response, off);
+                } else if (t == NDA_DST && l == 16) {
+                    dst[0] = ipv6(response, off);
                 } else if (t == NDA_LLADDR) {
                     mac[0] = NetlinkCodec.mac(response, off, l);
                 }
@@ -153,17 +164,24 @@ public final class RtNetlink implements AutoCloseable {
         return out;
     }
 
+    private static IpAddress ipv6(MemorySegment buf, int off) {
+        byte[] raw = new byte[16];
+        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, off, raw, 0, 16);
+        return IpAddress.of(raw);
+    }
+
+    private static IpAddress address(MemorySegment buf, int off, int length) {
+        return length == 16 ? ipv6(buf, off) : ipv4(buf, off);
+    }
+
     /**
      * The route the kernel would use for {@code destination} (RTM_GETROUTE): output interface, gateway and
      * source. Throws {@link NativeIoException} (ENETUNREACH, ...) when there is none.
      */
     public RouteInfo route(IpAddress destination) {
-        if (!destination.isV4()) {
-            throw new IllegalArgumentException("IPv4 destination expected: " + destination);
-        }
         int at = header(request, RTM_GETROUTE, NLM_F_REQUEST, next());
-        request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
-        request.set(ValueLayout.JAVA_BYTE, at + 1, (byte) 32);
+        request.set(ValueLayout.JAVA_BYTE, at, (byte) (destination.isV4() ? Abi.AF_INET : RawIp6Socket.AF_INET6));
+        request.set(ValueLayout.JAVA_BYTE, at + 1, (byte) (destination.isV4() ? 32 : 128));
         at = attribute(request, at + RTMSG_LEN, RTA_DST, destination.toBytes());
         RouteInfo[] found = {null};
         transact(finish(request, at), "RTM_GETROUTE " + destination, (type, p, len) -> {
@@ -176,8 +194,8 @@ public final class RtNetlink implements AutoCloseable {
             attributes(response, p + NLMSG_HDRLEN + RTMSG_LEN, p + len, (t, off, l) -> {
                 switch (t) {
                     case RTA_OIF -> oif[0] = response.get(U32, off);
-                    case RTA_GATEWAY -> gw[0] = ipv4(response, off);
-                    case RTA_PREFSRC -> src[0] = ipv4(response, off);
+                    case RTA_GATEWAY -> gw[0] = address(response, off, l);
+                    case RTA_PREFSRC -> src[0] = address(response, off, l);
                     default -> { }
                 }
             });

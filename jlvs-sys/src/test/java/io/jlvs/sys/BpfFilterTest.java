@@ -49,6 +49,40 @@ class BpfFilterTest {
         return b.array();
     }
 
+    static byte[] frame6(IpAddress src, IpAddress dst) {
+        ByteBuffer b = ByteBuffer.allocate(80);
+        b.position(12);
+        b.putShort((short) 0x86dd);
+        b.position(22);
+        b.putLong(src.hi()).putLong(src.lo()).putLong(dst.hi()).putLong(dst.lo());
+        return b.array();
+    }
+
+    @Test
+    void passesIpv6ToAnIpv6VirtualAddressOrFromAnIpv6RealServerBesideIpv4() {
+        IpAddress vip6 = IpAddress.parse("2001:db8::100");
+        IpAddress real6 = IpAddress.parse("2001:db8:2::11");
+        IpAddress client6 = IpAddress.parse("2001:db8:1::10");
+        for (boolean arp : new boolean[] {false, true}) {
+            BpfFilter.Builder b = BpfFilter.builder().destination(VIP).source(REAL).icmpErrors()
+                    .destination6(vip6).source6(real6);
+            BpfFilter f = (arp ? b.arp() : b).build();
+            assertThat(run(f, frame6(client6, vip6))).isEqualTo(BpfFilter.SNAP);
+            assertThat(run(f, frame6(real6, client6))).isEqualTo(BpfFilter.SNAP);
+            assertThat(run(f, frame6(client6, real6))).isZero();
+            assertThat(run(f, frame6(client6, IpAddress.parse("2001:db8::101")))).isZero();
+            // IPv4 as before
+            assertThat(run(f, frame(0x0800, CLIENT, VIP))).isEqualTo(BpfFilter.SNAP);
+            assertThat(run(f, frame(0x0800, REAL, CLIENT))).isEqualTo(BpfFilter.SNAP);
+            assertThat(run(f, frame(0x0800, CLIENT, REAL))).isZero();
+            assertThat(run(f, frame(0x0806, CLIENT, VIP))).isEqualTo(arp ? BpfFilter.SNAP : 0);
+        }
+        // IPv6 only: no IPv4 passes
+        BpfFilter only6 = BpfFilter.builder().destination6(vip6).build();
+        assertThat(run(only6, frame6(client6, vip6))).isEqualTo(BpfFilter.SNAP);
+        assertThat(run(only6, frame(0x0800, CLIENT, VIP))).isZero();
+    }
+
     @Test
     void passesTrafficToAVirtualAddressOrFromARealServerOnly() {
         BpfFilter f = BpfFilter.builder().destination(VIP).destination(VIP2).source(REAL).build();

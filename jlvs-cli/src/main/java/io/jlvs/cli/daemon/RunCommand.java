@@ -158,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
         if (logDetail) {
             LogDetail.enable();
         }
-        ServiceWarnings serviceWarnings = new ServiceWarnings();
+        ServiceWarnings serviceWarnings = new ServiceWarnings("af_xdp".equals(packetIo));
         AdminOptions adminOptions = null;
         if (!noAdmin) {
             try {

@@ -4,6 +4,7 @@ import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
+import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualServiceKey;
 import io.jlvs.core.view.VirtualServiceView;
 import java.util.HashSet;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
  * Virtual services configured as IPVS would take them but not served that way, said once per service, at start
  * and after each reload that adds one, rather than left to silence:
  * <ul>
- * <li>the packet data plane forwards IPv4 only: an IPv6 virtual service whose real servers are reached by
- * Masq, Route or Tunnel gets no traffic from it (the director's kernel answers its clients instead); FULLNAT
+ * <li>the packet data plane forwards IPv6 TCP and UDP to IPv6 Masq and Route real servers only (none with
+ * AF_XDP I/O, whose program steers IPv4 only): an IPv6 virtual service with another real server (Tunnel, an
+ * IPv4 address), of another protocol (SCTP) or a fwmark gets no traffic from it for that server; FULLNAT
  * real servers of an IPv6 service work (the proxy);</li>
  * <li>persistence engine sip ({@code --pe sip}, keepalived's {@code persistence_engine sip}) keys templates
  * on the SIP Call-ID, as IPVS does; but on a TCP or SCTP service it makes every new connection dropped (IPVS's
@@ -26,6 +28,27 @@ import org.slf4j.Logger;
 final class ServiceWarnings {
     private final Set<VirtualServiceKey> warned = new HashSet<>();
     private final Set<VirtualServiceKey> warnedEngine = new HashSet<>();
+    /** AF_XDP I/O: no IPv6 reaches the workers. */
+    private final boolean afXdp;
+
+    ServiceWarnings() {
+        this(false);
+    }
+
+    ServiceWarnings(boolean afXdp) {
+        this.afXdp = afXdp;
+    }
+
+    /** Whether the packet data plane (or the FULLNAT proxy) forwards to {@code r} of the IPv6 service {@code key}. */
+    private boolean served(VirtualServiceKey key, RealServer r) {
+        if (r.method() == ForwardingMethod.FULLNAT) {
+            return true;
+        }
+        return !afXdp && key instanceof InetServiceKey k
+                && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)
+                && (r.method() == ForwardingMethod.MASQ || r.method() == ForwardingMethod.DROUTE)
+                && !r.address().isV4();
+    }
 
     /** Logs one line for each such service not named before; returns how many lines it logged. */
     int warn(Iterable<VirtualServiceView> services, Logger log) {
@@ -42,12 +65,18 @@ final class ServiceWarnings {
             if (key.family() != AddressFamily.INET6 || warned.contains(key)) {
                 continue;
             }
-            boolean forwarded = v.realServers().stream().anyMatch(r -> r.server().method() != ForwardingMethod.FULLNAT);
-            if (forwarded) {
+            boolean unserved = v.realServers().stream().anyMatch(r -> !served(key, r.server()));
+            if (unserved && afXdp) {
                 warned.add(key);
                 n++;
-                log.warn("IPv6 virtual service {}: the packet data plane forwards IPv4 only, so its Masq/Route/"
-                        + "Tunnel real servers get no traffic (FULLNAT real servers work)", key);
+                log.warn("IPv6 virtual service {}: the packet data plane with AF_XDP I/O forwards IPv4 only, so its "
+                        + "Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)", key);
+            } else if (unserved) {
+                warned.add(key);
+                n++;
+                log.warn("IPv6 virtual service {}: the packet data plane forwards IPv6 TCP and UDP to Masq and Route "
+                        + "real servers with IPv6 addresses only, so its other real servers get no traffic (FULLNAT "
+                        + "real servers work)", key);
             }
         }
         return n;

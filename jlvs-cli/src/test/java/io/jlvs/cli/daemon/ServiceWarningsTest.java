@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * A dual-stack keepalived.conf under `jlvs run -I`: the IPv6 DR service is named in one warning, once, as the
- * packet data plane forwards IPv4 only; the IPv4 one and an IPv6 FULLNAT one are not. A reload that adds
- * another IPv6 service names only that one. Before, such a service was listed by -Ln and silently got nothing.
+ * A dual-stack keepalived.conf under `jlvs run -I`: an IPv6 service with real servers the packet data plane does
+ * not serve (TUN; any with AF_XDP) is named in one warning, once; the IPv4 one, IPv6 DR and NAT ones (forwarded
+ * since the IPv6 data plane) and an IPv6 FULLNAT one are not. A reload that adds another names only that one.
+ * Before, such a service was listed by -Ln and silently got nothing.
  */
 class ServiceWarningsTest {
     @TempDir
@@ -81,20 +82,22 @@ class ServiceWarningsTest {
     }
 
     @Test
-    void eachIpv6ServiceWithPacketForwardedRealServersIsNamedOnce() throws Exception {
+    void eachIpv6ServiceWithRealServersThePacketDataPlaneDoesNotServeIsNamedOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6");
         ListAppender<ILoggingEvent> seen = capture(logger);
         Path file = dir.resolve("keepalived.conf");
         ServiceWarnings warnings = new ServiceWarnings();
         try (Director director = Director.start(new IpvsEngine())) {
+            // IPv6 DR and NAT are forwarded since the IPv6 data plane; FULLNAT by the proxy; TUN is not
             Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
-                    + service("2001:db8::11", "FNAT"));
+                    + service("2001:db8::11", "FNAT") + service("2001:db8::13", "NAT")
+                    + service("2001:db8::14", "TUN"));
             assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
             assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
             assertThat(warnings.warn(director.table().services(), logger)).as("once").isZero();
 
             Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
-                    + service("2001:db8::12", "NAT"));
+                    + service("2001:db8::14", "TUN") + service("2001:db8::12", "TUN"));
             assertThat(director.reloadKeepalived().get().applied()).isTrue();
             assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
         } finally {
@@ -102,9 +105,30 @@ class ServiceWarningsTest {
         }
         List<String> lines = seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).containsExactly(
-                "IPv6 virtual service tcp:[2001:db8::10]:80: the packet data plane forwards IPv4 only, so its "
-                        + "Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)",
-                "IPv6 virtual service tcp:[2001:db8::12]:80: the packet data plane forwards IPv4 only, so its "
-                        + "Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)");
+                "IPv6 virtual service tcp:[2001:db8::14]:80: the packet data plane forwards IPv6 TCP and UDP to Masq "
+                        + "and Route real servers with IPv6 addresses only, so its other real servers get no traffic "
+                        + "(FULLNAT real servers work)",
+                "IPv6 virtual service tcp:[2001:db8::12]:80: the packet data plane forwards IPv6 TCP and UDP to Masq "
+                        + "and Route real servers with IPv6 addresses only, so its other real servers get no traffic "
+                        + "(FULLNAT real servers work)");
+    }
+
+    @Test
+    void withAfXdpEveryIpv6ServiceWithPacketForwardedRealServersIsNamed() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6xdp");
+        ListAppender<ILoggingEvent> seen = capture(logger);
+        Path file = dir.resolve("keepalived.conf");
+        ServiceWarnings warnings = new ServiceWarnings(true);
+        try (Director director = Director.start(new IpvsEngine())) {
+            Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
+                    + service("2001:db8::11", "FNAT"));
+            assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+        } finally {
+            logger.detachAppender(seen);
+        }
+        assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactly(
+                "IPv6 virtual service tcp:[2001:db8::10]:80: the packet data plane with AF_XDP I/O forwards IPv4 only, "
+                        + "so its Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)");
     }
 }

@@ -22,7 +22,7 @@ public enum SyncDropReason {
     NO_SERVICE,
     /** Record: the service has no such real server (or its method is not forwarded here). */
     NO_REAL_SERVER,
-    /** Record: an IPv6 connection (the packet data plane forwards IPv4 only). */
+    /** Record: an IPv6 connection (IPv6 connections are not synchronised yet). */
     UNSUPPORTED_FAMILY,
     /** Record: a template of a persistence engine other than sip (the only one IPVS has). */
     UNKNOWN_PE,

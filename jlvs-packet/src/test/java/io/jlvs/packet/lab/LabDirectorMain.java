@@ -152,16 +152,29 @@ public final class LabDirectorMain {
                     engine.execute(new IpvsCommand.AddServer(ftp, server(rs, ftp.port(), method, 1, tunnel)));
                 }
             }
+            // jlvs.lab.ipv6Service=VIP6,RS6,...: a TCP service [VIP6]:80, rr, the same method
+            String ipv6Service = System.getProperty("jlvs.lab.ipv6Service");
+            InetServiceKey key6 = null;
+            if (ipv6Service != null) {
+                String[] v6 = ipv6Service.split(",");
+                key6 = new InetServiceKey(Protocol.TCP, IpAddress.parse(v6[0]), 80);
+                engine.execute(new IpvsCommand.AddService(VirtualService.of(key6, "rr")));
+                for (int i = 1; i < v6.length; i++) {
+                    engine.execute(new IpvsCommand.AddServer(key6, server(v6[i], 80, method, 1, tunnel)));
+                }
+            }
             out.println("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
                 String[] w = line.trim().split("\\s+");
                 switch (w[0]) {
-                    case "stats" -> {
-                        // the port-80 service's real servers (the extra ports' services have the same addresses)
+                    case "stats", "stats6" -> {
+                        // the port-80 service's real servers (the extra ports' services have the same addresses);
+                        // stats6: the IPv6 service's
+                        VirtualServiceKey wanted = w[0].equals("stats6") ? key6 : key;
                         for (VirtualServiceView v : engine.table().services()) {
-                            if (!v.service().key().equals(key)) {
+                            if (!v.service().key().equals(wanted)) {
                                 continue;
                             }
                             for (RealServerView r : v.realServers()) {

@@ -32,11 +32,17 @@ final class PacketLab implements AutoCloseable {
     static final String VIP = "10.77.0.100";
     static final String DIRECTOR = "10.77.0.2";
     static final long BIG_BYTES = 100L * 1024 * 1024;
+    /** Option {@code jlvs.lab.ipv6=true}: IPv6 beside IPv4, a TCP service [VIP6]:80 to the same real servers. */
+    static final String VIP6 = "2001:db8:77::100";
+    static final String DIRECTOR6 = "2001:db8:77::2";
+    static final String CLIENT6 = "2001:db8:77::10";
 
     final NetnsLab lab = new NetnsLab();
     final String method;
     final Path dir;
     final List<String> servers = new ArrayList<>();
+    /** The real servers' IPv6 addresses (option jlvs.lab.ipv6). */
+    final List<String> servers6 = new ArrayList<>();
     final String cl;
     final String director;
     final String sw;
@@ -132,12 +138,34 @@ final class PacketLab implements AutoCloseable {
             link(director, "eth1", "pd1", "br1");
             sh(director, "ip", "addr", "add", "10.77.1.1/24", "dev", "eth1");
         }
+        if (ipv6()) {
+            // no duplicate address detection: the addresses are usable at once
+            sh(cl, "ip", "-6", "addr", "add", CLIENT6 + "/64", "dev", "eth0", "nodad");
+            sh(director, "ip", "-6", "addr", "add", DIRECTOR6 + "/64", "dev", "eth0", "nodad");
+            sh(director, "ip", "-6", "addr", "add", VIP6 + "/128", "dev", "eth0", "nodad");
+            sh(director, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+            if (nat()) {
+                sh(director, "ip", "-6", "addr", "add", "2001:db8:77:1::1/64", "dev", "eth1", "nodad");
+            }
+        }
         for (int i = 0; i < 3; i++) {
             String ns = rs.get(i);
             String addr = nat() ? "10.77.1.1" + (i + 1) : "10.77.0.1" + (i + 1);
             servers.add(addr);
             link(ns, "eth0", "pr" + (i + 1), nat() ? "br1" : "br0");
             sh(ns, "ip", "addr", "add", addr + "/24", "dev", "eth0");
+            if (ipv6()) {
+                String addr6 = (nat() ? "2001:db8:77:1::1" : "2001:db8:77::1") + (i + 1);
+                servers6.add(addr6);
+                sh(ns, "ip", "-6", "addr", "add", addr6 + "/64", "dev", "eth0", "nodad");
+                if (nat()) {
+                    sh(ns, "ip", "-6", "route", "add", "default", "via", "2001:db8:77:1::1");
+                } else {
+                    // DR: the VIP on lo; the kernel answers neighbour solicitations only for addresses of the
+                    // interface asked on, so no arp_ignore is needed for IPv6
+                    sh(ns, "ip", "-6", "addr", "add", VIP6 + "/128", "dev", "lo", "nodad");
+                }
+            }
             if (nat()) {
                 sh(ns, "ip", "route", "add", "default", "via", "10.77.1.1");
             } else if (tunnel()) {
@@ -158,13 +186,24 @@ final class PacketLab implements AutoCloseable {
         if (options.containsKey("jlvs.lab.mtu")) {
             mtu(options.get("jlvs.lab.mtu"));
         }
-        capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(),
-                "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)"), dir.resolve("tcpdump.log"));
+        String filter = "(src host " + VIP + " or src host " + DIRECTOR + ") and (icmp or tcp[tcpflags] & tcp-rst != 0)";
+        if (ipv6()) {
+            // ICMPv6 errors (types below 128; neighbour discovery is above) and TCP RSTs (no extension headers)
+            filter = "(" + filter + ") or (ip6 and (src host " + VIP6 + " or src host " + DIRECTOR6
+                    + ") and ((ip6[6] == 58 and ip6[40] < 128) or (ip6[6] == 6 and ip6[53] & 4 != 0)))";
+        }
+        capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(), filter),
+                dir.resolve("tcpdump.log"));
         startDirector();
     }
 
     boolean tunnel() {
         return method.startsWith("Tunnel");
+    }
+
+    /** Option {@code jlvs.lab.ipv6=true}: IPv6 addresses and the [VIP6]:80 service too. */
+    boolean ipv6() {
+        return Boolean.parseBoolean(options.get("jlvs.lab.ipv6"));
     }
 
     private List<String> java(Class<?> main) {
@@ -214,12 +253,12 @@ final class PacketLab implements AutoCloseable {
                   scgi_temp_path %1$s;
                   keepalive_requests 100000;
                   server {
-                    listen 80;
+                    listen 80;%4$s
                     root %2$s;
                     location = /name { return 200 "rs%3$d\\n"; }
                   }
                 }
-                """.formatted(run, www, n));
+                """.formatted(run, www, n, ipv6() ? "\n                    listen [::]:80;" : ""));
         lab.start(ns, List.of("nginx", "-c", conf.toString()), dir.resolve("nginx" + n + ".log"));
     }
 
@@ -230,6 +269,9 @@ final class PacketLab implements AutoCloseable {
                 "-Xmx" + 256 * Integer.parseInt(options.getOrDefault("jlvs.lab.workers", "1")) + "m"));
         // the data plane's variants (LabDirectorMain.settings), e.g. -Djlvs.lab.xdp=true on the test's command line
         options.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        if (ipv6()) {
+            cmd.add("-Djlvs.lab.ipv6Service=" + VIP6 + "," + String.join(",", servers6));
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 LabDirectorMain.class.getName(), method, nat() ? "eth0,eth1" : "eth0", VIP,
                 String.join(",", servers)));
@@ -493,6 +535,10 @@ final class PacketLab implements AutoCloseable {
 
     String nftRuleset() throws IOException {
         return lab.exec(director, "nft", "list", "table", "ip", "jlvs").output();
+    }
+
+    String nftRuleset6() throws IOException {
+        return lab.exec(director, "nft", "list", "table", "ip6", "jlvs").output();
     }
 
     @Override
