@@ -1383,6 +1383,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         publishedOwn = sorted;
     }
 
+    /** Any thread: the director's own IPv6 addresses now (frames from NAT real servers to them are the kernel's). */
+    public void ownAddresses6(java.util.Set<IpAddress> addresses) {
+        ipv6.ownAddresses(addresses);
+    }
+
     /** Any thread: new IPVS sysctls (expire_nodest_conn, sloppy_tcp, ...), taken at the worker's next poll. */
     public void connSettings(ConnTableSettings s) {
         publishedSettings = s;
@@ -1390,7 +1395,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     /** Frames from MASQ real servers that belonged to no connection, routed by the worker. */
     public long routed() {
-        return routed;
+        return routed + ipv6.routed();
     }
 
     /** A MASQ reply of connection {@code id}, made to come from the virtual service. */

@@ -26,8 +26,9 @@ import java.lang.foreign.MemorySegment;
  * ({@code decrement_ttl}), a packet larger than the MTU gets ICMPv6 packet too big
  * ({@code __mtu_check_toobig_v6}; IPv6 routers never fragment). The transport header is found past
  * hop-by-hop, destination-options and spent routing headers (as {@code ipv6_find_hdr}); fragments and any
- * other extension header are dropped and counted. ICMPv6 (neighbour discovery, echo) is the kernel's.
- * Not done: ICMPv6 errors about connections, SCTP, fwmark services, tunnels, sync, the XDP fast path.
+ * other extension header are dropped and counted. ICMPv6 errors about a connection are forwarded (translated
+ * for NAT) as IPVS's; other ICMPv6 (neighbour discovery, echo) is the kernel's.
+ * Not done: SCTP, fwmark services, tunnels, sync, the XDP fast path.
  *
  * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; it shares that worker's
  * connection table and per-connection arrays. Nothing is allocated per packet.
@@ -41,6 +42,7 @@ final class Ipv6Forwarder {
     static final int TYPE_DEST_UNREACH = 1;
     static final int TYPE_PACKET_TOO_BIG = 2;
     static final int TYPE_TIME_EXCEEDED = 3;
+    static final int TYPE_PARAMETER_PROBLEM = 4;
     static final int CODE_PORT_UNREACH = 4;
     /** The hop limit of the errors we originate, Linux's default. */
     private static final int ICMP_HOP_LIMIT = 64;
@@ -61,6 +63,10 @@ final class Ipv6Forwarder {
     private final FlowKey flow = new FlowKey();
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[Ipv6Header.MIN_MTU + 64]);
     private long icmpSent;
+    private long routed;
+    /** The director's own IPv6 addresses as (hi, lo) pairs; set by any thread, read by the worker. */
+    private volatile long[] ownAddresses = new long[0];
+    private static final long MULTICAST_BIT = 1L << 40;
     private DropReason dropReason;
     private DropReason pickFailure;
     private int pickedTemplate;
@@ -151,8 +157,9 @@ final class Ipv6Forwarder {
             return drop(bad);
         }
         if (proto == Ipv6Header.PROTO_ICMPV6) {
-            // neighbour discovery, echo, errors: the kernel's (errors about connections are not translated yet)
-            return Verdict.PASS;
+            // an error about one of our connections is forwarded (translated for NAT); neighbour discovery, echo
+            // and errors about nothing of ours are the kernel's
+            return icmpError(s, off, l2, toService, routeUnclaimed);
         }
         if (toService) {
             return inbound(s, off, l2);
@@ -442,8 +449,7 @@ final class Ipv6Forwarder {
         int id = table.lookupOut(proto, true, srcHi, srcLo, sport, dstHi, dstLo, dport);
         if (id < 0 || connMethod[id] != Dataplane.M_MASQ) {
             if (routeUnclaimed && services.fromMasqService(proto, srcHi, srcLo, sport)) {
-                // the guard took it from the kernel, and the worker does not route IPv6 yet
-                return drop(DropReason.NOT_ROUTED);
+                return route(s, off, l2);
             }
             return Verdict.PASS;
         }
@@ -471,6 +477,174 @@ final class Ipv6Forwarder {
         return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 
+    // ---------------------------------------------------------------- ICMPv6 errors about connections
+
+    /**
+     * An ICMPv6 error (destination unreachable, packet too big, time exceeded, parameter problem) about a packet
+     * of one of our connections, as IPVS's {@code ip_vs_in_icmp_v6} / {@code ip_vs_out_icmp_v6}: to a virtual
+     * address, quoting a reply (from the VIP, or from the real server as the VIP in DR) to a client, it goes to
+     * the connection's real server (NAT: outer destination and quoted source made the real server's again);
+     * from a NAT real server, quoting a client's packet it received, it goes to the client from the VIP (outer
+     * source and quoted destination made the virtual service's). The ICMPv6 checksum is updated incrementally
+     * (it covers the pseudo-header and the quote); the quoted transport checksum is left as is, as the kernel's.
+     * A quote with extension headers, or about no connection, is the kernel's.
+     */
+    private Verdict icmpError(MemorySegment s, long off, int l2, boolean toService, boolean routeUnclaimed) {
+        if (l4len < ICMP_HEADER) {
+            return Verdict.PASS;
+        }
+        int type = Wire.u8(s, l4);
+        if (type < TYPE_DEST_UNREACH || type > TYPE_PARAMETER_PROBLEM) {
+            return Verdict.PASS;
+        }
+        long q = l4 + ICMP_HEADER;
+        int qproto = l4len >= ICMP_HEADER + Ipv6Header.LENGTH + 8 ? Ipv6Header.nextHeader(s, q) : -1;
+        if ((qproto != PROTO_TCP && qproto != PROTO_UDP) || Ipv6Header.version(s, q) != 6) {
+            return unclaimedError(s, off, l2, toService, routeUnclaimed);
+        }
+        long qsHi = Ipv6Header.srcHi(s, q);
+        long qsLo = Ipv6Header.srcLo(s, q);
+        long qdHi = Ipv6Header.dstHi(s, q);
+        long qdLo = Ipv6Header.dstLo(s, q);
+        long qt = q + Ipv6Header.LENGTH;
+        int qsport = Wire.u16(s, qt);
+        int qdport = Wire.u16(s, qt + 2);
+        if (toService) {
+            // the quoted packet went from the service to the client
+            int id = table.lookupIn(qproto, true, qdHi, qdLo, qdport, qsHi, qsLo, qsport);
+            if (id < 0) {
+                return Verdict.PASS;
+            }
+            long rsHi = table.destinationHi(id);
+            long rsLo = table.destinationLo(id);
+            if (Ipv6Header.hopLimit(s, ip) <= 1) {
+                return drop(DropReason.TTL_EXPIRED);
+            }
+            long mac = neighbours.nextHopMac6(rsHi, rsLo);
+            if (mac == NeighbourTable.UNKNOWN) {
+                return drop(DropReason.NO_NEIGHBOUR);
+            }
+            if (connMethod[id] == Dataplane.M_MASQ) {
+                int rsPort = table.destinationPort(id);
+                int c = Wire.u16(s, l4 + 2);
+                c = Ipv6Header.update128(c, dstHi, dstLo, rsHi, rsLo);
+                c = Ipv6Header.update128(c, qsHi, qsLo, rsHi, rsLo);
+                c = InternetChecksum.update16(c, qsport, rsPort);
+                Wire.u16(s, l4 + 2, c);
+                Ipv6Header.dst(s, ip, rsHi, rsLo);
+                Ipv6Header.src(s, q, rsHi, rsLo);
+                Wire.u16(s, qt, rsPort);
+            } else if (connMethod[id] != Dataplane.M_DROUTE) {
+                return drop(DropReason.UNSUPPORTED_METHOD);
+            }
+            connService[id].inbound(1, total);
+            table.destination(id).counters().inbound(1, total);
+            Ipv6Header.decrementHopLimit(s, ip);
+            return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+        }
+        // from a NAT real server: the quoted packet went from the client to the real server
+        int id = table.lookupOut(qproto, true, qdHi, qdLo, qdport, qsHi, qsLo, qsport);
+        if (id < 0 || connMethod[id] != Dataplane.M_MASQ) {
+            return unclaimedError(s, off, l2, false, routeUnclaimed);
+        }
+        if (Ipv6Header.hopLimit(s, ip) <= 1) {
+            return drop(DropReason.TTL_EXPIRED);
+        }
+        long mac = neighbours.nextHopMac6(dstHi, dstLo);
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        long vHi = table.virtualHi(id);
+        long vLo = table.virtualLo(id);
+        int vport = table.virtualPort(id);
+        int c = Wire.u16(s, l4 + 2);
+        c = Ipv6Header.update128(c, srcHi, srcLo, vHi, vLo);
+        c = Ipv6Header.update128(c, qdHi, qdLo, vHi, vLo);
+        c = InternetChecksum.update16(c, qdport, vport);
+        Wire.u16(s, l4 + 2, c);
+        Ipv6Header.src(s, ip, vHi, vLo);
+        Ipv6Header.dst(s, q, vHi, vLo);
+        Wire.u16(s, qt + 2, vport);
+        connService[id].outbound(1, total);
+        table.destination(id).counters().outbound(1, total);
+        Ipv6Header.decrementHopLimit(s, ip);
+        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /**
+     * An ICMPv6 error about no connection of ours: the kernel's, but one from a NAT real server the guard kept
+     * from the kernel is routed, as for IPv4.
+     */
+    private Verdict unclaimedError(MemorySegment s, long off, int l2, boolean toService, boolean routeUnclaimed) {
+        return !toService && routeUnclaimed ? route(s, off, l2) : Verdict.PASS;
+    }
+
+    /**
+     * A frame from a NAT real server outside any connection that the guard kept from the kernel (an answer to
+     * a host that reaches the real server through the director as its router; an ICMPv6 error about such
+     * traffic): routed as a router would, unchanged but for the hop limit, to a unicast destination whose next
+     * hop is known, if it came to our MAC from the real server's own; else {@code NOT_ROUTED}, or
+     * {@code NO_NEIGHBOUR} while the next hop is unknown (the miss is noted). A destination with no route
+     * through the data plane's links is the kernel's (PASS): one of the director's own addresses, which the
+     * guard leaves to the kernel (an error answering the neighbour refresher's probe, a health check's answer),
+     * or a host behind another interface.
+     */
+    private Verdict route(MemorySegment s, long off, int l2) {
+        if (isOwnAddress(dstHi, dstLo)) {
+            // the guard leaves frames to the director's own addresses to the kernel
+            return Verdict.PASS;
+        }
+        if (Ipv6Header.isMulticast(dstHi) || (EthernetHeader.dst(s, off) & MULTICAST_BIT) != 0) {
+            return drop(DropReason.NOT_ROUTED);
+        }
+        long mac = neighbours.nextHopMac6(dstHi, dstLo);
+        if (mac == NeighbourTable.UNKNOWN && neighbours.unreachable6(dstHi, dstLo)) {
+            return Verdict.PASS;
+        }
+        if (EthernetHeader.src(s, off) != neighbours.nextHopMac6(srcHi, srcLo)) {
+            return drop(DropReason.NOT_ROUTED);
+        }
+        if (Ipv6Header.hopLimit(s, ip) <= 1) {
+            icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, dstHi, dstLo);
+            return drop(DropReason.TTL_EXPIRED);
+        }
+        if (mac == NeighbourTable.UNKNOWN) {
+            return drop(DropReason.NO_NEIGHBOUR);
+        }
+        if (total > mtu) {
+            return tooBig(s, off, l2, dstHi, dstLo);
+        }
+        Ipv6Header.decrementHopLimit(s, ip);
+        routed++;
+        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /** Any thread: the director's own IPv6 addresses now. */
+    void ownAddresses(java.util.Set<io.jlvs.core.IpAddress> addresses) {
+        long[] pairs = new long[2 * addresses.size()];
+        int i = 0;
+        for (io.jlvs.core.IpAddress a : addresses) {
+            pairs[i++] = a.hi();
+            pairs[i++] = a.lo();
+        }
+        ownAddresses = pairs;
+    }
+
+    private boolean isOwnAddress(long hi, long lo) {
+        long[] own = ownAddresses;
+        for (int i = 0; i < own.length; i += 2) {
+            if (own[i] == hi && own[i + 1] == lo) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Frames from NAT real servers outside any connection routed by the worker. */
+    long routed() {
+        return routed;
+    }
+
     // ---------------------------------------------------------------- ICMPv6 errors we originate
 
     /**
@@ -482,7 +656,9 @@ final class Ipv6Forwarder {
      */
     private void icmpError(MemorySegment s, long off, int l2, int type, int code, int parameter, long fromHi,
                            long fromLo) {
-        if ((srcHi == 0 && srcLo == 0) || Ipv6Header.isMulticast(srcHi)) {
+        if ((srcHi == 0 && srcLo == 0) || Ipv6Header.isMulticast(srcHi)
+                || (proto == Ipv6Header.PROTO_ICMPV6 && Wire.u8(s, l4) < 128)) {
+            // never to no one or a group, never about an ICMPv6 error (RFC 4443 §2.4)
             return;
         }
         if (type != TYPE_PACKET_TOO_BIG) {

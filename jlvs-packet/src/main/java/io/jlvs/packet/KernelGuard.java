@@ -142,7 +142,8 @@ final class KernelGuard {
 
     /**
      * The nft script that replaces table {@code ip6 jlvs} for the IPv6 services (TCP and UDP, which the IPv6
-     * data plane serves) and their MASQ real servers ((address, protocol, port), port 0 for every port), as
+     * data plane serves) and their MASQ real servers ((address, protocol, port), port 0 for every port; and their
+     * ICMPv6 errors, which the data plane translates), as
      * {@code ip jlvs} does for IPv4: the kernel's copy of what the data plane forwards is dropped at
      * prerouting ({@code meta l4proto} is the transport protocol past the extension headers); "" when there
      * is none (the table is then deleted by {@link #install}).
@@ -160,6 +161,7 @@ final class KernelGuard {
                 .map(m -> m.address() + " . " + m.protocol() + " . " + m.port()).distinct().sorted().toList();
         List<String> masqWhole = masqServers.stream().filter(m -> m.port() == 0)
                 .map(m -> m.address() + " . " + m.protocol()).distinct().sorted().toList();
+        List<String> masqHosts = masqServers.stream().map(m -> m.address().toString()).distinct().sorted().toList();
         StringBuilder sb = new StringBuilder();
         sb.append("table ip6 ").append(TABLE).append('\n');
         sb.append("delete table ip6 ").append(TABLE).append('\n');
@@ -180,6 +182,10 @@ final class KernelGuard {
             sb.append("  set masq {\n    type ipv6_addr . inet_proto\n    elements = { ")
                     .append(String.join(", ", masqWhole)).append(" }\n  }\n");
         }
+        if (!masqHosts.isEmpty()) {
+            sb.append("  set masqhosts {\n    type ipv6_addr\n    elements = { ")
+                    .append(String.join(", ", masqHosts)).append(" }\n  }\n");
+        }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
         if (!ported.isEmpty()) {
             sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @services counter drop\n");
@@ -193,6 +199,10 @@ final class KernelGuard {
         }
         if (!masqWhole.isEmpty()) {
             sb.append("    ").append(on).append("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop\n");
+        }
+        if (!masqHosts.isEmpty()) {
+            sb.append("    ").append(on).append("ip6 saddr @masqhosts icmpv6 type { destination-unreachable, "
+                    + "packet-too-big, time-exceeded, parameter-problem } fib daddr type != local counter drop\n");
         }
         sb.append("  }\n}\n");
         return sb.toString();

@@ -79,6 +79,11 @@ final class KernelNeighbours implements NeighbourTable {
         return v6.mac(hiBits, loBits);
     }
 
+    @Override
+    public boolean unreachable6(long hiBits, long loBits) {
+        return v6.unreachable(hiBits, loBits);
+    }
+
     /** Control thread: the IPv6 real servers to keep resolved. */
     void want6(Set<IpAddress> addresses) {
         v6.want(addresses);

@@ -37,6 +37,8 @@ final class KernelNeighbours6 {
     private static final int FREE = 0;
     private static final int WRITING = 1;
     private static final int READY = 2;
+    /** A view entry's MAC for an address with no route through the data plane's links (local, or elsewhere). */
+    static final long UNREACHABLE = -2L;
 
     /** A next hop: the interface and the neighbour's address on it. */
     private record Hop(int ifindex, IpAddress address) {
@@ -146,10 +148,18 @@ final class KernelNeighbours6 {
             if (!v.used[i]) {
                 v.used[i] = true;
             }
-            return v.macs[i];
+            long mac = v.macs[i];
+            return mac == UNREACHABLE ? NeighbourTable.UNKNOWN : mac;
         }
         noteMiss(hi, lo);
         return NeighbourTable.UNKNOWN;
+    }
+
+    /** Any thread: whether (hi, lo) is known to have no route through the data plane's links. */
+    boolean unreachable(long hi, long lo) {
+        View v = view;
+        int i = v.find(hi, lo);
+        return i >= 0 && v.macs[i] == UNREACHABLE;
     }
 
     /** The link where {@code mac} was resolved for an IPv6 hop, or -1. */
@@ -263,6 +273,7 @@ final class KernelNeighbours6 {
         for (Map.Entry<IpAddress, Hop> e : routes.entrySet()) {
             Hop hop = e.getValue();
             if (hop == null) {
+                entries.put(e.getKey(), new long[] {UNREACHABLE});
                 continue;
             }
             Long mac = known.get(hop.ifindex() + "/" + hop.address());

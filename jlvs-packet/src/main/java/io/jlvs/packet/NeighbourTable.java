@@ -36,4 +36,12 @@ public interface NeighbourTable {
     default long nextHopMac6(long hiBits, long loBits) {
         return UNKNOWN;
     }
+
+    /**
+     * True when the IPv6 address is known to have no route through the data plane's links (one of the
+     * director's own addresses, or a host behind another interface).
+     */
+    default boolean unreachable6(long hiBits, long loBits) {
+        return false;
+    }
 }

@@ -80,6 +80,8 @@ public final class PacketDirector implements AutoCloseable {
      * checks, an operator's curl) and go to the kernel, not the worker.
      */
     private volatile Set<IpAddress> ownAddresses;
+    /** The director's IPv6 addresses (frames from NAT real servers to them are the kernel's). */
+    private volatile Set<IpAddress> ownAddresses6 = Set.of();
     /** The IPVS sysctls in force (guarded by this). */
     private ConnTableSettings connSettings;
     private final KernelNeighbours neighbours;
@@ -188,6 +190,7 @@ public final class PacketDirector implements AutoCloseable {
             }
             FilterState applied = builtWith;
             Set<IpAddress> appliedOwn = null;
+            Set<IpAddress> appliedOwn6 = null;
             int appliedEpoch = linkEpoch;
             int[] appliedRelinks = new int[relinks.length()];
             long[] appliedMacs = null;
@@ -216,6 +219,11 @@ public final class PacketDirector implements AutoCloseable {
                             newFanoutProgram(f.fanout());
                         }
                         applied = f;
+                    }
+                    Set<IpAddress> own6 = ownAddresses6;
+                    if (own6 != appliedOwn6) {
+                        appliedOwn6 = own6;
+                        dataplane.ownAddresses6(own6);
                     }
                     Set<IpAddress> own = ownAddresses;
                     if (own != appliedOwn) {
@@ -508,6 +516,7 @@ public final class PacketDirector implements AutoCloseable {
             this.localAddress = settings.localAddress() != null ? settings.localAddress().v4()
                     : firstAddress(rtnl, indexes[0], settings.interfaces().get(0));
             this.ownAddresses = ownAddresses(rtnl.addresses());
+            this.ownAddresses6 = ownAddresses6(rtnl.addresses6());
             this.icmpLimits = IcmpLimits.read(java.nio.file.Path.of("/proc/sys/net/ipv4"));
             this.neighbours = new KernelNeighbours(indexes);
             this.linkIndexes = indexes.clone();
@@ -620,6 +629,16 @@ public final class PacketDirector implements AutoCloseable {
         own.add(IpAddress.ofV4(localAddress));
         for (InterfaceAddress a : addresses) {
             if (a.address().isV4()) {
+                own.add(a.address());
+            }
+        }
+        return Set.copyOf(own);
+    }
+
+    private static Set<IpAddress> ownAddresses6(List<InterfaceAddress> addresses) {
+        Set<IpAddress> own = new HashSet<>();
+        for (InterfaceAddress a : addresses) {
+            if (!a.address().isV4()) {
                 own.add(a.address());
             }
         }
@@ -822,6 +841,10 @@ public final class PacketDirector implements AutoCloseable {
                         Set<IpAddress> own = ownAddresses(rtnl.addresses());
                         if (!own.equals(ownAddresses)) {
                             ownAddresses = own;
+                        }
+                        Set<IpAddress> own6 = ownAddresses6(rtnl.addresses6());
+                        if (!own6.equals(ownAddresses6)) {
+                            ownAddresses6 = own6;
                         }
                     }
                     neighbours.refresh(kernel, System.nanoTime());

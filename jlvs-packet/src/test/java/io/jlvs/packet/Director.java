@@ -40,6 +40,8 @@ final class Director implements AutoCloseable {
     final Map<Integer, Long> neighbours = new HashMap<>();
     /** IPv6 next hops, by address as {@link IpAddress#parse} reads it. */
     final Map<IpAddress, Long> neighbours6 = new HashMap<>();
+    /** IPv6 addresses with no route through the director's links (its own, say). */
+    final java.util.Set<IpAddress> unreachable6 = new java.util.HashSet<>();
     /** Addresses with no route through the director's links. */
     final java.util.Set<Integer> unreachable = new java.util.HashSet<>();
     /** Per address, the preferred source of the route to it ({@link NeighbourTable#preferredSource}). */
@@ -90,6 +92,11 @@ final class Director implements AutoCloseable {
             @Override
             public long nextHopMac6(long hi, long lo) {
                 return neighbours6.getOrDefault(IpAddress.ofV6(hi, lo), NeighbourTable.UNKNOWN);
+            }
+
+            @Override
+            public boolean unreachable6(long hi, long lo) {
+                return unreachable6.contains(IpAddress.ofV6(hi, lo));
             }
         }, () -> clock[0]);
         dataplane.attachTo(engine);

@@ -322,17 +322,38 @@ class Ipv6ForwardingTest {
     }
 
     @Test
-    void natRepliesOutsideAConnectionAreNotForwarded() throws Exception {
+    void natRepliesOutsideAConnectionAreRoutedWhenTheGuardKeepsThemFromTheKernel() throws Exception {
         try (Director d = natWeb()) {
             // without the guard the kernel has them
             d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 1).flags(0x12).macs(RS1_MAC, OUR_MAC).build());
             assertThat(d.verdict()).isEqualTo(Verdict.PASS);
-            // with it, the worker would route them; IPv6 routing is not done: dropped and counted
+            // with it, the worker routes them as they are, hop limit less one
             d.dataplane.routeUnclaimed(true, false);
-            d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 1).flags(0x12).macs(RS1_MAC, OUR_MAC).build());
+            Packet6Builder direct = Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 1).flags(0x12).macs(RS1_MAC, OUR_MAC);
+            assertThat(d.send(direct.build())).singleElement()
+                    .isEqualTo(direct.hopLimit(63).macs(OUR_MAC, CLIENT_MAC).build());
+            assertThat(d.dataplane.routed()).isEqualTo(1);
+            // not from the real server's own MAC: not forwarded on its word
+            d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 1).flags(0x12).macs(0x02_00_00_00_09_09L, OUR_MAC).build());
             assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NOT_ROUTED);
+            // to a multicast group
+            d.send(Packet6Builder.udp(RS6_1, 8080, "ff02::1", 1).macs(RS1_MAC, OUR_MAC).build());
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NOT_ROUTED);
+            // an unknown next hop
+            d.send(Packet6Builder.tcp(RS6_1, 8080, "2001:db8:5::5", 1).flags(0x12).macs(RS1_MAC, OUR_MAC).build());
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NO_NEIGHBOUR);
+            // the director's own address (no route through its links): the kernel's, whatever the source MAC
+            d.unreachable6.add(IpAddress.parse("2001:db8:1::1"));
+            d.send(Packet6Builder.icmp(RS6_1, "2001:db8:1::1", 1, 4, 0, Packet6Builder.udp("2001:db8:1::1", 5, RS6_1, 9)
+                    .packet()).macs(0x02_00_00_00_09_09L, OUR_MAC).build());
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
             // its own traffic from another port is the kernel's
             d.send(Packet6Builder.udp(RS6_1, 5000, CLIENT6, 53).macs(RS1_MAC, OUR_MAC).build());
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
+            // one of the director's own addresses, before its route is known: the kernel's too
+            d.dataplane.ownAddresses6(Set.of(IpAddress.parse("2001:db8:1::2")));
+            d.send(Packet6Builder.icmp(RS6_1, "2001:db8:1::2", 1, 4, 0, Packet6Builder.udp("2001:db8:1::2", 5, RS6_1, 9)
+                    .packet()).macs(0x02_00_00_00_09_09L, OUR_MAC).build());
             assertThat(d.verdict()).isEqualTo(Verdict.PASS);
         }
     }
@@ -354,6 +375,65 @@ class Ipv6ForwardingTest {
             // quoting the real server's own packet, untranslated
             assertThat(out).singleElement().isEqualTo(Packet6Builder.icmp(VIP6, RS6_1, 2, 0, 1500,
                     Arrays.copyOf(big.packet(), 1232)).macs(OUR_MAC, RS1_MAC).build());
+        }
+    }
+
+    @Test
+    void icmpv6ErrorsAboutNatConnectionsAreTranslatedBothWays() throws Exception {
+        try (Director d = natWeb()) {
+            d.send(Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).build());
+            // a router on the way to the client: our reply VIP:80 -> client:40000 is too big for its next link
+            byte[] reply = Packet6Builder.tcp(VIP6, 80, CLIENT6, 40000).flags(0x10).payload(60).hopLimit(60).packet();
+            byte[] quote = Arrays.copyOf(reply, 100);
+            List<byte[]> out = d.send(Packet6Builder.icmp("2001:db8:9::1", VIP6, 2, 0, 1400, quote).build());
+            assertThat(d.verdict()).isEqualTo(Verdict.FORWARD);
+            // to the real server, quoting its own packet RS:8080 -> client:40000 (the quoted TCP checksum as it was)
+            byte[] own = quote.clone();
+            System.arraycopy(Packet6Builder.addr(RS6_1), 0, own, 8, 16);
+            PacketBuilder.put16(own, 40, 8080);
+            byte[] expected = Packet6Builder.icmp("2001:db8:9::1", RS6_1, 2, 0, 1400, own).hopLimit(63)
+                    .macs(OUR_MAC, RS1_MAC).build();
+            assertThat(out).singleElement().isEqualTo(expected);
+            assertThat(Packet6Builder.checksumValid(out.get(0))).isTrue();
+
+            // the real server's port unreachable about the client's datagram client -> RS:8080 goes to the client
+            // from the VIP, quoting client -> VIP:80
+            d.service(VirtualService.of(DNS6, "rr"));
+            d.server(DNS6, RS6_1, 5353, ForwardingMethod.MASQ, 1);
+            d.send(Packet6Builder.udp(CLIENT6, 7000, VIP6, 53).payload(20).build());
+            byte[] received = Packet6Builder.udp(CLIENT6, 7000, RS6_1, 5353).payload(20).hopLimit(63).packet();
+            out = d.send(Packet6Builder.icmp(RS6_1, CLIENT6, 1, 4, 0, received).macs(RS1_MAC, OUR_MAC).build());
+            byte[] asSent = received.clone();
+            System.arraycopy(Packet6Builder.addr(VIP6), 0, asSent, 24, 16);
+            PacketBuilder.put16(asSent, 42, 53);
+            assertThat(out).singleElement().isEqualTo(Packet6Builder.icmp(VIP6, CLIENT6, 1, 4, 0, asSent).hopLimit(63)
+                    .macs(OUR_MAC, CLIENT_MAC).build());
+            assertThat(Packet6Builder.checksumValid(out.get(0))).isTrue();
+
+            // about no connection: the kernel's (to the VIP); with the guard, one from a real server is routed
+            d.send(Packet6Builder.icmp("2001:db8:9::1", VIP6, 2, 0, 1400,
+                    Packet6Builder.tcp(VIP6, 80, CLIENT6, 1).packet()).build());
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
+            d.dataplane.routeUnclaimed(true, false);
+            Packet6Builder unclaimed = Packet6Builder.icmp(RS6_1, CLIENT6, 1, 4, 0,
+                    Packet6Builder.udp(CLIENT6, 1, RS6_1, 9).packet()).macs(RS1_MAC, OUR_MAC);
+            assertThat(d.send(unclaimed.build())).singleElement()
+                    .isEqualTo(unclaimed.hopLimit(63).macs(OUR_MAC, CLIENT_MAC).build());
+            // an error with hop limit 1 gets no error back
+            d.send(unclaimed.hopLimit(1).macs(RS1_MAC, OUR_MAC).build());
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.TTL_EXPIRED);
+            assertThat(d.io.takeTransmitted()).isEmpty();
+        }
+    }
+
+    @Test
+    void icmpv6ErrorsAboutDrConnectionsGoToTheRealServerAsTheyAre() throws Exception {
+        try (Director d = drWeb()) {
+            d.send(Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).build());
+            byte[] quote = Packet6Builder.tcp(VIP6, 80, CLIENT6, 40000).flags(0x12).packet();
+            Packet6Builder error = Packet6Builder.icmp("2001:db8:9::1", VIP6, 2, 0, 1280, quote);
+            List<byte[]> out = d.send(error.build());
+            assertThat(out).singleElement().isEqualTo(error.hopLimit(63).macs(OUR_MAC, RS1_MAC).build());
         }
     }
 

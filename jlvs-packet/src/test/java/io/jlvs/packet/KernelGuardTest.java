@@ -72,7 +72,10 @@ class KernelGuardTest {
                 .contains("iifname != \"lo\" ip6 daddr . meta l4proto . th dport @services counter drop")
                 .contains("iifname != \"lo\" ip6 daddr @addresses meta l4proto { tcp, udp } counter drop")
                 .contains("ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop")
-                .contains("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop");
+                .contains("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop")
+                .contains("set masqhosts {\n    type ipv6_addr\n    elements = { 2001:db8:1::11, 2001:db8:1::12 }")
+                .contains("ip6 saddr @masqhosts icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, "
+                        + "parameter-problem } fib daddr type != local counter drop");
         assertThat(KernelGuard.script6(List.of(), List.of())).isEmpty();
     }
 }

@@ -84,8 +84,17 @@ public final class RtNetlink implements AutoCloseable {
 
     /** Every IPv4 address on every interface (RTM_GETADDR dump). */
     public List<InterfaceAddress> addresses() {
+        return addresses(Abi.AF_INET);
+    }
+
+    /** Every IPv6 address on every interface (RTM_GETADDR dump), link-local ones included. */
+    public List<InterfaceAddress> addresses6() {
+        return addresses(RawIp6Socket.AF_INET6);
+    }
+
+    private List<InterfaceAddress> addresses(int family) {
         int at = header(request, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, next());
-        request.set(ValueLayout.JAVA_BYTE, at, (byte) Abi.AF_INET);
+        request.set(ValueLayout.JAVA_BYTE, at, (byte) family);
         at += IFADDRMSG_LEN;
         List<InterfaceAddress> out = new ArrayList<>();
         transact(finish(request, at), "RTM_GETADDR", (type, p, len) -> {
@@ -93,7 +102,7 @@ public final class RtNetlink implements AutoCloseable {
                 return;
             }
             int m = p + NLMSG_HDRLEN;
-            if ((response.get(ValueLayout.JAVA_BYTE, m) & 0xff) != Abi.AF_INET) {
+            if ((response.get(ValueLayout.JAVA_BYTE, m) & 0xff) != family) {
                 return;
             }
             int prefix = response.get(ValueLayout.JAVA_BYTE, m + 1) & 0xff;
@@ -103,8 +112,8 @@ public final class RtNetlink implements AutoCloseable {
             String[] label = {null};
             attributes(response, m + IFADDRMSG_LEN, p + len, (t, off, l) -> {
                 switch (t) {
-                    case IFA_LOCAL -> local[0] = ipv4(response, off);
-                    case IFA_ADDRESS -> peer[0] = ipv4(response, off);
+                    case IFA_LOCAL -> local[0] = address(response, off, l);
+                    case IFA_ADDRESS -> peer[0] = address(response, off, l);
                     case IFA_LABEL -> label[0] = string(response, off, l);
                     default -> { }
                 }

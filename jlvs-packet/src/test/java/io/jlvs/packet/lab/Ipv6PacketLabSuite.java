@@ -126,8 +126,33 @@ abstract class Ipv6PacketLabSuite {
         assertThat(r.output().lines().map(String::strip).toList()).hasSize(30).allMatch(l -> l.matches("rs[123]"));
     }
 
+    /**
+     * NAT: the client-facing link's MTU lowered to 1,400 under a running director: the real servers' full-size
+     * replies get ICMPv6 packet too big (MTU 1400) from the VIP, quoting their own packet, so their kernels lower
+     * the path MTU and a download arrives intact (DR replies do not pass the director).
+     */
     @Test
     @Order(4)
+    void natRepliesOverTheMtuGetPacketTooBigAndTheDownloadStillArrives() throws IOException {
+        if (!lab.nat()) {
+            return; // DR replies bypass the director
+        }
+        long tooBigBefore = lab.counter("drop_frag_needed");
+        lab.directorLinkMtu("eth0", "1400");
+        try {
+            String expected = Shell.run(List.of("sh", "-c", "head -c 20000000 " + lab.dir.resolve("www/big.bin")
+                    + " | sha256sum"), 60).output().split(" ")[0];
+            Shell.Result r = lab.client(60, "sh", "-c", "curl -6 -g -sS --max-time 50 -r 0-19999999 '"
+                    + url("/big.bin") + "' | sha256sum");
+            assertThat(r.output().split(" ")[0]).as(r.output() + lab.stderr()).isEqualTo(expected);
+            assertThat(lab.counter("drop_frag_needed") - tooBigBefore).as("packet too big sent").isPositive();
+        } finally {
+            lab.directorLinkMtu("eth0", "1500");
+        }
+    }
+
+    @Test
+    @Order(5)
     void theDirectorNeverAnswersWithRstOrIcmpv6ErrorsAndItsIpv6GuardDroppedWhatTheKernelSaw() throws IOException {
         String ruleset = lab.nftRuleset6();
         assertThat(ruleset).contains("chain prerouting").contains(PacketLab.VIP6 + " . tcp . 80");
@@ -139,7 +164,7 @@ abstract class Ipv6PacketLabSuite {
         assertThat(seen).as("RST or ICMP(v6) errors from the VIPs or the director seen by the client").isEmpty();
         List<String> counters = lab.ask("counters");
         assertThat(counters).contains("drop_tx_full=0", "drop_no_service=0", "drop_no_connection=0",
-                "drop_ipv6_extension=0", "drop_frag_needed=0", "drop_not_routed=0");
+                "drop_ipv6_extension=0", "drop_not_routed=0", "drop_udp6_zero_checksum=0");
         // a first frame towards a next hop not resolved yet is dropped: at most once per next hop (IPv4 and IPv6:
         // the client and three real servers each), recovered by TCP's retransmission
         long noNeighbour = counters.stream().filter(c -> c.startsWith("drop_no_neighbour="))
