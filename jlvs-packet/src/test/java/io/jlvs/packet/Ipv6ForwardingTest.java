@@ -438,6 +438,26 @@ class Ipv6ForwardingTest {
     }
 
     @Test
+    void ipv6ConnectionsNeverGoToTheXdpFastPath() throws Exception {
+        FakeFlowOffload fast = new FakeFlowOffload();
+        try (Director d = natWeb()) {
+            d.dataplane.offloadTo(fast, 1);
+            d.send(Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).build());
+            d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 40000).flags(0x12).macs(RS1_MAC, OUR_MAC).build());
+            for (int i = 0; i < 20; i++) {
+                assertThat(d.send(Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).flags(0x10).payload(10).build()))
+                        .hasSize(1);
+                assertThat(d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 40000).flags(0x10).payload(10)
+                        .macs(RS1_MAC, OUR_MAC).build())).hasSize(1);
+            }
+            d.advance(2);
+            assertThat(d.connections()).singleElement().extracting(ConnectionView::state).isEqualTo("ESTABLISHED");
+            assertThat(fast.offloaded).isEmpty();
+            assertThat(d.dataplane.offloadedConnections()).isZero();
+        }
+    }
+
+        @Test
     void ipv4KeepsWorkingBesideIpv6() throws Exception {
         try (Director d = natWeb()) {
             InetServiceKey web4 = Director.key(Protocol.TCP, Director.VIP, 80);

@@ -1,0 +1,109 @@
+package io.jlvs.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlvs.core.IpAddress;
+import io.jlvs.sys.Errno;
+import io.jlvs.sys.NativeIoException;
+import io.jlvs.sys.Neighbour;
+import io.jlvs.sys.RouteInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * IPv6 next hops against a scripted kernel: real servers resolved when configured, clients when first sent to
+ * (on link, or behind a gateway whose MAC they share), unresolved hops probed once a second, addresses with no
+ * route through the director's links known as such, idle clients forgotten and real servers kept.
+ */
+class KernelNeighbours6Test {
+    private static final int LINK = 7;
+    private static final int OTHER_LINK = 9;
+    private static final long SECOND = 1_000_000_000L;
+    private static final IpAddress RS = IpAddress.parse("2001:db8::21");
+    private static final IpAddress CLIENT_ON_LINK = IpAddress.parse("2001:db8::10");
+    private static final IpAddress CLIENT_FAR = IpAddress.parse("2001:db8:5::10");
+    private static final IpAddress GATEWAY = IpAddress.parse("fe80::1");
+    private static final IpAddress ELSEWHERE = IpAddress.parse("2001:db8:9::1");
+
+    /** 2001:db8::/64 on link, 2001:db8:9::/48 on another interface, the rest via fe80::1. */
+    private static final class ScriptedKernel implements KernelRoutes {
+        final Map<IpAddress, Long> ndp = new ConcurrentHashMap<>();
+        final List<IpAddress> resolveRequests = new ArrayList<>();
+
+        @Override
+        public RouteInfo route(IpAddress destination) {
+            if (destination.isV4()) {
+                throw new NativeIoException("RTM_GETROUTE " + destination, Errno.ENETUNREACH.number());
+            }
+            if (destination.hi() == IpAddress.parse("2001:db8::").hi()) {
+                return new RouteInfo(destination, null, LINK, null);
+            }
+            if ((destination.hi() >>> 16) == (IpAddress.parse("2001:db8:9::").hi() >>> 16)) {
+                return new RouteInfo(destination, null, OTHER_LINK, null);
+            }
+            return new RouteInfo(destination, GATEWAY, LINK, null);
+        }
+
+        @Override
+        public List<Neighbour> neighbours() {
+            return List.of();
+        }
+
+        @Override
+        public List<Neighbour> neighbours6() {
+            List<Neighbour> out = new ArrayList<>();
+            ndp.forEach((a, mac) -> out.add(new Neighbour(a, mac, 0x02, LINK)));
+            return out;
+        }
+
+        @Override
+        public void resolve(IpAddress neighbour) {
+            resolveRequests.add(neighbour);
+        }
+    }
+
+    private static long mac(KernelNeighbours n, IpAddress a) {
+        return n.nextHopMac6(a.hi(), a.lo());
+    }
+
+    @Test
+    void realServersAndClientsAreResolvedByRouteAndNeighbourDiscovery() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        n.want6(Set.of(RS));
+        long now = 100 * SECOND;
+        n.refresh(kernel, now);
+        // not resolved yet: the kernel is asked to solicit it
+        assertThat(mac(n, RS)).isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(kernel.resolveRequests).containsExactly(RS);
+        n.refresh(kernel, now + SECOND / 20);
+        assertThat(kernel.resolveRequests).as("once a second at most").hasSize(1);
+        kernel.ndp.put(RS, 0x0200_0000_0021L);
+        kernel.ndp.put(GATEWAY, 0x0200_0000_0001L);
+        kernel.ndp.put(CLIENT_ON_LINK, 0x0200_0000_0010L);
+        n.refresh(kernel, now + SECOND / 10);
+        assertThat(mac(n, RS)).isEqualTo(0x0200_0000_0021L);
+        assertThat(n.linkOf(0x0200_0000_0021L)).isZero();
+        // clients: a miss is noted, the next pass resolves it
+        assertThat(mac(n, CLIENT_ON_LINK)).isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(mac(n, CLIENT_FAR)).isEqualTo(NeighbourTable.UNKNOWN);
+        assertThat(mac(n, ELSEWHERE)).isEqualTo(NeighbourTable.UNKNOWN);
+        n.refresh(kernel, now + 2 * SECOND / 10);
+        assertThat(mac(n, CLIENT_ON_LINK)).isEqualTo(0x0200_0000_0010L);
+        assertThat(mac(n, CLIENT_FAR)).as("behind the gateway: its MAC").isEqualTo(0x0200_0000_0001L);
+        assertThat(n.unreachable6(ELSEWHERE.hi(), ELSEWHERE.lo())).isTrue();
+        assertThat(n.unreachable6(CLIENT_FAR.hi(), CLIENT_FAR.lo())).isFalse();
+        // a client no frame went to for a minute is forgotten; the real server is kept
+        n.refresh(kernel, now + 62 * SECOND);
+        n.refresh(kernel, now + 63 * SECOND);
+        assertThat(mac(n, RS)).isEqualTo(0x0200_0000_0021L);
+        assertThat(mac(n, CLIENT_ON_LINK)).as("used: kept").isEqualTo(0x0200_0000_0010L);
+        n.refresh(kernel, now + 130 * SECOND);
+        n.refresh(kernel, now + 200 * SECOND);
+        assertThat(mac(n, CLIENT_FAR)).isEqualTo(NeighbourTable.UNKNOWN);
+    }
+}
