@@ -162,6 +162,12 @@ public final class LabDirectorMain {
                 for (int i = 1; i < v6.length; i++) {
                     engine.execute(new IpvsCommand.AddServer(key6, server(v6[i], 80, method, 1, tunnel)));
                 }
+                // and UDP [VIP6]:5300, rr
+                InetServiceKey udp6 = new InetServiceKey(Protocol.UDP, IpAddress.parse(v6[0]), 5300);
+                engine.execute(new IpvsCommand.AddService(VirtualService.of(udp6, "rr")));
+                for (int i = 1; i < v6.length; i++) {
+                    engine.execute(new IpvsCommand.AddServer(udp6, server(v6[i], 5300, method, 1, tunnel)));
+                }
             }
             out.println("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
