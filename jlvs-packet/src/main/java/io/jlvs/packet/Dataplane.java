@@ -439,7 +439,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * host, over veth or a bridge with checksum offload) and were finished by the worker.
      */
     public long checksumsCompleted() {
-        return checksumsCompleted;
+        return checksumsCompleted + ipv6.checksumsCompleted();
     }
 
     /**
@@ -447,7 +447,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * sender meant, each then handled as a frame.
      */
     public long segmentedPackets() {
-        return segmentedPackets;
+        return segmentedPackets + ipv6.segmentedPackets();
     }
 
     /** Datagrams put together from their fragments by this worker (AF_XDP; with AF_PACKET the kernel does it). */

@@ -62,6 +62,12 @@ final class Ipv6Forwarder {
     private final IcmpRateLimit icmpLimit;
     private final FlowKey flow = new FlowKey();
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[Ipv6Header.MIN_MTU + 64]);
+    /** The segment cut last from a TCP super-packet (GRO on the director's link, TSO/GSO of a local sender). */
+    private final MemorySegment segment = MemorySegment.ofArray(new byte[65536 + 64]);
+    /** Handling the segments of a super-packet (the I/O's segment size is the super-packet's). */
+    private boolean cutting;
+    private long segmentedPackets;
+    private long checksumsCompleted;
     private long icmpSent;
     private long routed;
     /** The director's own IPv6 addresses as (hi, lo) pairs; set by any thread, read by the worker. */
@@ -121,6 +127,10 @@ final class Ipv6Forwarder {
      */
     Verdict handle(MemorySegment s, long off, int l2, int len, ServiceTable table, int mtu, long now,
                    boolean routeUnclaimed) {
+        int gso = cutting ? 0 : io.receivedSegmentSize();
+        if (gso > 0 && !table.v6().isEmpty()) {
+            return cut(s, off, l2, len, gso, table, mtu, now, routeUnclaimed);
+        }
         this.services = table.v6();
         this.mtu = mtu;
         this.now = now;
@@ -170,6 +180,98 @@ final class Ipv6Forwarder {
     private Verdict drop(DropReason reason) {
         dropReason = reason;
         return Verdict.DROP;
+    }
+
+    /** TCP super-packets cut into their segments here. */
+    long segmentedPackets() {
+        return segmentedPackets;
+    }
+
+    /** TCP and UDP checksums left for the card (a sender on this host) finished here. */
+    long checksumsCompleted() {
+        return checksumsCompleted;
+    }
+
+    /**
+     * A TCP super-packet (merged by GRO on the director's link, or from a sender on this host with TSO/GSO):
+     * cut into the segments its sender meant, {@code size} bytes of payload each (headers copied, sequence
+     * numbers advanced, FIN and PSH on the last segment only, CWR on the first only, the checksum computed in
+     * full), each handled as a frame. The super-packet takes one verdict: FORWARD when any segment was
+     * forwarded, else the last segment's. One without extension headers only; others are dropped as merged.
+     */
+    private Verdict cut(MemorySegment s, long off, int l2, int len, int size, ServiceTable table, int mtu, long now,
+                        boolean routeUnclaimed) {
+        long at = off + l2;
+        if (len - l2 < Ipv6Header.LENGTH + TcpHeader.MIN_LENGTH || Ipv6Header.version(s, at) != 6
+                || Ipv6Header.nextHeader(s, at) != PROTO_TCP) {
+            return drop(DropReason.OVERSIZED);
+        }
+        int packet = Ipv6Header.LENGTH + Ipv6Header.payloadLength(s, at);
+        long tcp = at + Ipv6Header.LENGTH;
+        int doff = TcpHeader.headerLength(s, tcp);
+        if (packet > len - l2 || doff < TcpHeader.MIN_LENGTH || Ipv6Header.LENGTH + doff > packet
+                || l2 + Ipv6Header.LENGTH + doff + size > segment.byteSize()) {
+            return drop(DropReason.OVERSIZED);
+        }
+        segmentedPackets++;
+        int header = l2 + Ipv6Header.LENGTH + doff;
+        int payload = packet - Ipv6Header.LENGTH - doff;
+        int seq = Wire.u32(s, tcp + 4);
+        int flags = TcpHeader.flags(s, tcp);
+        long sHi = Ipv6Header.srcHi(s, at);
+        long sLo = Ipv6Header.srcLo(s, at);
+        long dHi = Ipv6Header.dstHi(s, at);
+        long dLo = Ipv6Header.dstLo(s, at);
+        Verdict verdict = drop(DropReason.OVERSIZED);
+        boolean forwarded = false;
+        cutting = true;
+        try {
+            for (int done = 0; done < payload || done == 0; ) {
+                int n = Math.min(size, payload - done);
+                MemorySegment.copy(s, off, segment, 0, header);
+                MemorySegment.copy(s, off + header + done, segment, header, n);
+                long ip6 = l2;
+                long t = ip6 + Ipv6Header.LENGTH;
+                Ipv6Header.payloadLength(segment, ip6, doff + n);
+                Wire.u32(segment, t + 4, seq + done);
+                boolean last = done + n >= payload;
+                int f = flags & ~((last ? 0 : 0x09) | (done == 0 ? 0 : 0x80));
+                Wire.u8(segment, t + TcpHeader.FLAGS, f);
+                Wire.u16(segment, t + TcpHeader.CHECKSUM, 0);
+                int sum = InternetChecksum.sum(segment, t, doff + n,
+                        Ipv6Header.pseudoHeader(sHi, sLo, dHi, dLo, doff + n, PROTO_TCP));
+                Wire.u16(segment, t + TcpHeader.CHECKSUM, InternetChecksum.finish(sum));
+                verdict = handle(segment, 0, l2, header + n, table, mtu, now, routeUnclaimed);
+                forwarded |= verdict == Verdict.FORWARD;
+                done += n;
+                if (n == 0) {
+                    break;
+                }
+            }
+        } finally {
+            cutting = false;
+        }
+        return forwarded ? Verdict.FORWARD : verdict;
+    }
+
+    /**
+     * Finishes in place a TCP/UDP checksum left for the card (Linux CHECKSUM_PARTIAL: a sender on this host over
+     * veth or a bridge with checksum offload on): the field then holds the folded pseudo-header sum, and the
+     * segment does not verify; it gets the full checksum (as {@link InternetChecksum#completePartial} for IPv4).
+     */
+    private void completePartial(MemorySegment s, int length, int fieldAt) {
+        int field = Wire.u16(s, l4 + fieldAt);
+        int pseudo = Ipv6Header.pseudoHeader(srcHi, srcLo, dstHi, dstLo, length, proto);
+        if (field != pseudo) {
+            return;
+        }
+        int sum = InternetChecksum.sum(s, l4, length, 0);
+        if (InternetChecksum.fold((long) pseudo + sum) == 0xffff) {
+            return;
+        }
+        int c = InternetChecksum.finish(sum);
+        Wire.u16(s, l4 + fieldAt, c == 0 && proto == PROTO_UDP ? 0xffff : c);
+        checksumsCompleted++;
     }
 
     /**
@@ -228,6 +330,9 @@ final class Ipv6Forwarder {
                 return DropReason.BAD_TCP_OFFSET;
             }
             info = TcpHeader.flags(s, l4);
+            if (!cutting) {
+                completePartial(s, l4len, TcpHeader.CHECKSUM);
+            }
         } else {
             if (l4len < UdpHeader.LENGTH) {
                 return DropReason.SHORT_FRAME;
@@ -239,6 +344,7 @@ final class Ipv6Forwarder {
             if (UdpHeader.checksum(s, l4) == 0) {
                 return DropReason.UDP6_ZERO_CHECKSUM;
             }
+            completePartial(s, ulen, UdpHeader.CHECKSUM);
             info = 0;
         }
         sport = Wire.u16(s, l4);

@@ -457,6 +457,70 @@ class Ipv6ForwardingTest {
         }
     }
 
+        /** {@code frame} with its TCP/UDP checksum left for the card: the folded IPv6 pseudo-header sum only. */
+    static byte[] partial(byte[] frame) {
+        byte[] f = frame.clone();
+        int len = ((f[18] & 0xff) << 8) | (f[19] & 0xff);
+        int proto = f[20] & 0xff;
+        int field = 14 + 40 + (proto == Packet6Builder.TCP ? 16 : 6);
+        int pseudo = Packet6Builder.checksum(Arrays.copyOfRange(f, 22, 38), Arrays.copyOfRange(f, 38, 54), proto,
+                new byte[0]);
+        // the pseudo-header sum with the upper-layer length (the empty upper part added 0 for it)
+        long sum = pseudo + (len >>> 16) + (len & 0xffff);
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        PacketBuilder.put16(f, field, (int) sum);
+        return f;
+    }
+
+    @Test
+    void checksumsLeftForTheCardAreFinishedBeforeTheRewrite() throws Exception {
+        try (Director d = natWeb()) {
+            Packet6Builder syn = Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80);
+            assertThat(Packet6Builder.checksumValid(partial(syn.build()))).isFalse();
+            List<byte[]> out = d.send(partial(syn.build()));
+            assertThat(out).singleElement().isEqualTo(Packet6Builder.tcp(CLIENT6, 40000, RS6_1, 8080).hopLimit(63)
+                    .macs(OUR_MAC, RS1_MAC).build());
+            out = d.send(partial(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 40000).flags(0x18).payload(77)
+                    .macs(RS1_MAC, OUR_MAC).build()));
+            assertThat(out).singleElement().isEqualTo(Packet6Builder.tcp(VIP6, 80, CLIENT6, 40000).flags(0x18)
+                    .payload(77).hopLimit(63).macs(OUR_MAC, CLIENT_MAC).build());
+            assertThat(d.dataplane.checksumsCompleted()).isEqualTo(2);
+        }
+        try (Director d = drWeb()) {
+            Packet6Builder syn = Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).payload(10);
+            assertThat(d.send(partial(syn.build()))).singleElement()
+                    .isEqualTo(syn.hopLimit(63).macs(OUR_MAC, RS1_MAC).build());
+        }
+    }
+
+    @Test
+    void tcpSuperPacketsAreCutIntoTheSegmentsTheirSenderMeant() throws Exception {
+        try (Director d = natWeb()) {
+            d.send(Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).build());
+            byte[] data = Packet6Builder.pattern(2500);
+            // merged by GRO (or a local sender's TSO): 2,500 bytes in segments of 1,000, PSH and FIN at the end
+            byte[] merged = partial(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 40000).flags(0x19).seq(5000)
+                    .payload(data).macs(RS1_MAC, OUR_MAC).build());
+            assertThat(d.io.injectSuperPacket(merged, 1000)).isTrue();
+            d.dataplane.runOnce();
+            List<byte[]> out = d.io.takeTransmitted();
+            assertThat(out).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                int n = Math.min(1000, 2500 - 1000 * i);
+                byte[] part = Arrays.copyOfRange(data, 1000 * i, 1000 * i + n);
+                assertThat(out.get(i)).as("segment " + i).isEqualTo(Packet6Builder.tcp(VIP6, 80, CLIENT6, 40000)
+                        .flags(i == 2 ? 0x19 : 0x10).seq(5000 + 1000 * i).payload(part).hopLimit(63)
+                        .macs(OUR_MAC, CLIENT_MAC).build());
+            }
+            assertThat(d.dataplane.segmentedPackets()).isEqualTo(1);
+            assertThat(d.dataplane.lastVerdict()).isEqualTo(Verdict.FORWARD);
+            // statistics per segment, as they leave
+            assertThat(d.engine.table().services().get(0).stats().outPackets()).isEqualTo(3);
+        }
+    }
+
         @Test
     void ipv4KeepsWorkingBesideIpv6() throws Exception {
         try (Director d = natWeb()) {

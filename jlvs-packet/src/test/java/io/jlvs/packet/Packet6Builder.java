@@ -23,6 +23,7 @@ final class Packet6Builder {
     private int sport;
     private int dport;
     private int tcpFlags = 0x02;
+    private int seq = 0x1000;
     private boolean udpChecksum = true;
     private int icmpType;
     private int icmpCode;
@@ -101,6 +102,21 @@ final class Packet6Builder {
         return this;
     }
 
+    Packet6Builder seq(int s) {
+        seq = s;
+        return this;
+    }
+
+    Packet6Builder payload(byte[] bytes) {
+        payload = bytes.clone();
+        return this;
+    }
+
+    /** The payload {@link #payload(int)} makes. */
+    static byte[] pattern(int n) {
+        return new Packet6Builder().payload(n).payload;
+    }
+
     Packet6Builder noUdpChecksum() {
         udpChecksum = false;
         return this;
@@ -161,7 +177,7 @@ final class Packet6Builder {
                 t = new byte[20 + payload.length];
                 PacketBuilder.put16(t, 0, sport);
                 PacketBuilder.put16(t, 2, dport);
-                PacketBuilder.put32(t, 4, 0x1000);
+                PacketBuilder.put32(t, 4, seq);
                 PacketBuilder.put32(t, 8, (tcpFlags & 0x10) != 0 ? 0x2000 : 0);
                 t[12] = 0x50;
                 t[13] = (byte) tcpFlags;

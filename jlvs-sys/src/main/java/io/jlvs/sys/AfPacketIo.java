@@ -52,6 +52,7 @@ public final class AfPacketIo implements PacketIo {
     private static final int VNET_GSO_TYPE = 1;
     private static final int VNET_GSO_SIZE = 4;
     private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+    private static final int VIRTIO_NET_HDR_GSO_TCPV6 = 4;
     private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Where a whole super-packet is read to in {@link #superPacket}: room to put a VLAN tag back before it. */
     private static final int SUPER_AT = VLAN_TAG;
@@ -412,10 +413,11 @@ public final class AfPacketIo implements PacketIo {
 
     /**
      * A TCP super-packet's segment size from the virtio-net header at {@code at}, 0 for any other frame
-     * (the kernel reports TCP over IPv4 and IPv6 and UFO; only the first is ours to cut).
+     * (the kernel reports TCP over IPv4 and IPv6 and UFO; TCP is ours to cut, or to send whole over IPv4).
      */
     private static int segmentSize(MemorySegment s, long at) {
-        if ((s.get(ValueLayout.JAVA_BYTE, at + VNET_GSO_TYPE) & 0x7f) != VIRTIO_NET_HDR_GSO_TCPV4) {
+        int type = s.get(ValueLayout.JAVA_BYTE, at + VNET_GSO_TYPE) & 0x7f;
+        if (type != VIRTIO_NET_HDR_GSO_TCPV4 && type != VIRTIO_NET_HDR_GSO_TCPV6) {
             return 0;
         }
         return s.get(LE16, at + VNET_GSO_SIZE) & 0xffff;
