@@ -607,7 +607,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return arp(s, off, l2, len);
         }
         if (type == EthernetHeader.TYPE_IPV6) {
-            Verdict v = ipv6.handle(s, off, l2, len, services, mtu, now, routeUnclaimed);
+            Verdict v = ipv6.handle(s, off, l2, len, services, mtu, now, routeUnclaimed, unresolved);
             return v == Verdict.DROP ? drop(ipv6.dropReason()) : v;
         }
         if (type != EthernetHeader.TYPE_IPV4) {

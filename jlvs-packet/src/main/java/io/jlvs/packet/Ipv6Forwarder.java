@@ -79,6 +79,8 @@ final class Ipv6Forwarder {
 
     // The packet being handled.
     private Ipv6Services services;
+    /** The worker's frames waiting for a next hop (replaced by the worker when the MTU grows). */
+    private NeighbourQueue unresolved;
     private int mtu;
     private long now;
     private long ip;
@@ -126,7 +128,8 @@ final class Ipv6Forwarder {
      * @param routeUnclaimed the kernel guard keeps a NAT real server's frames from the kernel
      */
     Verdict handle(MemorySegment s, long off, int l2, int len, ServiceTable table, int mtu, long now,
-                   boolean routeUnclaimed) {
+                   boolean routeUnclaimed, NeighbourQueue unresolved) {
+        this.unresolved = unresolved;
         int gso = cutting ? 0 : io.receivedSegmentSize();
         if (gso > 0 && !table.v6().isEmpty()) {
             return cut(s, off, l2, len, gso, table, mtu, now, routeUnclaimed);
@@ -241,7 +244,7 @@ final class Ipv6Forwarder {
                 int sum = InternetChecksum.sum(segment, t, doff + n,
                         Ipv6Header.pseudoHeader(sHi, sLo, dHi, dLo, doff + n, PROTO_TCP));
                 Wire.u16(segment, t + TcpHeader.CHECKSUM, InternetChecksum.finish(sum));
-                verdict = handle(segment, 0, l2, header + n, table, mtu, now, routeUnclaimed);
+                verdict = handle(segment, 0, l2, header + n, table, mtu, now, routeUnclaimed, unresolved);
                 forwarded |= verdict == Verdict.FORWARD;
                 done += n;
                 if (n == 0) {
@@ -573,13 +576,16 @@ final class Ipv6Forwarder {
             return tooBig(s, off, l2, vHi, vLo);
         }
         long mac = neighbours.nextHopMac6(dstHi, dstLo);
-        if (mac == NeighbourTable.UNKNOWN) {
-            // noted: the refresher resolves the client's next hop; TCP sends again
-            return drop(DropReason.NO_NEIGHBOUR);
-        }
         rewritePort(s, srcHi, srcLo, vHi, vLo, 0, sport, table.virtualPort(id));
         Ipv6Header.src(s, ip, vHi, vLo);
         Ipv6Header.decrementHopLimit(s, ip);
+        if (mac == NeighbourTable.UNKNOWN) {
+            // a new client (the miss is noted): the reply waits for the refresher, as for IPv4, rather than be
+            // dropped and sent again by TCP a second later; a segment of a super-packet is dropped (never a
+            // connection's first reply)
+            return !cutting && unresolved.add6(s, off, l2 + total, dstHi, dstLo, now) ? Verdict.QUEUED
+                    : drop(DropReason.NO_NEIGHBOUR);
+        }
         return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 

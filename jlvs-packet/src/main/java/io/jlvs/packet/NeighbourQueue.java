@@ -29,6 +29,10 @@ final class NeighbourQueue {
     private final int slotSize;
     private final MemorySegment buffers;
     private final int[] hop = new int[SLOTS];
+    /** An IPv6 next hop (its address as two longs) instead of {@link #hop}. */
+    private final boolean[] v6 = new boolean[SLOTS];
+    private final long[] hopHi = new long[SLOTS];
+    private final long[] hopLo = new long[SLOTS];
     private final int[] length = new int[SLOTS];
     private final long[] since = new long[SLOTS];
     private final boolean[] waiting = new boolean[SLOTS];
@@ -62,11 +66,24 @@ final class NeighbourQueue {
         int i = tail & (SLOTS - 1);
         MemorySegment.copy(frame, offset, buffers, (long) i * slotSize, len);
         hop[i] = nextHop;
+        v6[i] = false;
         length[i] = len;
         since[i] = nowNanos;
         waiting[i] = true;
         counted[i] = counts;
         tail++;
+        return true;
+    }
+
+    /** Keeps a copy of the frame until the IPv6 address (hi, lo) resolves; false when full or the frame too large. */
+    boolean add6(MemorySegment frame, long offset, int len, long hi, long lo, long nowNanos) {
+        if (!add(frame, offset, len, 0, nowNanos, true)) {
+            return false;
+        }
+        int i = (tail - 1) & (SLOTS - 1);
+        v6[i] = true;
+        hopHi[i] = hi;
+        hopLo[i] = lo;
         return true;
     }
 
@@ -87,7 +104,7 @@ final class NeighbourQueue {
             if (!waiting[i]) {
                 continue;
             }
-            long mac = neighbours.nextHopMac(hop[i]);
+            long mac = v6[i] ? neighbours.nextHopMac6(hopHi[i], hopLo[i]) : neighbours.nextHopMac(hop[i]);
             if (mac != NeighbourTable.UNKNOWN) {
                 waiting[i] = false;
                 sink.send(buffers, (long) i * slotSize, length[i], mac, counted[i]);

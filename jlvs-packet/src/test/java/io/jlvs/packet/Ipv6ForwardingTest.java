@@ -522,6 +522,29 @@ class Ipv6ForwardingTest {
     }
 
         @Test
+    void aReplyToANewClientWaitsForItsNextHop() throws Exception {
+        try (Director d = natWeb()) {
+            d.neighbours6.remove(IpAddress.parse(CLIENT6));
+            d.send(Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).build());
+            List<byte[]> out = d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 40000).flags(0x12)
+                    .macs(RS1_MAC, OUR_MAC).build());
+            assertThat(out).isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.QUEUED);
+            d.neighbours6.put(IpAddress.parse(CLIENT6), CLIENT_MAC);
+            d.dataplane.runOnce();
+            assertThat(d.io.takeTransmitted()).singleElement().isEqualTo(Packet6Builder.tcp(VIP6, 80, CLIENT6, 40000)
+                    .flags(0x12).hopLimit(63).macs(OUR_MAC, CLIENT_MAC).build());
+            assertThat(d.dataplane.forwarded()).isEqualTo(2);
+            // one that never resolves is dropped after a second, counted once
+            d.neighbours6.remove(IpAddress.parse(CLIENT6));
+            d.send(Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 40000).flags(0x10).macs(RS1_MAC, OUR_MAC).build());
+            d.advance(2);
+            assertThat(d.dataplane.drops(DropReason.NO_NEIGHBOUR)).isEqualTo(1);
+            assertThat(d.dataplane.frames()).isEqualTo(d.dataplane.forwarded() + d.dataplane.totalDrops());
+        }
+    }
+
+        @Test
     void ipv4KeepsWorkingBesideIpv6() throws Exception {
         try (Director d = natWeb()) {
             InetServiceKey web4 = Director.key(Protocol.TCP, Director.VIP, 80);
