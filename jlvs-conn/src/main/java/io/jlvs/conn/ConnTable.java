@@ -771,6 +771,11 @@ public final class ConnTable {
         return (meta[id] & USED) != 0;
     }
 
+    /** True when the entry's client and virtual addresses are IPv6. */
+    public boolean isV6(int id) {
+        return (rec[base(id) + WORD] & V6_BIT) != 0;
+    }
+
     public boolean isTemplate(int id) {
         return (meta[id] & TEMPLATE) != 0;
     }

@@ -219,7 +219,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 config.ftpPorts().stream().mapToInt(Integer::intValue).toArray(), config.connCapacity(), table,
                 this::openDataConnection);
         this.ipv6 = new Ipv6Forwarder(io, table, connService, connMethod, connInPkts, connOldState, connMark,
-                neighbours, egress, defense, icmpLimit);
+                neighbours, egress, defense, icmpLimit, this::clientPacket);
     }
 
     /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
@@ -1690,6 +1690,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     // ---------------------------------------------------------------- connection synchronisation
 
     /** Master: after a client packet of {@code id}, queue it (and its template) when the kernel would. */
+    /** A client packet of connection {@code id} (IPv6's): counted towards sync as the IPv4 path counts it. */
+    private void clientPacket(int id) {
+        if (sync != null) {
+            syncOut(id);
+        } else {
+            connInPkts[id]++;
+        }
+    }
+
     private void syncOut(int id) {
         int pkts = ++connInPkts[id];
         if (syncNeeded(id, pkts)) {
@@ -1764,6 +1773,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 flags |= SyncProtocol.F_INACTIVE;
             }
         }
+        if (table.isV6(id)) {
+            // IPv6 (the engine sip applies to IPv4 services here: no engine data)
+            sync.offer6(table.protocol(id), flags, template ? 0 : table.state(id), table.clientPort(id),
+                    table.virtualPort(id), table.destinationPort(id), mark, table.timeoutSeconds(id),
+                    table.clientHi(id), table.clientLo(id), table.virtualHi(id), table.virtualLo(id),
+                    table.destinationHi(id), table.destinationLo(id));
+            return;
+        }
         // a --pe sip template carries its Call-ID (the kernel's pe_data and pe_name options)
         int peLength = template && table.hasPeData(id) ? table.copyPeData(id, syncPeData, 0) : 0;
         sync.offer(table.protocol(id), flags, template ? 0 : table.state(id), table.clientPort(id),
@@ -1774,7 +1791,16 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     /** Backup: creates or refreshes the entry a received record describes (ip_vs_proc_conn). */
     private void applySynced(SyncConn c) {
-        if (c.v6() || !c.destination().isV4()) {
+        if (c.v6()) {
+            SyncDropReason refused = ipv6.applySynced(c, services, now);
+            if (refused == null) {
+                syncApplied++;
+            } else {
+                syncDrop(refused);
+            }
+            return;
+        }
+        if (!c.destination().isV4()) {
             syncDrop(SyncDropReason.UNSUPPORTED_FAMILY);
             return;
         }

@@ -6,6 +6,7 @@ import io.jlvs.conn.InboundVerdict;
 import io.jlvs.conn.PersistenceKeys;
 import io.jlvs.conn.TcpState;
 import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
 import io.jlvs.core.io.PacketIo;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
@@ -14,6 +15,9 @@ import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.core.stats.IpvsCounters;
 import io.jlvs.engine.ServiceRuntime;
+import io.jlvs.packet.sync.SyncConn;
+import io.jlvs.packet.sync.SyncDropReason;
+import io.jlvs.packet.sync.SyncProtocol;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -61,6 +65,8 @@ final class Ipv6Forwarder {
     private final Defense defense;
     private final IcmpRateLimit icmpLimit;
     private final FlowKey flow = new FlowKey();
+    /** The worker's accounting of a client packet for connection sync (the master's threshold and period). */
+    private final java.util.function.IntConsumer clientPacket;
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[Ipv6Header.MIN_MTU + 64]);
     /** The segment cut last from a TCP super-packet (GRO on the director's link, TSO/GSO of a local sender). */
     private final MemorySegment segment = MemorySegment.ofArray(new byte[65536 + 64]);
@@ -98,7 +104,8 @@ final class Ipv6Forwarder {
 
     Ipv6Forwarder(PacketIo io, ConnTable table, IpvsCounters[] connService, byte[] connMethod, int[] connInPkts,
                   byte[] connOldState, int[] connMark, NeighbourTable neighbours, Egress egress, Defense defense,
-                  IcmpRateLimit icmpLimit) {
+                  IcmpRateLimit icmpLimit, java.util.function.IntConsumer clientPacket) {
+        this.clientPacket = clientPacket;
         this.io = io;
         this.table = table;
         this.connService = connService;
@@ -377,7 +384,7 @@ final class Ipv6Forwarder {
         }
         if (id >= 0) {
             table.onPacket(id, ConnTable.INPUT, info, now);
-            connInPkts[id]++;
+            clientPacket.accept(id);
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
@@ -441,10 +448,11 @@ final class Ipv6Forwarder {
         connMethod[id] = method;
         connMark[id] = 0;
         connOldState[id] = 0;
-        connInPkts[id] = 1;
+        connInPkts[id] = 0;
         svc.counters().connection();
         dest.counters().connection();
         table.onPacket(id, ConnTable.INPUT, info, now);
+        clientPacket.accept(id);
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
         return toServer(s, off, l2, method, rsHi, rsLo, rsPort);
@@ -587,6 +595,89 @@ final class Ipv6Forwarder {
                     : drop(DropReason.NO_NEIGHBOUR);
         }
         return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    // ---------------------------------------------------------------- connection sync (backup)
+
+    /**
+     * Backup: creates or refreshes the IPv6 entry a received record describes, as {@code ip_vs_proc_conn}
+     * (the IPv4 path's rules: a connection whose real server changed is replaced, the end of one already
+     * replaced is ignored); null when applied, else why not. fwmark records are refused (no IPv6 fwmark
+     * services here).
+     */
+    SyncDropReason applySynced(SyncConn c, ServiceTable serviceTable,
+                                                   long nowNanos) {
+        Ipv6Services v6 = serviceTable.v6();
+        IpAddress vip = c.virtualAddress();
+        IpAddress daddr = c.destination();
+        int protocol = c.protocol();
+        if (c.fwmark() != 0 || daddr.isV4() || protocol == PersistenceKeys.FWMARK_PROTOCOL) {
+            return SyncDropReason.NO_SERVICE;
+        }
+        ServiceRuntime svc = v6.find(protocol, vip.hi(), vip.lo(), c.virtualPort());
+        if (svc == null) {
+            svc = v6.find(protocol, vip.hi(), vip.lo(), 0);
+        }
+        if (svc == null) {
+            return SyncDropReason.NO_SERVICE;
+        }
+        int index = svc.destinations().indexOf(daddr, c.destinationPort());
+        if (index < 0) {
+            index = svc.destinations().indexOf(daddr, 0);
+        }
+        DestinationState dest = index < 0 ? null : svc.destinations().get(index);
+        byte method = dest == null ? 0 : methodCode(dest.config());
+        if (method == 0) {
+            return SyncDropReason.NO_REAL_SERVER;
+        }
+        IpAddress client = c.client();
+        int id;
+        if (c.template()) {
+            id = table.lookupTemplate(protocol, true, client.hi(), client.lo(), vip.hi(), vip.lo(), c.virtualPort());
+            if (id >= 0 && (table.destinationHi(id) != daddr.hi() || table.destinationLo(id) != daddr.lo()
+                    || table.destinationPort(id) != c.destinationPort())) {
+                table.expireNow(id, nowNanos);
+                id = table.lookupTemplate(protocol, true, client.hi(), client.lo(), vip.hi(), vip.lo(),
+                        c.virtualPort());
+            }
+            if (id < 0) {
+                id = table.createTemplate(protocol, true, client.hi(), client.lo(), vip.hi(), vip.lo(),
+                        c.virtualPort(), true, daddr.hi(), daddr.lo(), c.destinationPort(), dest,
+                        c.timeoutSeconds() > 0 ? c.timeoutSeconds()
+                                : SyncProtocol.V0_TEMPLATE_TIMEOUT, nowNanos);
+            }
+        } else {
+            id = table.lookupIn(protocol, true, client.hi(), client.lo(), c.clientPort(), vip.hi(), vip.lo(),
+                    c.virtualPort());
+            if (id >= 0 && (table.destinationHi(id) != daddr.hi() || table.destinationLo(id) != daddr.lo()
+                    || table.destinationPort(id) != c.destinationPort())) {
+                if ((c.flags() & SyncProtocol.F_INACTIVE) != 0) {
+                    // the end of a connection already replaced on the master: ignored, as the kernel does
+                    return null;
+                }
+                table.expireNow(id, nowNanos);
+                id = ConnTable.NO_ENTRY;
+            }
+            if (id < 0) {
+                id = table.create(protocol, true, client.hi(), client.lo(), c.clientPort(), vip.hi(), vip.lo(),
+                        c.virtualPort(), true, daddr.hi(), daddr.lo(), c.destinationPort(), dest,
+                        method != Dataplane.M_MASQ, ConnTable.NO_ENTRY, nowNanos);
+                if (id >= 0) {
+                    connService[id] = svc.counters();
+                    connMethod[id] = method;
+                    connMark[id] = 0;
+                }
+            }
+        }
+        if (id < 0) {
+            return SyncDropReason.TABLE_FULL;
+        }
+        if (!c.template()) {
+            connInPkts[id] = SyncProtocol.SYNC_THRESHOLD;
+            connOldState[id] = (byte) c.state();
+        }
+        table.restore(id, c.state(), c.timeoutSeconds(), nowNanos);
+        return null;
     }
 
     // ---------------------------------------------------------------- ICMPv6 errors about connections
@@ -732,10 +823,10 @@ final class Ipv6Forwarder {
     }
 
     /** Any thread: the director's own IPv6 addresses now. */
-    void ownAddresses(java.util.Set<io.jlvs.core.IpAddress> addresses) {
+    void ownAddresses(java.util.Set<IpAddress> addresses) {
         long[] pairs = new long[2 * addresses.size()];
         int i = 0;
-        for (io.jlvs.core.IpAddress a : addresses) {
+        for (IpAddress a : addresses) {
             pairs[i++] = a.hi();
             pairs[i++] = a.lo();
         }

@@ -22,7 +22,7 @@ public enum SyncDropReason {
     NO_SERVICE,
     /** Record: the service has no such real server (or its method is not forwarded here). */
     NO_REAL_SERVER,
-    /** Record: an IPv6 connection (IPv6 connections are not synchronised yet). */
+    /** Record: an IPv4 connection to an IPv6 real server (a mixed-family tunnel, not served here). */
     UNSUPPORTED_FAMILY,
     /** Record: a template of a persistence engine other than sip (the only one IPVS has). */
     UNKNOWN_PE,

@@ -3,7 +3,7 @@ package io.jlvs.packet.sync;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bounded single-producer single-consumer ring of IPv4 connection records to send, in primitive
+ * A bounded single-producer single-consumer ring of IPv4 and IPv6 connection records to send, in primitive
  * slots: the data-plane worker offers (no allocation; a full ring drops and counts), the master's
  * sending thread drains into a {@link SyncMessageWriter}.
  *
@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * sync master thread.
  */
 public final class SyncEventRing {
-    private static final int STRIDE = 6;
+    private static final int STRIDE = 12;
     private static final int PE_CELLS = 1024;
     private static final int PE_CELL = 256;
+    /** In a slot's first word: the record is IPv6 (its addresses in words 6 to 11; no engine data). */
+    private static final long V6 = 1L << 60;
 
     private final long[] slots;
     private final int mask;
@@ -80,6 +82,32 @@ public final class SyncEventRing {
         return true;
     }
 
+    /** Producer: queues one IPv6 record; false (and counted) when the ring is full. */
+    public boolean offer6(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
+                          int fwmark, int timeoutSeconds, long clientHi, long clientLo, long virtualHi,
+                          long virtualLo, long destinationHi, long destinationLo) {
+        long t = producerTail;
+        if (t - head.getAcquire() > mask) {
+            dropped = dropped + 1;
+            return false;
+        }
+        int b = (int) (t & mask) * STRIDE;
+        slots[b] = (protocol & 0xffL) | (state & 0xffffL) << 8 | (flags & 0xffffffffL) << 24 | V6;
+        slots[b + 1] = (clientPort & 0xffffL) | (virtualPort & 0xffffL) << 16 | (destPort & 0xffffL) << 32;
+        slots[b + 3] = (long) fwmark << 32;
+        slots[b + 4] = timeoutSeconds & 0xffffffffL;
+        slots[b + 5] = 0;
+        slots[b + 6] = clientHi;
+        slots[b + 7] = clientLo;
+        slots[b + 8] = virtualHi;
+        slots[b + 9] = virtualLo;
+        slots[b + 10] = destinationHi;
+        slots[b + 11] = destinationLo;
+        producerTail = t + 1;
+        tail.setRelease(t + 1);
+        return true;
+    }
+
     /**
      * Consumer: moves queued records into {@code writer} until the ring is empty or the message is full.
      *
@@ -97,7 +125,12 @@ public final class SyncEventRing {
             long w3 = slots[b + 3];
             int timeout = (int) slots[b + 4];
             int peLength = (int) slots[b + 5];
-            boolean added = writer.addV4((int) (w0 & 0xff), (int) (w0 >>> 24), (int) (w0 >>> 8) & 0xffff,
+            boolean added = (w0 & V6) != 0
+                    ? writer.addV6((int) (w0 & 0xff), (int) (w0 >>> 24), (int) (w0 >>> 8) & 0xffff,
+                    (int) w1 & 0xffff, (int) (w1 >>> 16) & 0xffff, (int) (w1 >>> 32) & 0xffff,
+                    (int) (w3 >>> 32), timeout, slots[b + 6], slots[b + 7], slots[b + 8], slots[b + 9],
+                    slots[b + 10], slots[b + 11])
+                    : writer.addV4((int) (w0 & 0xff), (int) (w0 >>> 24), (int) (w0 >>> 8) & 0xffff,
                     (int) w1 & 0xffff, (int) (w1 >>> 16) & 0xffff, (int) (w1 >>> 32) & 0xffff,
                     (int) (w3 >>> 32), timeout, (int) w2, (int) (w2 >>> 32), (int) w3,
                     pe, peLength == 0 ? 0 : (int) (peConsumed & (PE_CELLS - 1)) * PE_CELL, peLength);

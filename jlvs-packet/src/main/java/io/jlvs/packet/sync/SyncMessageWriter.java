@@ -87,6 +87,20 @@ public final class SyncMessageWriter {
         return finish();
     }
 
+    /** Adds an IPv6 record without options (addresses as high and low 64 bits); false when it does not fit. */
+    public boolean addV6(int protocol, int flags, int state, int clientPort, int virtualPort, int destPort,
+                         int fwmark, int timeoutSeconds, long clientHi, long clientLo, long virtualHi, long virtualLo,
+                         long destinationHi, long destinationLo) {
+        if (!room(SyncProtocol.CONN_V6)) {
+            return false;
+        }
+        fixed(SyncProtocol.TYPE_INET6, protocol, SyncProtocol.CONN_V6, flags, state, clientPort, virtualPort,
+                destPort, fwmark, timeoutSeconds);
+        out.putLong(clientHi).putLong(clientLo).putLong(virtualHi).putLong(virtualLo).putLong(destinationHi)
+                .putLong(destinationLo);
+        return finish();
+    }
+
     /** Adds any record (IPv4 or IPv6, with persistence-engine options); false when it does not fit. */
     public boolean add(SyncConn c) {
         boolean v6 = c.v6();
