@@ -106,4 +106,27 @@ class KernelNeighbours6Test {
         n.refresh(kernel, now + 200 * SECOND);
         assertThat(mac(n, CLIENT_FAR)).isEqualTo(NeighbourTable.UNKNOWN);
     }
+
+    @Test
+    void aLookupAllocatesNothing() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        kernel.ndp.put(CLIENT_ON_LINK, 0x0200_0000_0010L);
+        mac(n, CLIENT_ON_LINK);
+        n.refresh(kernel, SECOND);
+        long hi = CLIENT_ON_LINK.hi();
+        long lo = CLIENT_ON_LINK.lo();
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (int round = 0; round < 200_000; round++) { // warm up the JIT
+            sum += n.nextHopMac6(hi, lo + (round & 1)); // every other one misses
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 100_000; round++) {
+            sum += n.nextHopMac6(hi, lo + (round & 1));
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum).isNotZero();
+        assertThat(allocated).isLessThan(1024);
+    }
 }
