@@ -21,7 +21,8 @@ import org.slf4j.Logger;
  * real servers of an IPv6 service work (the proxy);</li>
  * <li>persistence engine sip ({@code --pe sip}, keepalived's {@code persistence_engine sip}) keys templates
  * on the SIP Call-ID, as IPVS does; but on a TCP or SCTP service it makes every new connection dropped (IPVS's
- * engine takes UDP datagrams only; the FULLNAT proxy closes them).</li>
+ * engine takes UDP datagrams only; the FULLNAT proxy closes them); on an IPv6 service the packet data plane
+ * does not apply it (templates by address and prefix length).</li>
  * </ul>
  * Owner: the daemon's start and reload threads, one at a time.
  */
@@ -61,6 +62,14 @@ final class ServiceWarnings {
                 n++;
                 log.warn("Virtual service {}: persistence engine {} takes UDP datagrams only: every new "
                         + "connection is dropped, as IPVS drops them", key, engine);
+            } else if (engine != null && !engine.isEmpty() && v.service().persistent()
+                    && key.family() == AddressFamily.INET6
+                    && v.realServers().stream().anyMatch(r -> r.server().method() != ForwardingMethod.FULLNAT)
+                    && warnedEngine.add(key)) {
+                n++;
+                log.warn("IPv6 virtual service {}: persistence engine {} is not applied by the packet data plane "
+                        + "to IPv6: its clients persist by address and prefix length, not by the SIP Call-ID", key,
+                        engine);
             }
             if (key.family() != AddressFamily.INET6 || warned.contains(key)) {
                 continue;

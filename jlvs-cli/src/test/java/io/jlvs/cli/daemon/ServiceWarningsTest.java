@@ -81,7 +81,37 @@ class ServiceWarningsTest {
                         + "connection is dropped, as IPVS drops them");
     }
 
+    /** persistence_engine sip on an IPv6 UDP service of DR real servers: forwarded, but not by Call-ID: named once. */
     @Test
+    void theSipEngineOnAnIpv6ServiceIsNamedOnce() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("test.pe6");
+        ListAppender<ILoggingEvent> seen = capture(logger);
+        Path file = dir.resolve("keepalived.conf");
+        ServiceWarnings warnings = new ServiceWarnings();
+        try (Director director = Director.start(new IpvsEngine())) {
+            Files.writeString(file, """
+                    virtual_server 2001:db8::10 5060 {
+                        lb_algo rr
+                        lb_kind DR
+                        protocol UDP
+                        persistence_timeout 60
+                        persistence_engine sip
+                        real_server 2001:db8::21 5060 {
+                        }
+                    }
+                    """);
+            assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+            assertThat(warnings.warn(director.table().services(), logger)).as("once").isZero();
+        } finally {
+            logger.detachAppender(seen);
+        }
+        assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactly(
+                "IPv6 virtual service udp:[2001:db8::10]:5060: persistence engine sip is not applied by the packet "
+                        + "data plane to IPv6: its clients persist by address and prefix length, not by the SIP Call-ID");
+    }
+
+        @Test
     void eachIpv6ServiceWithRealServersThePacketDataPlaneDoesNotServeIsNamedOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6");
         ListAppender<ILoggingEvent> seen = capture(logger);
