@@ -1269,11 +1269,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             }
             return routeUnclaimed(s, off, l2);
         }
+        // the FTP helper judges the control connection's state before this segment, as the kernel's
+        // handle_response calls the helper before ip_vs_set_state (a 227 that comes with FIN is rewritten)
+        int stateBefore = table.state(id);
         table.onPacket(id, ConnTable.OUTPUT, info, now);
         connService[id].outbound(1, total);
         table.destination(id).counters().outbound(1, total);
         if (ftpControl(id)) {
-            int r = ftp.fromServer(s, off, l2, ip, ihl, total, id, table.state(id), now);
+            int r = ftp.fromServer(s, off, l2, ip, ihl, total, id, stateBefore, now);
             if (r == FtpHelper.NO_ROOM) {
                 return drop(DropReason.TABLE_FULL);
             }

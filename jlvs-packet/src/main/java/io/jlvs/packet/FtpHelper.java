@@ -47,9 +47,21 @@ final class FtpHelper {
     private static final byte CONTROL = 1;
     private static final byte PASV = 2;
     private static final byte EPSV = 3;
+    /**
+     * The most expected data connections (entries still in LISTEN, made by PASV/EPSV replies or PORT/EPRT
+     * commands) one control connection may have at once. The kernel has no such bound (its table is bounded
+     * by memory only), but the worker's table is fixed: without one, a single control connection sending
+     * PORT after PORT would fill it for 120 s (the LISTEN timeout). An FTP client uses one data connection
+     * at a time (RFC 959); a few more cover a client that asks again before connecting (PASV twice, a
+     * retried PORT). Entries whose data connection has started are not counted, so a session doing many
+     * transfers is never refused.
+     */
+    static final int MAX_EXPECTED = 16;
     /** The longest link header plus IPv4 packet rebuilt. */
     private static final int FRAME_ROOM = 18 + 65535;
     private static final int TCP_OPTION_SACK = 5;
+    /** {@link #passiveEntry}: {@link #MAX_EXPECTED} reached. */
+    private static final int REFUSED = -2;
 
     /** Makes the entry of an expected data connection with its worker's per-connection fields. */
     interface DataConnections {
@@ -76,6 +88,13 @@ final class FtpHelper {
     private long passiveReplies;
     private long dataConnections;
     private long ignoredLines;
+    private long expectedRefused;
+    /**
+     * Per control connection id, made on its first expected data connection and kept for the id's later
+     * users: the ids of the entries it expects (some may have started or gone since; checked when counted).
+     */
+    private final int[][] expected;
+    private final int[] expectedCount;
 
     // what the last parse found
     private int parsedAddress;
@@ -94,6 +113,8 @@ final class FtpHelper {
         this.correctionPos = new int[capacity];
         this.offsetBefore = new int[capacity];
         this.offsetAfter = new int[capacity];
+        this.expected = new int[capacity][];
+        this.expectedCount = new int[capacity];
     }
 
     /** Whether connections to this virtual port are FTP control connections (when they are MASQ and TCP). */
@@ -112,6 +133,7 @@ final class FtpHelper {
         correctionPos[id] = 0;
         offsetBefore[id] = 0;
         offsetAfter[id] = 0;
+        expectedCount[id] = 0;
     }
 
     boolean isControl(int id) {
@@ -131,6 +153,11 @@ final class FtpHelper {
     /** 227/229 replies and PORT/EPRT commands that did not parse, left as they were. */
     long ignoredLines() {
         return ignoredLines;
+    }
+
+    /** PORT/EPRT commands and 227/229 replies whose data connection was refused: {@link #MAX_EXPECTED} waiting. */
+    long expectedRefused() {
+        return expectedRefused;
     }
 
     MemorySegment frame() {
@@ -190,12 +217,23 @@ final class FtpHelper {
         int vport = (table.virtualPort(id) - 1) & 0xffff;
         int entry = table.lookupIn(Ipv4Header.PROTO_TCP, false, 0, client & 0xffffffffL, port, 0, vaddr, vport);
         if (entry < 0) {
+            if (!roomForExpected(id)) {
+                expectedRefused++;
+                return true; // the command passes; its data connection is not prepared
+            }
             entry = connections.open(id, client, port, vport, (int) table.destinationLo(id),
                     (table.destinationPort(id) - 1) & 0xffff, false);
             if (entry < 0) {
                 return false;
             }
             dataConnections++;
+            addExpected(id, entry);
+        } else if (!isExpected(id, entry)) {
+            if (!roomForExpected(id)) {
+                expectedRefused++;
+                return true;
+            }
+            addExpected(id, entry);
         }
         table.restore(entry, TcpState.LISTEN, 0, now);
         return true;
@@ -243,7 +281,8 @@ final class FtpHelper {
     // ---------------------------------------------------------------- real server to client
 
     /**
-     * A real server's segment of control connection {@code id} (its state after the segment applied), before
+     * A real server's segment of control connection {@code id} (its state before the segment applied, as the
+     * kernel's handle_response looks at it before ip_vs_set_state), before
      * the NAT rewrite: an expected 227/229 reply opens the passive data connection's entry and names the
      * virtual address; the sequence number is shifted by the size changes so far.
      *
@@ -271,33 +310,38 @@ final class FtpHelper {
             }
             if (r > 0) {
                 int entry = passiveEntry(id, now);
-                if (entry < 0) {
+                if (entry == REFUSED) {
+                    // too many expected already: the reply passes as it is (its data connection fails)
+                    expectedRefused++;
+                    mode[id] = CONTROL;
+                } else if (entry < 0) {
                     return NO_ROOM;
-                }
-                int length = m == PASV ? plainText((int) table.virtualLo(entry), table.virtualPort(entry))
-                        : extendedText(table.virtualPort(entry));
-                int diff = length - (int) (parsedEnd - parsedStart);
-                if (total + diff > 0xffff) {
-                    // as the kernel, whose mangling fails: dropped (sent again)
-                    return NO_ROOM;
-                }
-                mode[id] = CONTROL;
-                passiveReplies++;
-                if (diff == 0) {
-                    MemorySegment.copy(text, 0, s, ValueLayout.JAVA_BYTE, parsedStart, length);
-                    fillTcpChecksum(s, ip, ihl, total);
                 } else {
-                    rebuild(s, off, l2, ip, ihl, total, length);
-                    s = frame;
-                    ip = l2;
-                    l4 = ip + ihl;
-                    total += diff;
-                    newTotal = total;
-                    result = MOVED;
-                    if (offsetBefore[id] == offsetAfter[id] || correctionPos[id] - seq < 0) {
-                        correctionPos[id] = seq;
-                        offsetBefore[id] = offsetAfter[id];
-                        offsetAfter[id] += diff;
+                    int length = m == PASV ? plainText((int) table.virtualLo(entry), table.virtualPort(entry))
+                            : extendedText(table.virtualPort(entry));
+                    int diff = length - (int) (parsedEnd - parsedStart);
+                    if (total + diff > 0xffff) {
+                        // as the kernel, whose mangling fails: dropped (sent again)
+                        return NO_ROOM;
+                    }
+                    mode[id] = CONTROL;
+                    passiveReplies++;
+                    if (diff == 0) {
+                        MemorySegment.copy(text, 0, s, ValueLayout.JAVA_BYTE, parsedStart, length);
+                        fillTcpChecksum(s, ip, ihl, total);
+                    } else {
+                        rebuild(s, off, l2, ip, ihl, total, length);
+                        s = frame;
+                        ip = l2;
+                        l4 = ip + ihl;
+                        total += diff;
+                        newTotal = total;
+                        result = MOVED;
+                        if (offsetBefore[id] == offsetAfter[id] || correctionPos[id] - seq < 0) {
+                            correctionPos[id] = seq;
+                            offsetBefore[id] = offsetAfter[id];
+                            offsetAfter[id] += diff;
+                        }
                     }
                 }
             }
@@ -317,14 +361,60 @@ final class FtpHelper {
         int entry = table.lookupOut(Ipv4Header.PROTO_TCP, false, 0, server & 0xffffffffL, port, 0,
                 client & 0xffffffffL, 0);
         if (entry < 0) {
+            if (!roomForExpected(control)) {
+                return REFUSED;
+            }
             entry = connections.open(control, client, 0, port, server, port, true);
             if (entry < 0) {
                 return -1;
             }
             dataConnections++;
+            addExpected(control, entry);
+        } else if (!isExpected(control, entry)) {
+            if (!roomForExpected(control)) {
+                return REFUSED;
+            }
+            addExpected(control, entry);
         }
         table.restore(entry, TcpState.LISTEN, 0, now);
         return entry;
+    }
+
+    /**
+     * Whether control connection {@code control} may expect one more data connection: fewer than
+     * {@link #MAX_EXPECTED} of the entries it expected are still waiting (in use, its own, in LISTEN); the
+     * others are forgotten.
+     */
+    private boolean roomForExpected(int control) {
+        int[] ids = expected[control];
+        int n = expectedCount[control];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int e = ids[i];
+            if (table.inUse(e) && table.controller(e) == control && table.state(e) == TcpState.LISTEN) {
+                ids[kept++] = e;
+            }
+        }
+        expectedCount[control] = kept;
+        return kept < MAX_EXPECTED;
+    }
+
+    private boolean isExpected(int control, int entry) {
+        int[] ids = expected[control];
+        for (int i = 0; i < expectedCount[control]; i++) {
+            if (ids[i] == entry) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** After {@link #roomForExpected} said yes. */
+    private void addExpected(int control, int entry) {
+        if (expected[control] == null) {
+            expected[control] = new int[MAX_EXPECTED]; // once per id, kept for its later control connections
+        }
+        expected[control][expectedCount[control]++] = entry;
     }
 
     /** Copies the frame into {@link #frame} with the parsed text replaced by {@link #text}; lengths and checksums fixed. */

@@ -1011,7 +1011,9 @@ public final class PacketDirector implements AutoCloseable {
      * the kernel whole, which segments them on the way out), {@code fragmented} (packets without DF larger
      * than the MTU sent as fragments), {@code reassembled} (datagrams the workers put together from fragments,
      * with AF_XDP); with the FTP helper {@code ftp_reply_rewritten} (227/229 replies rewritten for a passive data
-     * connection) and {@code ftp_line_ignored} (227/229 replies and PORT/EPRT commands that did not parse).
+     * connection), {@code ftp_line_ignored} (227/229 replies and PORT/EPRT commands that did not parse) and
+     * {@code ftp_expected_refused} (those whose data connection was not prepared: their control connection
+     * already expected {@link FtpHelper#MAX_EXPECTED}).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -1030,6 +1032,7 @@ public final class PacketDirector implements AutoCloseable {
         if (!settings.ftpPorts().isEmpty()) {
             out.put("ftp_reply_rewritten", all.get("ftp_passive_replies"));
             out.put("ftp_line_ignored", all.get("ftp_ignored_lines"));
+            out.put("ftp_expected_refused", all.get("ftp_expected_refused"));
         }
         return out;
     }
@@ -1049,7 +1052,7 @@ public final class PacketDirector implements AutoCloseable {
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, fragmented_packets,
      * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each),
-     * ftp_passive_replies, ftp_data_connections and ftp_ignored_lines ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * ftp_passive_replies, ftp_data_connections, ftp_ignored_lines and ftp_expected_refused ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -1113,17 +1116,20 @@ public final class PacketDirector implements AutoCloseable {
         long ftpReplies = 0;
         long ftpData = 0;
         long ftpIgnored = 0;
+        long ftpRefused = 0;
         for (Worker w : workers) {
             FtpHelper f = w.dataplane.ftpHelper();
             if (f != null) {
                 ftpReplies += f.passiveReplies();
                 ftpData += f.dataConnections();
                 ftpIgnored += f.ignoredLines();
+                ftpRefused += f.expectedRefused();
             }
         }
         out.put("ftp_passive_replies", ftpReplies);
         out.put("ftp_data_connections", ftpData);
         out.put("ftp_ignored_lines", ftpIgnored);
+        out.put("ftp_expected_refused", ftpRefused);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

@@ -367,4 +367,81 @@ class FtpHelperTest {
             assertThat(listing(d)).isEmpty();
         }
     }
+
+    /**
+     * A 227 that comes with the server's FIN is rewritten: the helper judges the state before the segment, as
+     * the kernel's handle_response does (the helper, then ip_vs_set_state). Found by review.
+     */
+    @Test
+    void a227CarryingFinIsRewritten() throws Exception {
+        try (Director d = ftp(21, List.of(21))) {
+            login(d, 21);
+            one(d.send(fromClient(21, PSH_ACK, CLIENT_SEQ, SERVER_SEQ, "PASV\r\n")));
+            String reply = "227 Entering Passive Mode (10,0,0,11,117,48).\r\n";
+            byte[] out = one(d.send(fromServer(21, 0x19, SERVER_SEQ, CLIENT_SEQ + 6, reply)));
+            assertThat(payload(out)).isEqualTo("227 Entering Passive Mode (10,77,0,100,117,48).\r\n");
+            assertThat(listing(d)).contains(CLIENT + ":0 " + VIP + ":30000 " + RS1 + ":30000 LISTEN");
+        }
+    }
+
+    /**
+     * One control connection cannot fill the table with PORT commands (found by review: 300 PORTs filled a
+     * 256-entry table for 120 s): at most FtpHelper.MAX_EXPECTED data connections wait for it at once, the rest
+     * pass unprepared and are counted; another client still connects.
+     */
+    @Test
+    void aPortFloodFromOneControlConnectionIsBounded() throws Exception {
+        try (Director d = new Director(new DataplaneConfig(PacketBuilder.addr(Director.LOCAL), 256,
+                ConnTableSettings.DEFAULTS, 7, 1024, true, Director.FIRST_IP_ID, IcmpLimits.NONE, List.of(21)))) {
+            d.service(Protocol.TCP, 21, "rr").server(FTP, RS1, 21, ForwardingMethod.MASQ, 1);
+            login(d, 21);
+            int seq = CLIENT_SEQ;
+            for (int i = 0; i < 300; i++) {
+                String cmd = "PORT 192,168,1,20," + (100 + i / 256) + "," + (i % 256) + "\r\n";
+                one(d.send(fromClient(21, PSH_ACK, seq, SERVER_SEQ, cmd)));
+                seq += cmd.length();
+            }
+            assertThat(d.dataplane.connections()).isEqualTo(1 + FtpHelper.MAX_EXPECTED);
+            assertThat(d.dataplane.ftpHelper().expectedRefused()).isEqualTo(300 - FtpHelper.MAX_EXPECTED);
+            one(d.send(PacketBuilder.tcp("192.168.1.77", 1, VIP, 21).flags(0x02).seq(1)
+                    .macs(CLIENT_MAC, OUR_MAC).build()));
+        }
+    }
+
+    /** Data connections that started no longer count against the bound: a long session keeps transferring. */
+    @Test
+    void startedDataConnectionsDoNotCountAgainstTheBound() throws Exception {
+        try (Director d = ftp(21, List.of(21))) {
+            login(d, 21);
+            int seq = CLIENT_SEQ;
+            int sseq = SERVER_SEQ;
+            for (int i = 0; i < 3 * FtpHelper.MAX_EXPECTED; i++) {
+                one(d.send(fromClient(21, PSH_ACK, seq, sseq, "PASV\r\n")));
+                seq += 6;
+                int port = 30000 + i;
+                String reply = "227 Entering Passive Mode (10,0,0,11," + (port >> 8) + "," + (port & 0xff) + ").\r\n";
+                byte[] out = one(d.send(fromServer(21, PSH_ACK, sseq, seq, reply)));
+                assertThat(payload(out)).as("reply %d", i).contains("(10,77,0,100,");
+                sseq += reply.length();
+                // the client connects: the entry leaves LISTEN
+                one(d.send(PacketBuilder.tcp(CLIENT, 51000 + i, VIP, port).flags(0x02)
+                        .macs(CLIENT_MAC, OUR_MAC).build()));
+            }
+            assertThat(d.dataplane.ftpHelper().expectedRefused()).isZero();
+            // while PASVs nobody follows up are bounded
+            for (int i = 0; i < FtpHelper.MAX_EXPECTED + 2; i++) {
+                one(d.send(fromClient(21, PSH_ACK, seq, sseq, "PASV\r\n")));
+                seq += 6;
+                int port = 40000 + i;
+                String reply = "227 Entering Passive Mode (10,0,0,11," + (port >> 8) + "," + (port & 0xff) + ").\r\n";
+                byte[] out = one(d.send(fromServer(21, PSH_ACK, sseq, seq, reply)));
+                sseq += reply.length();
+                if (i >= FtpHelper.MAX_EXPECTED) {
+                    // unprepared: left as the server sent it
+                    assertThat(payload(out)).isEqualTo(reply);
+                }
+            }
+            assertThat(d.dataplane.ftpHelper().expectedRefused()).isEqualTo(2);
+        }
+    }
 }
