@@ -217,7 +217,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         this.unresolved = new NeighbourQueue(mtu + EthernetHeader.LENGTH + 4);
         this.ftp = config.ftpPorts().isEmpty() ? null : new FtpHelper(
                 config.ftpPorts().stream().mapToInt(Integer::intValue).toArray(), config.connCapacity(), table,
-                this::openDataConnection);
+                this::openDataConnection, config.ftpPassivePorts());
         this.ipv6 = new Ipv6Forwarder(io, table, connService, connMethod, connInPkts, connOldState, connMark,
                 neighbours, egress, defense, icmpLimit, this::clientPacket);
     }
@@ -230,7 +230,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     /** Any thread: compiles a snapshot; the worker switches to it at its next batch. */
     public void publish(ForwardingSnapshot snapshot) {
-        published = new ServiceTable(snapshot, config.ftpPorts());
+        published = new ServiceTable(snapshot, config.ftpPorts(), config.ftpPassivePorts());
     }
 
     /** Any thread: the rules that stand in for netfilter marks, used from the next batch. */

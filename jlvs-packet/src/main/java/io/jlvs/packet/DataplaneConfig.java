@@ -17,10 +17,11 @@ import java.util.List;
  * @param icmpLimits      the kernel's limits on ICMP errors we originate (null: the kernel's defaults)
  * @param ftpPorts        the virtual ports of FTP control connections ({@link FtpHelper}, the kernel's
  *                        {@code ip_vs_ftp ports=}); empty: no FTP helper
+ * @param ftpPassivePorts the FTP servers' passive ports ({@link FtpPassivePorts}); null: every TCP port
  */
 public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
                               int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits,
-                              List<Integer> ftpPorts) {
+                              List<Integer> ftpPorts, FtpPassivePorts ftpPassivePorts) {
     /** TTL of packets we originate (ICMP errors), as Linux's ip_default_ttl. */
     public static final int DEFAULT_TTL = 64;
 
@@ -43,6 +44,14 @@ public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSetti
         }
     }
 
+    /** Without a passive port range. */
+    public DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
+                           int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits,
+                           List<Integer> ftpPorts) {
+        this(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp, firstIpId, icmpLimits,
+                ftpPorts, null);
+    }
+
     /** Without the FTP helper. */
     public DataplaneConfig(int localAddress, int connCapacity, ConnTableSettings connSettings, long tableSeed,
                            int expireBudget, boolean answerArp, int firstIpId, IcmpLimits icmpLimits) {
@@ -57,22 +66,28 @@ public record DataplaneConfig(int localAddress, int connCapacity, ConnTableSetti
 
     public DataplaneConfig withConnSettings(ConnTableSettings s) {
         return new DataplaneConfig(localAddress, connCapacity, s, tableSeed, expireBudget, answerArp, firstIpId,
-                icmpLimits, ftpPorts);
+                icmpLimits, ftpPorts, ftpPassivePorts);
     }
 
     public DataplaneConfig withIcmpLimits(IcmpLimits limits) {
         return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp,
-                firstIpId, limits, ftpPorts);
+                firstIpId, limits, ftpPorts, ftpPassivePorts);
     }
 
     public DataplaneConfig withAnswerArp(boolean answer) {
         return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answer, firstIpId,
-                icmpLimits, ftpPorts);
+                icmpLimits, ftpPorts, ftpPassivePorts);
     }
 
     /** The FTP helper on these virtual ports (empty: off). */
     public DataplaneConfig withFtpPorts(List<Integer> ports) {
         return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp,
-                firstIpId, icmpLimits, ports);
+                firstIpId, icmpLimits, ports, ftpPassivePorts);
+    }
+
+    /** The FTP servers' passive port range (null: every port). */
+    public DataplaneConfig withFtpPassivePorts(FtpPassivePorts ports) {
+        return new DataplaneConfig(localAddress, connCapacity, connSettings, tableSeed, expireBudget, answerArp,
+                firstIpId, icmpLimits, ftpPorts, ports);
     }
 }

@@ -89,6 +89,9 @@ final class FtpHelper {
     private long dataConnections;
     private long ignoredLines;
     private long expectedRefused;
+    private long outsidePassiveRange;
+    /** The passive ports given ({@code --ftp-passive-ports}), or null. */
+    private final FtpPassivePorts passive;
     /**
      * Per control connection id, made on its first expected data connection and kept for the id's later
      * users: the ids of the entries it expects (some may have started or gone since; checked when counted).
@@ -103,6 +106,15 @@ final class FtpHelper {
     private long parsedEnd;
 
     FtpHelper(int[] ports, int capacity, ConnTable table, DataConnections connections) {
+        this(ports, capacity, table, connections, null);
+    }
+
+    /**
+     * @param passive the FTP servers' passive ports, or null: a 227/229 naming a port outside them is
+     *                still rewritten (as the kernel) but counted ({@link #outsidePassiveRange})
+     */
+    FtpHelper(int[] ports, int capacity, ConnTable table, DataConnections connections, FtpPassivePorts passive) {
+        this.passive = passive;
         if (ports.length == 0 || ports.length > MAX_PORTS) {
             throw new IllegalArgumentException("1 to " + MAX_PORTS + " FTP ports, got " + ports.length);
         }
@@ -158,6 +170,15 @@ final class FtpHelper {
     /** PORT/EPRT commands and 227/229 replies whose data connection was refused: {@link #MAX_EXPECTED} waiting. */
     long expectedRefused() {
         return expectedRefused;
+    }
+
+    /**
+     * 227/229 replies naming a port outside the passive ports given: rewritten and their entry made, but the
+     * data plane does not take that port of the virtual address from the kernel, which answers the client's
+     * SYN with a RST.
+     */
+    long outsidePassiveRange() {
+        return outsidePassiveRange;
     }
 
     MemorySegment frame() {
@@ -326,6 +347,9 @@ final class FtpHelper {
                     }
                     mode[id] = CONTROL;
                     passiveReplies++;
+                    if (passive != null && !passive.contains(parsedPort)) {
+                        outsidePassiveRange++;
+                    }
                     if (diff == 0) {
                         MemorySegment.copy(text, 0, s, ValueLayout.JAVA_BYTE, parsedStart, length);
                         fillTcpChecksum(s, ip, ihl, total);

@@ -65,6 +65,15 @@ final class KernelGuard {
      * real server as (address, protocol of its service, its port), port 0 for every port.
      */
     static String script(List<Service> services, List<Range> ranges, List<Service> masqServers) {
+        return script(services, ranges, masqServers, List.of());
+    }
+
+    /**
+     * As {@link #script(List, List, List)}, with {@code masqSourceRanges}: TCP/UDP/SCTP from a MASQ real server
+     * ({@code from}) with a source port in [{@code portFrom}, {@code portTo}] (an FTP real server's passive ports).
+     */
+    static String script(List<Service> services, List<Range> ranges, List<Service> masqServers,
+                         List<Range> masqSourceRanges) {
         // not what the director's own processes send (it comes back in through lo): IPVS serves those too.
         // Every other interface is matched, not only the data plane's: frames for a VLAN or macvlan device
         // on a data-plane link (keepalived's use_vmac) reach the kernel through that device
@@ -108,6 +117,15 @@ final class KernelGuard {
             sb.append("  set masqports {\n    type ipv4_addr . inet_proto . inet_service\n    elements = { ");
             sb.append(String.join(", ", masqPorts)).append(" }\n  }\n");
         }
+        List<String> masqRanges = masqSourceRanges.stream().map(r -> (r.from().equals(r.to()) ? r.from().toString()
+                : r.from() + "-" + r.to()) + " . " + r.protocol() + " . "
+                + (r.portFrom() == r.portTo() ? Integer.toString(r.portFrom()) : r.portFrom() + "-" + r.portTo()))
+                .distinct().sorted().toList();
+        if (!masqRanges.isEmpty()) {
+            sb.append("  set masqranges {\n    type ipv4_addr . inet_proto . inet_service\n    flags interval\n"
+                    + "    elements = { ");
+            sb.append(String.join(", ", masqRanges)).append(" }\n  }\n");
+        }
         if (!masqWhole.isEmpty()) {
             sb.append("  set masq {\n    type ipv4_addr . inet_proto\n    elements = { ");
             sb.append(String.join(", ", masqWhole)).append(" }\n  }\n");
@@ -128,6 +146,9 @@ final class KernelGuard {
         }
         if (!masqPorts.isEmpty()) {
             sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+        }
+        if (!masqRanges.isEmpty()) {
+            sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqranges fib daddr type != local counter drop\n");
         }
         if (!masqWhole.isEmpty()) {
             sb.append("    ").append(on).append("ip saddr . meta l4proto @masq fib daddr type != local counter drop\n");

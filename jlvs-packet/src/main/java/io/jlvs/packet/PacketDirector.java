@@ -161,7 +161,7 @@ public final class PacketDirector implements AutoCloseable {
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12, icmpLimits,
-                    settings.ftpPorts());
+                    settings.ftpPorts(), settings.ftpPassivePorts());
             dataplane = new Dataplane(io, cfg, neighbours, System::nanoTime);
             if (xdp != null && xdp.flowOffload() != null) {
                 dataplane.offloadTo(xdp.flowOffload(), settings.offloadAfter());
@@ -619,6 +619,9 @@ public final class PacketDirector implements AutoCloseable {
         if (!settings.ftpPorts().isEmpty()) {
             b.append(", FTP helper on port").append(settings.ftpPorts().size() == 1 ? " " : "s ")
                     .append(String.join(",", settings.ftpPorts().stream().map(String::valueOf).toList()));
+            if (settings.ftpPassivePorts() != null) {
+                b.append(" (passive ports ").append(settings.ftpPassivePorts()).append(')');
+            }
         }
         return b.toString();
     }
@@ -674,7 +677,14 @@ public final class PacketDirector implements AutoCloseable {
         filter = next;
     }
 
-    private FilterState filterFor(ForwardingSnapshot snapshot) {
+    /** What the guard and the steering take from the kernel for a snapshot (no side effects; tests call it). */
+    record Taken(Set<IpAddress> destinations, Set<IpAddress> masq, Set<Integer> realServers,
+                 Set<XdpSteering.ServerPort> masqPorts, String script, List<KernelGuard.Range> ranges,
+                 List<KernelGuard.Range> ftpRanges, int clientMask, boolean persistent, boolean ftp,
+                 Set<IpAddress> destinations6, Set<IpAddress> masq6, Set<IpAddress> realServers6) {
+    }
+
+    static Taken taken(ForwardingSnapshot snapshot, PacketDirectorSettings settings) {
         Set<IpAddress> destinations = new TreeSet<>();
         Set<IpAddress> masq = new TreeSet<>();
         List<KernelGuard.Service> masqGuard = new ArrayList<>();
@@ -687,12 +697,12 @@ public final class PacketDirector implements AutoCloseable {
         Set<IpAddress> realServers6 = new java.util.HashSet<>();
         List<KernelGuard.Service> services6 = new ArrayList<>();
         List<KernelGuard.Service> masqGuard6 = new ArrayList<>();
-        boolean allIpv4 = !settings.fwmarkRules().isEmpty();
         int clientMask = -1;
         boolean persistent = false;
         // FTP services (the helper's ports): their data connections use other ports of the virtual address and
         // of the MASQ real servers, and must reach the worker of their control connection
         List<KernelGuard.Range> ftpRanges = new ArrayList<>();
+        List<KernelGuard.Range> masqSourceRanges = new ArrayList<>();
         boolean ftp = false;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
             if (e.getValue().config().persistent()) {
@@ -712,8 +722,21 @@ public final class PacketDirector implements AutoCloseable {
             if (ftpService) {
                 IpAddress vip = ((InetServiceKey) e.getKey()).address();
                 ftp = true;
-                ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", 1, 65535));
-                masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), 0));
+                FtpPassivePorts pasv = settings.ftpPassivePorts();
+                if (pasv == null) {
+                    // every port: FTP works with any server, and local TCP services on the VIP do not (warned)
+                    ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", 1, 65535));
+                    masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), 0));
+                } else {
+                    // the passive ports, and port - 1 (the client's answers to the active data connection)
+                    ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", pasv.from(), pasv.to()));
+                    addPorts(masqPorts, vip, pasv.from(), pasv.to());
+                    int active = ((InetServiceKey) e.getKey()).port() - 1;
+                    if (active > 0) {
+                        ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", active, active));
+                        masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), active));
+                    }
+                }
             }
             if (e.getKey() instanceof InetServiceKey k && !k.address().isV4() && !settings.afXdp()
                     && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)) {
@@ -742,9 +765,19 @@ public final class PacketDirector implements AutoCloseable {
                     boolean inet = e.getKey() instanceof InetServiceKey;
                     masqGuard.add(new KernelGuard.Service(a, inet ? ((InetServiceKey) e.getKey()).protocol()
                             .lowerName() : "*", inet ? d.config().port() : 0));
-                    if (ftpService) {
+                    if (ftpService && settings.ftpPassivePorts() == null) {
                         masqGuard.add(new KernelGuard.Service(a, "tcp", 0));
                         masqPorts.add(new XdpSteering.ServerPort(a, Protocol.TCP.number(), 0));
+                    } else if (ftpService) {
+                        // its data connections only: from the passive ports and from port - 1 (active, port 20);
+                        // its own TCP (updates, mail) stays the kernel's, through the director's netfilter
+                        FtpPassivePorts pasv = settings.ftpPassivePorts();
+                        masqSourceRanges.add(new KernelGuard.Range(a, a, "tcp", pasv.from(), pasv.to()));
+                        addPorts(masqPorts, a, pasv.from(), pasv.to());
+                        if (d.config().port() > 1) {
+                            masqGuard.add(new KernelGuard.Service(a, "tcp", d.config().port() - 1));
+                            masqPorts.add(new XdpSteering.ServerPort(a, Protocol.TCP.number(), d.config().port() - 1));
+                        }
                     }
                     if (inet) {
                         masqPorts.add(new XdpSteering.ServerPort(a, ((InetServiceKey) e.getKey()).protocol().number(),
@@ -755,6 +788,41 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
         }
+        // what the rules mark for a fwmark service that exists; the rest of their ranges' traffic (another
+        // port, a mark no service has) the data plane leaves to the kernel, so the guard leaves it too
+        Set<Integer> marks = new java.util.HashSet<>();
+        snapshot.services().keySet().stream().filter(k -> k instanceof FwmarkServiceKey f
+                && f.family() == AddressFamily.INET).forEach(k -> marks.add(((FwmarkServiceKey) k).fwmark()));
+        List<KernelGuard.Range> ranges = settings.fwmarkRules().stream().filter(r -> marks.contains(r.mark()))
+                .flatMap(r -> (r.protocol() == null ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+                        : List.of(r.protocol())).stream()
+                        .map(p -> new KernelGuard.Range(r.from(), r.to(), p.lowerName(), r.portFrom(), r.portTo())))
+                .distinct().toList();
+        if (!ftpRanges.isEmpty()) {
+            ranges = java.util.stream.Stream.concat(ranges.stream(), ftpRanges.stream()).distinct().toList();
+        }
+        String script = KernelGuard.script(services, ranges, masqGuard, masqSourceRanges)
+                + KernelGuard.script6(services6, masqGuard6);
+        return new Taken(destinations, masq, realServers, masqPorts, script, ranges, ftpRanges, clientMask,
+                persistent, ftp, destinations6, masq6, realServers6);
+    }
+
+    private FilterState filterFor(ForwardingSnapshot snapshot) {
+        Taken t = taken(snapshot, settings);
+        Set<IpAddress> destinations = t.destinations();
+        Set<IpAddress> masq = t.masq();
+        Set<Integer> realServers = t.realServers();
+        Set<IpAddress> destinations6 = t.destinations6();
+        Set<IpAddress> masq6 = t.masq6();
+        Set<IpAddress> realServers6 = t.realServers6();
+        List<KernelGuard.Range> ranges = t.ranges();
+        List<KernelGuard.Range> ftpRanges = t.ftpRanges();
+        int clientMask = t.clientMask();
+        boolean persistent = t.persistent();
+        boolean ftp = t.ftp();
+        Set<XdpSteering.ServerPort> masqPorts = t.masqPorts();
+        String script = t.script();
+        boolean allIpv4 = !settings.fwmarkRules().isEmpty();
         neighbours.want(realServers);
         neighbours.want6(realServers6);
         BpfFilter bpf = null;
@@ -773,20 +841,6 @@ public final class PacketDirector implements AutoCloseable {
             }
             bpf = destinations.isEmpty() && masq.isEmpty() && v6 == 0 && !settings.answerArp() ? null : b.build();
         }
-        // what the rules mark for a fwmark service that exists; the rest of their ranges' traffic (another
-        // port, a mark no service has) the data plane leaves to the kernel, so the guard leaves it too
-        Set<Integer> marks = new java.util.HashSet<>();
-        snapshot.services().keySet().stream().filter(k -> k instanceof FwmarkServiceKey f
-                && f.family() == AddressFamily.INET).forEach(k -> marks.add(((FwmarkServiceKey) k).fwmark()));
-        List<KernelGuard.Range> ranges = settings.fwmarkRules().stream().filter(r -> marks.contains(r.mark()))
-                .flatMap(r -> (r.protocol() == null ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP)
-                        : List.of(r.protocol())).stream()
-                        .map(p -> new KernelGuard.Range(r.from(), r.to(), p.lowerName(), r.portFrom(), r.portTo())))
-                .distinct().toList();
-        if (!ftpRanges.isEmpty()) {
-            ranges = java.util.stream.Stream.concat(ranges.stream(), ftpRanges.stream()).distinct().toList();
-        }
-        String script = KernelGuard.script(services, ranges, masqGuard) + KernelGuard.script6(services6, masqGuard6);
         if (guard != null) {
             try {
                 guard.install(script);
@@ -801,6 +855,13 @@ public final class PacketDirector implements AutoCloseable {
         return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script,
                 fanoutFor(destinations, marked, clientMask, byAddress),
                 (clientMask & 0xffffffffL) << 1 | (byAddress ? 1 : 0));
+    }
+
+    /** With AF_XDP, TCP ports {@code from..to} of {@code address}: one entry of the steering map each. */
+    private static void addPorts(Set<XdpSteering.ServerPort> ports, IpAddress address, int from, int to) {
+        for (int p = from; p <= to; p++) {
+            ports.add(new XdpSteering.ServerPort(address, Protocol.TCP.number(), p));
+        }
     }
 
     /**
@@ -1013,7 +1074,8 @@ public final class PacketDirector implements AutoCloseable {
      * with AF_XDP); with the FTP helper {@code ftp_reply_rewritten} (227/229 replies rewritten for a passive data
      * connection), {@code ftp_line_ignored} (227/229 replies and PORT/EPRT commands that did not parse) and
      * {@code ftp_expected_refused} (those whose data connection was not prepared: their control connection
-     * already expected {@link FtpHelper#MAX_EXPECTED}).
+     * already expected {@link FtpHelper#MAX_EXPECTED}), {@code ftp_port_outside_passive_range} (227/229 replies
+     * naming a port outside {@code --ftp-passive-ports}: rewritten, but the kernel answers that port).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -1033,6 +1095,7 @@ public final class PacketDirector implements AutoCloseable {
             out.put("ftp_reply_rewritten", all.get("ftp_passive_replies"));
             out.put("ftp_line_ignored", all.get("ftp_ignored_lines"));
             out.put("ftp_expected_refused", all.get("ftp_expected_refused"));
+            out.put("ftp_port_outside_passive_range", all.get("ftp_port_outside_passive_range"));
         }
         return out;
     }
@@ -1052,7 +1115,7 @@ public final class PacketDirector implements AutoCloseable {
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, fragmented_packets,
      * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each),
-     * ftp_passive_replies, ftp_data_connections, ftp_ignored_lines and ftp_expected_refused ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * ftp_passive_replies, ftp_data_connections, ftp_ignored_lines, ftp_expected_refused and ftp_port_outside_passive_range ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -1117,6 +1180,7 @@ public final class PacketDirector implements AutoCloseable {
         long ftpData = 0;
         long ftpIgnored = 0;
         long ftpRefused = 0;
+        long ftpOutside = 0;
         for (Worker w : workers) {
             FtpHelper f = w.dataplane.ftpHelper();
             if (f != null) {
@@ -1124,12 +1188,14 @@ public final class PacketDirector implements AutoCloseable {
                 ftpData += f.dataConnections();
                 ftpIgnored += f.ignoredLines();
                 ftpRefused += f.expectedRefused();
+                ftpOutside += f.outsidePassiveRange();
             }
         }
         out.put("ftp_passive_replies", ftpReplies);
         out.put("ftp_data_connections", ftpData);
         out.put("ftp_ignored_lines", ftpIgnored);
         out.put("ftp_expected_refused", ftpRefused);
+        out.put("ftp_port_outside_passive_range", ftpOutside);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());

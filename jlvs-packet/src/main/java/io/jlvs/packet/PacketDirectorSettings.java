@@ -51,13 +51,17 @@ import java.util.List;
  *                      without a wake-up, at the cost of that much CPU per burst (docs/benchmarks.md, run J)
  * @param ftpPorts      the FTP helper's ports ({@link FtpHelper}, as {@code modprobe ip_vs_ftp ports=...}): MASQ
  *                      connections to them are FTP control connections; empty (the default): no helper
+ * @param ftpPassivePorts the FTP servers' passive ports: with it only TCP to/from these ports (and port − 1 of
+ *                      each FTP service) of the FTP virtual addresses and NAT real servers is taken from the
+ *                      kernel for data connections; null (the default): every TCP port of them
  */
 public record PacketDirectorSettings(List<String> interfaces, IpAddress localAddress, int workers,
                                      List<FwmarkRule> fwmarkRules, int connCapacity, ConnTableSettings connSettings,
                                      boolean answerArp, boolean kernelGuard, String nftCommand,
                                      RingVersion ringVersion, TxMode txMode, boolean qdiscBypass,
                                      int workerNice, boolean afXdp, XdpMode xdpMode, int offloadAfter,
-                                     int busyPollMicros, List<Integer> ftpPorts) {
+                                     int busyPollMicros, List<Integer> ftpPorts,
+                                     FtpPassivePorts ftpPassivePorts) {
     public static final int DEFAULT_CONN_CAPACITY = 1 << 20;
 
     public PacketDirectorSettings {
@@ -98,98 +102,108 @@ public record PacketDirectorSettings(List<String> interfaces, IpAddress localAdd
             throw new IllegalArgumentException("ftpPorts must be 1 to " + FtpHelper.MAX_PORTS + " ports 1..65535: "
                     + ftpPorts);
         }
+        if (ftpPassivePorts != null && ftpPorts.isEmpty()) {
+            throw new IllegalArgumentException("ftpPassivePorts without ftpPorts");
+        }
     }
 
     /** One worker, the kernel guard on, no fwmark rules, no ARP answering, 1 Mi connections, through the qdisc. */
     public static PacketDirectorSettings of(List<String> interfaces) {
         return new PacketDirectorSettings(interfaces, null, 1, List.of(), DEFAULT_CONN_CAPACITY,
-                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1, 0, List.of());
+                ConnTableSettings.DEFAULTS, false, true, "nft", null, null, false, 0, false, null, -1, 0, List.of(), null);
     }
 
     public PacketDirectorSettings withLocalAddress(IpAddress address) {
         return new PacketDirectorSettings(interfaces, address, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     /** The IPVS sysctls of the connection table (expire_nodest_conn, conn_reuse_mode, sloppy_tcp, ...). */
     public PacketDirectorSettings withConnSettings(ConnTableSettings settings) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, settings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     /** Entries (connections and templates) per worker's connection table. */
     public PacketDirectorSettings withConnCapacity(int capacity) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, capacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withWorkers(int n) {
         return new PacketDirectorSettings(interfaces, localAddress, n, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withFwmarkRules(List<FwmarkRule> rules) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, rules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withAnswerArp(boolean answer) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answer, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withKernelGuard(boolean guard) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, guard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withRingVersion(RingVersion version) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, version, txMode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withTxMode(TxMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, mode, qdiscBypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withQdiscBypass(boolean bypass) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, bypass, workerNice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withWorkerNice(int nice) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, nice, afXdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withAfXdp(boolean xdp) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
-                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts);
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, xdp, xdpMode, offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withXdpMode(XdpMode mode) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, mode,
-                offloadAfter, busyPollMicros, ftpPorts);
+                offloadAfter, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withOffloadAfter(int packets) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
-                packets, busyPollMicros, ftpPorts);
+                packets, busyPollMicros, ftpPorts, ftpPassivePorts);
     }
 
     public PacketDirectorSettings withBusyPollMicros(int micros) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
-                offloadAfter, micros, ftpPorts);
+                offloadAfter, micros, ftpPorts, ftpPassivePorts);
     }
 
     /** The FTP helper on these virtual ports (empty: off). */
     public PacketDirectorSettings withFtpPorts(List<Integer> ports) {
         return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
                 answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
-                offloadAfter, busyPollMicros, ports);
+                offloadAfter, busyPollMicros, ports, ftpPassivePorts);
+    }
+
+    /** The FTP servers' passive port range (null: every port, the default). */
+    public PacketDirectorSettings withFtpPassivePorts(FtpPassivePorts ports) {
+        return new PacketDirectorSettings(interfaces, localAddress, workers, fwmarkRules, connCapacity, connSettings,
+                answerArp, kernelGuard, nftCommand, ringVersion, txMode, qdiscBypass, workerNice, afXdp, xdpMode,
+                offloadAfter, busyPollMicros, ftpPorts, ports);
     }
 }

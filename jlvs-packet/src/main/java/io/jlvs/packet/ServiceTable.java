@@ -22,7 +22,11 @@ public final class ServiceTable {
     private static final long FWMARK_TAG = 1L << 60;
     /** The protocol number of a {@link #masqSources} entry that only says: this host is a MASQ real server. */
     private static final int HOST = 255;
-    /** A {@link #masqSources} entry for any TCP port of a real server of an FTP service (its data connections). */
+    /**
+     * A {@link #masqSources} entry (FTP_DATA, address, 0) for a real server of an FTP service (its data
+     * connections: any TCP port, or with {@link #passive} those of the range), and (FTP_DATA, address, port − 1)
+     * for its active data port.
+     */
     private static final int FTP_DATA = 254;
 
     private final long version;
@@ -44,6 +48,8 @@ public final class ServiceTable {
     private final int masqMask;
     /** The IPv6 services, virtual addresses and MASQ real servers. */
     private final Ipv6Services v6;
+    /** The FTP servers' passive ports, or null: an FTP real server's every TCP port. */
+    private final FtpPassivePorts passive;
 
     public ServiceTable(ForwardingSnapshot snapshot) {
         this(snapshot, java.util.List.of());
@@ -55,6 +61,15 @@ public final class ServiceTable {
      * program give to the worker too.
      */
     public ServiceTable(ForwardingSnapshot snapshot, java.util.List<Integer> ftpPorts) {
+        this(snapshot, ftpPorts, null);
+    }
+
+    /**
+     * As {@link #ServiceTable(ForwardingSnapshot, java.util.List)}, an FTP real server's data connections only
+     * from {@code passive} and its port − 1 (null: from any TCP port).
+     */
+    public ServiceTable(ForwardingSnapshot snapshot, java.util.List<Integer> ftpPorts, FtpPassivePorts passive) {
+        this.passive = passive;
         this.v6 = new Ipv6Services(snapshot);
         this.version = snapshot.version();
         this.timeouts = snapshot.timeouts();
@@ -96,7 +111,10 @@ public final class ServiceTable {
                 if (e.getKey() instanceof InetServiceKey k) {
                     masq.add(key(k.protocol().number(), a, d.config().port())); // port 0: every port of it
                     if (k.protocol() == io.jlvs.core.Protocol.TCP && ftpPorts.contains(k.port())) {
-                        masq.add(key(FTP_DATA, a, 0)); // FTP data connections: any TCP port
+                        masq.add(key(FTP_DATA, a, 0)); // FTP data connections: any TCP port (or the range)
+                        if (passive != null && d.config().port() > 1) {
+                            masq.add(key(FTP_DATA, a, d.config().port() - 1)); // active: from port 20
+                        }
                     }
                 } else {
                     masq.add(key(0, a, 0)); // fwmark: every port of every protocol
@@ -122,7 +140,8 @@ public final class ServiceTable {
      */
     public boolean fromMasqService(int protocol, int address, int port) {
         return fromRealService(protocol, address, port)
-                || protocol == io.jlvs.core.Protocol.TCP.number() && hasMasq(key(FTP_DATA, address, 0));
+                || protocol == io.jlvs.core.Protocol.TCP.number() && hasMasq(key(FTP_DATA, address, 0))
+                && (passive == null || passive.contains(port) || hasMasq(key(FTP_DATA, address, port)));
     }
 
     /**

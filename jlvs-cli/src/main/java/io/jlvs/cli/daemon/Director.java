@@ -272,11 +272,12 @@ public final class Director implements IpvsControl, AutoCloseable {
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
                                      boolean localClients, ConnTableSettings connSettings,
                                      List<io.jlvs.packet.FwmarkRule> fwmarkRules, int busyPollMicros,
-                                     int connCapacity, List<Integer> ftpPorts) {
+                                     int connCapacity, List<Integer> ftpPorts,
+                                     io.jlvs.packet.FtpPassivePorts ftpPassivePorts) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
                 .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings)
                 .withFwmarkRules(fwmarkRules).withBusyPollMicros(busyPollMicros).withConnCapacity(connCapacity)
-                .withFtpPorts(ftpPorts);
+                .withFtpPorts(ftpPorts).withFtpPassivePorts(ftpPassivePorts);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // a sync daemon keepalived.conf started already (lvs_sync_daemon: an address owner's master, every

@@ -132,6 +132,14 @@ public final class RunCommand implements Callable<Integer> {
                     + "reply names the virtual address); default: off, as the module is not loaded.")
     List<Integer> ftpPorts;
 
+    @Option(names = "--ftp-passive-ports", paramLabel = "LO-HI",
+            description = "With --ftp-ports: the FTP servers' passive port range (vsftpd's pasv_min_port-pasv_max_port, "
+                    + "proftpd's PassivePorts). The data plane then takes from the kernel only TCP to these ports (and "
+                    + "port - 1 of each FTP port) of the FTP virtual addresses and from them of the NAT real servers; "
+                    + "without it every TCP port of both, so that local TCP services on the virtual address (sshd) "
+                    + "and the real servers' own outgoing TCP through the director go to the data plane.")
+    String ftpPassivePorts;
+
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
             description = "An IPVS sysctl for the packet data plane (-I), after those in /usr/lib/sysctl.d, "
                     + "/run/sysctl.d, /etc/sysctl.d and /etc/sysctl.conf: net.ipv4.vs.expire_nodest_conn, "
@@ -324,7 +332,15 @@ public final class RunCommand implements Callable<Integer> {
                     director.startPacketDataPlane(interfaces, afXdp, offloadAfter, packetWorkers, !noLocalClients,
                             vs.connSettings(), marks, packetBusyPoll,
                             packetConnections != null ? packetConnections : PacketTableSize.DEFAULT,
-                            ftpPorts != null ? List.copyOf(ftpPorts) : List.of());
+                            ftpPorts != null ? List.copyOf(ftpPorts) : List.of(),
+                            ftpPassivePorts != null ? io.jlvs.packet.FtpPassivePorts.parse(ftpPassivePorts) : null);
+                    if (ftpPorts != null && ftpPassivePorts == null) {
+                        log.warn("--ftp-ports without --ftp-passive-ports: every TCP port of the FTP virtual "
+                                + "addresses and of their NAT real servers goes to the data plane, so local TCP "
+                                + "services on those addresses (sshd) do not answer there and the real servers' own "
+                                + "outgoing TCP skips the director's netfilter (MASQUERADE, FORWARD); give the FTP "
+                                + "servers' passive range with --ftp-passive-ports LO-HI");
+                    }
                     warnUnmarkedFwmarkServices(director, marks, log);
                     serviceWarnings.warn(director.table().services(), log);
                 } catch (IllegalStateException e) {
@@ -375,8 +391,18 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What is wrong with --ftp-ports, or null. */
+    /** What is wrong with --ftp-ports or --ftp-passive-ports, or null. */
     private String ftpPortsProblem() {
+        if (ftpPassivePorts != null) {
+            if (ftpPorts == null) {
+                return "--ftp-passive-ports goes with --ftp-ports";
+            }
+            try {
+                io.jlvs.packet.FtpPassivePorts.parse(ftpPassivePorts);
+            } catch (IllegalArgumentException e) {
+                return "--ftp-passive-ports takes LO-HI with 1 <= LO <= HI <= 65535: " + ftpPassivePorts;
+            }
+        }
         if (ftpPorts == null) {
             return null;
         }

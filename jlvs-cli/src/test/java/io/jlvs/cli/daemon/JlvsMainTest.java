@@ -140,6 +140,21 @@ class JlvsMainTest {
     }
 
     @Test
+    void aBadFtpPassiveRangeOrOneWithoutFtpPortsIsAUsageError() {
+        assertThat(jlvs("run", "-I", "eth0", "--ftp-passive-ports", "30000-30099", "--no-admin",
+                "--socket", dir.resolve("p.sock").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --ftp-passive-ports goes with --ftp-ports\n");
+        for (String bad : java.util.List.of("0-100", "200-100", "30000-65536", "x", "30000-")) {
+            err.getBuffer().setLength(0);
+            assertThat(jlvs("run", "-I", "eth0", "--ftp-ports", "21", "--ftp-passive-ports", bad, "--no-admin",
+                    "--socket", dir.resolve("p.sock").toString())).as(bad).isEqualTo(2);
+            assertThat(err.toString()).isEqualTo("jlvs: --ftp-passive-ports takes LO-HI with 1 <= LO <= HI <= 65535: "
+                    + bad + "\n");
+        }
+        assertThat(dir.resolve("p.sock")).doesNotExist();
+    }
+
+    @Test
     void aPacketTableSizeOutOfRangeTooLargeForTheHeapOrWithoutTheDataPlaneIsAUsageError() {
         assertThat(jlvs("run", "-I", "eth0", "--packet-connections", "100", "--no-admin",
                 "--socket", dir.resolve("c.sock").toString())).isEqualTo(2);

@@ -89,8 +89,19 @@ class SysctlDaemonLabTest {
     /** {@code --ftp-ports}: the data plane starts with IPVS's FTP helper on those ports (its start line says so). */
     @Test
     void ftpPortsFromTheCommandLineReachTheDataPlane() throws Exception {
-        withDaemon(221, List.of(), List.of("--ftp-ports", "21,2121"), rig ->
-                rig.awaitLog("FTP helper on ports 21,2121"));
+        withDaemon(221, List.of(), List.of("--ftp-ports", "21,2121"), rig -> {
+            rig.awaitLog("FTP helper on ports 21,2121");
+            rig.awaitLog("--ftp-ports without --ftp-passive-ports: every TCP port");
+        });
+    }
+
+    /** {@code --ftp-passive-ports}: the range reaches the data plane, and no warning. */
+    @Test
+    void ftpPassivePortsFromTheCommandLineReachTheDataPlane() throws Exception {
+        withDaemon(222, List.of(), List.of("--ftp-ports", "21", "--ftp-passive-ports", "30000-30099"), rig -> {
+            rig.awaitLog("FTP helper on port 21 (passive ports 30000-30099)");
+            assertThat(java.nio.file.Files.readString(rig.log())).doesNotContain("without --ftp-passive-ports");
+        });
     }
 
     @Test
