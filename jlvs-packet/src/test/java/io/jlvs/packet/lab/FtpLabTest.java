@@ -132,6 +132,44 @@ class FtpLabTest {
         }
     }
 
+    /**
+     * A local TCP service on the virtual address (sshd, here a Python listener on VIP:2222 in the director's
+     * namespace): reachable from the client only with {@code --ftp-passive-ports}; without it the data plane
+     * takes every TCP port of the VIP (found by review), which this documents.
+     */
+    @Test
+    void aLocalTcpServiceOnTheVirtualAddress() throws Exception {
+        boolean passive = directorOptions().containsKey("jlvs.lab.ftpPassive");
+        Process listener = lab.directorBackground(lab.dir.resolve("listener.log"), "python3", "-c", """
+                import socket
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("%s", 2222)); s.listen(5)
+                print("listening", flush=True)
+                while True:
+                    c, _ = s.accept(); c.sendall(b"SSH-2.0-lab\\r\\n"); c.close()
+                """.formatted(PacketLab.VIP));
+        try {
+            org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> Files.readString(lab.dir.resolve("listener.log")).contains("listening"));
+            Shell.Result r = lab.client(20, "python3", "-c", """
+                    import socket
+                    s = socket.create_connection(("%s", 2222), timeout=4)
+                    print(s.recv(64).decode().strip())
+                    """.formatted(PacketLab.VIP));
+            if (passive) {
+                assertThat(r.exitCode()).as(r.output()).isZero();
+                assertThat(r.output()).contains("SSH-2.0-lab");
+            } else {
+                assertThat(r.exitCode()).as("without --ftp-passive-ports the VIP's every TCP port is the data "
+                        + "plane's: " + r.output()).isNotZero();
+            }
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
     @Test
     void aPassiveDataConnectionIsListedAsTheKernelListsIt() throws IOException {
         // a session that asks for passive mode and then waits: the data entry, client port 0, in LISTEN

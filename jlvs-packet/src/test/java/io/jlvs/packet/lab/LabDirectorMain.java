@@ -76,6 +76,10 @@ public final class LabDirectorMain {
         if (ftp != null) {
             s = s.withFtpPorts(Arrays.stream(ftp.split(",")).map(Integer::valueOf).toList());
         }
+        String passive = System.getProperty("jlvs.lab.ftpPassive");
+        if (passive != null) {
+            s = s.withFtpPassivePorts(io.jlvs.packet.FtpPassivePorts.parse(passive));
+        }
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 

@@ -513,6 +513,11 @@ final class PacketLab implements AutoCloseable {
         return lab.start(cl, List.of(argv), log);
     }
 
+    /** Runs a command in the director's namespace in the background. */
+    Process directorBackground(Path log, String... argv) throws IOException {
+        return lab.start(director, List.of(argv), log);
+    }
+
     /** Runs a command in real server {@code n}'s namespace (1..3) in the background. */
     Process realServerBackground(int n, Path log, String... argv) throws IOException {
         return lab.start(rs.get(n - 1), List.of(argv), log);
