@@ -170,6 +170,62 @@ class FtpLabTest {
         }
     }
 
+    /**
+     * A real server's own outgoing TCP (apt, SMTP) through the director, which masquerades its real servers
+     * (an nftables rule in the director's namespace): with {@code --ftp-passive-ports} it is the kernel's and
+     * reaches the client from the director's address; without it the data plane takes every TCP port of the
+     * real server and routes it past the director's netfilter, untranslated, and the connection fails (found by
+     * review).
+     */
+    @Test
+    void aRealServersOwnTcpThroughTheDirectorsMasquerade() throws Exception {
+        boolean passive = directorOptions().containsKey("jlvs.lab.ftpPassive");
+        Shell.Result nat = lab.inDirector("nft", "add table ip labnat; add chain ip labnat post { type nat hook "
+                + "postrouting priority srcnat; }; add rule ip labnat post ip saddr 10.77.1.0/24 oifname eth0 "
+                + "masquerade");
+        assertThat(nat.exitCode()).as(nat.output()).isZero();
+        Path peers = lab.dir.resolve("peers.log");
+        Process listener = lab.clientBackground(peers, "python3", "-c", """
+                import socket
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("0.0.0.0", 7777)); s.listen(5)
+                print("listening", flush=True)
+                while True:
+                    c, a = s.accept(); print("peer", a[0], flush=True); c.close()
+                """);
+        Process connect = null;
+        try {
+            org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> Files.readString(peers).contains("listening"));
+            connect = lab.realServerBackground(1, lab.dir.resolve("rs-connect.log"), "python3", "-c", """
+                    import socket
+                    socket.create_connection(("10.77.0.10", 7777), timeout=4).close()
+                    """);
+            connect.waitFor(10, TimeUnit.SECONDS);
+            if (passive) {
+                org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                        .pollInterval(java.time.Duration.ofMillis(100))
+                        .until(() -> Files.readString(peers).contains("peer "));
+                assertThat(Files.readString(peers)).contains("peer " + PacketLab.DIRECTOR)
+                        .doesNotContain("peer 10.77.1.");
+                assertThat(connect.exitValue()).isZero();
+            } else {
+                // the worker routes it past the masquerade, untranslated: the client cannot answer 10.77.1.11
+                assertThat(connect.isAlive()).isFalse();
+                assertThat(connect.exitValue()).as("without --ftp-passive-ports").isNotZero();
+                assertThat(Files.readString(peers)).doesNotContain("peer ");
+            }
+        } finally {
+            if (connect != null) {
+                connect.destroyForcibly();
+            }
+            listener.destroyForcibly();
+            lab.inDirector("nft", "delete table ip labnat");
+        }
+    }
+
     @Test
     void aPassiveDataConnectionIsListedAsTheKernelListsIt() throws IOException {
         // a session that asks for passive mode and then waits: the data entry, client port 0, in LISTEN
