@@ -133,7 +133,8 @@ final class KernelNeighbours6 {
     private final Map<IpAddress, Long> lastUsed = new HashMap<>();
     private final Map<Hop, Long> lastProbe = new HashMap<>();
     private List<IpAddress> recheckOrder = new ArrayList<>();
-    private int recheckCursor;
+    /** Counts up and wraps (after 2^31 rechecks, ~39 days of 32 a pass); package-private for a test. */
+    int recheckCursor;
     private long probes;
 
     KernelNeighbours6(int[] interfaceIndexes) {
@@ -241,7 +242,7 @@ final class KernelNeighbours6 {
         }
         if (!recheckOrder.isEmpty()) {
             for (int k = 0; k < Math.min(RECHECK_BUDGET, recheckOrder.size()); k++) {
-                IpAddress a = recheckOrder.get(recheckCursor++ % recheckOrder.size());
+                IpAddress a = recheckOrder.get(Math.floorMod(recheckCursor++, recheckOrder.size()));
                 if (routes.containsKey(a)) {
                     changed |= lookUp(kernel, a);
                 }

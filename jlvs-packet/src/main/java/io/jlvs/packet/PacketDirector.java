@@ -891,10 +891,12 @@ public final class PacketDirector implements AutoCloseable {
     // ---------------------------------------------------------------- neighbours
 
     private void refreshLoop() {
+        RefreshPasses passes = new RefreshPasses();
         try {
             for (long pass = 0; running; pass++) {
-                try {
-                    if (pass % LINK_CHECK_PASSES == LINK_CHECK_PASSES - 1) {
+                long p = pass;
+                passes.run(() -> {
+                    if (p % LINK_CHECK_PASSES == LINK_CHECK_PASSES - 1) {
                         checkLinks();
                         if (fastPath != null) {
                             fastPath.retryMissing(System.nanoTime());
@@ -909,13 +911,39 @@ public final class PacketDirector implements AutoCloseable {
                         }
                     }
                     neighbours.refresh(kernel, System.nanoTime());
-                } catch (NativeIoException e) {
-                    LOG.log(System.Logger.Level.WARNING, "neighbour refresh failed: " + e.getMessage());
-                }
+                });
                 LockSupport.parkNanos(REFRESH_NANOS);
             }
         } finally {
             rtnl.close();
+        }
+    }
+
+    /**
+     * Runs the refresher's passes so that one failing pass does not end the thread (and with it every next-hop
+     * refresh, link check and own-address update): a refused netlink request is logged as a warning; anything
+     * else unexpected (a bug) is logged once as an error with its stack trace, counted, and the next pass runs
+     * at its usual interval.
+     */
+    static final class RefreshPasses {
+        private long unexpected;
+
+        void run(Runnable pass) {
+            try {
+                pass.run();
+            } catch (NativeIoException e) {
+                LOG.log(System.Logger.Level.WARNING, "neighbour refresh failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                if (unexpected++ == 0) {
+                    LOG.log(System.Logger.Level.ERROR, "neighbour refresh failed; the refresher goes on (further "
+                            + "such failures are counted, not logged)", e);
+                }
+            }
+        }
+
+        /** Passes ended by something other than a refused netlink request. */
+        long unexpected() {
+            return unexpected;
         }
     }
 

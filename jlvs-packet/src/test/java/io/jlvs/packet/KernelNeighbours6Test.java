@@ -107,6 +107,28 @@ class KernelNeighbours6Test {
         assertThat(mac(n, CLIENT_FAR)).isEqualTo(NeighbourTable.UNKNOWN);
     }
 
+    /**
+     * The recheck cursor counts up for ever: past Integer.MAX_VALUE (about 39 days at 32 rechecks a pass) it goes
+     * negative, and before, the next recheck threw IndexOutOfBoundsException and ended the refresher thread.
+     */
+    @Test
+    void theRecheckCursorWrapsWithoutFailing() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours6 n = new KernelNeighbours6(new int[] {LINK});
+        Set<IpAddress> servers = new java.util.HashSet<>();
+        for (int i = 1; i <= 40; i++) {
+            servers.add(IpAddress.parse("2001:db8::" + Integer.toHexString(0x100 + i)));
+        }
+        n.want(servers);
+        n.refresh(kernel, SECOND);
+        n.recheckCursor = Integer.MAX_VALUE - 5;
+        for (int pass = 2; pass < 6; pass++) {
+            n.refresh(kernel, pass * SECOND);
+        }
+        assertThat(n.recheckCursor).isNegative();
+        assertThat(n.size()).isEqualTo(40);
+    }
+
     @Test
     void aLookupAllocatesNothing() {
         ScriptedKernel kernel = new ScriptedKernel();
