@@ -602,8 +602,9 @@ final class Ipv6Forwarder {
     /**
      * Backup: creates or refreshes the IPv6 entry a received record describes, as {@code ip_vs_proc_conn}
      * (the IPv4 path's rules: a connection whose real server changed is replaced, the end of one already
-     * replaced is ignored); null when applied, else why not. fwmark records are refused (no IPv6 fwmark
-     * services here).
+     * replaced is ignored); null when applied, else why not. A record with a mark falls back to its
+     * (protocol, address, port) service, as ip_vs_service_find does when no fwmark service has it (there are
+     * no IPv6 fwmark services here); fwmark templates are refused.
      */
     SyncDropReason applySynced(SyncConn c, ServiceTable serviceTable,
                                                    long nowNanos) {
@@ -611,7 +612,7 @@ final class Ipv6Forwarder {
         IpAddress vip = c.virtualAddress();
         IpAddress daddr = c.destination();
         int protocol = c.protocol();
-        if (c.fwmark() != 0 || daddr.isV4() || protocol == PersistenceKeys.FWMARK_PROTOCOL) {
+        if (daddr.isV4() || protocol == PersistenceKeys.FWMARK_PROTOCOL) {
             return SyncDropReason.NO_SERVICE;
         }
         ServiceRuntime svc = v6.find(protocol, vip.hi(), vip.lo(), c.virtualPort());

@@ -138,4 +138,27 @@ class Ipv6SyncTest {
             }
         }
     }
+
+    /**
+     * The kernel keeps every packet's mark in its connection (an iptables rule may mark traffic for a
+     * non-fwmark service too) and sends it; a backup's ip_vs_service_find tries the fwmark service, then the
+     * (protocol, address, port) one. Before, an IPv6 record with a mark was refused as NO_SERVICE.
+     */
+    @Test
+    void aMarkedIpv6RecordFallsBackToItsAddressService() throws Exception {
+        try (Director backup = director(0)) {
+            backup.server(WEB6, RS6_1, 80, ForwardingMethod.DROUTE, 0);
+            backup.server(WEB6, RS6_2, 80, ForwardingMethod.DROUTE, 1);
+            io.jlvs.packet.sync.SyncMessageWriter w = new io.jlvs.packet.sync.SyncMessageWriter(0, 1472);
+            w.add(new SyncConn(6, SyncProtocol.F_DROUTE, 1, IpAddress.parse(CLIENT6), 40000, IpAddress.parse(VIP6),
+                    80, IpAddress.parse(RS6_1), 80, 7, 900, null, null));
+            byte[] m = new byte[w.message().remaining()];
+            w.message().get(m);
+            new SyncBackup(List.of(backup.dataplane), 0, new SyncStats()).onMessage(ByteBuffer.wrap(m));
+            backup.dataplane.runOnce();
+            assertThat(backup.dataplane.syncDrops(SyncDropReason.NO_SERVICE)).isZero();
+            assertThat(backup.dataplane.syncApplied()).isEqualTo(1);
+            assertThat(sentTo(backup.send(tcp(0x10)))).isEqualTo(RS6_1);
+        }
+    }
 }
