@@ -229,14 +229,17 @@ final class KernelGuard {
         return sb.toString();
     }
 
-    /** Installs the table unless the same script is already in place. */
+    /**
+     * Installs the table unless the same script is already in place. A script without an {@code ip6 jlvs}
+     * table deletes any there is: one this process installed for IPv6 services since removed, or one a
+     * director that crashed left behind (it would drop the kernel's copy of IPv6 services no longer served).
+     */
     synchronized void install(String script) throws IOException {
         if (script.equals(installed)) {
             return;
         }
-        String ip6 = "table ip6 " + TABLE + " {";
-        boolean dropIpv6 = installed != null && installed.contains(ip6) && !script.contains(ip6);
-        run(dropIpv6 ? script + "table ip6 " + TABLE + "\ndelete table ip6 " + TABLE + "\n" : script);
+        boolean ipv6 = script.contains("table ip6 " + TABLE + " {");
+        run(ipv6 ? script : script + "table ip6 " + TABLE + "\ndelete table ip6 " + TABLE + "\n");
         installed = script;
     }
 

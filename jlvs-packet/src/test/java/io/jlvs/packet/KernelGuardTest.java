@@ -78,4 +78,34 @@ class KernelGuardTest {
                         + "parameter-problem } fib daddr type != local counter drop");
         assertThat(KernelGuard.script6(List.of(), List.of())).isEmpty();
     }
+
+    /**
+     * A director that crashed with IPv6 services leaves its ip6 jlvs table; restarted without them, its first
+     * install deletes it (before, only a table this process had installed was, and the stale one kept dropping
+     * the kernel's copy of those addresses). Against a fake nft that records its scripts.
+     */
+    @Test
+    void everyInstallWithoutIpv6ServicesDeletesAnIp6TableLeftBehind(@org.junit.jupiter.api.io.TempDir
+                                                                    java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("scripts");
+        java.nio.file.Path nft = dir.resolve("nft");
+        java.nio.file.Files.writeString(nft, "#!/bin/sh\ncat >> '" + log + "'\necho '--' >> '" + log + "'\n");
+        nft.toFile().setExecutable(true);
+        KernelGuard guard = new KernelGuard(nft.toString());
+        guard.install(KernelGuard.script(List.of(), List.of(), Set.of()));
+        String first = java.nio.file.Files.readString(log);
+        assertThat(first).startsWith("table ip jlvs\ndelete table ip jlvs\n")
+                .contains("table ip6 jlvs\ndelete table ip6 jlvs\n").doesNotContain("table ip6 jlvs {");
+        String v6 = KernelGuard.script(List.of(), List.of(), Set.of()) + KernelGuard.script6(
+                List.of(new KernelGuard.Service(a("2001:db8::100"), "tcp", 80)), List.of());
+        guard.install(v6);
+        guard.install(KernelGuard.script(List.of(new KernelGuard.Service(a("10.0.0.100"), "tcp", 80)), List.of(),
+                Set.of()));
+        guard.remove();
+        List<String> runs = List.of(java.nio.file.Files.readString(log).split("--\n"));
+        assertThat(runs).hasSize(4);
+        assertThat(runs.get(1)).contains("table ip6 jlvs {").contains("2001:db8::100 . tcp . 80");
+        assertThat(runs.get(2)).endsWith("table ip6 jlvs\ndelete table ip6 jlvs\n");
+        assertThat(runs.get(3)).isEqualTo("table ip jlvs\ndelete table ip jlvs\ntable ip6 jlvs\ndelete table ip6 jlvs\n");
+    }
 }
