@@ -335,7 +335,7 @@ final class KernelNeighbours6 {
             return false;
         }
         lastProbe.put(hop, nowNanos);
-        kernel.resolve(hop.address());
+        kernel.resolve(hop.address(), hop.ifindex());
         probes++;
         return true;
     }

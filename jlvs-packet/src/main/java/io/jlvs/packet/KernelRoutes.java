@@ -7,6 +7,7 @@ import io.jlvs.sys.RtNetlink;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -34,6 +35,24 @@ interface KernelRoutes {
      */
     void resolve(IpAddress neighbour);
 
+    /**
+     * Makes the kernel resolve the IPv6 {@code neighbour} on the interface {@code ifindex}: as {@link #resolve},
+     * to the address scoped to that interface, so that a link-local one (a gateway's fe80::1) is solicited on
+     * the hop's link, not on whichever the kernel would pick.
+     */
+    default void resolve(IpAddress neighbour, int ifindex) {
+        resolve(neighbour);
+    }
+
+    /**
+     * Where a probe goes: an IPv4 address as it is, an IPv6 one scoped to {@code ifindex} (when not 0; the kernel
+     * heeds the scope of link-local addresses only).
+     */
+    static InetAddress target(IpAddress neighbour, int ifindex) throws java.net.UnknownHostException {
+        return neighbour.isV4() || ifindex == 0 ? InetAddress.getByAddress(neighbour.toBytes())
+                : Inet6Address.getByAddress(null, neighbour.toBytes(), ifindex);
+    }
+
     static KernelRoutes of(RtNetlink rtnl) {
         return new KernelRoutes() {
             @Override
@@ -53,9 +72,13 @@ interface KernelRoutes {
 
             @Override
             public void resolve(IpAddress neighbour) {
+                resolve(neighbour, 0);
+            }
+
+            @Override
+            public void resolve(IpAddress neighbour, int ifindex) {
                 try (DatagramSocket socket = new DatagramSocket()) {
-                    socket.send(new DatagramPacket(new byte[0], 0, InetAddress.getByAddress(neighbour.toBytes()),
-                            DISCARD_PORT));
+                    socket.send(new DatagramPacket(new byte[0], 0, target(neighbour, ifindex), DISCARD_PORT));
                 } catch (IOException e) {
                     // unreachable now: asked again at the next interval
                 }

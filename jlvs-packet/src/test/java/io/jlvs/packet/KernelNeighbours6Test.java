@@ -33,6 +33,7 @@ class KernelNeighbours6Test {
     private static final class ScriptedKernel implements KernelRoutes {
         final Map<IpAddress, Long> ndp = new ConcurrentHashMap<>();
         final List<IpAddress> resolveRequests = new ArrayList<>();
+        final List<String> scopedRequests = new ArrayList<>();
 
         @Override
         public RouteInfo route(IpAddress destination) {
@@ -63,6 +64,12 @@ class KernelNeighbours6Test {
         @Override
         public void resolve(IpAddress neighbour) {
             resolveRequests.add(neighbour);
+        }
+
+        @Override
+        public void resolve(IpAddress neighbour, int ifindex) {
+            resolveRequests.add(neighbour);
+            scopedRequests.add(neighbour + "%" + ifindex);
         }
     }
 
@@ -127,6 +134,25 @@ class KernelNeighbours6Test {
         }
         assertThat(n.recheckCursor).isNegative();
         assertThat(n.size()).isEqualTo(40);
+    }
+
+    /**
+     * A gateway's link-local address is solicited on the hop's interface: before, the probe went to fe80::1
+     * without a scope and the kernel sent it out of whichever interface it picked.
+     */
+    @Test
+    void aLinkLocalGatewayIsProbedOnItsHopsInterface() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {OTHER_LINK, LINK});
+        mac(n, CLIENT_FAR);
+        n.refresh(kernel, SECOND);
+        assertThat(kernel.scopedRequests).containsExactly(GATEWAY + "%" + LINK);
+        java.net.InetAddress target = KernelRoutes.target(GATEWAY, LINK);
+        assertThat(target).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(((java.net.Inet6Address) target).getScopeId()).isEqualTo(LINK);
+        assertThat(target.getAddress()).isEqualTo(GATEWAY.toBytes());
+        assertThat(KernelRoutes.target(IpAddress.parse("10.0.0.1"), LINK).getAddress())
+                .isEqualTo(new byte[] {10, 0, 0, 1});
     }
 
     @Test
