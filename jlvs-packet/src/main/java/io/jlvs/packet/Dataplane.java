@@ -1009,6 +1009,22 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return m != 0 ? m : method;
     }
 
+    /**
+     * Whether this data plane takes an IPv4 service's traffic: it has a real server the data plane forwards to
+     * (NAT, DR, a tunnel) or none at all (a new connection gets IPVS's port unreachable). One whose real servers
+     * are all FULLNAT (the proxy's, which listens in the kernel's stack), LOCAL or otherwise not this data
+     * plane's is left to the kernel: not in the guard, nor in the packet filter.
+     */
+    static boolean forwards(ServiceRuntime rt) {
+        List<DestinationState> dests = rt.destinations().asList();
+        for (DestinationState d : dests) {
+            if (usableMethod(d.config()) != 0) {
+                return true;
+            }
+        }
+        return dests.isEmpty();
+    }
+
     /** The forwarding method code of an IPv4 real server this data plane serves, else 0. */
     private static byte usableMethod(RealServer r) {
         return r.address().isV4() ? methodCode(r) : 0;

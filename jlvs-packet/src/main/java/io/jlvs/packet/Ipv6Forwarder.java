@@ -19,6 +19,7 @@ import io.jlvs.packet.sync.SyncConn;
 import io.jlvs.packet.sync.SyncDropReason;
 import io.jlvs.packet.sync.SyncProtocol;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The IPv6 part of a worker's data plane (EtherType 0x86DD): TCP and UDP to an IPv6 virtual service are
@@ -456,6 +457,22 @@ final class Ipv6Forwarder {
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
         return toServer(s, off, l2, method, rsHi, rsLo, rsPort);
+    }
+
+    /**
+     * Whether the IPv6 path takes an IPv6 service's traffic: it has an IPv6 Masq or Route real server, or none
+     * at all (a new connection gets IPVS's port unreachable). One whose real servers are all FULLNAT (the
+     * proxy's, which listens in the kernel's stack), tunnels or IPv4 is left to the kernel: not in the guard,
+     * the packet filter or {@link Ipv6Services}.
+     */
+    static boolean forwards(ServiceRuntime rt) {
+        List<DestinationState> dests = rt.destinations().asList();
+        for (DestinationState d : dests) {
+            if (methodCode(d.config()) != 0) {
+                return true;
+            }
+        }
+        return dests.isEmpty();
     }
 
     /** MASQ or DROUTE for an IPv6 real server; 0 for anything else (tunnels, IPv4 servers, LOCAL, FULLNAT). */

@@ -9,7 +9,8 @@ import io.jlvs.engine.ServiceRuntime;
 import java.util.Map;
 
 /**
- * The IPv6 services of a {@link ForwardingSnapshot} in primitive open-addressing tables: (protocol, VIP,
+ * The IPv6 services of a {@link ForwardingSnapshot} that the IPv6 path forwards ({@link Ipv6Forwarder#forwards}:
+ * not those whose real servers are all FULLNAT, which the kernel's stack and the proxy serve) in primitive open-addressing tables: (protocol, VIP,
  * port) to service, the set of IPv6 virtual addresses, and what MASQ real servers send from a service's port
  * (protocol, address, port; port 0 for a port-0 service's). Immutable once built (inside a
  * {@link ServiceTable}, published through the data plane's volatile field); no allocation per lookup.
@@ -38,7 +39,7 @@ public final class Ipv6Services {
         int n = 0;
         int m = 0;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
-            if (e.getKey() instanceof InetServiceKey k && !k.address().isV4()) {
+            if (e.getKey() instanceof InetServiceKey k && !k.address().isV4() && Ipv6Forwarder.forwards(e.getValue())) {
                 n++;
                 m += 1 + 2 * e.getValue().destinations().asList().size();
             }
@@ -59,7 +60,7 @@ public final class Ipv6Services {
         masqMeta = new int[msize];
         masqMask = msize - 1;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
-            if (!(e.getKey() instanceof InetServiceKey k) || k.address().isV4()) {
+            if (!(e.getKey() instanceof InetServiceKey k) || k.address().isV4() || !Ipv6Forwarder.forwards(e.getValue())) {
                 continue;
             }
             int proto = k.protocol().number();

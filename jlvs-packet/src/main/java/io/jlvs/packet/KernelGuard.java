@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * the director itself (its own processes' packets come back in through lo; the FULLNAT proxy's listeners
  * for local clients serve them, as IPVS serves them):
  * <ul>
- *   <li>TCP/UDP/SCTP to a virtual service (address . protocol . port),</li>
+ *   <li>TCP/UDP/SCTP to a virtual service the data plane forwards (address . protocol . port; not one whose
+ *       real servers are all FULLNAT, which the proxy serves in the kernel's stack),</li>
  *   <li>TCP/UDP/SCTP to any port of the address of a port-0 service,</li>
  *   <li>what a fwmark rule marks for an existing fwmark service: its protocol to its address range and
  *       port range (not the rest of the range's traffic, which the data plane leaves to the kernel),</li>

@@ -705,19 +705,23 @@ public final class PacketDirector implements AutoCloseable {
         List<KernelGuard.Range> masqSourceRanges = new ArrayList<>();
         boolean ftp = false;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
+            // a service whose real servers are all FULLNAT (or otherwise not the data plane's) is the kernel's:
+            // the proxy listens there, so the guard must let its packets through
+            boolean forwarded = e.getKey() instanceof InetServiceKey k && !k.address().isV4()
+                    ? Ipv6Forwarder.forwards(e.getValue()) : Dataplane.forwards(e.getValue());
             if (e.getValue().config().persistent()) {
                 persistent = true;
                 if (e.getKey().family() == AddressFamily.INET) {
                     clientMask &= e.getValue().config().netmask();
                 }
             }
-            if (e.getKey() instanceof InetServiceKey k && k.address().isV4()) {
+            if (forwarded && e.getKey() instanceof InetServiceKey k && k.address().isV4()) {
                 destinations.add(k.address());
                 services.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
                 // with AF_XDP, what the program steers to the virtual address: the service's port (0: all)
                 masqPorts.add(new XdpSteering.ServerPort(k.address(), k.protocol().number(), k.port()));
             }
-            boolean ftpService = e.getKey() instanceof InetServiceKey k && k.address().isV4()
+            boolean ftpService = forwarded && e.getKey() instanceof InetServiceKey k && k.address().isV4()
                     && k.protocol() == Protocol.TCP && k.port() != 0 && settings.ftpPorts().contains(k.port());
             if (ftpService) {
                 IpAddress vip = ((InetServiceKey) e.getKey()).address();
@@ -738,7 +742,7 @@ public final class PacketDirector implements AutoCloseable {
                     }
                 }
             }
-            if (e.getKey() instanceof InetServiceKey k && !k.address().isV4() && !settings.afXdp()
+            if (forwarded && e.getKey() instanceof InetServiceKey k && !k.address().isV4() && !settings.afXdp()
                     && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)) {
                 destinations6.add(k.address());
                 services6.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));

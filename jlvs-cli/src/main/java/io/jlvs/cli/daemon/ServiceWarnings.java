@@ -18,7 +18,8 @@ import org.slf4j.Logger;
  * <li>the packet data plane forwards IPv6 TCP and UDP to IPv6 Masq and Route real servers only (none with
  * AF_XDP I/O, whose program steers IPv4 only): an IPv6 virtual service with another real server (Tunnel, an
  * IPv4 address), of another protocol (SCTP) or a fwmark gets no traffic from it for that server; FULLNAT
- * real servers of an IPv6 service work (the proxy);</li>
+ * real servers of an IPv6 service work (the proxy) when all its real servers are FULLNAT, but not beside
+ * Masq or Route ones, whose service the data plane takes;</li>
  * <li>persistence engine sip ({@code --pe sip}, keepalived's {@code persistence_engine sip}) keys templates
  * on the SIP Call-ID, as IPVS does; but on a TCP or SCTP service it makes every new connection dropped (IPVS's
  * engine takes UDP datagrams only; the FULLNAT proxy closes them); on an IPv6 service the packet data plane
@@ -40,11 +41,8 @@ final class ServiceWarnings {
         this.afXdp = afXdp;
     }
 
-    /** Whether the packet data plane (or the FULLNAT proxy) forwards to {@code r} of the IPv6 service {@code key}. */
-    private boolean served(VirtualServiceKey key, RealServer r) {
-        if (r.method() == ForwardingMethod.FULLNAT) {
-            return true;
-        }
+    /** Whether the packet data plane forwards to {@code r} of the IPv6 service {@code key}. */
+    private boolean forwarded(VirtualServiceKey key, RealServer r) {
         return !afXdp && key instanceof InetServiceKey k
                 && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)
                 && (r.method() == ForwardingMethod.MASQ || r.method() == ForwardingMethod.DROUTE)
@@ -74,8 +72,21 @@ final class ServiceWarnings {
             if (key.family() != AddressFamily.INET6 || warned.contains(key)) {
                 continue;
             }
-            boolean unserved = v.realServers().stream().anyMatch(r -> !served(key, r.server()));
-            if (unserved && afXdp) {
+            // the data plane takes a service with a real server it forwards to (the kernel guard drops the
+            // kernel's copy), so the FULLNAT proxy beside it never sees that service's clients; one whose real
+            // servers are all FULLNAT is left to the kernel and the proxy
+            boolean taken = v.realServers().stream().anyMatch(r -> forwarded(key, r.server()));
+            boolean fullnatStarved = taken
+                    && v.realServers().stream().anyMatch(r -> r.server().method() == ForwardingMethod.FULLNAT);
+            boolean unserved = v.realServers().stream().anyMatch(r -> r.server().method() != ForwardingMethod.FULLNAT
+                    && !forwarded(key, r.server()));
+            if (fullnatStarved) {
+                warned.add(key);
+                n++;
+                log.warn("IPv6 virtual service {}: the packet data plane takes its traffic for its IPv6 Masq and Route "
+                        + "real servers, so its FULLNAT real servers get no traffic{} (give them a service of their "
+                        + "own)", key, unserved ? ", nor do its other ones" : "");
+            } else if (unserved && afXdp) {
                 warned.add(key);
                 n++;
                 log.warn("IPv6 virtual service {}: the packet data plane with AF_XDP I/O forwards IPv4 only, so its "

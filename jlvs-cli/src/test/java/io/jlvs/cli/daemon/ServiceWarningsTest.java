@@ -161,4 +161,39 @@ class ServiceWarningsTest {
                 "IPv6 virtual service tcp:[2001:db8::10]:80: the packet data plane with AF_XDP I/O forwards IPv4 only, "
                         + "so its Masq/Route/Tunnel real servers get no traffic (FULLNAT real servers work)");
     }
+
+    /**
+     * FULLNAT real servers beside IPv6 DR ones: the packet data plane takes the service (its guard drops the
+     * kernel's copy), so the proxy never sees its clients: named. A service of FULLNAT real servers only is left
+     * to the kernel and the proxy: not named. Before, both were said to work.
+     */
+    @Test
+    void fullNatRealServersBesideIpv6DrOnesAreNamed() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("test.ipv6mixed");
+        ListAppender<ILoggingEvent> seen = capture(logger);
+        Path file = dir.resolve("keepalived.conf");
+        ServiceWarnings warnings = new ServiceWarnings();
+        try (Director director = Director.start(new IpvsEngine())) {
+            Files.writeString(file, service("2001:db8::11", "FNAT") + """
+                    virtual_server 2001:db8::15 80 {
+                        lb_algo rr
+                        lb_kind DR
+                        protocol TCP
+                        real_server 2001:db8::21 80 {
+                        }
+                        real_server 2001:db8::22 80 {
+                            lvs_method FNAT
+                        }
+                    }
+                    """);
+            assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
+            assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
+        } finally {
+            logger.detachAppender(seen);
+        }
+        assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactly(
+                "IPv6 virtual service tcp:[2001:db8::15]:80: the packet data plane takes its traffic for its IPv6 "
+                        + "Masq and Route real servers, so its FULLNAT real servers get no traffic (give them a "
+                        + "service of their own)");
+    }
 }
