@@ -1417,6 +1417,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return routed + ipv6.routed();
     }
 
+    /** ICMPv6 errors about routed frames not sent: the director had no IPv6 address of its own. */
+    public long icmpNoSource6() {
+        return ipv6.icmpNoSource();
+    }
+
     /** A MASQ reply of connection {@code id}, made to come from the virtual service. */
     private Verdict toClient(MemorySegment s, long off, int l2, int id) {
         if (Ipv4Header.ttl(s, ip) <= 1) {

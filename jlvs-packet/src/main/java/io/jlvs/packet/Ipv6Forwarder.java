@@ -79,6 +79,13 @@ final class Ipv6Forwarder {
     private long routed;
     /** The director's own IPv6 addresses as (hi, lo) pairs; set by any thread, read by the worker. */
     private volatile long[] ownAddresses = new long[0];
+    /**
+     * Where ICMPv6 errors about routed frames come from, as (hi, lo): one of the director's own addresses (the
+     * lowest global one, a stable choice), as Linux's icmp6_send takes a director address when the packet's
+     * destination is not its own; empty when the director has none (such errors are then not sent).
+     */
+    private volatile long[] errorSource = new long[0];
+    private long icmpNoSource;
     private static final long MULTICAST_BIT = 1L << 40;
     private DropReason dropReason;
     private DropReason pickFailure;
@@ -808,7 +815,8 @@ final class Ipv6Forwarder {
      * {@code NO_NEIGHBOUR} while the next hop is unknown (the miss is noted). A destination with no route
      * through the data plane's links is the kernel's (PASS): one of the director's own addresses, which the
      * guard leaves to the kernel (an error answering the neighbour refresher's probe, a health check's answer),
-     * or a host behind another interface.
+     * or a host behind another interface. Its ICMPv6 errors (time exceeded, packet too big) come from one of the
+     * director's own addresses, and are not sent while it has none ({@link #icmpNoSource}).
      */
     private Verdict route(MemorySegment s, long off, int l2) {
         if (isOwnAddress(dstHi, dstLo)) {
@@ -825,15 +833,25 @@ final class Ipv6Forwarder {
         if (EthernetHeader.src(s, off) != neighbours.nextHopMac6(srcHi, srcLo)) {
             return drop(DropReason.NOT_ROUTED);
         }
+        // an error about a routed frame comes from the director, not from the frame's (remote) destination
+        long[] from = errorSource;
         if (Ipv6Header.hopLimit(s, ip) <= 1) {
-            icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, dstHi, dstLo);
+            if (from.length == 0) {
+                icmpNoSource++;
+            } else {
+                icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, from[0], from[1]);
+            }
             return drop(DropReason.TTL_EXPIRED);
         }
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
         }
         if (total > mtu) {
-            return tooBig(s, off, l2, dstHi, dstLo);
+            if (from.length == 0) {
+                icmpNoSource++;
+                return drop(DropReason.FRAG_NEEDED);
+            }
+            return tooBig(s, off, l2, from[0], from[1]);
         }
         Ipv6Header.decrementHopLimit(s, ip);
         routed++;
@@ -843,12 +861,25 @@ final class Ipv6Forwarder {
     /** Any thread: the director's own IPv6 addresses now. */
     void ownAddresses(java.util.Set<IpAddress> addresses) {
         long[] pairs = new long[2 * addresses.size()];
+        long[] source = new long[0];
         int i = 0;
         for (IpAddress a : addresses) {
             pairs[i++] = a.hi();
             pairs[i++] = a.lo();
+            boolean global = !Ipv6Header.isMulticast(a.hi()) && (a.hi() >>> 54) != (0xfe80L >>> 6)
+                    && !(a.hi() == 0 && (a.lo() == 0 || a.lo() == 1));
+            if (global && (source.length == 0 || Long.compareUnsigned(a.hi(), source[0]) < 0
+                    || a.hi() == source[0] && Long.compareUnsigned(a.lo(), source[1]) < 0)) {
+                source = new long[] {a.hi(), a.lo()};
+            }
         }
         ownAddresses = pairs;
+        errorSource = source;
+    }
+
+    /** ICMPv6 errors about routed frames not sent: the director had no IPv6 address of its own to send them from. */
+    long icmpNoSource() {
+        return icmpNoSource;
     }
 
     private boolean isOwnAddress(long hi, long lo) {

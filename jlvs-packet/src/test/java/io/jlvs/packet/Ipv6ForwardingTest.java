@@ -378,6 +378,36 @@ class Ipv6ForwardingTest {
         }
     }
 
+    /**
+     * A routed frame (a NAT real server's, outside any connection) with hop limit 1 or too big: the error comes
+     * from one of the director's own addresses, as icmp6_send takes when the destination is not local; none
+     * while the director has no IPv6 address (counted). Before, it came from the frame's destination, a remote
+     * host's address the director forged.
+     */
+    @Test
+    void errorsAboutRoutedFramesComeFromTheDirectorsOwnAddress() throws Exception {
+        try (Director d = natWeb()) {
+            d.dataplane.routeUnclaimed(true, false);
+            Packet6Builder dying = Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 1).flags(0x12).hopLimit(1)
+                    .macs(RS1_MAC, OUR_MAC);
+            assertThat(d.send(dying.build())).isEmpty();
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.TTL_EXPIRED);
+            Packet6Builder big = Packet6Builder.tcp(RS6_1, 8080, CLIENT6, 1).flags(0x10).payload(1500)
+                    .macs(RS1_MAC, OUR_MAC);
+            assertThat(d.send(big.build())).isEmpty();
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAG_NEEDED);
+            assertThat(d.dataplane.icmpNoSource6()).isEqualTo(2);
+
+            d.dataplane.ownAddresses6(Set.of(IpAddress.parse("fe80::2"), IpAddress.parse("2001:db8:1::3"),
+                    IpAddress.parse("2001:db8:1::2"), IpAddress.parse("::1")));
+            assertThat(d.send(dying.build())).singleElement().isEqualTo(Packet6Builder.icmp("2001:db8:1::2", RS6_1,
+                    3, 0, 0, dying.packet()).macs(OUR_MAC, RS1_MAC).build());
+            assertThat(d.send(big.build())).singleElement().isEqualTo(Packet6Builder.icmp("2001:db8:1::2", RS6_1,
+                    2, 0, 1500, Arrays.copyOf(big.packet(), 1232)).macs(OUR_MAC, RS1_MAC).build());
+            assertThat(d.dataplane.icmpNoSource6()).isEqualTo(2);
+        }
+    }
+
     @Test
     void icmpv6ErrorsAboutNatConnectionsAreTranslatedBothWays() throws Exception {
         try (Director d = natWeb()) {
