@@ -96,7 +96,5 @@ public enum DropReason {
      * packet. (Hop-by-hop, destination options and a spent routing header are skipped, as IPVS finds the
      * transport header past them with {@code ipv6_find_hdr}; IPv6 fragments count as {@link #FRAGMENT}.)
      */
-    IPV6_EXTENSION,
-    /** A UDP datagram over IPv6 with checksum 0, which IPv6 forbids (RFC 8200 §8.1): its receiver would drop it. */
-    UDP6_ZERO_CHECKSUM
+    IPV6_EXTENSION
 }

@@ -359,9 +359,8 @@ final class Ipv6Forwarder {
             if (ulen < UdpHeader.LENGTH || ulen > l4len) {
                 return DropReason.BAD_UDP_LENGTH;
             }
-            if (UdpHeader.checksum(s, l4) == 0) {
-                return DropReason.UDP6_ZERO_CHECKSUM;
-            }
+            // checksum 0 (which IPv6 forbids) is not checked, as udp_csum_check skips it: DR forwards the datagram
+            // as it is, NAT computes its checksum in full (rewritePort)
             completePartial(s, ulen, UdpHeader.CHECKSUM);
             info = 0;
         }
@@ -572,6 +571,17 @@ final class Ipv6Forwarder {
                              int oldPort, int newPort) {
         int field = proto == PROTO_TCP ? TcpHeader.CHECKSUM : UdpHeader.CHECKSUM;
         int c = Wire.u16(s, l4 + field);
+        if (proto == PROTO_UDP && c == 0) {
+            // no checksum: computed in full over the rewritten datagram, as udp_snat_handler/udp_dnat_handler do
+            // (over the IP payload from the UDP header on; never 0)
+            Wire.u16(s, l4 + portAt, newPort);
+            boolean dst = portAt == 2;
+            int pseudo = Ipv6Header.pseudoHeader(dst ? srcHi : newHi, dst ? srcLo : newLo, dst ? newHi : dstHi,
+                    dst ? newLo : dstLo, l4len, PROTO_UDP);
+            int full = InternetChecksum.finish(InternetChecksum.sum(s, l4, l4len, pseudo));
+            Wire.u16(s, l4 + field, full == 0 ? 0xffff : full);
+            return;
+        }
         c = Ipv6Header.update128(c, oldHi, oldLo, newHi, newLo);
         c = InternetChecksum.update16(c, oldPort, newPort);
         if (proto == PROTO_UDP && c == 0) {
