@@ -11,7 +11,7 @@ public enum DropReason {
      */
     OVERSIZED,
     /**
-     * Neither IPv4, IPv6 nor ARP, or an IP version that does not match the EtherType; IPv6 with AF_XDP, whose
+     * Neither IPv4, IPv6 nor ARP, or the IPv4 EtherType with another IP version; IPv6 with AF_XDP, whose
      * program steers IPv4 only.
      */
     NOT_IPV4,
@@ -96,5 +96,7 @@ public enum DropReason {
      * packet. (Hop-by-hop, destination options and a spent routing header are skipped, as IPVS finds the
      * transport header past them with {@code ipv6_find_hdr}; IPv6 fragments count as {@link #FRAGMENT}.)
      */
-    IPV6_EXTENSION
+    IPV6_EXTENSION,
+    /** The IPv6 EtherType with another IP version in the header. */
+    BAD_IP_VERSION
 }

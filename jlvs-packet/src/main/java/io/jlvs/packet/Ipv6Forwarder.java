@@ -158,7 +158,7 @@ final class Ipv6Forwarder {
             return drop(DropReason.SHORT_FRAME);
         }
         if (Ipv6Header.version(s, ip) != 6) {
-            return drop(DropReason.NOT_IPV4);
+            return drop(DropReason.BAD_IP_VERSION);
         }
         if (services.isEmpty()) {
             return Verdict.PASS;

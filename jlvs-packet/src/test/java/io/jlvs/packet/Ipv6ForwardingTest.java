@@ -219,7 +219,7 @@ class Ipv6ForwardingTest {
             byte[] v4 = good.clone();
             v4[14] = 0x45;
             d.send(v4);
-            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.NOT_IPV4);
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.BAD_IP_VERSION);
             d.send(Packet6Builder.tcp(CLIENT6, 1, VIP6, 80).payloadLengthField(10).build());
             assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.SHORT_FRAME);
             byte[] offset = good.clone();

@@ -176,7 +176,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             }
             boolean listening = listeners.containsKey(key);
             boolean fullnat = wanted(key, e.getValue(), listening);
-            // the packet data plane (and its guard) is IPv4: IPv6 services are not its to lend a listener
+            // local clients are served for IPv4 services only: the packet data plane forwards IPv6 too (DR and
+            // NAT, behind its ip6 guard), but listening for the director's own clients of those is not done
             boolean wanted = fullnat || (localClients && key.address().isV4() && forwardedByPackets(e.getValue()));
             if (key.protocol() == Protocol.SCTP || key.port() == 0) {
                 if (fullnat && refused.add(key)) {
