@@ -52,4 +52,25 @@ class FullNatServicesTest {
             assertThat(d.connections()).isEmpty();
         }
     }
+
+    /** The kernel guard and the packet filter's addresses hold the DR service, not the FULLNAT ones. */
+    @Test
+    void theGuardAndTheFilterLeaveFullNatServicesToTheKernel() throws Exception {
+        InetServiceKey dr = Director.key(Protocol.TCP, "10.77.0.101", 80);
+        InetServiceKey dr6 = Director.key(Protocol.UDP, "2001:db8::101", 53);
+        try (Director d = new Director()) {
+            d.service(VirtualService.of(WEB, "rr")).service(VirtualService.of(WEB6, "rr"))
+                    .service(VirtualService.of(dr, "rr")).service(VirtualService.of(dr6, "rr"));
+            d.server(WEB, Director.RS1, 80, ForwardingMethod.FULLNAT, 1);
+            d.server(WEB6, Ipv6ForwardingTest.RS6_1, 80, ForwardingMethod.FULLNAT, 1);
+            d.server(dr, Director.RS2, 80, ForwardingMethod.DROUTE, 1);
+            d.server(dr6, Ipv6ForwardingTest.RS6_2, 53, ForwardingMethod.DROUTE, 1);
+            PacketDirector.Taken t = PacketDirector.taken(d.engine.snapshot(),
+                    PacketDirectorSettings.of(java.util.List.of("eth0")));
+            assertThat(t.destinations()).containsExactly(io.jlvs.core.IpAddress.parse("10.77.0.101"));
+            assertThat(t.destinations6()).containsExactly(io.jlvs.core.IpAddress.parse("2001:db8::101"));
+            assertThat(t.script()).contains("10.77.0.101 . tcp . 80").contains("2001:db8::101 . udp . 53")
+                    .doesNotContain(Director.VIP).doesNotContain(Ipv6ForwardingTest.VIP6);
+        }
+    }
 }
