@@ -1016,9 +1016,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * plane's is left to the kernel: not in the guard, nor in the packet filter.
      */
     static boolean forwards(ServiceRuntime rt) {
+        return forwardsAny(rt, r -> usableMethod(r) != 0);
+    }
+
+    /** True when one of the service's real servers is {@code served}, or it has none (see {@link #forwards}). */
+    static boolean forwardsAny(ServiceRuntime rt, java.util.function.Predicate<RealServer> served) {
         List<DestinationState> dests = rt.destinations().asList();
         for (DestinationState d : dests) {
-            if (usableMethod(d.config()) != 0) {
+            if (served.test(d.config())) {
                 return true;
             }
         }

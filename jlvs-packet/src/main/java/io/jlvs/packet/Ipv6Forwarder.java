@@ -19,7 +19,6 @@ import io.jlvs.packet.sync.SyncConn;
 import io.jlvs.packet.sync.SyncDropReason;
 import io.jlvs.packet.sync.SyncProtocol;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 /**
  * The IPv6 part of a worker's data plane (EtherType 0x86DD): TCP and UDP to an IPv6 virtual service are
@@ -472,13 +471,7 @@ final class Ipv6Forwarder {
      * the packet filter or {@link Ipv6Services}.
      */
     static boolean forwards(ServiceRuntime rt) {
-        List<DestinationState> dests = rt.destinations().asList();
-        for (DestinationState d : dests) {
-            if (methodCode(d.config()) != 0) {
-                return true;
-            }
-        }
-        return dests.isEmpty();
+        return Dataplane.forwardsAny(rt, r -> methodCode(r) != 0);
     }
 
     /** MASQ or DROUTE for an IPv6 real server; 0 for anything else (tunnels, IPv4 servers, LOCAL, FULLNAT). */
