@@ -19,12 +19,10 @@ import io.jlvs.packet.sync.SyncBackup;
 import io.jlvs.packet.sync.SyncConn;
 import io.jlvs.packet.sync.SyncDropReason;
 import io.jlvs.packet.sync.SyncMaster;
-import io.jlvs.packet.sync.SyncMessageReader;
 import io.jlvs.packet.sync.SyncProtocol;
 import io.jlvs.packet.sync.SyncStats;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,37 +32,6 @@ import org.junit.jupiter.api.Test;
  * the sync threshold, the backup applies them and forwards their next packets to the master's real server.
  */
 class Ipv6SyncTest {
-    private static final class Captured implements SyncMaster.Output {
-        final List<byte[]> messages = new ArrayList<>();
-
-        @Override
-        public void send(ByteBuffer message) {
-            byte[] b = new byte[message.remaining()];
-            message.get(b);
-            messages.add(b);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static List<SyncConn> decode(byte[] message) {
-        List<SyncConn> out = new ArrayList<>();
-        SyncMessageReader.read(ByteBuffer.wrap(message), 0, new SyncMessageReader.Sink() {
-            @Override
-            public void accept(SyncConn conn) {
-                out.add(conn);
-            }
-
-            @Override
-            public void dropped(SyncDropReason reason) {
-                throw new AssertionError("dropped " + reason);
-            }
-        });
-        return out;
-    }
-
     private static Director director(int persistence) throws Exception {
         Director d = new Director();
         d.neighbours6.put(IpAddress.parse(CLIENT6), CLIENT_MAC);
@@ -90,17 +57,17 @@ class Ipv6SyncTest {
         try (Director master = director(300)) {
             master.server(WEB6, RS6_1, 80, ForwardingMethod.DROUTE, 1);
             master.server(WEB6, RS6_2, 80, ForwardingMethod.DROUTE, 1);
-            Captured out = new Captured();
+            CapturedSync out = new CapturedSync();
             SyncStats stats = new SyncStats();
             SyncMaster sm = new SyncMaster(List.of(master.dataplane), 0, 1472, out, stats, () -> master.clock[0], 0);
             String rs = sentTo(master.send(tcp(0x02)));
             master.send(tcp(0x10));
             sm.step(master.clock[0]);
-            List<SyncConn> early = out.messages.stream().flatMap(m -> decode(m).stream()).toList();
+            List<SyncConn> early = out.messages.stream().flatMap(m -> CapturedSync.decode(m).stream()).toList();
             assertThat(early).as("templates only before the 3rd packet").allMatch(SyncConn::template);
             master.send(tcp(0x18));                                         // the 3rd packet: sync_threshold
             sm.step(master.clock[0]);
-            List<SyncConn> sent = out.messages.stream().flatMap(m -> decode(m).stream()).toList();
+            List<SyncConn> sent = out.messages.stream().flatMap(m -> CapturedSync.decode(m).stream()).toList();
             SyncConn conn = sent.stream().filter(c -> !c.template()).findFirst().orElseThrow();
             assertThat(conn.v6()).isTrue();
             assertThat(conn.client()).isEqualTo(IpAddress.parse(CLIENT6));

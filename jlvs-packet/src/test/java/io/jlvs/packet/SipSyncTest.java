@@ -18,13 +18,11 @@ import io.jlvs.packet.sync.SyncBackup;
 import io.jlvs.packet.sync.SyncConn;
 import io.jlvs.packet.sync.SyncDropReason;
 import io.jlvs.packet.sync.SyncMaster;
-import io.jlvs.packet.sync.SyncMessageReader;
 import io.jlvs.packet.sync.SyncMessageWriter;
 import io.jlvs.packet.sync.SyncProtocol;
 import io.jlvs.packet.sync.SyncStats;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,37 +36,6 @@ class SipSyncTest {
     private static final InetServiceKey SIP = Director.key(Protocol.UDP, VIP, 5060);
     private static final String CALL_A = "a84b4c76e66710@pc33.example.com";
 
-    private static final class Captured implements SyncMaster.Output {
-        final List<byte[]> messages = new ArrayList<>();
-
-        @Override
-        public void send(ByteBuffer message) {
-            byte[] b = new byte[message.remaining()];
-            message.get(b);
-            messages.add(b);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static List<SyncConn> decode(byte[] message) {
-        List<SyncConn> out = new ArrayList<>();
-        SyncMessageReader.read(ByteBuffer.wrap(message), 0, new SyncMessageReader.Sink() {
-            @Override
-            public void accept(SyncConn conn) {
-                out.add(conn);
-            }
-
-            @Override
-            public void dropped(SyncDropReason reason) {
-                throw new AssertionError("dropped " + reason);
-            }
-        });
-        return out;
-    }
-
     private static Director sipDirector(int weight1, int weight2) throws Exception {
         Director d = new Director();
         d.service(new VirtualService(SIP, "rr", Set.of(), 300, 0, false, "sip"));
@@ -80,7 +47,7 @@ class SipSyncTest {
     @Test
     void aCallsTemplateReachesTheBackupWithItsCallId() throws Exception {
         try (Director master = sipDirector(1, 1)) {
-            Captured out = new Captured();
+            CapturedSync out = new CapturedSync();
             SyncMaster sm = new SyncMaster(List.of(master.dataplane), 0, 1472, out, new SyncStats(),
                     () -> master.clock[0], 0);
             String rs = sentTo(master.send(datagram("192.0.2.10", 5060, invite(CALL_A))));
@@ -88,7 +55,7 @@ class SipSyncTest {
             master.send(datagram("192.0.2.10", 5060, invite(CALL_A)));
             sm.step(master.clock[0]);
             assertThat(out.messages).hasSize(1);
-            List<SyncConn> sent = decode(out.messages.get(0));
+            List<SyncConn> sent = CapturedSync.decode(out.messages.get(0));
             assertThat(sent).filteredOn(SyncConn::template).hasSize(3).allSatisfy(t -> {
                 assertThat(t.peName()).isEqualTo("sip");
                 assertThat(new String(t.peData(), StandardCharsets.US_ASCII)).isEqualTo(CALL_A);
@@ -125,14 +92,14 @@ class SipSyncTest {
         try (Director master = new Director()) {
             master.service(new VirtualService(SIP, "rr", Set.of(), 300, 0, true, "sip"));
             master.server(SIP, RS1, 5060, ForwardingMethod.MASQ, 1).server(SIP, RS2, 5060, ForwardingMethod.MASQ, 1);
-            Captured out = new Captured();
+            CapturedSync out = new CapturedSync();
             SyncMaster sm = new SyncMaster(List.of(master.dataplane), 0, 1472, out, new SyncStats(),
                     () -> master.clock[0], 0);
             String a = sentTo(master.send(datagram("192.0.2.10", 5060, invite(CALL_A))));
             String b = sentTo(master.send(datagram("192.0.2.10", 5060, invite("another-call"))));
             sm.step(master.clock[0]);
             assertThat(out.messages).hasSize(1);
-            assertThat(decode(out.messages.get(0))).allMatch(SyncConn::template)
+            assertThat(CapturedSync.decode(out.messages.get(0))).allMatch(SyncConn::template)
                     .extracting(c -> new String(c.peData(), StandardCharsets.US_ASCII) + " " + c.destination())
                     .containsExactly(CALL_A + " " + a, "another-call " + b);
         }

@@ -19,12 +19,10 @@ import io.jlvs.packet.sync.SyncBackup;
 import io.jlvs.packet.sync.SyncConn;
 import io.jlvs.packet.sync.SyncDropReason;
 import io.jlvs.packet.sync.SyncMaster;
-import io.jlvs.packet.sync.SyncMessageReader;
 import io.jlvs.packet.sync.SyncProtocol;
 import io.jlvs.packet.sync.SyncStats;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,21 +35,6 @@ class SyncFailoverTest {
     private static final InetServiceKey WEB = Director.key(Protocol.TCP, VIP, 80);
 
     /** Keeps the datagrams the master sends. */
-    private static final class Captured implements SyncMaster.Output {
-        final List<byte[]> messages = new ArrayList<>();
-
-        @Override
-        public void send(ByteBuffer message) {
-            byte[] b = new byte[message.remaining()];
-            message.get(b);
-            messages.add(b);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private static byte[] tcp(String client, int port, int flags) {
         return PacketBuilder.tcp(client, port, VIP, 80).flags(flags).macs(CLIENT_MAC, OUR_MAC).build();
     }
@@ -59,22 +42,6 @@ class SyncFailoverTest {
     private static String sentTo(List<byte[]> out) {
         assertThat(out).hasSize(1);
         return IpAddress.ofV4(Ipv4Header.dst(MemorySegment.ofArray(out.get(0)), 14)).toString();
-    }
-
-    private static List<SyncConn> decode(byte[] message) {
-        List<SyncConn> out = new ArrayList<>();
-        SyncMessageReader.read(ByteBuffer.wrap(message), 0, new SyncMessageReader.Sink() {
-            @Override
-            public void accept(SyncConn conn) {
-                out.add(conn);
-            }
-
-            @Override
-            public void dropped(SyncDropReason reason) {
-                throw new AssertionError("dropped " + reason);
-            }
-        });
-        return out;
     }
 
     private static String other(String rs) {
@@ -99,7 +66,7 @@ class SyncFailoverTest {
         try (Director master = new Director()) {
             master.service(Protocol.TCP, 80, "rr");
             master.server(WEB, RS1, 80, ForwardingMethod.MASQ, 1).server(WEB, RS2, 80, ForwardingMethod.MASQ, 1);
-            Captured out = new Captured();
+            CapturedSync out = new CapturedSync();
             SyncStats stats = new SyncStats();
             SyncMaster sm = new SyncMaster(List.of(master.dataplane), 0, 1472, out, stats, () -> master.clock[0],
                     SyncProtocol.FLUSH_NANOS);
@@ -118,7 +85,7 @@ class SyncFailoverTest {
             assertThat(out.messages).hasSize(1);
             assertThat(stats.messagesSent()).isEqualTo(1);
             assertThat(stats.connsSent()).isEqualTo(1);
-            SyncConn sent = decode(out.messages.get(0)).get(0);
+            SyncConn sent = CapturedSync.decode(out.messages.get(0)).get(0);
             assertThat(sent.state()).isEqualTo(1);                          // ESTABLISHED
             assertThat(sent.timeoutSeconds()).isEqualTo(900);
             assertThat(sent.flags() & SyncProtocol.F_INACTIVE).isZero();
@@ -156,7 +123,7 @@ class SyncFailoverTest {
         try (Director master = new Director()) {
             master.persistentService(WEB, "rr", 300, "255.255.255.255");
             master.server(WEB, RS1, 80, ForwardingMethod.MASQ, 1).server(WEB, RS2, 80, ForwardingMethod.MASQ, 1);
-            Captured out = new Captured();
+            CapturedSync out = new CapturedSync();
             SyncMaster sm = new SyncMaster(List.of(master.dataplane), 0, 1472, out, new SyncStats(),
                     () -> master.clock[0], 0);
             String rs = sentTo(master.send(tcp(CLIENT, 40000, 0x02)));
@@ -165,7 +132,7 @@ class SyncFailoverTest {
             master.send(tcp(CLIENT, 40000, 0x11));                         // FIN: CLOSE_WAIT, sent at once
             sm.step(master.clock[0]);
             assertThat(out.messages).hasSize(1);
-            List<SyncConn> sent = decode(out.messages.get(0));
+            List<SyncConn> sent = CapturedSync.decode(out.messages.get(0));
             // every client packet sends the template; the connection at packet 3 and at its FIN
             assertThat(sent).filteredOn(SyncConn::template).hasSize(4).allSatisfy(t -> {
                 assertThat(t.timeoutSeconds()).isEqualTo(300);
