@@ -58,11 +58,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private static final long LIST_TIMEOUT_MILLIS = 2000;
     static final byte M_MASQ = 1;
     static final byte M_DROUTE = 2;
-    private static final byte M_TUNNEL = 3;
-    private static final byte M_GUE = 4;
-    private static final byte M_GUE_CSUM = 5;
-    private static final byte M_GRE = 6;
-    private static final byte M_GRE_CSUM = 7;
+    static final byte M_TUNNEL = 3;
+    static final byte M_GUE = 4;
+    static final byte M_GUE_CSUM = 5;
+    static final byte M_GRE = 6;
+    static final byte M_GRE_CSUM = 7;
     private static final int IPIP_OVERHEAD = Ipv4Header.MIN_LENGTH;
     private static final int GUE_OVERHEAD = Ipv4Header.MIN_LENGTH + UdpHeader.LENGTH + Egress.GUE_HEADER;
     private static final int GRE_OVERHEAD = Ipv4Header.MIN_LENGTH + Egress.GRE_HEADER;

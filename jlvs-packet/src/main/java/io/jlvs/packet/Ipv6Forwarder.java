@@ -7,6 +7,7 @@ import io.jlvs.conn.PersistenceKeys;
 import io.jlvs.conn.TcpState;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.IpAddress;
+import io.jlvs.core.TunnelChecksum;
 import io.jlvs.core.io.PacketIo;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
@@ -23,16 +24,17 @@ import java.lang.foreign.MemorySegment;
 /**
  * The IPv6 part of a worker's data plane (EtherType 0x86DD): TCP and UDP to an IPv6 virtual service are
  * scheduled (the engine's schedulers, persistence and weights), get their connection entry in the worker's
- * {@link ConnTable} (keyed as IPv6) and are forwarded by Direct Routing (MAC rewritten, hop limit less one)
- * or NAT (destination address and port rewritten, transport checksum updated incrementally over the 128-bit
- * addresses); NAT replies from the real server are made to come from the virtual service again. As IPVS's
+ * {@link ConnTable} (keyed as IPv6) and are forwarded by Direct Routing (MAC rewritten, hop limit less one),
+ * NAT (destination address and port rewritten, transport checksum updated incrementally over the 128-bit
+ * addresses) or TUN (IPv6-in-IPv6, GUE or GRE to the real server, {@link Ipv6Tunnel}); NAT replies from the real
+ * server are made to come from the virtual service again. As IPVS's
  * {@code __ip_vs_get_out_rt_v6}: a hop limit that would reach 0 gets ICMPv6 time exceeded
  * ({@code decrement_ttl}), a packet larger than the MTU gets ICMPv6 packet too big
  * ({@code __mtu_check_toobig_v6}; IPv6 routers never fragment). The transport header is found past
  * hop-by-hop, destination-options and spent routing headers (as {@code ipv6_find_hdr}); fragments and any
  * other extension header are dropped and counted. ICMPv6 errors about a connection are forwarded (translated
  * for NAT) as IPVS's; other ICMPv6 (neighbour discovery, echo) is the kernel's.
- * Not done: SCTP, fwmark services, tunnels, sync, the XDP fast path.
+ * Not done: SCTP, fwmark services, the XDP fast path.
  *
  * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; it shares that worker's
  * connection table and per-connection arrays. Nothing is allocated per packet.
@@ -65,6 +67,9 @@ final class Ipv6Forwarder {
     private final Defense defense;
     private final IcmpRateLimit icmpLimit;
     private final FlowKey flow = new FlowKey();
+    /** The TUN method's encapsulations, and the outer source of the packet being tunnelled. */
+    private final Ipv6Tunnel tunnel = new Ipv6Tunnel();
+    private final long[] tunnelSource = new long[2];
     /** The worker's accounting of a client packet for connection sync (the master's threshold and period). */
     private final java.util.function.IntConsumer clientPacket;
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[Ipv6Header.MIN_MTU + 64]);
@@ -394,8 +399,13 @@ final class Ipv6Forwarder {
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
+            if (connMethod[id] >= Dataplane.M_TUNNEL) {
+                // an edited tunnel type, port or checksum applies at the next packet, as IPVS reads the destination's
+                byte edited = methodCode(d.config());
+                connMethod[id] = edited >= Dataplane.M_TUNNEL ? edited : connMethod[id];
+            }
             return toServer(s, off, l2, connMethod[id], table.destinationHi(id), table.destinationLo(id),
-                    table.destinationPort(id));
+                    table.destinationPort(id), d.config().tunnelPort());
         }
         ServiceRuntime svc = services.find(proto, dstHi, dstLo, dport);
         if (svc == null) {
@@ -443,7 +453,7 @@ final class Ipv6Forwarder {
             dest.counters().connection();
             svc.counters().inbound(1, total);
             dest.counters().inbound(1, total);
-            return toServer(s, off, l2, method, rsHi, rsLo, rsPort);
+            return toServer(s, off, l2, method, rsHi, rsLo, rsPort, r.tunnelPort());
         }
         int id = table.create(proto, true, srcHi, srcLo, sport, dstHi, dstLo, dport, true, rsHi, rsLo, rsPort,
                 dest, method != Dataplane.M_MASQ, pickedTemplate, now);
@@ -461,26 +471,46 @@ final class Ipv6Forwarder {
         clientPacket.accept(id);
         svc.counters().inbound(1, total);
         dest.counters().inbound(1, total);
-        return toServer(s, off, l2, method, rsHi, rsLo, rsPort);
+        return toServer(s, off, l2, method, rsHi, rsLo, rsPort, r.tunnelPort());
     }
 
     /**
-     * Whether the IPv6 path takes an IPv6 service's traffic: it has an IPv6 Masq or Route real server, or none
-     * at all (a new connection gets IPVS's port unreachable). One whose real servers are all FULLNAT (the
-     * proxy's, which listens in the kernel's stack), tunnels or IPv4 is left to the kernel: not in the guard,
-     * the packet filter or {@link Ipv6Services}.
+     * Whether the IPv6 path takes an IPv6 service's traffic: it has an IPv6 Masq, Route or Tunnel real server, or
+     * none at all (a new connection gets IPVS's port unreachable). One whose real servers are all FULLNAT (the
+     * proxy's, which listens in the kernel's stack), LOCAL, GUE tunnels without a port or IPv4 is left to the
+     * kernel: not in the guard, the packet filter or {@link Ipv6Services}.
      */
     static boolean forwards(ServiceRuntime rt) {
         return Dataplane.forwardsAny(rt, r -> methodCode(r) != 0);
     }
 
-    /** MASQ or DROUTE for an IPv6 real server; 0 for anything else (tunnels, IPv4 servers, LOCAL, FULLNAT). */
+    /**
+     * The method code of an IPv6 real server: MASQ, DROUTE, or a tunnel's (IPIP stands for IPv6-in-IPv6); 0 for
+     * anything else (IPv4 servers, LOCAL, FULLNAT, GUE without a port). GUE with {@code --tun-remcsum} sends a
+     * checksum, as the kernel's tunnel transmitter computes one for csum and remcsum alike (the remote-checksum
+     * option itself only for packets with a partial checksum, which forwarded ones are not).
+     */
     private static byte methodCode(RealServer r) {
         if (r.address().isV4()) {
             return 0;
         }
         ForwardingMethod m = r.method();
-        return m == ForwardingMethod.MASQ ? Dataplane.M_MASQ : m == ForwardingMethod.DROUTE ? Dataplane.M_DROUTE : 0;
+        if (m == ForwardingMethod.MASQ) {
+            return Dataplane.M_MASQ;
+        }
+        if (m == ForwardingMethod.DROUTE) {
+            return Dataplane.M_DROUTE;
+        }
+        if (m != ForwardingMethod.TUNNEL) {
+            return 0;
+        }
+        boolean checksum = r.tunnelChecksum() != TunnelChecksum.NOCSUM;
+        return switch (r.tunnelType()) {
+            case IPIP -> Dataplane.M_TUNNEL;
+            case GUE -> r.tunnelPort() == 0 ? 0 : checksum ? Dataplane.M_GUE_CSUM : Dataplane.M_GUE;
+            // remcsum (which ipvsadm and keepalived refuse for GRE) sends none: GRE looks at the csum flag only
+            case GRE -> r.tunnelChecksum() == TunnelChecksum.CSUM ? Dataplane.M_GRE_CSUM : Dataplane.M_GRE;
+        };
     }
 
     /**
@@ -519,8 +549,12 @@ final class Ipv6Forwarder {
         return dest;
     }
 
-    /** Sends the current packet to a real server: DR as it is, NAT to {@code rsPort}; hop limit less one. */
-    private Verdict toServer(MemorySegment s, long off, int l2, byte method, long rsHi, long rsLo, int rsPort) {
+    /**
+     * Sends the current packet to a real server: DR as it is, NAT to {@code rsPort}, TUN encapsulated (to the
+     * real server's {@code tunnelPort} for GUE); hop limit less one.
+     */
+    private Verdict toServer(MemorySegment s, long off, int l2, byte method, long rsHi, long rsLo, int rsPort,
+                             int tunnelPort) {
         if (Ipv6Header.hopLimit(s, ip) <= 1) {
             icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, dstHi, dstLo);
             return drop(DropReason.TTL_EXPIRED);
@@ -528,6 +562,9 @@ final class Ipv6Forwarder {
         long mac = neighbours.nextHopMac6(rsHi, rsLo);
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
+        }
+        if (method >= Dataplane.M_TUNNEL) {
+            return tunnel(s, off, l2, method, tunnelPort, rsHi, rsLo, mac);
         }
         if (total > mtu) {
             return tooBig(s, off, l2, dstHi, dstLo);
@@ -540,6 +577,41 @@ final class Ipv6Forwarder {
         }
         Ipv6Header.decrementHopLimit(s, ip);
         return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
+
+    /**
+     * TUN, as IPVS's {@code ip_vs_tunnel_xmit_v6}: the hop limit less one first ({@code decrement_ttl}), then the
+     * tunnel's MTU, the link's less the outer headers ({@link Ipv6Tunnel#overhead}): under IPv6's minimum of
+     * 1,280 the kernel tunnels nothing and sends no error (dropped as {@code TOO_BIG}); a packet over it gets
+     * ICMPv6 packet too big with that MTU from the virtual address ({@code FRAG_NEEDED}), quoting it as it would
+     * have gone inside (a segment cut from a super-packet too: its sender sent it so). The outer source is what the
+     * kernel's route to the real server picks ({@link NeighbourTable#preferredSource6}), else the director's
+     * lowest global address; with neither the packet waits as for an unknown next hop ({@code NO_NEIGHBOUR}).
+     */
+    private Verdict tunnel(MemorySegment s, long off, int l2, byte method, int guePort, long rsHi, long rsLo,
+                           long mac) {
+        Ipv6Header.decrementHopLimit(s, ip);
+        int room = mtu - Ipv6Tunnel.overhead(method);
+        if (room < Ipv6Header.MIN_MTU) {
+            return drop(DropReason.TOO_BIG);
+        }
+        if (total > room) {
+            icmpError(s, off, l2, TYPE_PACKET_TOO_BIG, 0, room, dstHi, dstLo);
+            return drop(DropReason.FRAG_NEEDED);
+        }
+        long[] from = tunnelSource;
+        if (!neighbours.preferredSource6(rsHi, rsLo, from)) {
+            from = errorSource;
+            if (from.length == 0) {
+                return drop(DropReason.NO_NEIGHBOUR);
+            }
+        }
+        int length = tunnel.encapsulate(s, off, l2, ip, total, method, guePort, from[0], from[1], rsHi, rsLo);
+        if (length < 0) {
+            // an outer payload past 65,535 bytes (a link MTU beyond IPv6's without jumbograms)
+            return drop(DropReason.TOO_BIG);
+        }
+        return egress.inPlace(tunnel.built(), 0, length, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }
 
     /**
@@ -765,6 +837,12 @@ final class Ipv6Forwarder {
                 Ipv6Header.dst(s, ip, rsHi, rsLo);
                 Ipv6Header.src(s, q, rsHi, rsLo);
                 Wire.u16(s, qt, rsPort);
+            } else if (connMethod[id] >= Dataplane.M_TUNNEL) {
+                // as ip_vs_icmp_xmit_v6: the connection's own transmitter, the tunnel
+                connService[id].inbound(1, total);
+                table.destination(id).counters().inbound(1, total);
+                return tunnel(s, off, l2, connMethod[id], table.destination(id).config().tunnelPort(), rsHi, rsLo,
+                        mac);
             } else if (connMethod[id] != Dataplane.M_DROUTE) {
                 return drop(DropReason.UNSUPPORTED_METHOD);
             }

@@ -84,6 +84,11 @@ final class KernelNeighbours implements NeighbourTable {
         return v6.unreachable(hiBits, loBits);
     }
 
+    @Override
+    public boolean preferredSource6(long hiBits, long loBits, long[] into) {
+        return v6.preferredSource(hiBits, loBits, into);
+    }
+
     /** Control thread: the IPv6 real servers to keep resolved. */
     void want6(Set<IpAddress> addresses) {
         v6.want(addresses);

@@ -44,12 +44,18 @@ final class KernelNeighbours6 {
     private record Hop(int ifindex, IpAddress address) {
     }
 
-    /** Immutable: address → MAC and link; MAC → link. {@code used} is set by readers (a benign race). */
+    /**
+     * Immutable: address → MAC, link and the route's preferred source; MAC → link. {@code used} is set by readers
+     * (a benign race). An entry's value is {mac} or {mac, srcHi, srcLo} when the route names a source.
+     */
     static final class View {
         static final View EMPTY = new View(new HashMap<>(), new HashMap<>());
         final long[] hi;
         final long[] lo;
         final long[] macs;
+        final long[] sourceHi;
+        final long[] sourceLo;
+        final boolean[] hasSource;
         final boolean[] present;
         final boolean[] used;
         final int mask;
@@ -62,6 +68,9 @@ final class KernelNeighbours6 {
             hi = new long[size];
             lo = new long[size];
             macs = new long[size];
+            sourceHi = new long[size];
+            sourceLo = new long[size];
+            hasSource = new boolean[size];
             present = new boolean[size];
             used = new boolean[size];
             mask = size - 1;
@@ -73,6 +82,11 @@ final class KernelNeighbours6 {
                 hi[i] = a.hi();
                 lo[i] = a.lo();
                 macs[i] = v[0];
+                if (v.length == 3) {
+                    hasSource[i] = true;
+                    sourceHi[i] = v[1];
+                    sourceLo[i] = v[2];
+                }
                 present[i] = true;
             });
             int msize = Integer.highestOneBit(Math.max(1, links.size()) * 4 - 1) << 1;
@@ -130,6 +144,8 @@ final class KernelNeighbours6 {
     private final Set<IpAddress> fresh = new LinkedHashSet<>();
     /** Known addresses: their hop (null: no route through our links) and when a frame last went to them. */
     private final Map<IpAddress, Hop> routes = new HashMap<>();
+    /** The preferred source of each known address's route, when it names one (a TUN real server's outer source). */
+    private final Map<IpAddress, IpAddress> sources = new HashMap<>();
     private final Map<IpAddress, Long> lastUsed = new HashMap<>();
     private final Map<Hop, Long> lastProbe = new HashMap<>();
     private List<IpAddress> recheckOrder = new ArrayList<>();
@@ -154,6 +170,21 @@ final class KernelNeighbours6 {
         }
         noteMiss(hi, lo);
         return NeighbourTable.UNKNOWN;
+    }
+
+    /**
+     * Any thread: the preferred source of the route to (hi, lo) into {@code into} (high, low); false when the
+     * route is not known (yet) or names none.
+     */
+    boolean preferredSource(long hi, long lo, long[] into) {
+        View v = view;
+        int i = v.find(hi, lo);
+        if (i < 0 || !v.hasSource[i]) {
+            return false;
+        }
+        into[0] = v.sourceHi[i];
+        into[1] = v.sourceLo[i];
+        return true;
     }
 
     /** Any thread: whether (hi, lo) is known to have no route through the data plane's links. */
@@ -195,6 +226,7 @@ final class KernelNeighbours6 {
     synchronized void relink(int[] indexes) {
         interfaceIndexes = indexes.clone();
         routes.clear();
+        sources.clear();
         lastProbe.clear();
         fresh.clear();
         view = View.EMPTY;
@@ -256,6 +288,7 @@ final class KernelNeighbours6 {
             if (!pinned.contains(a) && (used == null || nowNanos - used > AGE_NANOS)) {
                 aged.remove();
                 lastUsed.remove(a);
+                sources.remove(a);
                 changed = true;
             }
         }
@@ -285,7 +318,8 @@ final class KernelNeighbours6 {
                 entries.put(e.getKey(), new long[] {NeighbourTable.UNKNOWN});
                 continue;
             }
-            entries.put(e.getKey(), new long[] {mac});
+            IpAddress source = sources.get(e.getKey());
+            entries.put(e.getKey(), source == null ? new long[] {mac} : new long[] {mac, source.hi(), source.lo()});
             links.put(mac, linkIndex(hop.ifindex()));
         }
         if (changed || !sameAs(current, entries)) {
@@ -300,7 +334,9 @@ final class KernelNeighbours6 {
         }
         for (Map.Entry<IpAddress, long[]> e : entries.entrySet()) {
             int i = v.find(e.getKey().hi(), e.getKey().lo());
-            if (i < 0 || v.macs[i] != e.getValue()[0]) {
+            long[] value = e.getValue();
+            if (i < 0 || v.macs[i] != value[0] || v.hasSource[i] != (value.length == 3)
+                    || value.length == 3 && (v.sourceHi[i] != value[1] || v.sourceLo[i] != value[2])) {
                 return false;
             }
         }
@@ -310,10 +346,13 @@ final class KernelNeighbours6 {
     /** Looks up {@code a}'s route; true when its hop changed. A failed lookup (not "no route") is retried. */
     private boolean lookUp(KernelRoutes kernel, IpAddress a) {
         Hop hop;
+        IpAddress source = null;
         try {
             RouteInfo route = kernel.route(a);
             hop = linkIndex(route.interfaceIndex()) < 0 ? null
                     : new Hop(route.interfaceIndex(), route.gateway() != null ? route.gateway() : a);
+            source = route.preferredSource() != null && !route.preferredSource().isV4() ? route.preferredSource()
+                    : null;
         } catch (NativeIoException e) {
             boolean noRoute = e.is(Errno.ENETUNREACH) || e.is(Errno.EHOSTUNREACH) || e.is(Errno.EACCES)
                     || e.is(Errno.EINVAL) || e.is(Errno.ENETDOWN);
@@ -325,8 +364,9 @@ final class KernelNeighbours6 {
         }
         boolean had = routes.containsKey(a);
         Hop before = routes.put(a, hop);
+        IpAddress sourceBefore = source == null ? sources.remove(a) : sources.put(a, source);
         lastUsed.putIfAbsent(a, 0L);
-        return !had || !java.util.Objects.equals(before, hop);
+        return !had || !java.util.Objects.equals(before, hop) || !java.util.Objects.equals(sourceBefore, source);
     }
 
     private boolean probe(KernelRoutes kernel, Hop hop, long nowNanos) {

@@ -44,4 +44,13 @@ public interface NeighbourTable {
     default boolean unreachable6(long hiBits, long loBits) {
         return false;
     }
+
+    /**
+     * The source address the kernel's route towards the IPv6 address (hiBits, loBits) picks (its preferred
+     * source), what IPVS puts in a tunnel's outer header: written to {@code into[0]} (high 64 bits) and
+     * {@code into[1]} (low); false, {@code into} untouched, when not known (yet).
+     */
+    default boolean preferredSource6(long hiBits, long loBits, long[] into) {
+        return false;
+    }
 }

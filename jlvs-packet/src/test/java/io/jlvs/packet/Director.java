@@ -46,6 +46,8 @@ final class Director implements AutoCloseable {
     final java.util.Set<Integer> unreachable = new java.util.HashSet<>();
     /** Per address, the preferred source of the route to it ({@link NeighbourTable#preferredSource}). */
     final Map<Integer, Integer> sources = new HashMap<>();
+    /** Per IPv6 address, the preferred source of the route to it ({@link NeighbourTable#preferredSource6}). */
+    final Map<IpAddress, IpAddress> sources6 = new HashMap<>();
     final long[] clock = {1_000 * SECOND};
     final Dataplane dataplane;
 
@@ -97,6 +99,17 @@ final class Director implements AutoCloseable {
             @Override
             public boolean unreachable6(long hi, long lo) {
                 return unreachable6.contains(IpAddress.ofV6(hi, lo));
+            }
+
+            @Override
+            public boolean preferredSource6(long hi, long lo, long[] into) {
+                IpAddress source = sources6.get(IpAddress.ofV6(hi, lo));
+                if (source == null) {
+                    return false;
+                }
+                into[0] = source.hi();
+                into[1] = source.lo();
+                return true;
             }
         }, () -> clock[0]);
         dataplane.attachTo(engine);

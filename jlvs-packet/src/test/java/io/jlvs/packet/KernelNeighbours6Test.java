@@ -34,6 +34,8 @@ class KernelNeighbours6Test {
         final Map<IpAddress, Long> ndp = new ConcurrentHashMap<>();
         final List<IpAddress> resolveRequests = new ArrayList<>();
         final List<String> scopedRequests = new ArrayList<>();
+        /** The preferred source every route names (null: none). */
+        volatile IpAddress source;
 
         @Override
         public RouteInfo route(IpAddress destination) {
@@ -41,7 +43,7 @@ class KernelNeighbours6Test {
                 throw new NativeIoException("RTM_GETROUTE " + destination, Errno.ENETUNREACH.number());
             }
             if (destination.hi() == IpAddress.parse("2001:db8::").hi()) {
-                return new RouteInfo(destination, null, LINK, null);
+                return new RouteInfo(destination, null, LINK, source);
             }
             if ((destination.hi() >>> 16) == (IpAddress.parse("2001:db8:9::").hi() >>> 16)) {
                 return new RouteInfo(destination, null, OTHER_LINK, null);
@@ -153,6 +155,36 @@ class KernelNeighbours6Test {
         assertThat(target.getAddress()).isEqualTo(GATEWAY.toBytes());
         assertThat(KernelRoutes.target(IpAddress.parse("10.0.0.1"), LINK).getAddress())
                 .isEqualTo(new byte[] {10, 0, 0, 1});
+    }
+
+    /**
+     * A TUN real server's outer source is the route's preferred source (RTA_PREFSRC, as IPVS asks the route for
+     * it): published with the next hop, unknown while the route names none, and following a change at a recheck.
+     */
+    @Test
+    void theRoutesPreferredSourceIsPublishedForTunnels() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        KernelNeighbours n = new KernelNeighbours(new int[] {LINK});
+        n.want6(Set.of(RS));
+        kernel.ndp.put(RS, 0x0200_0000_0021L);
+        long[] source = {7, 7};
+        n.refresh(kernel, SECOND);
+        assertThat(n.preferredSource6(RS.hi(), RS.lo(), source)).as("no source named").isFalse();
+        assertThat(source).containsExactly(7, 7);
+        kernel.source = IpAddress.parse("2001:db8::2");
+        // rechecks go round the known addresses: a few passes see the new source
+        for (int pass = 2; pass < 5; pass++) {
+            n.refresh(kernel, pass * SECOND);
+        }
+        assertThat(n.preferredSource6(RS.hi(), RS.lo(), source)).isTrue();
+        assertThat(IpAddress.ofV6(source[0], source[1])).isEqualTo(IpAddress.parse("2001:db8::2"));
+        kernel.source = IpAddress.parse("2001:db8::3");
+        for (int pass = 5; pass < 8; pass++) {
+            n.refresh(kernel, pass * SECOND);
+        }
+        assertThat(n.preferredSource6(RS.hi(), RS.lo(), source)).isTrue();
+        assertThat(IpAddress.ofV6(source[0], source[1])).isEqualTo(IpAddress.parse("2001:db8::3"));
+        assertThat(n.preferredSource6(CLIENT_FAR.hi(), CLIENT_FAR.lo(), source)).as("not known").isFalse();
     }
 
     @Test

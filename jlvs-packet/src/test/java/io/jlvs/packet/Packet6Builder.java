@@ -17,6 +17,8 @@ final class Packet6Builder {
     private long dstMac = Director.OUR_MAC;
     private long srcMac = Director.CLIENT_MAC;
     private int hopLimit = 64;
+    private int trafficClass;
+    private int flowLabel;
     private int protocol;
     private byte[] src;
     private byte[] dst;
@@ -97,6 +99,13 @@ final class Packet6Builder {
         return this;
     }
 
+    /** The traffic class (DSCP and ECN) and flow label of the IPv6 header. */
+    Packet6Builder trafficClass(int tc, int label) {
+        trafficClass = tc;
+        flowLabel = label;
+        return this;
+    }
+
     Packet6Builder flags(int f) {
         tcpFlags = f;
         return this;
@@ -147,7 +156,7 @@ final class Packet6Builder {
         byte[] l4 = transport();
         int payloadLength = extensions.length + l4.length;
         byte[] p = new byte[40 + payloadLength];
-        p[0] = 0x60;
+        PacketBuilder.put32(p, 0, 6 << 28 | (trafficClass & 0xff) << 20 | (flowLabel & 0xfffff));
         PacketBuilder.put16(p, 4, payloadLengthField >= 0 ? payloadLengthField : payloadLength);
         p[6] = (byte) (firstExtension >= 0 ? firstExtension : protocol);
         p[7] = (byte) hopLimit;
