@@ -117,6 +117,20 @@ public final class RawIp6Socket implements AutoCloseable {
         s.set(ValueLayout.JAVA_INT, 24, scopeId);
     }
 
+    /**
+     * Asks for a receive buffer of {@code bytes} (SO_RCVBUFFORCE, past net.core.rmem_max, with CAP_NET_ADMIN;
+     * else SO_RCVBUF, capped by rmem_max), as {@link RawIpSocket#receiveBuffer}: a tunnel's TCP bursts overflow
+     * the default.
+     */
+    public RawIp6Socket receiveBuffer(int bytes) {
+        try {
+            setInt(Abi.SOL_SOCKET, Abi.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE");
+        } catch (NativeIoException e) {
+            setInt(Abi.SOL_SOCKET, Abi.SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
+        return this;
+    }
+
     /** Receives and sends only through {@code interfaceName} (SO_BINDTODEVICE). */
     public void bindToDevice(String interfaceName) {
         try (Arena a = Arena.ofConfined()) {

@@ -183,4 +183,107 @@ class DecapsulationTest {
         byte[] shortInner = gre(new byte[12], 0, 0x0800);
         assertThat(Decapsulation.gre(seg(shortInner), shortInner.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
     }
+
+    // ---------------------------------------------------------------- IPv6 services
+
+    private static final byte[] VIP6 = java.util.HexFormat.of().parseHex("20010db8000000000000000000000100");
+    private static final byte[] CLIENT6 = java.util.HexFormat.of().parseHex("20010db8000100000000000000000010");
+
+    /** An IPv6/UDP packet from the client to the VIP with {@code data} bytes of payload. */
+    private static byte[] inner6(int data) {
+        ByteBuffer b = ByteBuffer.allocate(40 + 8 + data);
+        b.putInt(6 << 28).putShort((short) (8 + data)).put((byte) 17).put((byte) 63).put(CLIENT6).put(VIP6);
+        b.putShort((short) 40000).putShort((short) 53).putShort((short) (8 + data)).putShort((short) 0);
+        return b.array();
+    }
+
+    /** An outer IPv6 packet (as RawIp6Socket rebuilds it) of {@code nextHeader} carrying {@code body}. */
+    private static byte[] outer6(int nextHeader, byte[] body, int claimedPayload) {
+        ByteBuffer b = ByteBuffer.allocate(40 + body.length);
+        b.putInt(6 << 28).putShort((short) claimedPayload).put((byte) nextHeader).put((byte) 63);
+        b.put(java.util.HexFormat.of().parseHex("20010db8000000000000000000000002"));
+        b.put(java.util.HexFormat.of().parseHex("20010db8000000000000000000000011"));
+        return b.put(body).array();
+    }
+
+    @Test
+    void ipv6InIpv6InnerPacketStartsAfterTheOuterHeader() {
+        byte[] in = inner6(20);
+        byte[] p = outer6(41, in, in.length);
+        int at = Decapsulation.ipv6InIpv6(seg(p), p.length);
+        assertThat(at).isEqualTo(40);
+        assertThat(Decapsulation.inner6Length(seg(p), at)).isEqualTo(in.length);
+        ByteBuffer vip = ByteBuffer.wrap(VIP6);
+        assertThat(Decapsulation.inner6DestinationHi(seg(p), at)).isEqualTo(vip.getLong(0));
+        assertThat(Decapsulation.inner6DestinationLo(seg(p), at)).isEqualTo(vip.getLong(8));
+    }
+
+    @Test
+    void ipv6InIpv6RefusesOtherNextHeadersTruncationAndNonIpv6Inner() {
+        byte[] in = inner6(20);
+        assertThat(Decapsulation.ipv6InIpv6(seg(outer6(4, in, in.length)), 40 + in.length))
+                .isEqualTo(Decapsulation.NOT_IPV6);
+        byte[] claimsMore = outer6(41, in, in.length + 1);
+        assertThat(Decapsulation.ipv6InIpv6(seg(claimsMore), claimsMore.length))
+                .isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] p = outer6(41, in, in.length);
+        assertThat(Decapsulation.ipv6InIpv6(seg(p), p.length - 1)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] innerLonger = p.clone();
+        innerLonger[40 + 5] += 1;
+        assertThat(Decapsulation.ipv6InIpv6(seg(innerLonger), innerLonger.length))
+                .isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] v4Inside = p.clone();
+        v4Inside[40] = 0x45;
+        assertThat(Decapsulation.ipv6InIpv6(seg(v4Inside), v4Inside.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        assertThat(Decapsulation.ipv6InIpv6(seg(p), 39)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+    }
+
+    /** GRE over IPv6 as the director builds it: protocol type 0x86DD, the checksum verified when sent. */
+    @Test
+    void greOverIpv6WithAndWithoutChecksum() {
+        byte[] in = inner6(11);
+        byte[] plain = ByteBuffer.allocate(4 + in.length).putShort((short) 0).putShort((short) 0x86dd).put(in).array();
+        byte[] p = outer6(47, plain, plain.length);
+        assertThat(Decapsulation.gre6(seg(p), p.length)).isEqualTo(44);
+        byte[] summed = ByteBuffer.allocate(8 + in.length).putShort((short) 0x8000).putShort((short) 0x86dd)
+                .putInt(0).put(in).array();
+        long sum = 0;
+        for (int i = 0; i < summed.length; i += 2) {
+            sum += (summed[i] & 0xff) << 8 | (i + 1 < summed.length ? summed[i + 1] & 0xff : 0);
+        }
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        ByteBuffer.wrap(summed).putShort(4, (short) ~sum);
+        byte[] c = outer6(47, summed, summed.length);
+        assertThat(Decapsulation.gre6(seg(c), c.length)).isEqualTo(48);
+        byte[] wrong = c.clone();
+        wrong[wrong.length - 1] ^= 1;
+        assertThat(Decapsulation.gre6(seg(wrong), wrong.length)).isEqualTo(Decapsulation.BAD_CHECKSUM);
+        byte[] ipv4Type = p.clone();
+        ipv4Type[42] = 0x08;
+        ipv4Type[43] = 0x00;
+        assertThat(Decapsulation.gre6(seg(ipv4Type), ipv4Type.length)).isEqualTo(Decapsulation.NOT_IPV6);
+        assertThat(Decapsulation.gre6(seg(outer6(41, plain, plain.length)), 40 + plain.length))
+                .isEqualTo(Decapsulation.NOT_IPV6);
+        byte[] routed = p.clone();
+        routed[40] = 0x40;
+        assertThat(Decapsulation.gre6(seg(routed), routed.length)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+    }
+
+    /** GUE carrying protocol 41 (the director's for an IPv6 service) or version 1 with an IPv6 packet. */
+    @Test
+    void gueCarryingIpv6() {
+        byte[] in = inner6(5);
+        byte[] v0 = ByteBuffer.allocate(4 + in.length).putInt(41 << 16).put(in).array();
+        assertThat(Decapsulation.gue6(seg(v0), v0.length)).isEqualTo(4);
+        assertThat(Decapsulation.gue(seg(v0), v0.length)).as("not IPv4").isEqualTo(Decapsulation.NOT_IPV4);
+        assertThat(Decapsulation.gue6(seg(in), in.length)).as("version 1: the bare packet").isZero();
+        byte[] v4 = ByteBuffer.allocate(4 + 28).putInt(4 << 16).put(inner(0)).array();
+        assertThat(Decapsulation.gue6(seg(v4), v4.length)).isEqualTo(Decapsulation.NOT_IPV6);
+        assertThat(Decapsulation.gue6(seg(v0), v0.length - 1)).isEqualTo(Decapsulation.NOT_WELL_FORMED);
+        byte[] control = v0.clone();
+        control[0] = 0x20;
+        assertThat(Decapsulation.gue6(seg(control), control.length)).isEqualTo(Decapsulation.NOT_IPV6);
+    }
 }

@@ -3,6 +3,7 @@ package io.jlvs.cli.daemon;
 import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
+import io.jlvs.core.TunnelType;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualServiceKey;
@@ -15,11 +16,11 @@ import org.slf4j.Logger;
  * Virtual services configured as IPVS would take them but not served that way, said once per service, at start
  * and after each reload that adds one, rather than left to silence:
  * <ul>
- * <li>the packet data plane forwards IPv6 TCP and UDP to IPv6 Masq and Route real servers only (none with
- * AF_XDP I/O, whose program steers IPv4 only): an IPv6 virtual service with another real server (Tunnel, an
- * IPv4 address), of another protocol (SCTP) or a fwmark gets no traffic from it for that server; FULLNAT
- * real servers of an IPv6 service work (the proxy) when all its real servers are FULLNAT, but not beside
- * Masq or Route ones, whose service the data plane takes;</li>
+ * <li>the packet data plane forwards IPv6 TCP and UDP to IPv6 Masq, Route and Tunnel real servers only (none
+ * with AF_XDP I/O, whose program steers IPv4 only): an IPv6 virtual service with another real server (an IPv4
+ * address, GUE without a port), of another protocol (SCTP) or a fwmark gets no traffic from it for that server;
+ * FULLNAT real servers of an IPv6 service work (the proxy) when all its real servers are FULLNAT, but not beside
+ * Masq, Route or Tunnel ones, whose service the data plane takes;</li>
  * <li>persistence engine sip ({@code --pe sip}, keepalived's {@code persistence_engine sip}) keys templates
  * on the SIP Call-ID, as IPVS does; but on a TCP or SCTP service it makes every new connection dropped (IPVS's
  * engine takes UDP datagrams only; the FULLNAT proxy closes them); on an IPv6 service the packet data plane
@@ -45,7 +46,8 @@ final class ServiceWarnings {
     private boolean forwarded(VirtualServiceKey key, RealServer r) {
         return !afXdp && key instanceof InetServiceKey k
                 && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)
-                && (r.method() == ForwardingMethod.MASQ || r.method() == ForwardingMethod.DROUTE)
+                && (r.method() == ForwardingMethod.MASQ || r.method() == ForwardingMethod.DROUTE
+                    || r.method() == ForwardingMethod.TUNNEL && (r.tunnelType() != TunnelType.GUE || r.tunnelPort() != 0))
                 && !r.address().isV4();
     }
 
@@ -83,9 +85,9 @@ final class ServiceWarnings {
             if (fullnatStarved) {
                 warned.add(key);
                 n++;
-                log.warn("IPv6 virtual service {}: the packet data plane takes its traffic for its IPv6 Masq and Route "
-                        + "real servers, so its FULLNAT real servers get no traffic{} (give them a service of their "
-                        + "own)", key, unserved ? ", nor do its other ones" : "");
+                log.warn("IPv6 virtual service {}: the packet data plane takes its traffic for its IPv6 Masq, Route "
+                        + "and Tunnel real servers, so its FULLNAT real servers get no traffic{} (give them a service "
+                        + "of their own)", key, unserved ? ", nor do its other ones" : "");
             } else if (unserved && afXdp) {
                 warned.add(key);
                 n++;
@@ -94,9 +96,9 @@ final class ServiceWarnings {
             } else if (unserved) {
                 warned.add(key);
                 n++;
-                log.warn("IPv6 virtual service {}: the packet data plane forwards IPv6 TCP and UDP to Masq and Route "
-                        + "real servers with IPv6 addresses only, so its other real servers get no traffic (FULLNAT "
-                        + "real servers work)", key);
+                log.warn("IPv6 virtual service {}: the packet data plane forwards IPv6 TCP and UDP to Masq, Route "
+                        + "and Tunnel real servers with IPv6 addresses only, so its other real servers get no traffic "
+                        + "(FULLNAT real servers work)", key);
             }
         }
         return n;

@@ -7,6 +7,15 @@ final class RsArguments {
     private RsArguments() {
     }
 
+    /** {@code text} as an IPv4 or IPv6 address, or null when it is neither. */
+    static IpAddress address(String text) {
+        try {
+            return IpAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** {@code text} as an IPv4 address, or null when it is not one. */
     static IpAddress ipv4(String text) {
         try {

@@ -24,13 +24,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jlvs rs-tunnel VIP... [--gue PORT | --gre]}: the decapsulating agent of a TUN real server whose kernel
- * has no ipip (ip_gre, fou) module. Runs in the foreground until SIGTERM or SIGINT; see {@link RealServerTunnel}.
+ * has no ipip (ip_gre, fou; for IPv6 virtual addresses ip6_tunnel, ip6_gre) module. Runs in the foreground until
+ * SIGTERM or SIGINT; see {@link RealServerTunnel}.
  */
 @Command(name = "rs-tunnel", mixinStandardHelpOptions = true,
         description = "On a TUN real server without the ipip module: receive IPIP (or GUE, or GRE) from the director "
-                + "and hand the inner packets to the local stack through a TUN device, until SIGTERM or SIGINT.")
+                + "and hand the inner packets to the local stack through a TUN device, until SIGTERM or SIGINT. "
+                + "For IPv6 virtual addresses: IPv6-in-IPv6 (or GUE, or GRE over IPv6).")
 public final class RsTunnelCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "VIP", description = "The virtual IPv4 addresses to accept.")
+    @Parameters(arity = "1..*", paramLabel = "VIP", description = "The virtual addresses (IPv4 or IPv6) to accept.")
     List<String> vips;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -69,9 +71,9 @@ public final class RsTunnelCommand implements Callable<Integer> {
     public Integer call() {
         Set<IpAddress> addresses = new LinkedHashSet<>();
         for (String v : vips) {
-            IpAddress a = RsArguments.ipv4(v);
+            IpAddress a = RsArguments.address(v);
             if (a == null) {
-                err.println("jlvs rs-tunnel: '" + v + "' is not an IPv4 address");
+                err.println("jlvs rs-tunnel: '" + v + "' is not an IPv4 or IPv6 address");
                 return 2;
             }
             addresses.add(a);
@@ -106,18 +108,20 @@ public final class RsTunnelCommand implements Callable<Integer> {
         }, "rs-tunnel-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (tunnel) {
+            boolean v4 = addresses.stream().anyMatch(IpAddress::isV4);
+            boolean v6 = addresses.stream().anyMatch(a -> !a.isV4());
             String what = switch (type) {
-                case IPIP -> "IPIP";
-                case GRE -> "GRE";
+                case IPIP -> v4 && v6 ? "IPIP and IPv6-in-IPv6" : v6 ? "IPv6-in-IPv6" : "IPIP";
+                case GRE -> v6 ? "GRE" + (v4 ? " over IPv4 and IPv6" : " over IPv6") : "GRE";
                 case GUE -> "GUE on UDP port " + guePort;
             };
             out.println("jlvs rs-tunnel: decapsulating " + what + " for " + addresses.stream().map(IpAddress::toString).collect(Collectors.joining(", "))
                     + " into " + tunnel.deviceName());
             out.flush();
             tunnel.run(running::get);
-            out.println("jlvs rs-tunnel: delivered " + tunnel.endpoint().delivered() + ", not for a VIP "
-                    + tunnel.endpoint().notForVirtualAddress() + ", malformed " + tunnel.endpoint().malformed()
-                    + (type == TunnelType.GRE ? ", bad checksum " + tunnel.endpoint().badChecksum() : ""));
+            out.println("jlvs rs-tunnel: delivered " + tunnel.delivered() + ", not for a VIP "
+                    + tunnel.notForVirtualAddress() + ", malformed " + tunnel.malformed()
+                    + (type == TunnelType.GRE ? ", bad checksum " + tunnel.badChecksum() : ""));
             out.flush();
             return 0;
         } finally {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A dual-stack keepalived.conf under `jlvs run -I`: an IPv6 service with real servers the packet data plane does
- * not serve (TUN; any with AF_XDP) is named in one warning, once; the IPv4 one, IPv6 DR and NAT ones (forwarded
- * since the IPv6 data plane) and an IPv6 FULLNAT one are not. A reload that adds another names only that one.
+ * not serve (SCTP; any with AF_XDP) is named in one warning, once; the IPv4 one, IPv6 DR, NAT and TUN ones
+ * (forwarded since the IPv6 data plane and its tunnels) and an IPv6 FULLNAT one are not. A reload that adds another names only that one.
  * Before, such a service was listed by -Ln and silently got nothing.
  */
 class ServiceWarningsTest {
@@ -32,15 +32,19 @@ class ServiceWarningsTest {
     }
 
     private static String service(String address, String kind) {
+        return service(address, kind, "TCP");
+    }
+
+    private static String service(String address, String kind, String protocol) {
         return """
                 virtual_server %s 80 {
                     lb_algo rr
                     lb_kind %s
-                    protocol TCP
+                    protocol %s
                     real_server %s 80 {
                     }
                 }
-                """.formatted(address, kind, address.contains(":") ? "2001:db8::21" : "10.0.0.21");
+                """.formatted(address, kind, protocol, address.contains(":") ? "2001:db8::21" : "10.0.0.21");
     }
 
     private static String sipService(String protocol, String port, String kind) {
@@ -118,16 +122,18 @@ class ServiceWarningsTest {
         Path file = dir.resolve("keepalived.conf");
         ServiceWarnings warnings = new ServiceWarnings();
         try (Director director = Director.start(new IpvsEngine())) {
-            // IPv6 DR and NAT are forwarded since the IPv6 data plane; FULLNAT by the proxy; TUN is not
+            // IPv6 DR and NAT are forwarded since the IPv6 data plane, TUN since IPv6 tunnels; FULLNAT by the
+            // proxy; SCTP is not
             Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
                     + service("2001:db8::11", "FNAT") + service("2001:db8::13", "NAT")
-                    + service("2001:db8::14", "TUN"));
+                    + service("2001:db8::14", "TUN") + service("2001:db8::16", "DR", "SCTP"));
             assertThat(director.loadKeepalived(file, "testhost").applied()).isTrue();
             assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
             assertThat(warnings.warn(director.table().services(), logger)).as("once").isZero();
 
             Files.writeString(file, service("10.0.0.10", "DR") + service("2001:db8::10", "DR")
-                    + service("2001:db8::14", "TUN") + service("2001:db8::12", "TUN"));
+                    + service("2001:db8::14", "TUN") + service("2001:db8::16", "DR", "SCTP")
+                    + service("2001:db8::12", "TUN") + service("2001:db8::17", "DR", "SCTP"));
             assertThat(director.reloadKeepalived().get().applied()).isTrue();
             assertThat(warnings.warn(director.table().services(), logger)).isEqualTo(1);
         } finally {
@@ -135,12 +141,12 @@ class ServiceWarningsTest {
         }
         List<String> lines = seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).containsExactly(
-                "IPv6 virtual service tcp:[2001:db8::14]:80: the packet data plane forwards IPv6 TCP and UDP to Masq "
-                        + "and Route real servers with IPv6 addresses only, so its other real servers get no traffic "
-                        + "(FULLNAT real servers work)",
-                "IPv6 virtual service tcp:[2001:db8::12]:80: the packet data plane forwards IPv6 TCP and UDP to Masq "
-                        + "and Route real servers with IPv6 addresses only, so its other real servers get no traffic "
-                        + "(FULLNAT real servers work)");
+                "IPv6 virtual service sctp:[2001:db8::16]:80: the packet data plane forwards IPv6 TCP and UDP to "
+                        + "Masq, Route and Tunnel real servers with IPv6 addresses only, so its other real servers get "
+                        + "no traffic (FULLNAT real servers work)",
+                "IPv6 virtual service sctp:[2001:db8::17]:80: the packet data plane forwards IPv6 TCP and UDP to "
+                        + "Masq, Route and Tunnel real servers with IPv6 addresses only, so its other real servers get "
+                        + "no traffic (FULLNAT real servers work)");
     }
 
     @Test
@@ -193,7 +199,7 @@ class ServiceWarningsTest {
         }
         assertThat(seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList()).containsExactly(
                 "IPv6 virtual service tcp:[2001:db8::15]:80: the packet data plane takes its traffic for its IPv6 "
-                        + "Masq and Route real servers, so its FULLNAT real servers get no traffic (give them a "
+                        + "Masq, Route and Tunnel real servers, so its FULLNAT real servers get no traffic (give them a "
                         + "service of their own)");
     }
 }

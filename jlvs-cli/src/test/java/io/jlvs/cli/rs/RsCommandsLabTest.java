@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.jlvs.cli.JlvsMain;
 import io.jlvs.core.IpAddress;
+import io.jlvs.sys.RawIp6Socket;
 import io.jlvs.sys.RawIpSocket;
 import io.jlvs.testkit.Lab;
 import io.jlvs.testkit.NetnsLab;
@@ -42,6 +43,8 @@ class RsCommandsLabTest {
     private String nsIf;
     private String net;
     private IpAddress vip;
+    /** The root namespace's end of the veth pair. */
+    private String hostIf;
 
     @BeforeEach
     void up() throws IOException {
@@ -50,7 +53,7 @@ class RsCommandsLabTest {
         vip = IpAddress.parse("10.213." + (ProcessHandle.current().pid() % 250) + ".100");
         lab = new NetnsLab();
         ns = lab.namespace("rs");
-        lab.vethToRoot(ns, net + "1/24", net + "2/24");
+        hostIf = lab.vethToRoot(ns, net + "1/24", net + "2/24");
         nsIf = lab.exec(ns, "sh", "-c", "ip -o link show | awk -F': ' '$2 !~ /^lo/ {print $2}'")
                 .output().strip().replaceAll("@.*", "");
     }
@@ -175,6 +178,99 @@ class RsCommandsLabTest {
         stop(agent);
         assertThat(Files.readString(dir.resolve("agent.log"))).contains("decapsulating GRE for " + vip)
                 .contains("delivered 2, not for a VIP 0, malformed 0, bad checksum 1");
+    }
+
+    /**
+     * An IPv6 service's real server: {@code jlvs rs-tunnel VIP6} (with {@code --gue}, {@code --gre}) turns what an
+     * IPv6 director sends (IPv6-in-IPv6, GUE over IPv6 without a UDP checksum as for --tun-nocsum, GRE over IPv6
+     * with protocol type 0x86DD) carrying an ICMPv6 echo request for the IPv6 VIP into an echo reply from it; one
+     * for another address is dropped and counted.
+     */
+    @Test
+    void rsTunnelDecapsulatesWhatAnIpv6DirectorSends() throws Exception {
+        int n = (int) (ProcessHandle.current().pid() % 250);
+        IpAddress me = IpAddress.parse("fd00:212:" + Integer.toHexString(n) + "::1");
+        IpAddress rs = IpAddress.parse("fd00:212:" + Integer.toHexString(n) + "::2");
+        IpAddress vip6 = IpAddress.parse("fd00:213:" + Integer.toHexString(n) + "::100");
+        Shell.run("ip", "-6", "addr", "add", me + "/64", "dev", hostIf, "nodad").orThrow("addr " + me);
+        lab.exec(ns, "ip", "-6", "addr", "add", rs + "/64", "dev", nsIf, "nodad").orThrow("addr " + rs);
+        int id = 20;
+        for (String mode : List.of("ipip", "gue", "gre")) {
+            List<String> args = new ArrayList<>(List.of("rs-tunnel", vip6.toString()));
+            if (mode.equals("gue")) {
+                args.addAll(List.of("--gue", String.valueOf(GUE_PORT)));
+            } else if (mode.equals("gre")) {
+                args.add("--gre");
+            }
+            Path log = dir.resolve("agent-" + mode + ".log");
+            Process agent = lab.start(ns, jlvs(args.toArray(String[]::new)), log);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("decapsulating"));
+            int protocol = switch (mode) {
+                case "gue" -> 17;
+                case "gre" -> 47;
+                default -> 41;
+            };
+            try (RawIp6Socket tunnel = RawIp6Socket.open(protocol); RawIp6Socket icmp = RawIp6Socket.open(58)) {
+                tunnel.send(rs, 0, encapsulate6(mode, echoRequest6(me, IpAddress.parse("fd00:214::1"), id)));
+                id++;
+                assertThat(tunnel.send(rs, 0, encapsulate6(mode, echoRequest6(me, vip6, id)))).isPositive();
+                assertThat(echoReply6FromVip(icmp, vip6, id)).as(mode).isTrue();
+                id++;
+            }
+            stop(agent);
+            String what = switch (mode) {
+                case "gue" -> "GUE on UDP port " + GUE_PORT;
+                case "gre" -> "GRE over IPv6";
+                default -> "IPv6-in-IPv6";
+            };
+            assertThat(Files.readString(log)).contains("decapsulating " + what + " for " + vip6)
+                    .contains("delivered 1, not for a VIP 1, malformed 0");
+        }
+    }
+
+    /** The inner IPv6 packet behind GUE (UDP checksum 0, GUE carrying 41), GRE (0x86DD), or as it is (41). */
+    private static byte[] encapsulate6(String mode, byte[] inner) {
+        return switch (mode) {
+            case "gue" -> ByteBuffer.allocate(8 + 4 + inner.length).putShort((short) 40000).putShort((short) GUE_PORT)
+                    .putShort((short) (12 + inner.length)).putShort((short) 0).putInt(41 << 16).put(inner).array();
+            case "gre" -> ByteBuffer.allocate(4 + inner.length).putShort((short) 0).putShort((short) 0x86dd)
+                    .put(inner).array();
+            default -> inner;
+        };
+    }
+
+    /** An IPv6 ICMPv6 echo request from {@code src} to {@code dst} with identifier {@code id}. */
+    private static byte[] echoRequest6(IpAddress src, IpAddress dst, int id) {
+        ByteBuffer b = ByteBuffer.allocate(40 + 16);
+        b.putInt(6 << 28).putShort((short) 16).put((byte) 58).put((byte) 64).put(src.toBytes()).put(dst.toBytes());
+        b.put((byte) 128).put((byte) 0).putShort((short) 0).putShort((short) id).putShort((short) 1);
+        b.putLong(0x6a6c76732d74756eL);
+        byte[] p = b.array();
+        // the ICMPv6 checksum covers the pseudo-header: addresses, length, next header
+        byte[] pseudo = ByteBuffer.allocate(40 + 16).put(src.toBytes()).put(dst.toBytes()).putInt(16).putInt(58)
+                .put(p, 40, 16).array();
+        ByteBuffer.wrap(p).putShort(42, checksum(pseudo, 0, pseudo.length));
+        return p;
+    }
+
+    private static boolean echoReply6FromVip(RawIp6Socket icmp, IpAddress vip6, int id) {
+        java.lang.foreign.MemorySegment buffer = java.lang.foreign.MemorySegment.ofArray(new byte[2048]);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            int n = icmp.receive(buffer, 200);
+            if (n < 40 + 8) {
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.wrap(buffer.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, n);
+            byte[] from = new byte[16];
+            b.get(8, from);
+            if (java.util.Arrays.equals(from, vip6.toBytes()) && (b.get(40) & 0xff) == 129
+                    && (b.getShort(44) & 0xffff) == id) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A GRE header (version 0, protocol 0x0800; with {@code checksum} the C bit, checksum, reserved) and {@code inner}. */

@@ -83,9 +83,12 @@ class RsCommandsTest {
         assertThat(tunnel(0, "10.0.0.100", "vip2")).isEqualTo(2);
         assertThat(tunnel(0, "10.0.0.100", "--gue", "0")).isEqualTo(2);
         assertThat(tunnel(1000, "10.0.0.100")).isEqualTo(1);
+        // IPv6 virtual addresses (an IPv6 TUN service's) are taken too: parsed, then refused for the uid
+        assertThat(tunnel(1000, "2001:db8::100", "10.0.0.100")).isEqualTo(1);
         assertThat(error().lines().toList()).containsExactly(
-                "jlvs rs-tunnel: 'vip2' is not an IPv4 address",
+                "jlvs rs-tunnel: 'vip2' is not an IPv4 or IPv6 address",
                 "jlvs rs-tunnel: --gue port must be 1..65535: 0",
+                "jlvs rs-tunnel: must be run as root (it creates a TUN device and a raw socket)",
                 "jlvs rs-tunnel: must be run as root (it creates a TUN device and a raw socket)");
     }
 

@@ -13,14 +13,19 @@ import java.util.Set;
  * puts the VIP on lo with ARP hidden and exits; {@code LabRealServerMain tun VIP STATE_DIR} does the same,
  * then opens the TUN device and decapsulates IPIP (GUE with a fourth argument, the UDP port; GRE with a
  * fourth argument {@code gre}) into it,
- * printing {@code READY <device>}, until killed.
+ * printing {@code READY <device>}, until killed. {@code VIP} may be a list, {@code VIP,VIP6}: the IPv4 one is set
+ * up as {@code rs-setup} does, all are decapsulated for (IPv6-in-IPv6 or GRE over IPv6 for the IPv6 one).
  */
 public final class LabRealServerMain {
     private LabRealServerMain() {
     }
 
     public static void main(String[] args) {
-        IpAddress vip = IpAddress.parse(args[1]);
+        Set<IpAddress> vips = new java.util.LinkedHashSet<>();
+        for (String a : args[1].split(",")) {
+            vips.add(IpAddress.parse(a));
+        }
+        IpAddress vip = vips.iterator().next();
         Path procSys = Path.of("/proc/sys");
         new RealServerSetup(procSys, Path.of(args[2])).apply(vip).forEach(System.out::println);
         if (!args[0].equals("tun")) {
@@ -28,7 +33,7 @@ public final class LabRealServerMain {
         }
         TunnelType type = args.length < 4 ? TunnelType.IPIP : args[3].equals("gre") ? TunnelType.GRE : TunnelType.GUE;
         int guePort = type == TunnelType.GUE ? Integer.parseInt(args[3]) : 0;
-        try (RealServerTunnel tunnel = RealServerTunnel.open(Set.of(vip), type, guePort, "jlvstun%d", procSys)) {
+        try (RealServerTunnel tunnel = RealServerTunnel.open(vips, type, guePort, "jlvstun%d", procSys)) {
             System.out.println("READY " + tunnel.deviceName());
             System.out.flush();
             tunnel.run(() -> true);

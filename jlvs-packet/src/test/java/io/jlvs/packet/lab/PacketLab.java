@@ -215,7 +215,8 @@ final class PacketLab implements AutoCloseable {
     /** TUN: the real server's VIP set-up and IPIP (or GUE, or GRE) decapsulation ({@link LabRealServerMain}), before nginx. */
     private void startRealServerTunnel(int n, String ns) throws IOException {
         List<String> cmd = new ArrayList<>(java(LabRealServerMain.class));
-        cmd.addAll(List.of("tun", VIP, dir.resolve("rs" + n + "-state").toString()));
+        // with IPv6, the IPv6 VIP too (the agent then also decapsulates IPv6-in-IPv6, or GRE over IPv6)
+        cmd.addAll(List.of("tun", ipv6() ? VIP + "," + VIP6 : VIP, dir.resolve("rs" + n + "-state").toString()));
         if (method.equals("TunnelGue")) {
             cmd.add(String.valueOf(LabDirectorMain.GUE_PORT));
         } else if (method.startsWith("TunnelGre")) {
