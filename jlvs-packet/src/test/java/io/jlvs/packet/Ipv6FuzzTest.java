@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Random and mutated IPv6 frames to DR and NAT services: each counted once, none throws. */
+/** Random and mutated IPv6 frames to DR, NAT and TUN services: each counted once, none throws. */
 class Ipv6FuzzTest {
     private static final long SEED = 0x6a6c7673_36667a7aL;
     private static final int FRAMES = 50_000;
@@ -34,6 +34,12 @@ class Ipv6FuzzTest {
             d.server(Director.key(Protocol.TCP, VIP6, 80), RS6_2, 80, ForwardingMethod.DROUTE, 1);
             d.service(VirtualService.of(Director.key(Protocol.UDP, VIP6, 53), "rr"));
             d.server(Director.key(Protocol.UDP, VIP6, 53), RS6_1, 53, ForwardingMethod.MASQ, 1);
+            // TUN: GUE with a checksum to one real server, IPv6-in-IPv6 to the other
+            d.service(VirtualService.of(Director.key(Protocol.TCP, VIP6, 443), "rr"));
+            d.tunnelServer(Director.key(Protocol.TCP, VIP6, 443), RS6_1, 443, io.jlvs.core.TunnelType.GUE,
+                    io.jlvs.core.TunnelChecksum.CSUM);
+            d.tunnelServer(Director.key(Protocol.TCP, VIP6, 443), RS6_2, 443, io.jlvs.core.TunnelType.IPIP);
+            d.sources6.put(IpAddress.parse(RS6_1), IpAddress.parse("2001:db8::2"));
             List<byte[]> seeds = List.of(
                     Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).payload(30).build(),
                     Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).flags(0x10).payload(3).build(),
@@ -43,7 +49,9 @@ class Ipv6FuzzTest {
                     Packet6Builder.udp(CLIENT6, 3333, VIP6, 53).payload(1600).build(),
                     Packet6Builder.tcp(CLIENT6, 1, VIP6, 80).extensions(0, new byte[] {60, 0, 1, 4, 0, 0, 0, 0,
                             6, 0, 1, 4, 0, 0, 0, 0}).build(),
-                    Packet6Builder.icmp(CLIENT6, VIP6, 128, 0, 1, new byte[8]).build());
+                    Packet6Builder.icmp(CLIENT6, VIP6, 128, 0, 1, new byte[8]).build(),
+                    Packet6Builder.tcp(CLIENT6, 40001, VIP6, 443).payload(30).build(),
+                    Packet6Builder.tcp(CLIENT6, 40001, VIP6, 443).flags(0x10).payload(1420).build());
             SplittableRandom random = new SplittableRandom(SEED);
             long sent = 0;
             for (int i = 0; i < FRAMES; i++) {
