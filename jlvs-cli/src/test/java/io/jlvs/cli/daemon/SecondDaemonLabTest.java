@@ -47,8 +47,8 @@ class SecondDaemonLabTest {
             lab.vethToRoot(ns, net + "1/24", net + "2/24");
             String nsIf = NamespaceDaemon.link(lab, ns);
             Path socket = dir.resolve("first.sock");
-            // a dual-stack file: the IPv6 TUN service is named at start, as the data plane forwards IPv6 by DR and
-            // NAT only
+            // a dual-stack file: the IPv6 SCTP service is named at start, as the data plane forwards IPv6 TCP and UDP
+            // only (by DR, NAT and TUN)
             Path conf = dir.resolve("dual.conf");
             Files.writeString(conf, """
                     virtual_server %1$s100 80 {
@@ -60,8 +60,8 @@ class SecondDaemonLabTest {
                     }
                     virtual_server 2001:db8::100 80 {
                         lb_algo rr
-                        lb_kind TUN
-                        protocol TCP
+                        lb_kind DR
+                        protocol SCTP
                         real_server 2001:db8::21 80 {
                         }
                     }
@@ -75,9 +75,9 @@ class SecondDaemonLabTest {
                     + "started on " + nsIf + ": AF_PACKET TPACKET_V2 rings, transmit ring, 1 worker, busy poll 50 us, "
                     + "nftables guard");
             assertThat(Files.readAllLines(dir.resolve("first.log"))).contains("WARN RunCommand - IPv6 virtual service "
-                    + "tcp:[2001:db8::100]:80: the packet data plane forwards IPv6 TCP and UDP to Masq and Route real "
-                    + "servers with IPv6 addresses only, so its other real servers get no traffic (FULLNAT real servers "
-                    + "work)");
+                    + "sctp:[2001:db8::100]:80: the packet data plane forwards IPv6 TCP and UDP to Masq, Route and Tunnel "
+                    + "real servers with IPv6 addresses only, so its other real servers get no traffic (FULLNAT real "
+                    + "servers work)");
 
             // another socket and pid file: the packet data plane is what the two would share
             List<String> other = new ArrayList<>(List.of("ip", "netns", "exec", ns));
