@@ -24,6 +24,13 @@ public final class ServiceRuntime {
         this.config = config;
         this.scheduler = scheduler;
         scheduler.update(destinations);
+        // The retry path runs when connecting to a real server fails, e.g. once the process is out of file
+        // descriptors: loading its class then could not open a class file (a class-directory class path).
+        loadNow(ExcludingDestinations.class);
+    }
+
+    private static void loadNow(Class<?> type) {
+        type.getName();
     }
 
     public VirtualService config() {

@@ -92,6 +92,9 @@ final class RelayLoop implements Executor {
         if (io.epollCtl(epfd, StreamSockets.EPOLL_CTL_ADD, wakeFd, StreamSockets.EPOLLIN, WAKE_TOKEN) < 0) {
             throw new IllegalStateException("epoll_ctl(eventfd) failed");
         }
+        // loaded now: the pause path names the errno once the process is out of descriptors, when a class
+        // file could no longer be opened from a class directory
+        Errno.nameOf(0);
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
         thread.start();
     }
