@@ -335,6 +335,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             nextDefenseCheck = nowNanos + 1_000_000_000L;
             defense.tick(table.settings().defense(), table, connInPkts, nowNanos);
             drops[DropReason.FRAGMENT.ordinal()] += reassembly.expire(nowNanos);
+            drops[DropReason.FRAGMENT.ordinal()] += ipv6.fragments().expire(nowNanos);
         }
         table.expire(nowNanos, config.expireBudget());
     }
@@ -450,9 +451,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return segmentedPackets + ipv6.segmentedPackets();
     }
 
-    /** Datagrams put together from their fragments by this worker (AF_XDP; with AF_PACKET the kernel does it). */
+    /**
+     * Datagrams put together from their fragments by this worker: IPv4 with AF_XDP (with AF_PACKET the kernel
+     * does it), IPv6 with either.
+     */
     public long reassembledPackets() {
-        return reassembled;
+        return reassembled + ipv6.fragments().reassembled();
     }
 
     /**
@@ -460,15 +464,15 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
      * verdict: {@code frames} = forwarded + replied + passed + drops + this + fragments still held.
      */
     public long mergedFragments() {
-        return reassembly.merged();
+        return reassembly.merged() + ipv6.fragments().merged();
     }
 
     /**
      * Packets without DF larger than the MTU (datagrams the kernel reassembled for the data plane, a tunnel's
-     * outer packet) sent as fragments.
+     * outer packet) sent as fragments; IPv6 datagrams put together here and cut again.
      */
     public long fragmentedPackets() {
-        return fragmentedPackets;
+        return fragmentedPackets + ipv6.fragments().fragmented();
     }
 
     /** TCP super-packets (as {@link #segmentedPackets}) rewritten and handed to the kernel whole. */
@@ -608,6 +612,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         }
         if (type == EthernetHeader.TYPE_IPV6) {
             Verdict v = ipv6.handle(s, off, l2, len, services, mtu, now, routeUnclaimed, unresolved);
+            // the fragments of IPv6 datagrams given up on the way (not this frame: its verdict counts it)
+            drops[DropReason.FRAGMENT.ordinal()] += ipv6.fragments().takeDropped();
             return v == Verdict.DROP ? drop(ipv6.dropReason()) : v;
         }
         if (type != EthernetHeader.TYPE_IPV4) {

@@ -24,9 +24,10 @@ public enum DropReason {
      * A fragment to a virtual address or from a NAT real server given up before its datagram was whole: it
      * overlapped bytes already held, would make the datagram longer than 65,535 bytes, was not in 8-byte
      * units before the last, found every reassembly slot taken, or its datagram was not whole within 30 s
-     * (each held fragment then counts). With AF_PACKET the kernel reassembles before the workers see them.
-     * Also an IPv6 fragment to a virtual address or from a NAT real server: IPv6 fragments are not put
-     * together (the fanout group's defragmentation is IPv4's only).
+     * (IPv4; IPv6: 60 s; each held fragment then counts). With AF_PACKET the kernel reassembles IPv4 before the
+     * workers see it; IPv6 fragments are put together by the worker with either I/O ({@link Ipv6Reassembly}:
+     * also an IPv6 first fragment without the whole transport header, ECN codepoints that do not go together,
+     * an empty fragment or one past the datagram's end, and a Fragment header inside a datagram put together).
      */
     FRAGMENT,
     /** TCP data offset below 5 or beyond the segment. */
@@ -94,7 +95,8 @@ public enum DropReason {
      * IPv6 to a virtual service or from a NAT real server with an extension header the data plane does not walk:
      * a routing header with segments left, AH, ESP, no next header, an unknown one, or a chain longer than the
      * packet. (Hop-by-hop, destination options and a spent routing header are skipped, as IPVS finds the
-     * transport header past them with {@code ipv6_find_hdr}; IPv6 fragments count as {@link #FRAGMENT}.)
+     * transport header past them with {@code ipv6_find_hdr}; IPv6 fragments are put together, and those given up
+     * count as {@link #FRAGMENT}; an atomic fragment's Fragment header is skipped.)
      */
     IPV6_EXTENSION,
     /** The IPv6 EtherType with another IP version in the header. */

@@ -31,8 +31,9 @@ import java.lang.foreign.MemorySegment;
  * {@code __ip_vs_get_out_rt_v6}: a hop limit that would reach 0 gets ICMPv6 time exceeded
  * ({@code decrement_ttl}), a packet larger than the MTU gets ICMPv6 packet too big
  * ({@code __mtu_check_toobig_v6}; IPv6 routers never fragment). The transport header is found past
- * hop-by-hop, destination-options and spent routing headers (as {@code ipv6_find_hdr}); fragments and any
- * other extension header are dropped and counted. ICMPv6 errors about a connection are forwarded (translated
+ * hop-by-hop, destination-options and spent routing headers (as {@code ipv6_find_hdr}); fragments are put
+ * together first and the datagram leaves cut again as Linux's defragmentation for IPVS and its output do
+ * ({@link Ipv6Fragments}); any other extension header is dropped and counted. ICMPv6 errors about a connection are forwarded (translated
  * for NAT) as IPVS's; other ICMPv6 (neighbour discovery, echo) is the kernel's.
  * Not done: SCTP, fwmark services, the XDP fast path.
  *
@@ -77,6 +78,11 @@ final class Ipv6Forwarder {
     private final MemorySegment segment = MemorySegment.ofArray(new byte[65536 + 64]);
     /** Handling the segments of a super-packet (the I/O's segment size is the super-packet's). */
     private boolean cutting;
+    /** Fragments put together before anything looks at the datagram, and cut again on the way out. */
+    private final Ipv6Fragments fragments = new Ipv6Fragments(65536 + 64);
+    /** The Fragment header {@link #findTransport} stopped at, and the byte that named it. */
+    private long fragmentAt;
+    private long fragmentNamedAt;
     private long segmentedPackets;
     private long checksumsCompleted;
     private long icmpSent;
@@ -185,6 +191,9 @@ final class Ipv6Forwarder {
             return drop(total > mtu ? DropReason.OVERSIZED : DropReason.SHORT_FRAME);
         }
         DropReason bad = findTransport(s);
+        if (bad == DropReason.FRAGMENT) {
+            return reassemble(s, off, l2, table, routeUnclaimed);
+        }
         if (bad != null) {
             return drop(bad);
         }
@@ -204,6 +213,50 @@ final class Ipv6Forwarder {
         return Verdict.DROP;
     }
 
+    /** The worker's IPv6 fragments: reassembly, re-fragmentation and their counters. */
+    Ipv6Fragments fragments() {
+        return fragments;
+    }
+
+    /**
+     * A fragment to a virtual address or from a NAT real server: held until its datagram is whole, which is then
+     * handled as one packet, as IPVS sees what nf_defrag_ipv6 put together (a fragment inside a datagram put
+     * together is not taken again: {@code FRAGMENT}).
+     */
+    private Verdict reassemble(MemorySegment s, long off, int l2, ServiceTable table, boolean routeUnclaimed) {
+        if (fragments.handlingWhole()) {
+            return drop(DropReason.FRAGMENT);
+        }
+        switch (fragments.add(s, off, l2, fragmentAt, fragmentNamedAt, now)) {
+            case HELD -> {
+                return Verdict.QUEUED;
+            }
+            case REFUSED -> {
+                return drop(DropReason.FRAGMENT);
+            }
+            default -> {
+                fragments.enter();
+                try {
+                    return handle(fragments.frame(), fragments.offset(), fragments.linkLength(), fragments.length(),
+                            table, mtu, now, routeUnclaimed, unresolved);
+                } finally {
+                    fragments.leave();
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends the current packet to {@code mac}: as it is, or, a datagram put together here that does not fit,
+     * as fragments ({@link Ipv6Fragments#send}).
+     */
+    private Verdict send(MemorySegment s, long off, int l2, long mac) {
+        if (fragments.mustCut(total, mtu)) {
+            DropReason failed = fragments.send(s, off, l2, mtu, mac, egress);
+            return failed == null ? Verdict.FORWARD : drop(failed);
+        }
+        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+    }
     /** TCP super-packets cut into their segments here. */
     long segmentedPackets() {
         return segmentedPackets;
@@ -304,6 +357,7 @@ final class Ipv6Forwarder {
         int next = Ipv6Header.nextHeader(s, ip);
         long at = ip + Ipv6Header.LENGTH;
         long end = ip + total;
+        long named = ip + Ipv6Header.NEXT_HEADER;
         for (int n = 0; ; n++) {
             switch (next) {
                 case Ipv6Header.HOP_BY_HOP, Ipv6Header.DESTINATION_OPTIONS, Ipv6Header.ROUTING -> {
@@ -320,13 +374,27 @@ final class Ipv6Forwarder {
                     }
                     int length = (Wire.u8(s, at + 1) + 1) * 8;
                     next = Wire.u8(s, at);
+                    named = at;
                     at += length;
                     if (at > end) {
                         return DropReason.IPV6_EXTENSION;
                     }
                 }
                 case Ipv6Header.FRAGMENT -> {
-                    return DropReason.FRAGMENT;
+                    if (n == MAX_EXTENSIONS || end - at < 8) {
+                        return DropReason.IPV6_EXTENSION;
+                    }
+                    if ((Wire.u16(s, at + 2) & 0xfff9) != 0) {
+                        // a fragment: its datagram is put together first
+                        fragmentAt = at;
+                        fragmentNamedAt = named;
+                        return DropReason.FRAGMENT;
+                    }
+                    // an atomic fragment (offset 0, no M): a packet of its own, handled as unfragmented (RFC 6946)
+                    // and forwarded with its Fragment header
+                    next = Wire.u8(s, at);
+                    named = at;
+                    at += 8;
                 }
                 case PROTO_TCP, PROTO_UDP, Ipv6Header.PROTO_ICMPV6 -> {
                     proto = next;
@@ -566,7 +634,7 @@ final class Ipv6Forwarder {
         if (method >= Dataplane.M_TUNNEL) {
             return tunnel(s, off, l2, method, tunnelPort, rsHi, rsLo, mac);
         }
-        if (total > mtu) {
+        if (fragments.tooBig(total, mtu)) {
             return tooBig(s, off, l2, dstHi, dstLo);
         }
         if (method == Dataplane.M_MASQ) {
@@ -576,7 +644,7 @@ final class Ipv6Forwarder {
             return drop(DropReason.UNSUPPORTED_METHOD);
         }
         Ipv6Header.decrementHopLimit(s, ip);
-        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+        return send(s, off, l2, mac);
     }
 
     /**
@@ -678,7 +746,7 @@ final class Ipv6Forwarder {
             icmpError(s, off, l2, TYPE_TIME_EXCEEDED, 0, 0, vHi, vLo);
             return drop(DropReason.TTL_EXPIRED);
         }
-        if (total > mtu) {
+        if (fragments.tooBig(total, mtu)) {
             // before the rewrite: the real server must recognise its own packet
             return tooBig(s, off, l2, vHi, vLo);
         }
@@ -690,10 +758,13 @@ final class Ipv6Forwarder {
             // a new client (the miss is noted): the reply waits for the refresher, as for IPv4, rather than be
             // dropped and sent again by TCP a second later; a segment of a super-packet is dropped (never a
             // connection's first reply)
-            return !cutting && unresolved.add6(s, off, l2 + total, dstHi, dstLo, now) ? Verdict.QUEUED
-                    : drop(DropReason.NO_NEIGHBOUR);
+            // (a datagram put together here that does not fit waits as its fragments)
+            boolean queued = fragments.mustCut(total, mtu)
+                    ? fragments.queue(s, off, l2, mtu, unresolved, dstHi, dstLo, now)
+                    : !cutting && unresolved.add6(s, off, l2 + total, dstHi, dstLo, now);
+            return queued ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
         }
-        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+        return send(s, off, l2, mac);
     }
 
     // ---------------------------------------------------------------- connection sync (backup)
@@ -927,7 +998,7 @@ final class Ipv6Forwarder {
         if (mac == NeighbourTable.UNKNOWN) {
             return drop(DropReason.NO_NEIGHBOUR);
         }
-        if (total > mtu) {
+        if (fragments.tooBig(total, mtu)) {
             if (from.length == 0) {
                 icmpNoSource++;
                 return drop(DropReason.FRAG_NEEDED);
@@ -936,7 +1007,7 @@ final class Ipv6Forwarder {
         }
         Ipv6Header.decrementHopLimit(s, ip);
         routed++;
-        return egress.inPlace(s, off, l2 + total, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
+        return send(s, off, l2, mac);
     }
 
     /** Any thread: the director's own IPv6 addresses now. */

@@ -77,7 +77,12 @@ final class NeighbourQueue {
 
     /** Keeps a copy of the frame until the IPv6 address (hi, lo) resolves; false when full or the frame too large. */
     boolean add6(MemorySegment frame, long offset, int len, long hi, long lo, long nowNanos) {
-        if (!add(frame, offset, len, 0, nowNanos, true)) {
+        return add6(frame, offset, len, hi, lo, nowNanos, true);
+    }
+
+    /** As {@link #add6(MemorySegment, long, int, long, long, long)}; {@code counts} as for {@link #add}. */
+    boolean add6(MemorySegment frame, long offset, int len, long hi, long lo, long nowNanos, boolean counts) {
+        if (!add(frame, offset, len, 0, nowNanos, counts)) {
             return false;
         }
         int i = (tail - 1) & (SLOTS - 1);

@@ -40,6 +40,11 @@ class Ipv6FuzzTest {
                     io.jlvs.core.TunnelChecksum.CSUM);
             d.tunnelServer(Director.key(Protocol.TCP, VIP6, 443), RS6_2, 443, io.jlvs.core.TunnelType.IPIP);
             d.sources6.put(IpAddress.parse(RS6_1), IpAddress.parse("2001:db8::2"));
+            // fragments of a query and of an answer (few identifications, so that mutated ones meet held datagrams)
+            List<byte[]> fragments = Fragments6.cut(Packet6Builder.udp(CLIENT6, 3333, VIP6, 53).payload(3000).packet(),
+                    40, 1448, 7, CLIENT_MAC, OUR_MAC);
+            List<byte[]> answer = Fragments6.cut(Packet6Builder.udp(RS6_1, 53, CLIENT6, 3333).payload(2000).packet(),
+                    40, 1448, 8, RS1_MAC, OUR_MAC);
             List<byte[]> seeds = List.of(
                     Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).payload(30).build(),
                     Packet6Builder.tcp(CLIENT6, 40000, VIP6, 80).flags(0x10).payload(3).build(),
@@ -51,7 +56,8 @@ class Ipv6FuzzTest {
                             6, 0, 1, 4, 0, 0, 0, 0}).build(),
                     Packet6Builder.icmp(CLIENT6, VIP6, 128, 0, 1, new byte[8]).build(),
                     Packet6Builder.tcp(CLIENT6, 40001, VIP6, 443).payload(30).build(),
-                    Packet6Builder.tcp(CLIENT6, 40001, VIP6, 443).flags(0x10).payload(1420).build());
+                    Packet6Builder.tcp(CLIENT6, 40001, VIP6, 443).flags(0x10).payload(1420).build(),
+                    fragments.get(0), fragments.get(1), fragments.get(2), answer.get(0), answer.get(1));
             SplittableRandom random = new SplittableRandom(SEED);
             long sent = 0;
             for (int i = 0; i < FRAMES; i++) {
@@ -80,7 +86,8 @@ class Ipv6FuzzTest {
                     d.clock[0] += random.nextLong(5 * Director.SECOND);
                 }
             }
-            d.advance(31);
+            // held fragments are given up after 60 s (IPv6) and counted
+            d.advance(61);
             Dataplane p = d.dataplane;
             assertThat(p.frames()).isEqualTo(sent);
             assertThat(p.forwarded() + p.replied() + p.passed() + p.totalDrops() + p.mergedFragments())
@@ -88,6 +95,8 @@ class Ipv6FuzzTest {
             assertThat(p.forwarded()).isPositive();
             assertThat(p.drops(DropReason.IPV6_EXTENSION)).isPositive();
             assertThat(p.passed()).isPositive();
+            assertThat(p.reassembledPackets()).isPositive();
+            assertThat(p.drops(DropReason.FRAGMENT)).isPositive();
         }
     }
 }
