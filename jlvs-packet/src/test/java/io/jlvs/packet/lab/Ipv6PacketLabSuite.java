@@ -188,10 +188,12 @@ abstract class Ipv6PacketLabSuite {
      * UDP over IPv6 (the receivers' kernels verify every UDP checksum, which IPv6 makes mandatory): datagrams whose
      * answers fit the MTU, from new client ports, each reach a real server by rr and come back whole from the VIP.
      */
-    @Test
-    @Order(4)
-    void udpOverIpv6GoesThroughAndComesBackFromTheVip() throws Exception {
+    /** Starts the UDP echo servers on the real servers (once) and returns python's path. */
+    private String udpEcho() throws Exception {
         String python = io.jlvs.testkit.Lab.requireCommand("python3", "python3");
+        if (echoStarted) {
+            return python;
+        }
         for (int n = 1; n <= 3; n++) {
             lab.realServerBackground(n, lab.dir.resolve("udp6-echo" + n + ".log"), python, "-c", ECHO6, "5300",
                     "rs" + n, lab.nat() ? "::" : PacketLab.VIP6);
@@ -200,8 +202,18 @@ abstract class Ipv6PacketLabSuite {
             org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> lab.lab.exec(ns, "ss", "-Hlun",
                     "sport = :5300").output().contains(":5300"));
         }
+        echoStarted = true;
+        return python;
+    }
+
+    private boolean echoStarted;
+
+    @Test
+    @Order(4)
+    void udpOverIpv6GoesThroughAndComesBackFromTheVip() throws Exception {
+        String python = udpEcho();
         // 1,448: the largest whose answer ("rsN " and the datagram: 40 + 8 + 1,452 bytes) fits the MTU unfragmented
-        // (IPv6 fragments are not handled: a NAT real server's fragmented answer would be dropped)
+        // (larger ones: the next test)
         Shell.Result r = lab.client(60, python, "-c", CLIENT6, PacketLab.VIP6, "5300", "1", "100", "1000",
                 String.valueOf(largestUdp()), "333", "7");
         List<String> lines = r.output().lines().toList();
@@ -211,12 +223,43 @@ abstract class Ipv6PacketLabSuite {
     }
 
     /**
+     * UDP datagrams larger than the MTU: the client's kernel sends them as IPv6 fragments, which the director puts
+     * together (a virtual service's datagram is scheduled whole), and sends on cut again; a NAT real server's
+     * answer, fragmented by its kernel, reaches the client from the VIP the same way. Each comes back intact
+     * (the receivers' kernels put the fragments together and verify the UDP checksum). Until 2026-11-28 every
+     * IPv6 fragment was dropped as {@code FRAGMENT}, and these were lost.
+     */
+    @Test
+    @Order(5)
+    void udpDatagramsLargerThanTheMtuGoThroughAsFragmentsBothWays() throws Exception {
+        String python = udpEcho();
+        long reassembled = lab.counter("reassembled_packets");
+        long fragmented = lab.counter("fragmented_packets");
+        long givenUp = lab.counter("drop_fragment");
+        // 1,452: the client's datagram fits the MTU, the answer ("rsN " and it) does not
+        List<String> sizes = List.of("3000", "8000", "1452", "20000", "3001", "8000");
+        List<String> argv = new java.util.ArrayList<>(List.of(python, "-c", CLIENT6, PacketLab.VIP6, "5300"));
+        argv.addAll(sizes);
+        Shell.Result r = lab.client(60, argv.toArray(String[]::new));
+        List<String> lines = r.output().lines().toList();
+        assertThat(lines).as(r.output() + lab.stderr()).hasSize(sizes.size()).allSatisfy(l ->
+                assertThat(l).matches("\\d+ intact rs[123] " + java.util.regex.Pattern.quote(PacketLab.VIP6)));
+        // five datagrams came to the VIP in fragments; in NAT all six answers did too
+        int inFragments = lab.nat() ? 11 : 5;
+        assertThat(lab.counter("reassembled_packets") - reassembled).as("datagrams put together")
+                .isGreaterThanOrEqualTo(inFragments);
+        assertThat(lab.counter("fragmented_packets") - fragmented).as("datagrams sent on as fragments")
+                .isGreaterThanOrEqualTo(inFragments);
+        assertThat(lab.counter("drop_fragment") - givenUp).as("fragments given up").isZero();
+    }
+
+    /**
      * NAT: the client-facing link's MTU lowered to 1,400 under a running director: the real servers' full-size
      * replies get ICMPv6 packet too big (MTU 1400) from the VIP, quoting their own packet, so their kernels lower
      * the path MTU and a download arrives intact (DR replies do not pass the director).
      */
     @Test
-    @Order(5)
+    @Order(6)
     void natRepliesOverTheMtuGetPacketTooBigAndTheDownloadStillArrives() throws IOException {
         if (!lab.nat()) {
             return; // DR replies bypass the director
@@ -236,7 +279,7 @@ abstract class Ipv6PacketLabSuite {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theDirectorNeverAnswersWithRstOrIcmpv6ErrorsAndItsIpv6GuardDroppedWhatTheKernelSaw() throws IOException {
         String ruleset = lab.nftRuleset6();
         assertThat(ruleset).contains("chain prerouting").contains(PacketLab.VIP6 + " . tcp . 80");
@@ -248,7 +291,7 @@ abstract class Ipv6PacketLabSuite {
         assertThat(seen).as("RST or ICMP(v6) errors from the VIPs or the director seen by the client").isEmpty();
         List<String> counters = lab.ask("counters");
         assertThat(counters).contains("drop_tx_full=0", "drop_no_service=0", "drop_no_connection=0",
-                "drop_ipv6_extension=0", "drop_not_routed=0");
+                "drop_ipv6_extension=0", "drop_not_routed=0", "drop_fragment=0");
         // a first frame towards a next hop not resolved yet is dropped: at most once per next hop (IPv4 and IPv6:
         // the client and three real servers each), recovered by TCP's retransmission
         long noNeighbour = counters.stream().filter(c -> c.startsWith("drop_no_neighbour="))
