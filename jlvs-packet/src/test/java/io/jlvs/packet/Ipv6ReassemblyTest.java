@@ -169,6 +169,22 @@ class Ipv6ReassemblyTest {
         }
     }
 
+    /** A datagram put together whose data starts with another Fragment header is dropped, not taken in again. */
+    @Test
+    void aFragmentInsideADatagramPutTogetherIsDropped() throws Exception {
+        try (Director d = natDns()) {
+            byte[] inner = {17, 0, 0, 1, 0, 0, 0, 9}; // offset 0, M: the first fragment of another datagram
+            List<byte[]> f = fragments(query(1200).extensions(44, inner), 504, ID);
+            assertThat(sendAll(d, f)).isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.DROP);
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAGMENT);
+            assertThat(d.dataplane.reassembledPackets()).isEqualTo(1);
+            assertThat(sendAll(d, fragments(query(1200), 504, ID + 1))).as("the next datagram goes through")
+                    .hasSize(1);
+            assertAccounted(d);
+        }
+    }
+
     @Test
     void aDatagramNotWholeWithin60SecondsIsGivenUp() throws Exception {
         try (Director d = natDns()) {
