@@ -652,7 +652,9 @@ final class Ipv6Forwarder {
      * tunnel's MTU, the link's less the outer headers ({@link Ipv6Tunnel#overhead}): under IPv6's minimum of
      * 1,280 the kernel tunnels nothing and sends no error (dropped as {@code TOO_BIG}); a packet over it gets
      * ICMPv6 packet too big with that MTU from the virtual address ({@code FRAG_NEEDED}), quoting it as it would
-     * have gone inside (a segment cut from a super-packet too: its sender sent it so). The outer source is what the
+     * have gone inside (a segment cut from a super-packet too: its sender sent it so); a datagram put together from
+     * fragments only when its largest fragment was over it, and its outer packet then leaves cut to that size
+     * ({@link Ipv6Fragments}). The outer source is what the
      * kernel's route to the real server picks ({@link NeighbourTable#preferredSource6}), else the director's
      * lowest global address; with neither the packet waits as for an unknown next hop ({@code NO_NEIGHBOUR}).
      */
@@ -663,7 +665,7 @@ final class Ipv6Forwarder {
         if (room < Ipv6Header.MIN_MTU) {
             return drop(DropReason.TOO_BIG);
         }
-        if (total > room) {
+        if (fragments.tooBig(total, room)) {
             icmpError(s, off, l2, TYPE_PACKET_TOO_BIG, 0, room, dstHi, dstLo);
             return drop(DropReason.FRAG_NEEDED);
         }
@@ -678,6 +680,11 @@ final class Ipv6Forwarder {
         if (length < 0) {
             // an outer payload past 65,535 bytes (a link MTU beyond IPv6's without jumbograms)
             return drop(DropReason.TOO_BIG);
+        }
+        if (fragments.mustCut(length - l2, mtu)) {
+            // a datagram put together here: the outer packet leaves as fragments, as ip6_fragment cuts it
+            DropReason failed = fragments.sendOuter(tunnel.built(), 0, l2, mtu, mac, egress);
+            return failed == null ? Verdict.FORWARD : drop(failed);
         }
         return egress.inPlace(tunnel.built(), 0, length, mac) ? Verdict.FORWARD : drop(DropReason.TX_FULL);
     }

@@ -81,7 +81,10 @@ final class Ipv6Fragments {
         return largest > 0 ? largest > mtu : total > mtu;
     }
 
-    /** Whether the packet handled ({@code total} bytes) leaves as fragments: one put together here that does not fit. */
+    /**
+     * Whether the packet handled ({@code total} bytes; for TUN the outer packet) leaves as fragments: one put
+     * together here that does not fit.
+     */
     boolean mustCut(int total, int mtu) {
         return largest > 0 && total > size(mtu);
     }
@@ -96,7 +99,21 @@ final class Ipv6Fragments {
      * {@code mac} as fragments; null when they went, else why not.
      */
     DropReason send(MemorySegment s, long off, int l2, int mtu, long mac, Egress egress) {
-        if (!fragmenter.start(s, off, l2, reassembly.unfragmentable(), reassembly.namedAt(), size(mtu))) {
+        return cut(s, off, l2, reassembly.unfragmentable(), reassembly.namedAt(), mtu, mac, egress);
+    }
+
+    /**
+     * Sends the TUN packet carrying the whole datagram handled (an outer IPv6 header and what it carries, at
+     * {@code off}) to {@code mac} as fragments of the outer packet, as Linux's output cuts IPVS's tunnel packet
+     * (the datagram's frag_max_size goes with it); null when they went, else why not.
+     */
+    DropReason sendOuter(MemorySegment s, long off, int l2, int mtu, long mac, Egress egress) {
+        return cut(s, off, l2, Ipv6Header.LENGTH, Ipv6Header.NEXT_HEADER, mtu, mac, egress);
+    }
+
+    private DropReason cut(MemorySegment s, long off, int l2, int unfragmentable, int namedAt, int mtu, long mac,
+                           Egress egress) {
+        if (!fragmenter.start(s, off, l2, unfragmentable, namedAt, size(mtu))) {
             return DropReason.TOO_BIG;
         }
         fragmented++;

@@ -358,6 +358,35 @@ class Ipv6ReassemblyTest {
     }
 
     /**
+     * TUN over a datagram put together: too big only when its largest fragment was over the tunnel's MTU (packet
+     * too big with it, as __mtu_check_toobig_v6); otherwise the outer packet leaves cut to the largest fragment
+     * received, as Linux's output cuts IPVS's tunnel packet.
+     */
+    @Test
+    void tunnelSendsTheOuterPacketAsFragments() throws Exception {
+        try (Director d = new Director()) {
+            neighbours(d);
+            d.sources6.put(IpAddress.parse(RS6_1), IpAddress.parse(Ipv6TunnelTest.DIRECTOR6));
+            d.service(VirtualService.of(DNS6, "rr"));
+            d.tunnelServer(DNS6, RS6_1, 53, io.jlvs.core.TunnelType.IPIP);
+            // fragments of 1,496 bytes do not fit the tunnel's 1,460
+            List<byte[]> out = sendAll(d, fragments(query(3000), 1448, ID));
+            assertThat(d.dataplane.lastDropReason()).isEqualTo(DropReason.FRAG_NEEDED);
+            byte[] quote = Arrays.copyOf(query(3000).hopLimit(63).packet(), 1280 - 48);
+            assertThat(out).singleElement().satisfies(o -> assertThat(hex(o)).isEqualTo(hex(Packet6Builder.icmp(VIP6,
+                    CLIENT6, 2, 0, 1460, quote).macs(OUR_MAC, CLIENT_MAC).build())));
+            // the client's next fragments fit it (1,456 bytes): the 3,088-byte outer packet leaves as fragments
+            List<byte[]> sent = sendAll(d, fragments(query(3000), 1408, ID + 1));
+            byte[] outer = Ipv6TunnelTest.tunnelled(RS1_MAC, 0, 41, 63, Ipv6TunnelTest.DIRECTOR6, RS6_1, new byte[0],
+                    query(3000).hopLimit(63).packet());
+            assertThat(sent).hasSize(3);
+            assertThat(hex(Fragments6.reassemble(sent, 40, 1456)))
+                    .isEqualTo(hex(Arrays.copyOfRange(outer, 14, outer.length)));
+            assertThat(hex(Arrays.copyOf(sent.get(0), 12))).isEqualTo(hex(Arrays.copyOf(outer, 12)));
+        }
+    }
+
+    /**
      * RFC 6946: an atomic fragment (offset 0, no M) is a packet of its own, forwarded as unfragmented (with its
      * Fragment header), and does not touch a datagram held under the same identification.
      */
