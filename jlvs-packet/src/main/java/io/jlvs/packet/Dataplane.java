@@ -1053,8 +1053,9 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return M_TUNNEL;
         }
         if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.GUE && r.tunnelPort() != 0) {
-            // remcsum only differs for locally generated packets with partial checksums: not ours
-            return r.tunnelChecksum() == TunnelChecksum.CSUM ? M_GUE_CSUM : M_GUE;
+            // remcsum sends a UDP checksum as csum does: ip_vs_tunnel_xmit asks udp_set_csum for one when either
+            // flag is set (the remote-checksum option itself only for packets with a partial checksum: not ours)
+            return r.tunnelChecksum() != TunnelChecksum.NOCSUM ? M_GUE_CSUM : M_GUE;
         }
         if (m == ForwardingMethod.TUNNEL && r.tunnelType() == TunnelType.GRE) {
             // remcsum (which ipvsadm and keepalived refuse for GRE) sends no checksum, as the kernel's GRE

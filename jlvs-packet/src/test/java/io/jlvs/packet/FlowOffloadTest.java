@@ -418,11 +418,13 @@ class FlowOffloadTest {
         }
     }
 
-    @Test
-    void gueWithAChecksumAndSctpConnectionsAreNeverOffloaded() throws Exception {
+    /** GUE with a UDP checksum (--tun-csum, and --tun-remcsum, which sends one too) stays with the worker. */
+    @ParameterizedTest
+    @EnumSource(value = TunnelChecksum.class, names = {"CSUM", "REMCSUM"})
+    void gueWithAChecksumAndSctpConnectionsAreNeverOffloaded(TunnelChecksum checksum) throws Exception {
         try (Director d = new Director()) {
             d.dataplane.offloadTo(fast, 1);
-            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE, TunnelChecksum.CSUM);
+            d.service(Protocol.TCP, 80, "rr").tunnelServer(WEB, RS1, 80, TunnelType.GUE, checksum);
             d.send(client(1000, 0x02));
             d.send(client(1000, 0x10));
             assertThat(ScenarioTest.state(d)).isEqualTo("ESTABLISHED");
