@@ -101,6 +101,8 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private final Egress egress;
     /** IPv6 frames (EtherType 0x86DD): DR and NAT over this worker's table. */
     private final Ipv6Forwarder ipv6;
+    /** With answerArp: neighbour solicitations for IPv6 virtual addresses, answered before {@link #ipv6}. */
+    private final NeighbourResponder neighbourResponder;
     /** IPVS's drop_entry, drop_packet and secure_tcp for this worker's table, looked at once a second. */
     private final Defense defense = new Defense();
     private long nextDefenseCheck;
@@ -220,6 +222,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 this::openDataConnection, config.ftpPassivePorts());
         this.ipv6 = new Ipv6Forwarder(io, table, connService, connMethod, connInPkts, connOldState, connMark,
                 neighbours, egress, defense, icmpLimit, this::clientPacket);
+        this.neighbourResponder = new NeighbourResponder(io);
     }
 
     /** Follows the engine's snapshots and lists this worker's connections in the engine's -Lc. */
@@ -611,6 +614,12 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             return arp(s, off, l2, len);
         }
         if (type == EthernetHeader.TYPE_IPV6) {
+            if (config.answerArp()) {
+                Verdict nd = neighbourResponder.handle(s, off, l2, len, services.v6());
+                if (nd != null) {
+                    return nd == Verdict.DROP ? drop(neighbourResponder.dropReason()) : nd;
+                }
+            }
             Verdict v = ipv6.handle(s, off, l2, len, services, mtu, now, routeUnclaimed, unresolved);
             // the fragments of IPv6 datagrams given up on the way (not this frame: its verdict counts it)
             drops[DropReason.FRAGMENT.ordinal()] += ipv6.fragments().takeDropped();

@@ -12,7 +12,8 @@ import java.util.List;
  * @param connSettings    expire_nodest_conn, expire_quiescent_template, conn_reuse_mode
  * @param tableSeed       hash seed of the connection table (random in production, fixed in tests)
  * @param expireBudget    most table entries examined per {@link Dataplane#poll}
- * @param answerArp       answer ARP requests for virtual addresses with this interface's MAC
+ * @param answerArp       answer ARP requests for IPv4 virtual addresses and neighbour solicitations for IPv6
+ *                        ones ({@link NeighbourResponder}) with this interface's MAC
  * @param firstIpId       first IPv4 identification used in headers we create (tests: 0)
  * @param icmpLimits      the kernel's limits on ICMP errors we originate (null: the kernel's defaults)
  * @param ftpPorts        the virtual ports of FTP control connections ({@link FtpHelper}, the kernel's

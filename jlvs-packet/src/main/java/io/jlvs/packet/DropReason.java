@@ -100,5 +100,13 @@ public enum DropReason {
      */
     IPV6_EXTENSION,
     /** The IPv6 EtherType with another IP version in the header. */
-    BAD_IP_VERSION
+    BAD_IP_VERSION,
+    /**
+     * With {@code answerArp}: an ICMPv6 neighbour solicitation for an IPv6 virtual address that RFC 4861 §7.1.1
+     * says to discard (hop limit not 255, a code, a bad checksum, shorter than 24 bytes, an option of length 0 or
+     * past the message, from the unspecified address to another than the solicited-node address or with a source
+     * link-layer option), or addressed to neither the target nor its solicited-node address
+     * ({@link NeighbourResponder}).
+     */
+    BAD_NEIGHBOUR_SOLICITATION
 }

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * the link on which its destination MAC was resolved ({@link KernelNeighbours#linkOf}), else the link the
  * frame being handled came in on (ARP replies, ICMP errors). The frame takes that link's MAC as Ethernet
  * source (the data plane writes the first link's MAC as it was at start), and an ARP reply its sender MAC
- * too; a link re-created with a new MAC gets it through {@link #mac}. It also says which received frames
+ * too (a neighbour advertisement its target link-layer address); a link re-created with a new MAC gets it through {@link #mac}. It also says which received frames
  * are this host's ({@link #accepts}). Owner: the worker thread.
  */
 final class LinkEgress {
@@ -70,6 +70,7 @@ final class LinkEgress {
                     && EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC) == startMac) {
                 EthernetHeader.src(frame, offset + ARP_SENDER_MAC - ETH_SRC, mac);
             }
+            NeighbourResponder.relink(frame, offset, length, startMac, mac);
         }
         return link;
     }

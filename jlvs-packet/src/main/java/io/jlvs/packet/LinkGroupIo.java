@@ -61,6 +61,8 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler, FastPathLinks.Send
     /** The link the last transmitted frame left by. */
     private int sendingLink;
     private long rxSwaps;
+    /** Every socket, re-created ones too, has its link take all multicast ({@link #receiveAllMulticast}). */
+    private boolean allMulticast;
 
     /**
      * @param fanoutProgram with more than one worker, the program that keeps a NAT connection's two directions
@@ -125,7 +127,28 @@ final class LinkGroupIo implements WorkerLinks, FrameHandler, FastPathLinks.Send
         if (fanoutProgram != null) {
             b.fanoutProgram(fanoutProgram);
         }
-        return AfPacketIo.open(b.build());
+        AfPacketIo io = AfPacketIo.open(b.build());
+        if (allMulticast) {
+            try {
+                io.receiveAllMulticast();
+            } catch (RuntimeException e) {
+                io.close();
+                throw e;
+            }
+        }
+        return io;
+    }
+
+    /**
+     * Every link takes all multicast frames while its sockets are open (answering neighbour solicitations for
+     * virtual addresses the host does not have: they go to solicited-node groups the host never joined, which
+     * a card's multicast filter would drop).
+     */
+    void receiveAllMulticast() {
+        allMulticast = true;
+        for (AfPacketIo io : current) {
+            io.receiveAllMulticast();
+        }
     }
 
     /** The MTU of {@code name} ({@code /sys/class/net/NAME/mtu}), 1500 when unreadable. */

@@ -158,6 +158,14 @@ public final class PacketDirector implements AutoCloseable {
                 afPacket = new LinkGroupIo(settings.interfaces(), fanoutBase, POLL_MILLIS, settings.ringVersion(),
                         settings.txMode(), settings.qdiscBypass(), filter.bpf(), filter.fanout(), neighbours);
                 io = afPacket;
+                if (settings.answerArp()) {
+                    try {
+                        afPacket.receiveAllMulticast();
+                    } catch (RuntimeException e) {
+                        afPacket.close();
+                        throw e;
+                    }
+                }
             }
             DataplaneConfig cfg = new DataplaneConfig(localAddress, settings.connCapacity(), settings.connSettings(),
                     System.nanoTime() ^ ((long) id << 32), 1024, settings.answerArp(), id << 12, icmpLimits,
@@ -811,13 +819,43 @@ public final class PacketDirector implements AutoCloseable {
                 persistent, ftp, destinations6, masq6, realServers6);
     }
 
+    /**
+     * The workers' packet filter for what {@code t} takes: IPv4 to its virtual addresses and from its MASQ real
+     * servers, IPv6 likewise by the addresses' last 32 bits, ARP and the IPv6 virtual addresses' solicited-node
+     * groups when answering for them; null (every frame) with fwmark rules or too many addresses.
+     */
+    static BpfFilter packetFilter(Taken t, PacketDirectorSettings settings) {
+        Set<IpAddress> destinations = t.destinations();
+        Set<IpAddress> masq = t.masq();
+        Set<IpAddress> destinations6 = t.destinations6();
+        Set<IpAddress> masq6 = t.masq6();
+        boolean allIpv4 = !settings.fwmarkRules().isEmpty();
+        // answering neighbour solicitations, the workers need those to the VIPs' solicited-node addresses
+        Set<IpAddress> solicited6 = settings.answerArp() ? NeighbourResponder.solicitedNodes(destinations6) : Set.of();
+        int v6 = destinations6.size() + masq6.size() + solicited6.size();
+        if (allIpv4 || destinations.size() + masq.size() + v6 > (v6 > 0 ? 230 : 250)) {
+            return null;
+        }
+        BpfFilter.Builder b = BpfFilter.builder();
+        destinations.forEach(b::destination);
+        masq.forEach(b::source);
+        destinations6.forEach(b::destination6);
+        solicited6.forEach(b::destination6);
+        masq6.forEach(b::source6);
+        if (!masq.isEmpty()) {
+            b.icmpErrors();
+        }
+        if (settings.answerArp()) {
+            b.arp();
+        }
+        return destinations.isEmpty() && masq.isEmpty() && v6 == 0 && !settings.answerArp() ? null : b.build();
+    }
+
     private FilterState filterFor(ForwardingSnapshot snapshot) {
         Taken t = taken(snapshot, settings);
         Set<IpAddress> destinations = t.destinations();
         Set<IpAddress> masq = t.masq();
         Set<Integer> realServers = t.realServers();
-        Set<IpAddress> destinations6 = t.destinations6();
-        Set<IpAddress> masq6 = t.masq6();
         Set<IpAddress> realServers6 = t.realServers6();
         List<KernelGuard.Range> ranges = t.ranges();
         List<KernelGuard.Range> ftpRanges = t.ftpRanges();
@@ -826,25 +864,9 @@ public final class PacketDirector implements AutoCloseable {
         boolean ftp = t.ftp();
         Set<XdpSteering.ServerPort> masqPorts = t.masqPorts();
         String script = t.script();
-        boolean allIpv4 = !settings.fwmarkRules().isEmpty();
         neighbours.want(realServers);
         neighbours.want6(realServers6);
-        BpfFilter bpf = null;
-        int v6 = destinations6.size() + masq6.size();
-        if (!allIpv4 && destinations.size() + masq.size() + v6 <= (v6 > 0 ? 230 : 250)) {
-            BpfFilter.Builder b = BpfFilter.builder();
-            destinations.forEach(b::destination);
-            masq.forEach(b::source);
-            destinations6.forEach(b::destination6);
-            masq6.forEach(b::source6);
-            if (!masq.isEmpty()) {
-                b.icmpErrors();
-            }
-            if (settings.answerArp()) {
-                b.arp();
-            }
-            bpf = destinations.isEmpty() && masq.isEmpty() && v6 == 0 && !settings.answerArp() ? null : b.build();
-        }
+        BpfFilter bpf = packetFilter(t, settings);
         if (guard != null) {
             try {
                 guard.install(script);

@@ -19,8 +19,9 @@ import java.util.List;
  * @param fwmarkRules   rules standing in for netfilter MARK rules
  * @param connCapacity  connections and templates per worker
  * @param connSettings  expire_nodest_conn, expire_quiescent_template, conn_reuse_mode
- * @param answerArp     answer ARP for virtual addresses from user space (when they are not configured on
- *                      the director)
+ * @param answerArp     answer ARP for IPv4 virtual addresses and neighbour solicitations for IPv6 ones from
+ *                      user space (when they are not configured on the director); the links then take all
+ *                      multicast (solicitations go to solicited-node groups)
  * @param kernelGuard   install the nftables table {@code ip jlvs} ({@link KernelGuard}); off only for tests
  *                      and hosts that arrange it themselves
  * @param nftCommand    the nft executable

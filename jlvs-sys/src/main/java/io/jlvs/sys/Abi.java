@@ -50,6 +50,9 @@ final class Abi {
     /** Linux 6.8+: the group's members do not see frames this host sends (per-socket IGNORE_OUTGOING is not used in a group). */
     static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     static final int PACKET_MR_PROMISC = 1;
+    static final int PACKET_MR_ALLMULTI = 2;
+    /** struct packet_mreq: mr_ifindex, mr_type, mr_alen, mr_address[8]. */
+    static final int PACKET_MREQ_SIZE = 16;
 
     static final int TP_STATUS_KERNEL = 0;
     static final int TP_STATUS_USER = 1;

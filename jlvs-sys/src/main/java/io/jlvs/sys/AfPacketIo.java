@@ -644,6 +644,21 @@ public final class AfPacketIo implements PacketIo {
         return outgoingSeen;
     }
 
+    /**
+     * Has the interface take every multicast frame while this socket is open (PACKET_ADD_MEMBERSHIP,
+     * PACKET_MR_ALLMULTI; {@code ip link} then shows ALLMULTI, and the kernel drops it with the socket): a card
+     * filters multicast by the groups the host joined, and a neighbour solicitation for an address the host
+     * does not have goes to a solicited-node group it never joined.
+     */
+    public void receiveAllMulticast() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mreq = a.allocate(Abi.PACKET_MREQ_SIZE, 4);
+            mreq.set(U32, 0, ifindex);
+            mreq.set(U16, 4, (short) Abi.PACKET_MR_ALLMULTI);
+            sys.setsockopt(fd, Abi.SOL_PACKET, Abi.PACKET_ADD_MEMBERSHIP, mreq, "PACKET_ADD_MEMBERSHIP ALLMULTI");
+        }
+    }
+
     /** The bound interface's index. */
     public int interfaceIndex() {
         return ifindex;
