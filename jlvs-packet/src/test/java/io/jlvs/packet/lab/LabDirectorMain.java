@@ -48,7 +48,8 @@ public final class LabDirectorMain {
      * {@code TPACKET_V3}), {@code jlvs.lab.tx} ({@code SENDTO}, {@code TX_RING}), {@code jlvs.lab.qdiscBypass}
      * ({@code true}, {@code false}), {@code jlvs.lab.nice}, {@code jlvs.lab.workers}, {@code jlvs.lab.xdp}
      * ({@code true}: AF_XDP I/O), {@code jlvs.lab.offload} (packets before a connection goes to the XDP fast
-     * path) and {@code jlvs.lab.xdpMode} ({@code NATIVE}, {@code GENERIC}) say (bench/packet.sh compares them).
+     * path), {@code jlvs.lab.answerArp} ({@code true}: answer ARP and neighbour solicitations for the VIPs) and
+     * {@code jlvs.lab.xdpMode} ({@code NATIVE}, {@code GENERIC}) say (bench/packet.sh compares them).
      */
     static PacketDirectorSettings settings(List<String> interfaces) {
         PacketDirectorSettings s = PacketDirectorSettings.of(interfaces);
@@ -80,6 +81,8 @@ public final class LabDirectorMain {
         if (passive != null) {
             s = s.withFtpPassivePorts(io.jlvs.packet.FtpPassivePorts.parse(passive));
         }
+        // jlvs.lab.answerArp=true: ARP and IPv6 neighbour solicitations for the VIPs answered by the workers
+        s = s.withAnswerArp(Boolean.getBoolean("jlvs.lab.answerArp"));
         return s.withWorkers(Integer.getInteger("jlvs.lab.workers", 1));
     }
 

@@ -32,7 +32,11 @@ final class PacketLab implements AutoCloseable {
     static final String VIP = "10.77.0.100";
     static final String DIRECTOR = "10.77.0.2";
     static final long BIG_BYTES = 100L * 1024 * 1024;
-    /** Option {@code jlvs.lab.ipv6=true}: IPv6 beside IPv4, a TCP service [VIP6]:80 to the same real servers. */
+    /**
+     * Option {@code jlvs.lab.ipv6=true}: IPv6 beside IPv4, a TCP service [VIP6]:80 to the same real servers; with
+     * {@code jlvs.lab.vip6Unconfigured=true} VIP6 is no address of the director's (the data plane answers
+     * neighbour solicitations for it: {@code jlvs.lab.answerArp=true}).
+     */
     static final String VIP6 = "2001:db8:77::100";
     static final String DIRECTOR6 = "2001:db8:77::2";
     static final String CLIENT6 = "2001:db8:77::10";
@@ -142,7 +146,9 @@ final class PacketLab implements AutoCloseable {
             // no duplicate address detection: the addresses are usable at once
             sh(cl, "ip", "-6", "addr", "add", CLIENT6 + "/64", "dev", "eth0", "nodad");
             sh(director, "ip", "-6", "addr", "add", DIRECTOR6 + "/64", "dev", "eth0", "nodad");
-            sh(director, "ip", "-6", "addr", "add", VIP6 + "/128", "dev", "eth0", "nodad");
+            if (!Boolean.parseBoolean(options.getOrDefault("jlvs.lab.vip6Unconfigured", "false"))) {
+                sh(director, "ip", "-6", "addr", "add", VIP6 + "/128", "dev", "eth0", "nodad");
+            }
             sh(director, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
             if (nat()) {
                 sh(director, "ip", "-6", "addr", "add", "2001:db8:77:1::1/64", "dev", "eth1", "nodad");
