@@ -79,9 +79,9 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     }
 
     /**
-     * With {@code on}, the proxy also listens on VIP:port of every IPv4 TCP and UDP service whose real
-     * servers the packet data plane forwards (NAT, DR, TUN), for the clients the data plane never sees: the
-     * director's own processes (through lo). IPVS serves those through its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
+     * With {@code on}, the proxy also listens on VIP:port of every TCP and UDP service whose real servers the
+     * packet data plane forwards (IPv4: NAT, DR, TUN; IPv6: NAT and DR to IPv6 real servers), for the clients the
+     * data plane never sees: the director's own processes (through lo). IPVS serves those through its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
      * (its own address, the real server's port), counted in the service's statistics. Remote clients never
      * reach these sockets: the data plane takes their frames first (the kernel guard drops the kernel's
      * copy, or the XDP program keeps it from the kernel).
@@ -176,9 +176,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             }
             boolean listening = listeners.containsKey(key);
             boolean fullnat = wanted(key, e.getValue(), listening);
-            // local clients are served for IPv4 services only: the packet data plane forwards IPv6 too (DR and
-            // NAT, behind its ip6 guard), but listening for the director's own clients of those is not done
-            boolean wanted = fullnat || (localClients && key.address().isV4() && forwardedByPackets(e.getValue()));
+            boolean wanted = fullnat || (localClients && forwardedByPackets(key, e.getValue()));
             if (key.protocol() == Protocol.SCTP || key.port() == 0) {
                 if (fullnat && refused.add(key)) {
                     LOG.warn("FULLNAT cannot serve {}: {}", key, key.port() == 0
@@ -190,8 +188,9 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             if (wanted && !listening) {
                 open(key, fullnat ? "" : "local clients of ");
             } else if (!wanted && listening) {
-                stop(key, localClients ? "it has no FULLNAT, NAT, DR or TUN real servers any more"
-                        : forwardedByPackets(e.getValue()) ? "the packet data plane stopped, so this host's own "
+                stop(key, localClients ? "it has no FULLNAT real servers any more, nor any the packet data plane "
+                        + "forwards to"
+                        : forwardedByPackets(key, e.getValue()) ? "the packet data plane stopped, so this host's own "
                         + "clients of its NAT, DR or TUN real servers are no longer served"
                         : "its real servers are no longer FULLNAT");
             }
@@ -219,11 +218,18 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
         return listening && dests.isEmpty();
     }
 
-    /** True when some real server of the service is one the packet data plane forwards to (NAT, DR, TUN). */
-    private static boolean forwardedByPackets(ServiceRuntime rt) {
+    /**
+     * True when some real server of the service is one the packet data plane forwards to: of an IPv4 service a
+     * NAT, DR or TUN one; of an IPv6 service a NAT or DR one with an IPv6 address (the data plane leaves IPv6
+     * tunnels and IPv4 servers of an IPv6 service alone, and such a service stays the kernel's).
+     */
+    private static boolean forwardedByPackets(InetServiceKey key, ServiceRuntime rt) {
+        boolean v4 = key.address().isV4();
         for (DestinationState d : rt.destinations().asList()) {
             ForwardingMethod m = d.config().method();
-            if (m == ForwardingMethod.MASQ || m == ForwardingMethod.DROUTE || m == ForwardingMethod.TUNNEL) {
+            boolean natOrDr = m == ForwardingMethod.MASQ || m == ForwardingMethod.DROUTE;
+            boolean served = v4 ? natOrDr || m == ForwardingMethod.TUNNEL : natOrDr && !d.config().address().isV4();
+            if (served) {
                 return true;
             }
         }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real server for tests: a blocking TCP server on 127.0.0.1 with a virtual thread per connection. */
+/** A real server for tests: a blocking TCP server on 127.0.0.1 (or another address) with a virtual thread per connection. */
 final class TcpBackend implements AutoCloseable {
     interface Handler {
         void handle(Socket s) throws IOException;
@@ -21,8 +21,13 @@ final class TcpBackend implements AutoCloseable {
     private final Thread acceptor;
 
     TcpBackend(Handler handler) throws IOException {
+        this(InetAddress.getLoopbackAddress(), handler);
+    }
+
+    /** A real server on {@code address} (::1 for an IPv6 one). */
+    TcpBackend(InetAddress address, Handler handler) throws IOException {
         server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        server.bind(new InetSocketAddress(address, 0), 512);
         acceptor = Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {
@@ -47,7 +52,12 @@ final class TcpBackend implements AutoCloseable {
 
     /** Greets each connection with {@code name} and a newline, then closes it. */
     static TcpBackend greeter(String name) throws IOException {
-        return new TcpBackend(s -> {
+        return greeter(InetAddress.getLoopbackAddress(), name);
+    }
+
+    /** A {@link #greeter(String)} on {@code address}. */
+    static TcpBackend greeter(InetAddress address, String name) throws IOException {
+        return new TcpBackend(address, s -> {
             s.getOutputStream().write((name + "\n").getBytes());
             s.getOutputStream().flush();
         });
