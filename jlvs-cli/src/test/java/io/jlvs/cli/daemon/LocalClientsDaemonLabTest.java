@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Lab tier, end to end: `jlvs run --interface` with a NAT service, and a process on the director itself
+ * Lab tier, end to end: `jlvs run --interface` with a NAT service (IPv4; IPv6 NAT and DR too), and a process on the director itself
  * (an operator's curl, a local health probe) connecting to the VIP. IPVS serves those through its
  * LOCAL_OUT hook; the packet data plane never sees them (they do not cross its links), so the FULLNAT
  * proxy listens on VIP:port for them and the kernel guard only drops what arrives on the data plane's
@@ -74,6 +74,75 @@ class LocalClientsDaemonLabTest {
                 assertThat(v.stats().conns()).as("connections counted in the service").isGreaterThanOrEqualTo(5);
             }
         });
+    }
+
+    /**
+     * IPv6: a process on the director reaches [VIP]:80 of a NAT service and [VIP]:8081 of a DR one (the real
+     * server at its own address and the virtual port, as for IPv4), both counted in their services. Before,
+     * the proxy listened on IPv4 VIPs only and the guard's ip6 table dropped nothing from lo, so curl -6 met the
+     * kernel's RST ("Failed to connect").
+     */
+    @org.junit.jupiter.api.Test
+    void aProcessOnTheDirectorReachesIpv6NatAndDrServices() throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        Lab.requireCommand("curl", "curl");
+        String python = Lab.requireCommand("python3", "python3");
+        int n = (int) (ProcessHandle.current().pid() % 250);
+        String net = "10.218." + n + ".";
+        String net6 = "2001:db8:218:" + Integer.toHexString(n) + "::";
+        String vip6 = "2001:db8:219:" + Integer.toHexString(n) + "::100";
+        String rs6 = net6 + "11";
+        Path socket = dir.resolve("jlvs.sock");
+        Path www = Files.createDirectories(dir.resolve("www6"));
+        Files.writeString(www.resolve("name"), "rs1\n");
+        try (NetnsLab lab = new NetnsLab()) {
+            String director = lab.namespace("dir");
+            String server = lab.namespace("rs");
+            String[] link = lab.vethBetween(director, net + "1/24", server, net + "11/24");
+            lab.exec(director, "ip", "-6", "addr", "add", net6 + "1/64", "dev", link[0], "nodad").orThrow("addr6");
+            lab.exec(server, "ip", "-6", "addr", "add", rs6 + "/64", "dev", link[1], "nodad").orThrow("rs addr6");
+            lab.exec(director, "ip", "-6", "addr", "add", vip6 + "/128", "dev", link[0], "nodad").orThrow("vip6");
+            lab.exec(server, "ip", "-6", "route", "add", "default", "via", net6 + "1").orThrow("route6");
+            for (int port : new int[] {8080, 8081}) {
+                lab.start(server, List.of(python, "-m", "http.server", String.valueOf(port), "--bind", rs6,
+                        "--directory", www.toString()), dir.resolve("rs" + port + ".log"));
+            }
+            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), "--interface", link[0]);
+            InetServiceKey nat = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip6), 80);
+            InetServiceKey dr = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip6), 8081);
+            try (ControlClient c = ControlClient.connect(socket)) {
+                c.execute(new IpvsCommand.AddService(VirtualService.of(nat, "rr")));
+                c.execute(new IpvsCommand.AddServer(nat, RealServer.of(IpAddress.parse(rs6), 8080,
+                        ForwardingMethod.MASQ, 1)));
+                c.execute(new IpvsCommand.AddService(VirtualService.of(dr, "rr")));
+                c.execute(new IpvsCommand.AddServer(dr, RealServer.of(IpAddress.parse(rs6), 8081,
+                        ForwardingMethod.DROUTE, 1)));
+            }
+            for (String url : List.of("http://[" + vip6 + "]:80/name", "http://[" + vip6 + "]:8081/name")) {
+                String[] curl = {"curl", "-6", "-g", "-sS", "--max-time", "3", url};
+                try {
+                    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> lab.exec(director, curl).output().strip().equals("rs1"));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("no answer from " + url + " on the director: "
+                            + lab.exec(director, curl).output() + "\ndaemon: "
+                            + Files.readString(dir.resolve("daemon.log")) + "\nguard: "
+                            + lab.exec(director, "nft", "list", "table", "ip6", "jlvs").output(), e);
+                }
+                Shell.Result five = lab.exec(director, "sh", "-c", "for i in 1 2 3 4 5; do curl -6 -g -sS "
+                        + "--max-time 3 '" + url + "'; done");
+                assertThat(five.output().strip().split("\n")).as(url).hasSize(5).containsOnly("rs1");
+            }
+            assertThat(Files.readString(dir.resolve("daemon.log")))
+                    .contains("FULLNAT listening for local clients of tcp:[" + vip6 + "]:80");
+            try (ControlClient c = ControlClient.connect(socket)) {
+                for (VirtualServiceView v : c.table().services()) {
+                    assertThat(v.stats().conns()).as("connections counted in " + v.service().key())
+                            .isGreaterThanOrEqualTo(5);
+                }
+            }
+        }
     }
 
     /** A director with a NAT service on a VIP of its own, a real server behind it; runs {@code body}. */
