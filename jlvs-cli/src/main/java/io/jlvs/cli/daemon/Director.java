@@ -256,6 +256,7 @@ public final class Director implements IpvsControl, AutoCloseable {
      *                     processes on this host, which the data plane never sees
      * @param connSettings the IPVS sysctls of the connection table (expire_nodest_conn, sloppy_tcp, ...)
      * @param busyPollMicros how long a worker busy-polls its rings after the last frame before it sleeps
+     * @param answerArp    the workers answer ARP and IPv6 neighbour solicitations for the virtual addresses
      * @throws IllegalStateException with one line saying why it cannot start
      */
     /**
@@ -264,20 +265,20 @@ public final class Director implements IpvsControl, AutoCloseable {
      * @throws IllegalStateException with one line saying why not
      */
     public static void checkPacketDataPlane(List<String> interfaces, boolean afXdp, int workers,
-                                            List<io.jlvs.packet.FwmarkRule> fwmarkRules) {
+                                            List<io.jlvs.packet.FwmarkRule> fwmarkRules, boolean answerArp) {
         PacketDirector.check(PacketDirectorSettings.of(interfaces).withAfXdp(afXdp).withWorkers(workers)
-                .withFwmarkRules(fwmarkRules));
+                .withFwmarkRules(fwmarkRules).withAnswerArp(answerArp));
     }
 
     public void startPacketDataPlane(List<String> interfaces, boolean afXdp, int offloadAfter, int workers,
                                      boolean localClients, ConnTableSettings connSettings,
                                      List<io.jlvs.packet.FwmarkRule> fwmarkRules, int busyPollMicros,
                                      int connCapacity, List<Integer> ftpPorts,
-                                     io.jlvs.packet.FtpPassivePorts ftpPassivePorts) {
+                                     io.jlvs.packet.FtpPassivePorts ftpPassivePorts, boolean answerArp) {
         PacketDirectorSettings settings = PacketDirectorSettings.of(interfaces).withAfXdp(afXdp)
                 .withOffloadAfter(offloadAfter).withWorkers(workers).withConnSettings(connSettings)
                 .withFwmarkRules(fwmarkRules).withBusyPollMicros(busyPollMicros).withConnCapacity(connCapacity)
-                .withFtpPorts(ftpPorts).withFtpPassivePorts(ftpPassivePorts);
+                .withFtpPorts(ftpPorts).withFtpPassivePorts(ftpPassivePorts).withAnswerArp(answerArp);
         PacketDirector p = PacketDirector.start(engine, settings);
         packet = p;
         // a sync daemon keepalived.conf started already (lvs_sync_daemon: an address owner's master, every

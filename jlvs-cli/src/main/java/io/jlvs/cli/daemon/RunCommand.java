@@ -152,6 +152,12 @@ public final class RunCommand implements Callable<Integer> {
             + "them (it does by default, as IPVS serves local clients), and their connections get a RST.")
     boolean noLocalClients;
 
+    @Option(names = "--answer-arp", description = "The packet data plane (-I, AF_PACKET) answers ARP requests for "
+            + "IPv4 virtual addresses and IPv6 neighbour solicitations for IPv6 ones with its interface's MAC, for "
+            + "VIPs that are not configured on the director (the kernel answers only for its own addresses); its "
+            + "interfaces then take all multicast.")
+    boolean answerArp;
+
     @Option(names = "--no-admin", description = "Do not serve the REST API, /metrics or the status page.")
     boolean noAdmin;
 
@@ -285,7 +291,7 @@ public final class RunCommand implements Callable<Integer> {
             PidFile.checkNotRunning(pid, ProcessHandle.current().pid());
             if (interfaces != null && !interfaces.isEmpty()) {
                 // a missing interface, or one without an address, said before the config is even read
-                Director.checkPacketDataPlane(interfaces, afXdp, packetWorkers, marks);
+                Director.checkPacketDataPlane(interfaces, afXdp, packetWorkers, marks, answerArp);
             }
         } catch (DaemonStartException | IllegalStateException e) {
             err.println("jlvs: " + e.getMessage());
@@ -333,7 +339,8 @@ public final class RunCommand implements Callable<Integer> {
                             vs.connSettings(), marks, packetBusyPoll,
                             packetConnections != null ? packetConnections : PacketTableSize.DEFAULT,
                             ftpPorts != null ? List.copyOf(ftpPorts) : List.of(),
-                            ftpPassivePorts != null ? io.jlvs.packet.FtpPassivePorts.parse(ftpPassivePorts) : null);
+                            ftpPassivePorts != null ? io.jlvs.packet.FtpPassivePorts.parse(ftpPassivePorts) : null,
+                            answerArp);
                     if (ftpPorts != null && ftpPassivePorts == null) {
                         log.warn("--ftp-ports without --ftp-passive-ports: every TCP port of the FTP virtual "
                                 + "addresses and of their NAT real servers goes to the data plane, so local TCP "

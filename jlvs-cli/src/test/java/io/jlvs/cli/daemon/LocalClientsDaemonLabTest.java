@@ -78,7 +78,8 @@ class LocalClientsDaemonLabTest {
 
     /**
      * IPv6: a process on the director reaches [VIP]:80 of a NAT service and [VIP]:8081 of a DR one (the real
-     * server at its own address and the virtual port, as for IPv4), both counted in their services. Before,
+     * server at its own address and the virtual port, as for IPv4), both counted in their services; and
+     * {@code --answer-arp} reaches the data plane (its link takes all multicast). Before,
      * the proxy listened on IPv4 VIPs only and the guard's ip6 table dropped nothing from lo, so curl -6 met the
      * kernel's RST ("Failed to connect").
      */
@@ -108,7 +109,13 @@ class LocalClientsDaemonLabTest {
                 lab.start(server, List.of(python, "-m", "http.server", String.valueOf(port), "--bind", rs6,
                         "--directory", www.toString()), dir.resolve("rs" + port + ".log"));
             }
-            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), "--interface", link[0]);
+            // --answer-arp as well (the workers answer neighbour solicitations for the VIP; here the kernel does too)
+            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), "--interface", link[0],
+                    "--answer-arp");
+            java.util.regex.Matcher allmulti = java.util.regex.Pattern.compile("allmulti (\\d+)")
+                    .matcher(lab.exec(director, "ip", "-d", "link", "show", "dev", link[0]).output());
+            assertThat(allmulti.find() && Integer.parseInt(allmulti.group(1)) > 0)
+                    .as("--answer-arp: the data plane's link takes all multicast").isTrue();
             InetServiceKey nat = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip6), 80);
             InetServiceKey dr = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip6), 8081);
             try (ControlClient c = ControlClient.connect(socket)) {
