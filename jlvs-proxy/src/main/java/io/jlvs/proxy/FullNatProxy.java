@@ -58,6 +58,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     private boolean closed;
     /** Also listen for the host's own clients of the services the packet data plane forwards. */
     private boolean localClients;
+    /** The same for IPv6 services. */
+    private boolean localClients6;
 
     /** Starts the event loops and begins following {@code engine}'s services. */
     public FullNatProxy(IpvsEngine engine, ProxySettings settings) {
@@ -87,7 +89,16 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
      * copy, or the XDP program keeps it from the kernel).
      */
     public synchronized void serveLocalClients(boolean on) {
-        localClients = on;
+        serveLocalClients(on, on);
+    }
+
+    /**
+     * As {@link #serveLocalClients(boolean)}, for IPv4 and IPv6 services apart: a packet data plane that leaves
+     * IPv6 to the kernel (AF_XDP I/O) keeps no remote client from an IPv6 listener, so none is opened for it.
+     */
+    public synchronized void serveLocalClients(boolean ipv4, boolean ipv6) {
+        localClients = ipv4;
+        localClients6 = ipv6;
         follow(ctx.snapshot());
     }
 
@@ -176,7 +187,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             }
             boolean listening = listeners.containsKey(key);
             boolean fullnat = wanted(key, e.getValue(), listening);
-            boolean wanted = fullnat || (localClients && forwardedByPackets(key, e.getValue()));
+            boolean local = key.address().isV4() ? localClients : localClients6;
+            boolean wanted = fullnat || (local && forwardedByPackets(key, e.getValue()));
             if (key.protocol() == Protocol.SCTP || key.port() == 0) {
                 if (fullnat && refused.add(key)) {
                     LOG.warn("FULLNAT cannot serve {}: {}", key, key.port() == 0
@@ -188,7 +200,7 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             if (wanted && !listening) {
                 open(key, fullnat ? "" : "local clients of ");
             } else if (!wanted && listening) {
-                stop(key, localClients ? "it has no FULLNAT real servers any more, nor any the packet data plane "
+                stop(key, local ? "it has no FULLNAT real servers any more, nor any the packet data plane "
                         + "forwards to"
                         : forwardedByPackets(key, e.getValue()) ? "the packet data plane stopped, so this host's own "
                         + "clients of its NAT, DR or TUN real servers are no longer served"

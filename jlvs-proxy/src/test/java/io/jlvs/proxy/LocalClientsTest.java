@@ -129,6 +129,21 @@ class LocalClientsTest {
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    /** With AF_XDP I/O IPv6 stays the kernel's: a listener on an IPv6 VIP would take remote clients too. */
+    @Test
+    void ipv6ServicesAreLeftOutWhenAskedFor() throws Exception {
+        InetServiceKey v6 = service(Protocol.TCP, LO6, lo6);
+        server(v6, LO6, greeter(lo6, "rs1").port(), ForwardingMethod.MASQ);
+        InetAddress lo4 = InetAddress.getByName("127.0.0.1");
+        InetServiceKey v4 = service(Protocol.TCP, ProxyFixture.LOCALHOST, lo4);
+        server(v4, ProxyFixture.LOCALHOST, greeter(lo4, "rs4").port(), ForwardingMethod.MASQ);
+        f.proxy.serveLocalClients(true, false);
+        f.awaitListening(v4);
+        assertThat(firstLine(lo4, v4.port())).isEqualTo("rs4");
+        assertThatThrownBy(() -> f.proxy.listening(v6).get(1, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void anIpv6NatServiceIsServedToLocalClientsWithItsScheduler() throws Exception {
         f.proxy.serveLocalClients(true);

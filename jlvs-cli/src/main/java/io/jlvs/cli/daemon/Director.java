@@ -289,7 +289,8 @@ public final class Director implements IpvsControl, AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(Director.class).error("{}", e.getMessage());
         }
         // the director's own processes, which the data plane never sees, are served as IPVS serves them
-        proxy.serveLocalClients(localClients);
+        // (IPv6 ones not with AF_XDP, whose IPv6 stays the kernel's: a listener there would take remote clients)
+        proxy.serveLocalClients(localClients, localClients && !afXdp);
         counters.addDropSource(p::drops);
         counters.addPacketSource(p::packets);
         if (offloadAfter >= 0) {
