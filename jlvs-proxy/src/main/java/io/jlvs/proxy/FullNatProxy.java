@@ -82,8 +82,8 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
 
     /**
      * With {@code on}, the proxy also listens on VIP:port of every TCP and UDP service whose real servers the
-     * packet data plane forwards (IPv4: NAT, DR, TUN; IPv6: NAT and DR to IPv6 real servers), for the clients the
-     * data plane never sees: the director's own processes (through lo). IPVS serves those through its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
+     * packet data plane forwards (NAT, DR, TUN of the service's family), for the clients the data plane never
+     * sees: the director's own processes (through lo). IPVS serves those through its LOCAL_OUT hook; here they get a FULLNAT connection to a real server the service's scheduler picks
      * (its own address, the real server's port), counted in the service's statistics. Remote clients never
      * reach these sockets: the data plane takes their frames first (the kernel guard drops the kernel's
      * copy, or the XDP program keeps it from the kernel).
@@ -231,17 +231,15 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
     }
 
     /**
-     * True when some real server of the service is one the packet data plane forwards to: of an IPv4 service a
-     * NAT, DR or TUN one; of an IPv6 service a NAT or DR one with an IPv6 address (the data plane leaves IPv6
-     * tunnels and IPv4 servers of an IPv6 service alone, and such a service stays the kernel's).
+     * True when some real server of the service is one the packet data plane forwards to: a NAT, DR or TUN one
+     * of the service's family (the data plane leaves an IPv4 real server of an IPv6 service alone, and a service
+     * of only such stays the kernel's).
      */
     private static boolean forwardedByPackets(InetServiceKey key, ServiceRuntime rt) {
-        boolean v4 = key.address().isV4();
         for (DestinationState d : rt.destinations().asList()) {
             ForwardingMethod m = d.config().method();
-            boolean natOrDr = m == ForwardingMethod.MASQ || m == ForwardingMethod.DROUTE;
-            boolean served = v4 ? natOrDr || m == ForwardingMethod.TUNNEL : natOrDr && !d.config().address().isV4();
-            if (served) {
+            boolean method = m == ForwardingMethod.MASQ || m == ForwardingMethod.DROUTE || m == ForwardingMethod.TUNNEL;
+            if (method && d.config().address().isV4() == key.address().isV4()) {
                 return true;
             }
         }
