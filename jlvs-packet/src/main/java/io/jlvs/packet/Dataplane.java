@@ -144,6 +144,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
     private long now;
     private long frames;
     private long forwarded;
+    private long forwarded6;
     private long routed;
     private volatile boolean routeUnclaimed;
     /** The XDP program takes every fragment to a VIP or from a NAT real server (AF_XDP): the kernel sees none. */
@@ -433,6 +434,11 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
         return forwarded;
     }
 
+    /** IPv6 frames this worker forwarded (Ipv6Forwarder's FORWARD verdicts; with several workers, its clients'). */
+    public long forwardedIpv6() {
+        return forwarded6;
+    }
+
     /** Packets the fast path forwarded for this worker's connections, as accounted so far (once a second). */
     public long fastPathPackets() {
         return fastPathPackets;
@@ -623,6 +629,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
             Verdict v = ipv6.handle(s, off, l2, len, services, mtu, now, routeUnclaimed, unresolved);
             // the fragments of IPv6 datagrams given up on the way (not this frame: its verdict counts it)
             drops[DropReason.FRAGMENT.ordinal()] += ipv6.fragments().takeDropped();
+            forwarded6 += v == Verdict.FORWARD ? 1 : 0;
             return v == Verdict.DROP ? drop(ipv6.dropReason()) : v;
         }
         if (type != EthernetHeader.TYPE_IPV4) {

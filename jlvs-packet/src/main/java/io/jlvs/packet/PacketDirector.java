@@ -122,7 +122,10 @@ public final class PacketDirector implements AutoCloseable {
     private boolean closed;
 
     /** The addresses the packet filter and the kernel guard are built from. */
-    /** @param fanoutHash how the fanout program hashes a client: its netmask, and whether ports count (-1: none) */
+    /**
+     * @param fanoutHash how the fanout program hashes a client: its IPv4 netmask, whether ports count, whether
+     *                   IPv6 is spread and its prefix length (-1: no program)
+     */
     private record FilterState(Set<IpAddress> destinations, Set<IpAddress> masqServers,
                                Set<XdpSteering.ServerPort> masqPorts, BpfFilter bpf, String guardScript,
                                BpfFilter fanout, long fanoutHash) {
@@ -689,7 +692,8 @@ public final class PacketDirector implements AutoCloseable {
     record Taken(Set<IpAddress> destinations, Set<IpAddress> masq, Set<Integer> realServers,
                  Set<XdpSteering.ServerPort> masqPorts, String script, List<KernelGuard.Range> ranges,
                  List<KernelGuard.Range> ftpRanges, int clientMask, boolean persistent, boolean ftp,
-                 Set<IpAddress> destinations6, Set<IpAddress> masq6, Set<IpAddress> realServers6) {
+                 Set<IpAddress> destinations6, Set<IpAddress> masq6, Set<IpAddress> realServers6,
+                 int clientPrefix6) {
     }
 
     static Taken taken(ForwardingSnapshot snapshot, PacketDirectorSettings settings) {
@@ -705,8 +709,11 @@ public final class PacketDirector implements AutoCloseable {
         Set<IpAddress> realServers6 = new java.util.HashSet<>();
         List<KernelGuard.Service> services6 = new ArrayList<>();
         List<KernelGuard.Service> masqGuard6 = new ArrayList<>();
+        // the widest persistence granularity, by family: the fanout program keeps such a client network on one
+        // worker (IPv6 clients are hashed by address only, masked to the shortest prefix length)
         int clientMask = -1;
         boolean persistent = false;
+        int clientPrefix6 = 128;
         // FTP services (the helper's ports): their data connections use other ports of the virtual address and
         // of the MASQ real servers, and must reach the worker of their control connection
         List<KernelGuard.Range> ftpRanges = new ArrayList<>();
@@ -718,9 +725,11 @@ public final class PacketDirector implements AutoCloseable {
             boolean forwarded = e.getKey() instanceof InetServiceKey k && !k.address().isV4()
                     ? Ipv6Forwarder.forwards(e.getValue()) : Dataplane.forwards(e.getValue());
             if (e.getValue().config().persistent()) {
-                persistent = true;
                 if (e.getKey().family() == AddressFamily.INET) {
+                    persistent = true;
                     clientMask &= e.getValue().config().netmask();
+                } else {
+                    clientPrefix6 = Math.min(clientPrefix6, Math.clamp(e.getValue().config().netmask(), 0, 128));
                 }
             }
             if (forwarded && e.getKey() instanceof InetServiceKey k && k.address().isV4()) {
@@ -816,7 +825,7 @@ public final class PacketDirector implements AutoCloseable {
         String script = KernelGuard.script(services, ranges, masqGuard, masqSourceRanges)
                 + KernelGuard.script6(services6, masqGuard6);
         return new Taken(destinations, masq, realServers, masqPorts, script, ranges, ftpRanges, clientMask,
-                persistent, ftp, destinations6, masq6, realServers6);
+                persistent, ftp, destinations6, masq6, realServers6, clientPrefix6);
     }
 
     /**
@@ -878,9 +887,11 @@ public final class PacketDirector implements AutoCloseable {
                 .map(r -> new ClientFanout.AddressRange(r.from(), r.to())).distinct().toList();
         // an FTP data connection comes from another client port than its control connection: by address then
         boolean byAddress = persistent || ftp;
+        int prefix6 = t.clientPrefix6();
         return new FilterState(destinations, masq, Set.copyOf(masqPorts), bpf, script,
-                fanoutFor(destinations, marked, clientMask, byAddress),
-                (clientMask & 0xffffffffL) << 1 | (byAddress ? 1 : 0));
+                fanoutFor(destinations, destinations6, marked, clientMask, byAddress, prefix6),
+                (clientMask & 0xffffffffL) << 1 | (byAddress ? 1 : 0)
+                        | (destinations6.isEmpty() ? 0 : (1L + prefix6) << 33));
     }
 
     /** With AF_XDP, TCP ports {@code from..to} of {@code address}: one entry of the steering map each. */
@@ -891,27 +902,39 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     /**
-     * With more than one AF_PACKET worker, the fanout program for these virtual addresses and the address
-     * ranges of the fwmark rules that mark a service's packets: by client address and port, or with persistent
-     * services by client address under their widest netmask (templates live in one worker). With more
-     * addresses than a program holds, the current one stays (logged).
+     * With more than one AF_PACKET worker, the fanout program for these virtual addresses (IPv4 and IPv6) and
+     * the address ranges of the fwmark rules that mark a service's packets: IPv4 clients by address and port, or
+     * with persistent services by address under their widest netmask (templates live in one worker); IPv6 ones
+     * by address under the IPv6 services' shortest persistence prefix length. With more addresses than a
+     * program holds, the current one stays (logged).
      */
-    private BpfFilter fanoutFor(Set<IpAddress> destinations, List<ClientFanout.AddressRange> marked, int clientMask,
-                                boolean persistent) {
+    private BpfFilter fanoutFor(Set<IpAddress> destinations, Set<IpAddress> destinations6,
+                                List<ClientFanout.AddressRange> marked, int clientMask, boolean persistent,
+                                int clientPrefix6) {
         if (settings.workers() == 1 || settings.afXdp()) {
             return null;
         }
-        if (destinations.size() + marked.size() > ClientFanout.MAX_ADDRESSES) {
-            FilterState now = filter;
-            if (now == null) {
-                throw new IllegalStateException("packet data plane cannot start: more than one worker takes at most "
-                        + ClientFanout.MAX_ADDRESSES + " virtual addresses, got " + (destinations.size() + marked.size()));
+        List<IpAddress> vips = new ArrayList<>(destinations);
+        vips.addAll(destinations6);
+        String refused;
+        if (vips.size() + marked.size() > ClientFanout.MAX_ADDRESSES) {
+            refused = "more than one worker takes at most " + ClientFanout.MAX_ADDRESSES + " virtual addresses, got "
+                    + (vips.size() + marked.size());
+        } else {
+            try {
+                return ClientFanout.program(vips, marked, persistent ? clientMask : -1, !persistent, clientPrefix6);
+            } catch (IllegalArgumentException e) {
+                // IPv6 addresses take more instructions: fewer of them fit
+                refused = "more than one worker: " + e.getMessage();
             }
-            LOG.log(System.Logger.Level.ERROR, "more than " + ClientFanout.MAX_ADDRESSES + " virtual addresses: "
-                    + "connections to the new ones may reach the wrong worker; run with one worker");
-            return now.fanout();
         }
-        return ClientFanout.program(destinations, marked, persistent ? clientMask : -1, !persistent);
+        FilterState now = filter;
+        if (now == null) {
+            throw new IllegalStateException("packet data plane cannot start: " + refused);
+        }
+        LOG.log(System.Logger.Level.ERROR, refused + ": connections to the new virtual addresses may reach the "
+                + "wrong worker; run with one worker");
+        return now.fanout();
     }
 
     // ---------------------------------------------------------------- neighbours
@@ -1171,7 +1194,7 @@ public final class PacketDirector implements AutoCloseable {
      * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each),
      * ftp_passive_replies, ftp_data_connections, ftp_ignored_lines, ftp_expected_refused and ftp_port_outside_passive_range ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
-     * frames_worker_N (frames worker N handled). Values read
+     * frames_worker_N (frames worker N handled) and forwarded_ipv6_worker_N (IPv6 frames worker N forwarded). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
      */
     public Map<String, Long> counters() {
@@ -1267,6 +1290,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("drop_other_host", otherHost);
         for (int i = 0; i < workers.size(); i++) {
             out.put("frames_worker_" + i, workers.get(i).dataplane.frames());
+            out.put("forwarded_ipv6_worker_" + i, workers.get(i).dataplane.forwardedIpv6());
         }
         return out;
     }

@@ -26,16 +26,20 @@ import java.util.Map;
  * the addresses of the packet it quotes. Other ICMPv6 (neighbour discovery, echo), like every frame that is
  * neither IPv4 nor IPv6 (ARP), goes to the first member; so does IPv6 while there is no IPv6 virtual address.
  *
- * <p>The kernel takes at most {@link #MAX_INSTRUCTIONS} instructions: 42 and 4 per IPv4 virtual address,
- * 6 per range, and with IPv6 66 more and 9 per IPv6 virtual address ({@link #length}); a program that
- * would be longer is refused with an {@link IllegalArgumentException}.
+ * <p>At most {@link #MAX_ADDRESSES} virtual addresses and ranges together, and the kernel takes at most
+ * {@link #MAX_INSTRUCTIONS} instructions: 42 and 4 per IPv4 virtual address, 6 per range, and with IPv6 66 more
+ * and 9 per IPv6 virtual address ({@link #length}); beyond either the program is refused with an
+ * {@link IllegalArgumentException}.
  */
 public final class ClientFanout {
     private static final int SKF_AD_PROTOCOL = -0x1000;
     private static final int NET = 0;
     /** The kernel's limit on a classic BPF program (BPF_MAXINSNS). */
     public static final int MAX_INSTRUCTIONS = 4096;
-    /** IPv4 virtual addresses one program can list with no range and no IPv6 address: 42 + 4 per address. */
+    /**
+     * Virtual addresses (IPv4 and IPv6) and ranges one program lists at most; the instructions they take must
+     * also fit ({@link #length}): 1,000 IPv4 addresses do (4,042 instructions), about 440 IPv6 ones.
+     */
     public static final int MAX_ADDRESSES = 1000;
     private static final int ETH_P_IP = 0x0800;
     private static final int ETH_P_IPV6 = 0x86dd;
@@ -118,6 +122,11 @@ public final class ClientFanout {
         List<AddressRange> spans = ranges.stream().distinct().toList();
         if (clientPrefix6 < 0 || clientPrefix6 > 128) {
             throw new IllegalArgumentException("not an IPv6 prefix length: " + clientPrefix6);
+        }
+        int count = vips.length + vips6.size() + spans.size();
+        if (count > MAX_ADDRESSES) {
+            throw new IllegalArgumentException("at most " + MAX_ADDRESSES + " virtual addresses fit a fanout program, got "
+                    + count);
         }
         int length = length(vips.length, spans.size(), vips6.size());
         if (length > MAX_INSTRUCTIONS) {

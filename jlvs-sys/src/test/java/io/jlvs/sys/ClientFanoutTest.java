@@ -276,6 +276,10 @@ class ClientFanoutTest {
         over.add(v6.get(n6));
         assertThatThrownBy(() -> ClientFanout.program(over, ranges, -1, true, 128))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4096");
+        List<IpAddress> tooMany = IntStream.range(0, ClientFanout.MAX_ADDRESSES + 1)
+                .mapToObj(i -> IpAddress.ofV4(0x0a000000 + i)).toList();
+        assertThatThrownBy(() -> ClientFanout.program(tooMany)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 1000 virtual addresses");
         assertThatThrownBy(() -> ClientFanout.program(List.of(), IntStream.range(0, 1000).mapToObj(i ->
                 new ClientFanout.AddressRange(IpAddress.ofV4(i * 4), IpAddress.ofV4(i * 4 + 1))).toList(), -1, true))
                 .as("1,000 ranges: 6 instructions each").isInstanceOf(IllegalArgumentException.class);

@@ -53,11 +53,26 @@ abstract class Ipv6PacketLabSuite {
         return Map.of();
     }
 
+    /**
+     * More IPv6 addresses of the client that the requests of the first test come from in turn (several workers
+     * take IPv6 clients by address); none by default: all from {@link PacketLab#CLIENT6}.
+     */
+    List<String> clientSources() {
+        return List.of();
+    }
+
+    private int workers() {
+        return Integer.parseInt(directorOptions().getOrDefault("jlvs.lab.workers", "1"));
+    }
+
     @BeforeAll
     void up() throws IOException {
         Map<String, String> options = new HashMap<>(directorOptions());
         options.put("jlvs.lab.ipv6", "true");
         lab = PacketLab.create(method(), options);
+        for (String a : clientSources()) {
+            lab.client(10, "ip", "-6", "addr", "add", a + "/64", "dev", "eth0", "nodad").orThrow("client address");
+        }
     }
 
     @AfterAll
@@ -88,18 +103,27 @@ abstract class Ipv6PacketLabSuite {
     @Order(1)
     void requestsOverIpv6SpreadInEqualThirdsAndAreCounted() throws IOException {
         Map<String, long[]> before = stats();
-        // one curl, one connection per request (Connection: close); -g: the brackets are the address, not a glob
-        Path config = lab.dir.resolve("requests6.curl");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < REQUESTS; i++) {
-            sb.append("url = \"").append(url("/name?i=" + i)).append("\"\n");
-        }
-        Files.writeString(config, sb.toString());
-        Shell.Result r = lab.client(90, "curl", "-6", "-g", "-sS", "--max-time", "5", "--retry", "0",
-                "-H", "Connection: close", "-K", config.toString());
-        assertThat(r.exitCode()).as(r.output() + lab.stderr()).isZero();
+        long[] forwardedBefore = forwardedIpv6ByWorker();
+        // one curl, one connection per request (Connection: close); -g: the brackets are the address, not a glob;
+        // with client sources, one curl from each in turn
+        List<String> sources = clientSources().isEmpty() ? java.util.Collections.singletonList(null) : clientSources();
         Map<String, Integer> byServer = new HashMap<>();
-        r.output().lines().forEach(l -> byServer.merge(l.strip(), 1, Integer::sum));
+        for (int s = 0; s < sources.size(); s++) {
+            Path config = lab.dir.resolve("requests6-" + s + ".curl");
+            StringBuilder sb = new StringBuilder();
+            for (int i = s; i < REQUESTS; i += sources.size()) {
+                sb.append("url = \"").append(url("/name?i=" + i)).append("\"\n");
+            }
+            Files.writeString(config, sb.toString());
+            List<String> curl = new java.util.ArrayList<>(List.of("curl", "-6", "-g", "-sS", "--max-time", "5",
+                    "--retry", "0", "-H", "Connection: close", "-K", config.toString()));
+            if (sources.get(s) != null) {
+                curl.addAll(List.of("--interface", sources.get(s)));
+            }
+            Shell.Result r = lab.client(90, curl.toArray(String[]::new));
+            assertThat(r.exitCode()).as(sources.get(s) + ": " + r.output() + lab.stderr()).isZero();
+            r.output().lines().forEach(l -> byServer.merge(l.strip(), 1, Integer::sum));
+        }
         assertThat(byServer).containsOnlyKeys("rs1", "rs2", "rs3");
         assertThat(byServer.values()).allSatisfy(n -> assertThat(n).isBetween(REQUESTS / 3 - 10, REQUESTS / 3 + 10));
         assertThat(byServer.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
@@ -123,6 +147,23 @@ abstract class Ipv6PacketLabSuite {
             assertThat(a[1] - b[1]).as("packets in for " + addr).isGreaterThanOrEqualTo(4 * conns);
         }
         assertThat(allConns).as("new connections").isGreaterThanOrEqualTo(REQUESTS * 9 / 10);
+        if (workers() > 1) {
+            // every worker forwarded IPv6: the fanout program spreads IPv6 clients (before, worker 0 took it all)
+            long[] forwarded = forwardedIpv6ByWorker();
+            for (int w = 0; w < workers(); w++) {
+                assertThat(forwarded[w] - forwardedBefore[w]).as("IPv6 frames worker %d forwarded", w)
+                        .isGreaterThanOrEqualTo(3L * REQUESTS / sources.size());
+            }
+        }
+    }
+
+    /** Per worker, the IPv6 frames it forwarded so far. */
+    private long[] forwardedIpv6ByWorker() throws IOException {
+        long[] out = new long[workers()];
+        for (int w = 0; w < out.length; w++) {
+            out[w] = lab.counter("forwarded_ipv6_worker_" + w);
+        }
+        return out;
     }
 
     @Test
