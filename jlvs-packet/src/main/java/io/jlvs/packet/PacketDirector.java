@@ -866,6 +866,7 @@ public final class PacketDirector implements AutoCloseable {
         Set<IpAddress> masq = t.masq();
         Set<Integer> realServers = t.realServers();
         Set<IpAddress> realServers6 = t.realServers6();
+        Set<IpAddress> destinations6 = t.destinations6();
         List<KernelGuard.Range> ranges = t.ranges();
         List<KernelGuard.Range> ftpRanges = t.ftpRanges();
         int clientMask = t.clientMask();
