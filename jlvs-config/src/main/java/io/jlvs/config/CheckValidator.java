@@ -3,8 +3,10 @@ package io.jlvs.config;
 import io.jlvs.config.model.Forwarding;
 import io.jlvs.config.model.RealServerDef;
 import io.jlvs.config.model.ServiceAddress;
+import io.jlvs.config.model.SorryServerDef;
 import io.jlvs.config.model.VirtualServerDef;
 import io.jlvs.config.model.VirtualServerGroupDef;
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.ForwardingMethod;
 import io.jlvs.core.Protocol;
 import java.util.ArrayList;
@@ -74,9 +76,50 @@ final class CheckValidator {
             if (vs.scheduler() == null) {
                 error("Virtual server " + name + ": no scheduler set, setting default 'wlc'");
             }
-            out.add(checkRealServers(vs, name));
+            VirtualServerDef checked = checkRealServers(vs, name);
+            if (vs.address() instanceof ServiceAddress.Group g && !matchesGroup(checked, groups.get(g.name()), name)) {
+                continue;
+            }
+            out.add(checked);
         }
         return out;
+    }
+
+    /**
+     * keepalived's link_vsg_to_vs: a group of both families serves a virtual server whose family is not set
+     * (every real server tunnelled), a group of one family one of that family or none; any other is ignored
+     * (logged, not a configuration error).
+     */
+    private boolean matchesGroup(VirtualServerDef vs, VirtualServerGroupDef group, String name) {
+        AddressFamily af = vs.ipFamily();
+        if (af == null) {
+            for (RealServerDef rs : vs.realServers()) {
+                if (!vs.tunnelled(rs.forwarding())) {
+                    af = rs.address().family();
+                    break;
+                }
+            }
+        }
+        if (af == null && vs.sorryServer() != null && !vs.tunnelled(vs.sorryServer().forwarding())) {
+            af = vs.sorryServer().address().family();
+        }
+        boolean v4 = group.has(AddressFamily.INET);
+        boolean v6 = group.has(AddressFamily.INET6);
+        if (v4 && v6 && af != null) {
+            log.report(ProblemKind.NOTICE, group.name() + ": virtual server group with IPv4 & IPv6 doesn't match"
+                    + " virtual server " + name + " - ignoring");
+            return false;
+        }
+        if (v4 && af == AddressFamily.INET6 || v6 && af == AddressFamily.INET) {
+            log.report(ProblemKind.NOTICE, group.name() + ": address family doesn't match virtual server " + name
+                    + " - ignoring");
+            return false;
+        }
+        if (!v4 && !v6 && af == null && group.entries().stream().anyMatch(e -> e.family() == null)) {
+            log.report(ProblemKind.NOTICE, group.name() + ": Virtual server " + name
+                    + " address family cannot be determined, defaulting to IPv4");
+        }
+        return true;
     }
 
     /** Reports what keepalived reports about the real servers, and returns {@code vs} with its corrections. */
@@ -84,6 +127,11 @@ final class CheckValidator {
         Set<String> seen = new HashSet<>();
         long weightSum = 0;
         boolean reportedNoMethod = false;
+        // keepalived's vs->af while it reads the block: ip_family or the address's, else the first real server
+        // that is not tunnelled sets it (rs_end_handler); one of the other family is skipped
+        AddressFamily family = vs.ipFamily() != null ? vs.ipFamily()
+                : vs.address() instanceof ServiceAddress.Inet a ? a.address().family() : null;
+        List<RealServerDef> kept = new ArrayList<>();
         for (RealServerDef rs : vs.realServers()) {
             where.atRealServer(log, vs, rs);
             String id = "[" + rs.address() + "]:" + protocolName(vs.address() instanceof ServiceAddress.Fwmark ? null
@@ -98,10 +146,15 @@ final class CheckValidator {
                 reportedNoMethod = true;
             }
             boolean tunnelled = f != null && f.method() == ForwardingMethod.TUNNEL;
-            if (!tunnelled && vs.address() instanceof ServiceAddress.Inet a && a.address().family() != rs.address().family()) {
-                error("Address family of virtual server and real server " + id + " don't match - skipping real server.");
+            if (!tunnelled && family == null) {
+                family = rs.address().family();
+            } else if (!tunnelled && family != rs.address().family()) {
+                // keepalived names the address alone (inet_sockaddrtos)
+                error("Address family of virtual server and real server " + rs.address()
+                        + " don't match - skipping real server.");
                 continue;
             }
+            kept.add(rs);
             weightSum += rs.weight();
             boolean masq = f == null || f.method() == ForwardingMethod.MASQ || f.method() == ForwardingMethod.FULLNAT;
             if (!masq && rs.port() != 0) {
@@ -113,6 +166,13 @@ final class CheckValidator {
             }
         }
         where.at(log, vs);
+        SorryServerDef sorry = vs.sorryServer();
+        if (sorry != null && !vs.tunnelled(sorry.forwarding()) && family != null
+                && family != sorry.address().family()) {
+            error("Address family of virtual server and sorry server " + sorry.address()
+                    + " don't match - skipping sorry server.");
+            sorry = null;
+        }
         if (vs.sorryServer() != null && vs.forwarding() == null && vs.sorryServer().forwarding() == null && !reportedNoMethod) {
             error("Virtual server " + name + ": no forwarding method set, setting default NAT");
         }
@@ -131,7 +191,7 @@ final class CheckValidator {
         }
         // applied, as keepalived applies them (before, only reported: a quorum above the real servers' total
         // weight could never be reached, and the sorry server stood in for good)
-        return vs.withQuorum((int) quorum, (int) hysteresis);
+        return vs.withServers(kept, sorry).withQuorum((int) quorum, (int) hysteresis);
     }
 
     /**

@@ -341,7 +341,8 @@ public final class ConfigDump {
 
     private static String entry(VirtualServerGroupEntry e) {
         if (e.isFwmark()) {
-            return "fwmark " + Integer.toUnsignedString(e.fwmark()) + (e.ipv6() ? " inet6" : "");
+            return "fwmark " + Integer.toUnsignedString(e.fwmark()) + (e.family() == null ? ""
+                    : e.family() == io.jlvs.core.AddressFamily.INET6 ? " inet6" : " inet");
         }
         String range = e.first().equals(e.last()) ? e.first().toString() : e.first() + "-" + e.last();
         return range + " " + e.port();

@@ -2,6 +2,7 @@ package io.jlvs.config;
 
 import io.jlvs.config.model.VirtualServerGroupDef;
 import io.jlvs.config.model.VirtualServerGroupEntry;
+import io.jlvs.core.AddressFamily;
 import io.jlvs.core.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +30,15 @@ final class GroupBuilder extends BlockBuilder {
             error("virtual server group " + name + " has no entries - removing");
             return null;
         }
-        boolean v4 = entries.stream().anyMatch(e -> !e.isFwmark() && e.first().isV4() || e.isFwmark() && !e.ipv6());
-        boolean v6 = entries.stream().anyMatch(e -> !e.isFwmark() && !e.first().isV4() || e.isFwmark() && e.ipv6());
-        if (v4 && v6) {
+        // keepalived's have_ipv4, have_ipv6 and fwmark_no_family: an IPv6 group may hold a bare fwmark (it
+        // takes the virtual server's family), and one of both families is refused only with a bare fwmark
+        VirtualServerGroupDef group = new VirtualServerGroupDef(name, entries);
+        if (group.has(AddressFamily.INET) && group.has(AddressFamily.INET6)
+                && entries.stream().anyMatch(e -> e.family() == null)) {
             error("virtual server group " + name + " cannot have IPv4, IPv6 and fwmark without family - removing");
             return null;
         }
-        return new VirtualServerGroupDef(name, entries);
+        return group;
     }
 
     private VirtualServerGroupEntry entry(String group, List<String> w) {
@@ -46,16 +49,18 @@ final class GroupBuilder extends BlockBuilder {
                 error("(" + group + "): fwmark '" + (w.size() > 1 ? w.get(1) : "") + "' must be in [0, 4294967295] - ignoring");
                 return null;
             }
-            boolean v6 = false;
+            AddressFamily family = null;
             if (w.size() > 2) {
                 if (w.get(2).equals("inet6")) {
-                    v6 = true;
-                } else if (!w.get(2).equals("inet")) {
+                    family = AddressFamily.INET6;
+                } else if (w.get(2).equals("inet")) {
+                    family = AddressFamily.INET;
+                } else {
                     error("(" + group + "): fwmark '" + v + "' family " + w.get(2) + " unknown - ignoring");
                     return null;
                 }
             }
-            return new VirtualServerGroupEntry(null, null, 0, (int) (long) v, v6);
+            return new VirtualServerGroupEntry(null, null, 0, (int) (long) v, family);
         }
         String portWord = w.size() > 1 ? w.get(1) : null;
         int port = portWord == null ? 0 : Values.port(portWord);
@@ -90,7 +95,7 @@ final class GroupBuilder extends BlockBuilder {
             error("Address range end is less than address range start - " + first + " - skipping");
             return null;
         }
-        return new VirtualServerGroupEntry(start, end, port, 0, !start.isV4());
+        return new VirtualServerGroupEntry(start, end, port, 0, start.family());
     }
 
     private static IpAddress rangeEnd(IpAddress start, String text) {

@@ -59,6 +59,14 @@ public record VirtualServerDef(
         realServers = List.copyOf(realServers);
     }
 
+    /** This block with the real servers and sorry server keepalived keeps (those of another family skipped). */
+    public VirtualServerDef withServers(List<RealServerDef> kept, SorryServerDef sorry) {
+        return new VirtualServerDef(address, protocol, ipFamily, scheduler, schedFlags, hashed, onePacket, forwarding,
+                persistenceTimeout, persistenceGranularity, persistenceEngine, delayLoop, connectTimeout, retry,
+                delayBeforeRetry, warmup, quorum, hysteresis, quorumUp, quorumDown, alpha, omega,
+                inhibitOnFailure, haSuspend, virtualhost, sorry, kept);
+    }
+
     /** This block with keepalived's corrections of its quorum and hysteresis. */
     public VirtualServerDef withQuorum(int newQuorum, int newHysteresis) {
         if (newQuorum == quorum && newHysteresis == hysteresis) {
@@ -85,7 +93,8 @@ public record VirtualServerDef(
                     }
                     for (VirtualServerGroupEntry e : def.entries()) {
                         if (e.isFwmark()) {
-                            keys.add(new FwmarkServiceKey(e.fwmark(), e.ipv6() ? AddressFamily.INET6 : AddressFamily.INET));
+                            keys.add(new FwmarkServiceKey(e.fwmark(),
+                                    e.family() != null ? e.family() : family(groups)));
                         } else {
                             for (IpAddress ip : Ranges.expand(e.first(), e.last())) {
                                 keys.add(new InetServiceKey(proto, ip, e.port()));
@@ -104,14 +113,53 @@ public record VirtualServerDef(
         return out;
     }
 
-    /** The family of the service: ip_family, else the first real server's, else IPv4. */
+    /** The family of the service outside any group: {@link #family(List)} without groups. */
     public AddressFamily family() {
+        return family(List.of());
+    }
+
+    /**
+     * The family of the service as keepalived settles it: ip_family or the address's, else the first real
+     * server's that is not tunnelled, else the sorry server's if not tunnelled, else the group's one family;
+     * a fwmark's whose servers are all tunnelled: theirs when they share one; else IPv4.
+     */
+    public AddressFamily family(List<VirtualServerGroupDef> groups) {
         if (ipFamily != null) {
             return ipFamily;
         }
         if (address instanceof ServiceAddress.Inet a) {
             return a.address().family();
         }
-        return realServers.isEmpty() ? AddressFamily.INET : realServers.getFirst().address().family();
+        for (RealServerDef rs : realServers) {
+            if (!tunnelled(rs.forwarding())) {
+                return rs.address().family();
+            }
+        }
+        if (sorryServer != null && !tunnelled(sorryServer.forwarding())) {
+            return sorryServer.address().family();
+        }
+        if (address instanceof ServiceAddress.Group g) {
+            for (VirtualServerGroupDef def : groups) {
+                if (def.name().equals(g.name()) && def.family() != null) {
+                    return def.family();
+                }
+            }
+            return AddressFamily.INET;
+        }
+        AddressFamily shared = sorryServer != null ? sorryServer.address().family() : null;
+        for (RealServerDef rs : realServers) {
+            if (shared == null) {
+                shared = rs.address().family();
+            } else if (shared != rs.address().family()) {
+                return AddressFamily.INET;
+            }
+        }
+        return shared == null ? AddressFamily.INET : shared;
+    }
+
+    /** Whether a server with this lvs_method (null: the virtual server's) is tunnelled. */
+    public boolean tunnelled(Forwarding own) {
+        Forwarding f = own != null ? own : forwarding;
+        return f != null && f.method() == io.jlvs.core.ForwardingMethod.TUNNEL;
     }
 }
