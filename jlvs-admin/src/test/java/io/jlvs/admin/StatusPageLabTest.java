@@ -93,6 +93,32 @@ class StatusPageLabTest {
         }
     }
 
+    /**
+     * A service's line reads as ipvsadm -Ln's after the address: scheduler flags, persistence with the mask
+     * (an IPv6 prefix length, an IPv4 netmask; none when it is the whole address), pe, ops. Before, the page
+     * showed "wlc persistent 300" for a service persistent per /64, whose clients it sends together.
+     */
+    @Test
+    void theServiceLineShowsFlagsPersistenceMaskAndOpsAsIpvsadm() throws Exception {
+        Chromium chromium = chromium();
+        IpvsEngine engine = engineWithAService();
+        InetServiceKey web6 = new InetServiceKey(Protocol.TCP, IpAddress.parse("2001:db8::80"), 80);
+        engine.execute(new IpvsCommand.AddService(new VirtualService(web6, "wlc", java.util.Set.of(), 300, 64, false,
+                null)));
+        InetServiceKey dns = new InetServiceKey(Protocol.UDP, IpAddress.parse("10.0.0.1"), 53);
+        engine.execute(new IpvsCommand.AddService(new VirtualService(dns, "sh",
+                java.util.Set.of(io.jlvs.core.SchedFlag.SH_PORT, io.jlvs.core.SchedFlag.SH_FALLBACK), 360,
+                IpAddress.parse("255.255.255.0").v4(), true, null)));
+        try (AdminServer server = AdminServer.start(new AdminOptions("127.0.0.1", 0, null, 65536), engine,
+                new EventLog(), new DaemonCounters())) {
+            String dom = chromium.dumpDom("http://127.0.0.1:" + server.port() + "/", 3000);
+            assertThat(dom).contains("<h2>TCP [2001:db8::80]:80</h2><span class=\"sched\">wlc persistent 300 mask 64</span>")
+                    .contains("<h2>UDP 10.0.0.1:53</h2><span class=\"sched\">sh (sh-fallback,sh-port) persistent 360"
+                            + " mask 255.255.255.0 ops</span>")
+                    .contains("<h2>TCP 10.0.0.1:80</h2><span class=\"sched\">wlc</span>");
+        }
+    }
+
     @Test
     void screenshotForTheDocs() throws Exception {
         Chromium chromium = chromium();

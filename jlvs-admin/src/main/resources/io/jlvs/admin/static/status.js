@@ -37,6 +37,32 @@
     return k.protocol + ' ' + endpoint(k.address, k.port);
   }
 
+  // ipvsadm's order of the scheduler flags (their bits)
+  var FLAGS = ['SH_FALLBACK', 'MH_FALLBACK', 'FLAG_1', 'SH_PORT', 'MH_PORT', 'FLAG_2', 'FLAG_3'];
+
+  /** What ipvsadm -Ln prints after the address: scheduler, (flags), persistent T, mask M, pe P, ops. */
+  function schedulerLine(svc) {
+    var line = svc.scheduler;
+    var flags = FLAGS.filter(function (f) { return svc.flags.indexOf(f) >= 0; });
+    if (flags.length > 0) {
+      line += ' (' + flags.map(function (f) { return f.toLowerCase().replace('_', '-'); }).join(',') + ')';
+    }
+    if (svc.persistenceTimeout > 0) {
+      line += ' persistent ' + svc.persistenceTimeout;
+      // an IPv4 netmask (dotted) or an IPv6 prefix length, shown unless the whole address
+      if (svc.netmask !== '255.255.255.255' && svc.netmask !== 128) {
+        line += ' mask ' + svc.netmask;
+      }
+      if (svc.persistenceEngine) {
+        line += ' pe ' + svc.persistenceEngine;
+      }
+    }
+    if (svc.onePacket) {
+      line += ' ops';
+    }
+    return line;
+  }
+
   var METHODS = { MASQ: 'Masq', DROUTE: 'Route', TUNNEL: 'Tunnel', FULLNAT: 'FullNat', LOCAL: 'Local' };
 
   function record(id, rates) {
@@ -102,7 +128,7 @@
     sec.setAttribute('data-id', s.id);
     var head = el('div', 'service-head');
     head.appendChild(el('h2', null, serviceTitle(s)));
-    var sched = s.service.scheduler + (s.service.persistenceTimeout > 0 ? ' persistent ' + s.service.persistenceTimeout : '');
+    var sched = schedulerLine(s.service);
     head.appendChild(el('span', 'sched', sched));
     head.appendChild(el('span', 'rates', num(s.rates.cps) + ' conn/s \u00b7 ' +
       num(s.rates.inPps + s.rates.outPps) + ' pkt/s \u00b7 ' + num(s.stats.conns) + ' conns total'));
