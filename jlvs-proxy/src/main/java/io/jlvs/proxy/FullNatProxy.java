@@ -2,6 +2,7 @@ package io.jlvs.proxy;
 
 import io.jlvs.conn.ConnTable;
 import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
 import io.jlvs.core.Protocol;
 import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.VirtualServiceKey;
@@ -256,9 +257,14 @@ public final class FullNatProxy implements ConnectionSource, AutoCloseable {
             if (err != null) {
                 LOG.warn("FULLNAT cannot listen for {}{}: {}", whom, key, err.toString());
             } else {
-                LOG.info("FULLNAT listening for {}{} on {} ({})", whom, key, addr, ctx.transport.name());
+                LOG.info("FULLNAT listening for {}{} on {} ({})", whom, key, shown(addr), ctx.transport.name());
             }
         });
+    }
+
+    /** A bound address as ipvsadm writes one: {@code 10.0.0.1:80}, {@code [2001:db8::1]:80}. */
+    static String shown(InetSocketAddress addr) {
+        return IpAddress.of(addr.getAddress()).withPort(addr.getPort());
     }
 
     private void stop(InetServiceKey key, String why) {
