@@ -108,7 +108,7 @@ public final class IpvsMetrics implements MultiCollector {
         String mark;
         switch (key) {
             case InetServiceKey k -> {
-                localAddress = k.address().toString();
+                localAddress = GoIpText.of(k.address());
                 localPort = Integer.toString(k.port());
                 proto = k.protocol().label();
                 mark = "";
@@ -121,7 +121,7 @@ public final class IpvsMetrics implements MultiCollector {
             }
         }
         return Labels.of("local_address", localAddress, "local_port", localPort,
-                "remote_address", r.server().address().toString(), "remote_port", Integer.toString(r.server().port()),
+                "remote_address", GoIpText.of(r.server().address()), "remote_port", Integer.toString(r.server().port()),
                 "proto", proto, "local_mark", mark);
     }
 
