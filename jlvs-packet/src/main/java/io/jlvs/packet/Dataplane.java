@@ -222,7 +222,7 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
                 config.ftpPorts().stream().mapToInt(Integer::intValue).toArray(), config.connCapacity(), table,
                 this::openDataConnection, config.ftpPassivePorts());
         this.ipv6 = new Ipv6Forwarder(io, table, connService, connMethod, connInPkts, connOldState, connMark,
-                neighbours, egress, defense, icmpLimit, this::clientPacket);
+                neighbours, egress, defense, icmpLimit, this::clientPacket, ftp);
         this.neighbourResponder = new NeighbourResponder(io);
     }
 
@@ -949,12 +949,14 @@ public final class Dataplane implements FrameHandler, ConnectionSource {
 
     /**
      * The entry of an FTP data connection {@code client:clientPort → VIP:virtualPort} of control connection
-     * {@code control} (its virtual address, real server, service and mark), to {@code server:serverPort}.
+     * {@code control} (its address family, virtual address, real server, service and mark), to
+     * {@code server:serverPort}.
      */
-    private int openDataConnection(int control, int client, int clientPort, int virtualPort, int server,
-                                   int serverPort, boolean noClientPort) {
-        int id = table.createExpected(Ipv4Header.PROTO_TCP, false, 0, client & 0xffffffffL, clientPort, 0,
-                table.virtualLo(control), virtualPort, false, 0, server & 0xffffffffL, serverPort,
+    private int openDataConnection(int control, long clientHi, long clientLo, int clientPort, int virtualPort,
+                                   long serverHi, long serverLo, int serverPort, boolean noClientPort) {
+        boolean v6 = table.isV6(control);
+        int id = table.createExpected(Ipv4Header.PROTO_TCP, v6, clientHi, clientLo, clientPort,
+                table.virtualHi(control), table.virtualLo(control), virtualPort, v6, serverHi, serverLo, serverPort,
                 table.destination(control), control, noClientPort, now);
         if (id >= 0) {
             connService[id] = connService[control];

@@ -10,24 +10,30 @@ import java.lang.foreign.ValueLayout;
  * IPVS's FTP helper, as the kernel's {@code ip_vs_ftp} module loaded with {@code ports=...}: for MASQ
  * connections to one of its ports (the FTP control connections) it watches the commands and replies, so that
  * the data connections an FTP server behind NAT opens or expects get to the right place.
+ * The same for IPv6 NAT connections, as the kernel's helper since Linux 4.18 does (its commands and replies by
+ * address family below).
  * <ul>
- *   <li>A client's {@code PASV} (anywhere in a segment) makes the real server's next {@code 227 Entering
+ *   <li>IPv4: a client's {@code PASV} (anywhere in a segment) makes the real server's next {@code 227 Entering
  *       Passive Mode (h1,h2,h3,h4,p1,p2)} reply expected: it gets a connection entry client:0 → VIP:port on
  *       the address:port it names (the client port is filled in by the client's first packet), in LISTEN,
  *       and the address in the reply becomes the virtual address. The reply's length may change: the
  *       connection's later server segments have their sequence number shifted by the difference, and the
  *       client's acknowledgements (SACK blocks too) shifted back, as netfilter's sequence adjustment does
  *       for the kernel's helper.</li>
- *   <li>{@code EPSV} (or {@code EPSV 1}) makes {@code 229 Entering Extended Passive Mode (|||port|)}
- *       expected: the same entry, the reply rewritten to {@code |||port|} (usually the same bytes).</li>
- *   <li>{@code PORT h1,h2,h3,h4,p1,p2} and {@code EPRT |1|address|port|} at the start of a client segment
- *       make an entry address:port → VIP:(port - 1) on the real server's (port - 1), in LISTEN, so the
- *       real server's connection from port 20 reaches the client from VIP:20. The command is not changed.</li>
+ *   <li>{@code EPSV} (or {@code EPSV 1}; over IPv6 {@code EPSV} or {@code EPSV 2}) makes {@code 229 Entering
+ *       Extended Passive Mode (|||port|)} expected: the same entry, on the real server's address (or the one
+ *       the reply names, {@code |1|a.b.c.d|port|} or over IPv6 {@code |2|address|port|}), the reply rewritten
+ *       to {@code |||port|}: usually the same bytes, shorter when it named an address. IPv6 has no PASV.</li>
+ *   <li>{@code PORT h1,h2,h3,h4,p1,p2} and {@code EPRT |1|address|port|} (over IPv6 only
+ *       {@code EPRT |2|address|port|}, RFC 2428) at the start of a client segment make an entry address:port
+ *       → VIP:(port - 1) on the real server's (port - 1), in LISTEN, so the real server's connection from
+ *       port 20 reaches the client from VIP:20. The command is not changed.</li>
  * </ul>
  * Data entries are controlled by their control connection, which outlives them; they count in the real
  * server's connections and the service's traffic, not in its connection count (none was scheduled). Only
  * ESTABLISHED control connections are looked at, and only a whole line in one segment. A line that starts
- * like one of these but does not parse is left alone and counted ({@link #ignoredLines}). IPv4 only.
+ * like one of these but does not parse is left alone and counted ({@link #ignoredLines}), as is an EPRT
+ * naming the other address family (the kernel takes the control connection's own only).
  *
  * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; one per worker, sized as its
  * connection table. Nothing is allocated per packet: a reply whose length changes is rebuilt in a buffer
@@ -38,7 +44,7 @@ final class FtpHelper {
     static final int MAX_PORTS = 8;
     /** {@link #fromServer}: the segment is as it was, or changed in place. */
     static final int IN_PLACE = 0;
-    /** {@link #fromServer}: the segment is now in {@link #frame()}, {@link #total()} bytes of IPv4 after the same link header. */
+    /** {@link #fromServer}: the segment is now in {@link #frame()}, {@link #total()} bytes of IP after the same link header. */
     static final int MOVED = 1;
     /** No room for the data connection's entry: the segment is dropped, as the kernel does (it is sent again). */
     static final int NO_ROOM = 2;
@@ -57,8 +63,8 @@ final class FtpHelper {
      * transfers is never refused.
      */
     static final int MAX_EXPECTED = 16;
-    /** The longest link header plus IPv4 packet rebuilt. */
-    private static final int FRAME_ROOM = 18 + 65535;
+    /** The longest link header plus IP packet rebuilt (an IPv6 header and a payload of 64 KiB). */
+    private static final int FRAME_ROOM = 18 + Ipv6Header.LENGTH + 0xffff;
     private static final int TCP_OPTION_SACK = 5;
     /** {@link #passiveEntry}: {@link #MAX_EXPECTED} reached. */
     private static final int REFUSED = -2;
@@ -67,10 +73,11 @@ final class FtpHelper {
     interface DataConnections {
         /**
          * A connection {@code client:clientPort → virtual address of control:virtualPort} to {@code server:serverPort},
-         * controlled by {@code control}, on its real server; its id, or a negative value when the table is full.
+         * controlled by {@code control}, on its real server, of the control connection's address family (an
+         * IPv4 address as (0, its 32 bits)); its id, or a negative value when the table is full.
          */
-        int open(int control, int client, int clientPort, int virtualPort, int server, int serverPort,
-                 boolean noClientPort);
+        int open(int control, long clientHi, long clientLo, int clientPort, int virtualPort, long serverHi,
+                 long serverLo, int serverPort, boolean noClientPort);
     }
 
     private final int[] ports;
@@ -99,8 +106,11 @@ final class FtpHelper {
     private final int[][] expected;
     private final int[] expectedCount;
 
-    // what the last parse found
-    private int parsedAddress;
+    // what the last parse found (an IPv4 address as (0, its 32 bits))
+    private long parsedHi;
+    private long parsedLo;
+    /** The groups of an IPv6 address being parsed. */
+    private final int[] groups = new int[8];
     private int parsedPort;
     private long parsedStart;
     private long parsedEnd;
@@ -207,23 +217,25 @@ final class FtpHelper {
         if (state != TcpState.ESTABLISHED || data >= limit) {
             return true;
         }
+        boolean v6 = table.isV6(id);
         for (long at = data; at <= limit - 6; at++) {
-            if (matches(s, at, limit, "PASV\r\n")) {
+            if (!v6 && matches(s, at, limit, "PASV\r\n")) {
                 mode[id] = PASV;
                 return true;
             }
             if (matches(s, at, limit, "EPSV") && (Wire.u8(s, at + 4) == ' ' || Wire.u8(s, at + 4) == '\r')) {
-                if (Wire.u8(s, at + 4) == ' '
-                        && (at + 7 > limit || Wire.u8(s, at + 6) != '\r' || Wire.u8(s, at + 5) != '1')) {
+                // EPSV, or EPSV with the control connection's own network protocol (1: IPv4, 2: IPv6)
+                if (Wire.u8(s, at + 4) == ' ' && (at + 7 > limit || Wire.u8(s, at + 6) != '\r'
+                        || Wire.u8(s, at + 5) != family(v6))) {
                     return true;
                 }
                 mode[id] = EPSV;
                 return true;
             }
         }
-        int r = parsePlain(s, data, limit, "PORT", ' ');
+        int r = v6 ? 0 : parsePlain(s, data, limit, "PORT", ' ');
         if (r == 0) {
-            r = parseExtended(s, data, limit, "EPRT", ' ', false);
+            r = parseExtended(s, data, limit, "EPRT", ' ', false, v6);
         }
         if (r < 0) {
             ignoredLines++;
@@ -232,18 +244,17 @@ final class FtpHelper {
             return true;
         }
         mode[id] = CONTROL;
-        int client = parsedAddress;
         int port = parsedPort;
-        long vaddr = table.virtualLo(id);
         int vport = (table.virtualPort(id) - 1) & 0xffff;
-        int entry = table.lookupIn(Ipv4Header.PROTO_TCP, false, 0, client & 0xffffffffL, port, 0, vaddr, vport);
+        int entry = table.lookupIn(Ipv4Header.PROTO_TCP, v6, parsedHi, parsedLo, port, table.virtualHi(id),
+                table.virtualLo(id), vport);
         if (entry < 0) {
             if (!roomForExpected(id)) {
                 expectedRefused++;
                 return true; // the command passes; its data connection is not prepared
             }
-            entry = connections.open(id, client, port, vport, (int) table.destinationLo(id),
-                    (table.destinationPort(id) - 1) & 0xffff, false);
+            entry = connections.open(id, parsedHi, parsedLo, port, vport, table.destinationHi(id),
+                    table.destinationLo(id), (table.destinationPort(id) - 1) & 0xffff, false);
             if (entry < 0) {
                 return false;
             }
@@ -307,7 +318,10 @@ final class FtpHelper {
      * the NAT rewrite: an expected 227/229 reply opens the passive data connection's entry and names the
      * virtual address; the sequence number is shifted by the size changes so far.
      *
-     * @param ip    offset of the IPv4 header ({@code off + l2})
+     * @param ip    offset of the IP header ({@code off + l2})
+     * @param ihl   bytes from the IP header to the TCP header: the IPv4 header's length, or for IPv6 40 and
+     *              the extension headers
+     * @param total the IP packet's length (IPv6: 40 and the payload length)
      * @return {@link #IN_PLACE}, {@link #MOVED} or {@link #NO_ROOM}
      */
     int fromServer(MemorySegment s, long off, int l2, long ip, int ihl, int total, int id, int state, long now) {
@@ -319,12 +333,15 @@ final class FtpHelper {
         long data = l4 + TcpHeader.headerLength(s, l4);
         long limit = l4 + l4len;
         if (state == TcpState.ESTABLISHED && (m == PASV || m == EPSV) && data < limit) {
+            boolean v6 = table.isV6(id);
             int r;
             if (m == PASV) {
                 r = parsePlain(s, data, limit, "227 ", '(');
             } else {
-                parsedAddress = (int) table.destinationLo(id);
-                r = parseExtended(s, data, limit, "229 ", '(', true);
+                // a reply that names no address means the real server's
+                parsedHi = table.destinationHi(id);
+                parsedLo = table.destinationLo(id);
+                r = parseExtended(s, data, limit, "229 ", '(', true, v6);
             }
             if (r < 0) {
                 ignoredLines++;
@@ -341,7 +358,7 @@ final class FtpHelper {
                     int length = m == PASV ? plainText((int) table.virtualLo(entry), table.virtualPort(entry))
                             : extendedText(table.virtualPort(entry));
                     int diff = length - (int) (parsedEnd - parsedStart);
-                    if (total + diff > 0xffff) {
+                    if (total + diff - (v6 ? Ipv6Header.LENGTH : 0) > 0xffff) {
                         // as the kernel, whose mangling fails: dropped (sent again)
                         return NO_ROOM;
                     }
@@ -352,9 +369,9 @@ final class FtpHelper {
                     }
                     if (diff == 0) {
                         MemorySegment.copy(text, 0, s, ValueLayout.JAVA_BYTE, parsedStart, length);
-                        fillTcpChecksum(s, ip, ihl, total);
+                        fillTcpChecksum(s, ip, ihl, total, v6);
                     } else {
-                        rebuild(s, off, l2, ip, ihl, total, length);
+                        rebuild(s, off, l2, ip, ihl, total, length, v6);
                         s = frame;
                         ip = l2;
                         l4 = ip + ihl;
@@ -379,16 +396,16 @@ final class FtpHelper {
 
     /** The entry of the passive data connection the parsed reply announces: found (client port still 0) or made. */
     private int passiveEntry(int control, long now) {
-        int client = (int) table.clientLo(control);
-        int server = parsedAddress;
+        long clientHi = table.clientHi(control);
+        long clientLo = table.clientLo(control);
         int port = parsedPort;
-        int entry = table.lookupOut(Ipv4Header.PROTO_TCP, false, 0, server & 0xffffffffL, port, 0,
-                client & 0xffffffffL, 0);
+        int entry = table.lookupOut(Ipv4Header.PROTO_TCP, table.isV6(control), parsedHi, parsedLo, port, clientHi,
+                clientLo, 0);
         if (entry < 0) {
             if (!roomForExpected(control)) {
                 return REFUSED;
             }
-            entry = connections.open(control, client, 0, port, server, port, true);
+            entry = connections.open(control, clientHi, clientLo, 0, port, parsedHi, parsedLo, port, true);
             if (entry < 0) {
                 return -1;
             }
@@ -441,25 +458,36 @@ final class FtpHelper {
         expected[control][expectedCount[control]++] = entry;
     }
 
-    /** Copies the frame into {@link #frame} with the parsed text replaced by {@link #text}; lengths and checksums fixed. */
-    private void rebuild(MemorySegment s, long off, int l2, long ip, int ihl, int total, int length) {
+    /**
+     * Copies the frame into {@link #frame} with the parsed text replaced by {@link #text}; the length (IPv4: total
+     * length and header checksum; IPv6: payload length) and the TCP checksum fixed.
+     */
+    private void rebuild(MemorySegment s, long off, int l2, long ip, int ihl, int total, int length, boolean v6) {
         long head = parsedStart - off;
         MemorySegment.copy(s, off, frame, 0, head);
         MemorySegment.copy(text, 0, frame, ValueLayout.JAVA_BYTE, head, length);
         long tail = ip + total - parsedEnd;
         MemorySegment.copy(s, parsedEnd, frame, head + length, tail);
         int newLength = total + length - (int) (parsedEnd - parsedStart);
-        Wire.u16(frame, l2 + Ipv4Header.TOTAL_LENGTH, newLength);
-        Ipv4Header.fillChecksum(frame, l2, ihl);
-        fillTcpChecksum(frame, l2, ihl, newLength);
+        if (v6) {
+            Ipv6Header.payloadLength(frame, l2, newLength - Ipv6Header.LENGTH);
+        } else {
+            Wire.u16(frame, l2 + Ipv4Header.TOTAL_LENGTH, newLength);
+            Ipv4Header.fillChecksum(frame, l2, ihl);
+        }
+        fillTcpChecksum(frame, l2, ihl, newLength, v6);
     }
 
-    private static void fillTcpChecksum(MemorySegment s, long ip, int ihl, int total) {
+    /** The TCP checksum computed in full, over the IPv4 or IPv6 (RFC 8200 §8.1) pseudo-header. */
+    private static void fillTcpChecksum(MemorySegment s, long ip, int ihl, int total, boolean v6) {
         long l4 = ip + ihl;
         int l4len = total - ihl;
         TcpHeader.checksum(s, l4, 0);
-        int pseudo = InternetChecksum.pseudoHeader(Ipv4Header.src(s, ip), Ipv4Header.dst(s, ip),
-                Ipv4Header.PROTO_TCP, l4len);
+        int pseudo = v6
+                ? Ipv6Header.pseudoHeader(Ipv6Header.srcHi(s, ip), Ipv6Header.srcLo(s, ip), Ipv6Header.dstHi(s, ip),
+                        Ipv6Header.dstLo(s, ip), l4len, Ipv4Header.PROTO_TCP)
+                : InternetChecksum.pseudoHeader(Ipv4Header.src(s, ip), Ipv4Header.dst(s, ip), Ipv4Header.PROTO_TCP,
+                        l4len);
         TcpHeader.checksum(s, l4, InternetChecksum.finish(InternetChecksum.sum(s, l4, l4len, pseudo)));
     }
 
@@ -575,20 +603,28 @@ final class FtpHelper {
         if (field != 5) {
             return -1;
         }
-        parsedAddress = address;
+        parsedHi = 0;
+        parsedLo = address & 0xffffffffL;
         parsedPort = port | value;
         parsedStart = start;
         parsedEnd = at;
         return 1;
     }
 
+    /** The network protocol number of RFC 2428 (EPRT, EPSV) for the control connection's family. */
+    private static int family(boolean v6) {
+        return v6 ? '2' : '1';
+    }
+
     /**
      * The extended form (RFC 2428): {@code pattern}, anything up to the first {@code skip} and more of them,
-     * then {@code <d>1<d>a.b.c.d<d>port<d>} with any delimiter d from 33 to 126, or, for a 229 reply
-     * ({@code reply}), {@code <d><d><d>port<d>} (the address is the one already in {@link #parsedAddress}).
-     * 1 parsed, 0 no such line, -1 one that does not parse; the parsed text is the delimiters and what they hold.
+     * then {@code <d>1<d>a.b.c.d<d>port<d>} (for an IPv6 control connection {@code <d>2<d>IPv6 address<d>port<d>})
+     * with any delimiter d from 33 to 126, or, for a 229 reply ({@code reply}), {@code <d><d><d>port<d>} (the
+     * address is the one already in {@link #parsedHi}/{@link #parsedLo}). 1 parsed, 0 no such line, -1 one that
+     * does not parse (another family's address too); the parsed text is the delimiters and what they hold.
      */
-    private int parseExtended(MemorySegment s, long data, long limit, String pattern, int skip, boolean reply) {
+    private int parseExtended(MemorySegment s, long data, long limit, String pattern, int skip, boolean reply,
+                              boolean v6) {
         if (!matches(s, data, limit, pattern)) {
             return 0;
         }
@@ -610,35 +646,24 @@ final class FtpHelper {
         if (delimiter < 33 || delimiter > 126 || at == limit) {
             return -1;
         }
-        int address = parsedAddress;
+        long hi = parsedHi;
+        long lo = parsedLo;
         if (Wire.u8(s, at) == delimiter) {
             if (!reply || ++at == limit || Wire.u8(s, at) != delimiter) {
                 return -1;
             }
             at++;
         } else {
-            if (Wire.u8(s, at) != '1' || ++at == limit || Wire.u8(s, at) != delimiter) {
+            if (Wire.u8(s, at) != family(v6) || ++at == limit || Wire.u8(s, at) != delimiter) {
+                return -1;
+            }
+            at = v6 ? ipv6Address(s, at + 1, limit, delimiter) : ipv4Address(s, at + 1, limit, delimiter);
+            if (at < 0) {
                 return -1;
             }
             at++;
-            address = 0;
-            for (int part = 0; part < 4; part++) {
-                int value = 0;
-                int digits = 0;
-                while (at < limit && Wire.u8(s, at) >= '0' && Wire.u8(s, at) <= '9' && digits < 3) {
-                    value = value * 10 + Wire.u8(s, at++) - '0';
-                    digits++;
-                }
-                if (digits == 0 || value > 255 || at == limit) {
-                    return -1;
-                }
-                address = address << 8 | value;
-                int c = Wire.u8(s, at);
-                if (part < 3 ? c != '.' : c != delimiter) {
-                    return -1;
-                }
-                at++;
-            }
+            hi = parsedHi;
+            lo = parsedLo;
         }
         int port = 0;
         for (;; at++) {
@@ -657,10 +682,130 @@ final class FtpHelper {
         if (port == 0 || Wire.u8(s, at) != delimiter) {
             return -1;
         }
-        parsedAddress = address;
+        parsedHi = hi;
+        parsedLo = lo;
         parsedPort = port;
         parsedStart = start;
         parsedEnd = at + 1;
         return 1;
+    }
+
+    /**
+     * A dotted IPv4 address (four decimal numbers of at most three digits, each up to 255) at {@code at} ended by
+     * {@code end} before {@code limit}: where {@code end} is, the address in {@link #parsedLo}; -1 when there is
+     * none.
+     */
+    private long ipv4Address(MemorySegment s, long at, long limit, int end) {
+        int address = 0;
+        for (int part = 0; part < 4; part++) {
+            int value = 0;
+            int digits = 0;
+            while (at < limit && Wire.u8(s, at) >= '0' && Wire.u8(s, at) <= '9' && digits < 3) {
+                value = value * 10 + Wire.u8(s, at++) - '0';
+                digits++;
+            }
+            if (digits == 0 || value > 255 || at == limit) {
+                return -1;
+            }
+            address = address << 8 | value;
+            if (Wire.u8(s, at) != (part < 3 ? '.' : end)) {
+                return -1;
+            }
+            if (part < 3) {
+                at++;
+            }
+        }
+        parsedHi = 0;
+        parsedLo = address & 0xffffffffL;
+        return at;
+    }
+
+    /**
+     * An IPv6 address in text (RFC 4291 §2.2: up to eight groups of one to four hexadecimal digits separated by
+     * colons, one {@code ::} standing for one or more groups of zeros, the last 32 bits possibly a dotted IPv4
+     * address) at {@code at} ended by {@code end} before {@code limit}: where {@code end} is, the address in
+     * {@link #parsedHi}/{@link #parsedLo}; -1 when there is none (the kernel's in6_pton takes the same forms).
+     */
+    private long ipv6Address(MemorySegment s, long at, long limit, int end) {
+        int n = 0;
+        int gap = -1;
+        if (at + 1 < limit && Wire.u8(s, at) == ':') {
+            if (Wire.u8(s, at + 1) != ':') {
+                return -1;
+            }
+            gap = 0;
+            at += 2;
+        }
+        while (true) {
+            if (at == limit) {
+                return -1;
+            }
+            if (Wire.u8(s, at) == end && (gap == n && n > 0 || gap == 0 && n == 0)) {
+                break; // ended right after "::"
+            }
+            long start = at;
+            int value = 0;
+            int digits = 0;
+            while (at < limit && digits <= 4 && hex(Wire.u8(s, at)) >= 0) {
+                value = value << 4 | hex(Wire.u8(s, at++));
+                digits++;
+            }
+            if (at < limit && Wire.u8(s, at) == '.') {
+                // the last 32 bits as a dotted IPv4 address
+                if (n > 6) {
+                    return -1;
+                }
+                at = ipv4Address(s, start, limit, end);
+                if (at < 0) {
+                    return -1;
+                }
+                groups[n++] = (int) (parsedLo >>> 16);
+                groups[n++] = (int) (parsedLo & 0xffff);
+                break;
+            }
+            if (digits == 0 || digits > 4 || n == 8 || at == limit) {
+                return -1;
+            }
+            groups[n++] = value;
+            int c = Wire.u8(s, at);
+            if (c == end) {
+                break;
+            }
+            if (c != ':') {
+                return -1;
+            }
+            at++;
+            if (at < limit && Wire.u8(s, at) == ':') {
+                if (gap >= 0) {
+                    return -1;
+                }
+                gap = n;
+                at++;
+            }
+        }
+        if (gap < 0 ? n != 8 : n > 7) {
+            return -1;
+        }
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            int g = gap < 0 || i < gap ? groups[i] : i >= 8 - (n - gap) ? groups[i - (8 - n)] : 0;
+            if (i < 4) {
+                hi = hi << 16 | g;
+            } else {
+                lo = lo << 16 | g;
+            }
+        }
+        parsedHi = hi;
+        parsedLo = lo;
+        return at;
+    }
+
+    private static int hex(int c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        int l = c | 0x20;
+        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
     }
 }

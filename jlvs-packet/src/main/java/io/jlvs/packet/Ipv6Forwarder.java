@@ -34,7 +34,8 @@ import java.lang.foreign.MemorySegment;
  * hop-by-hop, destination-options and spent routing headers (as {@code ipv6_find_hdr}); fragments are put
  * together first and the datagram leaves cut again as Linux's defragmentation for IPVS and its output do
  * ({@link Ipv6Fragments}); any other extension header is dropped and counted. ICMPv6 errors about a connection are forwarded (translated
- * for NAT) as IPVS's; other ICMPv6 (neighbour discovery, echo) is the kernel's.
+ * for NAT) as IPVS's; other ICMPv6 (neighbour discovery, echo) is the kernel's. The worker's {@link FtpHelper}
+ * (when on) watches IPv6 NAT FTP control connections as IPv4 ones.
  * Not done: SCTP, fwmark services, the XDP fast path.
  *
  * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; it shares that worker's
@@ -73,6 +74,8 @@ final class Ipv6Forwarder {
     private final long[] tunnelSource = new long[2];
     /** The worker's accounting of a client packet for connection sync (the master's threshold and period). */
     private final java.util.function.IntConsumer clientPacket;
+    /** The worker's FTP helper, or null (off). */
+    private final FtpHelper ftp;
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[Ipv6Header.MIN_MTU + 64]);
     /** The segment cut last from a TCP super-packet (GRO on the director's link, TSO/GSO of a local sender). */
     private final MemorySegment segment = MemorySegment.ofArray(new byte[65536 + 64]);
@@ -122,8 +125,9 @@ final class Ipv6Forwarder {
 
     Ipv6Forwarder(PacketIo io, ConnTable table, IpvsCounters[] connService, byte[] connMethod, int[] connInPkts,
                   byte[] connOldState, int[] connMark, NeighbourTable neighbours, Egress egress, Defense defense,
-                  IcmpRateLimit icmpLimit, java.util.function.IntConsumer clientPacket) {
+                  IcmpRateLimit icmpLimit, java.util.function.IntConsumer clientPacket, FtpHelper ftp) {
         this.clientPacket = clientPacket;
+        this.ftp = ftp;
         this.io = io;
         this.table = table;
         this.connService = connService;
@@ -462,8 +466,15 @@ final class Ipv6Forwarder {
             }
         }
         if (id >= 0) {
+            if (ftp != null) {
+                // an FTP data connection expected without its client port gets this one (ip_vs_conn_fill_cport)
+                table.fillClientPort(id, sport);
+            }
             table.onPacket(id, ConnTable.INPUT, info, now);
             clientPacket.accept(id);
+            if (ftpControl(id) && !ftp.fromClient(s, l4, l4len, id, table.state(id), now)) {
+                return drop(DropReason.TABLE_FULL);
+            }
             DestinationState d = table.destination(id);
             connService[id].inbound(1, total);
             d.counters().inbound(1, total);
@@ -533,6 +544,7 @@ final class Ipv6Forwarder {
         connMark[id] = 0;
         connOldState[id] = 0;
         connInPkts[id] = 0;
+        ftpCreated(id, method, dport);
         svc.counters().connection();
         dest.counters().connection();
         table.onPacket(id, ConnTable.INPUT, info, now);
@@ -744,6 +756,8 @@ final class Ipv6Forwarder {
             }
             return Verdict.PASS;
         }
+        // the FTP helper judges the control connection's state before this segment, as for IPv4
+        int stateBefore = table.state(id);
         table.onPacket(id, ConnTable.OUTPUT, info, now);
         connService[id].outbound(1, total);
         table.destination(id).counters().outbound(1, total);
@@ -756,6 +770,22 @@ final class Ipv6Forwarder {
         if (fragments.tooBig(total, mtu)) {
             // before the rewrite: the real server must recognise its own packet
             return tooBig(s, off, l2, vHi, vLo);
+        }
+        if (ftpControl(id)) {
+            int headers = (int) (l4 - ip);
+            int r = ftp.fromServer(s, off, l2, ip, headers, total, id, stateBefore, now);
+            if (r == FtpHelper.NO_ROOM) {
+                return drop(DropReason.TABLE_FULL);
+            }
+            if (r == FtpHelper.MOVED) {
+                // a 229 reply of another length, rebuilt in the helper's buffer
+                s = ftp.frame();
+                off = 0;
+                ip = l2;
+                l4 = ip + headers;
+                total = ftp.total();
+                l4len = total - headers;
+            }
         }
         long mac = neighbours.nextHopMac6(dstHi, dstLo);
         rewritePort(s, srcHi, srcLo, vHi, vLo, 0, sport, table.virtualPort(id));
@@ -772,6 +802,18 @@ final class Ipv6Forwarder {
             return queued ? Verdict.QUEUED : drop(DropReason.NO_NEIGHBOUR);
         }
         return send(s, off, l2, mac);
+    }
+
+    /** Whether {@code id} is an FTP control connection ({@link FtpHelper}). */
+    private boolean ftpControl(int id) {
+        return ftp != null && ftp.isControl(id);
+    }
+
+    /** A new entry's FTP role: a control connection when MASQ TCP to one of the helper's ports (as for IPv4). */
+    private void ftpCreated(int id, byte method, int virtualPort) {
+        if (ftp != null) {
+            ftp.created(id, method == Dataplane.M_MASQ && table.protocol(id) == PROTO_TCP && ftp.watches(virtualPort));
+        }
     }
 
     // ---------------------------------------------------------------- connection sync (backup)
@@ -844,6 +886,7 @@ final class Ipv6Forwarder {
                     connService[id] = svc.counters();
                     connMethod[id] = method;
                     connMark[id] = 0;
+                    ftpCreated(id, method, c.virtualPort());
                 }
             }
         }

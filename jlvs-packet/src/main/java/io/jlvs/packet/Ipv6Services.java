@@ -12,7 +12,8 @@ import java.util.Map;
  * The IPv6 services of a {@link ForwardingSnapshot} that the IPv6 path forwards ({@link Ipv6Forwarder#forwards}:
  * not those whose real servers are all FULLNAT, which the kernel's stack and the proxy serve) in primitive open-addressing tables: (protocol, VIP,
  * port) to service, the set of IPv6 virtual addresses, and what MASQ real servers send from a service's port
- * (protocol, address, port; port 0 for a port-0 service's). Immutable once built (inside a
+ * (protocol, address, port; port 0 for a port-0 service's; with the FTP helper an FTP real server's data
+ * connections too, as {@link ServiceTable} for IPv4). Immutable once built (inside a
  * {@link ServiceTable}, published through the data plane's volatile field); no allocation per lookup.
  */
 public final class Ipv6Services {
@@ -20,6 +21,12 @@ public final class Ipv6Services {
     private static final int USED = 1 << 31;
     /** The protocol of a {@link #masqMeta} entry that only says: this host is a MASQ real server. */
     private static final int HOST = 255;
+    /**
+     * The protocol of a {@link #masqMeta} entry (FTP_DATA, address, 0) for a real server of an FTP service (its
+     * data connections: any TCP port, or with {@link #passive} those of the range), and (FTP_DATA, address,
+     * port − 1) for its active data port.
+     */
+    private static final int FTP_DATA = 254;
 
     private final long[] hi;
     private final long[] lo;
@@ -34,14 +41,18 @@ public final class Ipv6Services {
     private final int[] masqMeta;
     private final int masqMask;
     private final int services;
+    /** The FTP servers' passive ports, or null: an FTP real server's every TCP port. */
+    private final FtpPassivePorts passive;
 
-    Ipv6Services(ForwardingSnapshot snapshot) {
+    /** With the FTP helper on {@code ftpPorts} (empty: off) and its servers' passive ports (null: every port). */
+    Ipv6Services(ForwardingSnapshot snapshot, java.util.List<Integer> ftpPorts, FtpPassivePorts passive) {
+        this.passive = passive;
         int n = 0;
         int m = 0;
         for (Map.Entry<VirtualServiceKey, ServiceRuntime> e : snapshot.services().entrySet()) {
             if (e.getKey() instanceof InetServiceKey k && !k.address().isV4() && Ipv6Forwarder.forwards(e.getValue())) {
                 n++;
-                m += 1 + 2 * e.getValue().destinations().asList().size();
+                m += 1 + 4 * e.getValue().destinations().asList().size();
             }
         }
         services = n;
@@ -85,8 +96,16 @@ public final class Ipv6Services {
                 if (d.config().method() != ForwardingMethod.MASQ || d.config().address().isV4()) {
                     continue;
                 }
-                addMasq(d.config().address().hi(), d.config().address().lo(), HOST, 0);
-                addMasq(d.config().address().hi(), d.config().address().lo(), proto, d.config().port());
+                long rh = d.config().address().hi();
+                long rl = d.config().address().lo();
+                addMasq(rh, rl, HOST, 0);
+                addMasq(rh, rl, proto, d.config().port());
+                if (k.protocol() == io.jlvs.core.Protocol.TCP && ftpPorts.contains(k.port())) {
+                    addMasq(rh, rl, FTP_DATA, 0); // FTP data connections: any TCP port (or the range)
+                    if (passive != null && d.config().port() > 1) {
+                        addMasq(rh, rl, FTP_DATA, d.config().port() - 1); // active: from port 20
+                    }
+                }
             }
         }
     }
@@ -124,9 +143,14 @@ public final class Ipv6Services {
         return false;
     }
 
-    /** True when (protocol, address, port) is a MASQ real server's service port (any port for a port-0 service). */
+    /**
+     * True when (protocol, address, port) is a MASQ real server's service port (any port for a port-0 service),
+     * or one an FTP real server's data connections use (the guard takes those too).
+     */
     public boolean fromMasqService(int protocol, long addressHi, long addressLo, int port) {
-        return hasMasq(addressHi, addressLo, protocol, port) || hasMasq(addressHi, addressLo, protocol, 0);
+        return hasMasq(addressHi, addressLo, protocol, port) || hasMasq(addressHi, addressLo, protocol, 0)
+                || protocol == io.jlvs.core.Protocol.TCP.number() && hasMasq(addressHi, addressLo, FTP_DATA, 0)
+                && (passive == null || passive.contains(port) || hasMasq(addressHi, addressLo, FTP_DATA, port));
     }
 
     /** True when the address is an IPv6 MASQ real server. */

@@ -50,8 +50,9 @@ final class KernelGuard {
     }
 
     /**
-     * What a fwmark rule hands to jlvs: {@code protocol} (as nft spells it) to an IPv4 address in
-     * [{@code from}, {@code to}] and a destination port in [{@code portFrom}, {@code portTo}].
+     * What a fwmark rule (or an FTP service's data connections) hands to jlvs: {@code protocol} (as nft spells it)
+     * to an address in [{@code from}, {@code to}] (IPv4; IPv6 in {@link #script6}) and a destination port in
+     * [{@code portFrom}, {@code portTo}].
      */
     record Range(IpAddress from, IpAddress to, String protocol, int portFrom, int portTo) {
     }
@@ -86,10 +87,7 @@ final class KernelGuard {
         List<Service> ported = services.stream().filter(s -> s.port() != 0).toList();
         List<String> whole = new java.util.ArrayList<>();
         services.stream().filter(s -> s.port() == 0).map(s -> s.address().toString()).distinct().forEach(whole::add);
-        List<String> marked = ranges.stream().map(r -> (r.from().equals(r.to()) ? r.from().toString()
-                : r.from() + "-" + r.to()) + " . " + r.protocol() + " . "
-                + (r.portFrom() == r.portTo() ? Integer.toString(r.portFrom()) : r.portFrom() + "-" + r.portTo()))
-                .distinct().toList();
+        List<String> marked = ranges.stream().map(KernelGuard::element).distinct().toList();
         if (!ported.isEmpty()) {
             sb.append("  set services {\n    type ipv4_addr . inet_proto . inet_service\n    elements = { ");
             sb.append(String.join(", ", ported.stream().distinct()
@@ -118,10 +116,7 @@ final class KernelGuard {
             sb.append("  set masqports {\n    type ipv4_addr . inet_proto . inet_service\n    elements = { ");
             sb.append(String.join(", ", masqPorts)).append(" }\n  }\n");
         }
-        List<String> masqRanges = masqSourceRanges.stream().map(r -> (r.from().equals(r.to()) ? r.from().toString()
-                : r.from() + "-" + r.to()) + " . " + r.protocol() + " . "
-                + (r.portFrom() == r.portTo() ? Integer.toString(r.portFrom()) : r.portFrom() + "-" + r.portTo()))
-                .distinct().sorted().toList();
+        List<String> masqRanges = masqSourceRanges.stream().map(KernelGuard::element).distinct().sorted().toList();
         if (!masqRanges.isEmpty()) {
             sb.append("  set masqranges {\n    type ipv4_addr . inet_proto . inet_service\n    flags interval\n"
                     + "    elements = { ");
@@ -162,16 +157,30 @@ final class KernelGuard {
         return sb.toString();
     }
 
+    /** A range as an element of an interval set of (address . protocol . port). */
+    private static String element(Range r) {
+        return (r.from().equals(r.to()) ? r.from().toString() : r.from() + "-" + r.to()) + " . " + r.protocol()
+                + " . " + (r.portFrom() == r.portTo() ? Integer.toString(r.portFrom()) : r.portFrom() + "-" + r.portTo());
+    }
+
+    /** As {@link #script6(List, List, List, List)} without ranges. */
+    static String script6(List<Service> services, List<Service> masqServers) {
+        return script6(services, List.of(), masqServers, List.of());
+    }
+
     /**
      * The nft script that replaces table {@code ip6 jlvs} for the IPv6 services (TCP and UDP, which the IPv6
      * data plane serves) and their MASQ real servers ((address, protocol, port), port 0 for every port; and their
      * ICMPv6 errors, which the data plane translates), as
      * {@code ip jlvs} does for IPv4: the kernel's copy of what the data plane forwards is dropped at
      * prerouting ({@code meta l4proto} is the transport protocol past the extension headers); "" when there
-     * is none (the table is then deleted by {@link #install}).
+     * is none (the table is then deleted by {@link #install}). {@code ranges}: a protocol to port ranges of
+     * virtual addresses, {@code masqSourceRanges}: from port ranges of MASQ real servers (an FTP service's data
+     * connections, as in {@link #script(List, List, List, List)}).
      */
-    static String script6(List<Service> services, List<Service> masqServers) {
-        if (services.isEmpty() && masqServers.isEmpty()) {
+    static String script6(List<Service> services, List<Range> ranges, List<Service> masqServers,
+                          List<Range> masqSourceRanges) {
+        if (services.isEmpty() && masqServers.isEmpty() && ranges.isEmpty()) {
             return "";
         }
         String on = "iifname != \"lo\" ";
@@ -184,6 +193,8 @@ final class KernelGuard {
         List<String> masqWhole = masqServers.stream().filter(m -> m.port() == 0)
                 .map(m -> m.address() + " . " + m.protocol()).distinct().sorted().toList();
         List<String> masqHosts = masqServers.stream().map(m -> m.address().toString()).distinct().sorted().toList();
+        List<String> portRanges = ranges.stream().map(KernelGuard::element).distinct().sorted().toList();
+        List<String> masqRanges = masqSourceRanges.stream().map(KernelGuard::element).distinct().sorted().toList();
         StringBuilder sb = new StringBuilder();
         sb.append("table ip6 ").append(TABLE).append('\n');
         sb.append("delete table ip6 ").append(TABLE).append('\n');
@@ -195,6 +206,14 @@ final class KernelGuard {
         if (!whole.isEmpty()) {
             sb.append("  set addresses {\n    type ipv6_addr\n    elements = { ")
                     .append(String.join(", ", whole)).append(" }\n  }\n");
+        }
+        if (!portRanges.isEmpty()) {
+            sb.append("  set ranges {\n    type ipv6_addr . inet_proto . inet_service\n    flags interval\n"
+                    + "    elements = { ").append(String.join(", ", portRanges)).append(" }\n  }\n");
+        }
+        if (!masqRanges.isEmpty()) {
+            sb.append("  set masqranges {\n    type ipv6_addr . inet_proto . inet_service\n    flags interval\n"
+                    + "    elements = { ").append(String.join(", ", masqRanges)).append(" }\n  }\n");
         }
         if (!masqPorts.isEmpty()) {
             sb.append("  set masqports {\n    type ipv6_addr . inet_proto . inet_service\n    elements = { ")
@@ -215,9 +234,16 @@ final class KernelGuard {
         if (!whole.isEmpty()) {
             sb.append("    ").append(on).append("ip6 daddr @addresses meta l4proto { tcp, udp } counter drop\n");
         }
+        if (!portRanges.isEmpty()) {
+            sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @ranges counter drop\n");
+        }
         if (!masqPorts.isEmpty()) {
             sb.append("    ").append(on)
                     .append("ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+        }
+        if (!masqRanges.isEmpty()) {
+            sb.append("    ").append(on)
+                    .append("ip6 saddr . meta l4proto . th sport @masqranges fib daddr type != local counter drop\n");
         }
         if (!masqWhole.isEmpty()) {
             sb.append("    ").append(on).append("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop\n");

@@ -709,6 +709,8 @@ public final class PacketDirector implements AutoCloseable {
         Set<IpAddress> realServers6 = new java.util.HashSet<>();
         List<KernelGuard.Service> services6 = new ArrayList<>();
         List<KernelGuard.Service> masqGuard6 = new ArrayList<>();
+        List<KernelGuard.Range> ftpRanges6 = new ArrayList<>();
+        List<KernelGuard.Range> masqSourceRanges6 = new ArrayList<>();
         // the widest persistence granularity, by family: the fanout program keeps such a client network on one
         // worker (IPv6 clients are hashed by address only, masked to the shortest prefix length)
         int clientMask = -1;
@@ -743,19 +745,13 @@ public final class PacketDirector implements AutoCloseable {
             if (ftpService) {
                 IpAddress vip = ((InetServiceKey) e.getKey()).address();
                 ftp = true;
-                FtpPassivePorts pasv = settings.ftpPassivePorts();
-                if (pasv == null) {
-                    // every port: FTP works with any server, and local TCP services on the VIP do not (warned)
-                    ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", 1, 65535));
-                    masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), 0));
-                } else {
-                    // the passive ports, and port - 1 (the client's answers to the active data connection)
-                    ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", pasv.from(), pasv.to()));
-                    addPorts(masqPorts, vip, pasv.from(), pasv.to());
-                    int active = ((InetServiceKey) e.getKey()).port() - 1;
-                    if (active > 0) {
-                        ftpRanges.add(new KernelGuard.Range(vip, vip, "tcp", active, active));
-                        masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), active));
+                for (KernelGuard.Range r : ftpVirtualRanges((InetServiceKey) e.getKey(), settings.ftpPassivePorts())) {
+                    ftpRanges.add(r);
+                    // with AF_XDP the same ports are steered (every port: one entry, port 0)
+                    if (r.portFrom() == 1 && r.portTo() == 65535) {
+                        masqPorts.add(new XdpSteering.ServerPort(vip, Protocol.TCP.number(), 0));
+                    } else {
+                        addPorts(masqPorts, vip, r.portFrom(), r.portTo());
                     }
                 }
             }
@@ -763,6 +759,13 @@ public final class PacketDirector implements AutoCloseable {
                     && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)) {
                 destinations6.add(k.address());
                 services6.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
+                // an IPv6 FTP service: its data connections' ports, as for IPv4 (the AF_XDP program steers no IPv6)
+                FtpPassivePorts pasv = settings.ftpPassivePorts();
+                boolean ftp6 = k.protocol() == Protocol.TCP && k.port() != 0 && settings.ftpPorts().contains(k.port());
+                if (ftp6) {
+                    ftp = true;
+                    ftpRanges6.addAll(ftpVirtualRanges(k, pasv));
+                }
                 for (DestinationState d : e.getValue().destinations().asList()) {
                     IpAddress a = d.config().address();
                     if (a.isV4()) {
@@ -772,6 +775,14 @@ public final class PacketDirector implements AutoCloseable {
                     if (d.config().method() == ForwardingMethod.MASQ) {
                         masq6.add(a);
                         masqGuard6.add(new KernelGuard.Service(a, k.protocol().lowerName(), d.config().port()));
+                        if (ftp6 && pasv == null) {
+                            masqGuard6.add(new KernelGuard.Service(a, "tcp", 0));
+                        } else if (ftp6) {
+                            masqSourceRanges6.add(new KernelGuard.Range(a, a, "tcp", pasv.from(), pasv.to()));
+                            if (d.config().port() > 1) {
+                                masqGuard6.add(new KernelGuard.Service(a, "tcp", d.config().port() - 1));
+                            }
+                        }
                     }
                 }
             }
@@ -823,7 +834,7 @@ public final class PacketDirector implements AutoCloseable {
             ranges = java.util.stream.Stream.concat(ranges.stream(), ftpRanges.stream()).distinct().toList();
         }
         String script = KernelGuard.script(services, ranges, masqGuard, masqSourceRanges)
-                + KernelGuard.script6(services6, masqGuard6);
+                + KernelGuard.script6(services6, ftpRanges6, masqGuard6, masqSourceRanges6);
         return new Taken(destinations, masq, realServers, masqPorts, script, ranges, ftpRanges, clientMask,
                 persistent, ftp, destinations6, masq6, realServers6, clientPrefix6);
     }
@@ -893,6 +904,21 @@ public final class PacketDirector implements AutoCloseable {
                 fanoutFor(destinations, destinations6, marked, clientMask, byAddress, prefix6),
                 (clientMask & 0xffffffffL) << 1 | (byAddress ? 1 : 0)
                         | (destinations6.isEmpty() ? 0 : (1L + prefix6) << 33));
+    }
+
+    /**
+     * The TCP ports of an FTP service's virtual address its data connections use: every port without the passive
+     * range (FTP works with any server, and local TCP services on the VIP do not: warned); else the range and the
+     * service's port − 1 (the client's answers to an active data connection).
+     */
+    private static List<KernelGuard.Range> ftpVirtualRanges(InetServiceKey k, FtpPassivePorts pasv) {
+        IpAddress vip = k.address();
+        if (pasv == null) {
+            return List.of(new KernelGuard.Range(vip, vip, "tcp", 1, 65535));
+        }
+        KernelGuard.Range passive = new KernelGuard.Range(vip, vip, "tcp", pasv.from(), pasv.to());
+        return k.port() > 1 ? List.of(passive, new KernelGuard.Range(vip, vip, "tcp", k.port() - 1, k.port() - 1))
+                : List.of(passive);
     }
 
     /** With AF_XDP, TCP ports {@code from..to} of {@code address}: one entry of the steering map each. */

@@ -70,7 +70,7 @@ public final class ServiceTable {
      */
     public ServiceTable(ForwardingSnapshot snapshot, java.util.List<Integer> ftpPorts, FtpPassivePorts passive) {
         this.passive = passive;
-        this.v6 = new Ipv6Services(snapshot);
+        this.v6 = new Ipv6Services(snapshot, ftpPorts, passive);
         this.version = snapshot.version();
         this.timeouts = snapshot.timeouts();
         int n = Math.max(1, snapshot.services().size());

@@ -26,6 +26,11 @@ final class Packet6Builder {
     private int dport;
     private int tcpFlags = 0x02;
     private int seq = 0x1000;
+    /** The acknowledgement number; unset: 0x2000 with ACK, else 0. */
+    private int ack;
+    private boolean ackSet;
+    /** TCP options (a multiple of 4 bytes). */
+    private byte[] tcpOptions = new byte[0];
     private boolean udpChecksum = true;
     private int icmpType;
     private int icmpCode;
@@ -116,6 +121,21 @@ final class Packet6Builder {
         return this;
     }
 
+    Packet6Builder ack(int a) {
+        ack = a;
+        ackSet = true;
+        return this;
+    }
+
+    /** TCP options, padded by the caller to a multiple of 4 bytes. */
+    Packet6Builder tcpOptions(byte[] options) {
+        if (options.length % 4 != 0 || options.length > 40) {
+            throw new IllegalArgumentException("TCP options are up to 40 bytes in 4-byte words: " + options.length);
+        }
+        tcpOptions = options.clone();
+        return this;
+    }
+
     Packet6Builder payload(byte[] bytes) {
         payload = bytes.clone();
         return this;
@@ -183,15 +203,17 @@ final class Packet6Builder {
         byte[] t;
         switch (protocol) {
             case TCP -> {
-                t = new byte[20 + payload.length];
+                int header = 20 + tcpOptions.length;
+                t = new byte[header + payload.length];
                 PacketBuilder.put16(t, 0, sport);
                 PacketBuilder.put16(t, 2, dport);
                 PacketBuilder.put32(t, 4, seq);
-                PacketBuilder.put32(t, 8, (tcpFlags & 0x10) != 0 ? 0x2000 : 0);
-                t[12] = 0x50;
+                PacketBuilder.put32(t, 8, ackSet ? ack : (tcpFlags & 0x10) != 0 ? 0x2000 : 0);
+                t[12] = (byte) (header / 4 << 4);
                 t[13] = (byte) tcpFlags;
                 PacketBuilder.put16(t, 14, 65535);
-                System.arraycopy(payload, 0, t, 20, payload.length);
+                System.arraycopy(tcpOptions, 0, t, 20, tcpOptions.length);
+                System.arraycopy(payload, 0, t, header, payload.length);
                 csumAt = 16;
             }
             case UDP -> {
