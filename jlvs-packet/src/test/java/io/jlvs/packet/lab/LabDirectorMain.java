@@ -175,6 +175,15 @@ public final class LabDirectorMain {
                 for (int i = 1; i < v6.length; i++) {
                     engine.execute(new IpvsCommand.AddServer(udp6, server(v6[i], 5300, method, 1, tunnel)));
                 }
+                if (System.getProperty("jlvs.lab.ftp") != null) {
+                    // with jlvs.lab.ftp the FTP service on [VIP6] too, rr, the same method
+                    InetServiceKey ftp6 = new InetServiceKey(Protocol.TCP, IpAddress.parse(v6[0]),
+                            Integer.parseInt(System.getProperty("jlvs.lab.ftp").split(",")[0]));
+                    engine.execute(new IpvsCommand.AddService(VirtualService.of(ftp6, "rr")));
+                    for (int i = 1; i < v6.length; i++) {
+                        engine.execute(new IpvsCommand.AddServer(ftp6, server(v6[i], ftp6.port(), method, 1, tunnel)));
+                    }
+                }
             }
             out.println("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
