@@ -10,8 +10,8 @@ import java.lang.foreign.ValueLayout;
  * IPVS's FTP helper, as the kernel's {@code ip_vs_ftp} module loaded with {@code ports=...}: for MASQ
  * connections to one of its ports (the FTP control connections) it watches the commands and replies, so that
  * the data connections an FTP server behind NAT opens or expects get to the right place.
- * The same for IPv6 NAT connections, as the kernel's helper since Linux 4.18 does (its commands and replies by
- * address family below).
+ * The same for IPv6 NAT connections, as the kernel's helper does (its commands and replies by address family
+ * below).
  * <ul>
  *   <li>IPv4: a client's {@code PASV} (anywhere in a segment) makes the real server's next {@code 227 Entering
  *       Passive Mode (h1,h2,h3,h4,p1,p2)} reply expected: it gets a connection entry client:0 → VIP:port on
