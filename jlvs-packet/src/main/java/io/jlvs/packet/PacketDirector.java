@@ -759,11 +759,12 @@ public final class PacketDirector implements AutoCloseable {
                     && (k.protocol() == Protocol.TCP || k.protocol() == Protocol.UDP)) {
                 destinations6.add(k.address());
                 services6.add(new KernelGuard.Service(k.address(), k.protocol().lowerName(), k.port()));
-                // an IPv6 FTP service: its data connections' ports, as for IPv4 (the AF_XDP program steers no IPv6)
+                // an IPv6 FTP service: its data connections' ports, as for IPv4 (the AF_XDP program steers no IPv6;
+                // the fanout hashes IPv6 clients by address only, so its data connections meet their control
+                // connection's worker without asking the IPv4 hash to drop the ports)
                 FtpPassivePorts pasv = settings.ftpPassivePorts();
                 boolean ftp6 = k.protocol() == Protocol.TCP && k.port() != 0 && settings.ftpPorts().contains(k.port());
                 if (ftp6) {
-                    ftp = true;
                     ftpRanges6.addAll(ftpVirtualRanges(k, pasv));
                 }
                 for (DestinationState d : e.getValue().destinations().asList()) {

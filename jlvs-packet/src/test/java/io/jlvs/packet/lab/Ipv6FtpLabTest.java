@@ -34,13 +34,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class Ipv6FtpLabTest {
     private static final int FILE_BYTES = 3 * 1024 * 1024 + 17;
-    private PacketLab lab;
+    PacketLab lab;
     private Path root;
-    private String sha256;
+    String sha256;
 
     /** Data-plane variants of the director ({@code jlvs.lab.*}) besides the helper on port 21 and IPv6; none here. */
     Map<String, String> directorOptions() {
         return Map.of();
+    }
+
+    /** More IPv6 addresses of the client (each downloads too: several workers); none here. */
+    List<String> clientSources() {
+        return List.of();
     }
 
     private boolean passiveRange() {
@@ -62,6 +67,9 @@ class Ipv6FtpLabTest {
         options.put("jlvs.lab.ftp", "21");
         options.put("jlvs.lab.ipv6", "true");
         lab = PacketLab.create("Masq", options);
+        for (String a : clientSources()) {
+            lab.client(10, "ip", "-6", "addr", "add", a + "/64", "dev", "eth0", "nodad").orThrow("client address");
+        }
         for (int n = 1; n <= 3; n++) {
             Path conf = lab.dir.resolve("vsftpd" + n + ".conf");
             // listen_ipv6: one socket on [::]:21 (IPv4 too, which this test does not use)
@@ -111,7 +119,7 @@ class Ipv6FtpLabTest {
     }
 
     /** Downloads ftp://[VIP6]/file.bin over IPv6 with curl's {@code options}; the SHA-256 of what arrived. */
-    private String download(String name, String... options) throws IOException {
+    String download(String name, String... options) throws IOException {
         Path out = lab.dir.resolve(name + ".bin");
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-6", "-g", "-sS", "--max-time", "20", "-o",
                 out.toString()));
@@ -170,9 +178,11 @@ class Ipv6FtpLabTest {
             assertThat(reply).matches("229 .*\\(\\|\\|\\|30\\d\\d\\d\\|\\)");
             String port = reply.replaceAll(".*\\|\\|\\|(\\d+)\\|.*", "$1");
             List<String> conns = lab.ask("conns");
-            assertThat(conns).anyMatch(l -> l.matches("\\[2001:db8:77::10]:0 \\[2001:db8:77::100]:" + port
+            // the client's address: 2001:db8:77::10, or the one its kernel picked among more (clientSources)
+            String client = "\\[2001:db8:77::[0-9a-f]+]";
+            assertThat(conns).anyMatch(l -> l.matches(client + ":0 \\[2001:db8:77::100]:" + port
                     + " \\[2001:db8:77:1::1[123]]:" + port + " LISTEN"));
-            assertThat(conns).anyMatch(l -> l.matches("\\[2001:db8:77::10]:\\d+ \\[2001:db8:77::100]:21 "
+            assertThat(conns).anyMatch(l -> l.matches(client + ":\\d+ \\[2001:db8:77::100]:21 "
                     + "\\[2001:db8:77:1::1[123]]:21 ESTABLISHED"));
         } finally {
             session.destroyForcibly();
