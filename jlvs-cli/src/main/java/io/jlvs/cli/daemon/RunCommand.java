@@ -252,6 +252,12 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        if (answerArp && (interfaces == null || interfaces.isEmpty())) {
+            // without workers nothing answers: said at once rather than a daemon whose VIPs stay unreachable
+            err.println("jlvs: --answer-arp is for the packet data plane: give it -I IFNAME");
+            err.flush();
+            return 2;
+        }
         List<io.jlvs.packet.FwmarkRule> marks = new java.util.ArrayList<>();
         try {
             for (String spec : fwmarkRules == null ? List.<String>of() : fwmarkRules) {

@@ -115,6 +115,24 @@ class JlvsMainTest {
         assertThat(dir.resolve("f.sock")).doesNotExist();
     }
 
+    /**
+     * Without -I no worker answers anything: a user who asked for answers must hear it at once, not run a daemon
+     * whose VIPs nobody answers for (as --fwmark-rule, --ftp-ports, --xdp-offload); with AF_XDP, one line.
+     */
+    @Test
+    void answerArpWithoutThePacketDataPlaneIsAUsageErrorAndWithAfXdpOneLine() {
+        assertThat(jlvs("run", "--answer-arp", "--no-admin", "--socket", dir.resolve("a.sock").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jlvs: --answer-arp is for the packet data plane: give it -I IFNAME\n");
+        assertThat(dir.resolve("a.sock")).doesNotExist();
+        err.getBuffer().setLength(0);
+        assertThat(jlvs("run", "-I", "eth0", "--packet-io", "af_xdp", "--answer-arp", "--no-admin",
+                "--socket", dir.resolve("a.sock").toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).singleElement().asString().startsWith("jlvs: ").contains("AF_XDP")
+                .contains("ARP");
+        assertThat(dir.resolve("a.sock")).doesNotExist();
+    }
+
     @Test
     void aBusyPollOutOfRangeIsAUsageErrorAndLeavesNothing() {
         assertThat(jlvs("run", "-I", "eth0", "--packet-busy-poll", "20000", "--no-admin",
