@@ -1,11 +1,16 @@
 package io.jlvs.proxy;
 
+import io.jlvs.core.ForwardingMethod;
+import io.jlvs.core.IpAddress;
+import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.model.RealServer;
 import io.jlvs.core.model.VirtualServiceKey;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.engine.ForwardingSnapshot;
 import io.jlvs.engine.ServiceRuntime;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +40,8 @@ final class ProxyContext {
     final LongAccumulator maxPendingWriteBytes = new LongAccumulator(Math::max, 0);
     private final Map<DestinationState, InetSocketAddress> socketAddresses = new ConcurrentHashMap<>();
     private volatile ForwardingSnapshot snapshot = ForwardingSnapshot.EMPTY;
+    /** The snapshot's IPv6 virtual addresses, which a connection to a real server never leaves from. */
+    private volatile Set<IpAddress> virtualAddresses6 = Set.of();
 
     ProxyContext(ProxyTransport transport, LongSupplier clock, long closedLingerNanos) {
         this.transport = transport;
@@ -49,6 +56,23 @@ final class ProxyContext {
     void snapshot(ForwardingSnapshot next) {
         snapshot = next;
         socketAddresses.clear();
+        Set<IpAddress> vips = new HashSet<>();
+        for (VirtualServiceKey k : next.services().keySet()) {
+            if (k instanceof InetServiceKey i && !i.address().isV4()) {
+                vips.add(i.address());
+            }
+        }
+        virtualAddresses6 = Set.copyOf(vips);
+    }
+
+    /**
+     * The address to connect to {@code d} (at {@code target}) from, or null for the kernel's choice: a NAT, DR or
+     * TUN real server (a local client's connection) is never connected to from an IPv6 virtual address
+     * ({@link BackendSource}); FULLNAT real servers keep the kernel's choice (they answer through the director).
+     */
+    InetAddress sourceFor(DestinationState d, InetSocketAddress target) {
+        return d.config().method() == ForwardingMethod.FULLNAT ? null
+                : BackendSource.forTarget(target, virtualAddresses6);
     }
 
     /**

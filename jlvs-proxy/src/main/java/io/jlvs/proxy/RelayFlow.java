@@ -129,6 +129,14 @@ final class RelayFlow implements ProxiedFlow {
             return;
         }
         io.noDelay(backFd);
+        java.net.InetAddress source = placement.source();
+        if (source != null) {
+            MemorySegment from = loop.sockaddr(new InetSocketAddress(source, 0));
+            if (io.bind(backFd, from, (int) from.byteSize()) < 0) {
+                connectFailed();
+                return;
+            }
+        }
         MemorySegment sa = loop.sockaddr(t);
         int rc = io.connect(backFd, sa, (int) sa.byteSize());
         if (rc < 0 && rc != -StreamSockets.EINPROGRESS) {

@@ -121,7 +121,10 @@ final class TcpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
             connected(registered);
             return;
         }
-        registered.channel().connect(placement.target()).addListener((ChannelFutureListener) this::connected);
+        java.net.InetAddress source = placement.source();
+        (source == null ? registered.channel().connect(placement.target())
+                : registered.channel().connect(placement.target(), new InetSocketAddress(source, 0)))
+                .addListener((ChannelFutureListener) this::connected);
     }
 
     private void connected(ChannelFuture f) {

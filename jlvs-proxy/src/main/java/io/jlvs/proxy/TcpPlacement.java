@@ -6,6 +6,7 @@ import io.jlvs.core.model.InetServiceKey;
 import io.jlvs.core.sched.FlowKey;
 import io.jlvs.core.state.DestinationState;
 import io.jlvs.engine.ServiceRuntime;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
@@ -26,6 +27,8 @@ final class TcpPlacement {
     private DestinationState destination;
     private PersistenceTemplate template;
     private volatile InetSocketAddress target;
+    /** The address to connect from, null for the kernel's choice ({@link ProxyContext#sourceFor}). */
+    private InetAddress source;
     private boolean active;
     private boolean retried;
 
@@ -52,6 +55,7 @@ final class TcpPlacement {
             destination.bind(false);
             destination.counters().connection();
             target = ctx.socketAddress(destination);
+            source = ctx.sourceFor(destination, target);
             return true;
         }
         destination = null;
@@ -63,6 +67,11 @@ final class TcpPlacement {
     /** The real server to connect to; null before the first placement. */
     InetSocketAddress target() {
         return target;
+    }
+
+    /** The address to connect to {@link #target()} from; null: the kernel's choice. */
+    InetAddress source() {
+        return source;
     }
 
     /** The real server, or null when none took the connection. */

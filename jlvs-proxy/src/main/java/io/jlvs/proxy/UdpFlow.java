@@ -62,11 +62,12 @@ final class UdpFlow extends ChannelInboundHandlerAdapter implements ProxiedFlow 
         if (destination != null && !onePacket) {
             destination.bind(false);
         }
-        ChannelFuture f = new Bootstrap()
+        java.net.InetAddress source = destination == null ? null : ctx.sourceFor(destination, target);
+        Bootstrap b = new Bootstrap()
                 .group(listener.channel().eventLoop())
                 .channelFactory(ctx.transport.datagrams())
-                .handler(this)
-                .connect(target);
+                .handler(this);
+        ChannelFuture f = source == null ? b.connect(target) : b.connect(target, new InetSocketAddress(source, 0));
         back = f.channel();
         ctx.flows.add(this);
         back.closeFuture().addListener(x -> finish());

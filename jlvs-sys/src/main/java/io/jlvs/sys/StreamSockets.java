@@ -292,6 +292,15 @@ public final class StreamSockets {
         return 28;
     }
 
+    /** bind to a sockaddr made by {@link #sockaddr} (a source address before connect); 0 or -errno. */
+    public int bind(int fd, MemorySegment sockaddr, int length) {
+        try {
+            return result((int) LibcStream.BIND.invokeExact(state, fd, sockaddr.address(), length));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     /** connect to a sockaddr made by {@link #sockaddr}; 0, -EINPROGRESS or another -errno. */
     public int connect(int fd, MemorySegment sockaddr, int length) {
         try {

@@ -152,6 +152,62 @@ class LocalClientsDaemonLabTest {
         }
     }
 
+    /**
+     * IPv6 DR as it is usually laid out: the VIP on the director's link, in the real servers' /64, and on each real
+     * server's lo. The kernel picks a source by longest matching prefix (capped at the address's prefix length), so
+     * for the real server it would pick the VIP/128 over the director's own /64 address, and the real server, which
+     * holds the VIP, answered itself: curl on the director timed out. IPv4 picks the subnet's own address.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"relay", "epoll"})
+    void aProcessOnTheDirectorReachesAnIpv6DrRealServerThatHoldsTheVip(String transport) throws Exception {
+        Lab.requireNetns();
+        Lab.requireCommand("nft", "nftables");
+        Lab.requireCommand("curl", "curl");
+        String python = Lab.requireCommand("python3", "python3");
+        int n = (int) (ProcessHandle.current().pid() % 250);
+        String net = "10.220." + n + ".";
+        String net6 = "2001:db8:220:" + Integer.toHexString(n) + "::";
+        String vip6 = net6 + "100";
+        String rs6 = net6 + "11";
+        Path socket = dir.resolve("jlvs.sock");
+        Path www = Files.createDirectories(dir.resolve("www6dr"));
+        Files.writeString(www.resolve("name"), "rs1\n");
+        try (NetnsLab lab = new NetnsLab()) {
+            String director = lab.namespace("dir");
+            String server = lab.namespace("rs");
+            String[] link = lab.vethBetween(director, net + "1/24", server, net + "11/24");
+            lab.exec(director, "ip", "-6", "addr", "add", net6 + "1/64", "dev", link[0], "nodad").orThrow("addr6");
+            lab.exec(director, "ip", "-6", "addr", "add", vip6 + "/128", "dev", link[0], "nodad").orThrow("vip6");
+            lab.exec(server, "ip", "-6", "addr", "add", rs6 + "/64", "dev", link[1], "nodad").orThrow("rs addr6");
+            lab.exec(server, "ip", "-6", "addr", "add", vip6 + "/128", "dev", "lo").orThrow("rs vip6 on lo");
+            lab.start(server, List.of(python, "-m", "http.server", "8081", "--bind", rs6, "--directory",
+                    www.toString()), dir.resolve("rs8081.log"));
+            NamespaceDaemon.start(lab, director, socket, dir.resolve("daemon.log"), "--interface", link[0],
+                    "--proxy-transport", transport);
+            InetServiceKey dr = new InetServiceKey(Protocol.TCP, IpAddress.parse(vip6), 8081);
+            try (ControlClient c = ControlClient.connect(socket)) {
+                c.execute(new IpvsCommand.AddService(VirtualService.of(dr, "rr")));
+                c.execute(new IpvsCommand.AddServer(dr, RealServer.of(IpAddress.parse(rs6), 8081,
+                        ForwardingMethod.DROUTE, 1)));
+            }
+            String url = "http://[" + vip6 + "]:8081/name";
+            String[] curl = {"curl", "-6", "-g", "-sS", "--max-time", "3", url};
+            try {
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> lab.exec(director, curl).output().strip().equals("rs1"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no answer from " + url + " on the director: "
+                        + lab.exec(director, curl).output() + "\nroute to the real server: "
+                        + lab.exec(director, "ip", "-6", "route", "get", rs6).output() + "\ndaemon: "
+                        + Files.readString(dir.resolve("daemon.log")), e);
+            }
+            Shell.Result three = lab.exec(director, "sh", "-c", "for i in 1 2 3; do curl -6 -g -sS --max-time 3 '"
+                    + url + "'; done");
+            assertThat(three.output().strip().split("\n")).as(three.output()).hasSize(3).containsOnly("rs1");
+        }
+    }
+
     /** A director with a NAT service on a VIP of its own, a real server behind it; runs {@code body}. */
     private void serve(String packetIo, List<String> extra, Body body) throws Exception {
         Lab.requireNetns();
