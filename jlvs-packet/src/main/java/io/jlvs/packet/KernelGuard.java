@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  *       real server, unless addressed to the director itself (health checks and other local traffic
  *       keep working). What a real server starts itself (DNS, NTP, updates through the director as its
  *       gateway) is routed by the kernel as by a director running IPVS.</li>
+ *   <li>the later fragments of a datagram whose first fragment a port rule above dropped (a NAT reply larger
+ *       than the MTU): only the first carries the ports, so the guard remembers the datagram for a few seconds
+ *       ({@link #FRAGMENT_SECONDS}); forwarded by the kernel, the later fragments would reach the client
+ *       untranslated, showing the real server's address and filling the client's reassembly.</li>
  * </ul>
  * The table is replaced as a whole, atomically ({@code nft -f -}), whenever these sets change, and
  * deleted by {@link #remove}. ICMP echo to a virtual address is left to the kernel. One director per
@@ -37,6 +41,16 @@ import java.util.concurrent.TimeUnit;
 final class KernelGuard {
     static final String TABLE = "jlvs";
     private static final long TIMEOUT_SECONDS = 10;
+    /**
+     * How long, and for how many datagrams at most, the guard remembers one whose first fragment it dropped, to
+     * drop its later fragments too (they carry no ports): a sender's fragments follow each other within
+     * milliseconds.
+     */
+    static final int FRAGMENT_SECONDS = 5;
+    static final int FRAGMENT_DATAGRAMS = 65536;
+    /** The key of a datagram's fragments in {@code ip jlvs} (RFC 791) and {@code ip6 jlvs} (RFC 8200). */
+    private static final String FRAGMENT_KEY = "ip saddr . ip daddr . meta l4proto . ip id";
+    private static final String FRAGMENT_KEY6 = "ip6 saddr . ip6 daddr . frag id";
 
     private final String nft;
     private String installed;
@@ -130,6 +144,10 @@ final class KernelGuard {
             sb.append("  set masqhosts {\n    type ipv4_addr\n    elements = { ");
             sb.append(String.join(", ", masqHosts)).append(" }\n  }\n");
         }
+        boolean fragments = !masqPorts.isEmpty() || !masqRanges.isEmpty();
+        if (fragments) {
+            sb.append(fragmentSet(FRAGMENT_KEY));
+        }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
         if (!ported.isEmpty()) {
             sb.append("    ").append(on).append("ip daddr . meta l4proto . th dport @services counter drop\n");
@@ -140,11 +158,18 @@ final class KernelGuard {
         if (!marked.isEmpty()) {
             sb.append("    ").append(on).append("ip daddr . meta l4proto . th dport @marked counter drop\n");
         }
+        // a first fragment these rules drop is remembered, and its datagram's later fragments are dropped below
+        String first = on + "ip frag-off & 0x2000 != 0 ";
+        String remember = " update @fragments { " + FRAGMENT_KEY + " }\n";
         if (!masqPorts.isEmpty()) {
-            sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+            String match = "ip saddr . meta l4proto . th sport @masqports fib daddr type != local";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
         if (!masqRanges.isEmpty()) {
-            sb.append("    ").append(on).append("ip saddr . meta l4proto . th sport @masqranges fib daddr type != local counter drop\n");
+            String match = "ip saddr . meta l4proto . th sport @masqranges fib daddr type != local";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
         if (!masqWhole.isEmpty()) {
             sb.append("    ").append(on).append("ip saddr . meta l4proto @masq fib daddr type != local counter drop\n");
@@ -152,6 +177,10 @@ final class KernelGuard {
         if (!masqHosts.isEmpty()) {
             sb.append("    ").append(on).append("ip saddr @masqhosts icmp type { destination-unreachable, source-quench, time-exceeded, "
                     + "parameter-problem } fib daddr type != local counter drop\n");
+        }
+        if (fragments) {
+            sb.append("    ").append(on).append("ip frag-off & 0x1fff != 0 ").append(FRAGMENT_KEY)
+                    .append(" @fragments counter drop\n");
         }
         sb.append("  }\n}\n");
         return sb.toString();
@@ -227,6 +256,10 @@ final class KernelGuard {
             sb.append("  set masqhosts {\n    type ipv6_addr\n    elements = { ")
                     .append(String.join(", ", masqHosts)).append(" }\n  }\n");
         }
+        boolean fragments = !masqPorts.isEmpty() || !masqRanges.isEmpty();
+        if (fragments) {
+            sb.append(fragmentSet(FRAGMENT_KEY6));
+        }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
         if (!ported.isEmpty()) {
             sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @services counter drop\n");
@@ -237,13 +270,19 @@ final class KernelGuard {
         if (!portRanges.isEmpty()) {
             sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @ranges counter drop\n");
         }
+        // a first fragment (M set; a later one has no ports) these rules drop is remembered: its later fragments
+        // are dropped by the last rule
+        String first = on + "frag more-fragments 1 ";
+        String remember = " update @fragments { " + FRAGMENT_KEY6 + " }\n";
         if (!masqPorts.isEmpty()) {
-            sb.append("    ").append(on)
-                    .append("ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local counter drop\n");
+            String match = "ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
         if (!masqRanges.isEmpty()) {
-            sb.append("    ").append(on)
-                    .append("ip6 saddr . meta l4proto . th sport @masqranges fib daddr type != local counter drop\n");
+            String match = "ip6 saddr . meta l4proto . th sport @masqranges fib daddr type != local";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
         if (!masqWhole.isEmpty()) {
             sb.append("    ").append(on).append("ip6 saddr . meta l4proto @masq fib daddr type != local counter drop\n");
@@ -252,8 +291,23 @@ final class KernelGuard {
             sb.append("    ").append(on).append("ip6 saddr @masqhosts icmpv6 type { destination-unreachable, "
                     + "packet-too-big, time-exceeded, parameter-problem } fib daddr type != local counter drop\n");
         }
+        if (fragments) {
+            sb.append("    ").append(on).append("frag frag-off != 0 ").append(FRAGMENT_KEY6)
+                    .append(" @fragments counter drop\n");
+        }
         sb.append("  }\n}\n");
         return sb.toString();
+    }
+
+    /**
+     * The set of datagrams whose first fragment a rule dropped (by its ports, which only a first fragment
+     * carries), keyed by {@code key}, so that their later fragments are dropped too: forwarded by the kernel,
+     * a NAT real server's would reach the client untranslated; those to a virtual address would wait in the
+     * kernel's reassembly for a first fragment that never comes.
+     */
+    private static String fragmentSet(String key) {
+        return "  set fragments {\n    typeof " + key + "\n    size " + FRAGMENT_DATAGRAMS
+                + "\n    flags dynamic,timeout\n    timeout " + FRAGMENT_SECONDS + "s\n  }\n";
     }
 
     /**

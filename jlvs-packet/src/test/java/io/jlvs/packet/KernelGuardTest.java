@@ -50,6 +50,46 @@ class KernelGuardTest {
                 .doesNotContain("ip saddr @masq fib");
     }
 
+    /**
+     * Only a first fragment carries the ports: the guard remembers the datagram of a NAT reply's first fragment it
+     * drops and drops its later fragments, which the kernel would forward untranslated (FragmentGuardLabTest).
+     */
+    @Test
+    void theLaterFragmentsOfANatReplyWhoseFirstFragmentIsDroppedAreDroppedToo() {
+        String s = KernelGuard.script(List.of(), List.of(), List.of(new KernelGuard.Service(a("10.1.0.11"), "udp", 53)),
+                List.of(new KernelGuard.Range(a("10.1.0.11"), a("10.1.0.11"), "tcp", 10000, 10100)));
+        String remember = " update @fragments { ip saddr . ip daddr . meta l4proto . ip id }\n";
+        assertThat(s).contains("  set fragments {\n    typeof ip saddr . ip daddr . meta l4proto . ip id\n"
+                + "    size 65536\n    flags dynamic,timeout\n    timeout 5s\n  }\n");
+        String ports = "ip saddr . meta l4proto . th sport @masqports fib daddr type != local";
+        String ranges = "ip saddr . meta l4proto . th sport @masqranges fib daddr type != local";
+        assertThat(s).containsSubsequence(
+                "iifname != \"lo\" ip frag-off & 0x2000 != 0 " + ports + remember,
+                "iifname != \"lo\" " + ports + " counter drop\n",
+                "iifname != \"lo\" ip frag-off & 0x2000 != 0 " + ranges + remember,
+                "iifname != \"lo\" " + ranges + " counter drop\n",
+                "iifname != \"lo\" ip frag-off & 0x1fff != 0 ip saddr . ip daddr . meta l4proto . ip id @fragments "
+                        + "counter drop\n  }\n}\n");
+        String s6 = KernelGuard.script6(List.of(), List.of(new KernelGuard.Service(a("2001:db8:1::11"), "udp", 53)));
+        String ports6 = "ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local";
+        assertThat(s6).contains("  set fragments {\n    typeof ip6 saddr . ip6 daddr . frag id\n")
+                .containsSubsequence(
+                        "iifname != \"lo\" frag more-fragments 1 " + ports6
+                                + " update @fragments { ip6 saddr . ip6 daddr . frag id }\n",
+                        "iifname != \"lo\" " + ports6 + " counter drop\n",
+                        "iifname != \"lo\" frag frag-off != 0 ip6 saddr . ip6 daddr . frag id @fragments counter drop\n");
+        // an FTP real server's passive ports too
+        String ranges6 = "ip6 saddr . meta l4proto . th sport @masqranges fib daddr type != local";
+        assertThat(KernelGuard.script6(List.of(), List.of(), List.of(new KernelGuard.Service(a("2001:db8:1::11"), "tcp",
+                21)), List.of(new KernelGuard.Range(a("2001:db8:1::11"), a("2001:db8:1::11"), "tcp", 10000, 10100))))
+                .containsSubsequence("iifname != \"lo\" frag more-fragments 1 " + ranges6
+                        + " update @fragments { ip6 saddr . ip6 daddr . frag id }\n",
+                        "iifname != \"lo\" " + ranges6 + " counter drop\n", "@fragments counter drop\n");
+        // a port-0 real server's rule matches every fragment already: nothing to remember
+        assertThat(KernelGuard.script6(List.of(), List.of(new KernelGuard.Service(a("2001:db8:1::12"), "udp", 0))))
+                .doesNotContain("fragments");
+    }
+
     @Test
     void anEmptyServiceSetLeavesAnEmptyChain() {
         String s = KernelGuard.script(List.of(), List.of(), Set.of());
