@@ -29,10 +29,12 @@ import java.util.concurrent.TimeUnit;
  *       real server, unless addressed to the director itself (health checks and other local traffic
  *       keep working). What a real server starts itself (DNS, NTP, updates through the director as its
  *       gateway) is routed by the kernel as by a director running IPVS.</li>
- *   <li>the later fragments of a datagram whose first fragment a port rule above dropped (a NAT reply larger
- *       than the MTU): only the first carries the ports, so the guard remembers the datagram for a few seconds
- *       ({@link #FRAGMENT_SECONDS}); forwarded by the kernel, the later fragments would reach the client
- *       untranslated, showing the real server's address and filling the client's reassembly.</li>
+ *   <li>the later fragments of a datagram whose first fragment a port rule above dropped (a client's datagram
+ *       to a service, or a NAT reply, larger than the MTU): only the first carries the ports, so the guard
+ *       remembers the datagram for a few seconds ({@link #FRAGMENT_SECONDS}). Left to the kernel, a NAT reply's
+ *       later fragments would reach the client untranslated (the real server's address, and they fill the
+ *       client's reassembly), and a virtual service's would wait in the kernel's reassembly, whose IPv4 memory
+ *       the fanout group's defragmentation shares.</li>
  * </ul>
  * The table is replaced as a whole, atomically ({@code nft -f -}), whenever these sets change, and
  * deleted by {@link #remove}. ICMP echo to a virtual address is left to the kernel. One director per
@@ -144,23 +146,28 @@ final class KernelGuard {
             sb.append("  set masqhosts {\n    type ipv4_addr\n    elements = { ");
             sb.append(String.join(", ", masqHosts)).append(" }\n  }\n");
         }
-        boolean fragments = !masqPorts.isEmpty() || !masqRanges.isEmpty();
+        boolean fragments = !ported.isEmpty() || !marked.isEmpty() || !masqPorts.isEmpty() || !masqRanges.isEmpty();
         if (fragments) {
             sb.append(fragmentSet(FRAGMENT_KEY));
         }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
+        // a first fragment the rules matching a port drop is remembered, and its datagram's later fragments are
+        // dropped by the last rule
+        String first = on + "ip frag-off & 0x2000 != 0 ";
+        String remember = " update @fragments { " + FRAGMENT_KEY + " }\n";
         if (!ported.isEmpty()) {
-            sb.append("    ").append(on).append("ip daddr . meta l4proto . th dport @services counter drop\n");
+            String match = "ip daddr . meta l4proto . th dport @services";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
         if (!whole.isEmpty()) {
             sb.append("    ").append(on).append("ip daddr @addresses meta l4proto { tcp, udp, sctp } counter drop\n");
         }
         if (!marked.isEmpty()) {
-            sb.append("    ").append(on).append("ip daddr . meta l4proto . th dport @marked counter drop\n");
+            String match = "ip daddr . meta l4proto . th dport @marked";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
-        // a first fragment these rules drop is remembered, and its datagram's later fragments are dropped below
-        String first = on + "ip frag-off & 0x2000 != 0 ";
-        String remember = " update @fragments { " + FRAGMENT_KEY + " }\n";
         if (!masqPorts.isEmpty()) {
             String match = "ip saddr . meta l4proto . th sport @masqports fib daddr type != local";
             sb.append("    ").append(first).append(match).append(remember);
@@ -256,24 +263,29 @@ final class KernelGuard {
             sb.append("  set masqhosts {\n    type ipv6_addr\n    elements = { ")
                     .append(String.join(", ", masqHosts)).append(" }\n  }\n");
         }
-        boolean fragments = !masqPorts.isEmpty() || !masqRanges.isEmpty();
+        boolean fragments = !ported.isEmpty() || !portRanges.isEmpty() || !masqPorts.isEmpty()
+                || !masqRanges.isEmpty();
         if (fragments) {
             sb.append(fragmentSet(FRAGMENT_KEY6));
         }
         sb.append("  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
+        // a first fragment (M set; a later one has no ports) these rules drop is remembered: its later fragments
+        // are dropped by the last rule
+        String first = on + "frag more-fragments 1 ";
+        String remember = " update @fragments { " + FRAGMENT_KEY6 + " }\n";
         if (!ported.isEmpty()) {
-            sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @services counter drop\n");
+            String match = "ip6 daddr . meta l4proto . th dport @services";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
         if (!whole.isEmpty()) {
             sb.append("    ").append(on).append("ip6 daddr @addresses meta l4proto { tcp, udp } counter drop\n");
         }
         if (!portRanges.isEmpty()) {
-            sb.append("    ").append(on).append("ip6 daddr . meta l4proto . th dport @ranges counter drop\n");
+            String match = "ip6 daddr . meta l4proto . th dport @ranges";
+            sb.append("    ").append(first).append(match).append(remember);
+            sb.append("    ").append(on).append(match).append(" counter drop\n");
         }
-        // a first fragment (M set; a later one has no ports) these rules drop is remembered: its later fragments
-        // are dropped by the last rule
-        String first = on + "frag more-fragments 1 ";
-        String remember = " update @fragments { " + FRAGMENT_KEY6 + " }\n";
         if (!masqPorts.isEmpty()) {
             String match = "ip6 saddr . meta l4proto . th sport @masqports fib daddr type != local";
             sb.append("    ").append(first).append(match).append(remember);

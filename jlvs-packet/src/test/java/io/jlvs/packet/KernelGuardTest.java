@@ -90,6 +90,45 @@ class KernelGuardTest {
                 .doesNotContain("fragments");
     }
 
+    /**
+     * A client's datagram larger than the MTU to a virtual service: the guard remembers the datagram of the first
+     * fragment it drops and drops the later ones, which would wait in the kernel's reassembly (IPv4's shares its
+     * memory with the fanout group's defragmentation: FragmentGuardLabTest).
+     */
+    @Test
+    void theLaterFragmentsOfADatagramToAVirtualServiceAreDroppedWithItsFirst() {
+        String s = KernelGuard.script(List.of(new KernelGuard.Service(a("10.0.0.100"), "udp", 53)),
+                List.of(new KernelGuard.Range(a("10.0.1.0"), a("10.0.1.255"), "udp", 5000, 5100)), Set.of());
+        String remember = " update @fragments { ip saddr . ip daddr . meta l4proto . ip id }\n";
+        assertThat(s).contains("  set fragments {\n    typeof ip saddr . ip daddr . meta l4proto . ip id\n")
+                .containsSubsequence(
+                        "iifname != \"lo\" ip frag-off & 0x2000 != 0 ip daddr . meta l4proto . th dport @services"
+                                + remember,
+                        "iifname != \"lo\" ip daddr . meta l4proto . th dport @services counter drop\n",
+                        "iifname != \"lo\" ip frag-off & 0x2000 != 0 ip daddr . meta l4proto . th dport @marked"
+                                + remember,
+                        "iifname != \"lo\" ip daddr . meta l4proto . th dport @marked counter drop\n",
+                        "iifname != \"lo\" ip frag-off & 0x1fff != 0 ip saddr . ip daddr . meta l4proto . ip id "
+                                + "@fragments counter drop\n");
+        String s6 = KernelGuard.script6(List.of(new KernelGuard.Service(a("2001:db8::100"), "udp", 53)), List.of());
+        assertThat(s6).contains("  set fragments {\n    typeof ip6 saddr . ip6 daddr . frag id\n")
+                .containsSubsequence(
+                        "iifname != \"lo\" frag more-fragments 1 ip6 daddr . meta l4proto . th dport @services"
+                                + " update @fragments { ip6 saddr . ip6 daddr . frag id }\n",
+                        "iifname != \"lo\" ip6 daddr . meta l4proto . th dport @services counter drop\n",
+                        "iifname != \"lo\" frag frag-off != 0 ip6 saddr . ip6 daddr . frag id @fragments counter drop\n");
+        // an FTP service's data ports too
+        assertThat(KernelGuard.script6(List.of(new KernelGuard.Service(a("2001:db8::100"), "tcp", 21)),
+                List.of(new KernelGuard.Range(a("2001:db8::100"), a("2001:db8::100"), "tcp", 10000, 10100)), List.of(),
+                List.of())).containsSubsequence("iifname != \"lo\" frag more-fragments 1 ip6 daddr . meta l4proto . th "
+                        + "dport @ranges update @fragments { ip6 saddr . ip6 daddr . frag id }\n",
+                "iifname != \"lo\" ip6 daddr . meta l4proto . th dport @ranges counter drop\n",
+                "@fragments counter drop\n");
+        // a port-0 service's rule matches every fragment already
+        assertThat(KernelGuard.script(List.of(new KernelGuard.Service(a("10.0.0.101"), "udp", 0)), List.of(),
+                Set.of())).doesNotContain("fragments");
+    }
+
     @Test
     void anEmptyServiceSetLeavesAnEmptyChain() {
         String s = KernelGuard.script(List.of(), List.of(), Set.of());

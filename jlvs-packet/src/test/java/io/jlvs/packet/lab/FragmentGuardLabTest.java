@@ -177,6 +177,26 @@ class FragmentGuardLabTest {
     }
 
     /**
+     * A client's datagram larger than the MTU to a UDP service: the guard drops the kernel's copy of the first
+     * fragment (it carries the port), and the later ones must go too. Left to the kernel they waited in its
+     * reassembly for 30 s (IPv4) or 60 s (IPv6), and IPv4's, whose memory (4 MiB) the fanout group's
+     * defragmentation shares, filled it within about 1,260 such datagrams: after that the data plane was handed
+     * no fragmented datagram at all until they timed out (0 of 20 answered).
+     */
+    @Test
+    @Order(2)
+    void theDirectorsKernelKeepsNoFragmentToAVirtualService() throws Exception {
+        assertThat(echoed(PacketLab.VIP, PORT, 3000, 20)).isEqualTo(20);
+        assertThat(echoed(PacketLab.VIP6, PORT, 3000, 20)).isEqualTo(20);
+        assertThat(lab.inDirector("cat", "/proc/net/sockstat").output()).contains("FRAG: inuse 0 ");
+        assertThat(lab.inDirector("cat", "/proc/net/sockstat6").output()).contains("FRAG6: inuse 0 ");
+        Shell.Result flood = lab.client(60, python, "-c", FLOOD, PacketLab.VIP, String.valueOf(PORT), "1500");
+        assertThat(flood.exitCode()).as(flood.output()).isZero();
+        assertThat(echoed(PacketLab.VIP, PORT, 3000, 20)).as("answered after 1,500 datagrams").isEqualTo(20);
+        assertThat(lab.inDirector("cat", "/proc/net/sockstat").output()).contains("FRAG: inuse 0 ");
+    }
+
+    /**
      * What a NAT real server sends itself, from another port (the director is its router), stays the kernel's: its
      * datagram larger than the MTU reaches a host beyond the director whole, over IPv4 and IPv6.
      */
