@@ -911,7 +911,9 @@ final class Ipv6Forwarder {
      * from a NAT real server, quoting a client's packet it received, it goes to the client from the VIP (outer
      * source and quoted destination made the virtual service's). The ICMPv6 checksum is updated incrementally
      * (it covers the pseudo-header and the quote); the quoted transport checksum is left as is, as the kernel's.
-     * A quote with extension headers, or about no connection, is the kernel's.
+     * A quote with extension headers (but a first fragment's Fragment header: the ports follow it, as a packet
+     * too big about a datagram that left cut again quotes its first fragment), or about no connection, is the
+     * kernel's.
      */
     private Verdict icmpError(MemorySegment s, long off, int l2, boolean toService, boolean routeUnclaimed) {
         if (l4len < ICMP_HEADER) {
@@ -923,6 +925,14 @@ final class Ipv6Forwarder {
         }
         long q = l4 + ICMP_HEADER;
         int qproto = l4len >= ICMP_HEADER + Ipv6Header.LENGTH + 8 ? Ipv6Header.nextHeader(s, q) : -1;
+        long qt = q + Ipv6Header.LENGTH;
+        if (qproto == Ipv6Header.FRAGMENT && l4len >= ICMP_HEADER + Ipv6Header.LENGTH + 16
+                && (Wire.u16(s, qt + 2) & 0xfff8) == 0) {
+            // a first fragment quoted (a datagram of ours that left cut again, about which a router on the way sent
+            // packet too big): its ports follow the Fragment header, where IPVS finds them (ipv6_find_hdr)
+            qproto = Wire.u8(s, qt);
+            qt += 8;
+        }
         if ((qproto != PROTO_TCP && qproto != PROTO_UDP) || Ipv6Header.version(s, q) != 6) {
             return unclaimedError(s, off, l2, toService, routeUnclaimed);
         }
@@ -930,7 +940,6 @@ final class Ipv6Forwarder {
         long qsLo = Ipv6Header.srcLo(s, q);
         long qdHi = Ipv6Header.dstHi(s, q);
         long qdLo = Ipv6Header.dstLo(s, q);
-        long qt = q + Ipv6Header.LENGTH;
         int qsport = Wire.u16(s, qt);
         int qdport = Wire.u16(s, qt + 2);
         if (toService) {

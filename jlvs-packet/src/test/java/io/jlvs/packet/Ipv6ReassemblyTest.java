@@ -320,6 +320,38 @@ class Ipv6ReassemblyTest {
         }
     }
 
+    /**
+     * Path MTU discovery for an answer that leaves as fragments: a router beyond the director whose next link is
+     * smaller sends packet too big to the VIP quoting the first fragment (its Fragment header, then the UDP
+     * header). As IPVS finds the quoted ports past the Fragment header (ipv6_find_hdr), the error goes to the
+     * real server quoting its own packet, whose kernel then sends smaller fragments; the director cuts no larger
+     * than those. A later fragment quoted has no ports: the kernel's.
+     */
+    @Test
+    void packetTooBigAboutTheFirstFragmentOfAnAnswerReachesTheRealServer() throws Exception {
+        try (Director d = natDns()) {
+            assertThat(d.send(query(40).build())).hasSize(1);
+            Packet6Builder answer = Packet6Builder.udp(RS6_1, 5353, CLIENT6, 3333).payload(8000);
+            List<byte[]> out = sendAll(d, Fragments6.cut(answer.packet(), 40, 1448, 77, RS1_MAC, OUR_MAC));
+            assertThat(out).hasSize(6);
+            // as icmp6_send quotes: as much as keeps the error within 1,280 bytes
+            byte[] quote = Arrays.copyOfRange(out.get(0), 14, 14 + 1232);
+            List<byte[]> sent = d.send(Packet6Builder.icmp("2001:db8:9::1", VIP6, 2, 0, 1400, quote).build());
+            assertThat(d.verdict()).isEqualTo(Verdict.FORWARD);
+            // to the real server, quoting its own packet: from its address and port 5353
+            byte[] own = quote.clone();
+            System.arraycopy(Packet6Builder.addr(RS6_1), 0, own, 8, 16);
+            PacketBuilder.put16(own, 48, 5353);
+            assertThat(sent).singleElement().satisfies(o -> assertThat(hex(o)).isEqualTo(hex(Packet6Builder.icmp(
+                    "2001:db8:9::1", RS6_1, 2, 0, 1400, own).hopLimit(63).macs(OUR_MAC, RS1_MAC).build())));
+            assertThat(Packet6Builder.checksumValid(sent.get(0))).isTrue();
+            byte[] later = Arrays.copyOfRange(out.get(1), 14, 14 + 1232);
+            assertThat(d.send(Packet6Builder.icmp("2001:db8:9::1", VIP6, 2, 0, 1400, later).build())).isEmpty();
+            assertThat(d.verdict()).isEqualTo(Verdict.PASS);
+            assertAccounted(d);
+        }
+    }
+
     /** DR: the datagram is put together, scheduled, and forwarded cut again the same way, hop limit less one. */
     @Test
     void directRoutingForwardsTheFragmentsCutAgain() throws Exception {
