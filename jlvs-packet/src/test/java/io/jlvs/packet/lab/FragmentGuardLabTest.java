@@ -213,4 +213,23 @@ class FragmentGuardLabTest {
         assertThat(receiver.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readAllLines(log)).containsExactlyInAnyOrder("4000 10.77.1.11", "4000 2001:db8:77:1::11");
     }
+
+    /**
+     * A port of the VIP that no service has stays the kernel's, fragments too: a UDP echo server of the director's
+     * own on [VIP]:5400 answers datagrams larger than the MTU, over IPv4 and IPv6 (the guard remembers only the
+     * datagrams whose first fragment it drops).
+     */
+    @Test
+    @Order(4)
+    void aPortOfTheVipNoServiceHasStaysTheKernelsFragmentsToo() throws Exception {
+        lab.directorBackground(lab.dir.resolve("local-echo4.log"), python, "-c", ECHO, "5400", "director",
+                PacketLab.VIP);
+        lab.directorBackground(lab.dir.resolve("local-echo6.log"), python, "-c", ECHO, "5400", "director",
+                PacketLab.VIP6);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> lab.inDirector("ss", "-Hlun", "sport = :5400")
+                .output().lines().count() == 2);
+        assertThat(echoed(PacketLab.VIP, 5400, 3000, 5)).isEqualTo(5);
+        assertThat(echoed(PacketLab.VIP6, 5400, 3000, 5)).isEqualTo(5);
+    }
+
 }
