@@ -198,7 +198,7 @@ final class PacketLab implements AutoCloseable {
             filter = "(" + filter + ") or (ip6 and (src host " + VIP6 + " or src host " + DIRECTOR6
                     + ") and ((ip6[6] == 58 and ip6[40] < 128) or (ip6[6] == 6 and ip6[53] & 4 != 0)))";
         }
-        capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "-U", "-w", pcap.toString(), filter),
+        capture = lab.start(cl, List.of("tcpdump", "-i", "eth0", "-nn", "--immediate-mode", "-U", "-w", pcap.toString(), filter),
                 dir.resolve("tcpdump.log"));
         startDirector();
     }
