@@ -1,6 +1,5 @@
 package io.jlvs.packet;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -102,14 +101,14 @@ final class Ipv4Reassembly {
             }
         }
         if (!more) {
-            if (end[i] >= 0 ? end[i] != from + bytes : from + bytes < highestUnit(i)) {
+            if (end[i] >= 0 ? end[i] != from + bytes : from + bytes < FragmentUnits.highestUnit(units[i])) {
                 return refuse(i);
             }
             end[i] = from + bytes;
         } else if (end[i] >= 0 && from + bytes > end[i]) {
             return refuse(i);
         }
-        int overlap = covered(i, from, bytes);
+        int overlap = FragmentUnits.covered(units[i], from, bytes);
         if (overlap == bytes) {
             // a repeat of what is held: ignored, as Linux ignores an exact duplicate
             fragments[i]++;
@@ -118,16 +117,16 @@ final class Ipv4Reassembly {
         if (overlap > 0) {
             return refuse(i);
         }
-        ensureCapacity(i, from + bytes);
+        data[i] = FragmentUnits.atLeast(data[i], MAX_HEADERS + (long) (from + bytes), MAX_HEADERS + MAX_DATA);
         MemorySegment.copy(s, ip + ihl, data[i], MAX_HEADERS + from, bytes);
-        mark(i, from, bytes);
+        FragmentUnits.mark(units[i], from, bytes);
         fragments[i]++;
         if (from == 0) {
             MemorySegment.copy(s, java.lang.foreign.ValueLayout.JAVA_BYTE, off, headers[i], 0, l2 + ihl);
             headerLength[i] = l2 + ihl;
             linkLength[i] = l2;
         }
-        if (headerLength[i] == 0 || end[i] < 0 || covered(i, 0, end[i]) != end[i]) {
+        if (headerLength[i] == 0 || end[i] < 0 || FragmentUnits.covered(units[i], 0, end[i]) != end[i]) {
             return Result.HELD;
         }
         return whole(i);
@@ -287,48 +286,5 @@ final class Ipv4Reassembly {
             Arrays.fill(units[i], 0);
             held--;
         }
-    }
-
-    private void ensureCapacity(int i, int bytes) {
-        long need = MAX_HEADERS + (long) bytes;
-        if (data[i] == null || data[i].byteSize() < need) {
-            long size = Math.max(need, 2048);
-            size = Math.min(Long.highestOneBit(size - 1) << 1, MAX_HEADERS + MAX_DATA);
-            MemorySegment grown = Arena.ofAuto().allocate(Math.max(size, need), 8);
-            if (data[i] != null) {
-                MemorySegment.copy(data[i], 0, grown, 0, data[i].byteSize());
-            }
-            data[i] = grown;
-        }
-    }
-
-    /** Bytes of [from, from + bytes) already held, counted in whole 8-byte units (the last one partial). */
-    private int covered(int i, int from, int bytes) {
-        int n = 0;
-        long[] u = units[i];
-        for (int unit = from >>> 3, last = (from + bytes - 1) >>> 3; unit <= last; unit++) {
-            if ((u[unit >>> 6] & 1L << unit) != 0) {
-                n += Math.min(8, from + bytes - (unit << 3));
-            }
-        }
-        return n;
-    }
-
-    private void mark(int i, int from, int bytes) {
-        long[] u = units[i];
-        for (int unit = from >>> 3, last = (from + bytes - 1) >>> 3; unit <= last; unit++) {
-            u[unit >>> 6] |= 1L << unit;
-        }
-    }
-
-    /** The end of the highest 8-byte unit held (0 when none). */
-    private int highestUnit(int i) {
-        long[] u = units[i];
-        for (int w = u.length - 1; w >= 0; w--) {
-            if (u[w] != 0) {
-                return ((w << 6) + 63 - Long.numberOfLeadingZeros(u[w]) + 1) << 3;
-            }
-        }
-        return 0;
     }
 }

@@ -1,6 +1,5 @@
 package io.jlvs.packet;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -125,7 +124,7 @@ final class Ipv6Reassembly {
             return refuse(i);
         }
         if (i >= 0) {
-            if (!more ? (end[i] >= 0 ? end[i] != from + bytes : from + bytes < highestUnit(i))
+            if (!more ? (end[i] >= 0 ? end[i] != from + bytes : from + bytes < FragmentUnits.highestUnit(units[i]))
                     : end[i] >= 0 && from + bytes > end[i]) {
                 // a second, different end, or data beyond it: this fragment is refused, the datagram kept
                 return refuseFragment();
@@ -133,7 +132,7 @@ final class Ipv6Reassembly {
         } else {
             i = claim(aHi, aLo, bHi, bLo, ident, nowNanos);
         }
-        int overlap = covered(i, from, bytes);
+        int overlap = FragmentUnits.covered(units[i], from, bytes);
         if (overlap == bytes) {
             // bytes held already: a repeat, ignored
             fragments[i]++;
@@ -145,9 +144,9 @@ final class Ipv6Reassembly {
         if (!more) {
             end[i] = from + bytes;
         }
-        ensureCapacity(i, from + bytes);
+        data[i] = FragmentUnits.atLeast(data[i], MAX_HEADERS + (long) (from + bytes), MAX_HEADERS + MAX_PAYLOAD);
         MemorySegment.copy(s, dataAt, data[i], MAX_HEADERS + from, bytes);
-        mark(i, from, bytes);
+        FragmentUnits.mark(units[i], from, bytes);
         fragments[i]++;
         largest[i] = Math.max(largest[i], Ipv6Header.LENGTH + payload);
         ecn[i] |= 1 << ((Wire.u32(s, ip) >>> 20) & 3);
@@ -158,7 +157,7 @@ final class Ipv6Reassembly {
             this.namedAt[i] = (int) (namedAt - off);
             nextHeader[i] = Wire.u8(s, fragmentAt);
         }
-        if (headerLength[i] == 0 || end[i] < 0 || covered(i, 0, end[i]) != end[i]) {
+        if (headerLength[i] == 0 || end[i] < 0 || FragmentUnits.covered(units[i], 0, end[i]) != end[i]) {
             return Result.HELD;
         }
         return whole(i);
@@ -369,48 +368,5 @@ final class Ipv6Reassembly {
             Arrays.fill(units[i], 0);
             held--;
         }
-    }
-
-    private void ensureCapacity(int i, int bytes) {
-        long need = MAX_HEADERS + (long) bytes;
-        if (data[i] == null || data[i].byteSize() < need) {
-            long size = Math.max(need, 2048);
-            size = Math.min(Long.highestOneBit(size - 1) << 1, MAX_HEADERS + MAX_PAYLOAD);
-            MemorySegment grown = Arena.ofAuto().allocate(Math.max(size, need), 8);
-            if (data[i] != null) {
-                MemorySegment.copy(data[i], 0, grown, 0, data[i].byteSize());
-            }
-            data[i] = grown;
-        }
-    }
-
-    /** Bytes of [from, from + bytes) already held, counted in whole 8-byte units (the last one partial). */
-    private int covered(int i, int from, int bytes) {
-        int n = 0;
-        long[] u = units[i];
-        for (int unit = from >>> 3, last = (from + bytes - 1) >>> 3; unit <= last; unit++) {
-            if ((u[unit >>> 6] & 1L << unit) != 0) {
-                n += Math.min(8, from + bytes - (unit << 3));
-            }
-        }
-        return n;
-    }
-
-    private void mark(int i, int from, int bytes) {
-        long[] u = units[i];
-        for (int unit = from >>> 3, last = (from + bytes - 1) >>> 3; unit <= last; unit++) {
-            u[unit >>> 6] |= 1L << unit;
-        }
-    }
-
-    /** The end of the highest 8-byte unit held (0 when none). */
-    private int highestUnit(int i) {
-        long[] u = units[i];
-        for (int w = u.length - 1; w >= 0; w--) {
-            if (u[w] != 0) {
-                return ((w << 6) + 63 - Long.numberOfLeadingZeros(u[w]) + 1) << 3;
-            }
-        }
-        return 0;
     }
 }
