@@ -33,7 +33,9 @@ import java.lang.foreign.ValueLayout;
  * server's connections and the service's traffic, not in its connection count (none was scheduled). Only
  * ESTABLISHED control connections are looked at, and only a whole line in one segment. A line that starts
  * like one of these but does not parse is left alone and counted ({@link #ignoredLines}), as is an EPRT
- * naming the other address family (the kernel takes the control connection's own only).
+ * naming the other address family (the kernel takes the control connection's own only). Unlike the kernel, a
+ * PORT/EPRT naming another address than the client's gets no entry and is counted ({@link #foreignAddresses}):
+ * it would let a client have the real server connect to a third party from VIP:20 (FTP bounce).
  *
  * <p><b>Owner: the worker thread</b> of the {@link Dataplane} that made it; one per worker, sized as its
  * connection table. Nothing is allocated per packet: a reply whose length changes is rebuilt in a buffer
@@ -95,6 +97,7 @@ final class FtpHelper {
     private long passiveReplies;
     private long dataConnections;
     private long ignoredLines;
+    private long foreignAddresses;
     private long expectedRefused;
     private long outsidePassiveRange;
     /** The passive ports given ({@code --ftp-passive-ports}), or null. */
@@ -177,6 +180,14 @@ final class FtpHelper {
         return ignoredLines;
     }
 
+    /**
+     * PORT/EPRT commands naming another address than the control connection's client (FTP bounce): they pass
+     * unchanged, without an entry, so a real server that obeys one cannot reach a third party from VIP:20.
+     */
+    long foreignAddresses() {
+        return foreignAddresses;
+    }
+
     /** PORT/EPRT commands and 227/229 replies whose data connection was refused: {@link #MAX_EXPECTED} waiting. */
     long expectedRefused() {
         return expectedRefused;
@@ -244,6 +255,11 @@ final class FtpHelper {
             return true;
         }
         mode[id] = CONTROL;
+        if (parsedHi != table.clientHi(id) || parsedLo != table.clientLo(id)) {
+            // FTP bounce: no entry would let the real server reach another host from VIP:20 through us
+            foreignAddresses++;
+            return true;
+        }
         int port = parsedPort;
         int vport = (table.virtualPort(id) - 1) & 0xffff;
         int entry = table.lookupIn(Ipv4Header.PROTO_TCP, v6, parsedHi, parsedLo, port, table.virtualHi(id),

@@ -397,7 +397,7 @@ class FtpHelperTest {
             login(d, 21);
             int seq = CLIENT_SEQ;
             for (int i = 0; i < 300; i++) {
-                String cmd = "PORT 192,168,1,20," + (100 + i / 256) + "," + (i % 256) + "\r\n";
+                String cmd = "PORT 192,0,2,10," + (100 + i / 256) + "," + (i % 256) + "\r\n";
                 one(d.send(fromClient(21, PSH_ACK, seq, SERVER_SEQ, cmd)));
                 seq += cmd.length();
             }
