@@ -1180,7 +1180,8 @@ public final class PacketDirector implements AutoCloseable {
      * connection), {@code ftp_line_ignored} (227/229 replies and PORT/EPRT commands that did not parse) and
      * {@code ftp_expected_refused} (those whose data connection was not prepared: their control connection
      * already expected {@link FtpHelper#MAX_EXPECTED}), {@code ftp_port_outside_passive_range} (227/229 replies
-     * naming a port outside {@code --ftp-passive-ports}: rewritten, but the kernel answers that port).
+     * naming a port outside {@code --ftp-passive-ports}: rewritten, but the kernel answers that port),
+     * {@code ftp_foreign_address} (PORT/EPRT naming another host than the client: no data connection, no FTP bounce).
      */
     public Map<String, Long> packets() {
         Map<String, Long> all = counters();
@@ -1201,6 +1202,7 @@ public final class PacketDirector implements AutoCloseable {
             out.put("ftp_line_ignored", all.get("ftp_ignored_lines"));
             out.put("ftp_expected_refused", all.get("ftp_expected_refused"));
             out.put("ftp_port_outside_passive_range", all.get("ftp_port_outside_passive_range"));
+            out.put("ftp_foreign_address", all.get("ftp_foreign_address"));
         }
         return out;
     }
@@ -1220,7 +1222,7 @@ public final class PacketDirector implements AutoCloseable {
      * real servers whose next hop is indexed now), next_hop_overflows, fast_path_packets,
      * offloaded_connections, checksums_completed, segmented_packets, super_packets_whole, fragmented_packets,
      * reassembled_packets, merged_fragments (fragments of those datagrams but the one that completed each),
-     * ftp_passive_replies, ftp_data_connections, ftp_ignored_lines, ftp_expected_refused and ftp_port_outside_passive_range ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
+     * ftp_passive_replies, ftp_data_connections, ftp_ignored_lines, ftp_expected_refused, ftp_port_outside_passive_range and ftp_foreign_address ({@link FtpHelper}; 0 without it), one {@code drop_<reason>} per {@link DropReason} (lower case),
      * drop_other_host (frames addressed to another host's MAC, read from each worker once a second), and
      * frames_worker_N (frames worker N handled) and forwarded_ipv6_worker_N (IPv6 frames worker N forwarded). Values read
      * from other threads may lag. /metrics shows them through {@link #drops} and {@link #packets}.
@@ -1286,6 +1288,7 @@ public final class PacketDirector implements AutoCloseable {
         long ftpIgnored = 0;
         long ftpRefused = 0;
         long ftpOutside = 0;
+        long ftpForeign = 0;
         for (Worker w : workers) {
             FtpHelper f = w.dataplane.ftpHelper();
             if (f != null) {
@@ -1294,6 +1297,7 @@ public final class PacketDirector implements AutoCloseable {
                 ftpIgnored += f.ignoredLines();
                 ftpRefused += f.expectedRefused();
                 ftpOutside += f.outsidePassiveRange();
+                ftpForeign += f.foreignAddresses();
             }
         }
         out.put("ftp_passive_replies", ftpReplies);
@@ -1301,6 +1305,7 @@ public final class PacketDirector implements AutoCloseable {
         out.put("ftp_ignored_lines", ftpIgnored);
         out.put("ftp_expected_refused", ftpRefused);
         out.put("ftp_port_outside_passive_range", ftpOutside);
+        out.put("ftp_foreign_address", ftpForeign);
         out.put("neighbour_probes", neighbours.probes());
         out.put("next_hop_addresses", (long) neighbours.size());
         out.put("next_hop_overflows", neighbours.overflows());
