@@ -60,29 +60,8 @@ public final class Decapsulation {
 
     /** The inner packet of the GUE datagram payload in {@code p[0, length)}. */
     public static int gue(MemorySegment p, int length) {
-        if (length < 1) {
-            return NOT_WELL_FORMED;
-        }
-        int first = u8(p, 0);
-        int version = first >>> 6;
-        int at;
-        if (version == 1) {
-            at = 0;
-            if ((first >>> 4) != 4) {
-                return NOT_IPV4;
-            }
-        } else if (version == 0) {
-            if (length < 4) {
-                return NOT_WELL_FORMED;
-            }
-            if ((first & 0x20) != 0 || u8(p, 1) != IPPROTO_IPIP) {
-                return NOT_IPV4;
-            }
-            at = 4 + 4 * (first & 0x1f);
-        } else {
-            return NOT_WELL_FORMED;
-        }
-        return ipv4HeaderLength(p, at, length) < 0 ? NOT_WELL_FORMED : at;
+        int at = gueInner(p, length, 4, IPPROTO_IPIP, NOT_IPV4);
+        return at < 0 ? at : ipv4HeaderLength(p, at, length) < 0 ? NOT_WELL_FORMED : at;
     }
 
     /**
@@ -179,29 +158,34 @@ public final class Decapsulation {
      * (what the director sends for an IPv6 service), or version 1 with an IPv6 packet.
      */
     public static int gue6(MemorySegment p, int length) {
+        int at = gueInner(p, length, 6, IPPROTO_IPV6, NOT_IPV6);
+        return at < 0 ? at : ipv6End(p, at, length) < 0 ? NOT_WELL_FORMED : at;
+    }
+
+    /**
+     * Where the inner packet of a GUE payload starts: version 1 whose first nibble is {@code ipVersion}, or
+     * version 0 (not a control message) carrying {@code protocol} after its header and options; {@code other}
+     * when it carries something else, {@link #NOT_WELL_FORMED} when too short or of another GUE version.
+     */
+    private static int gueInner(MemorySegment p, int length, int ipVersion, int protocol, int other) {
         if (length < 1) {
             return NOT_WELL_FORMED;
         }
         int first = u8(p, 0);
         int version = first >>> 6;
-        int at;
         if (version == 1) {
-            at = 0;
-            if ((first >>> 4) != 6) {
-                return NOT_IPV6;
-            }
-        } else if (version == 0) {
-            if (length < 4) {
-                return NOT_WELL_FORMED;
-            }
-            if ((first & 0x20) != 0 || u8(p, 1) != IPPROTO_IPV6) {
-                return NOT_IPV6;
-            }
-            at = 4 + 4 * (first & 0x1f);
-        } else {
+            return (first >>> 4) == ipVersion ? 0 : other;
+        }
+        if (version != 0) {
             return NOT_WELL_FORMED;
         }
-        return ipv6End(p, at, length) < 0 ? NOT_WELL_FORMED : at;
+        if (length < 4) {
+            return NOT_WELL_FORMED;
+        }
+        if ((first & 0x20) != 0 || u8(p, 1) != protocol) {
+            return other;
+        }
+        return 4 + 4 * (first & 0x1f);
     }
 
     /** The length of the IPv6 packet at {@code at}: its 40-byte header and payload. */
