@@ -55,4 +55,15 @@ final class FragmentUnits {
         }
         return grown;
     }
+
+    /** The slot whose datagram was started longest before {@code nowNanos} (by {@code since}, wrap-safe). */
+    static int oldest(long[] since, long nowNanos) {
+        int slot = 0;
+        for (int i = 1; i < since.length; i++) {
+            if (nowNanos - since[i] > nowNanos - since[slot]) {
+                slot = i;
+            }
+        }
+        return slot;
+    }
 }

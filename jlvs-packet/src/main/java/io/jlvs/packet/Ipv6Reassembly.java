@@ -334,13 +334,7 @@ final class Ipv6Reassembly {
         }
         if (free < 0) {
             // every slot holds a datagram: the oldest is given up for the new one
-            long oldest = Long.MIN_VALUE;
-            for (int i = 0; i < SLOTS; i++) {
-                if (nowNanos - since[i] > oldest) {
-                    oldest = nowNanos - since[i];
-                    free = i;
-                }
-            }
+            free = FragmentUnits.oldest(since, nowNanos);
             giveUp(free);
         }
         used[free] = true;
